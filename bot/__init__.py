@@ -1,0 +1,1 @@
+"""mentorbot: the Slack app that runs mentorship programs."""

@@ -1,0 +1,41 @@
+"""Builds the Bolt ``App``: the Web API client, and every listener registered in one place."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.slack_client import make_web_client
+from handlers import actions, commands, events, views
+
+
+def create_app(
+    ctx: AppContext,
+    *,
+    listener_executor: Executor | None = None,
+    token_verification: bool = True,
+) -> App:
+    """The app acks each request as soon as its listener calls ``ack()`` (well within Slack's
+    three seconds) and finishes the listener's slower work on ``listener_executor``."""
+    settings = ctx.settings
+    client = make_web_client(settings)
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+        token_verification_enabled=token_verification,
+        # Socket Mode connections are authenticated by the app token instead.
+        request_verification_enabled=not settings.socket_mode,
+        listener_executor=listener_executor,
+        raise_error_for_unhandled_request=False,
+    )
+    commands.register(app, ctx)
+    actions.register(app, ctx)
+    views.register(app, ctx)
+    events.register(app, ctx)
+    return app

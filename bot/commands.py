@@ -1,0 +1,204 @@
+"""``/mentor`` text parsed into typed commands; pure, so every grammar rule is unit-tested.
+
+Slack sends mentions picked from the @-menu escaped (``<@U123|name>`` or ``<@U123>``) and
+escapes ``& < >`` that people type; this module turns both back into plain values. Anything
+it cannot understand becomes a :class:`CommandError` whose message is safe to show as-is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.focus import FocusArea, match_focus
+from bot.text import escape, normalise_user_text, unescape
+
+NOTE_LIMIT = 500
+CAPACITY_LIMIT = 20
+
+_TOKEN = re.compile(r"<[^<>\s]*>|[^\s<]+|<")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+
+
+class CommandError(Exception):
+    """Text the user typed that the app cannot act on; ``message`` is shown to them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+    unknown: str | None = None
+
+
+@dataclass(frozen=True)
+class Ask:
+    mentor_id: str
+    focus: FocusArea | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    mentor_id: str | None
+
+
+@dataclass(frozen=True)
+class Capacity:
+    limit: int | None
+    clear: bool = False
+
+
+@dataclass(frozen=True)
+class Assign:
+    mentor_id: str
+    mentee_id: str
+    focus: FocusArea | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ListPairings:
+    pass
+
+
+@dataclass(frozen=True)
+class End:
+    other_id: str | None
+
+
+@dataclass(frozen=True)
+class SetCadence:
+    other_id: str | None
+
+
+Command = Help | Ask | Withdraw | Capacity | Assign | ListPairings | End | SetCadence
+
+# (name, usage, what it does) in the order /mentor help lists them.
+SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("ask", "/mentor ask @person [focus] [note]", "Ask someone to be your mentor."),
+    ("withdraw", "/mentor withdraw [@person]", "Cancel a request that has no answer yet."),
+    ("list", "/mentor list", "Your mentors, mentees and open requests."),
+    ("cadence", "/mentor cadence [@person]", "Agree how often and how you check in."),
+    ("end", "/mentor end [@person]", "End a mentorship, privately and kindly."),
+    ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
+    ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
+    ("help", "/mentor help", "This guide."),
+)
+
+_ALIASES = {
+    "status": "list",
+    "mentors": "list",
+    "checkins": "cadence",
+    "rhythm": "cadence",
+    "cancel": "withdraw",
+    "?": "help",
+}
+
+
+def tokens(text: str) -> list[str]:
+    """Words of ``text``, with each ``<...>`` mention kept whole even when glued to a word."""
+    return _TOKEN.findall(text)
+
+
+def user_id_of(token: str) -> str | None:
+    match = _MENTION.match(token)
+    return match.group(1) if match else None
+
+
+def _who(token: str | None, role: str, example: str) -> str:
+    if token is None:
+        raise CommandError(f"Who would you like as {role}? Try `{example}`.")
+    user_id = user_id_of(token)
+    if user_id is None:
+        raise CommandError(
+            f"I couldn't tell who “{escape(unescape(token))}” is. Type @ and pick the person "
+            f"from the list so Slack links their name, as in `{example}`."
+        )
+    return user_id
+
+
+def _optional_who(rest: list[str], example: str) -> str | None:
+    if not rest:
+        return None
+    if len(rest) > 1:
+        raise CommandError(f"That's more than I expected. Try `{example}`.")
+    return _who(rest[0], "the other person", example)
+
+
+def _note(words: Sequence[str]) -> str:
+    note = normalise_user_text(unescape(" ".join(words)))
+    if len(note) > NOTE_LIMIT:
+        raise CommandError(
+            f"Your note is {len(note)} characters long; please keep it under {NOTE_LIMIT}."
+        )
+    return note
+
+
+def _focus_and_note(rest: list[str], areas: Sequence[FocusArea]) -> tuple[FocusArea | None, str]:
+    matched = match_focus(rest, areas)
+    if matched is None:
+        return None, _note(rest)
+    area, used = matched
+    return area, _note(rest[used:])
+
+
+def _ask(rest: list[str], areas: Sequence[FocusArea]) -> Ask:
+    example = "/mentor ask @person research"
+    mentor = _who(rest[0] if rest else None, "your mentor", example)
+    focus, note = _focus_and_note(rest[1:], areas)
+    return Ask(mentor_id=mentor, focus=focus, note=note)
+
+
+def _assign(rest: list[str], areas: Sequence[FocusArea]) -> Assign:
+    example = "/mentor assign @mentor @mentee research"
+    mentor = _who(rest[0] if rest else None, "the mentor", example)
+    mentee = _who(rest[1] if len(rest) > 1 else None, "the mentee", example)
+    if mentor == mentee:
+        raise CommandError("The mentor and the mentee need to be two different people.")
+    focus, note = _focus_and_note(rest[2:], areas)
+    return Assign(mentor_id=mentor, mentee_id=mentee, focus=focus, note=note)
+
+
+def _capacity(rest: list[str]) -> Capacity:
+    if not rest:
+        return Capacity(limit=None)
+    word = rest[0].lower()
+    if len(rest) == 1 and word in {"off", "none", "unlimited", "clear"}:
+        return Capacity(limit=None, clear=True)
+    if len(rest) == 1 and word.isdecimal() and int(word) <= CAPACITY_LIMIT:
+        return Capacity(limit=int(word))
+    raise CommandError(
+        f"Capacity is a number of mentees from 0 to {CAPACITY_LIMIT}, or `off` for no limit: "
+        "for example `/mentor capacity 3`."
+    )
+
+
+def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
+    """The command in ``text``, or :class:`CommandError` saying what to type instead."""
+    words = tokens(text.strip())
+    if not words:
+        return Help()
+    name = _ALIASES.get(words[0].lower(), words[0].lower())
+    rest = words[1:]
+    if name == "help":
+        return Help(topic=rest[0].lower() if rest else None)
+    if name == "ask":
+        return _ask(rest, areas)
+    if name == "withdraw":
+        return Withdraw(mentor_id=_optional_who(rest, "/mentor withdraw @person"))
+    if name == "capacity":
+        return _capacity(rest)
+    if name == "assign":
+        return _assign(rest, areas)
+    if name == "list":
+        return ListPairings()
+    if name == "end":
+        return End(other_id=_optional_who(rest, "/mentor end @person"))
+    if name == "cadence":
+        return SetCadence(other_id=_optional_who(rest, "/mentor cadence @person"))
+    return Help(unknown=unescape(text.split()[0]))

@@ -1,0 +1,74 @@
+"""What one scheduler tick does: each step finds its due work in the database and handles it.
+
+Plain functions, so ``mentorbot tick --now`` and the tests run exactly what the scheduler runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from time import perf_counter
+
+from slack_sdk import WebClient
+
+from bot.context import AppContext
+from bot.logging import get_logger
+from bot.tick import Step, StepResult, TickContext
+from handlers.flows import request_deadlines
+from handlers.flows.delivery import Kind, retry_stale
+from storage.db import unit_of_work
+from storage.events import forget_events_before
+
+log = get_logger("mentorbot.scheduler")
+
+# Slack retries an event for about an hour; a week leaves a wide margin.
+EVENT_MEMORY = timedelta(days=7)
+
+
+def forget_old_events(tick: TickContext) -> StepResult:
+    with unit_of_work(tick.app.sessions) as session:
+        forget_events_before(session, tick.now - EVENT_MEMORY)
+    return StepResult()
+
+
+def _outbox_kinds() -> dict[str, Kind]:
+    return {**request_deadlines.KINDS}
+
+
+def retry_stale_sends(tick: TickContext) -> StepResult:
+    return retry_stale(tick, _outbox_kinds())
+
+
+def default_steps() -> tuple[Step, ...]:
+    """In order: first what an earlier tick left unfinished, then what has newly come due."""
+    return (
+        retry_stale_sends,
+        request_deadlines.remind_unanswered_requests,
+        request_deadlines.expire_unanswered_requests,
+        forget_old_events,
+    )
+
+
+def run_tick(
+    ctx: AppContext, client: WebClient, now: datetime, steps: Sequence[Step] | None = None
+) -> StepResult:
+    """Run each step once; one step failing is logged and never stops the others."""
+    started = perf_counter()
+    tick = TickContext(app=ctx, client=client, now=now)
+    total = StepResult()
+    for step in steps if steps is not None else default_steps():
+        try:
+            total.add(step(tick))
+        except Exception:
+            log.exception("scheduler.step.failed", step=step.__name__)
+            total.failed += 1
+            total.failures.append(step.__name__)
+    log.info(
+        "scheduler.tick",
+        now=now.isoformat(),
+        due=total.due,
+        sent=total.sent,
+        skipped=total.skipped,
+        failed=total.failed,
+        duration_ms=round((perf_counter() - started) * 1000, 1),
+    )
+    return total

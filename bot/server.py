@@ -1,0 +1,82 @@
+"""The HTTP side: ``POST /slack/events`` into Bolt, ``GET /healthz``, served by waitress."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+from waitress.server import create_server
+
+from storage.db import database_reachable
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+SERVER_THREADS = 8
+
+
+def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def build_wsgi_app(bolt_app: App, engine: Engine) -> WSGIApplication:
+    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
+            "GET",
+            "HEAD",
+        ):
+            if database_reachable(engine):
+                return _json(start_response, "200 OK", {"status": "ok", "database": "ok"})
+            return _json(
+                start_response,
+                "503 Service Unavailable",
+                {"status": "unavailable", "database": "unreachable"},
+            )
+        return slack(environ, start_response)
+
+    return application
+
+
+@dataclass
+class RunningServer:
+    """A waitress server on its own thread (for ``run`` mode and for tests)."""
+
+    port: int
+    stop: Callable[[], None]
+    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServer:
+    server: Any = create_server(app, host=host, port=port, threads=SERVER_THREADS)
+    thread = threading.Thread(target=server.run, name="http", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.close()
+        thread.join(timeout=5)
+
+    return RunningServer(port=int(server.effective_port), stop=stop, thread=thread)
+
+
+def serve_http(app: WSGIApplication, host: str, port: int) -> None:
+    """Serve until interrupted (SIGINT/SIGTERM)."""
+    server: Any = create_server(app, host=host, port=port, threads=SERVER_THREADS)
+    server.run()

@@ -1,0 +1,1 @@
+"""Bolt listeners, one module per Slack surface, and the Block Kit they send."""

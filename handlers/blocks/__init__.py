@@ -1,0 +1,1 @@
+"""Pure Block Kit builders, and the parsers of what comes back from them."""

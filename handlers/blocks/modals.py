@@ -1,0 +1,420 @@
+"""Modals for asking, answering, agreeing check-ins and ending, with the parsers of their
+submissions (kept here, beside the ids they read)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    TimePickerElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.cadence import CADENCE_LABELS, Cadence
+from bot.communication import MEETING_FORMATS, WEEKDAYS, WEEKS_OF_MONTH, Communication
+from bot.focus import FocusArea
+from bot.text import clip, escape, mention, normalise_user_text
+from handlers import ids
+from handlers.blocks.common import context, section
+
+NOTE_LIMIT = 500
+REASON_LIMIT = 1000
+OPTION_TEXT_LIMIT = 75
+
+
+class InvalidSubmission(Exception):
+    """What to show next to each input (``block_id`` -> message); the modal stays open."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+Values = dict[str, dict[str, dict[str, Any]]]
+
+
+def _option(value: str, text: str) -> Option:
+    return Option(value=value, text=clip(text, OPTION_TEXT_LIMIT))
+
+
+def _modal(
+    title: str, callback_id: str, blocks: list[Any], metadata: str, submit: str
+) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=clip(title, 24),
+        submit=clip(submit, 24),
+        close="Cancel",
+        private_metadata=metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
+def _note_input(
+    label: str, hint: str | None, initial: str = "", limit: int = NOTE_LIMIT
+) -> InputBlock:
+    return InputBlock(
+        block_id=ids.NOTE_BLOCK,
+        label=label,
+        optional=True,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=ids.NOTE_INPUT,
+            multiline=True,
+            max_length=limit,
+            initial_value=initial[:limit] or None,
+        ),
+    )
+
+
+def _focus_input(areas: Sequence[FocusArea]) -> InputBlock:
+    return InputBlock(
+        block_id=ids.FOCUS_BLOCK,
+        label="Focus",
+        element=StaticSelectElement(
+            action_id=ids.FOCUS_INPUT,
+            placeholder="What would you like help with?",
+            options=[_option(a.key, a.label) for a in areas],
+        ),
+    )
+
+
+def build_ask_modal(mentor_id: str, areas: Sequence[FocusArea], note: str) -> dict[str, Any]:
+    return _modal(
+        "Ask for a mentor",
+        ids.ASK_VIEW,
+        [
+            section(f"You're asking {mention(mentor_id)} to be your mentor."),
+            _focus_input(areas),
+            _note_input(
+                "A note for them (optional)",
+                "What you hope to work on, and how much time you're hoping for.",
+                note,
+            ),
+        ],
+        json.dumps({"mentor": mentor_id}),
+        "Send request",
+    )
+
+
+def build_assign_modal(
+    mentor_id: str, mentee_id: str, areas: Sequence[FocusArea], note: str
+) -> dict[str, Any]:
+    return _modal(
+        "Assign a mentor",
+        ids.ASSIGN_VIEW,
+        [
+            section(f"Pair {mention(mentor_id)} as mentor to {mention(mentee_id)}."),
+            _focus_input(areas),
+            _note_input("Why you paired them (shown to both)", None, note),
+        ],
+        json.dumps({"mentor": mentor_id, "mentee": mentee_id}),
+        "Assign",
+    )
+
+
+def _value(values: Values, block_id: str, action_id: str) -> dict[str, Any]:
+    return values.get(block_id, {}).get(action_id, {})
+
+
+def _text(values: Values, block_id: str, action_id: str, limit: int) -> str:
+    raw = _value(values, block_id, action_id).get("value") or ""
+    text = normalise_user_text(str(raw))
+    if len(text) > limit:
+        raise InvalidSubmission({block_id: f"Please keep this under {limit} characters."})
+    return text
+
+
+def _selected(values: Values, block_id: str, action_id: str) -> str | None:
+    option = _value(values, block_id, action_id).get("selected_option")
+    return str(option["value"]) if isinstance(option, dict) and "value" in option else None
+
+
+def parse_note(values: Values, limit: int = NOTE_LIMIT) -> str:
+    return _text(values, ids.NOTE_BLOCK, ids.NOTE_INPUT, limit)
+
+
+def parse_focus_note(values: Values, areas: Sequence[FocusArea]) -> tuple[str, str]:
+    focus = _selected(values, ids.FOCUS_BLOCK, ids.FOCUS_INPUT)
+    if focus not in {a.key for a in areas}:
+        raise InvalidSubmission({ids.FOCUS_BLOCK: "Please choose a focus."})
+    assert focus is not None
+    return focus, parse_note(values)
+
+
+def parse_metadata(metadata: str) -> dict[str, Any]:
+    try:
+        loaded = json.loads(metadata or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def build_decline_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
+    return _modal(
+        "Decline request",
+        ids.DECLINE_VIEW,
+        [
+            section(f"I'll let {mention(mentee_id)} know kindly that you can't take this on."),
+            _note_input(
+                "A private note to them (optional)",
+                "Only they will see it. A suggestion of who else to ask is always welcome.",
+            ),
+        ],
+        str(request_id),
+        "Decline",
+    )
+
+
+def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
+    return _modal(
+        "Suggest someone else",
+        ids.REDIRECT_VIEW,
+        [
+            section(
+                f"Who would be a better mentor for {mention(mentee_id)}? I'll pass your "
+                "suggestion on; nothing is sent to the person you suggest."
+            ),
+            InputBlock(
+                block_id=ids.SUGGEST_BLOCK,
+                label="Suggested colleague",
+                element=UserSelectElement(
+                    action_id=ids.SUGGEST_INPUT, placeholder="Choose someone"
+                ),
+            ),
+            _note_input("A note (optional)", "Why they'd be a good fit, or how to approach them."),
+        ],
+        str(request_id),
+        "Suggest",
+    )
+
+
+def parse_redirect(values: Values) -> tuple[str, str]:
+    suggested = _value(values, ids.SUGGEST_BLOCK, ids.SUGGEST_INPUT).get("selected_user")
+    if not suggested:
+        raise InvalidSubmission({ids.SUGGEST_BLOCK: "Please choose a colleague."})
+    return str(suggested), parse_note(values)
+
+
+def build_decline_assignment_modal(pairing_id: int, coordinator_id: str | None) -> dict[str, Any]:
+    who = mention(coordinator_id) if coordinator_id else "your coordinator"
+    return _modal(
+        "Decline assignment",
+        ids.DECLINE_ASSIGNMENT_VIEW,
+        [
+            section(f"I'll close this pairing and tell {who}. The mentee is told kindly."),
+            _note_input(
+                f"A note to {'them' if coordinator_id else 'your coordinator'} (optional)", None
+            ),
+        ],
+        str(pairing_id),
+        "Decline",
+    )
+
+
+@dataclass(frozen=True)
+class EndChoice:
+    pairing_id: int
+    completed: bool
+    reason: str
+    visibility: str
+
+
+def build_end_modal(other_id: str, pairings: Sequence[tuple[int, str]]) -> dict[str, Any]:
+    """``pairings`` are (id, focus label) of the open pairings with ``other_id``."""
+    blocks: list[Any] = [
+        section(
+            f"End your mentorship with {mention(other_id)}? Check-ins stop at once; goals, "
+            "tasks and history are kept. They'll get a kind message with no reason in it."
+        )
+    ]
+    if len(pairings) > 1:
+        blocks.append(
+            InputBlock(
+                block_id=ids.PAIRING_BLOCK,
+                label="Which mentorship?",
+                element=StaticSelectElement(
+                    action_id=ids.PAIRING_INPUT,
+                    options=[_option(str(pid), label) for pid, label in pairings],
+                ),
+            )
+        )
+    completed = _option("completed", "Completed: we met our goals")
+    blocks += [
+        InputBlock(
+            block_id=ids.OUTCOME_BLOCK,
+            label="How did it go?",
+            element=RadioButtonsElement(
+                action_id=ids.OUTCOME_INPUT,
+                options=[completed, _option("ended", "Ending early: it isn't working out")],
+                initial_option=completed,
+            ),
+        ),
+        _note_input("Reason (optional)", "Never shown to the other person.", limit=REASON_LIMIT),
+        InputBlock(
+            block_id=ids.VISIBILITY_BLOCK,
+            label="Who may see the reason?",
+            element=RadioButtonsElement(
+                action_id=ids.VISIBILITY_INPUT,
+                options=[
+                    _option("nobody", "Nobody"),
+                    _option("coordinators", "Program coordinators only"),
+                ],
+                initial_option=_option("nobody", "Nobody"),
+            ),
+        ),
+        context("Ending is private between you and the app."),
+    ]
+    single = str(pairings[0][0]) if len(pairings) == 1 else ""
+    return _modal("End mentorship", ids.END_VIEW, blocks, single, "End mentorship")
+
+
+def parse_end(values: Values, metadata: str, allowed: Sequence[int]) -> EndChoice:
+    """``metadata`` names the pairing when the modal had no picker; ``allowed`` are the ids
+    the picker may return (the submitter's open pairings)."""
+    if metadata:
+        pairing_id = int(metadata) if metadata.isdigit() else -1
+    else:
+        picked = _selected(values, ids.PAIRING_BLOCK, ids.PAIRING_INPUT) or ""
+        if not picked.isdigit() or int(picked) not in allowed:
+            raise InvalidSubmission({ids.PAIRING_BLOCK: "Please choose which mentorship to end."})
+        pairing_id = int(picked)
+    outcome = _selected(values, ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT)
+    if outcome not in ("completed", "ended"):
+        raise InvalidSubmission({ids.OUTCOME_BLOCK: "Please choose how it went."})
+    visibility = _selected(values, ids.VISIBILITY_BLOCK, ids.VISIBILITY_INPUT) or "nobody"
+    if visibility not in ("nobody", "coordinators"):
+        raise InvalidSubmission({ids.VISIBILITY_BLOCK: "Please choose who may see the reason."})
+    return EndChoice(
+        pairing_id=pairing_id,
+        completed=outcome == "completed",
+        reason=parse_note(values, REASON_LIMIT),
+        visibility=visibility,
+    )
+
+
+def build_communication_modal(
+    pairing_id: int, other_id: str, focus_label: str, current: Communication | None
+) -> dict[str, Any]:
+    cadences = [_option(c.value, CADENCE_LABELS[c]) for c in Cadence]
+    weekdays = [_option(str(i), name) for i, name in enumerate(WEEKDAYS)]
+    weeks = [_option(str(n), f"{label} week") for n, label in WEEKS_OF_MONTH.items()]
+    formats = [_option(key, label) for key, label in MEETING_FORMATS.items()]
+
+    def initial(options: list[Option], value: str | None) -> Option | None:
+        return next((o for o in options if o.value == value), None)
+
+    cur = current
+    blocks: list[Any] = [
+        section(
+            f"How often will you and {mention(other_id)} meet for *{escape(focus_label)}*, "
+            "and how? I'll check in with you both at that rhythm, in your working hours."
+        ),
+        InputBlock(
+            block_id=ids.CADENCE_BLOCK,
+            label="How often",
+            element=StaticSelectElement(
+                action_id=ids.CADENCE_INPUT,
+                options=cadences,
+                initial_option=initial(
+                    cadences, cur.cadence.value if cur else Cadence.BIWEEKLY.value
+                ),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.WEEKDAY_BLOCK,
+            label="Day",
+            element=StaticSelectElement(
+                action_id=ids.WEEKDAY_INPUT,
+                options=weekdays,
+                initial_option=initial(weekdays, str(cur.weekday) if cur else None),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.TIME_BLOCK,
+            label="Time (your local time)",
+            element=TimePickerElement(
+                action_id=ids.TIME_INPUT,
+                initial_time=cur.local_time.strftime("%H:%M") if cur else "08:00",
+            ),
+        ),
+        InputBlock(
+            block_id=ids.WEEK_OF_MONTH_BLOCK,
+            label="For monthly: which week",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=ids.WEEK_OF_MONTH_INPUT,
+                options=weeks,
+                initial_option=initial(
+                    weeks, str(cur.week_of_month) if cur and cur.week_of_month else None
+                ),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.FORMAT_BLOCK,
+            label="How you'll meet",
+            element=StaticSelectElement(
+                action_id=ids.FORMAT_INPUT,
+                options=formats,
+                initial_option=initial(formats, cur.meeting_format if cur else None),
+            ),
+        ),
+    ]
+    return _modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
+
+
+def parse_communication(values: Values) -> Communication:
+    errors: dict[str, str] = {}
+    cadence_value = _selected(values, ids.CADENCE_BLOCK, ids.CADENCE_INPUT)
+    weekday_value = _selected(values, ids.WEEKDAY_BLOCK, ids.WEEKDAY_INPUT)
+    time_value = _value(values, ids.TIME_BLOCK, ids.TIME_INPUT).get("selected_time")
+    week_value = _selected(values, ids.WEEK_OF_MONTH_BLOCK, ids.WEEK_OF_MONTH_INPUT)
+    format_value = _selected(values, ids.FORMAT_BLOCK, ids.FORMAT_INPUT)
+    cadence = next((c for c in Cadence if c.value == cadence_value), None)
+    if cadence is None:
+        errors[ids.CADENCE_BLOCK] = "Please choose how often you'll meet."
+    if weekday_value not in {str(i) for i in range(7)}:
+        errors[ids.WEEKDAY_BLOCK] = "Please choose a day."
+    parsed_time = _parse_time(time_value)
+    if parsed_time is None:
+        errors[ids.TIME_BLOCK] = "Please choose a time."
+    week = int(week_value) if week_value and week_value.lstrip("-").isdigit() else None
+    if week is not None and week not in WEEKS_OF_MONTH:
+        errors[ids.WEEK_OF_MONTH_BLOCK] = "Please choose a week."
+    if cadence is Cadence.MONTHLY and week is None:
+        errors[ids.WEEK_OF_MONTH_BLOCK] = "For a monthly rhythm, choose which week."
+    if format_value not in MEETING_FORMATS:
+        errors[ids.FORMAT_BLOCK] = "Please choose how you'll meet."
+    if errors:
+        raise InvalidSubmission(errors)
+    assert cadence is not None
+    assert parsed_time is not None
+    assert format_value is not None
+    return Communication(
+        cadence=cadence,
+        weekday=int(str(weekday_value)),
+        local_time=parsed_time,
+        week_of_month=week if cadence is Cadence.MONTHLY else None,
+        meeting_format=format_value,
+    )
+
+
+def _parse_time(value: object) -> time | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        hours, minutes = (int(part) for part in value.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        return None

@@ -1,0 +1,89 @@
+"""Subcommands about an existing pairing: agree check-ins, and end it."""
+
+from __future__ import annotations
+
+from slack_bolt import Args
+
+from bot import commands as parsing
+from bot.context import AppContext
+from bot.errors import Refused
+from bot.text import mention
+from handlers import ids
+from handlers.blocks.modals import build_communication_modal, build_end_modal
+from handlers.blocks.pairings import build_pairing_choices
+from handlers.commands.routing import Route, Routes
+from handlers.edge import actor_id
+from handlers.flows.choosing import PairingChoice, open_pairing_choices
+
+
+def _no_pairing(other_id: str | None) -> Refused:
+    if other_id:
+        return Refused(
+            f"You don't have an active mentorship with {mention(other_id)}.", reason="bad_input"
+        )
+    return Refused(
+        "You don't have an active mentorship yet. Ask someone with `/mentor ask @person`.",
+        reason="bad_input",
+    )
+
+
+def handle_end(ctx: AppContext, args: Args, command: parsing.End) -> None:
+    args.ack()
+    choices = open_pairing_choices(ctx, actor_id(args), command.other_id)
+    if not choices:
+        raise _no_pairing(command.other_id)
+    others = {c.other_id for c in choices}
+    if len(others) == 1:
+        open_end_modal(args, choices)
+        return
+    args.respond(
+        text="Which mentorship?",
+        blocks=build_pairing_choices(
+            "Which mentorship would you like to end? Only you will see this.",
+            [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
+            button_text="End…",
+            action_id=ids.END_OPEN,
+        ),
+        response_type="ephemeral",
+    )
+
+
+def open_end_modal(args: Args, choices: list[PairingChoice]) -> None:
+    """The end modal for pairings that all share the same other person."""
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"],
+        view=build_end_modal(choices[0].other_id, [(c.pairing_id, c.focus_label) for c in choices]),
+    )
+
+
+def open_communication_modal(args: Args, choice: PairingChoice) -> None:
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"],
+        view=build_communication_modal(
+            choice.pairing_id, choice.other_id, choice.focus_label, choice.communication
+        ),
+    )
+
+
+def handle_cadence(ctx: AppContext, args: Args, command: parsing.SetCadence) -> None:
+    args.ack()
+    choices = open_pairing_choices(ctx, actor_id(args), command.other_id)
+    if not choices:
+        raise _no_pairing(command.other_id)
+    if len(choices) == 1:
+        open_communication_modal(args, choices[0])
+        return
+    args.respond(
+        text="Which mentorship?",
+        blocks=build_pairing_choices(
+            "Which mentorship's check-ins would you like to change?",
+            [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
+        ),
+        response_type="ephemeral",
+    )
+
+
+ROUTES: Routes = {
+    parsing.End: Route(("end",), handle_end),
+    parsing.SetCadence: Route(("cadence",), handle_cadence),
+}

@@ -1,0 +1,133 @@
+"""The edge every listener runs through: one log line per request, refusals and failures turned
+into a private, friendly reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import perf_counter
+from typing import Any
+
+from slack_bolt import Args
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import Refused
+from bot.logging import get_logger
+
+log = get_logger("mentorbot.requests")
+
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. "
+    "Please try again in a minute; if it keeps happening, tell your program coordinator."
+)
+
+Listener = Callable[[Args], None]
+
+
+def acting_user(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    return body.get("user_id") or (body.get("event") or {}).get("user")
+
+
+def acting_team(body: dict[str, Any]) -> str | None:
+    team = body.get("team")
+    if isinstance(team, dict):
+        return team.get("id")
+    return body.get("team_id") or team
+
+
+def reply_privately(args: Args, text: str) -> None:
+    """Tell only the acting person: in place for commands and message buttons, as an ephemeral
+    message where there is a channel, and by DM from App Home or a modal."""
+    body = args.body
+    user_id = acting_user(body)
+    if body.get("response_url") and args.respond is not None:
+        args.respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    if channel and user_id:
+        args.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    elif user_id:
+        args.client.chat_postMessage(channel=user_id, text=text)
+
+
+def _ensure_acked(args: Args, text: str) -> None:
+    if args.ack is not None and args.ack.response is None:
+        if args.body.get("command"):
+            args.ack(text=text, response_type="ephemeral")
+        else:
+            args.ack()
+
+
+def edge(handled: str, handler: Listener) -> Listener:
+    """Wrap ``handler`` so every request it handles logs one line (team, user, what, outcome,
+    duration) and no exception escapes to Bolt."""
+
+    def listener(args: Args) -> None:
+        started = perf_counter()
+        outcome = "ok"
+        detail: dict[str, Any] = {}
+        try:
+            handler(args)
+            outcome = str(args.context.get("outcome", "ok"))
+        except Refused as refusal:
+            outcome = refusal.reason
+            detail["why"] = refusal.message
+            _ensure_acked(args, refusal.message)
+            _reply_safely(args, refusal.message)
+        except Exception:
+            outcome = "error"
+            log.exception("slack.request.failed", handled=handled)
+            _ensure_acked(args, SORRY)
+            _reply_safely(args, SORRY)
+        finally:
+            log.info(
+                "slack.request",
+                handled=handled,
+                team=acting_team(args.body),
+                user=acting_user(args.body),
+                outcome=outcome,
+                duration_ms=round((perf_counter() - started) * 1000, 1),
+                **detail,
+            )
+
+    return listener
+
+
+def _reply_safely(args: Args, text: str) -> None:
+    if args.ack is not None and args.body.get("command") and _ack_carried(args, text):
+        return
+    try:
+        reply_privately(args, text)
+    except SlackApiError:
+        log.exception("slack.reply.failed")
+
+
+def _ack_carried(args: Args, text: str) -> bool:
+    response = args.ack.response
+    return response is not None and text in (response.body or "")
+
+
+def actor_id(args: Args) -> str:
+    """Who is acting, as Slack signed it; never taken from a button's value."""
+    user = acting_user(args.body)
+    if not user:
+        raise Refused("I couldn't tell who you are; please try again.", reason="bad_input")
+    return user
+
+
+def action_value(args: Args) -> str:
+    return str((args.action or {}).get("value") or "")
+
+
+def id_values(raw: str) -> list[int]:
+    """Ids carried in a button's value ("12" or "12,13"); a forged value is a refusal."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise Refused(
+            "That button didn't carry what I expected, so I did nothing.", reason="forbidden"
+        )
+    return [int(part) for part in parts]

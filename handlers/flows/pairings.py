@@ -1,0 +1,245 @@
+"""Pairings after they start: coordinators assigning them, agreeing how to meet, and ending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from slack_sdk import WebClient
+
+from bot.cadence import Cadence, next_slot_after
+from bot.communication import Communication
+from bot.context import AppContext
+from bot.errors import Refused
+from bot.text import mention
+from handlers.blocks import pairings as blocks
+from handlers.flows.slack import focus_label, local_date, notify
+from handlers.profiles import profile_of, require_person
+from storage.db import unit_of_work
+from storage.models import Pairing
+from storage.pairings import (
+    close_pairing,
+    create_pairing,
+    get_pairing,
+    is_open,
+    other_member,
+    record,
+    require_member,
+)
+
+VISIBILITIES = ("nobody", "coordinators")
+
+
+def assign_pairing(
+    ctx: AppContext,
+    client: WebClient,
+    *,
+    coordinator_id: str,
+    mentor_id: str,
+    mentee_id: str,
+    focus: str,
+    note: str,
+) -> int:
+    if not ctx.settings.is_coordinator(coordinator_id):
+        raise Refused(
+            "Only program coordinators can assign mentors. You can ask someone yourself with "
+            "`/mentor ask @person`.",
+            reason="forbidden",
+        )
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        require_person(session, client, mentor_id, now)
+        require_person(session, client, mentee_id, now, role="mentee")
+        pairing = create_pairing(
+            session,
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+            focus=focus,
+            origin="assignment",
+            now=now,
+            assigned_by=coordinator_id,
+            assignment_note=note or None,
+        )
+        intro = blocks.Introduction(
+            pairing_id=pairing.id,
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+            coordinator_id=coordinator_id,
+            focus_label=focus_label(ctx.settings, focus),
+            note=note,
+        )
+    notify(
+        client,
+        mentor_id,
+        f"{mention(coordinator_id)} paired you with {mention(mentee_id)}.",
+        blocks.build_introduction_for_mentor(intro),
+    )
+    notify(
+        client,
+        mentee_id,
+        f"{mention(coordinator_id)} paired you with {mention(mentor_id)}.",
+        blocks.build_introduction_for_mentee(intro),
+    )
+    return intro.pairing_id
+
+
+def _open_member_pairing(pairing: Pairing | None, actor_id: str) -> Pairing:
+    pairing = require_member(pairing, actor_id)
+    if not is_open(pairing):
+        raise Refused("That mentorship has already ended.", reason="bad_input")
+    return pairing
+
+
+def decline_assignment(
+    ctx: AppContext, client: WebClient, pairing_id: int, actor_id: str, note: str
+) -> bool:
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
+        if pairing.origin != "assignment" or actor_id != pairing.mentor_id:
+            raise Refused("Only the assigned mentor can decline an assignment.", reason="forbidden")
+        if not is_open(pairing):
+            return False
+        close_pairing(
+            session,
+            pairing,
+            by=actor_id,
+            completed=False,
+            reason=note,
+            reason_visibility="coordinators",
+            now=now,
+        )
+        coordinator_id, mentee_id = pairing.assigned_by, pairing.mentee_id
+        label = focus_label(ctx.settings, pairing.focus)
+    if coordinator_id:
+        notify(
+            client,
+            coordinator_id,
+            f"{mention(actor_id)} declined the assignment.",
+            blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note),
+        )
+    notify(
+        client,
+        mentee_id,
+        "A change to your mentorship",
+        blocks.build_assignment_declined_for_mentee(actor_id, label),
+    )
+    return True
+
+
+def end_pairing(
+    ctx: AppContext,
+    client: WebClient,
+    pairing_id: int,
+    actor_id: str,
+    *,
+    completed: bool,
+    reason: str,
+    visibility: str,
+) -> bool:
+    """End or complete a pairing; the other member gets a kind note with no reason in it."""
+    if visibility not in VISIBILITIES:
+        raise Refused("Please choose who may see the reason.", reason="bad_input")
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
+        if not is_open(pairing):
+            return False
+        close_pairing(
+            session,
+            pairing,
+            by=actor_id,
+            completed=completed,
+            reason=reason,
+            reason_visibility=visibility,
+            now=now,
+        )
+        other = other_member(pairing, actor_id)
+        mentee_id = pairing.mentee_id
+        label = focus_label(ctx.settings, pairing.focus)
+    notify(
+        client,
+        other,
+        "A change to your mentorship",
+        blocks.build_ended_for_other(
+            actor_id, label, completed, other_is_mentee=other == mentee_id
+        ),
+    )
+    if actor_id == mentee_id:
+        notify(
+            client,
+            actor_id,
+            "Your mentorship has ended.",
+            blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True),
+        )
+    return True
+
+
+@dataclass(frozen=True)
+class CommunicationSet:
+    description: str
+    other_id: str
+    pairing_id: int
+
+
+def set_communication(
+    ctx: AppContext,
+    client: WebClient,
+    pairing_id: int,
+    actor_id: str,
+    choice: Communication,
+) -> CommunicationSet:
+    """Save how the pair meets, schedule the next check-in, and tell the other member."""
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        pairing = _open_member_pairing(get_pairing(session, pairing_id, lock=True), actor_id)
+        profile = profile_of(session, client, actor_id, now)
+        tz = (profile.tz if profile else None) or ctx.settings.default_timezone
+        anchor = local_date(now, tz, ctx.settings)
+        pairing.cadence = choice.cadence.value
+        pairing.weekday = choice.weekday
+        pairing.local_time = choice.local_time.strftime("%H:%M")
+        pairing.monthly_nth = choice.week_of_month if choice.cadence is Cadence.MONTHLY else None
+        pairing.monthly_day = None
+        pairing.meeting_format = choice.meeting_format
+        pairing.timezone = tz
+        pairing.cadence_anchor = anchor
+        pairing.cadence_set_by = actor_id
+        pairing.cadence_set_at = now
+        if pairing.status == "active":
+            pairing.next_checkin_at = next_slot_after(choice.schedule(tz, anchor), now)
+        description = choice.describe(tz, anchor)
+        record(session, pairing, actor_id=actor_id, kind="pairing.communication", now=now)
+        other = other_member(pairing, actor_id)
+        done = CommunicationSet(description, other, pairing.id)
+    notify(
+        client,
+        done.other_id,
+        f"{mention(actor_id)} set up your check-ins.",
+        blocks.build_communication_changed(actor_id, done.description),
+    )
+    return done
+
+
+def current_communication(pairing: Pairing) -> Communication | None:
+    if pairing.cadence is None or pairing.weekday is None or pairing.local_time is None:
+        return None
+    hours, minutes = (int(part) for part in pairing.local_time.split(":"))
+    return Communication(
+        cadence=Cadence(pairing.cadence),
+        weekday=pairing.weekday,
+        local_time=time(hours, minutes),
+        week_of_month=pairing.monthly_nth,
+        meeting_format=pairing.meeting_format or "call",
+    )
+
+
+def assignment_to_decline(ctx: AppContext, pairing_id: int, actor_id: str) -> str | None:
+    """The coordinator to tell, if ``actor_id`` is the assigned mentor of this open pairing."""
+    with unit_of_work(ctx.sessions) as session:
+        pairing = require_member(get_pairing(session, pairing_id), actor_id)
+        if pairing.origin != "assignment" or actor_id != pairing.mentor_id:
+            raise Refused("Only the assigned mentor can decline an assignment.", reason="forbidden")
+        if not is_open(pairing):
+            raise Refused("That pairing is already closed.")
+        return pairing.assigned_by

@@ -1,0 +1,137 @@
+"""Requests nobody answered: one gentle reminder, then a polite expiry for both people."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.context import AppContext
+from bot.lifecycle import RequestEvent, RequestStatus
+from bot.text import mention
+from bot.tick import StepResult, TickContext
+from handlers.blocks import requests as blocks
+from handlers.flows.delivery import Kind, Message, deliver
+from handlers.flows.requests import card_for
+from handlers.flows.slack import focus_label, local_date
+from storage.db import unit_of_work
+from storage.models import ScheduledSend
+from storage.outbox import enqueue, send_key
+from storage.people import get_person
+from storage.requests import apply_request_event, due_expiries, due_reminders, get_request
+
+REMINDER = "request.reminder"
+EXPIRED_MENTEE = "request.expired.mentee"
+EXPIRED_MENTOR = "request.expired.mentor"
+
+
+def _tz(session: Session, user_id: str) -> str | None:
+    person = get_person(session, user_id)
+    return person.tz if person is not None else None
+
+
+def remind_unanswered_requests(tick: TickContext) -> StepResult:
+    """Enqueue one reminder per request past its reminder time, then send them."""
+    enqueued: list[int] = []
+    with unit_of_work(tick.app.sessions) as session:
+        due = [r.id for r in due_reminders(session, tick.now)]
+    for request_id in due:
+        with unit_of_work(tick.app.sessions) as session:
+            request = get_request(session, request_id, lock=True)
+            if request is None or request.reminded_at is not None:
+                continue
+            if request.status != RequestStatus.PENDING.value:
+                continue
+            request.reminded_at = tick.now
+            slot = request.remind_at or tick.now
+            request.remind_at = None
+            send = enqueue(
+                session,
+                key=send_key(REMINDER, request.id),
+                kind=REMINDER,
+                slot_at=slot,
+                now=tick.now,
+                request_id=request.id,
+                recipient=request.mentor_id,
+            )
+            if send is not None:
+                session.flush()
+                enqueued.append(send.id)
+    result = deliver(tick, KINDS, enqueued)
+    result.due += len(due)
+    return result
+
+
+def expire_unanswered_requests(tick: TickContext) -> StepResult:
+    enqueued: list[int] = []
+    with unit_of_work(tick.app.sessions) as session:
+        due = [r.id for r in due_expiries(session, tick.now)]
+    for request_id in due:
+        with unit_of_work(tick.app.sessions) as session:
+            request = get_request(session, request_id, lock=True)
+            if request is None or request.status != RequestStatus.PENDING.value:
+                continue
+            apply_request_event(request, RequestEvent.EXPIRE, tick.now)
+            for kind, recipient in (
+                (EXPIRED_MENTEE, request.mentee_id),
+                (EXPIRED_MENTOR, request.mentor_id),
+            ):
+                send = enqueue(
+                    session,
+                    key=send_key(kind, request.id),
+                    kind=kind,
+                    slot_at=request.expires_at,
+                    now=tick.now,
+                    request_id=request.id,
+                    recipient=recipient,
+                )
+                if send is not None:
+                    session.flush()
+                    enqueued.append(send.id)
+    result = deliver(tick, KINDS, enqueued)
+    result.due += len(due)
+    return result
+
+
+def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    request = get_request(session, send.request_id or 0)
+    if request is None or request.status != RequestStatus.PENDING.value:
+        return "request no longer pending"
+    tz = _tz(session, request.mentor_id)
+    card = card_for(ctx, request, tz)
+    today = local_date(ctx.now(), tz, ctx.settings)
+    return Message(
+        to=request.mentor_id,
+        text=f"A reminder: {mention(request.mentee_id)} would like you to be their mentor.",
+        blocks=blocks.build_request_reminder(card, today),
+    )
+
+
+def _after_reminder(session: Session, send: ScheduledSend) -> None:
+    """The reminder is the message to update once the request is answered."""
+    request = get_request(session, send.request_id or 0)
+    if request is not None:
+        request.mentor_channel, request.mentor_ts = send.channel, send.ts
+
+
+def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    request = get_request(session, send.request_id or 0)
+    if request is None:
+        return "request gone"
+    label = focus_label(ctx.settings, request.focus)
+    if send.kind == EXPIRED_MENTEE:
+        return Message(
+            to=request.mentee_id,
+            text="Your mentor request has closed.",
+            blocks=blocks.build_expired_for_mentee(request.mentor_id, label),
+        )
+    return Message(
+        to=request.mentor_id,
+        text="A mentor request has closed.",
+        blocks=blocks.build_expired_for_mentor(request.mentee_id, label),
+    )
+
+
+KINDS: dict[str, Kind] = {
+    REMINDER: Kind(_render_reminder, _after_reminder),
+    EXPIRED_MENTEE: Kind(_render_expired),
+    EXPIRED_MENTOR: Kind(_render_expired),
+}

@@ -1,0 +1,372 @@
+"""Asking someone to mentor you, and every way that request can be answered or closed.
+
+Each flow changes the database in one unit of work and commits before it tells anyone, so a
+message that fails to arrive never undoes (or half-does) what was decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.context import AppContext
+from bot.errors import Refused
+from bot.lifecycle import RequestEvent, RequestStatus
+from bot.text import mention
+from handlers.blocks import requests as blocks
+from handlers.flows.slack import (
+    focus_label,
+    is_permanent,
+    local_date,
+    notify,
+    send_dm,
+    slack_error,
+    update_message,
+)
+from handlers.profiles import profile_of, require_person
+from storage.db import unit_of_work
+from storage.models import MentorRequest
+from storage.pairings import create_pairing
+from storage.people import get_person
+from storage.requests import (
+    apply_request_event,
+    get_request,
+    open_request,
+    other_pending_for_focus,
+)
+from storage.requests import (
+    pending_from as pending_requests_from,
+)
+
+ANSWERED = {
+    RequestStatus.ACCEPTED.value: "accepted",
+    RequestStatus.DECLINED.value: "declined",
+    RequestStatus.REDIRECTED.value: "answered with a suggestion",
+    RequestStatus.EXPIRED.value: "closed without an answer",
+    RequestStatus.WITHDRAWN.value: "withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class Sent:
+    request_id: int
+    mentor_id: str
+    focus_label: str
+
+
+def card_for(ctx: AppContext, request: MentorRequest, mentor_tz: str | None) -> blocks.RequestCard:
+    return blocks.RequestCard(
+        request_id=request.id,
+        mentee_id=request.mentee_id,
+        mentor_id=request.mentor_id,
+        focus_label=focus_label(ctx.settings, request.focus),
+        note=request.note,
+        expires_on=local_date(request.expires_at, mentor_tz, ctx.settings),
+    )
+
+
+def _mentor_tz(session: Session, request: MentorRequest) -> str | None:
+    person = get_person(session, request.mentor_id)
+    return person.tz if person is not None else None
+
+
+def send_request(
+    ctx: AppContext,
+    client: WebClient,
+    *,
+    mentee_id: str,
+    mentor_id: str,
+    focus: str,
+    note: str,
+    redirected_from_id: int | None = None,
+) -> Sent:
+    """Record the request and DM the asked person; refuse what cannot be asked."""
+    now = ctx.now()
+    settings = ctx.settings
+    with unit_of_work(ctx.sessions) as session:
+        mentor = require_person(session, client, mentor_id, now)
+        profile_of(session, client, mentee_id, now)
+        request = open_request(
+            session,
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            focus=focus,
+            note=note,
+            now=now,
+            remind_after=timedelta(days=settings.request_reminder_days),
+            expire_after=timedelta(days=settings.request_expiry_days),
+            redirected_from_id=redirected_from_id,
+        )
+        card = card_for(ctx, request, mentor.tz)
+        today = local_date(now, mentor.tz, settings)
+        try:
+            # Inside the unit of work on purpose: a request the asked person never received
+            # must not exist.
+            request.mentor_channel, request.mentor_ts = send_dm(
+                client,
+                mentor_id,
+                f"{mention(mentee_id)} would like you to be their mentor.",
+                blocks.build_request_message(card, today),
+            )
+        except SlackApiError as error:
+            if is_permanent(error):
+                raise Refused(
+                    f"I couldn't reach {mention(mentor_id)} in Slack "
+                    f"({slack_error(error)}), so I didn't send the request."
+                ) from error
+            raise
+        return Sent(request.id, mentor_id, card.focus_label)
+
+
+def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
+    if request is None:
+        raise Refused("I can't find that request any more.", reason="bad_input")
+    if actor_id != request.mentor_id:
+        raise Refused("Only the person who was asked can answer this request.", reason="forbidden")
+    return request
+
+
+def _closed_outcome(request: MentorRequest) -> str:
+    return f"This request was already {ANSWERED.get(request.status, request.status)}."
+
+
+@dataclass(frozen=True)
+class Accepted:
+    pairing_id: int
+    request_id: int
+    mentee_id: str
+    mentor_id: str
+    focus_label: str
+    mentor_channel: str | None
+    mentor_ts: str | None
+    others: tuple[tuple[int, str], ...]
+    card: blocks.RequestCard
+
+
+def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id: str) -> bool:
+    """Accept; True when this click did it, False when it was already accepted (a repeat)."""
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        request = _answerable(get_request(session, request_id, lock=True), actor_id)
+        if request.status == RequestStatus.ACCEPTED.value:
+            return False
+        if request.status != RequestStatus.PENDING.value:
+            raise Refused(_closed_outcome(request))
+        apply_request_event(request, RequestEvent.ACCEPT, now)
+        pairing = create_pairing(
+            session,
+            mentor_id=request.mentor_id,
+            mentee_id=request.mentee_id,
+            focus=request.focus,
+            origin="request",
+            now=now,
+        )
+        request.pairing_id = pairing.id
+        others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
+        done = Accepted(
+            pairing_id=pairing.id,
+            request_id=request.id,
+            mentee_id=request.mentee_id,
+            mentor_id=request.mentor_id,
+            focus_label=focus_label(ctx.settings, request.focus),
+            mentor_channel=request.mentor_channel,
+            mentor_ts=request.mentor_ts,
+            others=others,
+            card=card_for(ctx, request, _mentor_tz(session, request)),
+        )
+    update_message(
+        client,
+        done.mentor_channel,
+        done.mentor_ts,
+        f"You accepted {mention(done.mentee_id)}'s request.",
+        blocks.build_accepted_for_mentor(done.pairing_id, done.mentee_id, done.focus_label),
+    )
+    notify(
+        client,
+        done.mentee_id,
+        f"{mention(done.mentor_id)} accepted your request!",
+        blocks.build_accepted_for_mentee(done.pairing_id, done.mentor_id, done.focus_label),
+    )
+    if done.others:
+        notify(
+            client,
+            done.mentee_id,
+            "Withdraw your other requests for this focus?",
+            blocks.build_withdraw_others_offer(done.others, done.focus_label),
+        )
+    return True
+
+
+def decline_request(
+    ctx: AppContext, client: WebClient, request_id: int, actor_id: str, note: str
+) -> bool:
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        request = _answerable(get_request(session, request_id, lock=True), actor_id)
+        if request.status == RequestStatus.DECLINED.value:
+            return False
+        if request.status != RequestStatus.PENDING.value:
+            raise Refused(_closed_outcome(request))
+        apply_request_event(request, RequestEvent.DECLINE, now)
+        request.response_note = note or None
+        card = card_for(ctx, request, _mentor_tz(session, request))
+        channel, ts = request.mentor_channel, request.mentor_ts
+    update_message(
+        client,
+        channel,
+        ts,
+        "You declined this request.",
+        blocks.build_request_closed(
+            card, f"You declined. I've let {mention(card.mentee_id)} know kindly."
+        ),
+    )
+    notify(
+        client,
+        card.mentee_id,
+        f"{mention(card.mentor_id)} can't take this on right now.",
+        blocks.build_declined_for_mentee(card.mentor_id, card.focus_label, note),
+    )
+    return True
+
+
+def redirect_request(
+    ctx: AppContext,
+    client: WebClient,
+    request_id: int,
+    actor_id: str,
+    suggested_id: str,
+    note: str,
+) -> bool:
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        request = _answerable(get_request(session, request_id, lock=True), actor_id)
+        if request.status == RequestStatus.REDIRECTED.value:
+            return False
+        if request.status != RequestStatus.PENDING.value:
+            raise Refused(_closed_outcome(request))
+        if suggested_id in (request.mentee_id, request.mentor_id):
+            raise Refused(
+                "Please suggest someone other than yourself or the person asking.",
+                reason="bad_input",
+            )
+        suggested = require_person(session, client, suggested_id, now)
+        apply_request_event(request, RequestEvent.REDIRECT, now)
+        request.suggested_id = suggested_id
+        request.response_note = note or None
+        card = card_for(ctx, request, _mentor_tz(session, request))
+        channel, ts = request.mentor_channel, request.mentor_ts
+    update_message(
+        client,
+        channel,
+        ts,
+        "You suggested someone else.",
+        blocks.build_request_closed(
+            card,
+            f"You suggested {mention(suggested_id)}. I've passed that on to "
+            f"{mention(card.mentee_id)}; nothing was sent to {mention(suggested_id)}.",
+        ),
+    )
+    notify(
+        client,
+        card.mentee_id,
+        f"{mention(card.mentor_id)} suggested someone else.",
+        blocks.build_redirect_for_mentee(
+            card.request_id,
+            card.mentor_id,
+            suggested_id,
+            suggested.display_name,
+            card.focus_label,
+            note,
+        ),
+    )
+    return True
+
+
+def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id: str) -> Sent:
+    """The mentee's one tap on "Ask <name>": a new request with the original focus and note."""
+    with unit_of_work(ctx.sessions) as session:
+        original = get_request(session, request_id)
+        if original is None or original.mentee_id != actor_id:
+            raise Refused(
+                "Only the person who made the original request can use this button.",
+                reason="forbidden",
+            )
+        if original.status != RequestStatus.REDIRECTED.value or original.suggested_id is None:
+            raise Refused("That suggestion is no longer available.", reason="bad_input")
+        mentee_id, suggested_id = original.mentee_id, original.suggested_id
+        focus, note = original.focus, original.note
+    return send_request(
+        ctx,
+        client,
+        mentee_id=mentee_id,
+        mentor_id=suggested_id,
+        focus=focus,
+        note=note,
+        redirected_from_id=request_id,
+    )
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    card: blocks.RequestCard
+    channel: str | None
+    ts: str | None
+
+
+def withdraw_requests(
+    ctx: AppContext, client: WebClient, request_ids: list[int], actor_id: str
+) -> list[Withdrawn]:
+    """Withdraw the mentee's own pending requests among ``request_ids``; a repeat does nothing."""
+    now = ctx.now()
+    withdrawn: list[Withdrawn] = []
+    with unit_of_work(ctx.sessions) as session:
+        for request_id in request_ids:
+            request = get_request(session, request_id, lock=True)
+            if request is None or request.mentee_id != actor_id:
+                raise Refused(
+                    "You can only withdraw requests you made yourself.", reason="forbidden"
+                )
+            if request.status != RequestStatus.PENDING.value:
+                continue
+            apply_request_event(request, RequestEvent.WITHDRAW, now)
+            withdrawn.append(
+                Withdrawn(
+                    card_for(ctx, request, _mentor_tz(session, request)),
+                    request.mentor_channel,
+                    request.mentor_ts,
+                )
+            )
+    for item in withdrawn:
+        notice = blocks.build_withdrawn_notice(item.card.mentee_id, item.card.focus_label)
+        update_message(
+            client,
+            item.channel,
+            item.ts,
+            notice,
+            blocks.build_request_closed(item.card, notice),
+        )
+    return withdrawn
+
+
+def pending_request_cards(
+    ctx: AppContext, mentee_id: str, mentor_id: str | None
+) -> list[blocks.RequestCard]:
+    """The mentee's requests still waiting, optionally only those to ``mentor_id``."""
+    with unit_of_work(ctx.sessions) as session:
+        return [
+            card_for(ctx, r, _mentor_tz(session, r))
+            for r in pending_requests_from(session, mentee_id)
+            if mentor_id is None or r.mentor_id == mentor_id
+        ]
+
+
+def answerable_request(ctx: AppContext, request_id: int, actor_id: str) -> blocks.RequestCard:
+    """The request, if ``actor_id`` may answer it now (before opening a modal for it)."""
+    with unit_of_work(ctx.sessions) as session:
+        request = _answerable(get_request(session, request_id), actor_id)
+        if request.status != RequestStatus.PENDING.value:
+            raise Refused(_closed_outcome(request))
+        return card_for(ctx, request, _mentor_tz(session, request))

@@ -1,0 +1,121 @@
+"""Modal submissions for pairings: assign, decline an assignment, agree check-ins, end."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from slack_bolt import App, Args
+
+from bot.context import AppContext
+from bot.errors import Refused
+from bot.focus import focus_areas
+from bot.text import escape, mention
+from handlers import ids
+from handlers.blocks.modals import (
+    InvalidSubmission,
+    parse_communication,
+    parse_end,
+    parse_focus_note,
+    parse_metadata,
+    parse_note,
+)
+from handlers.edge import actor_id, edge, id_values
+from handlers.flows.choosing import open_pairing_choices
+from handlers.flows.pairings import (
+    assign_pairing,
+    decline_assignment,
+    end_pairing,
+    set_communication,
+)
+from handlers.flows.slack import notify
+from handlers.views.requests import metadata, reject, state_values
+
+
+def handle_assign_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    if not ctx.settings.is_coordinator(caller):
+        raise Refused("Only program coordinators can assign mentors.", reason="forbidden")
+    try:
+        focus, note = parse_focus_note(state_values(args), focus_areas(ctx.settings.focus_areas))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    args.ack()
+    people = parse_metadata(metadata(args))
+    mentor_id, mentee_id = str(people.get("mentor") or ""), str(people.get("mentee") or "")
+    assign_pairing(
+        ctx,
+        args.client,
+        coordinator_id=caller,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        focus=focus,
+        note=note,
+    )
+    notify(
+        args.client,
+        caller,
+        f"Done: {mention(mentor_id)} now mentors {mention(mentee_id)}. "
+        "I've introduced them to each other.",
+    )
+
+
+def handle_decline_assignment_submission(ctx: AppContext, args: Args) -> None:
+    try:
+        note = parse_note(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    args.ack()
+    (pairing_id,) = id_values(metadata(args))[:1]
+    if not decline_assignment(ctx, args.client, pairing_id, actor_id(args), note):
+        args.context["outcome"] = "repeat"
+
+
+def handle_communication_submission(ctx: AppContext, args: Args) -> None:
+    try:
+        choice = parse_communication(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    args.ack()
+    (pairing_id,) = id_values(metadata(args))[:1]
+    caller = actor_id(args)
+    done = set_communication(ctx, args.client, pairing_id, caller, choice)
+    notify(
+        args.client,
+        caller,
+        f"Saved: *{escape(done.description)}*. I've told {mention(done.other_id)}.",
+    )
+
+
+def handle_end_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    allowed = [c.pairing_id for c in open_pairing_choices(ctx, caller, None)]
+    try:
+        choice = parse_end(state_values(args), metadata(args), allowed)
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    args.ack()
+    if not end_pairing(
+        ctx,
+        args.client,
+        choice.pairing_id,
+        caller,
+        completed=choice.completed,
+        reason=choice.reason,
+        visibility=choice.visibility,
+    ):
+        args.context["outcome"] = "repeat"
+
+
+def register(app: App, ctx: AppContext) -> None:
+    handlers = {
+        ids.ASSIGN_VIEW: handle_assign_submission,
+        ids.DECLINE_ASSIGNMENT_VIEW: handle_decline_assignment_submission,
+        ids.COMMUNICATION_VIEW: handle_communication_submission,
+        ids.END_VIEW: handle_end_submission,
+    }
+    for callback_id, handler in handlers.items():
+        app.view(callback_id)(edge(f"view:{callback_id}", partial(handler, ctx)))

@@ -1,0 +1,99 @@
+"""Modal submissions for requests: ask (when no focus was typed), decline, suggest someone."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from slack_bolt import App, Args
+
+from bot.context import AppContext
+from bot.focus import focus_areas
+from bot.text import mention
+from handlers import ids
+from handlers.blocks.modals import (
+    InvalidSubmission,
+    parse_focus_note,
+    parse_metadata,
+    parse_note,
+    parse_redirect,
+)
+from handlers.blocks.requests import build_request_sent
+from handlers.edge import actor_id, edge, id_values
+from handlers.flows.requests import decline_request, redirect_request, send_request
+from handlers.flows.slack import notify
+
+
+def state_values(args: Args) -> dict[str, dict[str, dict[str, object]]]:
+    return dict(((args.view or {}).get("state") or {}).get("values") or {})
+
+
+def metadata(args: Args) -> str:
+    return str((args.view or {}).get("private_metadata") or "")
+
+
+def reject(args: Args, invalid: InvalidSubmission) -> None:
+    args.ack(response_action="errors", errors=invalid.errors)
+    args.context["outcome"] = "bad_input"
+
+
+def handle_ask_submission(ctx: AppContext, args: Args) -> None:
+    try:
+        focus, note = parse_focus_note(state_values(args), focus_areas(ctx.settings.focus_areas))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    mentor_id = str(parse_metadata(metadata(args)).get("mentor") or "")
+    caller = actor_id(args)
+    if mentor_id == caller:
+        reject(args, InvalidSubmission({ids.FOCUS_BLOCK: "You can't ask yourself."}))
+        return
+    args.ack()
+    sent = send_request(
+        ctx, args.client, mentee_id=caller, mentor_id=mentor_id, focus=focus, note=note
+    )
+    notify(args.client, caller, build_request_sent(sent.mentor_id, sent.focus_label))
+
+
+def handle_decline_submission(ctx: AppContext, args: Args) -> None:
+    try:
+        note = parse_note(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    args.ack()
+    (request_id,) = id_values(metadata(args))[:1]
+    if not decline_request(ctx, args.client, request_id, actor_id(args), note):
+        args.context["outcome"] = "repeat"
+
+
+def handle_redirect_submission(ctx: AppContext, args: Args) -> None:
+    try:
+        suggested_id, note = parse_redirect(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    caller = actor_id(args)
+    if suggested_id == caller:
+        reject(
+            args,
+            InvalidSubmission({ids.SUGGEST_BLOCK: "Please suggest someone other than yourself."}),
+        )
+        return
+    args.ack()
+    (request_id,) = id_values(metadata(args))[:1]
+    if redirect_request(ctx, args.client, request_id, caller, suggested_id, note):
+        notify(
+            args.client, caller, f"Thanks! I've passed {mention(suggested_id)} on as a suggestion."
+        )
+    else:
+        args.context["outcome"] = "repeat"
+
+
+def register(app: App, ctx: AppContext) -> None:
+    handlers = {
+        ids.ASK_VIEW: handle_ask_submission,
+        ids.DECLINE_VIEW: handle_decline_submission,
+        ids.REDIRECT_VIEW: handle_redirect_submission,
+    }
+    for callback_id, handler in handlers.items():
+        app.view(callback_id)(edge(f"view:{callback_id}", partial(handler, ctx)))

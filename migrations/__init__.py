@@ -1,0 +1,1 @@
+"""Alembic migrations for mentorbot's schema, shipped inside the installed package."""

@@ -1,0 +1,1 @@
+"""The SQL store: engine and sessions, models, and plain functions per aggregate."""

@@ -1,0 +1,104 @@
+"""Goals a pair agreed: adding, editing, achieving, dropping, with who and when recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import Refused
+from storage.models import Goal, Pairing
+from storage.pairings import record
+
+OPEN = "open"
+ACHIEVED = "achieved"
+DROPPED = "dropped"
+STATUSES = (OPEN, ACHIEVED, DROPPED)
+
+
+def add_goal(
+    session: Session,
+    pairing: Pairing,
+    *,
+    text: str,
+    by: str,
+    now: datetime,
+    target_date: date | None = None,
+    competency: str | None = None,
+) -> Goal:
+    goal = Goal(
+        pairing_id=pairing.id,
+        text=text,
+        target_date=target_date,
+        competency=competency,
+        status=OPEN,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(goal)
+    session.flush()
+    record(session, pairing, actor_id=by, kind="goal.added", now=now, subject_id=goal.id)
+    return goal
+
+
+def get_goal(session: Session, goal_id: int, *, lock: bool = False) -> Goal | None:
+    query = select(Goal).where(Goal.id == goal_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def goals_of(session: Session, pairing_id: int, *, open_only: bool = False) -> Sequence[Goal]:
+    query = select(Goal).where(Goal.pairing_id == pairing_id)
+    if open_only:
+        query = query.where(Goal.status == OPEN)
+    return session.scalars(query.order_by(Goal.created_at, Goal.id)).all()
+
+
+def set_goal_status(
+    session: Session,
+    pairing: Pairing,
+    goal: Goal,
+    status: str,
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+) -> bool:
+    """Move a goal to ``status``; False when it already was (a repeated click)."""
+    if status not in STATUSES:
+        raise Refused("That isn't a goal status I know.", reason="bad_input")
+    if goal.pairing_id != pairing.id:
+        raise Refused("That goal belongs to another mentorship.", reason="forbidden")
+    if goal.status == status:
+        return False
+    goal.status = status
+    goal.updated_at = now
+    goal.closed_at = now if status != OPEN else None
+    goal.close_reason = reason or None
+    kind = {OPEN: "goal.reopened", ACHIEVED: "goal.achieved", DROPPED: "goal.dropped"}[status]
+    record(session, pairing, actor_id=by, kind=kind, now=now, subject_id=goal.id)
+    return True
+
+
+def edit_goal(
+    session: Session,
+    pairing: Pairing,
+    goal: Goal,
+    *,
+    text: str,
+    target_date: date | None,
+    competency: str | None,
+    by: str,
+    now: datetime,
+) -> None:
+    if goal.pairing_id != pairing.id:
+        raise Refused("That goal belongs to another mentorship.", reason="forbidden")
+    goal.text = text
+    goal.target_date = target_date
+    goal.competency = competency
+    goal.updated_at = now
+    record(session, pairing, actor_id=by, kind="goal.edited", now=now, subject_id=goal.id)

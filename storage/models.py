@@ -1,0 +1,286 @@
+"""Typed SQLAlchemy models: people, requests, pairings, goals, tasks, check-ins and the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+USER_ID = String(32)
+SHORT = String(32)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on
+    PostgreSQL (``timestamptz``). Naive datetimes are refused: they are always a bug here."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+def _open_pairing_clause() -> Any:
+    return text("status IN ('active', 'paused')")
+
+
+class Person(Base):
+    """Someone the app has met in Slack, with what it caches of their profile."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(USER_ID, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    tz: Mapped[str | None] = mapped_column(String(64))
+    profile_fetched_at: Mapped[datetime | None]
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class MentorRequest(Base):
+    """A mentee asking someone to mentor them for one focus."""
+
+    __tablename__ = "mentor_requests"
+    __table_args__ = (
+        Index(
+            "uq_pending_request",
+            "mentee_id",
+            "mentor_id",
+            "focus",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
+    mentor_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
+    focus: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(SHORT, index=True)
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    response_note: Mapped[str | None] = mapped_column(Text)
+    suggested_id: Mapped[str | None] = mapped_column(USER_ID)
+    redirected_from_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_requests.id"))
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"))
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    mentor_channel: Mapped[str | None] = mapped_column(SHORT)
+    mentor_ts: Mapped[str | None] = mapped_column(SHORT)
+
+
+class Pairing(Base):
+    """A mentor and a mentee working together on one focus, with their agreed rhythm."""
+
+    __tablename__ = "pairings"
+    __table_args__ = (
+        Index(
+            "uq_open_pairing",
+            "mentor_id",
+            "mentee_id",
+            "focus",
+            unique=True,
+            sqlite_where=_open_pairing_clause(),
+            postgresql_where=_open_pairing_clause(),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
+    mentee_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
+    focus: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(SHORT, index=True)
+    origin: Mapped[str] = mapped_column(SHORT)  # "request" or "assignment"
+    assigned_by: Mapped[str | None] = mapped_column(USER_ID)
+    assignment_note: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(USER_ID)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    end_reason_visibility: Mapped[str | None] = mapped_column(SHORT)
+    # The agreed rhythm; empty until the pair establishes communication.
+    cadence: Mapped[str | None] = mapped_column(SHORT)
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    local_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"
+    monthly_nth: Mapped[int | None] = mapped_column(Integer)
+    monthly_day: Mapped[int | None] = mapped_column(Integer)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    meeting_format: Mapped[str | None] = mapped_column(SHORT)
+    cadence_anchor: Mapped[date | None] = mapped_column(Date)
+    cadence_set_by: Mapped[str | None] = mapped_column(USER_ID)
+    cadence_set_at: Mapped[datetime | None]
+    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+    reassess_every_weeks: Mapped[int] = mapped_column(Integer, default=4)
+    next_reassess_at: Mapped[datetime | None] = mapped_column(index=True)
+    paused_until: Mapped[datetime | None] = mapped_column(index=True)
+    unanswered_checkins: Mapped[int] = mapped_column(Integer, default=0)
+    share_with_coordinators: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_activity_at: Mapped[datetime]
+
+
+class Goal(Base):
+    """A specific goal a pair agreed."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    competency: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(SHORT, default="open")
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Task(Base):
+    """Something a mentor asked to be done, optionally towards a goal."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    assignee_id: Mapped[str] = mapped_column(USER_ID)
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    status: Mapped[str] = mapped_column(SHORT, default="open")
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(USER_ID)
+    dm_channel: Mapped[str | None] = mapped_column(SHORT)
+    dm_ts: Mapped[str | None] = mapped_column(SHORT)
+
+
+class Activity(Base):
+    """Who changed what, when: the history of goals, tasks and pairings that reports read."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_pairing_at", "pairing_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"))
+    actor_id: Mapped[str | None] = mapped_column(USER_ID)
+    kind: Mapped[str] = mapped_column(String(48), index=True)  # e.g. "goal.achieved"
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Reassessment(Base):
+    """One reassess-and-refine round and what it changed."""
+
+    __tablename__ = "reassessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    actor_id: Mapped[str] = mapped_column(USER_ID)
+    at: Mapped[datetime]
+    goals_achieved: Mapped[int] = mapped_column(Integer, default=0)
+    goals_dropped: Mapped[int] = mapped_column(Integer, default=0)
+    goals_added: Mapped[int] = mapped_column(Integer, default=0)
+    tasks_done: Mapped[int] = mapped_column(Integer, default=0)
+    tasks_dropped: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CheckIn(Base):
+    """One scheduled check-in of a pair and how they answered it."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("pairing_id", "slot_at", name="uq_checkin_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    slot_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(SHORT)  # met, rescheduled, skipped
+    answered_by: Mapped[str | None] = mapped_column(USER_ID)
+    answered_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class ScheduledSend(Base):
+    """The outbox: one row per message the scheduler owes, keyed so it goes out exactly once.
+
+    A row is claimed (``status='claimed'``, ``claimed_at``) before the Web API call and marked
+    ``sent`` or ``failed`` after it. A claim older than the claim timeout is taken to belong to
+    a process that died mid-send and is retried."""
+
+    __tablename__ = "scheduled_sends"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(SHORT, index=True)
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_requests.id"))
+    recipient: Mapped[str | None] = mapped_column(SHORT)
+    slot_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(SHORT, index=True)  # claimed, sent, failed
+    claimed_at: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(SHORT)
+    ts: Mapped[str | None] = mapped_column(SHORT)
+
+
+class ProcessedEvent(Base):
+    """Events API deliveries already handled, so Slack's retries have no second effect."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ProgramState(Base):
+    """Program-wide scheduled state, such as when the next coordinator digest is due."""
+
+    __tablename__ = "program_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due_at: Mapped[datetime | None]
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

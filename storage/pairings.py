@@ -1,0 +1,169 @@
+"""Pairings: creating them, finding them, their members, and ending them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.errors import Refused
+from bot.lifecycle import PairingEvent, PairingStatus, next_pairing_status
+from bot.text import mention
+from storage.models import Activity, Pairing
+from storage.people import ensure_person
+
+OPEN = (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value)
+
+
+def get_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pairing | None:
+    query = select(Pairing).where(Pairing.id == pairing_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def is_member(pairing: Pairing, user_id: str) -> bool:
+    return user_id in (pairing.mentor_id, pairing.mentee_id)
+
+
+def other_member(pairing: Pairing, user_id: str) -> str:
+    return pairing.mentee_id if user_id == pairing.mentor_id else pairing.mentor_id
+
+
+def is_open(pairing: Pairing) -> bool:
+    return pairing.status in OPEN
+
+
+def require_member(pairing: Pairing | None, user_id: str) -> Pairing:
+    """The pairing, if ``user_id`` belongs to it; otherwise a refusal that reveals nothing."""
+    if pairing is None or not is_member(pairing, user_id):
+        raise Refused(
+            "That belongs to a mentorship you're not part of, so I left it alone.",
+            reason="forbidden",
+        )
+    return pairing
+
+
+def open_pairing_for(
+    session: Session, *, mentor_id: str, mentee_id: str, focus: str
+) -> Pairing | None:
+    return session.scalar(
+        select(Pairing).where(
+            Pairing.mentor_id == mentor_id,
+            Pairing.mentee_id == mentee_id,
+            Pairing.focus == focus,
+            Pairing.status.in_(OPEN),
+        )
+    )
+
+
+def open_pairings_of(session: Session, user_id: str) -> Sequence[Pairing]:
+    return session.scalars(
+        select(Pairing)
+        .where(
+            or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id),
+            Pairing.status.in_(OPEN),
+        )
+        .order_by(Pairing.started_at, Pairing.id)
+    ).all()
+
+
+def open_pairings_between(session: Session, user_id: str, other_id: str) -> list[Pairing]:
+    return [p for p in open_pairings_of(session, user_id) if other_member(p, user_id) == other_id]
+
+
+def create_pairing(
+    session: Session,
+    *,
+    mentor_id: str,
+    mentee_id: str,
+    focus: str,
+    origin: str,
+    now: datetime,
+    assigned_by: str | None = None,
+    assignment_note: str | None = None,
+) -> Pairing:
+    if mentor_id == mentee_id:
+        raise Refused("Someone can't be their own mentor.")
+    if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
+        raise Refused(f"{mention(mentor_id)} already mentors {mention(mentee_id)} for this focus.")
+    ensure_person(session, mentor_id, now)
+    ensure_person(session, mentee_id, now)
+    pairing = Pairing(
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        focus=focus,
+        status=PairingStatus.ACTIVE.value,
+        origin=origin,
+        assigned_by=assigned_by,
+        assignment_note=assignment_note,
+        started_at=now,
+        last_activity_at=now,
+        reassess_every_weeks=4,
+        unanswered_checkins=0,
+        share_with_coordinators=False,
+    )
+    session.add(pairing)
+    session.flush()
+    record(session, pairing, actor_id=assigned_by or mentor_id, kind="pairing.started", now=now)
+    return pairing
+
+
+def apply_pairing_event(pairing: Pairing, event: PairingEvent, now: datetime) -> None:
+    pairing.status = next_pairing_status(PairingStatus(pairing.status), event).value
+    pairing.last_activity_at = now
+
+
+def close_pairing(
+    session: Session,
+    pairing: Pairing,
+    *,
+    by: str,
+    completed: bool,
+    reason: str | None,
+    reason_visibility: str,
+    now: datetime,
+) -> None:
+    """End (or complete) a pairing: history stays, scheduled check-ins stop at once."""
+    apply_pairing_event(pairing, PairingEvent.COMPLETE if completed else PairingEvent.END, now)
+    pairing.ended_at = now
+    pairing.ended_by = by
+    pairing.end_reason = reason or None
+    pairing.end_reason_visibility = reason_visibility
+    pairing.next_checkin_at = None
+    pairing.next_reassess_at = None
+    pairing.paused_until = None
+    record(
+        session,
+        pairing,
+        actor_id=by,
+        kind="pairing.completed" if completed else "pairing.ended",
+        now=now,
+    )
+
+
+def record(
+    session: Session,
+    pairing: Pairing | None,
+    *,
+    actor_id: str | None,
+    kind: str,
+    now: datetime,
+    subject_id: int | None = None,
+    **detail: object,
+) -> None:
+    """Keep who did what to a pairing, for its history and the reports."""
+    session.add(
+        Activity(
+            pairing_id=pairing.id if pairing is not None else None,
+            actor_id=actor_id,
+            kind=kind,
+            subject_id=subject_id,
+            detail=dict(detail),
+            at=now,
+        )
+    )
+    if pairing is not None:
+        pairing.last_activity_at = now

@@ -1,0 +1,89 @@
+"""People: who the app has met, what it caches of their Slack profile, and their capacity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Pairing, Person
+
+PROFILE_MAX_AGE = timedelta(days=1)
+OPEN_PAIRING_STATUSES = ("active", "paused")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Slack's ``users.info`` says about someone, as far as the app cares."""
+
+    user_id: str
+    display_name: str
+    tz: str | None
+    is_bot: bool
+    is_deleted: bool
+
+
+def get_person(session: Session, user_id: str) -> Person | None:
+    return session.get(Person, user_id)
+
+
+def ensure_person(session: Session, user_id: str, now: datetime) -> Person:
+    person = session.get(Person, user_id)
+    if person is None:
+        person = Person(user_id=user_id, display_name="", created_at=now)
+        session.add(person)
+        session.flush()
+    return person
+
+
+def remember_profile(session: Session, profile: Profile, now: datetime) -> Person:
+    person = ensure_person(session, profile.user_id, now)
+    person.display_name = profile.display_name
+    person.tz = profile.tz
+    person.is_bot = profile.is_bot
+    person.is_deleted = profile.is_deleted
+    person.profile_fetched_at = now
+    return person
+
+
+def profile_is_fresh(person: Person | None, now: datetime) -> bool:
+    return (
+        person is not None
+        and person.profile_fetched_at is not None
+        and now - person.profile_fetched_at < PROFILE_MAX_AGE
+    )
+
+
+def cached_profile(person: Person) -> Profile:
+    return Profile(
+        user_id=person.user_id,
+        display_name=person.display_name,
+        tz=person.tz,
+        is_bot=person.is_bot,
+        is_deleted=person.is_deleted,
+    )
+
+
+def set_capacity(session: Session, user_id: str, capacity: int | None, now: datetime) -> Person:
+    person = ensure_person(session, user_id, now)
+    person.capacity = capacity
+    return person
+
+
+def mentee_count(session: Session, mentor_id: str) -> int:
+    """How many open pairings (active or paused) ``mentor_id`` mentors."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(Pairing.mentor_id == mentor_id, Pairing.status.in_(OPEN_PAIRING_STATUSES))
+    )
+    return int(count or 0)
+
+
+def is_at_capacity(session: Session, mentor_id: str) -> bool:
+    person = session.get(Person, mentor_id)
+    if person is None or person.capacity is None:
+        return False
+    return mentee_count(session, mentor_id) >= person.capacity

@@ -1,0 +1,154 @@
+"""Mentor requests: asking, answering, withdrawing, and what is due for reminder or expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import Refused
+from bot.lifecycle import IllegalTransition, RequestEvent, RequestStatus, next_request_status
+from bot.text import mention
+from storage.models import MentorRequest
+from storage.pairings import open_pairing_for
+from storage.people import ensure_person, is_at_capacity
+
+PENDING = RequestStatus.PENDING.value
+
+
+def get_request(session: Session, request_id: int, *, lock: bool = False) -> MentorRequest | None:
+    query = select(MentorRequest).where(MentorRequest.id == request_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def find_pending(
+    session: Session, mentee_id: str, mentor_id: str, focus: str
+) -> MentorRequest | None:
+    return session.scalar(
+        select(MentorRequest).where(
+            MentorRequest.mentee_id == mentee_id,
+            MentorRequest.mentor_id == mentor_id,
+            MentorRequest.focus == focus,
+            MentorRequest.status == PENDING,
+        )
+    )
+
+
+def pending_from(session: Session, mentee_id: str) -> list[MentorRequest]:
+    return list(
+        session.scalars(
+            select(MentorRequest)
+            .where(MentorRequest.mentee_id == mentee_id, MentorRequest.status == PENDING)
+            .order_by(MentorRequest.created_at)
+        )
+    )
+
+
+def pending_to(session: Session, mentor_id: str) -> list[MentorRequest]:
+    return list(
+        session.scalars(
+            select(MentorRequest)
+            .where(MentorRequest.mentor_id == mentor_id, MentorRequest.status == PENDING)
+            .order_by(MentorRequest.created_at)
+        )
+    )
+
+
+def other_pending_for_focus(session: Session, accepted: MentorRequest) -> list[MentorRequest]:
+    """The mentee's other requests for the same focus, still waiting once one was accepted."""
+    return [
+        r
+        for r in pending_from(session, accepted.mentee_id)
+        if r.focus == accepted.focus and r.id != accepted.id
+    ]
+
+
+def open_request(
+    session: Session,
+    *,
+    mentee_id: str,
+    mentor_id: str,
+    focus: str,
+    note: str,
+    now: datetime,
+    remind_after: timedelta,
+    expire_after: timedelta,
+    redirected_from_id: int | None = None,
+) -> MentorRequest:
+    """Record a new pending request, or refuse one that cannot be."""
+    if mentee_id == mentor_id:
+        raise Refused("You can't ask yourself to be your mentor. Pick a colleague instead.")
+    if find_pending(session, mentee_id, mentor_id, focus) is not None:
+        raise Refused(
+            f"You've already asked {mention(mentor_id)} for this focus and they haven't "
+            "answered yet. I'll let you know as soon as they do."
+        )
+    if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
+        raise Refused(f"{mention(mentor_id)} is already your mentor for this focus.")
+    if is_at_capacity(session, mentor_id):
+        raise Refused(
+            f"{mention(mentor_id)} is mentoring as many people as they can right now. "
+            "Try asking someone else, or ask your program coordinator for a suggestion."
+        )
+    ensure_person(session, mentee_id, now)
+    ensure_person(session, mentor_id, now)
+    request = MentorRequest(
+        mentee_id=mentee_id,
+        mentor_id=mentor_id,
+        focus=focus,
+        note=note,
+        status=PENDING,
+        created_at=now,
+        remind_at=now + remind_after,
+        expires_at=now + expire_after,
+        redirected_from_id=redirected_from_id,
+    )
+    session.add(request)
+    session.flush()
+    return request
+
+
+def apply_request_event(request: MentorRequest, event: RequestEvent, now: datetime) -> None:
+    """Move ``request`` along its state machine; IllegalTransition when it cannot."""
+    request.status = next_request_status(RequestStatus(request.status), event).value
+    request.answered_at = now
+    request.remind_at = None
+
+
+def is_pending(request: MentorRequest) -> bool:
+    return request.status == PENDING
+
+
+def try_request_event(request: MentorRequest, event: RequestEvent, now: datetime) -> bool:
+    """Apply ``event`` if the request can take it; False when it was already answered."""
+    try:
+        apply_request_event(request, event, now)
+    except IllegalTransition:
+        return False
+    return True
+
+
+def due_reminders(session: Session, now: datetime, limit: int = 500) -> Sequence[MentorRequest]:
+    return session.scalars(
+        select(MentorRequest)
+        .where(
+            MentorRequest.status == PENDING,
+            MentorRequest.remind_at <= now,
+            MentorRequest.reminded_at.is_(None),
+        )
+        .order_by(MentorRequest.remind_at)
+        .limit(limit)
+    ).all()
+
+
+def due_expiries(session: Session, now: datetime, limit: int = 500) -> Sequence[MentorRequest]:
+    return session.scalars(
+        select(MentorRequest)
+        .where(MentorRequest.status == PENDING, MentorRequest.expires_at <= now)
+        .order_by(MentorRequest.expires_at)
+        .limit(limit)
+    ).all()

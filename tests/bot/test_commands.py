@@ -1,0 +1,109 @@
+"""The /mentor grammar."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.commands import (
+    Ask,
+    Assign,
+    Capacity,
+    CommandError,
+    End,
+    Help,
+    ListPairings,
+    SetCadence,
+    Withdraw,
+    parse_command,
+    tokens,
+)
+from bot.focus import focus_areas
+from bot.settings import DEFAULT_FOCUS_AREAS
+
+AREAS = focus_areas(DEFAULT_FOCUS_AREAS)
+
+
+def parse(text: str) -> object:
+    return parse_command(text, AREAS)
+
+
+def test_empty_and_help() -> None:
+    assert parse("") == Help()
+    assert parse("  help ") == Help()
+    assert parse("help ask") == Help(topic="ask")
+
+
+def test_unknown_words_ask_for_help_showing_the_whole_word() -> None:
+    assert parse("<!channel>frobnicate now") == Help(unknown="<!channel>frobnicate")
+    assert parse("frob &amp; nicate") == Help(unknown="frob")
+
+
+@pytest.mark.parametrize(
+    "mentor", ["<@U0MENTOR1>", "<@U0MENTOR1|bob>", "<@U0MENTOR1|Bob Surgeon>".replace(" ", "_")]
+)
+def test_ask_accepts_both_mention_forms(mentor: str) -> None:
+    command = parse(f"ask {mentor} research I'd like help &amp; advice &lt;3")
+    assert isinstance(command, Ask)
+    assert command.mentor_id == "U0MENTOR1"
+    assert command.focus is not None
+    assert command.focus.key == "research"
+    assert command.note == "I'd like help & advice <3"
+
+
+def test_ask_without_focus_leaves_it_to_the_modal() -> None:
+    assert parse("ask <@U0MENTOR1>") == Ask("U0MENTOR1", None, "")
+    assert parse("ask <@U0MENTOR1> can we talk") == Ask("U0MENTOR1", None, "can we talk")
+
+
+def test_mentions_glued_to_words_are_split() -> None:
+    assert tokens("ask<@U0MENTOR1>research") == ["ask", "<@U0MENTOR1>", "research"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("ask", "Who would you like as your mentor"),
+        ("ask @bob research", "couldn't tell who “@bob”"),
+        ("ask bob", "couldn't tell who “bob”"),
+        ("ask <!channel>", "“&lt;!channel&gt;”"),
+        ("ask <@U0MENTOR1> research " + "x" * 600, "under 500"),
+        ("capacity lots", "from 0 to 20"),
+        ("capacity 21", "from 0 to 20"),
+        ("capacity -1", "from 0 to 20"),
+        ("assign <@U0MENTOR1>", "the mentee"),
+        ("assign <@U0MENTOR1> <@U0MENTOR1>", "two different people"),
+        ("end <@U0MENTOR1> <@U0MENTEE1>", "more than I expected"),
+    ],
+)
+def test_bad_input_says_what_to_type(text: str, fragment: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert fragment in caught.value.message
+
+
+def test_the_other_subcommands() -> None:
+    assert parse("withdraw") == Withdraw(None)
+    assert parse("cancel <@U0MENTOR1>") == Withdraw("U0MENTOR1")
+    assert parse("capacity") == Capacity(None)
+    assert parse("capacity 3") == Capacity(3)
+    assert parse("capacity off") == Capacity(None, clear=True)
+    assert parse("list") == ListPairings()
+    assert parse("STATUS") == ListPairings()
+    assert parse("end <@W012A3CDE|x>") == End("W012A3CDE")
+    assert parse("cadence") == SetCadence(None)
+    command = parse("assign <@U0MENTOR1> <@U0MENTEE1> career and job search from the fair")
+    assert isinstance(command, Assign)
+    assert command.focus is not None
+    assert (command.focus.key, command.note) == ("career-and-job-search", "from the fair")
+
+
+@given(st.text(max_size=300))
+def test_any_text_parses_or_explains(text: str) -> None:
+    message = None
+    try:
+        parse(text)
+    except CommandError as error:
+        message = error.message
+    assert message is None or (message and "<!" not in message)
