@@ -41,7 +41,7 @@ _DESCRIBE_PREFIX: dict[Cadence, str] = {
 }
 
 WORKDAY_START = time(8)
-WORKDAY_END = time(18)
+WORKDAY_END = time(20)
 
 
 def zone_of(name: str) -> ZoneInfo:
@@ -61,25 +61,53 @@ def _check_weekday(weekday: int, what: str) -> None:
         raise ValueError(f"{what} must be 0 (Monday) to 6 (Sunday), got {weekday}.")
 
 
+def ordinal_day(day: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
 @dataclass(frozen=True)
 class MonthlyRule:
-    """The ``nth`` (1-4, or -1 for the last) ``weekday`` (0 = Monday) of each month."""
+    """A day of each month: the ``nth`` (1-4, or -1 for the last) ``weekday`` (0 = Monday),
+    or, given ``day`` instead, that day of the month ("the 15th"; 29-31 fall on the last day
+    of shorter months)."""
 
-    nth: int
-    weekday: int
+    nth: int | None = None
+    weekday: int | None = None
+    day: int | None = None
 
     def __post_init__(self) -> None:
+        if self.day is not None:
+            if self.nth is not None or self.weekday is not None:
+                raise ValueError("A monthly rule takes a day of the month or an nth weekday.")
+            if not 1 <= self.day <= 31:
+                raise ValueError(f"Monthly day must be 1 to 31, got {self.day}.")
+            return
         if self.nth not in ORDINALS:
             raise ValueError(f"Monthly nth must be 1, 2, 3, 4 or -1 (last), got {self.nth}.")
+        if self.weekday is None:
+            raise ValueError("Monthly weekday must be given with nth.")
         _check_weekday(self.weekday, "Monthly weekday")
 
     def day_in(self, year: int, month: int) -> date:
         """The date this rule picks in the given month."""
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        if self.day is not None:
+            return last.replace(day=min(self.day, last.day))
+        assert self.nth is not None
+        assert self.weekday is not None
         if self.nth == -1:
-            last = date(year, month, calendar.monthrange(year, month)[1])
             return last - timedelta(days=(last.weekday() - self.weekday) % 7)
         first = date(year, month, 1)
         return first + timedelta(days=(self.weekday - first.weekday()) % 7 + 7 * (self.nth - 1))
+
+    def describe(self) -> str:
+        if self.day is not None:
+            return f"the {ordinal_day(self.day)}"
+        assert self.nth is not None
+        assert self.weekday is not None
+        return f"the {ORDINALS[self.nth]} {WEEKDAY_NAMES[self.weekday]}"
 
 
 @dataclass(frozen=True)
@@ -88,8 +116,8 @@ class Schedule:
 
     ``anchor`` is the date the rhythm was agreed; biweekly and fourweekly slots fall in
     the weeks (Monday-based) whose count from the anchor's week is a multiple of 2 or 4.
-    ``monthly`` is required exactly when ``cadence`` is MONTHLY and its weekday must
-    match ``weekday``.
+    ``monthly`` is required exactly when ``cadence`` is MONTHLY; an nth-weekday rule's weekday
+    must match ``weekday`` (a day-of-month rule ignores ``weekday``).
     """
 
     cadence: Cadence
@@ -109,7 +137,7 @@ class Schedule:
         if self.cadence is Cadence.MONTHLY:
             if self.monthly is None:
                 raise ValueError("A monthly schedule needs a MonthlyRule.")
-            if self.monthly.weekday != self.weekday:
+            if self.monthly.day is None and self.monthly.weekday != self.weekday:
                 raise ValueError(
                     f"The monthly rule's weekday ({self.monthly.weekday}) must match "
                     f"the schedule's weekday ({self.weekday})."
@@ -189,33 +217,45 @@ def describe(schedule: Schedule) -> str:
     """E.g. "Weekly on Tuesday at 07:30 (America/New_York)"."""
     at = f"at {schedule.local_time.strftime('%H:%M')} ({schedule.tz})"
     if schedule.monthly is not None:
-        rule = schedule.monthly
-        return f"Monthly on the {ORDINALS[rule.nth]} {WEEKDAY_NAMES[rule.weekday]} {at}"
+        return f"Monthly on {schedule.monthly.describe()} {at}"
     prefix = _DESCRIBE_PREFIX[schedule.cadence]
     return f"{prefix} on {WEEKDAY_NAMES[schedule.weekday]} {at}"
 
 
-def is_working_time(local: datetime, start: time = WORKDAY_START, end: time = WORKDAY_END) -> bool:
-    """Whether a local wall-clock moment is on a weekday, at or after ``start`` and before ``end``."""
-    return local.weekday() < 5 and start <= local.time() < end
+def is_working_time(
+    local: datetime,
+    start: time = WORKDAY_START,
+    end: time = WORKDAY_END,
+    *,
+    weekends: bool = False,
+) -> bool:
+    """Whether a local wall-clock moment is on a weekday (any day with ``weekends``), at or
+    after ``start`` and before ``end``."""
+    return (weekends or local.weekday() < 5) and start <= local.time() < end
 
 
 def next_working_time(
-    moment_utc: datetime, tz: str, start: time = WORKDAY_START, end: time = WORKDAY_END
+    moment_utc: datetime,
+    tz: str,
+    start: time = WORKDAY_START,
+    end: time = WORKDAY_END,
+    *,
+    weekends: bool = False,
 ) -> datetime:
-    """``moment_utc`` if it is working time in ``tz``, else the next weekday opening (as UTC).
+    """``moment_utc`` if it is working time in ``tz``, else the next opening (as UTC).
 
-    Working time is Monday to Friday, ``start`` (inclusive) to ``end`` (exclusive), local.
+    Working time is Monday to Friday (every day with ``weekends``), ``start`` (inclusive) to
+    ``end`` (exclusive), local.
     """
     if not start < end:
         raise ValueError(f"The working day must start before it ends ({start} >= {end}).")
     moment = _require_aware(moment_utc, "moment_utc")
     zone = zone_of(tz)
     local = moment.astimezone(zone)
-    if is_working_time(local, start, end):
+    if is_working_time(local, start, end, weekends=weekends):
         return moment
     day = local.date() if local.time() < start else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
+    while not weekends and day.weekday() >= 5:
         day += timedelta(days=1)
     opening = to_utc(day, start, zone)
     # Only when `start` is itself an ambiguous wall time can the first occurrence be
@@ -223,6 +263,8 @@ def next_working_time(
     return max(opening, moment)
 
 
-def delivery_times(slot_utc: datetime, zones: Sequence[str]) -> dict[str, datetime]:
+def delivery_times(
+    slot_utc: datetime, zones: Sequence[str], *, weekends: bool = False
+) -> dict[str, datetime]:
     """For each recipient zone, the UTC moment to deliver the prompt for ``slot_utc``."""
-    return {zone: next_working_time(slot_utc, zone) for zone in zones}
+    return {zone: next_working_time(slot_utc, zone, weekends=weekends) for zone in zones}

@@ -76,7 +76,74 @@ class SetCadence:
     other_id: str | None
 
 
-Command = Help | Ask | Withdraw | Capacity | Assign | ListPairings | End | SetCadence
+@dataclass(frozen=True)
+class GoalAdd:
+    other_id: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Goals:
+    other_id: str | None
+
+
+@dataclass(frozen=True)
+class TaskAdd:
+    other_id: str | None
+    text: str
+    due_text: str | None  # checked by bot.dates with the caller's today
+
+
+@dataclass(frozen=True)
+class Tasks:
+    other_id: str | None
+
+
+@dataclass(frozen=True)
+class Reassess:
+    other_id: str | None
+
+
+@dataclass(frozen=True)
+class Pause:
+    other_id: str | None
+    until_text: str | None  # "2w", "until 2027-01-15"; None opens a picker
+
+
+@dataclass(frozen=True)
+class Resume:
+    other_id: str | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    pass
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str  # "csv" or "chart"
+
+
+Command = (
+    Help
+    | Ask
+    | Withdraw
+    | Capacity
+    | Assign
+    | ListPairings
+    | End
+    | SetCadence
+    | GoalAdd
+    | Goals
+    | TaskAdd
+    | Tasks
+    | Reassess
+    | Pause
+    | Resume
+    | Digest
+    | Report
+)
 
 # (name, usage, what it does) in the order /mentor help lists them.
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -84,9 +151,18 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("withdraw", "/mentor withdraw [@person]", "Cancel a request that has no answer yet."),
     ("list", "/mentor list", "Your mentors, mentees and open requests."),
     ("cadence", "/mentor cadence [@person]", "Agree how often and how you check in."),
+    ("goal", "/mentor goal add [@person] [goal]", "Set a specific goal together."),
+    ("goals", "/mentor goals [@person]", "Goals and how they're going."),
+    ("task", "/mentor task add [@person] [task] [due <date>]", "Give your mentee a task."),
+    ("tasks", "/mentor tasks [@person]", "Open and recently done tasks."),
+    ("reassess", "/mentor reassess [@person]", "Reassess and refine goals and tasks now."),
+    ("pause", "/mentor pause [@person] [2w | until <date>]", "Pause check-ins for a while."),
+    ("resume", "/mentor resume [@person]", "Resume paused check-ins."),
     ("end", "/mentor end [@person]", "End a mentorship, privately and kindly."),
     ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
+    ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
+    ("report", "/mentor report [csv | chart]", "Coordinators: the program report."),
     ("help", "/mentor help", "This guide."),
 )
 
@@ -97,6 +173,8 @@ _ALIASES = {
     "rhythm": "cadence",
     "cancel": "withdraw",
     "?": "help",
+    "objective": "goal",
+    "objectives": "goals",
 }
 
 
@@ -178,6 +256,52 @@ def _capacity(rest: list[str]) -> Capacity:
     )
 
 
+def _leading_person(rest: list[str]) -> tuple[str | None, list[str]]:
+    """An optional @person first, then the rest; a plain "@name" is an error, not text."""
+    if rest and user_id_of(rest[0]):
+        return user_id_of(rest[0]), rest[1:]
+    if rest and rest[0].startswith("@"):
+        _who(rest[0], "the other person", "/mentor goals @person")
+    return None, rest
+
+
+def _goal_add(rest: list[str]) -> GoalAdd:
+    if rest and rest[0].lower() == "add":
+        rest = rest[1:]
+    other, words = _leading_person(rest)
+    return GoalAdd(other_id=other, text=_note(words))
+
+
+def _task_add(rest: list[str]) -> TaskAdd:
+    if rest and rest[0].lower() == "add":
+        rest = rest[1:]
+    other, words = _leading_person(rest)
+    lowered = [w.lower() for w in words]
+    due_text: str | None = None
+    if "due" in lowered:
+        at = len(lowered) - 1 - lowered[::-1].index("due")
+        due_text = " ".join(words[at + 1 :]).strip()
+        if not due_text:
+            raise CommandError(
+                "Due when? Try `due friday`, `due Dec 1`, `due 2026-12-01` or `due in 2 weeks`."
+            )
+        words = words[:at]
+    return TaskAdd(other_id=other, text=_note(words), due_text=due_text)
+
+
+def _pause(rest: list[str]) -> Pause:
+    other, words = _leading_person(rest)
+    until = " ".join(unescape(w) for w in words).strip() or None
+    return Pause(other_id=other, until_text=until)
+
+
+def _report(rest: list[str]) -> Report:
+    kind = rest[0].lower() if rest else "csv"
+    if kind not in ("csv", "chart") or len(rest) > 1:
+        raise CommandError("Reports come as `/mentor report csv` or `/mentor report chart`.")
+    return Report(kind=kind)
+
+
 def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
     """The command in ``text``, or :class:`CommandError` saying what to type instead."""
     words = tokens(text.strip())
@@ -201,4 +325,22 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return End(other_id=_optional_who(rest, "/mentor end @person"))
     if name == "cadence":
         return SetCadence(other_id=_optional_who(rest, "/mentor cadence @person"))
+    if name == "goal":
+        return _goal_add(rest)
+    if name == "goals":
+        return Goals(other_id=_optional_who(rest, "/mentor goals @person"))
+    if name == "task":
+        return _task_add(rest)
+    if name == "tasks":
+        return Tasks(other_id=_optional_who(rest, "/mentor tasks @person"))
+    if name == "reassess":
+        return Reassess(other_id=_optional_who(rest, "/mentor reassess @person"))
+    if name == "pause":
+        return _pause(rest)
+    if name == "resume":
+        return Resume(other_id=_optional_who(rest, "/mentor resume @person"))
+    if name == "digest":
+        return Digest()
+    if name == "report":
+        return _report(rest)
     return Help(unknown=unescape(text.split()[0]))

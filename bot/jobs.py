@@ -13,8 +13,8 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.logging import get_logger
 from bot.tick import Step, StepResult, TickContext
-from handlers.flows import request_deadlines
-from handlers.flows.delivery import Kind, retry_stale
+from handlers.flows import checkins, request_deadlines
+from handlers.flows.delivery import Kind, deliver_due_pending, retry_stale
 from storage.db import unit_of_work
 from storage.events import forget_events_before
 
@@ -31,17 +31,26 @@ def forget_old_events(tick: TickContext) -> StepResult:
 
 
 def _outbox_kinds() -> dict[str, Kind]:
-    return {**request_deadlines.KINDS}
+    return {**request_deadlines.KINDS, **checkins.KINDS}
 
 
 def retry_stale_sends(tick: TickContext) -> StepResult:
     return retry_stale(tick, _outbox_kinds())
 
 
+def send_due_pending(tick: TickContext) -> StepResult:
+    """Messages that waited for their recipient's working hours."""
+    return deliver_due_pending(tick, _outbox_kinds())
+
+
 def default_steps() -> tuple[Step, ...]:
     """In order: first what an earlier tick left unfinished, then what has newly come due."""
     return (
         retry_stale_sends,
+        send_due_pending,
+        checkins.end_due_pauses,
+        checkins.send_due_checkins,
+        checkins.send_due_reassess_prompts,
         request_deadlines.remind_unanswered_requests,
         request_deadlines.expire_unanswered_requests,
         forget_old_events,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
+from waitress import wasyncore
 from waitress.server import create_server
 
 from storage.db import database_reachable
@@ -66,12 +67,21 @@ class RunningServer:
 
 def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServer:
     server: Any = create_server(app, host=host, port=port, threads=SERVER_THREADS)
-    thread = threading.Thread(target=server.run, name="http", daemon=True)
+    stopping = threading.Event()
+
+    def loop() -> None:
+        # Short polls, so stop() can end the loop before closing the sockets it selects on.
+        while not stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, name="http", daemon=True)
     thread.start()
 
     def stop() -> None:
-        server.close()
+        stopping.set()
         thread.join(timeout=5)
+        server.close()
+        server.task_dispatcher.shutdown()
 
     return RunningServer(port=int(server.effective_port), stop=stop, thread=thread)
 

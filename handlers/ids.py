@@ -37,3 +37,53 @@ FORMAT_BLOCK, FORMAT_INPUT = "format", "format_input"
 COMMUNICATION_OPEN = "communication.open"
 END_OPEN = "end.open"
 ASSIGNMENT_DECLINE = "assignment.decline"
+
+# Goals and tasks (buttons carry the goal or task id as their value).
+GOAL_ADD_OPEN = "goal.add.open"  # value: pairing id
+GOAL_ACHIEVED = "goal.achieved"
+GOAL_EDIT_OPEN = "goal.edit.open"
+GOAL_DROP_OPEN = "goal.drop.open"
+GOAL_REOPEN = "goal.reopen"
+TASK_ADD_OPEN = "task.add.open"  # value: pairing id
+TASK_COMPLETE = "task.complete"
+TASK_UNDO = "task.undo"
+GOAL_VIEW = "goal.submit"
+GOAL_EDIT_VIEW = "goal.edit.submit"
+GOAL_DROP_VIEW = "goal.drop.submit"
+TASK_VIEW = "task.submit"
+GOAL_TEXT_BLOCK, GOAL_TEXT_INPUT = "goal_text", "goal_text_input"
+TARGET_DATE_BLOCK, TARGET_DATE_INPUT = "target_date", "target_date_input"
+COMPETENCY_BLOCK, COMPETENCY_INPUT = "competency", "competency_input"
+TASK_TEXT_BLOCK, TASK_TEXT_INPUT = "task_text", "task_text_input"
+DUE_DATE_BLOCK, DUE_DATE_INPUT = "due_date", "due_date_input"
+GOAL_LINK_BLOCK, GOAL_LINK_INPUT = "goal_link", "goal_link_input"
+ASSIGNEE_BLOCK, ASSIGNEE_INPUT = "assignee", "assignee_input"
+
+# Reassess and refine.
+REASSESS_OPEN = "reassess.open"  # value: pairing id
+REASSESS_VIEW = "reassess.submit"
+NEW_GOALS_BLOCK, NEW_GOALS_INPUT = "new_goals", "new_goals_input"
+
+# App Home buttons on each pairing (value: pairing id).
+HOME_CADENCE = "home.cadence"
+HOME_PAUSE = "home.pause"
+HOME_END = "home.end"
+HOME_SHARE = "home.share"
+HOME_MORE = "home.more"
+
+# Check-ins (the scheduler's DMs) and pausing.
+CHECKIN_MET = "checkin.met"  # value: check-in id
+CHECKIN_RESCHEDULED = "checkin.rescheduled"
+CHECKIN_SKIPPED = "checkin.skipped"
+CHECKIN_MET_VIEW = "checkin.met.submit"
+PAUSE_VIEW = "pause.submit"
+PAUSE_RESUME = "pause.resume"  # value: pairing id
+MINUTES_BLOCK, MINUTES_INPUT = "minutes", "minutes_input"
+UNTIL_BLOCK, UNTIL_INPUT = "until", "until_input"
+
+# The coordinators' digest.
+DIGEST_NUDGE = "digest.nudge"  # value: pairing id
+DIGEST_REASSIGN = "digest.reassign"
+DIGEST_CLOSE = "digest.close"
+DIGEST_REASSIGN_VIEW = "digest.reassign.submit"
+GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<goal id>"

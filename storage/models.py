@@ -246,9 +246,18 @@ class ScheduledSend(Base):
 
     A row is claimed (``status='claimed'``, ``claimed_at``) before the Web API call and marked
     ``sent`` or ``failed`` after it. A claim older than the claim timeout is taken to belong to
-    a process that died mid-send and is retried."""
+    a process that died mid-send and is retried. A row enqueued for later (a check-in that
+    falls outside its recipient's working hours) waits as ``pending`` until ``due_at``."""
 
     __tablename__ = "scheduled_sends"
+    __table_args__ = (
+        Index(
+            "ix_scheduled_sends_pending_due",
+            "due_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -257,7 +266,8 @@ class ScheduledSend(Base):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_requests.id"))
     recipient: Mapped[str | None] = mapped_column(SHORT)
     slot_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(SHORT, index=True)  # claimed, sent, failed
+    status: Mapped[str] = mapped_column(SHORT, index=True)  # pending, claimed, sent, failed
+    due_at: Mapped[datetime | None]  # when a pending row may be claimed and sent
     claimed_at: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,6 +13,11 @@ The rule that makes scheduled sends exactly-once in normal running and never los
    and 2 (or gave the claim back after a passing failure). Any later tick takes it over and
    sends it. This is the one case in which a message can arrive twice: the process died after
    Slack accepted the message but before step 2 was saved. A message is never lost.
+
+A message owed later (``due_at`` after now: a check-in outside its recipient's working hours)
+is enqueued ``pending`` under its unique key in step 1 instead, and claimed by whichever tick
+first finds it due (:func:`claim_due_pending`, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL); from
+there it follows steps 2 and 3.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ScheduledSend
 
+PENDING = "pending"
 CLAIMED = "claimed"
 SENT = "sent"
 FAILED = "failed"
@@ -52,8 +58,11 @@ def enqueue(
     pairing_id: int | None = None,
     request_id: int | None = None,
     recipient: str | None = None,
+    due_at: datetime | None = None,
 ) -> ScheduledSend | None:
-    """Enqueue and claim the send ``key``; None when it was enqueued before."""
+    """Enqueue and claim the send ``key`` (or, when ``due_at`` is later than ``now``, leave it
+    pending until then); None when it was enqueued before."""
+    later = due_at is not None and due_at > now
     row = ScheduledSend(
         dedupe_key=key,
         kind=kind,
@@ -61,9 +70,10 @@ def enqueue(
         request_id=request_id,
         recipient=recipient,
         slot_at=slot_at,
-        status=CLAIMED,
-        claimed_at=now,
-        claim_token=uuid.uuid4().hex,
+        due_at=due_at or slot_at,
+        status=PENDING if later else CLAIMED,
+        claimed_at=None if later else now,
+        claim_token=None if later else uuid.uuid4().hex,
         attempts=0,
     )
     try:
@@ -72,6 +82,37 @@ def enqueue(
     except IntegrityError:
         return None
     return row
+
+
+def claim_due_pending(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Claim pending rows that have come due for this tick; rows another tick is claiming at
+    the same moment are skipped (PostgreSQL) rather than waited for."""
+    ids = list(
+        session.scalars(
+            select(ScheduledSend.id)
+            .where(ScheduledSend.status == PENDING, ScheduledSend.due_at <= now)
+            .order_by(ScheduledSend.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+    )
+    if not ids:
+        return []
+    token = uuid.uuid4().hex
+    session.execute(
+        update(ScheduledSend)
+        .where(ScheduledSend.id.in_(ids), ScheduledSend.status == PENDING)
+        .values(status=CLAIMED, claimed_at=now, claim_token=token)
+        .execution_options(synchronize_session=False)
+    )
+    # Only what this tick's token now holds: on SQLite a concurrent writer could have won.
+    return list(
+        session.scalars(
+            select(ScheduledSend.id).where(
+                ScheduledSend.id.in_(ids), ScheduledSend.claim_token == token
+            )
+        ).all()
+    )
 
 
 def stale_claims(

@@ -8,12 +8,18 @@ from bot import commands as parsing
 from bot.context import AppContext
 from bot.focus import focus_areas
 from handlers import ids
+from handlers.commands import checkins, pairings, reassess, requests, work
 from handlers.commands import help as help_command
-from handlers.commands import pairings, requests
 from handlers.commands.routing import Route, Routes
 from handlers.edge import edge
 
-FEATURE_ROUTES: tuple[Routes, ...] = (requests.ROUTES, pairings.ROUTES)
+FEATURE_ROUTES: tuple[Routes, ...] = (
+    requests.ROUTES,
+    pairings.ROUTES,
+    work.ROUTES,
+    reassess.ROUTES,
+    checkins.ROUTES,
+)
 
 
 def all_routes() -> Routes:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.communication import Communication
 from bot.context import AppContext
-from handlers.flows.pairings import current_communication
+from handlers.flows.rhythm import current_communication
 from handlers.flows.slack import focus_label
 from storage.db import unit_of_work
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member

@@ -19,6 +19,7 @@ from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import (
     CLAIMED,
+    claim_due_pending,
     give_back,
     mark_failed,
     mark_sent,
@@ -128,3 +129,15 @@ def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
     result = deliver(tick, kinds, taken)
     result.due += len(taken)
     return result
+
+
+def deliver_due_pending(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
+    """Claim and send messages that waited for their recipient's working hours."""
+    result = StepResult()
+    while True:
+        with unit_of_work(tick.app.sessions) as session:
+            claimed = claim_due_pending(session, tick.now)
+        if not claimed:
+            return result
+        result.due += len(claimed)
+        result.add(deliver(tick, kinds, claimed))

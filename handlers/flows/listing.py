@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.context import AppContext
 from handlers.blocks.pairings import PairingLine, RequestLine
-from handlers.flows.pairings import current_communication
+from handlers.flows.rhythm import current_communication
 from handlers.flows.slack import focus_label, local_date
 from storage.db import unit_of_work
 from storage.models import Pairing

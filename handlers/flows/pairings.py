@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
 
 from slack_sdk import WebClient
 
@@ -13,6 +12,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.text import mention
 from handlers.blocks import pairings as blocks
+from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
 from handlers.profiles import profile_of, require_person
 from storage.db import unit_of_work
@@ -80,6 +80,7 @@ def assign_pairing(
         f"{mention(coordinator_id)} paired you with {mention(mentor_id)}.",
         blocks.build_introduction_for_mentee(intro),
     )
+    refresh_homes(ctx, client, mentor_id, mentee_id)
     return intro.pairing_id
 
 
@@ -172,6 +173,7 @@ def end_pairing(
             "Your mentorship has ended.",
             blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True),
         )
+    refresh_homes(ctx, client, actor_id, other)
     return True
 
 
@@ -218,20 +220,8 @@ def set_communication(
         f"{mention(actor_id)} set up your check-ins.",
         blocks.build_communication_changed(actor_id, done.description),
     )
+    refresh_homes(ctx, client, actor_id, done.other_id)
     return done
-
-
-def current_communication(pairing: Pairing) -> Communication | None:
-    if pairing.cadence is None or pairing.weekday is None or pairing.local_time is None:
-        return None
-    hours, minutes = (int(part) for part in pairing.local_time.split(":"))
-    return Communication(
-        cadence=Cadence(pairing.cadence),
-        weekday=pairing.weekday,
-        local_time=time(hours, minutes),
-        week_of_month=pairing.monthly_nth,
-        meeting_format=pairing.meeting_format or "call",
-    )
 
 
 def assignment_to_decline(ctx: AppContext, pairing_id: int, actor_id: str) -> str | None:

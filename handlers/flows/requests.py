@@ -17,6 +17,7 @@ from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
 from bot.text import mention
 from handlers.blocks import requests as blocks
+from handlers.flows.home import refresh_homes
 from handlers.flows.slack import (
     focus_label,
     is_permanent,
@@ -190,6 +191,7 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
         f"{mention(done.mentor_id)} accepted your request!",
         blocks.build_accepted_for_mentee(done.pairing_id, done.mentor_id, done.focus_label),
     )
+    refresh_homes(ctx, client, done.mentor_id, done.mentee_id)
     if done.others:
         notify(
             client,

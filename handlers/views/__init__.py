@@ -5,9 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.views import pairings, requests
+from handlers.views import checkins, pairings, reassess, requests, work
 
 
 def register(app: App, ctx: AppContext) -> None:
     requests.register(app, ctx)
     pairings.register(app, ctx)
+    checkins.register(app, ctx)
+    work.register(app, ctx)
+    reassess.register(app, ctx)

@@ -20,6 +20,7 @@ from bot.cadence import (
     is_working_time,
     next_slot_after,
     next_working_time,
+    ordinal_day,
     slots_between,
 )
 
@@ -289,8 +290,8 @@ def test_monthly_rule_validation(nth: int, weekday: int) -> None:
     ("local", "working"),
     [
         (datetime(2026, 11, 27, 8, 0, tzinfo=LONDON_ZONE), True),  # Friday opening
-        (datetime(2026, 11, 27, 17, 59, tzinfo=LONDON_ZONE), True),
-        (datetime(2026, 11, 27, 18, 0, tzinfo=LONDON_ZONE), False),  # closing is exclusive
+        (datetime(2026, 11, 27, 19, 59, tzinfo=LONDON_ZONE), True),
+        (datetime(2026, 11, 27, 20, 0, tzinfo=LONDON_ZONE), False),  # closing is exclusive
         (datetime(2026, 11, 27, 7, 59, tzinfo=LONDON_ZONE), False),
         (datetime(2026, 11, 28, 12, 0, tzinfo=LONDON_ZONE), False),  # Saturday
         (datetime(2026, 11, 29, 12, 0, tzinfo=LONDON_ZONE), False),  # Sunday
@@ -304,15 +305,15 @@ def test_is_working_time(local: datetime, working: bool) -> None:
 @pytest.mark.parametrize(
     ("moment", "tz", "expected"),
     [
-        pytest.param(utc(2026, 11, 27, 17, 59), LONDON, utc(2026, 11, 27, 17, 59), id="inside"),
+        pytest.param(utc(2026, 11, 27, 19, 59), LONDON, utc(2026, 11, 27, 19, 59), id="inside"),
         pytest.param(
-            utc(2026, 11, 27, 18), LONDON, utc(2026, 11, 30, 8), id="friday-evening-to-monday"
+            utc(2026, 11, 27, 20), LONDON, utc(2026, 11, 30, 8), id="friday-evening-to-monday"
         ),
         pytest.param(utc(2026, 11, 28, 10), LONDON, utc(2026, 11, 30, 8), id="saturday"),
         pytest.param(utc(2026, 11, 25, 1), KOLKATA, utc(2026, 11, 25, 2, 30), id="early-same-day"),
         pytest.param(utc(2026, 11, 25, 12), NY, utc(2026, 11, 25, 13), id="ny-before-opening"),
         pytest.param(
-            utc(2026, 11, 25, 13), KOLKATA, utc(2026, 11, 26, 2, 30), id="kolkata-after-closing"
+            utc(2026, 11, 25, 15), KOLKATA, utc(2026, 11, 26, 2, 30), id="kolkata-after-closing"
         ),
         # Chatham's Monday begins on Sunday in UTC: 08:00 +13:45 is 18:15 UTC the day before.
         pytest.param(
@@ -335,6 +336,45 @@ def test_next_working_time_custom_hours_and_checks() -> None:
         next_working_time(utc(2026, 11, 25, 8), LONDON, time(17), time(9))
     with pytest.raises(ValueError, match="Unknown time zone"):
         next_working_time(utc(2026, 11, 25, 8), "Nowhere/Special")
+
+
+def test_weekends_count_when_asked() -> None:
+    saturday = utc(2026, 11, 28, 10)  # 10:00 London, 05:00 New York
+    assert next_working_time(saturday, LONDON, weekends=True) == saturday
+    assert next_working_time(saturday, NY, weekends=True) == utc(2026, 11, 28, 13)
+    assert next_working_time(utc(2026, 11, 28, 21), LONDON, weekends=True) == utc(2026, 11, 29, 8)
+    assert is_working_time(datetime(2026, 11, 29, 19, 0, tzinfo=LONDON_ZONE), weekends=True)
+    assert delivery_times(saturday, [NY], weekends=True) == {NY: utc(2026, 11, 28, 13)}
+
+
+def test_monthly_on_a_day_of_the_month() -> None:
+    schedule = Schedule(Cadence.MONTHLY, MON, time(9), NY, date(2026, 1, 1), MonthlyRule(day=15))
+    assert next_slot_after(schedule, utc(2026, 11, 15, 14)) == utc(2026, 12, 15, 14)
+    assert next_slot_after(schedule, utc(2026, 11, 15, 13)) == utc(2026, 11, 15, 14)
+    assert describe(schedule) == "Monthly on the 15th at 09:00 (America/New_York)"
+    end_of_month = Schedule(
+        Cadence.MONTHLY, MON, time(9), NY, date(2026, 1, 1), MonthlyRule(day=31)
+    )
+    assert list(slots_between(end_of_month, utc(2027, 1, 1), utc(2027, 4, 1))) == [
+        utc(2027, 1, 31, 14),
+        utc(2027, 2, 28, 14),
+        utc(2027, 3, 31, 13),  # daylight saving time began on 14 March
+    ]
+
+
+@pytest.mark.parametrize(
+    "changes", [{"day": 0}, {"day": 32}, {"day": 15, "nth": 1}, {"nth": 1}, {}]
+)
+def test_monthly_day_validation(changes: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"[Mm]onthly"):
+        MonthlyRule(**changes)
+
+
+@pytest.mark.parametrize(
+    ("day", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (22, "22nd"), (31, "31st")]
+)
+def test_ordinal_days(day: int, text: str) -> None:
+    assert ordinal_day(day) == text
 
 
 def test_delivery_times_per_zone() -> None:
@@ -381,7 +421,12 @@ AFTERS = st.one_of(
 def schedules(draw: st.DrawFn, cadence: Cadence | None = None) -> Schedule:
     cadence = cadence or draw(st.sampled_from(list(Cadence)))
     weekday = draw(st.integers(0, 6))
-    rule = MonthlyRule(draw(st.sampled_from([1, 2, 3, 4, -1])), weekday)
+    rule = draw(
+        st.one_of(
+            st.builds(MonthlyRule, st.sampled_from([1, 2, 3, 4, -1]), st.just(weekday)),
+            st.builds(lambda day: MonthlyRule(day=day), st.integers(1, 31)),
+        )
+    )
     return Schedule(
         cadence=cadence,
         weekday=weekday,
@@ -394,6 +439,9 @@ def schedules(draw: st.DrawFn, cadence: Cadence | None = None) -> Schedule:
 
 def _is_slot_date(schedule: Schedule, day: date) -> bool:
     """The rules, written out the slow way."""
+    if schedule.monthly is not None and schedule.monthly.day is not None:
+        last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return day.day == min(schedule.monthly.day, last.day)
     if day.weekday() != schedule.weekday:
         return False
     if schedule.monthly is not None:
@@ -434,7 +482,8 @@ def test_next_slot_is_the_first_slot_strictly_after(schedule: Schedule, after: d
 @given(schedules(), AFTERS)
 def test_slot_lands_on_the_local_weekday_and_wall_time(schedule: Schedule, after: datetime) -> None:
     local = next_slot_after(schedule, after).astimezone(ZoneInfo(schedule.tz))
-    assert local.weekday() == schedule.weekday
+    if schedule.monthly is None or schedule.monthly.day is None:
+        assert local.weekday() == schedule.weekday
     if _nonexistent(local.date(), schedule.local_time, schedule.tz):
         assert local.time() > schedule.local_time  # moved forward over the gap
     else:
@@ -468,10 +517,13 @@ def test_monthly_slots_fall_in_consecutive_months(schedule: Schedule, after: dat
     previous: date | None = None
     for _ in range(14):
         day = slot.astimezone(zone).date()
-        assert day.weekday() == schedule.monthly.weekday
-        if schedule.monthly.nth == -1:
+        if schedule.monthly.day is not None:
+            assert day.day == schedule.monthly.day or (day + timedelta(days=1)).day == 1
+        elif schedule.monthly.nth == -1:
+            assert day.weekday() == schedule.monthly.weekday
             assert (day + timedelta(days=7)).month != day.month
         else:
+            assert day.weekday() == schedule.monthly.weekday
             assert (day.day - 1) // 7 + 1 == schedule.monthly.nth
         if previous is not None:
             assert (day.year * 12 + day.month) - (previous.year * 12 + previous.month) == 1

@@ -11,10 +11,19 @@ from bot.commands import (
     Assign,
     Capacity,
     CommandError,
+    Digest,
     End,
+    GoalAdd,
+    Goals,
     Help,
     ListPairings,
+    Pause,
+    Reassess,
+    Report,
+    Resume,
     SetCadence,
+    TaskAdd,
+    Tasks,
     Withdraw,
     parse_command,
     tokens,
@@ -107,3 +116,45 @@ def test_any_text_parses_or_explains(text: str) -> None:
     except CommandError as error:
         message = error.message
     assert message is None or (message and "<!" not in message)
+
+
+def test_goals_and_tasks() -> None:
+    assert parse("goal add <@U0MENTEE1> Present at grand rounds") == GoalAdd(
+        "U0MENTEE1", "Present at grand rounds"
+    )
+    assert parse("goal Publish a case report") == GoalAdd(None, "Publish a case report")
+    assert parse("goal add") == GoalAdd(None, "")
+    assert parse("goals") == Goals(None)
+    assert parse("task add <@U0MENTEE1> Revise the CV due friday") == TaskAdd(
+        "U0MENTEE1", "Revise the CV", "friday"
+    )
+    assert parse("task add Discuss due process due in 2 weeks") == TaskAdd(
+        None, "Discuss due process", "in 2 weeks"
+    )
+    assert parse("task add Draft a protocol") == TaskAdd(None, "Draft a protocol", None)
+    assert parse("tasks <@U0MENTOR1>") == Tasks("U0MENTOR1")
+    assert parse("reassess") == Reassess(None)
+
+
+def test_pause_resume_and_coordinator_commands() -> None:
+    assert parse("pause 2w") == Pause(None, "2w")
+    assert parse("pause <@U0MENTOR1> until 2027-01-15") == Pause("U0MENTOR1", "until 2027-01-15")
+    assert parse("pause") == Pause(None, None)
+    assert parse("resume") == Resume(None)
+    assert parse("digest") == Digest()
+    assert parse("report") == Report("csv")
+    assert parse("report chart") == Report("chart")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("task add Revise the CV due", "Due when?"),
+        ("goal add @alice Publish", "couldn't tell who “@alice”"),
+        ("report pdf", "report csv"),
+    ],
+)
+def test_bad_goal_and_task_input(text: str, fragment: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert fragment in caught.value.message

@@ -1,0 +1,82 @@
+"""Buttons on App Home: change cadence, pause, end, share with coordinators, and show more.
+
+Each one re-checks that the person tapping is a member of the pairing the button names: a
+button's value is only a claim."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from slack_bolt import App, Args
+
+from bot.context import AppContext
+from bot.errors import Refused
+from handlers import ids
+from handlers.blocks.checkins import build_pause_modal
+from handlers.blocks.home import parse_page, parse_share_value
+from handlers.commands.pairings import open_communication_modal, open_end_modal
+from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.flows.choosing import PairingChoice, member_choice
+from handlers.flows.home import publish_home, set_sharing, today_of
+
+ENDED = "That mentorship has already ended."
+
+
+def _open_choice(ctx: AppContext, args: Args) -> PairingChoice:
+    (pairing_id,) = id_values(action_value(args))[:1]
+    choice = member_choice(ctx, pairing_id, actor_id(args))
+    if choice is None:
+        publish_home(ctx, args.client, actor_id(args))
+        raise Refused(ENDED)
+    return choice
+
+
+def handle_home_cadence(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    open_communication_modal(args, _open_choice(ctx, args))
+
+
+def handle_home_pause(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    choice = _open_choice(ctx, args)
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"],
+        view=build_pause_modal(
+            [choice.pairing_id], [choice.other_id], today_of(ctx, actor_id(args))
+        ),
+    )
+
+
+def handle_home_end(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    open_end_modal(args, [_open_choice(ctx, args)])
+
+
+def handle_home_share(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    parsed = parse_share_value(action_value(args))
+    if parsed is None:
+        raise Refused(
+            "That button didn't carry what I expected, so I did nothing.", reason="forbidden"
+        )
+    pairing_id, share = parsed
+    if not set_sharing(ctx, args.client, pairing_id, actor_id(args), share).changed:
+        args.context["outcome"] = "repeat"
+
+
+def handle_home_more(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    # Home is built for whoever tapped, from their own pairings: there is nothing to forge.
+    publish_home(ctx, args.client, actor_id(args), parse_page(action_value(args)))
+
+
+def register(app: App, ctx: AppContext) -> None:
+    handlers = {
+        ids.HOME_CADENCE: handle_home_cadence,
+        ids.HOME_PAUSE: handle_home_pause,
+        ids.HOME_END: handle_home_end,
+        ids.HOME_SHARE: handle_home_share,
+        ids.HOME_MORE: handle_home_more,
+    }
+    for action_id, handler in handlers.items():
+        app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

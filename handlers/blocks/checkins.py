@@ -1,0 +1,255 @@
+"""Check-in DMs, reassess prompts, pause notices and the small check-in and pause modals, with
+the parsers of what those modals send back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    NumberInputElement,
+    PlainTextInputElement,
+)
+from slack_sdk.models.views import View
+
+from bot.dates import DateParseError, format_date, parse_pause
+from bot.text import clip, escape, mention, normalise_user_text
+from handlers import ids
+from handlers.blocks.common import Block, context, header, section
+from handlers.blocks.modals import InvalidSubmission, Values
+from handlers.blocks.requests import actions, button, quote
+from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
+
+CHECKIN_ANSWER_BLOCK = "checkin-answer"
+NOTE_LIMIT = 500
+MIN_MINUTES, MAX_MINUTES = 1, 600
+# A check-in shows at most this many goals and tasks; the pair can open the full lists.
+MAX_GOALS, MAX_TASKS = 10, 20
+
+ANSWER_LABELS = {"met": "We met", "rescheduled": "Rescheduled", "skipped": "Skipped this time"}
+
+
+@dataclass(frozen=True)
+class CheckinCard:
+    """One member's view of a check-in."""
+
+    checkin_id: int
+    other_id: str
+    focus_label: str
+    today: date
+    goals: Sequence[GoalRow] = ()
+    tasks: Sequence[TaskRow] = ()
+    answer: str | None = None
+    answered_by: str | None = None
+    note: str | None = None
+    minutes: int | None = None
+
+
+def build_checkin_text(card: CheckinCard) -> str:
+    return f"Check-in: did you and {mention(card.other_id)} meet?"
+
+
+def _answer_line(card: CheckinCard) -> list[Block]:
+    label = ANSWER_LABELS.get(card.answer or "", card.answer or "")
+    who = f"{mention(card.answered_by)} answered: " if card.answered_by else "Answered: "
+    minutes = f" · {card.minutes} min" if card.minutes else ""
+    blocks = [context(f"✅ {who}*{escape(label)}*{minutes}")]
+    if card.note:
+        blocks.append(section(quote(clip(card.note, NOTE_LIMIT))))
+    return blocks
+
+
+def build_checkin_message(card: CheckinCard) -> list[Block]:
+    """The check-in DM: goals, open tasks with **Mark complete**, and the one-tap answer (or,
+    once answered, who answered what)."""
+    blocks: list[Block] = [
+        header("Time to check in"),
+        section(
+            f"How are things going with {mention(card.other_id)} on "
+            f"*{escape(card.focus_label)}*? Did you meet since the last check-in?"
+        ),
+    ]
+    if card.goals:
+        blocks.append(section("*Goals*"))
+        blocks += [goal_block(row, card.today, buttons=False) for row in card.goals[:MAX_GOALS]]
+    open_tasks = [row for row in card.tasks if row.status == "open"][:MAX_TASKS]
+    if open_tasks:
+        blocks.append(section("*Open tasks*"))
+        blocks += [task_block(row, card.today) for row in open_tasks]
+    if card.answer is None:
+        value = str(card.checkin_id)
+        blocks.append(
+            actions(
+                CHECKIN_ANSWER_BLOCK,
+                button("We met", ids.CHECKIN_MET, value, "primary"),
+                button("Rescheduled", ids.CHECKIN_RESCHEDULED, value),
+                button("Skip this time", ids.CHECKIN_SKIPPED, value),
+            )
+        )
+    else:
+        blocks += _answer_line(card)
+    return blocks
+
+
+def build_already_answered(answer: str, answered_by: str | None) -> str:
+    label = ANSWER_LABELS.get(answer, answer)
+    who = mention(answered_by) if answered_by else "Someone"
+    return f"That check-in is already answered: {who} said “{escape(label)}”."
+
+
+def build_checkin_met_modal(checkin_id: int, other_id: str) -> dict[str, Any]:
+    blocks: list[Any] = [
+        section(f"Glad you met with {mention(other_id)}! Anything to keep for the record?"),
+        InputBlock(
+            block_id=ids.NOTE_BLOCK,
+            label="A short note (optional)",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.NOTE_INPUT, multiline=True, max_length=NOTE_LIMIT
+            ),
+        ),
+        InputBlock(
+            block_id=ids.MINUTES_BLOCK,
+            label="How long, in minutes (optional)",
+            optional=True,
+            element=NumberInputElement(
+                action_id=ids.MINUTES_INPUT,
+                is_decimal_allowed=False,
+                min_value=str(MIN_MINUTES),
+                max_value=str(MAX_MINUTES),
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.CHECKIN_MET_VIEW,
+        title="We met",
+        submit="Save",
+        close="Cancel",
+        private_metadata=str(checkin_id),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _input(values: Values, block_id: str, action_id: str) -> dict[str, Any]:
+    return values.get(block_id, {}).get(action_id, {})
+
+
+def parse_checkin_met(values: Values) -> tuple[str, int | None]:
+    """(note, minutes) from the **We met** modal."""
+    errors: dict[str, str] = {}
+    note = normalise_user_text(
+        str(_input(values, ids.NOTE_BLOCK, ids.NOTE_INPUT).get("value") or "")
+    )
+    if len(note) > NOTE_LIMIT:
+        errors[ids.NOTE_BLOCK] = f"Please keep the note under {NOTE_LIMIT} characters."
+    raw = str(_input(values, ids.MINUTES_BLOCK, ids.MINUTES_INPUT).get("value") or "").strip()
+    minutes: int | None = None
+    if raw:
+        if not raw.isdigit() or not MIN_MINUTES <= int(raw) <= MAX_MINUTES:
+            errors[ids.MINUTES_BLOCK] = (
+                f"Please give whole minutes, {MIN_MINUTES} to {MAX_MINUTES}."
+            )
+        else:
+            minutes = int(raw)
+    if errors:
+        raise InvalidSubmission(errors)
+    return note, minutes
+
+
+def build_pause_modal(
+    pairing_ids: Sequence[int], other_ids: Sequence[str], today: date
+) -> dict[str, Any]:
+    names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
+    blocks: list[Any] = [
+        section(
+            f"Pause check-ins with {names} for a while (a rotation, nights, exams, leave). "
+            "They start again by themselves on the day you choose."
+        ),
+        InputBlock(
+            block_id=ids.UNTIL_BLOCK,
+            label="Paused until",
+            element=DatePickerElement(
+                action_id=ids.UNTIL_INPUT,
+                initial_date=(today + timedelta(weeks=2)).isoformat(),
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.PAUSE_VIEW,
+        title="Pause check-ins",
+        submit="Pause",
+        close="Cancel",
+        private_metadata=",".join(str(p) for p in pairing_ids),
+        blocks=blocks,
+    ).to_dict()
+
+
+def parse_pause_until(values: Values, today: date) -> date:
+    """The first day check-ins are back, checked like ``/mentor pause until <date>``."""
+    picked = _input(values, ids.UNTIL_BLOCK, ids.UNTIL_INPUT).get("selected_date")
+    if not picked:
+        raise InvalidSubmission({ids.UNTIL_BLOCK: "Please choose a date."})
+    try:
+        return parse_pause(f"until {picked}", today)
+    except DateParseError as error:
+        raise InvalidSubmission({ids.UNTIL_BLOCK: error.message}) from None
+
+
+def build_paused_reply(
+    pairing_ids: Sequence[int], other_ids: Sequence[str], until: date, today: date
+) -> tuple[str, list[Block]]:
+    names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
+    text = f"Paused: no check-ins with {names} until {format_date(until, today)}."
+    return text, [
+        section(f"{text} I'll start them again that day and tell you both."),
+        actions(
+            "pause-resume",
+            button("Resume now", ids.PAUSE_RESUME, ",".join(str(p) for p in pairing_ids)),
+        ),
+    ]
+
+
+def build_paused_for_other(actor_id: str, focus_label: str, until: date, today: date) -> str:
+    return (
+        f"{mention(actor_id)} paused your check-ins on *{escape(focus_label)}* until "
+        f"{format_date(until, today)}. They'll start again by themselves then."
+    )
+
+
+def build_resumed_for_other(actor_id: str, focus_label: str) -> str:
+    return f"{mention(actor_id)} resumed your check-ins on *{escape(focus_label)}*."
+
+
+def build_resumed_reply(other_ids: Sequence[str]) -> str:
+    names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
+    return f"Resumed: check-ins with {names} are back on."
+
+
+def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None) -> list[Block]:
+    when = f" The next one is {next_checkin}." if next_checkin else ""
+    return [
+        section(
+            f"Welcome back! Your pause is over, so check-ins with {mention(other_id)} on "
+            f"*{escape(focus_label)}* are on again.{when}"
+        )
+    ]
+
+
+def build_reassess_prompt(pairing_id: int, other_id: str, focus_label: str) -> list[Block]:
+    return [
+        section(
+            f"It's time to reassess and refine your goals with {mention(other_id)} on "
+            f"*{escape(focus_label)}*: mark what's achieved, drop what no longer fits, and set "
+            "what's next."
+        ),
+        actions(
+            f"reassess-{pairing_id}",
+            button("Reassess now", ids.REASSESS_OPEN, str(pairing_id), "primary"),
+        ),
+    ]

@@ -1,0 +1,174 @@
+"""Modal submissions for goals and tasks: add, edit, drop; with the gentle warning about
+patient identifiers shown once before saving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from slack_bolt import App, Args
+
+from bot.context import AppContext
+from bot.privacy import identifier_warning
+from handlers import ids
+from handlers.blocks.modals import InvalidSubmission
+from handlers.blocks.work_modals import (
+    build_goal_edit_modal,
+    build_goal_modal,
+    build_task_modal,
+    fingerprint,
+    parse_drop_reason,
+    parse_goal,
+    parse_task,
+    read_metadata,
+)
+from handlers.edge import actor_id, edge
+from handlers.flows.work import (
+    add_goal_for,
+    add_task_for,
+    edit_goal_for,
+    local_today,
+    open_goals,
+    pairing_options,
+    set_goal_status_for,
+)
+from handlers.views.requests import metadata, reject, state_values
+from storage import goals as goal_store
+
+
+def _needs_warning(text: str, meta: dict[str, Any]) -> str | None:
+    """The warning to show, unless this exact text was already warned about."""
+    warning = identifier_warning(text)
+    if warning is None or meta.get("warned") == fingerprint(text):
+        return None
+    return warning
+
+
+def _warn(args: Args, view: dict[str, Any]) -> None:
+    args.ack(response_action="update", view=view)
+    args.context["outcome"] = "warned"
+
+
+def handle_goal_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    meta = read_metadata(metadata(args))
+    options = pairing_options(ctx, caller, None)
+    try:
+        goal = parse_goal(
+            state_values(args),
+            meta,
+            [o.pairing_id for o in options],
+            ctx.settings.competencies,
+            local_today(ctx, caller),
+        )
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    warning = _needs_warning(goal.draft.text, meta)
+    if warning:
+        chosen = [o for o in options if o.pairing_id == goal.pairing_id] or options
+        _warn(
+            args,
+            build_goal_modal(
+                chosen,
+                ctx.settings.competencies,
+                goal.draft,
+                warning=warning,
+                warned=fingerprint(goal.draft.text),
+            ),
+        )
+        return
+    args.ack()
+    add_goal_for(ctx, args.client, caller, goal)
+
+
+def handle_goal_edit_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    meta = read_metadata(metadata(args))
+    goal_id = meta.get("goal")
+    if not isinstance(goal_id, int):
+        reject(args, InvalidSubmission({ids.GOAL_TEXT_BLOCK: "I lost track of which goal."}))
+        return
+    try:
+        goal = parse_goal(
+            state_values(args),
+            {"pairing": 0},
+            [],
+            ctx.settings.competencies,
+            local_today(ctx, caller),
+        )
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    warning = _needs_warning(goal.draft.text, meta)
+    if warning:
+        _warn(
+            args,
+            build_goal_edit_modal(
+                goal_id,
+                ctx.settings.competencies,
+                goal.draft,
+                warning=warning,
+                warned=fingerprint(goal.draft.text),
+            ),
+        )
+        return
+    args.ack()
+    edit_goal_for(ctx, args.client, goal_id, caller, goal.draft)
+
+
+def handle_goal_drop_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    goal_id = read_metadata(metadata(args)).get("goal")
+    try:
+        reason = parse_drop_reason(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    if not isinstance(goal_id, int):
+        reject(args, InvalidSubmission({ids.NOTE_BLOCK: "I lost track of which goal."}))
+        return
+    args.ack()
+    set_goal_status_for(ctx, args.client, goal_id, caller, goal_store.DROPPED, reason or None)
+
+
+def handle_task_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    meta = read_metadata(metadata(args))
+    options = pairing_options(ctx, caller, None)
+    try:
+        task = parse_task(
+            state_values(args), meta, [o.pairing_id for o in options], local_today(ctx, caller)
+        )
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    warning = _needs_warning(task.draft.text, meta)
+    if warning:
+        chosen = [o for o in options if o.pairing_id == task.pairing_id] or options
+        goals = open_goals(ctx, chosen[0].pairing_id) if len(chosen) == 1 else []
+        _warn(
+            args,
+            build_task_modal(
+                chosen,
+                goals,
+                task.draft,
+                warning=warning,
+                warned=fingerprint(task.draft.text),
+            ),
+        )
+        return
+    args.ack()
+    add_task_for(ctx, args.client, caller, task)
+
+
+def register(app: App, ctx: AppContext) -> None:
+    handlers: dict[str, Callable[[AppContext, Args], None]] = {
+        ids.GOAL_VIEW: handle_goal_submission,
+        ids.GOAL_EDIT_VIEW: handle_goal_edit_submission,
+        ids.GOAL_DROP_VIEW: handle_goal_drop_submission,
+        ids.TASK_VIEW: handle_task_submission,
+    }
+    for callback_id, handler in handlers.items():
+        app.view(callback_id)(edge(f"view:{callback_id}", partial(handler, ctx)))

@@ -1,0 +1,231 @@
+"""Check-ins and the scheduler's pairing queries: what is due (check-ins, reassess prompts, pause
+endings), creating a check-in once per slot, recording its answer once, pausing and resuming."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.lifecycle import PairingEvent, PairingStatus
+from storage.models import CheckIn, Pairing, Person, ScheduledSend
+from storage.outbox import SENT
+from storage.pairings import apply_pairing_event, record
+
+MET = "met"
+RESCHEDULED = "rescheduled"
+SKIPPED = "skipped"
+ANSWERS = (MET, RESCHEDULED, SKIPPED)
+
+# Three check-ins in a row that passed without an answer mark a pair at risk (for the digest).
+AT_RISK_AFTER = 3
+
+_ACTIVE = PairingStatus.ACTIVE.value
+_PAUSED = PairingStatus.PAUSED.value
+
+
+def due_checkins(
+    session: Session, now: datetime, *, limit: int = 200, skip: Collection[int] = ()
+) -> list[Pairing]:
+    """Active pairings whose next check-in is due, earliest first, locked for this tick."""
+    query = (
+        select(Pairing)
+        .where(Pairing.next_checkin_at <= now, Pairing.status == _ACTIVE)
+        .order_by(Pairing.next_checkin_at, Pairing.id)
+    )
+    return _locked(session, query, skip, limit)
+
+
+def due_reassess_prompts(
+    session: Session, now: datetime, *, limit: int = 200, skip: Collection[int] = ()
+) -> list[Pairing]:
+    query = (
+        select(Pairing)
+        .where(Pairing.next_reassess_at <= now, Pairing.status == _ACTIVE)
+        .order_by(Pairing.next_reassess_at, Pairing.id)
+    )
+    return _locked(session, query, skip, limit)
+
+
+def due_pause_endings(
+    session: Session, now: datetime, *, limit: int = 200, skip: Collection[int] = ()
+) -> list[Pairing]:
+    query = (
+        select(Pairing)
+        .where(Pairing.paused_until <= now, Pairing.status == _PAUSED)
+        .order_by(Pairing.paused_until, Pairing.id)
+    )
+    return _locked(session, query, skip, limit)
+
+
+def _locked(
+    session: Session, query: Select[Pairing], skip: Collection[int], limit: int
+) -> list[Pairing]:
+    """Lock the rows for this tick; rows another tick holds are skipped, not waited for
+    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer and ignores it)."""
+    if skip:
+        query = query.where(Pairing.id.notin_(skip))
+    return list(session.scalars(query.limit(limit).with_for_update(skip_locked=True)).all())
+
+
+def members_without_fresh_profiles(
+    session: Session, now: datetime, max_age: timedelta, *, limit: int = 500
+) -> list[str]:
+    """Members of pairings due a check-in whose cached Slack profile (time zone) is missing or
+    older than ``max_age``."""
+    rows = session.execute(
+        select(Pairing.mentor_id, Pairing.mentee_id)
+        .where(Pairing.next_checkin_at <= now, Pairing.status == _ACTIVE)
+        .limit(limit)
+    ).all()
+    members = {user for row in rows for user in row}
+    if not members:
+        return []
+    fresh = set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.user_id.in_(members), Person.profile_fetched_at >= now - max_age
+            )
+        ).all()
+    )
+    return sorted(members - fresh)
+
+
+def zones_of(session: Session, user_ids: Iterable[str]) -> dict[str, str | None]:
+    """Each person's cached Slack time zone (None when unknown), in one query."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Person.user_id, Person.tz).where(Person.user_id.in_(wanted)))
+    return {str(row[0]): row[1] for row in rows}
+
+
+def get_checkin(session: Session, checkin_id: int, *, lock: bool = False) -> CheckIn | None:
+    query = select(CheckIn).where(CheckIn.id == checkin_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def checkin_at(session: Session, pairing_id: int, slot_at: datetime) -> CheckIn | None:
+    return session.scalar(
+        select(CheckIn).where(CheckIn.pairing_id == pairing_id, CheckIn.slot_at == slot_at)
+    )
+
+
+def latest_checkin_before(session: Session, pairing_id: int, slot_at: datetime) -> CheckIn | None:
+    return session.scalar(
+        select(CheckIn)
+        .where(CheckIn.pairing_id == pairing_id, CheckIn.slot_at < slot_at)
+        .order_by(CheckIn.slot_at.desc())
+        .limit(1)
+    )
+
+
+def create_checkin(
+    session: Session, pairing: Pairing, slot_at: datetime, now: datetime
+) -> CheckIn | None:
+    """The check-in for ``slot_at``, once: None when that slot already has one.
+
+    The check-in before it, if nobody answered it, now counts as unanswered: a check-in's
+    window to be answered closes when the next one comes."""
+    previous = latest_checkin_before(session, pairing.id, slot_at)
+    checkin = CheckIn(pairing_id=pairing.id, slot_at=slot_at, sent_at=now)
+    try:
+        with session.begin_nested():
+            session.add(checkin)
+    except IntegrityError:
+        return None
+    if previous is not None and previous.answer is None:
+        pairing.unanswered_checkins = (pairing.unanswered_checkins or 0) + 1
+    return checkin
+
+
+def record_answer(
+    session: Session,
+    pairing: Pairing,
+    checkin: CheckIn,
+    answer: str,
+    *,
+    by: str,
+    now: datetime,
+    note: str | None = None,
+    minutes: int | None = None,
+) -> bool:
+    """Record how the pair answered; False when the check-in already has an answer."""
+    if answer not in ANSWERS:
+        raise ValueError(f"unknown check-in answer {answer!r}")
+    if checkin.answer is not None:
+        return False
+    checkin.answer = answer
+    checkin.answered_by = by
+    checkin.answered_at = now
+    checkin.note = note or None
+    checkin.duration_minutes = minutes if answer == MET else None
+    pairing.unanswered_checkins = 0
+    record(
+        session,
+        pairing,
+        actor_id=by,
+        kind=f"checkin.{answer}",
+        now=now,
+        subject_id=checkin.id,
+        minutes=checkin.duration_minutes,
+    )
+    return True
+
+
+def checkin_messages(
+    session: Session, pairing_id: int, slot_at: datetime, kind: str
+) -> Sequence[ScheduledSend]:
+    """The sent DMs of one check-in (one per recipient), to update in place."""
+    return session.scalars(
+        select(ScheduledSend).where(
+            ScheduledSend.pairing_id == pairing_id,
+            ScheduledSend.kind == kind,
+            ScheduledSend.slot_at == slot_at,
+            ScheduledSend.status == SENT,
+        )
+    ).all()
+
+
+def at_risk_pairings(session: Session) -> Sequence[Pairing]:
+    """Open pairings that let ``AT_RISK_AFTER`` check-ins in a row pass unanswered."""
+    return session.scalars(
+        select(Pairing)
+        .where(
+            Pairing.unanswered_checkins >= AT_RISK_AFTER,
+            Pairing.status.in_((_ACTIVE, _PAUSED)),
+        )
+        .order_by(Pairing.id)
+    ).all()
+
+
+def pause_pairing(
+    session: Session, pairing: Pairing, *, until: datetime, by: str, now: datetime
+) -> None:
+    """No check-ins or reassess prompts until ``until``; pausing again moves the end."""
+    apply_pairing_event(pairing, PairingEvent.PAUSE, now)
+    pairing.paused_until = until
+    pairing.next_checkin_at = None
+    record(session, pairing, actor_id=by, kind="pairing.paused", now=now, until=until.isoformat())
+
+
+def resume_pairing(
+    session: Session,
+    pairing: Pairing,
+    *,
+    by: str | None,
+    now: datetime,
+    next_checkin_at: datetime | None,
+) -> None:
+    apply_pairing_event(pairing, PairingEvent.RESUME, now)
+    pairing.paused_until = None
+    pairing.next_checkin_at = next_checkin_at
+    # A reassess prompt that fell due during the pause waits for the first check-in back.
+    if pairing.next_reassess_at is not None and pairing.next_reassess_at <= now:
+        pairing.next_reassess_at = next_checkin_at or now + timedelta(weeks=1)
+    record(session, pairing, actor_id=by, kind="pairing.resumed", now=now)

@@ -1,0 +1,89 @@
+"""Setting up pairs with an agreed rhythm, and reading the scheduler's DMs back from the fake."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.cadence import next_slot_after
+from handlers.flows.checkins import schedule_of
+from storage.models import CheckIn, Pairing
+from storage.pairings import create_pairing
+from tests.conftest import MENTEE, MENTOR
+from tests.harness import Harness
+from tests.slack.fake_slack import Call
+
+TUESDAY = 1
+
+
+def make_pair(
+    harness: Harness,
+    *,
+    mentor: str = MENTOR,
+    mentee: str = MENTEE,
+    focus: str = "research",
+    cadence: str = "weekly",
+    weekday: int = TUESDAY,
+    at: str = "09:00",
+    tz: str = "America/New_York",
+    monthly_day: int | None = None,
+) -> int:
+    """An active pairing whose rhythm was agreed now; its first check-in is the next slot."""
+    now = harness.clock()
+    with harness.session() as session:
+        pairing = create_pairing(
+            session, mentor_id=mentor, mentee_id=mentee, focus=focus, origin="request", now=now
+        )
+        pairing.cadence, pairing.weekday, pairing.local_time = cadence, weekday, at
+        pairing.timezone, pairing.monthly_day = tz, monthly_day
+        pairing.meeting_format = "call"
+        pairing.cadence_anchor = now.date()
+        schedule = schedule_of(pairing)
+        assert schedule is not None
+        pairing.next_checkin_at = next_slot_after(schedule, now)
+        return pairing.id
+
+
+def pairing(harness: Harness, pairing_id: int) -> Pairing:
+    with harness.session() as session:
+        found = session.get(Pairing, pairing_id)
+        assert found is not None
+        return found
+
+
+def checkins(harness: Harness, pairing_id: int) -> list[CheckIn]:
+    with harness.session() as session:
+        return list(
+            session.scalars(
+                select(CheckIn).where(CheckIn.pairing_id == pairing_id).order_by(CheckIn.slot_at)
+            )
+        )
+
+
+def checkin_dms(harness: Harness, user_id: str | None = None) -> list[Call]:
+    """Check-in DMs Slack accepted, to ``user_id`` or to anyone."""
+    return [
+        call
+        for call in harness.fake.calls_to("chat.postMessage")
+        if call.ok
+        and str(call.args.get("text", "")).startswith("Check-in:")
+        and (user_id is None or call.args.get("channel") == user_id)
+    ]
+
+
+def dms_starting(harness: Harness, user_id: str, prefix: str) -> list[Call]:
+    return [
+        call
+        for call in harness.fake.calls_to("chat.postMessage")
+        if call.ok
+        and call.args.get("channel") == user_id
+        and str(call.args.get("text", "")).startswith(prefix)
+    ]
+
+
+def at(harness: Harness, when: datetime) -> Any:
+    """Set the clock and run one tick."""
+    harness.clock.set(when)
+    return harness.tick()

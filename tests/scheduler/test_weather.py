@@ -1,0 +1,114 @@
+"""Exactly once in every weather: 429 storms, 5xx, permanent failures, and a tick that died
+between claiming a check-in and sending it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from slack_sdk.http_retry import builtin_handlers, handler
+from sqlalchemy import select
+
+from bot.tick import StepResult
+from handlers.flows import checkins as flow
+from storage.models import ScheduledSend
+from storage.outbox import failed_sends_since
+from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.harness import Harness
+from tests.scheduler.helpers import at, checkin_dms, make_pair
+
+SLOT = datetime(2027, 1, 5, 14, tzinfo=UTC)  # Tuesday 09:00 in New York
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """What slack_sdk's retry handlers would have slept, recorded instead of slept."""
+    slept: list[float] = []
+    for module in (builtin_handlers, handler):  # 429s wait in one, backoff in the other
+        monkeypatch.setattr(module, "time", SimpleNamespace(sleep=slept.append))
+    return slept
+
+
+def _pairs(harness: Harness, count: int = 1) -> list[int]:
+    harness.clock.set(utc(2027, 1, 4, 12))
+    people = [(MENTOR, MENTEE), (MENTOR2, STRANGER)]
+    return [make_pair(harness, mentor=m, mentee=e) for m, e in people[:count]]
+
+
+def _sends(harness: Harness) -> list[ScheduledSend]:
+    with harness.session() as session:
+        return list(session.scalars(select(ScheduledSend).order_by(ScheduledSend.id)))
+
+
+def test_a_429_storm_waits_retry_after_and_goes_on(harness: Harness, waits: list[float]) -> None:
+    _pairs(harness)
+    harness.fake.fail_next("chat.postMessage", status=429, retry_after=30, times=3)
+    result = at(harness, SLOT)
+    assert (result.sent, result.failed) == (2, 0)
+    assert len(waits) == 3
+    assert all(30 <= wait < 31 for wait in waits)
+    assert len(checkin_dms(harness, MENTEE)) == len(checkin_dms(harness, MENTOR)) == 1
+
+
+def test_a_storm_longer_than_the_retries_is_sent_on_a_later_tick(
+    harness: Harness, waits: list[float]
+) -> None:
+    _pairs(harness)
+    harness.fake.fail_next("chat.postMessage", status=429, retry_after=2, times=None)
+    result = at(harness, SLOT)
+    assert (result.sent, result.failed) == (0, 2)
+    assert {s.status for s in _sends(harness)} == {"claimed"}
+    harness.fake.clear_failures()
+    result = at(harness, SLOT + timedelta(minutes=1))
+    assert (result.sent, result.failed) == (2, 0)
+    assert at(harness, SLOT + timedelta(minutes=2)).sent == 0
+    assert len(checkin_dms(harness)) == 2
+
+
+def test_5xx_is_retried_with_backoff(harness: Harness, waits: list[float]) -> None:
+    _pairs(harness)
+    harness.fake.fail_next("chat.postMessage", status=503, times=2)
+    assert at(harness, SLOT).sent == 2
+    assert len(waits) == 2
+    assert len(checkin_dms(harness)) == 2
+
+
+def test_a_permanent_failure_is_recorded_and_other_pairs_are_served(harness: Harness) -> None:
+    _pairs(harness, 2)
+    harness.fake.error_next("chat.postMessage", "account_inactive", times=1)
+    result = at(harness, SLOT)
+    assert (result.sent, result.failed) == (3, 1)
+    failed = [s for s in _sends(harness) if s.status == "failed"]
+    assert [(s.error, s.attempts) for s in failed] == [("account_inactive", 1)]
+    assert len(checkin_dms(harness)) == 3
+    with harness.session() as session:
+        assert [s.id for s in failed_sends_since(session, SLOT - timedelta(days=7))] == [
+            failed[0].id
+        ]
+    # Never retried.
+    for minutes in (1, 15, 60):
+        assert at(harness, SLOT + timedelta(minutes=minutes)).failed == 0
+    assert len(checkin_dms(harness)) == 3
+
+
+def test_a_tick_that_died_after_claiming_is_finished_after_the_claim_timeout(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pairs(harness)
+    with monkeypatch.context() as crash:
+        # The process dies after committing its claims, before calling Slack.
+        crash.setattr(flow, "deliver", lambda tick, kinds, ids: StepResult())
+        at(harness, SLOT)
+    assert checkin_dms(harness) == []
+    assert {s.status for s in _sends(harness)} == {"claimed"}
+    # Within the claim timeout the claimer may still be sending: leave it be.
+    assert at(harness, SLOT + timedelta(minutes=9)).sent == 0
+    assert at(harness, SLOT + timedelta(minutes=11)).sent == 2
+    assert at(harness, SLOT + timedelta(minutes=30)).sent == 0
+    assert len(checkin_dms(harness, MENTEE)) == len(checkin_dms(harness, MENTOR)) == 1
+    assert {s.status for s in _sends(harness)} == {"sent"}
