@@ -235,3 +235,59 @@ def test_tasks_list_shows_buttons_and_redraws_itself(harness: Harness) -> None:
     )
     harness.wait_idle()
     assert tasks(harness)[0].status == "done"
+
+
+def test_editing_a_goal_keeps_who_and_when(harness: Harness) -> None:
+    pair(harness)
+    harness.command("goal add Run a journal club", user_id=MENTOR)
+    (goal,) = goals(harness)
+    edit = {
+        "value": f"{ids.GOAL_EDIT_OPEN}:{goal.id}",
+        "text": {"type": "plain_text", "text": "Edit…"},
+    }
+    harness.block_action(user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=edit)
+    opened = len(harness.fake.calls_to("views.open"))
+    harness.block_action(user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=edit)
+    assert len(harness.fake.calls_to("views.open")) == opened + 1
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == ids.GOAL_EDIT_VIEW
+    harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.GOAL_EDIT_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Run a monthly journal club")),
+            target=(
+                ids.TARGET_DATE_BLOCK,
+                ids.TARGET_DATE_INPUT,
+                {"type": "datepicker", "selected_date": "2027-03-01"},
+            ),
+        ),
+    )
+    (edited,) = goals(harness)
+    assert (edited.text, str(edited.target_date)) == ("Run a monthly journal club", "2027-03-01")
+    with harness.session() as session:
+        change = session.scalars(select(Activity).where(Activity.kind == "goal.edited")).one()
+        assert (change.actor_id, change.at) == (MENTEE, harness.clock())
+
+
+def test_a_past_target_date_is_refused_in_the_form(harness: Harness) -> None:
+    pair(harness)
+    harness.command("goal add", user_id=MENTEE)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    answer = harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.GOAL_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Pass the boards")),
+            target=(
+                ids.TARGET_DATE_BLOCK,
+                ids.TARGET_DATE_INPUT,
+                {"type": "datepicker", "selected_date": "2020-01-01"},
+            ),
+        ),
+    ).json()
+    assert answer["response_action"] == "errors"
+    assert ids.TARGET_DATE_BLOCK in answer["errors"]
+    assert goals(harness) == []
