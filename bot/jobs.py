@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.logging import get_logger
 from bot.tick import Step, StepResult, TickContext
-from handlers.flows import checkins, request_deadlines
+from handlers.flows import checkins, digest, request_deadlines
 from handlers.flows.delivery import Kind, deliver_due_pending, retry_stale
 from storage.db import unit_of_work
 from storage.events import forget_events_before
@@ -31,7 +31,7 @@ def forget_old_events(tick: TickContext) -> StepResult:
 
 
 def _outbox_kinds() -> dict[str, Kind]:
-    return {**request_deadlines.KINDS, **checkins.KINDS}
+    return {**request_deadlines.KINDS, **checkins.KINDS, **digest.KINDS}
 
 
 def retry_stale_sends(tick: TickContext) -> StepResult:
@@ -53,6 +53,7 @@ def default_steps() -> tuple[Step, ...]:
         checkins.send_due_reassess_prompts,
         request_deadlines.remind_unanswered_requests,
         request_deadlines.expire_unanswered_requests,
+        digest.post_weekly_digest,
         forget_old_events,
     )
 

@@ -36,6 +36,7 @@ DEFAULT_COMPETENCIES = (
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_HH_MM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 class LogFormat(StrEnum):
@@ -82,6 +83,8 @@ class Settings(BaseSettings):
     request_reminder_days: int = Field(default=3, ge=1, le=60)
     request_expiry_days: int = Field(default=14, ge=2, le=120)
     claim_timeout_minutes: int = Field(default=10, ge=1, le=1440)
+    digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 is Monday
+    digest_time: str = "08:00"  # local time in DEFAULT_TIMEZONE, "HH:MM"
 
     @field_validator("coordinators", "focus_areas", "competencies", mode="before")
     @classmethod
@@ -121,6 +124,14 @@ class Settings(BaseSettings):
                 "must be an IANA time zone name such as America/Chicago or Europe/London"
             ) from exc
         return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        match = _HH_MM.match(value.strip())
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValueError("must be a 24-hour local time like 08:00")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
 
     @field_validator("log_level")
     @classmethod

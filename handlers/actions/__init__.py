@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.actions import checkins, home, pairings, reassess, requests, work
+from handlers.actions import checkins, digest, home, pairings, reassess, requests, work
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -15,3 +15,4 @@ def register(app: App, ctx: AppContext) -> None:
     work.register(app, ctx)
     home.register(app, ctx)
     reassess.register(app, ctx)
+    digest.register(app, ctx)

@@ -200,6 +200,31 @@ def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
     )
 
 
+def build_reassign_modal(pairing_id: int, mentor_id: str, mentee_id: str) -> dict[str, Any]:
+    """A coordinator picks a new mentor for ``mentee_id``; the old pairing ends kindly."""
+    return _modal(
+        "Reassign mentor",
+        ids.DIGEST_REASSIGN_VIEW,
+        [
+            section(
+                f"Choose a new mentor for {mention(mentee_id)}. Their mentorship with "
+                f"{mention(mentor_id)} ends with a kind note to both, and the new pair is "
+                "introduced with the same focus."
+            ),
+            InputBlock(
+                block_id=ids.SUGGEST_BLOCK,
+                label="New mentor",
+                element=UserSelectElement(
+                    action_id=ids.SUGGEST_INPUT, placeholder="Choose someone"
+                ),
+            ),
+            _note_input("Why this mentor (shown to both)", None),
+        ],
+        str(pairing_id),
+        "Reassign",
+    )
+
+
 def parse_redirect(values: Values) -> tuple[str, str]:
     suggested = _value(values, ids.SUGGEST_BLOCK, ids.SUGGEST_INPUT).get("selected_user")
     if not suggested:

@@ -8,7 +8,7 @@ from bot import commands as parsing
 from bot.context import AppContext
 from bot.focus import focus_areas
 from handlers import ids
-from handlers.commands import checkins, pairings, reassess, requests, work
+from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
 from handlers.edge import edge
@@ -19,6 +19,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     work.ROUTES,
     reassess.ROUTES,
     checkins.ROUTES,
+    coordinators.ROUTES,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.views import checkins, pairings, reassess, requests, work
+from handlers.views import checkins, digest, pairings, reassess, requests, work
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -14,3 +14,4 @@ def register(app: App, ctx: AppContext) -> None:
     checkins.register(app, ctx)
     work.register(app, ctx)
     reassess.register(app, ctx)
+    digest.register(app, ctx)

@@ -1,0 +1,293 @@
+"""How long the coordinator digest and the CSV report take to build, and how much memory they
+peak at, with 10,000 active pairs (plus check-ins, tasks, goals, reassessments and requests) on
+SQLite and PostgreSQL.
+
+Run it as ``.venv/bin/python -m bench.digest``; see bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine, insert, select, text, update
+
+from bench.tick import CHUNK, NOW, seed, sqlite_url
+from bot.logging import configure_logging
+from bot.settings import LogFormat, Settings, load_settings
+from handlers.blocks.digest import build_digest, digest_text
+from handlers.flows.digest import (
+    build_digest_view,
+    build_pairings_csv,
+    build_teaching_csv,
+    week_before,
+)
+from storage import schema
+from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
+from storage.models import CheckIn, Goal, MentorRequest, Pairing, Reassessment, Task
+from tests import databases
+
+PENDING_REQUESTS = 200
+REPEATS = 3
+
+
+@dataclass(frozen=True)
+class Row:
+    database: str
+    pairs: int
+    case: str
+    seconds: float
+    peak_mib: float
+    output: str
+
+
+def _chunks(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    return [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
+
+
+def seed_activity(engine: Engine) -> None:
+    """Give the seeded pairs a week of history, so every digest and CSV query finds rows."""
+    day = timedelta(days=1)
+    today = NOW.date()
+    with engine.begin() as connection:
+        pairs = connection.execute(
+            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id).order_by(Pairing.id)
+        ).all()
+        checkins: list[dict[str, object]] = []
+        tasks: list[dict[str, object]] = []
+        goals: list[dict[str, object]] = []
+        reassessments: list[dict[str, object]] = []
+        answers = ("met", "skipped", "rescheduled", None)
+        for i, (pid, mentor, mentee) in enumerate(pairs):
+            answer = answers[i % 4]
+            # One check-in this week (answered three ways or not at all), one the week before.
+            checkins.append(
+                {
+                    "pairing_id": pid,
+                    "slot_at": NOW - 3 * day,
+                    "sent_at": NOW - 3 * day,
+                    "answer": answer,
+                    "answered_by": mentee if answer else None,
+                    "answered_at": NOW - 3 * day + timedelta(hours=2) if answer else None,
+                    "duration_minutes": 45 if answer == "met" and i % 8 == 0 else None,
+                }
+            )
+            checkins.append(
+                {
+                    "pairing_id": pid,
+                    "slot_at": NOW - 10 * day,
+                    "sent_at": NOW - 10 * day,
+                    "answer": "met" if i % 2 == 0 else None,
+                    "answered_by": mentee if i % 2 == 0 else None,
+                    "answered_at": NOW - 10 * day if i % 2 == 0 else None,
+                    "duration_minutes": 30 if i % 2 == 0 else None,
+                }
+            )
+            done = i % 3 == 0
+            tasks.append(
+                {
+                    "pairing_id": pid,
+                    "text": "Read the paper",
+                    "due_date": today + 7 * day,
+                    "assignee_id": mentee,
+                    "created_by": mentor,
+                    "status": "done" if done else "open",
+                    "created_at": NOW - 20 * day,
+                    "completed_at": NOW - 2 * day if done else None,
+                    "completed_by": mentee if done else None,
+                }
+            )
+            tasks.append(
+                {
+                    "pairing_id": pid,
+                    "text": "Draft the outline",
+                    # One pair in twenty has an overdue task, so at-risk has rows to show.
+                    "due_date": today - 3 * day if i % 20 == 0 else today + 14 * day,
+                    "assignee_id": mentee,
+                    "created_by": mentor,
+                    "status": "open",
+                    "created_at": NOW - 20 * day,
+                    "completed_at": None,
+                    "completed_by": None,
+                }
+            )
+            achieved = i % 5 == 0
+            goals.append(
+                {
+                    "pairing_id": pid,
+                    "text": "Submit a first-author paper",
+                    "status": "achieved" if achieved else "open",
+                    "created_by": mentee,
+                    "created_at": NOW - 30 * day,
+                    "updated_at": NOW - day if achieved else NOW - 30 * day,
+                    "closed_at": NOW - day if achieved else None,
+                }
+            )
+            if i % 2 == 0:
+                reassessments.append(
+                    {
+                        "pairing_id": pid,
+                        "actor_id": mentor,
+                        "at": NOW - 2 * day if i % 4 == 0 else NOW - 10 * day,
+                        "goals_achieved": 1 if achieved else 0,
+                        "tasks_done": 1 if done else 0,
+                        "details": {},
+                    }
+                )
+        for model, rows in (
+            (CheckIn, checkins),
+            (Task, tasks),
+            (Goal, goals),
+            (Reassessment, reassessments),
+        ):
+            for chunk in _chunks(rows):
+                connection.execute(insert(model), chunk)
+        # One pair in fifty has stopped answering.
+        connection.execute(
+            update(Pairing).where(Pairing.id % 50 == 0).values(unanswered_checkins=3)
+        )
+        connection.execute(
+            insert(MentorRequest),
+            [
+                {
+                    "mentee_id": pairs[i][2],
+                    "mentor_id": pairs[-1 - i][1],
+                    "focus": "research",
+                    "note": "",
+                    "status": "pending",
+                    "created_at": NOW - timedelta(days=1 + i % 10),
+                    "remind_at": NOW + (-day if i % 2 == 0 else day),
+                    "expires_at": NOW + 14 * day,
+                }
+                for i in range(PENDING_REQUESTS)
+            ],
+        )
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))
+
+
+def measure(work: Callable[[], str]) -> tuple[float, float, str]:
+    """Median wall time of ``REPEATS`` runs without tracemalloc, then one traced run's peak."""
+    times = []
+    output = ""
+    for _ in range(REPEATS):
+        gc.collect()
+        started = time.perf_counter()
+        output = work()
+        times.append(time.perf_counter() - started)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        work()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return statistics.median(times), peak / 2**20, output
+
+
+def bench(database: str, url: str, pairs: int) -> list[Row]:
+    engine = create_db_engine(url)
+    try:
+        schema.upgrade(engine)
+        seed(engine, pairs)
+        seed_activity(engine)
+        settings = _settings(url)
+        sessions = make_session_factory(engine)
+        period = week_before(NOW)
+
+        def digest() -> str:
+            with unit_of_work(sessions) as session:
+                view = build_digest_view(session, settings, period, NOW)
+                blocks = build_digest(view)
+                digest_text(view)
+            risk = view.risk
+            return (
+                f"{len(blocks)} blocks; {view.numbers.active_pairings:,} active, "
+                f"{risk.total_pairs:,} pairs + {risk.total_requests:,} requests at risk"
+            )
+
+        def report() -> str:
+            return _report(sessions, settings)
+
+        rows = []
+        for case, work in (("weekly digest", digest), ("CSV report", report)):
+            seconds, peak, output = measure(work)
+            rows.append(Row(database, pairs, case, seconds, peak, output))
+        return rows
+    finally:
+        engine.dispose()
+
+
+def _report(sessions: SessionFactory, settings: Settings) -> str:
+    period = week_before(NOW)
+    with unit_of_work(sessions) as session:
+        pairings = build_pairings_csv(session, settings, period)
+        teaching = build_teaching_csv(session, period)
+    pairing_rows = pairings.count(b"\n") - 1
+    mentor_rows = teaching.count(b"\n") - 1
+    return (
+        f"{pairing_rows:,} pairing rows ({len(pairings) / 2**10:,.0f} KiB), "
+        f"{mentor_rows:,} mentor rows"
+    )
+
+
+def _settings(url: str) -> Settings:
+    return load_settings(
+        {
+            "_env_file": None,
+            "slack_bot_token": "xoxb-bench-token",
+            "database_url": url,
+            "default_timezone": "America/New_York",
+            "log_format": "json",
+            "log_level": "WARNING",
+        }
+    )
+
+
+def render(rows: Sequence[Row]) -> str:
+    lines = [
+        "| database | active pairs | build | wall time | peak memory | output |",
+        "| --- | ---: | --- | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.database} | {row.pairs:,} | {row.case} | {row.seconds * 1000:,.0f} ms "
+            f"| {row.peak_mib:,.2f} MiB | {row.output} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.digest", description=__doc__)
+    parser.add_argument("--pairs", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args(argv)
+    configure_logging(LogFormat.JSON, "WARNING")
+    rows: list[Row] = []
+    for database in args.databases:
+        for pairs in args.pairs:
+            if database == "sqlite":
+                with sqlite_url() as url:
+                    rows += bench(database, url, pairs)
+            else:
+                reason = databases.postgres_unavailable_reason()
+                if reason:
+                    print(f"skipping PostgreSQL: {reason}")
+                    continue
+                with databases.postgres_schema("mbbench") as url:
+                    rows += bench(database, url, pairs)
+            print("\n".join(render(rows[-2:]).splitlines()[2:]), flush=True)
+    print()
+    print(render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

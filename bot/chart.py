@@ -1,0 +1,30 @@
+"""The weekly engagement chart for the coordinator digest: counts in, PNG bytes out, no display."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+
+
+def render_engagement_chart(weeks: Sequence[tuple[date, int, int]]) -> bytes:
+    """A line chart of check-ins answered and tasks done per week, as PNG bytes."""
+    figure = Figure(figsize=(8, 3.5), dpi=100)
+    axes = figure.subplots()
+    labels = [start.strftime("%b %d") for start, _, _ in weeks]
+    axes.plot(labels, [a for _, a, _ in weeks], marker="o", label="Check-ins answered")
+    axes.plot(labels, [d for _, _, d in weeks], marker="s", label="Tasks done")
+    axes.set_title("Weekly engagement")
+    axes.set_ylim(bottom=0)
+    axes.legend(loc="upper left")
+    axes.tick_params(axis="x", labelrotation=45, labelsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

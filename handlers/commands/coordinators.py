@@ -1,0 +1,62 @@
+"""Coordinator subcommands: ``/mentor digest`` (an ephemeral preview) and ``/mentor report``."""
+
+from __future__ import annotations
+
+from slack_bolt import Args
+
+from bot import commands as parsing
+from bot.context import AppContext
+from handlers.blocks.digest import build_digest, digest_text
+from handlers.commands.routing import Route, Routes
+from handlers.edge import actor_id
+from handlers.flows.digest import (
+    engagement_chart,
+    preview_digest,
+    report_csv,
+    require_coordinator,
+    week_before,
+)
+
+
+def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
+    user = actor_id(args)
+    view = preview_digest(ctx, user)
+    args.ack()
+    args.respond(text=digest_text(view), blocks=build_digest(view), response_type="ephemeral")
+
+
+def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
+    user = actor_id(args)
+    require_coordinator(ctx.settings, user)
+    args.ack(response_type="ephemeral", text="Preparing your report; it will arrive in our DM.")
+    dm = args.client.conversations_open(users=user)
+    channel = str(dm["channel"]["id"])
+    if command.kind == "chart":
+        args.client.files_upload_v2(
+            channel=channel,
+            initial_comment="Weekly engagement over the last 12 weeks.",
+            file_uploads=[
+                {
+                    "filename": "engagement.png",
+                    "title": "Weekly engagement",
+                    "content": engagement_chart(ctx),
+                }
+            ],
+        )
+        return
+    period = week_before(ctx.now())
+    pairings, teaching = report_csv(ctx, user, period)
+    args.client.files_upload_v2(
+        channel=channel,
+        initial_comment="Here is the mentorship report for the last 7 days.",
+        file_uploads=[
+            {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
+            {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
+        ],
+    )
+
+
+ROUTES: Routes = {
+    parsing.Digest: Route(("digest",), handle_digest),
+    parsing.Report: Route(("report",), handle_report),
+}

@@ -1,0 +1,40 @@
+"""The coordinator's Reassign modal: a new mentor for a stalled pair's mentee."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from slack_bolt import App, Args
+
+from bot.context import AppContext
+from bot.text import mention
+from handlers import ids
+from handlers.blocks.modals import InvalidSubmission, parse_redirect
+from handlers.edge import actor_id, edge, id_values
+from handlers.flows.digest import reassign_from_digest, require_coordinator
+from handlers.flows.slack import notify
+from handlers.views.requests import metadata, reject, state_values
+
+
+def handle_reassign_submission(ctx: AppContext, args: Args) -> None:
+    coordinator = actor_id(args)
+    require_coordinator(ctx.settings, coordinator)
+    try:
+        new_mentor, note = parse_redirect(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    (pairing_id,) = id_values(metadata(args))[:1]
+    args.ack()
+    reassign_from_digest(ctx, args.client, pairing_id, coordinator, new_mentor, note)
+    notify(
+        args.client,
+        coordinator,
+        f"Done: {mention(new_mentor)} is the new mentor, and both have been introduced.",
+    )
+
+
+def register(app: App, ctx: AppContext) -> None:
+    app.view(ids.DIGEST_REASSIGN_VIEW)(
+        edge(f"view:{ids.DIGEST_REASSIGN_VIEW}", partial(handle_reassign_submission, ctx))
+    )

@@ -1,0 +1,418 @@
+"""Program-wide numbers for coordinators: the digest, the at-risk pairs and the CSV report rows.
+
+Every figure is one aggregate query (GROUP BY / COUNT / SUM), so a program of ten thousand
+pairings costs a handful of queries, never a loop over its rows in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import (
+    CheckIn,
+    Goal,
+    MentorRequest,
+    Pairing,
+    Person,
+    Reassessment,
+    ScheduledSend,
+    Task,
+)
+
+OPEN = ("active", "paused")
+UNANSWERED_LIMIT = 3
+MISSED_RHYTHMS = 2
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime  # inclusive
+    end: datetime  # exclusive
+
+
+@dataclass(frozen=True)
+class DigestNumbers:
+    active_pairings: int
+    new_requests: int
+    request_outcomes: dict[str, int]  # status -> count, for requests made in the period
+    pending_requests: int  # pending now, whenever made
+    oldest_pending: datetime | None
+    waiting_mentees: int  # people with a pending request and no open pairing
+    checkins_sent: int
+    checkins_answered: dict[str, int]  # met / rescheduled / skipped
+    tasks_completed: int
+    goals_achieved: int
+    reassessments: int
+    completed: int
+    ended_early: int
+    shared_end_reasons: list[str]  # only reasons their author shared with coordinators
+    failed_sends: dict[str, int]  # error -> count
+    mentors_at_capacity: list[str]
+
+
+@dataclass(frozen=True)
+class AtRiskPair:
+    pairing_id: int
+    mentor_id: str
+    mentee_id: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    request_id: int
+    mentee_id: str
+    mentor_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    pairs: list[AtRiskPair]  # at most ``limit``, oldest pairing first
+    total_pairs: int
+    requests: list[WaitingRequest]
+    total_requests: int
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    return int(session.scalar(query) or 0)
+
+
+def digest_numbers(session: Session, period: Period, now: datetime) -> DigestNumbers:
+    start, end = period.start, period.end
+
+    def in_period(column: Any) -> ColumnElement[bool]:
+        return and_(column >= start, column < end)
+
+    active = _count(
+        session, select(func.count()).select_from(Pairing).where(Pairing.status.in_(OPEN))
+    )
+    outcomes = {
+        str(status): int(n)
+        for status, n in session.execute(
+            select(MentorRequest.status, func.count())
+            .where(in_period(MentorRequest.created_at))
+            .group_by(MentorRequest.status)
+        )
+    }
+    pending, oldest = session.execute(
+        select(func.count(), func.min(MentorRequest.created_at)).where(
+            MentorRequest.status == "pending"
+        )
+    ).one()
+    has_open = (
+        select(Pairing.id)
+        .where(Pairing.mentee_id == MentorRequest.mentee_id, Pairing.status.in_(OPEN))
+        .exists()
+    )
+    waiting = _count(
+        session,
+        select(func.count(func.distinct(MentorRequest.mentee_id))).where(
+            MentorRequest.status == "pending", ~has_open
+        ),
+    )
+    sent = _count(
+        session, select(func.count()).select_from(CheckIn).where(in_period(CheckIn.sent_at))
+    )
+    answered = {
+        str(answer): int(n)
+        for answer, n in session.execute(
+            select(CheckIn.answer, func.count())
+            .where(in_period(CheckIn.answered_at), CheckIn.answer.is_not(None))
+            .group_by(CheckIn.answer)
+        )
+    }
+    tasks = _count(
+        session,
+        select(func.count())
+        .select_from(Task)
+        .where(Task.status == "done", in_period(Task.completed_at)),
+    )
+    goals = _count(
+        session,
+        select(func.count())
+        .select_from(Goal)
+        .where(Goal.status == "achieved", in_period(Goal.closed_at)),
+    )
+    reassessments = _count(
+        session,
+        select(func.count()).select_from(Reassessment).where(in_period(Reassessment.at)),
+    )
+    endings = {
+        str(status): int(n)
+        for status, n in session.execute(
+            select(Pairing.status, func.count())
+            .where(in_period(Pairing.ended_at))
+            .group_by(Pairing.status)
+        )
+    }
+    reasons = [
+        str(r)
+        for r in session.scalars(
+            select(Pairing.end_reason)
+            .where(
+                in_period(Pairing.ended_at),
+                Pairing.end_reason_visibility == "coordinators",
+                Pairing.end_reason.is_not(None),
+                Pairing.end_reason != "",
+            )
+            .order_by(Pairing.ended_at)
+            .limit(20)
+        )
+    ]
+    failed = {
+        str(error or "unknown"): int(n)
+        for error, n in session.execute(
+            select(ScheduledSend.error, func.count())
+            .where(ScheduledSend.status == "failed", in_period(ScheduledSend.slot_at))
+            .group_by(ScheduledSend.error)
+        )
+    }
+    return DigestNumbers(
+        active_pairings=active,
+        new_requests=sum(outcomes.values()),
+        request_outcomes=outcomes,
+        pending_requests=int(pending or 0),
+        oldest_pending=oldest,
+        waiting_mentees=waiting,
+        checkins_sent=sent,
+        checkins_answered=answered,
+        tasks_completed=tasks,
+        goals_achieved=goals,
+        reassessments=reassessments,
+        completed=endings.get("completed", 0),
+        ended_early=endings.get("ended", 0),
+        shared_end_reasons=reasons,
+        failed_sends=failed,
+        mentors_at_capacity=mentors_at_capacity(session),
+    )
+
+
+def mentors_at_capacity(session: Session) -> list[str]:
+    counts = (
+        select(Pairing.mentor_id.label("mentor_id"), func.count().label("n"))
+        .where(Pairing.status.in_(OPEN))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(Person.user_id)
+            .join(counts, counts.c.mentor_id == Person.user_id)
+            .where(Person.capacity.is_not(None), counts.c.n >= Person.capacity)
+            .order_by(Person.user_id)
+        )
+    )
+
+
+def _ids(session: Session, query: Select[Any]) -> set[int]:
+    return {int(i) for i in session.scalars(query)}
+
+
+def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> AtRisk:
+    """Open pairings that look stalled, and pending requests already reminded once."""
+    open_ = Pairing.status.in_(OPEN)
+    unanswered = _ids(
+        session, select(Pairing.id).where(open_, Pairing.unanswered_checkins >= UNANSWERED_LIMIT)
+    )
+    overdue = _ids(
+        session,
+        select(Task.pairing_id)
+        .join(Pairing, Pairing.id == Task.pairing_id)
+        .where(open_, Task.status == "open", Task.due_date < today)
+        .distinct(),
+    )
+    last_reassess = (
+        select(Reassessment.pairing_id, func.max(Reassessment.at).label("at"))
+        .group_by(Reassessment.pairing_id)
+        .subquery()
+    )
+    stale: set[int] = set()
+    # Rhythms are a handful of week counts: one query per rhythm keeps the date maths portable.
+    for weeks in session.scalars(select(Pairing.reassess_every_weeks).where(open_).distinct()):
+        cutoff = now - timedelta(weeks=MISSED_RHYTHMS * int(weeks))
+        stale |= _ids(
+            session,
+            select(Pairing.id)
+            .outerjoin(last_reassess, last_reassess.c.pairing_id == Pairing.id)
+            .where(
+                open_,
+                Pairing.reassess_every_weeks == weeks,
+                func.coalesce(last_reassess.c.at, Pairing.started_at) < cutoff,
+            ),
+        )
+    flagged = unanswered | overdue | stale
+    shown = sorted(flagged)[:limit]
+    pairs: list[AtRiskPair] = []
+    if shown:
+        rows = session.execute(
+            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id)
+            .where(Pairing.id.in_(shown))
+            .order_by(Pairing.id)
+        )
+        for pid, mentor, mentee in rows:
+            reasons = []
+            if pid in unanswered:
+                reasons.append(f"{UNANSWERED_LIMIT}+ check-ins unanswered")
+            if pid in overdue:
+                reasons.append("overdue tasks")
+            if pid in stale:
+                reasons.append("no reassessment in two rhythms")
+            pairs.append(AtRiskPair(pid, mentor, mentee, tuple(reasons)))
+    late = and_(
+        MentorRequest.status == "pending",
+        or_(MentorRequest.reminded_at.is_not(None), MentorRequest.remind_at < now),
+    )
+    total_requests = _count(session, select(func.count()).select_from(MentorRequest).where(late))
+    requests = [
+        WaitingRequest(rid, mentee, mentor, created)
+        for rid, mentee, mentor, created in session.execute(
+            select(
+                MentorRequest.id,
+                MentorRequest.mentee_id,
+                MentorRequest.mentor_id,
+                MentorRequest.created_at,
+            )
+            .where(late)
+            .order_by(MentorRequest.created_at, MentorRequest.id)
+            .limit(limit)
+        )
+    ]
+    return AtRisk(pairs, len(flagged), requests, total_requests)
+
+
+@dataclass(frozen=True)
+class PairingRow:
+    pairing_id: int
+    mentor_id: str
+    mentee_id: str
+    focus: str
+    started: datetime
+    status: str
+    checkins_held: int
+    tasks_done: int
+    goals_achieved: int
+    last_activity: datetime
+
+
+PAIRING_COLUMNS = (
+    "pairing_id",
+    "mentor",
+    "mentee",
+    "focus",
+    "started",
+    "status",
+    "checkins_held",
+    "tasks_done",
+    "goals_achieved",
+    "last_activity",
+)
+
+
+def pairing_rows(session: Session, period: Period, batch: int = 1000) -> Iterator[PairingRow]:
+    """Pairings that overlapped the period, with what they did in it, streamed in batches."""
+    start, end = period.start, period.end
+    met = (
+        select(CheckIn.pairing_id, func.count().label("n"))
+        .where(CheckIn.answer == "met", CheckIn.answered_at >= start, CheckIn.answered_at < end)
+        .group_by(CheckIn.pairing_id)
+        .subquery()
+    )
+    done = (
+        select(Task.pairing_id, func.count().label("n"))
+        .where(Task.status == "done", Task.completed_at >= start, Task.completed_at < end)
+        .group_by(Task.pairing_id)
+        .subquery()
+    )
+    achieved = (
+        select(Goal.pairing_id, func.count().label("n"))
+        .where(Goal.status == "achieved", Goal.closed_at >= start, Goal.closed_at < end)
+        .group_by(Goal.pairing_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Pairing.id,
+            Pairing.mentor_id,
+            Pairing.mentee_id,
+            Pairing.focus,
+            Pairing.started_at,
+            Pairing.status,
+            func.coalesce(met.c.n, 0),
+            func.coalesce(done.c.n, 0),
+            func.coalesce(achieved.c.n, 0),
+            Pairing.last_activity_at,
+        )
+        .outerjoin(met, met.c.pairing_id == Pairing.id)
+        .outerjoin(done, done.c.pairing_id == Pairing.id)
+        .outerjoin(achieved, achieved.c.pairing_id == Pairing.id)
+        .where(
+            Pairing.started_at < end,
+            or_(Pairing.ended_at.is_(None), Pairing.ended_at >= start),
+        )
+        .order_by(Pairing.id)
+        .execution_options(yield_per=batch)
+    )
+    for row in session.execute(query):
+        yield PairingRow(*row)
+
+
+@dataclass(frozen=True)
+class TeachingRow:
+    mentor_id: str
+    meetings_held: int
+    minutes: int | None  # None when no meeting gave a duration
+
+
+TEACHING_COLUMNS = ("mentor", "meetings_held", "hours")
+
+
+def teaching_record(session: Session, period: Period) -> list[TeachingRow]:
+    """Per mentor: meetings held (check-ins answered **We met**) and their minutes, if given."""
+    rows = session.execute(
+        select(Pairing.mentor_id, func.count(CheckIn.id), func.sum(CheckIn.duration_minutes))
+        .join(CheckIn, CheckIn.pairing_id == Pairing.id)
+        .where(
+            CheckIn.answer == "met",
+            CheckIn.answered_at >= period.start,
+            CheckIn.answered_at < period.end,
+        )
+        .group_by(Pairing.mentor_id)
+        .order_by(Pairing.mentor_id)
+    )
+    return [
+        TeachingRow(mentor, int(n), int(minutes) if minutes is not None else None)
+        for mentor, n, minutes in rows
+    ]
+
+
+def weekly_engagement(session: Session, weeks: list[Period]) -> list[tuple[date, int, int]]:
+    """(week start, check-ins answered, tasks done) for each week, oldest first."""
+    out = []
+    for week in weeks:
+        answered = _count(
+            session,
+            select(func.count())
+            .select_from(CheckIn)
+            .where(
+                CheckIn.answer.is_not(None),
+                CheckIn.answered_at >= week.start,
+                CheckIn.answered_at < week.end,
+            ),
+        )
+        done = _count(
+            session,
+            select(func.count())
+            .select_from(Task)
+            .where(
+                Task.status == "done", Task.completed_at >= week.start, Task.completed_at < week.end
+            ),
+        )
+        out.append((week.start.date(), answered, done))
+    return out

@@ -1,0 +1,274 @@
+"""The coordinator digest end to end: exact numbers, at-risk buttons, CSV, chart, weekly post."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from matplotlib import image
+
+from bot.chart import render_engagement_chart
+from bot.jobs import run_tick
+from bot.slack_client import make_web_client
+from handlers import ids
+from handlers.blocks.digest import build_digest
+from handlers.flows.digest import post_weekly_digest
+from storage.models import CheckIn, Goal, MentorRequest, Pairing, Task
+from storage.pairings import create_pairing
+from storage.people import ensure_person
+from storage.reports import Period, at_risk, digest_numbers
+from tests.conftest import COORDINATOR, COORDINATOR_CHANNEL, MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.handlers.helpers import all_text, buttons, dms_to, ephemeral_replies
+from tests.harness import Harness
+
+NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+
+def _seed(harness: Harness) -> int:
+    """Two pairings; the first stalled (3 unanswered, overdue task). Returns its id."""
+    with harness.session() as s:
+        stalled = create_pairing(
+            s,
+            mentor_id=MENTOR,
+            mentee_id=MENTEE,
+            focus="research",
+            origin="request",
+            now=NOW - timedelta(days=3),
+        )
+        stalled.unanswered_checkins = 3
+        fine = create_pairing(
+            s,
+            mentor_id=MENTOR2,
+            mentee_id=MENTEE,
+            focus="wellbeing",
+            origin="request",
+            now=NOW - timedelta(days=2),
+        )
+        for i, answer in enumerate(["met", "met", "skipped"]):
+            s.add(
+                CheckIn(
+                    pairing_id=fine.id,
+                    slot_at=NOW - timedelta(days=2, hours=i),
+                    sent_at=NOW - timedelta(days=2),
+                    answer=answer,
+                    answered_at=NOW - timedelta(days=1),
+                    duration_minutes=45 if i == 0 else None,
+                )
+            )
+        s.add(
+            CheckIn(
+                pairing_id=stalled.id,
+                slot_at=NOW - timedelta(days=1),
+                sent_at=NOW - timedelta(days=1),
+            )
+        )
+        s.add(
+            Task(
+                pairing_id=stalled.id,
+                text="secret task",
+                due_date=date(2026, 11, 28),
+                assignee_id=MENTEE,
+                created_by=MENTOR,
+                status="open",
+                created_at=NOW - timedelta(days=3),
+            )
+        )
+        s.add(
+            Task(
+                pairing_id=fine.id,
+                text="done task",
+                assignee_id=MENTEE,
+                created_by=MENTOR2,
+                status="done",
+                created_at=NOW - timedelta(days=2),
+                completed_at=NOW - timedelta(days=1),
+            )
+        )
+        s.add(
+            Goal(
+                pairing_id=fine.id,
+                text="secret goal",
+                status="achieved",
+                created_by=MENTOR2,
+                created_at=NOW - timedelta(days=2),
+                updated_at=NOW,
+                closed_at=NOW - timedelta(hours=5),
+            )
+        )
+        ensure_person(s, STRANGER, NOW)
+        s.add(
+            MentorRequest(
+                mentee_id=STRANGER,
+                mentor_id=MENTOR,
+                focus="research",
+                status="pending",
+                created_at=NOW - timedelta(days=4),
+                expires_at=NOW + timedelta(days=10),
+                reminded_at=NOW - timedelta(days=1),
+            )
+        )
+        s.flush()
+        return stalled.id
+
+
+def test_digest_numbers_match_the_data(harness: Harness) -> None:
+    stalled_id = _seed(harness)
+    with harness.session() as s:
+        n = digest_numbers(s, Period(NOW - timedelta(days=7), NOW), NOW)
+        risk = at_risk(s, NOW, date(2026, 12, 1))
+    assert n.active_pairings == 2
+    assert n.new_requests == 1
+    assert n.request_outcomes == {"pending": 1}
+    assert n.pending_requests == 1
+    assert n.waiting_mentees == 1
+    assert n.checkins_sent == 4
+    assert n.checkins_answered == {"met": 2, "skipped": 1}
+    assert (n.tasks_completed, n.goals_achieved, n.reassessments) == (1, 1, 0)
+    assert (n.completed, n.ended_early) == (0, 0)
+    assert [p.pairing_id for p in risk.pairs] == [stalled_id]
+    assert risk.pairs[0].reasons == ("3+ check-ins unanswered", "overdue tasks")
+    assert risk.total_requests == 1
+
+
+def test_preview_is_for_coordinators_and_shows_no_private_text(harness: Harness) -> None:
+    stalled_id = _seed(harness)
+    refused = harness.command("digest", user_id=STRANGER)
+    assert "program coordinators" in refused.body + "".join(ephemeral_replies(harness))
+    harness.command("digest", user_id=COORDINATOR)
+    reply = harness.fake.calls_to("response_url")[-1].args
+    text = all_text(reply["blocks"])
+    assert "*Active pairings:* 2" in text
+    assert "secret" not in text
+    assert buttons(reply["blocks"])[ids.DIGEST_CLOSE]["value"] == str(stalled_id)
+
+
+def test_buttons_refused_for_others_and_work_for_coordinators(harness: Harness) -> None:
+    stalled_id = _seed(harness)
+    harness.block_action(user_id=STRANGER, action_id=ids.DIGEST_CLOSE, value=str(stalled_id))
+    with harness.session() as s:
+        assert s.get(Pairing, stalled_id).status == "active"  # type: ignore[union-attr]
+    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_NUDGE, value=str(stalled_id))
+    assert dms_to(harness, MENTOR)
+    assert dms_to(harness, MENTEE)
+    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(stalled_id))
+    with harness.session() as s:
+        p = s.get(Pairing, stalled_id)
+        assert p is not None
+        assert p.status == "ended"
+        assert p.ended_by == COORDINATOR
+
+
+def test_report_csv_is_exact(harness: Harness) -> None:
+    _seed(harness)
+    harness.clock.set(NOW)
+    harness.command("report", user_id=COORDINATOR)
+    files = {f.filename: f.content.decode() for f in harness.fake.files}
+    lines = files["pairings.csv"].splitlines()
+    assert (
+        lines[0]
+        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity"
+    )
+    assert lines[2].split(",")[1:] == [
+        MENTOR2,
+        MENTEE,
+        "Wellbeing",
+        "2026-11-29T14:00:00Z",
+        "active",
+        "2",
+        "1",
+        "1",
+        "2026-11-29T14:00:00Z",
+    ]
+    assert files["teaching-record.csv"].splitlines() == [
+        "mentor,meetings_held,hours",
+        f"{MENTOR2},2,0.75",
+    ]
+
+
+def test_report_refused_for_others(harness: Harness) -> None:
+    harness.command("report", user_id=STRANGER)
+    assert not harness.fake.files
+
+
+def test_chart_is_a_valid_png() -> None:
+    png = render_engagement_chart(
+        [(date(2026, 11, 2) + timedelta(weeks=i), i, 2 * i) for i in range(12)]
+    )
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert image.imread(io.BytesIO(png), format="png").shape[0] > 100
+
+
+def test_weekly_digest_posts_once_per_week(harness: Harness) -> None:
+    _seed(harness)
+    client = make_web_client(harness.settings)
+    monday_8am = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)  # 08:00 in New York
+    run_tick(harness.ctx, client, monday_8am - timedelta(days=1), steps=[post_weekly_digest])
+    posted = lambda: [m for m in harness.fake.messages(COORDINATOR_CHANNEL) if m.get("blocks")]  # noqa: E731
+    before = len(posted())
+    run_tick(harness.ctx, client, monday_8am, steps=[post_weekly_digest])
+    run_tick(harness.ctx, client, monday_8am + timedelta(minutes=1), steps=[post_weekly_digest])
+    # A week whose moment passed long ago (downtime, a new install) waits for the next one.
+    run_tick(harness.ctx, client, monday_8am + timedelta(days=8), steps=[post_weekly_digest])
+    assert len(posted()) == before + 1
+    assert any(f.filename == "engagement.png" for f in harness.fake.files)
+
+
+def test_digest_stays_within_limits_for_many_at_risk() -> None:
+    from handlers.blocks.digest import DigestView
+    from storage.reports import AtRisk, AtRiskPair, DigestNumbers
+
+    numbers = DigestNumbers(1, 0, {}, 0, None, 0, 0, {}, 0, 0, 0, 0, 0, [], {}, [])
+    pairs = [AtRiskPair(i, MENTOR, MENTEE, ("overdue tasks",)) for i in range(60)]
+    blocks = build_digest(
+        DigestView(NOW.date(), NOW.date(), numbers, AtRisk(pairs, 60, [], 0), NOW)
+    )
+    assert len(blocks) <= 50
+    assert "more at-risk pairs" in all_text(blocks)
+
+
+def test_reassign_closes_kindly_and_introduces_a_new_mentor(harness: Harness) -> None:
+    from tests.handlers.helpers import modal_values, typed
+
+    stalled_id = _seed(harness)
+    harness.block_action(user_id=STRANGER, action_id=ids.DIGEST_REASSIGN, value=str(stalled_id))
+    assert harness.fake.calls_to("views.open") == []
+    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_REASSIGN, value=str(stalled_id))
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == ids.DIGEST_REASSIGN_VIEW
+    values = modal_values(
+        who=(
+            ids.SUGGEST_BLOCK,
+            ids.SUGGEST_INPUT,
+            {"type": "users_select", "selected_user": STRANGER},
+        ),
+        note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("Eve runs the research office")),
+    )
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.DIGEST_REASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=values,
+    )
+    with harness.session() as s:
+        assert s.get(Pairing, stalled_id).status == "active"  # type: ignore[union-attr]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.DIGEST_REASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=values,
+    )
+    with harness.session() as s:
+        old = s.get(Pairing, stalled_id)
+        assert old is not None
+        assert (old.status, old.ended_by) == ("ended", COORDINATOR)
+        new = s.query(Pairing).filter_by(mentor_id=STRANGER, mentee_id=MENTEE).one()
+        assert (new.status, new.focus, new.assigned_by) == ("active", "research", COORDINATOR)
+    assert "research office" in all_text(dms_to(harness, STRANGER)[-1].args["blocks"])
+
+
+def test_report_chart_reaches_the_coordinators_dm(harness: Harness) -> None:
+    _seed(harness)
+    harness.command("report chart", user_id=COORDINATOR)
+    (chart,) = harness.fake.files
+    assert chart.filename == "engagement.png"
+    assert chart.content.startswith(b"\x89PNG\r\n\x1a\n")
