@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.focus import FocusArea, match_focus
 from bot.text import escape, normalise_user_text, unescape
@@ -123,6 +124,8 @@ class Digest:
 @dataclass(frozen=True)
 class Report:
     kind: str  # "csv" or "chart"
+    start: date | None = None  # first day of the period (inclusive)
+    end: date | None = None  # last day of the period (inclusive)
 
 
 Command = (
@@ -162,7 +165,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
-    ("report", "/mentor report [csv | chart]", "Coordinators: the program report."),
+    ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
     ("help", "/mentor help", "This guide."),
 )
 
@@ -295,11 +298,29 @@ def _pause(rest: list[str]) -> Pause:
     return Pause(other_id=other, until_text=until)
 
 
+_REPORT_USAGE = (
+    "Reports come as `/mentor report` (the last 7 days), `/mentor report 2026-09-01 2026-11-30` "
+    "(a period, first and last day) or `/mentor report chart`."
+)
+
+
 def _report(rest: list[str]) -> Report:
-    kind = rest[0].lower() if rest else "csv"
-    if kind not in ("csv", "chart") or len(rest) > 1:
-        raise CommandError("Reports come as `/mentor report csv` or `/mentor report chart`.")
-    return Report(kind=kind)
+    kind = "csv"
+    if rest and rest[0].lower() in ("csv", "chart"):
+        kind, rest = rest[0].lower(), rest[1:]
+    if kind == "chart" and rest:
+        raise CommandError(_REPORT_USAGE)
+    if len(rest) not in (0, 2):
+        raise CommandError(_REPORT_USAGE)
+    if not rest:
+        return Report(kind=kind)
+    try:
+        start, end = (date.fromisoformat(word) for word in rest)
+    except ValueError:
+        raise CommandError(_REPORT_USAGE) from None
+    if end < start:
+        raise CommandError("The period's last day comes before its first day.")
+    return Report(kind=kind, start=start, end=end)
 
 
 def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:

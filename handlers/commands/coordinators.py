@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from slack_bolt import Args
 
 from bot import commands as parsing
@@ -16,6 +19,7 @@ from handlers.flows.digest import (
     require_coordinator,
     week_before,
 )
+from storage.reports import Period
 
 
 def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
@@ -23,6 +27,22 @@ def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     view = preview_digest(ctx, user)
     args.ack()
     args.respond(text=digest_text(view), blocks=build_digest(view), response_type="ephemeral")
+
+
+def report_period(ctx: AppContext, command: parsing.Report) -> Period:
+    """The days asked for, whole days in the program's zone; by default the last 7 days."""
+    if command.start is None or command.end is None:
+        return week_before(ctx.now())
+    zone = ZoneInfo(ctx.settings.default_timezone)
+    start = datetime.combine(command.start, time(0), zone).astimezone(UTC)
+    end = datetime.combine(command.end + timedelta(days=1), time(0), zone).astimezone(UTC)
+    return Period(start=start, end=end)
+
+
+def describe_period(command: parsing.Report) -> str:
+    if command.start is None or command.end is None:
+        return "the last 7 days"
+    return f"{command.start.isoformat()} to {command.end.isoformat()}"
 
 
 def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
@@ -44,11 +64,11 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
             ],
         )
         return
-    period = week_before(ctx.now())
+    period = report_period(ctx, command)
     pairings, teaching = report_csv(ctx, user, period)
     args.client.files_upload_v2(
         channel=channel,
-        initial_comment="Here is the mentorship report for the last 7 days.",
+        initial_comment=f"Here is the mentorship report for {describe_period(command)}.",
         file_uploads=[
             {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -144,6 +146,9 @@ def test_pause_resume_and_coordinator_commands() -> None:
     assert parse("digest") == Digest()
     assert parse("report") == Report("csv")
     assert parse("report chart") == Report("chart")
+    assert parse("report 2026-09-01 2026-11-30") == Report(
+        "csv", date(2026, 9, 1), date(2026, 11, 30)
+    )
 
 
 @pytest.mark.parametrize(
@@ -151,7 +156,9 @@ def test_pause_resume_and_coordinator_commands() -> None:
     [
         ("task add Revise the CV due", "Due when?"),
         ("goal add @alice Publish", "couldn't tell who “@alice”"),
-        ("report pdf", "report csv"),
+        ("report pdf", "/mentor report chart"),
+        ("report 2026-09-01", "first and last day"),
+        ("report 2026-12-01 2026-09-01", "comes before"),
     ],
 )
 def test_bad_goal_and_task_input(text: str, fragment: str) -> None:

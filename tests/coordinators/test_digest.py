@@ -272,3 +272,14 @@ def test_report_chart_reaches_the_coordinators_dm(harness: Harness) -> None:
     (chart,) = harness.fake.files
     assert chart.filename == "engagement.png"
     assert chart.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_report_for_a_period_counts_only_that_period(harness: Harness) -> None:
+    _seed(harness)
+    harness.clock.set(NOW)
+    harness.command("report 2026-11-01 2026-11-27", user_id=COORDINATOR)
+    files = {f.filename: f.content.decode() for f in harness.fake.files}
+    # The seeded meetings happened on 29-30 November, after this period.
+    assert files["teaching-record.csv"].splitlines() == ["mentor,meetings_held,hours"]
+    comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
+    assert "2026-11-01 to 2026-11-27" in str(comment.get("initial_comment"))
