@@ -24,6 +24,7 @@ from handlers.blocks.work import (
     replace_task_row,
 )
 from handlers.blocks.work_modals import (
+    PairingOption,
     build_goal_drop_modal,
     build_goal_edit_modal,
     build_goal_modal,
@@ -122,7 +123,7 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
     redraw(args, lambda blocks: _replace_goal(blocks, row, today), rebuild)
 
 
-def _one_pairing(ctx: AppContext, args: Args) -> Any:
+def _one_pairing(ctx: AppContext, args: Args) -> list[PairingOption]:
     (pairing_id,) = id_values(action_value(args))[:1]
     options = [o for o in pairing_options(ctx, actor_id(args), None) if o.pairing_id == pairing_id]
     if not options:

@@ -7,7 +7,7 @@ sits in (see :func:`replace_task_row`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +17,14 @@ from slack_sdk.models.blocks import ButtonElement, MarkdownTextObject, SectionBl
 from bot.dates import format_date
 from bot.text import clip, escape, mention
 from handlers import ids
-from handlers.blocks.common import SECTION_TEXT_LIMIT, Block
+from handlers.blocks.common import (
+    MESSAGE_BLOCK_LIMIT,
+    SECTION_TEXT_LIMIT,
+    Block,
+    context,
+    divider,
+    section,
+)
 
 ROW_TEXT_LIMIT = 600  # a row shows the start of very long text; the pair can open the list
 GOAL_ICONS = {"open": "◻️", "achieved": "✅", "dropped": "➖"}
@@ -161,12 +168,10 @@ def _listing(
     today: date,
     *,
     empty: str,
-    rows: Any,
+    rows: Callable[[PairingWork], list[Block]],
     add: tuple[str, str],
 ) -> list[Block]:
     """Per pairing: a heading, its rows, an add button; within a message's 50 blocks."""
-    from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, context, divider, section
-
     blocks: list[Block] = []
     budget = MESSAGE_BLOCK_LIMIT - 1
     for work in pairings:

@@ -24,8 +24,8 @@ from storage.reports import Period
 
 def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     user = actor_id(args)
-    view = preview_digest(ctx, user)
     args.ack()
+    view = preview_digest(ctx, user)
     args.respond(text=digest_text(view), blocks=build_digest(view), response_type="ephemeral")
 
 

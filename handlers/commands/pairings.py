@@ -27,24 +27,42 @@ def _no_pairing(other_id: str | None) -> Refused:
     )
 
 
-def handle_end(ctx: AppContext, args: Args, command: parsing.End) -> None:
-    args.ack()
-    choices = open_pairing_choices(ctx, actor_id(args), command.other_id)
+def caller_pairings(ctx: AppContext, args: Args, other_id: str | None) -> list[PairingChoice]:
+    """The caller's open pairings (with ``other_id`` only, if named); a refusal if none."""
+    choices = open_pairing_choices(ctx, actor_id(args), other_id)
     if not choices:
-        raise _no_pairing(command.other_id)
-    others = {c.other_id for c in choices}
-    if len(others) == 1:
-        open_end_modal(args, choices)
-        return
+        raise _no_pairing(other_id)
+    return choices
+
+
+def offer_choices(
+    args: Args, choices: list[PairingChoice], lead: str, *, button_text: str, action_id: str
+) -> None:
+    """An ephemeral list of the pairings, one button each, when a command named none."""
     args.respond(
         text="Which mentorship?",
         blocks=build_pairing_choices(
-            "Which mentorship would you like to end? Only you will see this.",
+            lead,
             [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
-            button_text="End…",
-            action_id=ids.END_OPEN,
+            button_text=button_text,
+            action_id=action_id,
         ),
         response_type="ephemeral",
+    )
+
+
+def handle_end(ctx: AppContext, args: Args, command: parsing.End) -> None:
+    args.ack()
+    choices = caller_pairings(ctx, args, command.other_id)
+    if len({c.other_id for c in choices}) == 1:
+        open_end_modal(args, choices)
+        return
+    offer_choices(
+        args,
+        choices,
+        "Which mentorship would you like to end? Only you will see this.",
+        button_text="End…",
+        action_id=ids.END_OPEN,
     )
 
 
@@ -67,19 +85,16 @@ def open_communication_modal(args: Args, choice: PairingChoice) -> None:
 
 def handle_cadence(ctx: AppContext, args: Args, command: parsing.SetCadence) -> None:
     args.ack()
-    choices = open_pairing_choices(ctx, actor_id(args), command.other_id)
-    if not choices:
-        raise _no_pairing(command.other_id)
+    choices = caller_pairings(ctx, args, command.other_id)
     if len(choices) == 1:
         open_communication_modal(args, choices[0])
         return
-    args.respond(
-        text="Which mentorship?",
-        blocks=build_pairing_choices(
-            "Which mentorship's check-ins would you like to change?",
-            [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
-        ),
-        response_type="ephemeral",
+    offer_choices(
+        args,
+        choices,
+        "Which mentorship's check-ins would you like to change?",
+        button_text="Set up check-ins",
+        action_id=ids.COMMUNICATION_OPEN,
     )
 
 

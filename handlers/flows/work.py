@@ -269,10 +269,6 @@ def goal_for_edit(ctx: AppContext, goal_id: int, actor_id: str) -> GoalDraft:
         return GoalDraft(goal.text, goal.target_date, goal.competency)
 
 
-def goal_text(ctx: AppContext, goal_id: int, actor_id: str) -> str:
-    return goal_for_edit(ctx, goal_id, actor_id).text
-
-
 def edit_goal_for(
     ctx: AppContext, client: WebClient, goal_id: int, actor_id: str, draft: GoalDraft
 ) -> GoalRow:

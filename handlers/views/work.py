@@ -37,17 +37,22 @@ from handlers.views.requests import metadata, reject, state_values
 from storage import goals as goal_store
 
 
-def _needs_warning(text: str, meta: dict[str, Any]) -> str | None:
-    """The warning to show, unless this exact text was already warned about."""
+def _warn_or_save(
+    args: Args,
+    text: str,
+    meta: dict[str, Any],
+    rebuild: Callable[[str, str], dict[str, Any]],
+    save: Callable[[], object],
+) -> None:
+    """Show the modal again with a warning (``rebuild(warning, fingerprint)``) the first time
+    ``text`` looks like it holds a patient identifier; otherwise close it and ``save()``."""
     warning = identifier_warning(text)
-    if warning is None or meta.get("warned") == fingerprint(text):
-        return None
-    return warning
-
-
-def _warn(args: Args, view: dict[str, Any]) -> None:
-    args.ack(response_action="update", view=view)
-    args.context["outcome"] = "warned"
+    if warning is not None and meta.get("warned") != fingerprint(text):
+        args.ack(response_action="update", view=rebuild(warning, fingerprint(text)))
+        args.context["outcome"] = "warned"
+        return
+    args.ack()
+    save()
 
 
 def handle_goal_submission(ctx: AppContext, args: Args) -> None:
@@ -65,22 +70,16 @@ def handle_goal_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    warning = _needs_warning(goal.draft.text, meta)
-    if warning:
-        chosen = [o for o in options if o.pairing_id == goal.pairing_id] or options
-        _warn(
-            args,
-            build_goal_modal(
-                chosen,
-                ctx.settings.competencies,
-                goal.draft,
-                warning=warning,
-                warned=fingerprint(goal.draft.text),
-            ),
-        )
-        return
-    args.ack()
-    add_goal_for(ctx, args.client, caller, goal)
+    chosen = [o for o in options if o.pairing_id == goal.pairing_id] or options
+    _warn_or_save(
+        args,
+        goal.draft.text,
+        meta,
+        lambda warning, warned: build_goal_modal(
+            chosen, ctx.settings.competencies, goal.draft, warning=warning, warned=warned
+        ),
+        lambda: add_goal_for(ctx, args.client, caller, goal),
+    )
 
 
 def handle_goal_edit_submission(ctx: AppContext, args: Args) -> None:
@@ -101,21 +100,15 @@ def handle_goal_edit_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    warning = _needs_warning(goal.draft.text, meta)
-    if warning:
-        _warn(
-            args,
-            build_goal_edit_modal(
-                goal_id,
-                ctx.settings.competencies,
-                goal.draft,
-                warning=warning,
-                warned=fingerprint(goal.draft.text),
-            ),
-        )
-        return
-    args.ack()
-    edit_goal_for(ctx, args.client, goal_id, caller, goal.draft)
+    _warn_or_save(
+        args,
+        goal.draft.text,
+        meta,
+        lambda warning, warned: build_goal_edit_modal(
+            goal_id, ctx.settings.competencies, goal.draft, warning=warning, warned=warned
+        ),
+        lambda: edit_goal_for(ctx, args.client, goal_id, caller, goal.draft),
+    )
 
 
 def handle_goal_drop_submission(ctx: AppContext, args: Args) -> None:
@@ -144,23 +137,15 @@ def handle_task_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    warning = _needs_warning(task.draft.text, meta)
-    if warning:
-        chosen = [o for o in options if o.pairing_id == task.pairing_id] or options
+    chosen = [o for o in options if o.pairing_id == task.pairing_id] or options
+
+    def rebuild(warning: str, warned: str) -> dict[str, Any]:
         goals = open_goals(ctx, chosen[0].pairing_id) if len(chosen) == 1 else []
-        _warn(
-            args,
-            build_task_modal(
-                chosen,
-                goals,
-                task.draft,
-                warning=warning,
-                warned=fingerprint(task.draft.text),
-            ),
-        )
-        return
-    args.ack()
-    add_task_for(ctx, args.client, caller, task)
+        return build_task_modal(chosen, goals, task.draft, warning=warning, warned=warned)
+
+    _warn_or_save(
+        args, task.draft.text, meta, rebuild, lambda: add_task_for(ctx, args.client, caller, task)
+    )
 
 
 def register(app: App, ctx: AppContext) -> None:
