@@ -164,16 +164,14 @@ def record_checkins(session: Session, slots: Mapping[int, datetime], now: dateti
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(CheckIn)
-        .values(
-            [
-                {"pairing_id": pairing_id, "slot_at": slot_at, "sent_at": now}
-                for pairing_id, slot_at in slots.items()
-            ]
-        )
         .on_conflict_do_nothing(index_elements=[CheckIn.pairing_id, CheckIn.slot_at])
         .returning(CheckIn.pairing_id)
     )
-    return set(session.scalars(statement).all())
+    rows = [
+        {"pairing_id": pairing_id, "slot_at": slot_at, "sent_at": now}
+        for pairing_id, slot_at in slots.items()
+    ]
+    return set(session.scalars(statement, rows).all())
 
 
 def checkins_at(

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, column, select, update, values
+from sqlalchemy import Integer, Select, String, column, select, update, values
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -73,28 +73,27 @@ def enqueue_many(session: Session, sends: Sequence[NewSend]) -> int:
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # One statement, cached once compiled: SQLAlchemy sends the rows as multi-row VALUES.
     statement = (
         insert(ScheduledSend)
-        .values(
-            [
-                {
-                    "dedupe_key": send.key,
-                    "kind": send.kind,
-                    "pairing_id": send.pairing_id,
-                    "request_id": send.request_id,
-                    "recipient": send.recipient,
-                    "slot_at": send.slot_at,
-                    "due_at": send.due_at,
-                    "status": PENDING,
-                    "attempts": 0,
-                }
-                for send in sends
-            ]
-        )
         .on_conflict_do_nothing(index_elements=[ScheduledSend.dedupe_key])
         .returning(ScheduledSend.id)
     )
-    return len(session.execute(statement).all())
+    rows = [
+        {
+            "dedupe_key": send.key,
+            "kind": send.kind,
+            "pairing_id": send.pairing_id,
+            "request_id": send.request_id,
+            "recipient": send.recipient,
+            "slot_at": send.slot_at,
+            "due_at": send.due_at,
+            "status": PENDING,
+            "attempts": 0,
+        }
+        for send in sends
+    ]
+    return len(session.execute(statement, rows).all())
 
 
 def enqueue(
@@ -134,13 +133,25 @@ def enqueue(
     return row
 
 
-def _claim(session: Session, chosen: Any, stamp: datetime, *, expected: str) -> list[ScheduledSend]:
-    """Stamp the rows ``chosen`` (a subquery of ids) as claimed by a new token, counting an
-    attempt; only the rows that are still ``expected`` (a concurrent writer may have won)."""
+def _claim(
+    session: Session, chosen: Select[Any], stamp: datetime, *, expected: str
+) -> list[ScheduledSend]:
+    """Stamp the rows ``chosen`` (a query of ids) as claimed by a new token, counting an
+    attempt; only the rows that are still ``expected`` (a concurrent writer may have won).
+    Nothing is written when nothing was chosen, so an idle tick takes no write lock."""
+    ids = list(session.scalars(chosen).all())
+    if not ids:
+        return []
+    return _stamp(session, ids, stamp, expected=expected)
+
+
+def _stamp(
+    session: Session, ids: Sequence[int], stamp: datetime, *, expected: str
+) -> list[ScheduledSend]:
     token = uuid.uuid4().hex
     claimed = session.scalars(
         update(ScheduledSend)
-        .where(ScheduledSend.id.in_(chosen), ScheduledSend.status == expected)
+        .where(ScheduledSend.id.in_(ids), ScheduledSend.status == expected)
         .values(
             status=CLAIMED,
             claimed_at=stamp,
@@ -195,7 +206,7 @@ def reclaim(session: Session, send_ids: Collection[int], stamp: datetime) -> lis
     """Re-stamp rows this tick enqueued claimed (:func:`enqueue`) under a token of the chunk."""
     if not send_ids:
         return []
-    return _claim(session, list(send_ids), stamp, expected=CLAIMED)
+    return _stamp(session, list(send_ids), stamp, expected=CLAIMED)
 
 
 def renew_claims(

@@ -39,7 +39,7 @@ log = get_logger("mentorbot.delivery")
 # Sends claimed, rendered and recorded together. Small enough that a chunk goes out well inside
 # the claim timeout at Slack's pace, large enough that its reads and writes are a handful of
 # statements for the whole chunk.
-CHUNK = 50
+CHUNK = 100
 # While a chunk is being sent, what Slack accepted is saved at least this often (seconds), so
 # a process that dies mid-chunk leaves little that could go out twice.
 SAVE_EVERY_SECONDS = 2.0
