@@ -7,9 +7,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, union
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import PairingEvent, PairingStatus
@@ -74,14 +73,20 @@ def _locked(
 
 
 def members_without_fresh_profiles(
-    session: Session, now: datetime, max_age: timedelta, *, limit: int = 100
+    session: Session, now: datetime, max_age: timedelta, lookahead: timedelta, *, limit: int
 ) -> list[str]:
-    """Up to ``limit`` people in pairings due a check-in whose cached Slack profile (time zone)
-    is missing or older than ``max_age``, in one query."""
-    due = (Pairing.next_checkin_at <= now, Pairing.status == _ACTIVE)
-    members = union(
-        select(Pairing.mentor_id.label("user_id")).where(*due),
-        select(Pairing.mentee_id.label("user_id")).where(*due),
+    """Up to ``limit`` people in pairings due a check-in by ``now + lookahead`` whose cached
+    Slack profile (time zone) is missing or will be older than ``max_age`` by then, those due
+    soonest first, in one query."""
+    horizon = now + lookahead
+    due = (Pairing.status == _ACTIVE, Pairing.next_checkin_at <= horizon)
+    members = union_all(
+        select(Pairing.mentor_id.label("user_id"), Pairing.next_checkin_at.label("due_at")).where(
+            *due
+        ),
+        select(Pairing.mentee_id.label("user_id"), Pairing.next_checkin_at.label("due_at")).where(
+            *due
+        ),
     ).subquery()
     return list(
         session.scalars(
@@ -90,10 +95,11 @@ def members_without_fresh_profiles(
             .where(
                 or_(
                     Person.profile_fetched_at.is_(None),
-                    Person.profile_fetched_at < now - max_age,
+                    Person.profile_fetched_at < horizon - max_age,
                 )
             )
-            .order_by(members.c.user_id)
+            .group_by(members.c.user_id)
+            .order_by(func.min(members.c.due_at), members.c.user_id)
             .limit(limit)
         ).all()
     )
@@ -118,15 +124,6 @@ def get_checkin(session: Session, checkin_id: int, *, lock: bool = False) -> Che
 def checkin_at(session: Session, pairing_id: int, slot_at: datetime) -> CheckIn | None:
     return session.scalar(
         select(CheckIn).where(CheckIn.pairing_id == pairing_id, CheckIn.slot_at == slot_at)
-    )
-
-
-def latest_checkin_before(session: Session, pairing_id: int, slot_at: datetime) -> CheckIn | None:
-    return session.scalar(
-        select(CheckIn)
-        .where(CheckIn.pairing_id == pairing_id, CheckIn.slot_at < slot_at)
-        .order_by(CheckIn.slot_at.desc())
-        .limit(1)
     )
 
 
@@ -188,25 +185,6 @@ def checkins_at(
         )
     )
     return {(c.pairing_id, c.slot_at): c for c in found if (c.pairing_id, c.slot_at) in wanted}
-
-
-def create_checkin(
-    session: Session, pairing: Pairing, slot_at: datetime, now: datetime
-) -> CheckIn | None:
-    """The check-in for ``slot_at``, once: None when that slot already has one.
-
-    The check-in before it, if nobody answered it, now counts as unanswered: a check-in's
-    window to be answered closes when the next one comes."""
-    previous = latest_checkin_before(session, pairing.id, slot_at)
-    checkin = CheckIn(pairing_id=pairing.id, slot_at=slot_at, sent_at=now)
-    try:
-        with session.begin_nested():
-            session.add(checkin)
-    except IntegrityError:
-        return None
-    if previous is not None and previous.answer is None:
-        pairing.unanswered_checkins = (pairing.unanswered_checkins or 0) + 1
-    return checkin
 
 
 def record_answer(

@@ -263,16 +263,6 @@ def mark_sent_many(
     )
 
 
-def mark_sent(
-    send: ScheduledSend, now: datetime, *, channel: str | None = None, ts: str | None = None
-) -> None:
-    send.status = SENT
-    send.sent_at = now
-    send.channel = channel
-    send.ts = ts
-    send.error = None
-
-
 def mark_skipped(send: ScheduledSend, now: datetime, why: str) -> None:
     """Nothing to send any more (the pairing ended, the request was answered)."""
     send.status = SKIPPED
