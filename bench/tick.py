@@ -10,7 +10,7 @@ import gc
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -127,11 +127,14 @@ def make_due(engine: Engine) -> None:
 
 
 class StatementCounter:
-    """Counts the SQL statements the bot sends (an ``executemany`` counts once)."""
+    """Counts the SQL statements the bot sends (an ``executemany`` counts once), and on
+    PostgreSQL the ``SELECT 1`` of the pool's pre-ping at each connection checkout."""
 
     def __init__(self, engine: Engine) -> None:
         self.count = 0
         event.listen(engine, "before_cursor_execute", self._count)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "checkout", self._count)
 
     def _count(self, *_args: Any) -> None:
         self.count += 1
@@ -166,7 +169,12 @@ def measure(tick: Callable[[], StepResult], counter: StatementCounter, *, memory
 
 
 def bench(
-    database: str, url: str, pairs: int, fakes: Mapping[float, str], idle_runs: int
+    database: str,
+    url: str,
+    pairs: int,
+    fakes: Mapping[float, str],
+    idle_runs: int,
+    cases: Collection[str] = ("idle", "busy"),
 ) -> Iterator[Row]:
     engine = create_db_engine(url)
     try:
@@ -184,14 +192,15 @@ def bench(
         # Nothing due: the median of a few ticks (the first warms the connection pool).
         idle = ticker(next(iter(fakes.values())))
         measure(idle, counter, memory=False)
-        runs = sorted(
-            (measure(idle, counter, memory=False) for _ in range(idle_runs)),
-            key=lambda m: m.seconds,
-        )
-        median = runs[len(runs) // 2]
-        peak = measure(idle, counter, memory=True).peak_mib
-        yield _row(database, pairs, "nothing due", 0, median, peak)
-        for latency_ms, fake_url in fakes.items():
+        if "idle" in cases:
+            runs = sorted(
+                (measure(idle, counter, memory=False) for _ in range(idle_runs)),
+                key=lambda m: m.seconds,
+            )
+            median = runs[len(runs) // 2]
+            peak = measure(idle, counter, memory=True).peak_mib
+            yield _row(database, pairs, "nothing due", 0, median, peak)
+        for latency_ms, fake_url in fakes.items() if "busy" in cases else ():
             busy = ticker(fake_url)
             make_due(engine)
             measured = measure(busy, counter, memory=False)
@@ -279,6 +288,7 @@ def main(argv: Sequence[str]) -> int:
         help="run the busy tick against a slow fake at every size (default: the first only)",
     )
     parser.add_argument("--idle-runs", type=int, default=5)
+    parser.add_argument("--cases", nargs="+", choices=["idle", "busy"], default=["idle", "busy"])
     args = parser.parse_args(argv)
     configure_logging(LogFormat.JSON, "WARNING")
     users = [user for n in range(DUE) for user in (_mentor(n), _mentee(n))]
@@ -297,7 +307,7 @@ def main(argv: Sequence[str]) -> int:
                 }
                 if database == "sqlite":
                     with sqlite_url() as url:
-                        for row in bench(database, url, pairs, wanted, args.idle_runs):
+                        for row in bench(database, url, pairs, wanted, args.idle_runs, args.cases):
                             rows.append(row)
                             print(render([row], header=False), flush=True)
                 else:
@@ -306,7 +316,7 @@ def main(argv: Sequence[str]) -> int:
                         print(f"skipping PostgreSQL: {reason}")
                         continue
                     with databases.postgres_schema("mbbench") as url:
-                        for row in bench(database, url, pairs, wanted, args.idle_runs):
+                        for row in bench(database, url, pairs, wanted, args.idle_runs, args.cases):
                             rows.append(row)
                             print(render([row], header=False), flush=True)
     print()
