@@ -176,14 +176,13 @@ class FakeSlack:
         self,
         token: str,
         *,
-        app_token: str | None = None,
         team_id: str = payloads.TEAM_ID,
         bot_user_id: str = payloads.BOT_USER_ID,
         bot_id: str = payloads.BOT_ID,
     ) -> None:
         self.token = token
-        self.app_token = app_token
-        # What apps.connections.open answers with: a FakeSocketMode's issue_url.
+        # Set by serve_socket_mode: the xapp- token and a FakeSocketMode's issue_url.
+        self.app_token: str | None = None
         self._socket_mode_url: Callable[[], str] | None = None
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -394,12 +393,13 @@ class FakeSlack:
         with self._changed:
             self._errors.setdefault(method, []).append(_Rule(_check_times(times), error=error))
 
-    def serve_socket_mode(self, issue_url: Callable[[], str]) -> None:
-        """Answer apps.connections.open (with ``app_token``) with ``issue_url()``: a
-        FakeSocketMode's WebSocket URLs."""
-        if self.app_token is None:
-            raise ValueError("Socket Mode needs FakeSlack(app_token=...)")
+    def serve_socket_mode(self, issue_url: Callable[[], str], *, app_token: str) -> None:
+        """Answer apps.connections.open, called with the app-level ``app_token``, with
+        ``issue_url()``: a FakeSocketMode's WebSocket URLs."""
+        if not app_token.startswith("xapp-"):
+            raise ValueError(f"an app-level token starts with xapp-, not {app_token[:5]!r}")
         with self._changed:
+            self.app_token = app_token
             self._socket_mode_url = issue_url
 
     def clear_failures(self) -> None:

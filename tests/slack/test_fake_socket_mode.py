@@ -41,8 +41,8 @@ def socket_mode() -> Iterator[FakeSocketMode]:
 
 @pytest.fixture
 def fake(socket_mode: FakeSocketMode) -> Iterator[FakeSlack]:
-    with FakeSlack(token=TOKEN, app_token=APP_TOKEN) as running:
-        running.serve_socket_mode(socket_mode.issue_url)
+    with FakeSlack(token=TOKEN) as running:
+        running.serve_socket_mode(socket_mode.issue_url, app_token=APP_TOKEN)
         yield running
 
 
@@ -130,9 +130,12 @@ def test_the_app_level_token_is_refused_where_a_bot_token_is_needed(fake: FakeSl
     assert raised.value.response["error"] == "not_allowed_token_type"
 
 
-def test_without_socket_mode_connections_open_is_an_error() -> None:
-    with FakeSlack(token=TOKEN, app_token=APP_TOKEN) as fake, pytest.raises(SlackApiError):
-        WebClient(base_url=fake.base_url).apps_connections_open(app_token=APP_TOKEN)
+def test_without_socket_mode_no_token_opens_a_connection() -> None:
+    with FakeSlack(token=TOKEN) as fake:
+        for token, error in ((APP_TOKEN, "invalid_auth"), (TOKEN, "not_allowed_token_type")):
+            with pytest.raises(SlackApiError) as raised:
+                WebClient(base_url=fake.base_url).apps_connections_open(app_token=token)
+            assert raised.value.response["error"] == error
 
 
 # -- the WebSocket ---------------------------------------------------------------------------------
@@ -342,3 +345,8 @@ def test_tickets_are_single_use_and_must_be_issued(socket_mode: FakeSocketMode) 
         == "HTTP/1.1 400 Bad Request"
     )
     assert socket_mode.refused_handshakes == [401, 401, 404, 400]
+
+
+def test_socket_mode_is_served_for_an_app_level_token_only(socket_mode: FakeSocketMode) -> None:
+    with FakeSlack(token=TOKEN) as fake, pytest.raises(ValueError, match="xapp-"):
+        fake.serve_socket_mode(socket_mode.issue_url, app_token=TOKEN)
