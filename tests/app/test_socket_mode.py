@@ -239,3 +239,14 @@ def test_frames_with_no_envelope_id_are_dropped_and_the_connection_serves_on(
     assert help_ack.payload is not None
     assert socket_mode.open_connections == 1
     assert socket_mode.problems == []
+
+
+def test_a_refresh_from_slack_reconnects_and_serving_goes_on(
+    app: SocketHarness, socket_mode: FakeSocketMode
+) -> None:
+    socket_mode.disconnect("refresh_requested")
+    socket_mode.wait_connected(count=2)
+    assert len(app.fake.calls_to("apps.connections.open")) == 2
+    ack = app.command("help", user_id=MENTEE)
+    assert ack.payload is not None
+    assert ack.payload["response_type"] == "ephemeral"

@@ -79,6 +79,8 @@ class FakeSocketMode:
         self._stopping = threading.Event()
         self._tickets: set[str] = set()
         self._connections: list[_Connection] = []
+        # Connections told to disconnect, closed when the next one is greeted.
+        self._retiring: list[_Connection] = []
         self._hellos = 0
         self._sent: dict[str, Envelope] = {}
         self._acks: dict[str, Ack] = {}
@@ -277,7 +279,10 @@ class FakeSocketMode:
         connection.send_text(text)
 
     def disconnect(self, reason: str = "refresh_requested") -> None:
-        """Ask the app to reconnect, as Slack does every few hours."""
+        """Ask the app to reconnect, as Slack does every few hours; like Slack, the fake closes
+        the old connection once the app has opened a new one."""
+        with self._changed:
+            self._retiring.extend(c for c in self._connections if c.is_open)
         self.send_message(
             {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-fake"}}
         )
@@ -372,7 +377,10 @@ class FakeSocketMode:
             connection.send_text(json.dumps(self._hello()))
             with self._changed:
                 self._hellos += 1
+                retiring, self._retiring = self._retiring, []
                 self._changed.notify_all()
+            for old in retiring:
+                old.close(1000, "refreshed")
             connection.receive_until_closed(self._received)
         except _ClosedByClient:
             pass
@@ -545,7 +553,10 @@ class _Connection:
             raise ProtocolError(f"frame of {length} bytes")
         mask = self._read_exactly(4)
         data = self._read_exactly(length)
-        return opcode, bytes(byte ^ mask[i % 4] for i, byte in enumerate(data))
+        # XOR with the repeated 4-byte mask, as one big integer (fast for large acks).
+        key = (mask * (length // 4 + 1))[:length]
+        unmasked = int.from_bytes(data, "big") ^ int.from_bytes(key, "big")
+        return opcode, unmasked.to_bytes(length, "big")
 
     def close(self, code: int, reason: str) -> None:
         if not self.is_open:

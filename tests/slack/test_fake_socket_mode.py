@@ -28,14 +28,14 @@ TOKEN = "xoxb-fake-socket-test"
 APP_TOKEN = "xapp-1-A0TESTAPP1-1-fake"
 ALICE = "U0MENTEE1"
 # Short, so the tests of late and missing acks take a fraction of a second.
-TEST_DEADLINE = 0.5
+SHORT_DEADLINE = 0.3
 
 Listener = Callable[[BaseSocketModeClient, SocketModeRequest], None]
 
 
 @pytest.fixture
 def socket_mode() -> Iterator[FakeSocketMode]:
-    with FakeSocketMode(ack_deadline=TEST_DEADLINE) as running:
+    with FakeSocketMode() as running:
         yield running
 
 
@@ -187,7 +187,7 @@ def test_envelopes_reach_the_client_and_acks_are_recorded_with_their_payload(
 
     assert socket_mode.wait_for_ack(command).payload == {"text": "got slash_commands"}
     assert socket_mode.wait_for_ack(event).payload == {"text": "got events_api"}
-    assert socket_mode.wait_for_ack(click).seconds < TEST_DEADLINE
+    assert socket_mode.wait_for_ack(click).seconds < socket_mode.ack_deadline
     socket_mode.check_all_acked()
 
     by_id = {request.envelope_id: request for request in received}
@@ -236,7 +236,7 @@ def test_large_envelopes_and_acks_cross_intact(
     socket_mode.wait_connected()
     # Past both of WebSocket's longer length encodings (16 and 64 bits).
     for size in (300, 70_000):
-        payload = {"type": "block_actions", "note": "é" * size}
+        payload = {"type": "block_actions", "note": "é" + "x" * size}
         envelope_id = socket_mode.send_envelope(
             "interactive", payload, accepts_response_payload=False
         )
@@ -246,6 +246,7 @@ def test_large_envelopes_and_acks_cross_intact(
 def test_a_missing_ack_fails_the_wait(
     socket_mode: FakeSocketMode, connect: Callable[[Listener], SocketModeClient]
 ) -> None:
+    socket_mode.ack_deadline = SHORT_DEADLINE
     connect(ignore)
     socket_mode.wait_connected()
     envelope_id = socket_mode.slash_command("help", user_id=ALICE)
@@ -261,10 +262,11 @@ def test_a_late_ack_fails_the_wait(
     arrived = threading.Event()
 
     def slow(client: BaseSocketModeClient, request: SocketModeRequest) -> None:
-        time.sleep(TEST_DEADLINE + 0.2)
+        time.sleep(SHORT_DEADLINE + 0.2)
         ack_with_text(client, request)
         arrived.set()
 
+    socket_mode.ack_deadline = SHORT_DEADLINE
     connect(slow)
     socket_mode.wait_connected()
     envelope_id = socket_mode.slash_command("help", user_id=ALICE)
