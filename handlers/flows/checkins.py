@@ -160,6 +160,7 @@ def _run_batches(tick: TickContext, find: Finder, plan: Planner) -> StepResult:
     """Lock, plan and enqueue a batch of due pairings per transaction (with a few statements
     for the whole batch), then send what came due, chunk by chunk."""
     outcome = _Outcome(StepResult(), set())
+    enqueued = 0
     while True:
         with unit_of_work(tick.app.sessions) as session:
             batch = find(session, tick.now, limit=BATCH, skip=outcome.failed)
@@ -169,13 +170,15 @@ def _run_batches(tick: TickContext, find: Finder, plan: Planner) -> StepResult:
             try:
                 with session.begin_nested():
                     zones = store.zones_of(session, _members(batch))
-                    enqueue_many(session, plan(session, tick, batch, zones, outcome))
+                    enqueued += enqueue_many(session, plan(session, tick, batch, zones, outcome))
             except Exception:
                 # A write the database refused: none of the batch is planned; each pairing
                 # is tried again next tick.
                 for pairing_id in batch_ids:
                     if pairing_id not in outcome.failed:
                         outcome.fail(pairing_id)
+    if not enqueued:
+        return outcome.result  # what was already waiting went out in the tick's first steps
     delivered = deliver_due_pending(tick, KINDS)
     outcome.result.sent += delivered.sent
     outcome.result.skipped += delivered.skipped
