@@ -128,14 +128,11 @@ def make_due(engine: Engine) -> None:
 
 
 class StatementCounter:
-    """Counts the SQL statements the bot sends (an ``executemany`` counts once), and on
-    PostgreSQL the ``SELECT 1`` of the pool's pre-ping at each connection checkout."""
+    """Counts the SQL statements the bot sends (an ``executemany`` counts once)."""
 
     def __init__(self, engine: Engine) -> None:
         self.count = 0
         event.listen(engine, "before_cursor_execute", self._count)
-        if engine.dialect.name == "postgresql":
-            event.listen(engine, "checkout", self._count)
 
     def _count(self, *_args: Any) -> None:
         self.count += 1
