@@ -76,7 +76,8 @@ def deliver(tick: TickContext, kinds: Mapping[str, Kind], send_ids: Iterable[int
     ids = list(send_ids)
     result = StepResult()
     for start in range(0, len(ids), CHUNK):
-        result.add(_deliver_chunks(tick, kinds, _reclaimer(ids[start : start + CHUNK]), once=True))
+        claim = _reclaimer(ids[start : start + CHUNK])
+        result.add(_deliver_chunks(tick, kinds, claim, once=True, count_due=False))
     return result
 
 
@@ -111,16 +112,26 @@ class _Chunk:
     token: str
     stamp: datetime
     outgoing: list[tuple[int, Message]] = field(default_factory=list)
+    skipped: int = 0
 
 
 def _deliver_chunks(
-    tick: TickContext, kinds: Mapping[str, Kind], claim: Claim, *, once: bool = False
+    tick: TickContext,
+    kinds: Mapping[str, Kind],
+    claim: Claim,
+    *,
+    once: bool = False,
+    count_due: bool = True,
 ) -> StepResult:
+    """Claim, render and send chunk after chunk until nothing is left to claim (or, ``once``,
+    one chunk); ``count_due`` counts the claimed messages as the step's due work."""
     result = StepResult()
     while True:
         chunk = _claim_and_render(tick, kinds, claim, result)
         if chunk is None:
             return result
+        if count_due:
+            result.due += len(chunk.outgoing) + chunk.skipped
         _send_chunk(tick, kinds, chunk, result)
         if once:
             return result
@@ -135,7 +146,6 @@ def _claim_and_render(
         sends = claim(session, stamp)
         if not sends:
             return None
-        result.due += len(sends)
         chunk = _Chunk(token=str(sends[0].claim_token), stamp=stamp)
         by_kind: dict[str, list[ScheduledSend]] = {}
         for send in sends:
@@ -150,6 +160,7 @@ def _claim_and_render(
             if isinstance(message, str):
                 mark_skipped(send, tick.now, message)
                 result.skipped += 1
+                chunk.skipped += 1
             else:
                 chunk.outgoing.append((send.id, message))
     return chunk
