@@ -7,7 +7,7 @@ from concurrent.futures import Executor
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.slack_client import make_web_client
+from bot.slack_client import make_web_client, pace_listener_clients
 from handlers import actions, commands, events, views
 
 
@@ -34,6 +34,7 @@ def create_app(
         listener_executor=listener_executor,
         raise_error_for_unhandled_request=False,
     )
+    app.use(pace_listener_clients(client.pacer))
     commands.register(app, ctx)
     actions.register(app, ctx)
     views.register(app, ctx)
