@@ -194,6 +194,17 @@ def build_expired_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
     ]
 
 
+def build_undelivered_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
+    return [
+        section(
+            f"Something went wrong on my side while I was sending your request to "
+            f"{mention(mentor_id)} for *{escape(focus_label)}*, so they may not have received "
+            "it and I've cancelled it. Sorry about that."
+        ),
+        context(f"To ask {mention(mentor_id)} again, use `/mentor ask`."),
+    ]
+
+
 def build_expired_for_mentor(mentee_id: str, focus_label: str) -> list[Block]:
     return [
         section(

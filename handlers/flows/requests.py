@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
+from bot.logging import get_logger
 from bot.text import mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
@@ -27,13 +28,15 @@ from handlers.flows.slack import (
     slack_error,
     update_message,
 )
-from handlers.profiles import profile_of, require_person
+from handlers.profiles import check_person, profiles_before_saving, require_person
 from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
 from storage.people import get_person
 from storage.requests import (
     apply_request_event,
+    deliver_request,
+    discard_undelivered,
     get_request,
     open_request,
     other_pending_for_focus,
@@ -41,6 +44,8 @@ from storage.requests import (
 from storage.requests import (
     pending_from as pending_requests_from,
 )
+
+log = get_logger("mentorbot.requests")
 
 ANSWERED = {
     RequestStatus.ACCEPTED.value: "accepted",
@@ -84,12 +89,17 @@ def send_request(
     note: str,
     redirected_from_id: int | None = None,
 ) -> Sent:
-    """Record the request and DM the asked person; refuse what cannot be asked."""
+    """Record the request and DM the asked person; refuse what cannot be asked.
+
+    No Slack call happens inside a unit of work: the request is saved as being sent and
+    committed, the DM goes out, and only then does the request wait for an answer (with the
+    DM's ts, to redraw it). If the DM cannot be sent the request is forgotten, since nobody
+    received it; a sender that dies in between leaves a row the tick discards."""
     now = ctx.now()
     settings = ctx.settings
+    profiles = profiles_before_saving(ctx.sessions, client, [mentor_id, mentee_id], now)
+    mentor = check_person(profiles[mentor_id], mentor_id)
     with unit_of_work(ctx.sessions) as session:
-        mentor = require_person(session, client, mentor_id, now)
-        profile_of(session, client, mentee_id, now)
         request = open_request(
             session,
             mentee_id=mentee_id,
@@ -102,24 +112,34 @@ def send_request(
             redirected_from_id=redirected_from_id,
         )
         card = card_for(ctx, request, mentor.tz)
-        today = local_date(now, mentor.tz, settings)
-        try:
-            # Inside the unit of work on purpose: a request the asked person never received
-            # must not exist.
-            request.mentor_channel, request.mentor_ts = send_dm(
-                client,
-                mentor_id,
-                f"{mention(mentee_id)} would like you to be their mentor.",
-                blocks.build_request_message(card, today),
-            )
-        except SlackApiError as error:
-            if is_permanent(error):
-                raise Refused(
-                    f"I couldn't reach {mention(mentor_id)} in Slack "
-                    f"({slack_error(error)}), so I didn't send the request."
-                ) from error
+    today = local_date(now, mentor.tz, settings)
+    try:
+        channel, ts = send_dm(
+            client,
+            mentor_id,
+            f"{mention(mentee_id)} would like you to be their mentor.",
+            blocks.build_request_message(card, today),
+        )
+    except Exception as error:
+        with unit_of_work(ctx.sessions) as session:
+            discard_undelivered(session, card.request_id)
+        if not isinstance(error, SlackApiError):
             raise
-        return Sent(request.id, mentor_id, card.focus_label)
+        if is_permanent(error):
+            raise Refused(
+                f"I couldn't reach {mention(mentor_id)} in Slack "
+                f"({slack_error(error)}), so I didn't send the request."
+            ) from error
+        raise Refused(
+            f"Slack didn't take my message to {mention(mentor_id)} just now "
+            f"({slack_error(error)}), so I didn't send the request. Please try again in a few "
+            "minutes."
+        ) from error
+    with unit_of_work(ctx.sessions) as session:
+        delivered = deliver_request(session, card.request_id, channel, ts)
+    if not delivered:
+        log.warning("request.delivered_after_discard", request_id=card.request_id)
+    return Sent(card.request_id, mentor_id, card.focus_label)
 
 
 def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
@@ -131,6 +151,9 @@ def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
 
 
 def _closed_outcome(request: MentorRequest) -> str:
+    if request.status == RequestStatus.SENDING.value:
+        # Only in the moment between Slack taking the DM and the request being marked sent.
+        return "This request is still on its way. Please try again in a moment."
     return f"This request was already {ANSWERED.get(request.status, request.status)}."
 
 
