@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.text import mention
@@ -46,16 +45,6 @@ def fetch_profile(client: WebClient, user_id: str) -> Profile | None:
         raise
     user = response.get("user")
     return profile_from_user(user) if isinstance(user, dict) else None
-
-
-def profile_of(session: Session, client: WebClient, user_id: str, now: datetime) -> Profile | None:
-    person = get_person(session, user_id)
-    if person is not None and profile_is_fresh(person, now):
-        return cached_profile(person)
-    profile = fetch_profile(client, user_id)
-    if profile is not None:
-        remember_profile(session, profile, now)
-    return profile
 
 
 def profiles_before_saving(
@@ -98,10 +87,3 @@ def check_person(profile: Profile | None, user_id: str, *, role: str = "mentor")
             reason="bad_input",
         )
     return profile
-
-
-def require_person(
-    session: Session, client: WebClient, user_id: str, now: datetime, *, role: str = "mentor"
-) -> Profile:
-    """The profile of a real, active person (see :func:`check_person`)."""
-    return check_person(profile_of(session, client, user_id, now), user_id, role=role)

@@ -28,7 +28,7 @@ from handlers.flows.slack import (
     slack_error,
     update_message,
 )
-from handlers.profiles import check_person, profiles_before_saving, require_person
+from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
@@ -266,6 +266,7 @@ def redirect_request(
     note: str,
 ) -> bool:
     now = ctx.now()
+    suggested_profile = profiles_before_saving(ctx.sessions, client, [suggested_id], now)
     with unit_of_work(ctx.sessions) as session:
         request = _answerable(get_request(session, request_id, lock=True), actor_id)
         if request.status == RequestStatus.REDIRECTED.value:
@@ -277,7 +278,7 @@ def redirect_request(
                 "Please suggest someone other than yourself or the person asking.",
                 reason="bad_input",
             )
-        suggested = require_person(session, client, suggested_id, now)
+        suggested = check_person(suggested_profile[suggested_id], suggested_id)
         apply_request_event(request, RequestEvent.REDIRECT, now)
         request.suggested_id = suggested_id
         request.response_note = note or None
