@@ -62,6 +62,8 @@ class SlackLimits:
     users_info: Budget = Budget(per_minute=100, burst=20)
 
 
+PRUNE_AT = 1024
+
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update"})
 
 
@@ -113,12 +115,27 @@ class Pacer:
         self._slots: dict[str, NextSlot] = {}
         self._paused_until: dict[str, float] = {}
         self._channels: dict[str, str] = {}
+        self._prune_at = PRUNE_AT
 
     def _budget(self, key: str) -> Budget:
         if key.startswith("channel:"):
             return self.limits.per_channel
         budget: Budget = getattr(self.limits, key)
         return budget
+
+    def _forget_idle_channels(self, now: float) -> None:
+        """A slot whose next steady-rate time has passed books exactly like a new one: drop
+        those of channels, so a process that DMs thousands of people keeps few of them."""
+        if len(self._slots) < self._prune_at:
+            return
+        idle = [k for k, s in self._slots.items() if k.startswith("channel:") and s.due <= now]
+        for key in idle:
+            del self._slots[key]
+        self._prune_at = max(PRUNE_AT, 2 * len(self._slots))
+
+    def slot_count(self) -> int:
+        with self._lock:
+            return len(self._slots)
 
     def _slot(self, key: str) -> NextSlot:
         slot = self._slots.get(key)
@@ -139,6 +156,7 @@ class Pacer:
                 channel = self._channels.get(channel, channel)
             keys = budget_keys(method, channel) if self.paced else ()
             now = self._clock()
+            self._forget_idle_channels(now)
             at = max(now, self._paused_until.get(pause_key(method), now))
             slots = [self._slot(key) for key in keys]
             for slot in slots:

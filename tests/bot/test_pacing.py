@@ -207,6 +207,21 @@ def test_threads_sharing_a_pacer_stay_within_the_budget() -> None:
     assert never_over(booked, limits.messages)
 
 
+def test_channels_that_went_quiet_are_forgotten_without_changing_any_slot() -> None:
+    virtual = VirtualTime(start=0.0)
+    limits = SlackLimits(messages=Budget(per_minute=60_000, burst=1))
+    pacer, twin = pacer_on(virtual, limits), pacer_on(virtual, limits)
+    twin._prune_at = 10**9  # never forgets
+    for n in range(5_000):
+        virtual.sleep(0.01)
+        channel = f"U{n % 3_000}"
+        assert pacer.reserve("chat.postMessage", channel) == twin.reserve(
+            "chat.postMessage", channel
+        )
+    assert pacer.slot_count() <= 1_024
+    assert twin.slot_count() == 3_001
+
+
 def test_one_pacer_per_endpoint_and_workspace() -> None:
     first = workspace_pacer("http://127.0.0.1:1/api/", "team-a")
     assert workspace_pacer("http://127.0.0.1:1/api/", "team-a") is first
