@@ -9,9 +9,10 @@ from slack_bolt import Args
 
 from bot import commands as parsing
 from bot.context import AppContext
+from bot.text import md
 from handlers.blocks.digest import build_digest, digest_text
 from handlers.commands.routing import Route, Routes
-from handlers.edge import actor_id
+from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.digest import (
     engagement_chart,
     preview_digest,
@@ -26,7 +27,7 @@ def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     user = actor_id(args)
     args.ack()
     view = preview_digest(ctx, user)
-    args.respond(text=digest_text(view), blocks=build_digest(view), response_type="ephemeral")
+    respond_text(args, digest_text(view), build_digest(view), response_type="ephemeral")
 
 
 def report_period(ctx: AppContext, command: parsing.Report) -> Period:
@@ -48,7 +49,7 @@ def describe_period(command: parsing.Report) -> str:
 def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
     user = actor_id(args)
     require_coordinator(ctx.settings, user)
-    args.ack(response_type="ephemeral", text="Preparing your report; it will arrive in our DM.")
+    ack_text(args, md("Preparing your report; it will arrive in our DM."))
     dm = args.client.conversations_open(users=user)
     channel = str(dm["channel"]["id"])
     if command.kind == "chart":
