@@ -17,6 +17,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.logging import get_logger
 from bot.settings import Settings
+from bot.spreadsheet import safe_cell
 from bot.text import fmt, md, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks.digest import DigestView, build_digest, digest_text
@@ -193,7 +194,7 @@ def build_pairings_csv(session: Session, settings: Settings, period: Period) -> 
                 row.pairing_id,
                 row.mentor_id,
                 row.mentee_id,
-                _safe_cell(label),
+                safe_cell(label),
                 _iso(row.started),
                 row.status,
                 row.checkins_held,
@@ -213,11 +214,6 @@ def build_teaching_csv(session: Session, period: Period) -> bytes:
         hours = "" if row.minutes is None else f"{row.minutes / 60:.2f}"
         writer.writerow((row.mentor_id, row.meetings_held, hours))
     return out.getvalue().encode()
-
-
-def _safe_cell(text: str) -> str:
-    """Spreadsheets run cells starting with these as formulas; a quote keeps them text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def nudge_pair(ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str) -> None:
