@@ -377,4 +377,11 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
-    return Help(unknown=unescape(text.split()[0]))
+    return Help(unknown=first_word(text))
+
+
+def first_word(text: str) -> str | None:
+    """The subcommand word as the person typed it: Slack sends it escaped, so it is unescaped
+    here once, and escaped once wherever it is shown."""
+    words = text.split()
+    return unescape(words[0]) if words else None

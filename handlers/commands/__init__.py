@@ -7,7 +7,6 @@ from slack_bolt import App, Args
 from bot import commands as parsing
 from bot.context import AppContext
 from bot.focus import focus_areas
-from bot.text import unescape
 from handlers import ids
 from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
 from handlers.commands import help as help_command
@@ -44,10 +43,8 @@ def handle_mentor_command(ctx: AppContext, routes: Routes, args: Args) -> None:
         return
     route: Route | None = routes.get(type(command))
     if route is None:
-        # Parsed, but not offered by this deployment: the guide says what is. The word arrives
-        # escaped by Slack; the guide escapes it again when it shows it, so unescape it here.
-        word = unescape(text.split()[0]) if text.split() else None
-        command = parsing.Help(topic=None, unknown=word)
+        # Parsed, but not offered by this deployment: the guide says what is.
+        command = parsing.Help(topic=None, unknown=parsing.first_word(text))
         route = routes[parsing.Help]
     route.handler(ctx, args, command)
 

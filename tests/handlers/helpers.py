@@ -51,6 +51,7 @@ _ANGLED = re.compile(r"<([^<>]*)>")
 _DOUBLE_ESCAPE = re.compile(r"&amp;(?:amp|lt|gt);")
 _BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 _ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_QUOTE_MARK = re.compile(r"^> ", re.MULTILINE)  # mrkdwn's block quote, which the app writes
 
 
 def escaping_problems(kind: str, text: str, mentions: Iterable[str] = ()) -> list[str]:
@@ -67,7 +68,7 @@ def escaping_problems(kind: str, text: str, mentions: Iterable[str] = ()) -> lis
         for match in _ANGLED.finditer(text)
         if match.group(0) not in allowed
     ]
-    rest = _ANGLED.sub("", text)
+    rest = _QUOTE_MARK.sub("", _ANGLED.sub("", text))
     if "<" in rest or ">" in rest:
         problems.append(f"stray angle bracket in mrkdwn: {text!r}")
     if _BARE_AMPERSAND.search(text):
