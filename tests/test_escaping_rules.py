@@ -89,6 +89,11 @@ def test_message_text_goes_through_the_typed_helpers(path: Path) -> None:
         passes_text = call.args or any(k.arg == "text" for k in call.keywords)
         if name in ("ack", "respond") and passes_text and path != REPLY_HELPERS:
             problems.append(f"{_where(path, call)}: {name}(text) outside handlers/edge.py")
+        comments = any(k.arg == "initial_comment" for k in call.keywords)
+        if comments and path != WEB_API_HELPERS:
+            problems.append(
+                f"{_where(path, call)}: initial_comment outside handlers/flows/slack.py"
+            )
         if name == "MarkdownTextObject" and path.name != "common.py":
             problems.append(f"{_where(path, call)}: use handlers.blocks.common.mrkdwn_text")
     assert problems == []

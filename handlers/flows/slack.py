@@ -62,6 +62,13 @@ def replace_message(
     client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
 
 
+def share_files(
+    client: WebClient, channel: str, comment: Mrkdwn, files: list[dict[str, Any]]
+) -> None:
+    """Upload ``files`` into ``channel`` with ``comment``, which Slack shows as mrkdwn."""
+    client.files_upload_v2(channel=channel, initial_comment=comment, file_uploads=files)
+
+
 def send_dm(
     client: WebClient, user_id: str, text: Mrkdwn, blocks: list[dict[str, Any]] | None = None
 ) -> tuple[str, str]:
