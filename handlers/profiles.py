@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import fmt, md, mention
 from storage.db import SessionFactory, unit_of_work
 from storage.people import Profile, cached_profile, get_person, profile_is_fresh, remember_profile
 
@@ -73,17 +73,25 @@ def check_person(profile: Profile | None, user_id: str, *, role: str = "mentor")
     deactivated or unknown accounts."""
     if profile is None:
         raise Refused(
-            "I can't find that person in this workspace. Pick them from Slack's @ list.",
+            md("I can't find that person in this workspace. Pick them from Slack's @ list."),
             reason="bad_input",
         )
     if profile.is_bot:
         raise Refused(
-            f"{mention(user_id)} is an app, not a person, so it can't be a {role}.",
+            fmt(
+                "{user} is an app, not a person, so it can't be a {role}.",
+                user=mention(user_id),
+                role=role,
+            ),
             reason="bad_input",
         )
     if profile.is_deleted:
         raise Refused(
-            f"{mention(user_id)}'s Slack account is deactivated, so they can't be a {role}.",
+            fmt(
+                "{user}'s Slack account is deactivated, so they can't be a {role}.",
+                user=mention(user_id),
+                role=role,
+            ),
             reason="bad_input",
         )
     return profile
