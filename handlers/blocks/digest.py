@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
+from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 
 from bot.text import clip, escape, mention
 from handlers import ids
@@ -19,7 +20,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
-from storage.reports import AtRisk, DigestNumbers
+from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
 ROW_PREFIX = "digest.pair."
 ACTIONS_PREFIX = "digest.actions."
@@ -91,9 +92,19 @@ def _ops_lines(n: DigestNumbers) -> list[str]:
     return lines
 
 
-def pair_row(pairing_id: int, mentor_id: str, mentee_id: str, reasons: tuple[str, ...]) -> Block:
-    text = f"{mention(mentor_id)} → {mention(mentee_id)}: {', '.join(reasons)}"
-    return section(text[:SECTION_TEXT_LIMIT], block_id=f"{ROW_PREFIX}{pairing_id}")
+def pair_row(pair: AtRiskPair) -> Block:
+    """One at-risk pair: names and reasons, never goal or task text; **Details** opens what a
+    coordinator may see of the pair (its goals only when both members share them)."""
+    text = f"{mention(pair.mentor_id)} → {mention(pair.mentee_id)}: {', '.join(pair.reasons)}"
+    if pair.shared:
+        text += " · _goals shared with coordinators_"
+    return SectionBlock(
+        block_id=f"{ROW_PREFIX}{pair.pairing_id}",
+        text=MarkdownTextObject(text=text[:SECTION_TEXT_LIMIT]),
+        accessory=ButtonElement(
+            text="Details", action_id=ids.DIGEST_DETAILS, value=str(pair.pairing_id)
+        ),
+    ).to_dict()
 
 
 def pair_actions(pairing_id: int) -> Block:
@@ -124,7 +135,7 @@ def build_digest(view: DigestView) -> list[Block]:
     room = max(0, (MESSAGE_BLOCK_LIMIT - _FIXED_BLOCKS - len(blocks)) // 2)
     shown = risk.pairs[:room]
     for pair in shown:
-        blocks.append(pair_row(pair.pairing_id, pair.mentor_id, pair.mentee_id, pair.reasons))
+        blocks.append(pair_row(pair))
         blocks.append(pair_actions(pair.pairing_id))
     hidden = risk.total_pairs - len(shown)
     if hidden > 0:

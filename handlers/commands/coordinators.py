@@ -19,6 +19,7 @@ from handlers.flows.digest import (
     require_coordinator,
     week_before,
 )
+from handlers.flows.shared_work import shared_goals_csv
 from storage.reports import Period
 
 
@@ -66,14 +67,33 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
         return
     period = report_period(ctx, command)
     pairings, teaching = report_csv(ctx, user, period)
+    goals, sharing = shared_goals_csv(ctx, user)
     args.client.files_upload_v2(
         channel=channel,
-        initial_comment=f"Here is the mentorship report for {describe_period(command)}.",
+        initial_comment=(
+            f"Here is the mentorship report for {describe_period(command)}. "
+            f"{shared_goals_note(sharing)}"
+        ),
         file_uploads=[
             {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
+            {"filename": "shared-goals.csv", "title": "Shared goals and tasks", "content": goals},
         ],
     )
+
+
+def shared_goals_note(pairs: int) -> str:
+    if pairs == 0:
+        return (
+            "No pair shares its goals with coordinators at the moment, so the goals file "
+            "has headings only."
+        )
+    which = (
+        "1 pair whose members both agree"
+        if pairs == 1
+        else (f"{pairs} pairs whose members both agree")
+    )
+    return f"The goals file holds the goals and open tasks of the {which} to share them."
 
 
 ROUTES: Routes = {

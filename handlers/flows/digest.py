@@ -191,7 +191,7 @@ def build_pairings_csv(session: Session, settings: Settings, period: Period) -> 
                 row.pairing_id,
                 row.mentor_id,
                 row.mentee_id,
-                _safe_cell(label),
+                safe_cell(label),
                 _iso(row.started),
                 row.status,
                 row.checkins_held,
@@ -213,7 +213,7 @@ def build_teaching_csv(session: Session, period: Period) -> bytes:
     return out.getvalue().encode()
 
 
-def _safe_cell(text: str) -> str:
+def safe_cell(text: str) -> str:
     """Spreadsheets run cells starting with these as formulas; a quote keeps them text."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
