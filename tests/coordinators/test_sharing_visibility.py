@@ -69,6 +69,7 @@ def details(harness: Harness, pairing_id: int, user: str = COORDINATOR) -> str:
     calls = harness.fake.calls_to("views.open")
     if len(calls) == opened:
         return ""
+    assert calls[-1].ok, calls[-1].error
     return all_text(calls[-1].args["view"]["blocks"])
 
 

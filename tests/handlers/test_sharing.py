@@ -51,6 +51,7 @@ def consents(harness: Harness) -> tuple[bool, bool]:
 def last_home(harness: Harness, user: str) -> list[dict[str, Any]]:
     calls = [c for c in harness.fake.calls_to("views.publish") if c.args["user_id"] == user]
     assert calls, f"no Home published for {user}"
+    assert calls[-1].ok, calls[-1].error
     blocks: list[dict[str, Any]] = calls[-1].args["view"]["blocks"]
     return blocks
 
