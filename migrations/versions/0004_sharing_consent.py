@@ -41,7 +41,15 @@ activity = sa.table(
     sa.column("kind", sa.String()),
     sa.column("at", sa.DateTime(timezone=True)),
 )
-SWITCHED = ("pairing.sharing_on", "pairing.sharing_off")
+# What the history calls turning sharing on and off: the old switch, and (for a database that
+# was downgraded and is upgraded again) the consent moves recorded from this revision on.
+TURNED_ON = ("pairing.sharing_on", "pairing.sharing_proposed", "pairing.sharing_shared")
+TURNED_OFF = (
+    "pairing.sharing_off",
+    "pairing.sharing_withdrawn",
+    "pairing.sharing_stopped",
+    "pairing.sharing_declined",
+)
 
 
 def _now(connection: sa.Connection) -> datetime:
@@ -57,11 +65,11 @@ def _who_turned_it_on(
         return None, None
     latest = connection.execute(
         sa.select(activity.c.kind, activity.c.actor_id, activity.c.at)
-        .where(activity.c.pairing_id == pairing_id, activity.c.kind.in_(SWITCHED))
+        .where(activity.c.pairing_id == pairing_id, activity.c.kind.in_(TURNED_ON + TURNED_OFF))
         .order_by(activity.c.at.desc(), activity.c.id.desc())
         .limit(1)
     ).first()
-    if latest is None or latest.kind != "pairing.sharing_on":
+    if latest is None or latest.kind not in TURNED_ON:
         return None, None
     return latest.actor_id, latest.at
 

@@ -162,8 +162,20 @@ def test_down_again_keeps_who_had_it_on(old_engine: Engine) -> None:
     _populate(old_engine)
     schema.upgrade(old_engine)
     with old_engine.begin() as c:
-        # Pairing 2 was agreed by both members after the upgrade.
+        # Pairing 2 was agreed by both members after the upgrade; on pairing 4 the mentee
+        # proposed (as the app records it).
         c.execute(text("UPDATE pairings SET mentee_shares_at = mentor_shares_at WHERE id = 2"))
+        c.execute(
+            text("UPDATE pairings SET mentee_shares_at = :t WHERE id = 4"),
+            {"t": _at(old_engine, T0.replace(day=20))},
+        )
+        c.execute(
+            text(
+                "INSERT INTO activity (pairing_id, actor_id, kind, detail, at) "
+                "VALUES (4, 'U0MENTEE4', 'pairing.sharing_proposed', '{}', :at)"
+            ),
+            {"at": _at(old_engine, T0.replace(day=20))},
+        )
     schema.downgrade(old_engine, BEFORE)
     with old_engine.connect() as c:
         shared = {
@@ -172,8 +184,10 @@ def test_down_again_keeps_who_had_it_on(old_engine: Engine) -> None:
                 text("SELECT id, share_with_coordinators FROM pairings ORDER BY id")
             )
         }
-    assert shared == {1: True, 2: True, 3: True, 4: False, 5: True}
-    # And up once more, from what the downgrade left.
+    assert shared == {1: True, 2: True, 3: True, 4: True, 5: True}
+    # And up once more, from what the downgrade left: the mentee's proposal is theirs again.
     schema.upgrade(old_engine)
     assert schema.is_up_to_date(old_engine)
-    assert _consents(old_engine)[4] == (None, None)
+    consents = _consents(old_engine)
+    assert (_day(consents[4][0]), _day(consents[4][1])) == (None, 20)
+    assert all(mentor is None or mentee is None for mentor, mentee in consents.values())
