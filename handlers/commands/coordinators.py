@@ -83,17 +83,17 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
 
 
 def shared_goals_note(pairs: int) -> str:
+    """What the goals file holds, for the report's comment."""
     if pairs == 0:
         return (
             "No pair shares its goals with coordinators at the moment, so the goals file "
             "has headings only."
         )
-    which = (
-        "1 pair whose members both agree"
-        if pairs == 1
-        else (f"{pairs} pairs whose members both agree")
+    counted = "1 pair" if pairs == 1 else f"{pairs} pairs"
+    return (
+        f"The goals file holds the goals and open tasks of the {counted} whose members both "
+        "agree to share them."
     )
-    return f"The goals file holds the goals and open tasks of the {which} to share them."
 
 
 ROUTES: Routes = {

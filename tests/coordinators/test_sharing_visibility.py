@@ -106,6 +106,8 @@ def test_one_member_alone_never_shows_text(harness: Harness, proposer: str) -> N
     assert "*Tasks:* 1 open (1 overdue), 0 done" in shown
     assert "haven't both agreed" in shown
     files = report(harness)
+    comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
+    assert "No pair shares its goals" in str(comment.get("initial_comment"))
     assert files["shared-goals.csv"].splitlines() == [
         "pairing_id,mentor,mentee,focus,item,text,competency,status,target_or_due,assignee"
     ]
@@ -149,6 +151,8 @@ def test_both_agreeing_shows_goals_and_open_tasks_and_withdrawal_hides_them_at_o
     assert rows[1]["target_or_due"] == "2026-12-04"
     assert rows[1]["assignee"] == MENTEE
     assert {r["mentor"] for r in rows} == {MENTOR}
+    comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
+    assert "the 1 pair whose members both agree" in str(comment.get("initial_comment"))
     # The other CSVs stay counts only.
     assert not shows_text(files["pairings.csv"] + files["teaching-record.csv"])
 
