@@ -8,7 +8,15 @@ from typing import Any
 
 from handlers import ids
 from tests.conftest import MENTEE, MENTOR, STRANGER
-from tests.handlers.helpers import all_text, buttons, dms_to, ephemeral_replies, only_pairing
+from tests.handlers.helpers import (
+    all_text,
+    buttons,
+    dms_to,
+    ephemeral_replies,
+    modal_values,
+    only_pairing,
+    selected,
+)
 from tests.handlers.test_pairings import pair
 from tests.harness import Harness
 from tests.slack.fake_slack import Call
@@ -220,20 +228,17 @@ def test_an_ended_mentorship_cannot_start_sharing(harness: Harness) -> None:
     pairing_id = pair(harness)
     home_share(harness, MENTEE, pairing_id, on=True)
     dm = proposal_dm(harness, MENTOR)
-    with harness.session() as session:
-        from storage.pairings import close_pairing, get_pairing
-
-        pairing = get_pairing(session, pairing_id)
-        assert pairing is not None
-        close_pairing(
-            session,
-            pairing,
-            by=MENTOR,
-            completed=True,
-            reason=None,
-            reason_visibility="nobody",
-            now=harness.clock(),
-        )
+    harness.command(f"end <@{MENTEE}>", user_id=MENTOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.END_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("completed", "radio_buttons"))
+        ),
+    )
+    assert only_pairing(harness).status == "completed"
     answer_in_dm(harness, dm, ids.SHARING_AGREE, user=MENTOR)
     assert consents(harness) == (False, True)
     assert any("has ended" in reply for reply in ephemeral_replies(harness))
