@@ -13,6 +13,7 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.sharing import SharingMove, SharingOutcome
+from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
 from handlers.blocks.home import parse_page
@@ -23,7 +24,7 @@ from handlers.flows.choosing import PairingChoice, member_choice
 from handlers.flows.home import publish_home, today_of
 from handlers.flows.sharing import set_sharing
 
-ENDED = "That mentorship has already ended."
+ENDED = md("That mentorship has already ended.")
 
 
 def _open_choice(ctx: AppContext, args: Args) -> PairingChoice:
@@ -61,7 +62,7 @@ def handle_home_share(ctx: AppContext, args: Args) -> None:
     parsed = parse_share_value(action_value(args))
     if parsed is None:
         raise Refused(
-            "That button didn't carry what I expected, so I did nothing.", reason="forbidden"
+            md("That button didn't carry what I expected, so I did nothing."), reason="forbidden"
         )
     pairing_id, share = parsed
     move = SharingMove.PROPOSE if share else SharingMove.WITHDRAW

@@ -14,6 +14,7 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.sharing import SharingMove, SharingOutcome
+from bot.text import md
 from handlers import ids
 from handlers.blocks.sharing import (
     build_proposal_answered,
@@ -26,7 +27,7 @@ from handlers.flows.home import publish_home
 from handlers.flows.sharing import SharingChange, set_sharing
 from handlers.flows.slack import update_message
 
-FORGED = "That button didn't carry what I expected, so I did nothing."
+FORGED = md("That button didn't carry what I expected, so I did nothing.")
 
 
 def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> None:
@@ -41,10 +42,14 @@ def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> No
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
     if change.outcome is SharingOutcome.NOT_OPEN:
-        text, blocks = "This proposal is no longer open.", build_proposal_closed()
+        text, blocks = md("This proposal is no longer open."), build_proposal_closed()
     else:
         agreed = move is SharingMove.AGREE
-        text = "You agreed to share with coordinators." if agreed else "Not now: nothing is shared."
+        text = (
+            md("You agreed to share with coordinators.")
+            if agreed
+            else md("Not now: nothing is shared.")
+        )
         blocks = build_proposal_answered(agreed, change.other_id, change.focus_label)
     update_message(args.client, channel, ts, text, blocks)
 

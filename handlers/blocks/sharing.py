@@ -5,20 +5,20 @@ App Home saying where sharing stands."""
 from __future__ import annotations
 
 from slack_sdk.models.blocks import ButtonElement, ConfirmObject, SectionBlock
-from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTextObject
+from slack_sdk.models.blocks.basic_components import PlainTextObject
 
 from bot.sharing import SharingOutcome, SharingState
-from bot.text import clip, escape, mention
+from bot.text import Mrkdwn, clip, fmt, md, mention
 from handlers import ids
-from handlers.blocks.common import Block, context, section
+from handlers.blocks.common import Block, context, mrkdwn_text, section
 from handlers.blocks.requests import actions, button
 
 LABEL_LIMIT = 200
-WHAT_IS_SHARED = "your goals (text, ACGME competency, status, target date) and open tasks"
+WHAT_IS_SHARED = md("your goals (text, ACGME competency, status, target date) and open tasks")
 
 
-def _label(focus_label: str) -> str:
-    return f"*{escape(clip(focus_label, LABEL_LIMIT))}*"
+def _label(focus_label: str) -> Mrkdwn:
+    return fmt("*{label}*", label=clip(focus_label, LABEL_LIMIT))
 
 
 def agree_value(pairing_id: int, stamp: str) -> str:
@@ -46,10 +46,12 @@ def proposal_block_id(pairing_id: int) -> str:
     return f"sharing-{pairing_id}"
 
 
-def proposal_text(proposer_id: str, focus_label: str) -> str:
-    return (
-        f"{mention(proposer_id)} would like to share the goals and tasks of your "
-        f"{_label(focus_label)} mentorship with the program coordinators. Agree, or not now?"
+def proposal_text(proposer_id: str, focus_label: str) -> Mrkdwn:
+    return fmt(
+        "{who} would like to share the goals and tasks of your {label} mentorship with the "
+        "program coordinators. Agree, or not now?",
+        who=mention(proposer_id),
+        label=_label(focus_label),
     )
 
 
@@ -59,13 +61,20 @@ def build_proposal_message(
     """The DM to the member who didn't propose: nothing is shared unless they agree."""
     return [
         section(
-            f"{mention(proposer_id)} would like to share the goal and task text of your "
-            f"{_label(focus_label)} mentorship with the program coordinators."
+            fmt(
+                "{who} would like to share the goal and task text of your {label} mentorship "
+                "with the program coordinators.",
+                who=mention(proposer_id),
+                label=_label(focus_label),
+            )
         ),
         context(
-            f"If you both agree, coordinators can see {WHAT_IS_SHARED}, "
-            "to support you. Until then they see counts only, never your text. Either of you "
-            "can stop sharing at any time on my Home tab."
+            fmt(
+                "If you both agree, coordinators can see {what}, to support you. Until then "
+                "they see counts only, never your text. Either of you can stop sharing at any "
+                "time on my Home tab.",
+                what=WHAT_IS_SHARED,
+            )
         ),
         _answer_buttons(proposal_block_id(pairing_id), pairing_id, stamp),
     ]
@@ -76,15 +85,23 @@ def build_proposal_answered(agreed: bool, proposer_id: str, focus_label: str) ->
     if agreed:
         return [
             section(
-                f"✅ You agreed: the program coordinators can now see the goals and open tasks "
-                f"of your {_label(focus_label)} mentorship with {mention(proposer_id)}."
+                fmt(
+                    "✅ You agreed: the program coordinators can now see the goals and open "
+                    "tasks of your {label} mentorship with {who}.",
+                    label=_label(focus_label),
+                    who=mention(proposer_id),
+                )
             ),
-            context("Either of you can stop sharing at any time on my Home tab."),
+            context(md("Either of you can stop sharing at any time on my Home tab.")),
         ]
     return [
         section(
-            f"You said not now, so nothing of your {_label(focus_label)} mentorship is shared: "
-            f"coordinators see counts only. I've let {mention(proposer_id)} know."
+            fmt(
+                "You said not now, so nothing of your {label} mentorship is shared: "
+                "coordinators see counts only. I've let {who} know.",
+                label=_label(focus_label),
+                who=mention(proposer_id),
+            )
         )
     ]
 
@@ -93,47 +110,60 @@ def build_proposal_closed() -> list[Block]:
     """A proposal DM whose proposal was withdrawn or answered elsewhere (on Home)."""
     return [
         section(
-            "This proposal to share with coordinators is no longer open, so answering it "
-            "changes nothing. My Home tab shows where sharing stands."
+            md(
+                "This proposal to share with coordinators is no longer open, so answering it "
+                "changes nothing. My Home tab shows where sharing stands."
+            )
         )
     ]
 
 
-def sharing_notice(outcome: SharingOutcome, actor_id: str, focus_label: str) -> str | None:
+def sharing_notice(outcome: SharingOutcome, actor_id: str, focus_label: str) -> Mrkdwn | None:
     """What the other member is told after ``actor_id`` changed sharing; None for a proposal
     (that is :func:`build_proposal_message`) and for anything that changed nothing."""
     who, label = mention(actor_id), _label(focus_label)
-    notices = {
-        SharingOutcome.SHARED: (
-            f"{who} agreed: the program coordinators can now see the goals and open tasks of "
-            f"your {label} mentorship. Either of you can stop sharing at any time on my Home tab."
-        ),
-        SharingOutcome.DECLINED: (
-            f"{who} would rather not share the goal and task text of your {label} mentorship "
+    if outcome is SharingOutcome.SHARED:
+        return fmt(
+            "{who} agreed: the program coordinators can now see the goals and open tasks of "
+            "your {label} mentorship. Either of you can stop sharing at any time on my Home tab.",
+            who=who,
+            label=label,
+        )
+    if outcome is SharingOutcome.DECLINED:
+        return fmt(
+            "{who} would rather not share the goal and task text of your {label} mentorship "
             "with coordinators for now, so nothing is shared: they see counts only. That's "
-            "completely fine, and nothing else changes."
-        ),
-        SharingOutcome.WITHDRAWN: (
-            f"{who} withdrew their proposal to share the goal and task text of your {label} "
-            "mentorship with coordinators. Nothing was shared."
-        ),
-        SharingOutcome.STOPPED: (
-            f"{who} stopped sharing the goal and task text of your {label} mentorship with "
+            "completely fine, and nothing else changes.",
+            who=who,
+            label=label,
+        )
+    if outcome is SharingOutcome.WITHDRAWN:
+        return fmt(
+            "{who} withdrew their proposal to share the goal and task text of your {label} "
+            "mentorship with coordinators. Nothing was shared.",
+            who=who,
+            label=label,
+        )
+    if outcome is SharingOutcome.STOPPED:
+        return fmt(
+            "{who} stopped sharing the goal and task text of your {label} mentorship with "
             "the program coordinators. From now on they see counts only, as before; nothing "
-            "else changes."
-        ),
-    }
-    return notices.get(outcome)
+            "else changes.",
+            who=who,
+            label=label,
+        )
+    return None
 
 
-def own_proposal_refusal(other_id: str) -> str:
-    return (
-        f"You proposed this yourself, so it's waiting for {mention(other_id)} to agree; "
-        "nothing changed. You can withdraw it on my Home tab."
+def own_proposal_refusal(other_id: str) -> Mrkdwn:
+    return fmt(
+        "You proposed this yourself, so it's waiting for {other} to agree; nothing changed. "
+        "You can withdraw it on my Home tab.",
+        other=mention(other_id),
     )
 
 
-NOT_OPEN_REFUSAL = (
+NOT_OPEN_REFUSAL = md(
     "That proposal to share with coordinators is no longer open (it was withdrawn or already "
     "answered), so nothing changed. My Home tab shows where sharing stands."
 )
@@ -193,35 +223,36 @@ def home_sharing_blocks(
     if state is SharingState.PROPOSED_TO_VIEWER and proposal is not None:
         return [
             section(
-                f"🤝 *{other} proposed sharing with coordinators* "
-                f"{WHAT_IS_SHARED}.\n"
-                "_Nothing is shown unless you agree._",
+                fmt(
+                    "🤝 *{other} proposed sharing with coordinators* {what}.\n"
+                    "_Nothing is shown unless you agree._",
+                    other=other,
+                    what=WHAT_IS_SHARED,
+                ),
                 block_id=block_id,
             ),
             _answer_buttons(f"home-sharing-{pairing_id}", pairing_id, proposal),
         ]
     if state is SharingState.SHARED:
-        text = (
+        text = fmt(
             "🔓 *Shared with coordinators: you both agreed.*\n"
-            f"_They can see {WHAT_IS_SHARED}. Either of you can stop at any time._"
+            "_They can see {what}. Either of you can stop at any time._",
+            what=WHAT_IS_SHARED,
         )
         accessory = _home_button(pairing_id, False)
     elif state is SharingState.WAITING_FOR_OTHER:
-        text = (
-            f"⏳ *Shared with coordinators: you agreed, waiting for {other}.*\n"
-            "_Nothing is shown until they agree._"
+        text = fmt(
+            "⏳ *Shared with coordinators: you agreed, waiting for {other}.*\n"
+            "_Nothing is shown until they agree._",
+            other=other,
         )
         accessory = ButtonElement(
             text="Withdraw", action_id=ids.HOME_SHARE, value=share_value(pairing_id, False)
         )
     else:
-        text = (
+        text = md(
             "🔒 *Not shared with coordinators.*\n"
             "_They see counts only, never your goal or task text, unless you both agree._"
         )
         accessory = _home_button(pairing_id, True)
-    return [
-        SectionBlock(
-            block_id=block_id, text=MarkdownTextObject(text=text), accessory=accessory
-        ).to_dict()
-    ]
+    return [SectionBlock(block_id=block_id, text=mrkdwn_text(text), accessory=accessory).to_dict()]

@@ -11,9 +11,11 @@ import io
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.spreadsheet import safe_cell
+from bot.text import md
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.work import GoalRow, TaskRow
-from handlers.flows.digest import require_coordinator, safe_cell
+from handlers.flows.digest import require_coordinator
 from handlers.flows.slack import focus_label, local_date
 from storage.db import unit_of_work
 from storage.pairings import get_pairing
@@ -41,7 +43,7 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> PairD
     with unit_of_work(ctx.sessions) as session:
         pairing = get_pairing(session, pairing_id)
         if pairing is None:
-            raise Refused("I couldn't find that mentorship.", reason="bad_input")
+            raise Refused(md("I couldn't find that mentorship."), reason="bad_input")
         work = shared_work(session, pairing)
         return PairDetails(
             pairing_id=pairing.id,

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.sharing import SharingDecision, SharingMove, SharingOutcome, proposal_stamp
+from bot.text import md
 from handlers.blocks.sharing import (
     NOT_OPEN_REFUSAL,
     build_proposal_message,
@@ -63,7 +64,7 @@ def set_sharing(
         pairing = require_pairing_member(get_pairing(session, pairing_id, lock=True), actor_id)
         if not is_open(pairing):
             raise Refused(
-                "That mentorship has ended, so there is nothing to share.", reason="bad_input"
+                md("That mentorship has ended, so there is nothing to share."), reason="bad_input"
             )
         decision = change_sharing(session, pairing, actor_id, move, now, answering=answering)
         mine = consent_of(pairing, actor_id)
