@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_sdk.models.blocks import ButtonElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
+from bot.sharing import SharingState
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention
 from handlers import ids
 from handlers.blocks.common import (
@@ -20,11 +20,11 @@ from handlers.blocks.common import (
     context,
     divider,
     header,
-    mrkdwn_text,
     section,
     sections_from_lines,
 )
 from handlers.blocks.requests import actions, button
+from handlers.blocks.sharing import home_sharing_blocks
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
 
 GOALS_SHOWN = 5
@@ -33,13 +33,11 @@ PAIRINGS_PER_PAGE = 4
 REQUESTS_SHOWN = 10
 LABEL_LIMIT = 200
 # The most one pairing can take: divider, heading, details, goals label, goal rows, "+N more",
-# tasks label, task rows, "+N more", sharing, buttons.
-BLOCKS_PER_PAIRING = 9 + GOALS_SHOWN + TASKS_SHOWN
+# tasks label, task rows, "+N more", sharing (a line and its answer buttons), buttons.
+BLOCKS_PER_PAIRING = 10 + GOALS_SHOWN + TASKS_SHOWN
 # Header, requests (heading + at most 2 sections), paging (context + 2 actions), spare.
 FIXED_BLOCKS = 1 + 3 + 3 + 2
 assert FIXED_BLOCKS + PAIRINGS_PER_PAGE * BLOCKS_PER_PAIRING <= VIEW_BLOCK_LIMIT
-
-SHARE_LABEL = "Share goal and task text with coordinators"
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,8 @@ class HomePairing:
     next_checkin: datetime | None  # local to the viewer
     paused_until: datetime | None  # local to the viewer; None unless paused
     paused: bool
-    share_with_coordinators: bool
+    sharing: SharingState
+    proposal: str | None  # the other member's open proposal to share, if any (its stamp)
     goals: Sequence[GoalRow] = ()  # open first; the builder shows at most GOALS_SHOWN
     open_tasks: Sequence[TaskRow] = ()  # the builder shows at most TASKS_SHOWN
 
@@ -187,39 +186,6 @@ def _more(count: int, what: str, command: str, other_id: str) -> Block:
     )
 
 
-def _share_block(p: HomePairing) -> Block:
-    state = md("*On*") if p.share_with_coordinators else md("*Off*")
-    turn_to = "off" if p.share_with_coordinators else "on"
-    return SectionBlock(
-        block_id=f"home-share-{p.pairing_id}",
-        text=mrkdwn_text(
-            fmt(
-                "{label}: {state}\n_Coordinators always see counts, never text, unless this is on._",
-                label=SHARE_LABEL,
-                state=state,
-            )
-        ),
-        accessory=ButtonElement(
-            text=f"Turn {turn_to}",
-            action_id=ids.HOME_SHARE,
-            value=share_value(p.pairing_id, not p.share_with_coordinators),
-        ),
-    ).to_dict()
-
-
-def share_value(pairing_id: int, share: bool) -> str:
-    """The button says which way to set sharing, so a double click or a retry sets it once
-    rather than flipping it back."""
-    return f"{pairing_id}:{'on' if share else 'off'}"
-
-
-def parse_share_value(value: str) -> tuple[int, bool] | None:
-    pairing, _, state = value.partition(":")
-    if not pairing.isdigit() or len(pairing) > 18 or state not in ("on", "off"):
-        return None
-    return int(pairing), state == "on"
-
-
 def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
     """One pairing on Home: at most ``BLOCKS_PER_PAIRING`` blocks."""
     role = "Your mentee" if p.viewer_is_mentor else "Your mentor"
@@ -245,7 +211,7 @@ def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
         blocks.extend(task_block(t, today) for t in p.open_tasks[:TASKS_SHOWN])
         if len(p.open_tasks) > TASKS_SHOWN:
             blocks.append(_more(len(p.open_tasks) - TASKS_SHOWN, "tasks", "tasks", p.other_id))
-    blocks.append(_share_block(p))
+    blocks.extend(home_sharing_blocks(p.pairing_id, p.other_id, p.sharing, p.proposal))
     blocks.append(
         actions(
             f"home-actions-{value}",
