@@ -104,7 +104,6 @@ def seed(engine: Engine, pairs: int) -> None:
                         "reassess_every_weeks": 4,
                         "next_reassess_at": FAR + timedelta(days=7),
                         "unanswered_checkins": 0,
-                        "share_with_coordinators": False,
                         "last_activity_at": NOW,
                     }
                     for n in range(start, min(start + CHUNK, pairs))
@@ -235,6 +234,8 @@ def _settings(url: str, fake_url: str) -> Settings:
             "slack_bot_token": TOKEN,
             "database_url": url,
             "slack_api_url": fake_url,
+            # The fake has no limits: measure the bot, not Slack's pace.
+            "slack_pacing": False,
             "default_timezone": "America/New_York",
             "log_format": "json",
             "log_level": "WARNING",

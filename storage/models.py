@@ -81,8 +81,9 @@ class MentorRequest(Base):
             "mentor_id",
             "focus",
             unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            # One open request per mentee, mentor and focus, while being sent or waiting.
+            sqlite_where=text("status IN ('sending', 'pending')"),
+            postgresql_where=text("status IN ('sending', 'pending')"),
         ),
         # The scheduler's due queries filter on status and a due time, and order by the time.
         Index("ix_mentor_requests_due_reminder", "status", "remind_at"),
@@ -158,7 +159,10 @@ class Pairing(Base):
     next_reassess_at: Mapped[datetime | None]
     paused_until: Mapped[datetime | None]
     unanswered_checkins: Mapped[int] = mapped_column(Integer, default=0)
-    share_with_coordinators: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Each member's consent to share the pair's goal and task text with coordinators, and
+    # since when; the text is shared only while both are set.
+    mentor_shares_at: Mapped[datetime | None]
+    mentee_shares_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime]
 
 

@@ -24,6 +24,7 @@ from storage.models import (
     ScheduledSend,
     Task,
 )
+from storage.sharing import shared_clause
 
 OPEN = ("active", "paused")
 UNANSWERED_LIMIT = 3
@@ -62,6 +63,7 @@ class AtRiskPair:
     mentor_id: str
     mentee_id: str
     reasons: tuple[str, ...]
+    shared: bool = False  # both members agree to share their goals with coordinators
 
 
 @dataclass(frozen=True)
@@ -252,11 +254,11 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
     pairs: list[AtRiskPair] = []
     if shown:
         rows = session.execute(
-            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id)
+            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id, shared_clause())
             .where(Pairing.id.in_(shown))
             .order_by(Pairing.id)
         )
-        for pid, mentor, mentee in rows:
+        for pid, mentor, mentee, shared in rows:
             reasons = []
             if pid in unanswered:
                 reasons.append(f"{UNANSWERED_LIMIT}+ check-ins unanswered")
@@ -264,7 +266,7 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
                 reasons.append("overdue tasks")
             if pid in stale:
                 reasons.append("no reassessment in two rhythms")
-            pairs.append(AtRiskPair(pid, mentor, mentee, tuple(reasons)))
+            pairs.append(AtRiskPair(pid, mentor, mentee, tuple(reasons), bool(shared)))
     late = and_(
         MentorRequest.status == "pending",
         or_(MentorRequest.reminded_at.is_not(None), MentorRequest.remind_at < now),

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.logging import get_logger
+from bot.text import Mrkdwn
 from bot.tick import StepResult, TickContext
-from handlers.flows.slack import is_permanent, slack_error
+from handlers.flows.slack import is_permanent, post_message, slack_error
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import (
@@ -48,7 +49,7 @@ SAVE_EVERY_SECONDS = 2.0
 @dataclass(frozen=True)
 class Message:
     to: str  # a user id (the app's DM with them) or a channel id
-    text: str
+    text: Mrkdwn
     blocks: list[dict[str, Any]]
 
 
@@ -201,9 +202,7 @@ def _send_chunk(
             if send_id not in held:
                 continue
         try:
-            response = tick.client.chat_postMessage(
-                channel=message.to, text=message.text, blocks=message.blocks
-            )
+            response = post_message(tick.client, message.to, message.text, message.blocks)
         except SlackApiError as error:
             _record_failure(tick, chunk, send_id, slack_error(error), is_permanent(error))
             result.failed += 1

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.sharing import SharingState
 from handlers import ids
 from handlers.blocks.common import SECTION_TEXT_LIMIT, VIEW_BLOCK_LIMIT
 from handlers.blocks.home import (
@@ -22,8 +23,6 @@ from handlers.blocks.home import (
     build_home,
     page_count,
     parse_page,
-    parse_share_value,
-    share_value,
 )
 from handlers.blocks.modals import InvalidSubmission
 from handlers.blocks.reassess import (
@@ -34,11 +33,18 @@ from handlers.blocks.reassess import (
     parse_reassessment,
     shown_counts,
 )
+from handlers.blocks.sharing import parse_share_value, share_value
 from handlers.blocks.work import GoalRow, TaskRow
-from tests.handlers.helpers import all_text, buttons
+from tests.handlers.helpers import all_text, buttons, escaping_problems, text_objects
 
 TODAY = date(2026, 12, 1)
 NASTY = "<!channel> & <@U0STRANGE> *bold* " * 150  # 5,000+ characters that must stay inert
+# The people the builders mention: the only <@...> the app may write.
+MEMBERS = {
+    "U0MENTEE1",
+    "U0MENTOR1",
+    *(f"U0{who}{n:03d}" for who in ("OTHER", "ASKED") for n in range(100)),
+}
 
 texts = st.one_of(
     st.text(alphabet="ab <>&*_~`\n🩺", max_size=40),
@@ -78,7 +84,8 @@ def _pairing(n: int, goal_count: int, task_count: int, text: str, **changes: Any
         next_checkin=datetime(2026, 12, 8, 7, 30, tzinfo=ZoneInfo("America/New_York")),
         paused_until=None,
         paused=False,
-        share_with_coordinators=n % 3 == 0,
+        sharing=list(SharingState)[n % 4],
+        proposal="1796113200000000" if n % 4 == 2 else None,
         goals=_goals(goal_count, text, first_id=n * 1000),
         open_tasks=_tasks(task_count, text, first_id=n * 1000),
     )
@@ -99,9 +106,12 @@ def _check_limits(view: dict[str, Any]) -> None:
         if block["type"] == "actions":
             action_ids = [e["action_id"] for e in block["elements"]]
             assert len(action_ids) == len(set(action_ids)) <= 25
-    shown = all_text(blocks)
-    assert "<!channel>" not in shown
-    assert "<@U0STRANGE>" not in shown
+    problems = [
+        problem
+        for kind, text in text_objects(view)
+        for problem in escaping_problems(kind, text, mentions=MEMBERS)
+    ]
+    assert problems == []
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,6 +150,7 @@ def test_a_pairing_shows_what_the_pair_needs() -> None:
         "",
         rhythm="Weekly on Tuesday at 07:30 (America/New_York), call",
         goals=_goals(8, "Present at grand rounds "),
+        sharing=SharingState.NOT_SHARED,
     )
     view = build_home(HomeContent(TODAY, ["Research"], [pairing]))
     shown = all_text(view["blocks"])

@@ -2,8 +2,8 @@
 order by (the due time, then id), replacing single-column indexes that made an idle tick walk
 every active pairing.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0006_due_indexes
+Revises: 0005_request_sending
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0006_due_indexes"
+down_revision: str | None = "0005_request_sending"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
