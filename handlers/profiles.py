@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.text import mention
+from storage.db import SessionFactory, unit_of_work
 from storage.people import Profile, cached_profile, get_person, profile_is_fresh, remember_profile
 
 SLACKBOT = "USLACKBOT"
@@ -56,25 +57,41 @@ def profile_of(session: Session, client: WebClient, user_id: str, now: datetime)
     return profile
 
 
+def person_problem(profile: Profile | None, who: str, role: str = "mentor") -> str | None:
+    """Why ``profile`` can't take ``role`` (apps, bots, deactivated or unknown accounts), in
+    words naming them as ``who``; None when they can."""
+    if profile is None:
+        return "I can't find that person in this workspace. Pick them from Slack's @ list."
+    if profile.is_bot:
+        return f"{who} is an app, not a person, so it can't be a {role}."
+    if profile.is_deleted:
+        return f"{who}'s Slack account is deactivated, so they can't be a {role}."
+    return None
+
+
 def require_person(
     session: Session, client: WebClient, user_id: str, now: datetime, *, role: str = "mentor"
 ) -> Profile:
     """The profile of a real, active person; a kind refusal for apps, bots and deactivated
     or unknown accounts."""
     profile = profile_of(session, client, user_id, now)
-    if profile is None:
-        raise Refused(
-            "I can't find that person in this workspace. Pick them from Slack's @ list.",
-            reason="bad_input",
-        )
-    if profile.is_bot:
-        raise Refused(
-            f"{mention(user_id)} is an app, not a person, so it can't be a {role}.",
-            reason="bad_input",
-        )
-    if profile.is_deleted:
-        raise Refused(
-            f"{mention(user_id)}'s Slack account is deactivated, so they can't be a {role}.",
-            reason="bad_input",
-        )
+    problem = person_problem(profile, mention(user_id), role)
+    if problem is not None or profile is None:
+        raise Refused(problem or "", reason="bad_input")
+    return profile
+
+
+def current_profile(
+    sessions: SessionFactory, client: WebClient, user_id: str, now: datetime
+) -> Profile | None:
+    """``profile_of`` for callers with no unit of work open: the cache is read and the fetched
+    profile remembered in short units of work, with none open during ``users.info``."""
+    with unit_of_work(sessions) as session:
+        person = get_person(session, user_id)
+        if person is not None and profile_is_fresh(person, now):
+            return cached_profile(person)
+    profile = fetch_profile(client, user_id)
+    if profile is not None:
+        with unit_of_work(sessions) as session:
+            remember_profile(session, profile, now)
     return profile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -14,6 +15,16 @@ from slack_sdk.models.blocks import (
 )
 
 Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MessageBody:
+    """A message's blocks and its fallback ``text``: what notifications show and screen readers
+    read, so it summarises the blocks in a sentence."""
+
+    text: str
+    blocks: list[Block]
+
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150

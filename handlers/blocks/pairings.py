@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.dates import format_date
-from bot.text import escape, mention
+from bot.text import escape, mention, plural
 from handlers import ids
-from handlers.blocks.common import Block, context, header, section, sections_from_lines
+from handlers.blocks.common import (
+    Block,
+    MessageBody,
+    context,
+    header,
+    section,
+    sections_from_lines,
+)
 from handlers.blocks.requests import actions, button, quote
 
 
@@ -29,29 +36,30 @@ def _why(intro: Introduction) -> list[Block]:
     return [section(f"Why {mention(intro.coordinator_id)} paired you:\n{quote(intro.note)}")]
 
 
-def build_introduction_for_mentor(intro: Introduction) -> list[Block]:
+def build_introduction_for_mentor(intro: Introduction) -> MessageBody:
     value = str(intro.pairing_id)
-    return [
-        section(
-            f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentee_id)} "
-            f"as their mentor for *{escape(intro.focus_label)}*."
-        ),
-        *_why(intro),
-        section("Please agree with them how often you'll meet and how:"),
-        actions(
-            f"introduction-{intro.pairing_id}",
-            button("Set up check-ins", ids.COMMUNICATION_OPEN, value, "primary"),
-            button("I can't take this on", ids.ASSIGNMENT_DECLINE, value),
-        ),
-    ]
+    lead = (
+        f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentee_id)} "
+        f"as their mentor for *{escape(intro.focus_label)}*."
+    )
+    return MessageBody(
+        lead,
+        [
+            section(lead),
+            *_why(intro),
+            section("Please agree with them how often you'll meet and how:"),
+            actions(
+                f"introduction-{intro.pairing_id}",
+                button("Set up check-ins", ids.COMMUNICATION_OPEN, value, "primary"),
+                button("I can't take this on", ids.ASSIGNMENT_DECLINE, value),
+            ),
+        ],
+    )
 
 
-def build_introduction_for_mentee(intro: Introduction) -> list[Block]:
+def _mentee_introduction(intro: Introduction, lead: str) -> list[Block]:
     return [
-        section(
-            f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentor_id)}, "
-            f"who will mentor you for *{escape(intro.focus_label)}*."
-        ),
+        section(lead),
         *_why(intro),
         section("Next, agree how often you'll meet and how:"),
         actions(
@@ -61,74 +69,91 @@ def build_introduction_for_mentee(intro: Introduction) -> list[Block]:
     ]
 
 
+def build_introduction_for_mentee(intro: Introduction) -> MessageBody:
+    lead = (
+        f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentor_id)}, "
+        f"who will mentor you for *{escape(intro.focus_label)}*."
+    )
+    return MessageBody(lead, _mentee_introduction(intro, lead))
+
+
+def build_reassigned_for_mentee(intro: Introduction, old_mentor_id: str) -> MessageBody:
+    """A coordinator moved the mentee from ``old_mentor_id`` to the new mentor in ``intro``."""
+    lead = (
+        f"{mention(intro.coordinator_id)} has closed your mentorship with "
+        f"{mention(old_mentor_id)} and paired you with {mention(intro.mentor_id)}, who will "
+        f"mentor you for *{escape(intro.focus_label)}* from now on."
+    )
+    blocks = _mentee_introduction(intro, lead)
+    blocks.insert(1, context("Your goals, tasks and history with your previous mentor are kept."))
+    return MessageBody(lead, blocks)
+
+
 def build_assignment_declined_for_coordinator(
     mentor_id: str, mentee_id: str, focus_label: str, note: str
-) -> list[Block]:
-    blocks = [
-        section(
-            f"{mention(mentor_id)} can't take on mentoring {mention(mentee_id)} for "
-            f"*{escape(focus_label)}*, so that pairing is closed."
-        )
-    ]
+) -> MessageBody:
+    lead = (
+        f"{mention(mentor_id)} can't take on mentoring {mention(mentee_id)} for "
+        f"*{escape(focus_label)}*, so that pairing is closed."
+    )
+    blocks = [section(lead)]
     if note.strip():
         blocks.append(section(f"Their note to you:\n{quote(note)}"))
     blocks.append(context("You can assign someone else with `/mentor assign @mentor @mentee`."))
-    return blocks
+    return MessageBody(lead, blocks)
 
 
-def build_assignment_declined_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            f"{mention(mentor_id)} isn't able to mentor you for *{escape(focus_label)}* after "
-            "all. Your program coordinator knows and will help you find someone."
-        ),
-        context("You can also ask someone yourself with `/mentor ask @person`."),
-    ]
+def build_assignment_declined_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
+    lead = f"{mention(mentor_id)} isn't able to mentor you for *{escape(focus_label)}* after all."
+    return MessageBody(
+        lead,
+        [
+            section(f"{lead} Your program coordinator knows and will help you find someone."),
+            context("You can also ask someone yourself with `/mentor ask @person`."),
+        ],
+    )
 
 
 def build_ended_for_other(
     actor_id: str, focus_label: str, completed: bool, *, other_is_mentee: bool
-) -> list[Block]:
+) -> MessageBody:
     if completed:
-        lead = (
+        summary = (
             f"{mention(actor_id)} has marked your mentorship for *{escape(focus_label)}* as "
-            "completed. Thank you both for the work you put in."
+            "completed."
         )
+        lead = f"{summary} Thank you both for the work you put in."
     else:
+        summary = f"{mention(actor_id)} has closed your mentorship for *{escape(focus_label)}*."
         lead = (
-            f"{mention(actor_id)} has closed your mentorship for *{escape(focus_label)}*. "
-            "Mentorships end for all kinds of reasons; thank you for the time you gave it."
+            f"{summary} Mentorships end for all kinds of reasons; thank you for the time you "
+            "gave it."
         )
     blocks = [section(lead), context("Your goals, tasks and history are kept, not deleted.")]
     if other_is_mentee:
         blocks.append(
             section("Whenever you're ready, ask someone else with `/mentor ask @person`.")
         )
-    return blocks
+    return MessageBody(summary, blocks)
 
 
 def build_ended_for_actor(
     other_id: str, focus_label: str, completed: bool, *, actor_is_mentee: bool
-) -> list[Block]:
+) -> MessageBody:
     done = "completed" if completed else "closed"
-    blocks = [
-        section(
-            f"Your mentorship with {mention(other_id)} for *{escape(focus_label)}* is {done}. "
-            f"I've let {mention(other_id)} know, without any reason."
-        )
-    ]
+    summary = f"Your mentorship with {mention(other_id)} for *{escape(focus_label)}* is {done}."
+    blocks = [section(f"{summary} I've let {mention(other_id)} know, without any reason.")]
     if actor_is_mentee:
         blocks.append(section("When you're ready, ask someone else with `/mentor ask @person`."))
-    return blocks
+    return MessageBody(summary, blocks)
 
 
-def build_communication_changed(actor_id: str, description: str) -> list[Block]:
-    return [
-        section(
-            f"{mention(actor_id)} set up your check-ins: *{escape(description)}*.\n"
-            "Either of you can change this any time with `/mentor cadence`."
-        )
-    ]
+def build_communication_changed(actor_id: str, description: str) -> MessageBody:
+    summary = f"{mention(actor_id)} set up your check-ins: *{escape(description)}*."
+    return MessageBody(
+        summary,
+        [section(f"{summary}\nEither of you can change this any time with `/mentor cadence`.")],
+    )
 
 
 @dataclass(frozen=True)
@@ -174,30 +199,31 @@ def build_pairing_list(
     asked_by_me: Sequence[RequestLine],
     asked_of_me: Sequence[RequestLine],
     today: date,
-) -> list[Block]:
+) -> MessageBody:
     """``/mentor list``: the caller's mentors, mentees and pending requests both ways."""
     blocks: list[Block] = [header("Your mentorships")]
     if not (mentors or mentees or asked_by_me or asked_of_me):
-        blocks.append(
-            section(
-                "You have no mentors or mentees yet. Ask someone with "
-                "`/mentor ask @person [focus] [note]`."
-            )
-        )
-        return blocks
+        empty = "You have no mentors or mentees yet."
+        blocks.append(section(f"{empty} Ask someone with `/mentor ask @person [focus] [note]`."))
+        return MessageBody(empty, blocks)
     if mentors:
         blocks.append(section("*Your mentors*"))
         blocks.extend(sections_from_lines(_pairing_lines(mentors, today)))
     if mentees:
         blocks.append(section("*You mentor*"))
         blocks.extend(sections_from_lines(_pairing_lines(mentees, today)))
-    if asked_by_me or asked_of_me:
+    waiting = len(asked_by_me) + len(asked_of_me)
+    if waiting:
         blocks.append(section("*Waiting for an answer*"))
         lines = _request_lines(asked_by_me, today, mine=True) + _request_lines(
             asked_of_me, today, mine=False
         )
         blocks.extend(sections_from_lines(lines))
-    return blocks
+    text = (
+        f"Your mentorships: {plural(len(mentors), 'mentor')}, {plural(len(mentees), 'mentee')}, "
+        f"{plural(waiting, 'request')} waiting for an answer."
+    )
+    return MessageBody(text, blocks)
 
 
 def build_pairing_choices(
@@ -206,12 +232,12 @@ def build_pairing_choices(
     *,
     button_text: str = "Set up check-ins",
     action_id: str = ids.COMMUNICATION_OPEN,
-) -> list[Block]:
-    """One button per pairing: (pairing id, other person, focus label)."""
+) -> MessageBody:
+    """One button per pairing: (pairing id, other person, focus label); ``lead`` asks which."""
     blocks: list[Block] = [section(lead)]
     for pairing_id, other_id, label in choices[:24]:
         blocks.append(section(f"{mention(other_id)}: *{escape(label)}*"))
         blocks.append(
             actions(f"choose-{pairing_id}", button(button_text, action_id, str(pairing_id)))
         )
-    return blocks
+    return MessageBody(lead, blocks)

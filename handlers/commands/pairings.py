@@ -39,16 +39,13 @@ def offer_choices(
     args: Args, choices: list[PairingChoice], lead: str, *, button_text: str, action_id: str
 ) -> None:
     """An ephemeral list of the pairings, one button each, when a command named none."""
-    args.respond(
-        text="Which mentorship?",
-        blocks=build_pairing_choices(
-            lead,
-            [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
-            button_text=button_text,
-            action_id=action_id,
-        ),
-        response_type="ephemeral",
+    offer = build_pairing_choices(
+        lead,
+        [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
+        button_text=button_text,
+        action_id=action_id,
     )
+    args.respond(text=offer.text, blocks=offer.blocks, response_type="ephemeral")
 
 
 def handle_end(ctx: AppContext, args: Args, command: parsing.End) -> None:

@@ -109,17 +109,14 @@ def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
 
 def handle_list(ctx: AppContext, args: Args, command: parsing.ListPairings) -> None:
     overview = pairing_overview(ctx, actor_id(args))
-    args.ack(
-        response_type="ephemeral",
-        text="Your mentorships",
-        blocks=build_pairing_list(
-            mentors=overview.mentors,
-            mentees=overview.mentees,
-            asked_by_me=overview.asked_by_me,
-            asked_of_me=overview.asked_of_me,
-            today=overview.today,
-        ),
+    listing = build_pairing_list(
+        mentors=overview.mentors,
+        mentees=overview.mentees,
+        asked_by_me=overview.asked_by_me,
+        asked_of_me=overview.asked_of_me,
+        today=overview.today,
     )
+    args.ack(response_type="ephemeral", text=listing.text, blocks=listing.blocks)
 
 
 ROUTES: Routes = {

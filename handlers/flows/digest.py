@@ -17,17 +17,23 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.logging import get_logger
 from bot.settings import Settings
-from bot.text import mention
+from bot.text import escape, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks.digest import DigestView, build_digest, digest_text
+from handlers.blocks.pairings import (
+    Introduction,
+    build_introduction_for_mentor,
+    build_reassigned_for_mentee,
+)
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.home import refresh_homes
-from handlers.flows.pairings import assign_pairing
 from handlers.flows.slack import focus_label, local_date, notify, slack_error
+from handlers.profiles import current_profile, person_problem
 from storage.db import unit_of_work
-from storage.models import ScheduledSend
+from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send
-from storage.pairings import close_pairing, get_pairing, is_open
+from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
+from storage.people import Profile, is_at_capacity
 from storage.reports import (
     PAIRING_COLUMNS,
     TEACHING_COLUMNS,
@@ -258,16 +264,66 @@ def close_from_digest(
         )
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
         label = focus_label(ctx.settings, pairing.focus)
-    for person, other in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
-        notify(
-            client,
-            person,
-            f"Your program coordinator {mention(coordinator_id)} has closed your mentorship "
-            f"with {mention(other)} ({label}). Thank you for the time you gave it. "
-            "If you'd like a new mentorship, `/mentor ask @person` is always open.",
-        )
+    _tell_closed(client, coordinator_id, mentor_id, mentee_id, label)
+    _tell_closed(client, coordinator_id, mentee_id, mentor_id, label)
     refresh_homes(ctx, client, mentor_id, mentee_id)
     return True
+
+
+def _tell_closed(
+    client: WebClient, coordinator_id: str, person: str, other: str, label: str
+) -> None:
+    notify(
+        client,
+        person,
+        f"Your program coordinator {mention(coordinator_id)} has closed your mentorship "
+        f"with {mention(other)} ({escape(label)}). Thank you for the time you gave it. "
+        "If you'd like a new mentorship, `/mentor ask @person` is always open.",
+    )
+
+
+def _reassign_problem(
+    session: Session, pairing: Pairing, new_mentor_id: str, profile: Profile | None
+) -> str | None:
+    """Why ``new_mentor_id`` can't take over ``pairing``'s mentee, in plain words (the modal
+    shows it under the picker); None when they can."""
+    name = profile.display_name if profile is not None and profile.display_name else None
+    who = name or "That person"
+    if new_mentor_id == pairing.mentee_id:
+        return "That's the mentee. Please choose someone else to mentor them."
+    if new_mentor_id == pairing.mentor_id:
+        return f"{who} is their mentor now. Please choose someone else."
+    problem = person_problem(profile, who)
+    if problem is not None:
+        return problem
+    if open_pairing_for(
+        session, mentor_id=new_mentor_id, mentee_id=pairing.mentee_id, focus=pairing.focus
+    ):
+        return f"{who} already mentors them for this focus. Please choose someone else."
+    if is_at_capacity(session, new_mentor_id):
+        return (
+            f"{who} has reached the number of mentees they can take on. Please choose someone else."
+        )
+    return None
+
+
+def _open_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pairing:
+    pairing = get_pairing(session, pairing_id, lock=lock)
+    if pairing is None or not is_open(pairing):
+        raise Refused("That mentorship has already ended.", reason="bad_input")
+    return pairing
+
+
+def reassign_problem(
+    ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str, new_mentor_id: str
+) -> str | None:
+    """What stops ``new_mentor_id`` from taking over, checked before anything changes."""
+    require_coordinator(ctx.settings, coordinator_id)
+    profile = current_profile(ctx.sessions, client, new_mentor_id, ctx.now())
+    with unit_of_work(ctx.sessions) as session:
+        return _reassign_problem(
+            session, _open_pairing(session, pairing_id), new_mentor_id, profile
+        )
 
 
 def reassign_from_digest(
@@ -278,29 +334,52 @@ def reassign_from_digest(
     new_mentor_id: str,
     note: str,
 ) -> int:
-    """Close the stalled pairing (coordinator recorded) and introduce the mentee to a new
-    mentor for the same focus; returns the new pairing's id."""
+    """Move a stalled pairing's mentee to a new mentor for the same focus: the new mentor is
+    checked first, then the old pairing ends and the new one starts in one transaction, so a
+    refused choice changes nothing. Returns the new pairing's id."""
     require_coordinator(ctx.settings, coordinator_id)
+    now = ctx.now()
+    profile = current_profile(ctx.sessions, client, new_mentor_id, now)
     with unit_of_work(ctx.sessions) as session:
-        pairing = get_pairing(session, pairing_id)
-        if pairing is None or not is_open(pairing):
-            raise Refused("That mentorship has already ended.", reason="bad_input")
-        mentor_id, mentee_id, focus = pairing.mentor_id, pairing.mentee_id, pairing.focus
-    if new_mentor_id in (mentor_id, mentee_id):
-        raise Refused(
-            "Please choose someone other than the current mentor and the mentee.",
-            reason="bad_input",
+        pairing = _open_pairing(session, pairing_id, lock=True)
+        problem = _reassign_problem(session, pairing, new_mentor_id, profile)
+        if problem is not None:
+            raise Refused(escape(problem), reason="bad_input")
+        close_pairing(
+            session,
+            pairing,
+            by=coordinator_id,
+            completed=False,
+            reason="Reassigned to a new mentor by a coordinator",
+            reason_visibility="coordinators",
+            now=now,
         )
-    close_from_digest(ctx, client, pairing_id, coordinator_id)
-    return assign_pairing(
-        ctx,
-        client,
-        coordinator_id=coordinator_id,
-        mentor_id=new_mentor_id,
-        mentee_id=mentee_id,
-        focus=focus,
-        note=note,
-    )
+        new = create_pairing(
+            session,
+            mentor_id=new_mentor_id,
+            mentee_id=pairing.mentee_id,
+            focus=pairing.focus,
+            origin="assignment",
+            now=now,
+            assigned_by=coordinator_id,
+            assignment_note=note or None,
+        )
+        old_mentor_id = pairing.mentor_id
+        intro = Introduction(
+            pairing_id=new.id,
+            mentor_id=new_mentor_id,
+            mentee_id=pairing.mentee_id,
+            coordinator_id=coordinator_id,
+            focus_label=focus_label(ctx.settings, pairing.focus),
+            note=note,
+        )
+    _tell_closed(client, coordinator_id, old_mentor_id, intro.mentee_id, intro.focus_label)
+    reassigned = build_reassigned_for_mentee(intro, old_mentor_id)
+    notify(client, intro.mentee_id, reassigned.text, reassigned.blocks)
+    introduced = build_introduction_for_mentor(intro)
+    notify(client, new_mentor_id, introduced.text, introduced.blocks)
+    refresh_homes(ctx, client, old_mentor_id, intro.mentee_id, new_mentor_id)
+    return intro.pairing_id
 
 
 def reassign_parties(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple[str, str]:

@@ -10,7 +10,6 @@ from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import mention
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
@@ -68,18 +67,11 @@ def assign_pairing(
             focus_label=focus_label(ctx.settings, focus),
             note=note,
         )
-    notify(
-        client,
-        mentor_id,
-        f"{mention(coordinator_id)} paired you with {mention(mentee_id)}.",
-        blocks.build_introduction_for_mentor(intro),
-    )
-    notify(
-        client,
-        mentee_id,
-        f"{mention(coordinator_id)} paired you with {mention(mentor_id)}.",
-        blocks.build_introduction_for_mentee(intro),
-    )
+    for person, message in (
+        (mentor_id, blocks.build_introduction_for_mentor(intro)),
+        (mentee_id, blocks.build_introduction_for_mentee(intro)),
+    ):
+        notify(client, person, message.text, message.blocks)
     refresh_homes(ctx, client, mentor_id, mentee_id)
     return intro.pairing_id
 
@@ -113,18 +105,10 @@ def decline_assignment(
         coordinator_id, mentee_id = pairing.assigned_by, pairing.mentee_id
         label = focus_label(ctx.settings, pairing.focus)
     if coordinator_id:
-        notify(
-            client,
-            coordinator_id,
-            f"{mention(actor_id)} declined the assignment.",
-            blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note),
-        )
-    notify(
-        client,
-        mentee_id,
-        "A change to your mentorship",
-        blocks.build_assignment_declined_for_mentee(actor_id, label),
-    )
+        told = blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note)
+        notify(client, coordinator_id, told.text, told.blocks)
+    declined = blocks.build_assignment_declined_for_mentee(actor_id, label)
+    notify(client, mentee_id, declined.text, declined.blocks)
     return True
 
 
@@ -158,21 +142,13 @@ def end_pairing(
         other = other_member(pairing, actor_id)
         mentee_id = pairing.mentee_id
         label = focus_label(ctx.settings, pairing.focus)
-    notify(
-        client,
-        other,
-        "A change to your mentorship",
-        blocks.build_ended_for_other(
-            actor_id, label, completed, other_is_mentee=other == mentee_id
-        ),
+    ended = blocks.build_ended_for_other(
+        actor_id, label, completed, other_is_mentee=other == mentee_id
     )
+    notify(client, other, ended.text, ended.blocks)
     if actor_id == mentee_id:
-        notify(
-            client,
-            actor_id,
-            "Your mentorship has ended.",
-            blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True),
-        )
+        confirmed = blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True)
+        notify(client, actor_id, confirmed.text, confirmed.blocks)
     refresh_homes(ctx, client, actor_id, other)
     return True
 
@@ -214,12 +190,8 @@ def set_communication(
         record(session, pairing, actor_id=actor_id, kind="pairing.communication", now=now)
         other = other_member(pairing, actor_id)
         done = CommunicationSet(description, other, pairing.id)
-    notify(
-        client,
-        done.other_id,
-        f"{mention(actor_id)} set up your check-ins.",
-        blocks.build_communication_changed(actor_id, done.description),
-    )
+    changed = blocks.build_communication_changed(actor_id, done.description)
+    notify(client, done.other_id, changed.text, changed.blocks)
     refresh_homes(ctx, client, actor_id, done.other_id)
     return done
 

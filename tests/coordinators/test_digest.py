@@ -283,3 +283,66 @@ def test_report_for_a_period_counts_only_that_period(harness: Harness) -> None:
     assert files["teaching-record.csv"].splitlines() == ["mentor,meetings_held,hours"]
     comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
     assert "2026-11-01 to 2026-11-27" in str(comment.get("initial_comment"))
+
+
+def _reassign_to(harness: Harness, pairing_id: int, new_mentor: str) -> dict[str, object]:
+    from tests.handlers.helpers import modal_values, typed
+
+    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_REASSIGN, value=str(pairing_id))
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    response = harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.DIGEST_REASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            who=(
+                ids.SUGGEST_BLOCK,
+                ids.SUGGEST_INPUT,
+                {"type": "users_select", "selected_user": new_mentor},
+            ),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+        ),
+    )
+    return response.json() if response.body else {}
+
+
+def test_a_refused_new_mentor_changes_nothing_and_says_why_in_the_modal(
+    harness: Harness,
+) -> None:
+    from tests.conftest import BOT_USER, GONE
+
+    stalled_id = _seed(harness)
+    harness.clock.set(NOW)
+    # Carol already mentors the mentee for research (assigned through the command), and Eve
+    # takes no more mentees.
+    harness.command(f"assign <@{MENTOR2}> <@{MENTEE}> research", user_id=COORDINATOR)
+    harness.command("capacity 0", user_id=STRANGER)
+    with harness.session() as s:
+        pairings_before = s.query(Pairing).count()
+    dms_before = len(harness.fake.calls_to("chat.postMessage"))
+    expected = {
+        GONE: "deactivated",
+        BOT_USER: "is an app",
+        MENTEE: "That's the mentee",
+        MENTOR: "is their mentor now",
+        MENTOR2: "already mentors them for this focus",
+        STRANGER: "reached the number of mentees",
+    }
+    for candidate, why in expected.items():
+        answer = _reassign_to(harness, stalled_id, candidate)
+        assert answer.get("response_action") == "errors", candidate
+        assert why in str(answer["errors"][ids.SUGGEST_BLOCK]), answer  # type: ignore[index]
+    with harness.session() as s:
+        assert s.get(Pairing, stalled_id).status == "active"  # type: ignore[union-attr]
+        assert s.query(Pairing).count() == pairings_before
+    assert len(harness.fake.calls_to("chat.postMessage")) == dms_before
+
+
+def test_reassign_tells_the_mentee_who_replaces_whom(harness: Harness) -> None:
+    stalled_id = _seed(harness)
+    answer = _reassign_to(harness, stalled_id, STRANGER)
+    assert answer.get("response_action") is None
+    text = dms_to(harness, MENTEE)[-1].args["text"]
+    assert f"<@{MENTOR}>" in text and f"<@{STRANGER}>" in text
+    assert "closed your mentorship" in dms_to(harness, MENTOR)[-1].args["text"]
+    assert buttons(dms_to(harness, STRANGER)[-1].args["blocks"])[ids.ASSIGNMENT_DECLINE]
