@@ -177,8 +177,9 @@ def set_communication(
         pairing.cadence = choice.cadence.value
         pairing.weekday = choice.weekday
         pairing.local_time = choice.local_time.strftime("%H:%M")
-        pairing.monthly_nth = choice.week_of_month if choice.cadence is Cadence.MONTHLY else None
-        pairing.monthly_day = None
+        monthly = choice.cadence is Cadence.MONTHLY
+        pairing.monthly_nth = choice.week_of_month if monthly else None
+        pairing.monthly_day = choice.day_of_month if monthly else None
         pairing.meeting_format = choice.meeting_format
         pairing.timezone = tz
         pairing.cadence_anchor = anchor

@@ -343,6 +343,7 @@ def test_reassign_tells_the_mentee_who_replaces_whom(harness: Harness) -> None:
     answer = _reassign_to(harness, stalled_id, STRANGER)
     assert answer.get("response_action") is None
     text = dms_to(harness, MENTEE)[-1].args["text"]
-    assert f"<@{MENTOR}>" in text and f"<@{STRANGER}>" in text
+    assert f"<@{MENTOR}>" in text
+    assert f"<@{STRANGER}>" in text
     assert "closed your mentorship" in dms_to(harness, MENTOR)[-1].args["text"]
     assert buttons(dms_to(harness, STRANGER)[-1].args["blocks"])[ids.ASSIGNMENT_DECLINE]

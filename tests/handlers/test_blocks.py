@@ -96,6 +96,22 @@ def test_communication_modal_round_trips(cadence: Cadence, fmt: str) -> None:
     assert parse_communication(_submitted(view)) == agreed
 
 
+@pytest.mark.parametrize("day", [1, 15, 28, 31])
+def test_communication_modal_round_trips_a_day_of_the_month(day: int) -> None:
+    agreed = Communication(
+        cadence=Cadence.MONTHLY,
+        weekday=3,
+        local_time=time(9, 0),
+        week_of_month=None,
+        meeting_format="call",
+        day_of_month=day,
+    )
+    view = build_communication_modal(5, "U0MENTOR1", "Research", agreed)
+    assert parse_communication(_submitted(view)) == agreed
+    wording = agreed.describe("Europe/London", date(2026, 12, 1))
+    assert wording.startswith("Monthly on the last day" if day == 31 else "Monthly on the ")
+
+
 def test_communication_modal_reports_every_missing_answer() -> None:
     with pytest.raises(InvalidSubmission) as raised:
         parse_communication({})
