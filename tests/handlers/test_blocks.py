@@ -15,7 +15,7 @@ from bot.focus import focus_areas
 from bot.settings import DEFAULT_FOCUS_AREAS
 from handlers import ids
 from handlers.blocks.common import SECTION_TEXT_LIMIT, sections_from_lines
-from handlers.blocks.help import build_help_blocks
+from handlers.blocks.help import build_help
 from handlers.blocks.modals import (
     InvalidSubmission,
     build_communication_modal,
@@ -61,7 +61,7 @@ def test_sections_never_exceed_slacks_limit(lines: list[str]) -> None:
 
 def test_help_lists_each_entry_once() -> None:
     entries = [(f"/mentor cmd{i}", f"does thing {i}") for i in range(40)]
-    blocks = build_help_blocks(entries, DEFAULT_FOCUS_AREAS)
+    blocks = build_help(entries, DEFAULT_FOCUS_AREAS).blocks
     text = all_text(blocks)
     for usage, about in entries:
         assert text.count(usage + "`") == 1
