@@ -30,6 +30,7 @@ from handlers.flows.digest import (
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Reassessment, Task
+from storage.reports import at_risk_reasons
 from tests import databases
 
 PENDING_REQUESTS = 200
@@ -226,7 +227,8 @@ def bench(database: str, url: str, pairs: int) -> list[Row]:
 def _report(sessions: SessionFactory, settings: Settings) -> str:
     period = week_before(NOW)
     with unit_of_work(sessions) as session:
-        pairings = build_pairings_csv(session, settings, period)
+        risk = at_risk_reasons(session, NOW, NOW.date())
+        pairings = build_pairings_csv(session, settings, period, risk)
         teaching = build_teaching_csv(session, period)
     pairing_rows = pairings.count(b"\n") - 1
     mentor_rows = teaching.count(b"\n") - 1

@@ -215,8 +215,9 @@ def _ids(session: Session, query: Select[Any]) -> set[int]:
     return {int(i) for i in session.scalars(query)}
 
 
-def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> AtRisk:
-    """Open pairings that look stalled, and pending requests already reminded once."""
+def at_risk_reasons(session: Session, now: datetime, today: date) -> dict[int, tuple[str, ...]]:
+    """Every open pairing that looks stalled, with why: the rules of the digest's at-risk rows
+    (and of the export's at-risk column)."""
     open_ = Pairing.status.in_(OPEN)
     unanswered = _ids(
         session, select(Pairing.id).where(open_, Pairing.unanswered_checkins >= UNANSWERED_LIMIT)
@@ -247,7 +248,22 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
                 func.coalesce(last_reassess.c.at, Pairing.started_at) < cutoff,
             ),
         )
-    flagged = unanswered | overdue | stale
+    reasons: dict[int, tuple[str, ...]] = {}
+    for pid in sorted(unanswered | overdue | stale):
+        found = []
+        if pid in unanswered:
+            found.append(f"{UNANSWERED_LIMIT}+ check-ins unanswered")
+        if pid in overdue:
+            found.append("overdue tasks")
+        if pid in stale:
+            found.append("no reassessment in two rhythms")
+        reasons[pid] = tuple(found)
+    return reasons
+
+
+def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> AtRisk:
+    """Open pairings that look stalled, and pending requests already reminded once."""
+    flagged = at_risk_reasons(session, now, today)
     shown = sorted(flagged)[:limit]
     pairs: list[AtRiskPair] = []
     if shown:
@@ -256,15 +272,7 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
             .where(Pairing.id.in_(shown))
             .order_by(Pairing.id)
         )
-        for pid, mentor, mentee in rows:
-            reasons = []
-            if pid in unanswered:
-                reasons.append(f"{UNANSWERED_LIMIT}+ check-ins unanswered")
-            if pid in overdue:
-                reasons.append("overdue tasks")
-            if pid in stale:
-                reasons.append("no reassessment in two rhythms")
-            pairs.append(AtRiskPair(pid, mentor, mentee, tuple(reasons)))
+        pairs = [AtRiskPair(pid, mentor, mentee, flagged[pid]) for pid, mentor, mentee in rows]
     late = and_(
         MentorRequest.status == "pending",
         or_(MentorRequest.reminded_at.is_not(None), MentorRequest.remind_at < now),
@@ -312,6 +320,8 @@ PAIRING_COLUMNS = (
     "tasks_done",
     "goals_achieved",
     "last_activity",
+    "at_risk",
+    "at_risk_reasons",
 )
 
 

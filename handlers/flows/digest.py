@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,7 @@ from storage.reports import (
     TEACHING_COLUMNS,
     Period,
     at_risk,
+    at_risk_reasons,
     digest_numbers,
     pairing_rows,
     teaching_record,
@@ -173,8 +175,10 @@ def _attach_chart(tick: TickContext, key: str, channel: str) -> None:
 def report_csv(ctx: AppContext, user_id: str, period: Period) -> tuple[bytes, bytes]:
     """(pairings CSV, teaching record CSV) for the period; coordinators only."""
     require_coordinator(ctx.settings, user_id)
+    now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
-        return build_pairings_csv(session, ctx.settings, period), build_teaching_csv(
+        risk = at_risk_reasons(session, now, local_date(now, None, ctx.settings))
+        return build_pairings_csv(session, ctx.settings, period, risk), build_teaching_csv(
             session, period
         )
 
@@ -183,7 +187,11 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_pairings_csv(session: Session, settings: Settings, period: Period) -> bytes:
+def build_pairings_csv(
+    session: Session, settings: Settings, period: Period, risk: Mapping[int, tuple[str, ...]]
+) -> bytes:
+    """One row per pairing in the period; ``risk`` flags the open ones at risk now, with why
+    (as the digest's at-risk rows), so the export holds every pair the digest had no room for."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PAIRING_COLUMNS)
@@ -204,6 +212,8 @@ def build_pairings_csv(session: Session, settings: Settings, period: Period) -> 
                 row.tasks_done,
                 row.goals_achieved,
                 _iso(row.last_activity),
+                "yes" if row.pairing_id in risk else "no",
+                "; ".join(risk.get(row.pairing_id, ())),
             )
         )
     return out.getvalue().encode()

@@ -166,8 +166,9 @@ def test_report_csv_is_exact(harness: Harness) -> None:
     lines = files["pairings.csv"].splitlines()
     assert (
         lines[0]
-        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity"
+        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity,at_risk,at_risk_reasons"
     )
+    assert lines[1].split(",")[-2:] == ["yes", "3+ check-ins unanswered; overdue tasks"]
     assert lines[2].split(",")[1:] == [
         MENTOR2,
         MENTEE,
@@ -178,6 +179,8 @@ def test_report_csv_is_exact(harness: Harness) -> None:
         "1",
         "1",
         "2026-11-29T14:00:00Z",
+        "no",
+        "",
     ]
     assert files["teaching-record.csv"].splitlines() == [
         "mentor,meetings_held,hours",
@@ -347,3 +350,29 @@ def test_reassign_tells_the_mentee_who_replaces_whom(harness: Harness) -> None:
     assert f"<@{STRANGER}>" in text
     assert "closed your mentorship" in dms_to(harness, MENTOR)[-1].args["text"]
     assert buttons(dms_to(harness, STRANGER)[-1].args["blocks"])[ids.ASSIGNMENT_DECLINE]
+
+
+def test_every_at_risk_pair_the_digest_had_no_room_for_is_flagged_in_the_export(
+    harness: Harness,
+) -> None:
+    harness.clock.set(NOW)
+    for i in range(30):
+        mentee = f"U0MANY{i:04d}"
+        harness.fake.add_user(mentee, f"m{i}", real_name=f"Mentee {i}")
+        harness.command(f"assign <@{MENTOR}> <@{mentee}> research", user_id=COORDINATOR)
+    # Nine weeks on, none of them has reassessed in two rhythms of four weeks.
+    harness.clock.set(NOW + timedelta(weeks=9))
+    digest = harness.command("digest", user_id=COORDINATOR)
+    assert digest.status == 200
+    shown = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    assert "more at-risk pairs" in shown
+    harness.command("report 2026-11-01 2027-02-01", user_id=COORDINATOR)
+    rows = [
+        line.split(",")
+        for line in {f.filename: f.content.decode() for f in harness.fake.files}[
+            "pairings.csv"
+        ].splitlines()[1:]
+    ]
+    flagged = [row for row in rows if row[-2] == "yes"]
+    assert len(flagged) == 30
+    assert {row[-1] for row in flagged} == {"no reassessment in two rhythms"}
