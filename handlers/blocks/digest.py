@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
+from bot.dates import describe_period
 from bot.text import clip, escape, mention
 from handlers import ids
 from handlers.blocks.common import (
@@ -29,8 +30,8 @@ _FIXED_BLOCKS = 14
 
 @dataclass(frozen=True)
 class DigestView:
-    start: date
-    end: date  # inclusive, for people
+    start: datetime  # local to the program, inclusive
+    end: datetime  # local to the program, exclusive
     numbers: DigestNumbers
     risk: AtRisk
     now: datetime
@@ -110,8 +111,8 @@ def pair_actions(pairing_id: int) -> Block:
 
 def build_digest(view: DigestView) -> list[Block]:
     """The digest; at-risk rows beyond what fits are summarised with a pointer to the export."""
-    period = f"{view.start:%b %d} – {view.end:%b %d, %Y}"
-    blocks: list[Block] = [header("Mentorship program digest"), context(f"Week of {period}")]
+    period = describe_period(view.start, view.end)
+    blocks: list[Block] = [header("Mentorship program digest"), context(period)]
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(_ops_lines(view.numbers))

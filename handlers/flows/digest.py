@@ -79,6 +79,16 @@ def week_before(end: datetime) -> Period:
     return Period(start=end - timedelta(days=7), end=end)
 
 
+def digest_week(slot: datetime, settings: Settings) -> Period:
+    """What the weekly digest posted at ``slot`` covers: the seven whole local days before the
+    digest's day (midnight to midnight, across daylight-saving changes)."""
+    zone = ZoneInfo(settings.default_timezone)
+    day = slot.astimezone(zone).date()
+    start = datetime.combine(day - timedelta(days=7), time(0), zone)
+    end = datetime.combine(day, time(0), zone)
+    return Period(start=start.astimezone(UTC), end=end.astimezone(UTC))
+
+
 def digest_key(slot: datetime, settings: Settings) -> str:
     year, week, _ = slot.astimezone(ZoneInfo(settings.default_timezone)).isocalendar()
     return f"{DIGEST}/{year}-W{week:02d}"
@@ -88,9 +98,10 @@ def build_digest_view(
     session: Session, settings: Settings, period: Period, now: datetime
 ) -> DigestView:
     today = local_date(now, None, settings)
+    zone = ZoneInfo(settings.default_timezone)
     return DigestView(
-        start=local_date(period.start, None, settings),
-        end=local_date(period.end - timedelta(seconds=1), None, settings),
+        start=period.start.astimezone(zone),
+        end=period.end.astimezone(zone),
         numbers=digest_numbers(session, period, now),
         risk=at_risk(session, now, today),
         now=now,
@@ -119,7 +130,9 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
     channel = ctx.settings.coordinator_channel
     if not channel:
         return "no coordinator channel configured"
-    view = build_digest_view(session, ctx.settings, week_before(send.slot_at), ctx.now())
+    view = build_digest_view(
+        session, ctx.settings, digest_week(send.slot_at, ctx.settings), ctx.now()
+    )
     return Message(to=channel, text=digest_text(view), blocks=build_digest(view))
 
 

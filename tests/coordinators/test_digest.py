@@ -214,6 +214,9 @@ def test_weekly_digest_posts_once_per_week(harness: Harness) -> None:
     run_tick(harness.ctx, client, monday_8am + timedelta(days=8), steps=[post_weekly_digest])
     assert len(posted()) == before + 1
     assert any(f.filename == "engagement.png" for f in harness.fake.files)
+    # Posted Monday morning, it covers last week's seven whole days, and says so.
+    (digest,) = posted()[before:]
+    assert "Mon 30 Nov – Sun 6 Dec 2026" in all_text(digest["blocks"])
 
 
 def test_digest_stays_within_limits_for_many_at_risk() -> None:
@@ -222,9 +225,7 @@ def test_digest_stays_within_limits_for_many_at_risk() -> None:
 
     numbers = DigestNumbers(1, 0, {}, 0, None, 0, 0, {}, 0, 0, 0, 0, 0, [], {}, [])
     pairs = [AtRiskPair(i, MENTOR, MENTEE, ("overdue tasks",)) for i in range(60)]
-    blocks = build_digest(
-        DigestView(NOW.date(), NOW.date(), numbers, AtRisk(pairs, 60, [], 0), NOW)
-    )
+    blocks = build_digest(DigestView(NOW, NOW, numbers, AtRisk(pairs, 60, [], 0), NOW))
     assert len(blocks) <= 50
     assert "more at-risk pairs" in all_text(blocks)
 
@@ -376,3 +377,10 @@ def test_every_at_risk_pair_the_digest_had_no_room_for_is_flagged_in_the_export(
     flagged = [row for row in rows if row[-2] == "yes"]
     assert len(flagged) == 30
     assert {row[-1] for row in flagged} == {"no reassessment in two rhythms"}
+
+
+def test_the_preview_names_the_exact_moments_it_covers(harness: Harness) -> None:
+    harness.clock.set(NOW)  # 09:00 in New York
+    harness.command("digest", user_id=COORDINATOR)
+    shown = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    assert "Tue 24 Nov 09:00 – Tue 1 Dec 09:00" in shown
