@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.focus import FocusArea, match_focus
-from bot.text import escape, normalise_user_text, unescape
+from bot.text import escape, normalise_user_text, plural, unescape
 
 NOTE_LIMIT = 500
 CAPACITY_LIMIT = 20
@@ -293,7 +293,8 @@ def _note(words: Sequence[str]) -> str:
     note = normalise_user_text(unescape(" ".join(words)))
     if len(note) > NOTE_LIMIT:
         raise CommandError(
-            f"Your note is {len(note)} characters long; please keep it under {NOTE_LIMIT}."
+            f"Your note is {plural(len(note), 'character')} long; please keep it under "
+            f"{NOTE_LIMIT}."
         )
     return note
 

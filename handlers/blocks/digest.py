@@ -8,7 +8,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.dates import describe_period
-from bot.text import clip, escape, mention
+from bot.text import clip, escape, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
@@ -37,10 +37,6 @@ class DigestView:
     now: datetime
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _days(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days)
 
@@ -55,10 +51,10 @@ def _numbers_lines(view: DigestView) -> list[str]:
     ]
     pending = f"*Pending requests:* {n.pending_requests}"
     if n.oldest_pending is not None:
-        pending += f", oldest waiting {_n(_days(n.oldest_pending, view.now), 'day')}"
+        pending += f", oldest waiting {plural(_days(n.oldest_pending, view.now), 'day')}"
     lines += [
         pending,
-        f"*Waiting for a mentor:* {_n(n.waiting_mentees, 'person', 'people')}",
+        f"*Waiting for a mentor:* {plural(n.waiting_mentees, 'person', 'people')}",
         f"*Check-ins:* {n.checkins_sent} sent; answered: We met {answered.get('met', 0)}, "
         f"rescheduled {answered.get('rescheduled', 0)}, skipped {answered.get('skipped', 0)}",
         f"*Tasks completed:* {n.tasks_completed}   *Goals achieved:* {n.goals_achieved}   "
@@ -121,7 +117,7 @@ def build_digest(view: DigestView) -> list[Block]:
     if not risk.pairs and not risk.requests:
         blocks.append(section("*At risk:* nothing stands out this week."))
         return blocks
-    blocks.append(section(f"*At risk:* {_n(risk.total_pairs, 'pair')}"))
+    blocks.append(section(f"*At risk:* {plural(risk.total_pairs, 'pair')}"))
     room = max(0, (MESSAGE_BLOCK_LIMIT - _FIXED_BLOCKS - len(blocks)) // 2)
     shown = risk.pairs[:room]
     for pair in shown:
@@ -130,13 +126,15 @@ def build_digest(view: DigestView) -> list[Block]:
     hidden = risk.total_pairs - len(shown)
     if hidden > 0:
         blocks.append(
-            context(f"…and {_n(hidden, 'more at-risk pair')} — see the export (`/mentor report`)")
+            context(
+                f"…and {plural(hidden, 'more at-risk pair')} — see the export (`/mentor report`)"
+            )
         )
     if risk.requests:
         lines = [f"*Requests waiting past their reminder:* {risk.total_requests}"]
         lines += [
             f"• {mention(r.mentee_id)} asked {mention(r.mentor_id)} "
-            f"{_n(_days(r.created_at, view.now), 'day')} ago"
+            f"{plural(_days(r.created_at, view.now), 'day')} ago"
             for r in risk.requests
         ]
         if risk.total_requests > len(risk.requests):
@@ -154,6 +152,6 @@ def mark_row(blocks: list[Block], pairing_id: int, note: str) -> list[Block]:
 def digest_text(view: DigestView) -> str:
     n = view.numbers
     return (
-        f"Mentorship digest: {n.active_pairings} active pairings, "
-        f"{_n(view.risk.total_pairs, 'pair')} at risk."
+        f"Mentorship digest: {plural(n.active_pairings, 'active pairing')}, "
+        f"{plural(view.risk.total_pairs, 'pair')} at risk."
     )

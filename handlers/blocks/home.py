@@ -13,7 +13,7 @@ from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention
+from bot.text import clip, escape, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     SECTION_TEXT_LIMIT,
@@ -160,7 +160,7 @@ def _details(p: HomePairing, today: date) -> str:
 
 
 def _more(count: int, what: str, command: str, other_id: str) -> Block:
-    return context(f"+{count} more {what}: `/mentor {command}` {mention(other_id)}")
+    return context(f"+{plural(count, f'more {what}')}: `/mentor {command}` {mention(other_id)}")
 
 
 def _share_block(p: HomePairing) -> Block:
@@ -207,14 +207,14 @@ def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
         blocks.append(context("*Goals*"))
         blocks.extend(goal_block(g, today) for g in p.goals[:GOALS_SHOWN])
         if len(p.goals) > GOALS_SHOWN:
-            blocks.append(_more(len(p.goals) - GOALS_SHOWN, "goals", "goals", p.other_id))
+            blocks.append(_more(len(p.goals) - GOALS_SHOWN, "goal", "goals", p.other_id))
     else:
         blocks.append(context("_No goals yet. Agree one or two specific goals together._"))
     if p.open_tasks:
         blocks.append(context("*Open tasks*"))
         blocks.extend(task_block(t, today) for t in p.open_tasks[:TASKS_SHOWN])
         if len(p.open_tasks) > TASKS_SHOWN:
-            blocks.append(_more(len(p.open_tasks) - TASKS_SHOWN, "tasks", "tasks", p.other_id))
+            blocks.append(_more(len(p.open_tasks) - TASKS_SHOWN, "task", "tasks", p.other_id))
     blocks.append(_share_block(p))
     blocks.append(
         actions(

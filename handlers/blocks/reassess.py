@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, S
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention, normalise_user_text
+from bot.text import clip, escape, mention, normalise_user_text, plural
 from handlers import ids
 from handlers.blocks.common import VIEW_BLOCK_LIMIT, Block, context, section
 from handlers.blocks.modals import InvalidSubmission, Values
@@ -161,8 +161,8 @@ def build_reassess_modal(
     if any(hidden):
         blocks.append(
             context(
-                f"Showing {goals_shown} of {len(form.goals)} goals and {tasks_shown} of "
-                f"{len(form.tasks)} tasks; the rest stay as they are. "
+                f"Showing {goals_shown} of {plural(len(form.goals), 'goal')} and "
+                f"{tasks_shown} of {plural(len(form.tasks), 'task')}; the rest stay as they are. "
                 "Use `/mentor goals` and `/mentor tasks` for those."
             )
         )
@@ -180,7 +180,7 @@ def build_reassess_modal(
             ),
         ).to_dict()
     )
-    weeks = [_option(str(w), f"{w} weeks") for w in WEEK_CHOICES]
+    weeks = [_option(str(w), plural(w, "week")) for w in WEEK_CHOICES]
     every = chosen.every_weeks if chosen is not None else form.every_weeks
     initial = next((o for o in weeks if o.value == str(every)), weeks[1])
     blocks.append(

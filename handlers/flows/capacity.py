@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppContext
+from bot.text import plural
 from storage.db import unit_of_work
 from storage.people import get_person, mentee_count, set_capacity
 
@@ -12,7 +13,7 @@ def describe_capacity(ctx: AppContext, user_id: str) -> str:
         person = get_person(session, user_id)
         limit = person.capacity if person is not None else None
         count = mentee_count(session, user_id)
-    now = f"You currently mentor {count} {'person' if count == 1 else 'people'}."
+    now = f"You currently mentor {plural(count, 'person', 'people')}."
     if limit is None:
         return f"{now} You haven't set a limit. Set one with `/mentor capacity 3`."
     return (
@@ -32,6 +33,4 @@ def update_capacity(ctx: AppContext, user_id: str, limit: int | None) -> str:
         if count >= limit
         else ""
     )
-    return (
-        f"Done: you'll mentor at most {limit} {'person' if limit == 1 else 'people'} at once.{full}"
-    )
+    return f"Done: you'll mentor at most {plural(limit, 'person', 'people')} at once.{full}"

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.summary import reassessment_summary
-from bot.text import escape, mention
+from bot.text import escape, mention, plural
 from handlers.blocks.reassess import ReassessForm, ReassessSubmission
 from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.home import refresh_homes
@@ -97,7 +97,7 @@ def apply_reassess(
             every_weeks=pairing.reassess_every_weeks,
         )
     label = escape(done.focus_label)
-    after = f"Next reassessment in {done.every_weeks} weeks."
+    after = f"Next reassessment in {plural(done.every_weeks, 'week')}."
     notify(
         client,
         actor_id,

@@ -61,3 +61,19 @@ def test_normalise_user_text() -> None:
     typed = "  Line one\r\n\r\n\r\n\r\nLine\ttwo\u202e  \x07\n"
     assert normalise_user_text(typed) == "Line one\n\nLine two"
     assert normalise_user_text("e\u0301") == "é"
+
+
+@pytest.mark.parametrize(
+    ("count", "one", "many", "said"),
+    [
+        (0, "active pairing", None, "0 active pairings"),
+        (1, "active pairing", None, "1 active pairing"),
+        (2, "active pairing", None, "2 active pairings"),
+        (1, "person", "people", "1 person"),
+        (3, "person", "people", "3 people"),
+    ],
+)
+def test_plural_agrees_with_the_count(count: int, one: str, many: str | None, said: str) -> None:
+    from bot.text import plural
+
+    assert plural(count, one, many) == said

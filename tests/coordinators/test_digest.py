@@ -384,3 +384,15 @@ def test_the_preview_names_the_exact_moments_it_covers(harness: Harness) -> None
     harness.command("digest", user_id=COORDINATOR)
     shown = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
     assert "Tue 24 Nov 09:00 – Tue 1 Dec 09:00" in shown
+
+
+def test_counts_agree_with_their_number(harness: Harness) -> None:
+    harness.clock.set(NOW)
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
+    harness.command("digest", user_id=COORDINATOR)
+    preview = harness.fake.calls_to("response_url")[-1].args
+    assert "1 active pairing," in preview["text"]
+    assert "0 pairs at risk" in preview["text"]
+    assert "1 person" in harness.command("capacity", user_id=MENTOR).json()["text"]
+    set_to_one = harness.command("capacity 1", user_id=MENTOR).json()["text"]
+    assert "at most 1 person at once" in set_to_one
