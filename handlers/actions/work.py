@@ -76,9 +76,13 @@ def handle_task(ctx: AppContext, args: Args, *, done: bool) -> None:
 
     def rebuild() -> list[Block]:
         pairings, listed_on = work_lists(ctx, caller, None)
-        return build_tasks_list(pairings, listed_on)
+        return build_tasks_list(pairings, listed_on, caller).blocks
 
-    redraw(args, lambda blocks: replace_task_row(blocks, change.row, today), rebuild)
+    redraw(
+        args,
+        lambda blocks: replace_task_row(blocks, change.row, today, viewer_id=caller),
+        rebuild,
+    )
     message = args.body.get("message") or {}
     if change.changed and change.dm and change.dm[1] != message.get("ts"):
         redraw_task_dm(ctx, args.client, change)
@@ -118,7 +122,7 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
 
     def rebuild() -> list[Block]:
         pairings, listed_on = work_lists(ctx, caller, None)
-        return build_goals_list(pairings, listed_on)
+        return build_goals_list(pairings, listed_on).blocks
 
     redraw(args, lambda blocks: _replace_goal(blocks, row, today), rebuild)
 

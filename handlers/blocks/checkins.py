@@ -38,6 +38,7 @@ class CheckinCard:
     """One member's view of a check-in."""
 
     checkin_id: int
+    recipient_id: str
     other_id: str
     focus_label: str
     today: date
@@ -79,7 +80,7 @@ def build_checkin_message(card: CheckinCard) -> list[Block]:
     open_tasks = [row for row in card.tasks if row.status == "open"][:MAX_TASKS]
     if open_tasks:
         blocks.append(section("*Open tasks*"))
-        blocks += [task_block(row, card.today) for row in open_tasks]
+        blocks += [task_block(row, card.today, viewer_id=card.recipient_id) for row in open_tasks]
     if card.answer is None:
         value = str(card.checkin_id)
         blocks.append(

@@ -15,18 +15,24 @@ from typing import Any
 from slack_sdk.models.blocks import ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention
+from bot.text import clip, escape, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_TEXT_LIMIT,
     Block,
+    MessageBody,
     context,
     divider,
     section,
 )
 
 ROW_TEXT_LIMIT = 600  # a row shows the start of very long text; the pair can open the list
+GOAL_NAME_LIMIT = 80
+SUMMARY_TEXT_LIMIT = (
+    100  # user text quoted in a message's fallback text  # a goal named on a task's row
+)
+REASON_SHOWN_LIMIT = 300
 GOAL_ICONS = {"open": "◻️", "achieved": "✅", "dropped": "➖"}
 
 
@@ -39,6 +45,8 @@ class TaskRow:
     due: date | None
     done_by: str | None = None
     done_on: date | None = None
+    goal_id: int | None = None  # the goal it works towards
+    goal: str | None = None  # that goal's text
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,9 @@ class GoalRow:
     status: str  # open, achieved, dropped
     target: date | None
     competency: str | None
+    closed_by: str | None = None  # who marked it achieved or dropped it
+    closed_on: date | None = None
+    reason: str | None = None  # why, as they gave it
 
 
 def task_block_id(task_id: int) -> str:
@@ -58,42 +69,103 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return ButtonElement(text=text, action_id=action_id, value=value, style=style)
 
 
-def task_text(row: TaskRow, today: date) -> str:
+def _whose(assignee_id: str, viewer_id: str | None) -> str:
+    return "you" if assignee_id == viewer_id else mention(assignee_id)
+
+
+def task_text(row: TaskRow, today: date, *, viewer_id: str | None, show_goal: bool = True) -> str:
+    """One task as ``viewer_id`` reads it ("For you" on their own tasks); the goal it works
+    towards is named unless the row sits under that goal already (``show_goal``)."""
     text = escape(clip(row.text, ROW_TEXT_LIMIT))
+    towards = ""
+    if show_goal and row.goal:
+        towards = f" · towards “{escape(clip(row.goal, GOAL_NAME_LIMIT))}”"
     if row.status == "done":
-        who = f" by {mention(row.done_by)}" if row.done_by else ""
+        who = f" by {_whose(row.done_by, viewer_id)}" if row.done_by else ""
         when = f" on {format_date(row.done_on, today)}" if row.done_on else ""
-        return f"✅ ~{text}~\n_Done{who}{when}_"
+        return f"✅ ~{text}~\n_Done{who}{when}{towards}_"
     if row.status == "dropped":
-        return f"➖ ~{text}~ _(dropped)_"
+        return f"➖ ~{text}~ _(dropped{towards})_"
     due = ""
     if row.due is not None:
         overdue = " *overdue*" if row.due < today else ""
         due = f" · due {format_date(row.due, today)}{overdue}"
-    return f"◻️ {text}\n_For {mention(row.assignee_id)}{due}_"
+    whose = _whose(row.assignee_id, viewer_id)
+    return f"◻️ {text}\n_For {whose}{due}{towards}_"
 
 
-def task_block(row: TaskRow, today: date, *, buttons: bool = True) -> Block:
+def task_block(
+    row: TaskRow,
+    today: date,
+    *,
+    viewer_id: str | None,
+    buttons: bool = True,
+    show_goal: bool = True,
+) -> Block:
     """One task: **Mark complete** while open, **Undo** once done."""
     accessory = None
     if buttons and row.status == "open":
         accessory = _button("Mark complete", ids.TASK_COMPLETE, str(row.task_id), "primary")
     elif buttons and row.status == "done":
         accessory = _button("Undo", ids.TASK_UNDO, str(row.task_id))
+    text = task_text(row, today, viewer_id=viewer_id, show_goal=show_goal)
     return SectionBlock(
         block_id=task_block_id(row.task_id),
-        text=MarkdownTextObject(text=task_text(row, today)[:SECTION_TEXT_LIMIT]),
+        text=MarkdownTextObject(text=text[:SECTION_TEXT_LIMIT]),
         accessory=accessory,
     ).to_dict()
 
 
-def replace_task_row(blocks: Sequence[Block], row: TaskRow, today: date) -> list[Block] | None:
-    """``blocks`` with the row of ``row.task_id`` redrawn; None when the message has no such
-    row (then there is nothing to update in place)."""
+def replace_task_row(
+    blocks: Sequence[Block], row: TaskRow, today: date, *, viewer_id: str | None
+) -> list[Block] | None:
+    """``blocks`` with the row of ``row.task_id`` redrawn for ``viewer_id``; None when the
+    message has no such row (then there is nothing to update in place)."""
     target = task_block_id(row.task_id)
     if not any(b.get("block_id") == target for b in blocks):
         return None
-    return [task_block(row, today) if b.get("block_id") == target else dict(b) for b in blocks]
+    return [
+        task_block(row, today, viewer_id=viewer_id) if b.get("block_id") == target else dict(b)
+        for b in blocks
+    ]
+
+
+def build_task_dm(row: TaskRow, today: date, actor_id: str, focus_label: str) -> MessageBody:
+    """The assignee's DM about a new task, with **Mark complete**."""
+    label = escape(focus_label)
+    if actor_id != row.assignee_id:
+        lead = f"{mention(actor_id)} gave you a task ({label}):"
+    else:
+        lead = f"Your new task ({label}):"
+    return MessageBody(
+        f"{lead} {escape(clip(row.text, SUMMARY_TEXT_LIMIT))}",
+        [section(lead), task_block(row, today, viewer_id=row.assignee_id)],
+    )
+
+
+def build_task_redrawn(row: TaskRow, today: date) -> MessageBody:
+    """The assignee's task DM brought up to date after the task changed elsewhere."""
+    state = {"done": "Done", "dropped": "Dropped"}.get(row.status, "Your task")
+    return MessageBody(
+        f"{state}: {escape(clip(row.text, SUMMARY_TEXT_LIMIT))}",
+        [task_block(row, today, viewer_id=row.assignee_id)],
+    )
+
+
+def goal_closing(row: GoalRow, today: date) -> str:
+    """How a closed goal ended: "achieved by <@U1> on Tue 1 Dec", with the reason if one was
+    given ("dropped by <@U2> on Mon 30 Nov: “Rotation changed”"); "" for an open goal."""
+    if row.status == "open":
+        return ""
+    words = [row.status]
+    if row.closed_by:
+        words.append(f"by {mention(row.closed_by)}")
+    if row.closed_on is not None:
+        words.append(f"on {format_date(row.closed_on, today)}")
+    said = " ".join(words)
+    if row.reason:
+        said += f": “{escape(clip(row.reason.replace(chr(10), ' '), REASON_SHOWN_LIMIT))}”"
+    return said
 
 
 def goal_text(row: GoalRow, today: date) -> str:
@@ -107,7 +179,7 @@ def goal_text(row: GoalRow, today: date) -> str:
     if row.target is not None:
         details.append(f"by {format_date(row.target, today)}")
     if row.status != "open":
-        details.append(row.status)
+        details.append(goal_closing(row, today))
     suffix = f"\n_{' · '.join(details)}_" if details else ""
     return f"{icon} {text}{suffix}"
 
@@ -200,21 +272,39 @@ def _listing(
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
-def build_goals_list(pairings: Sequence[PairingWork], today: date) -> list[Block]:
-    return _listing(
+def build_goals_list(pairings: Sequence[PairingWork], today: date) -> MessageBody:
+    """``/mentor goals``: each mentorship's goals, closed ones with who closed them and why."""
+    blocks = _listing(
         pairings,
         today,
         empty="No goals yet. Specific, checkable goals work best.",
         rows=lambda w: [goal_block(g, today) for g in w.goals],
         add=("Add a goal", ids.GOAL_ADD_OPEN),
     )
+    goals = [g for w in pairings for g in w.goals]
+    open_count = sum(g.status == "open" for g in goals)
+    text = (
+        f"Your goals: {plural(open_count, 'open goal')}, "
+        f"{plural(len(goals) - open_count, 'closed goal')}, "
+        f"across {plural(len(pairings), 'mentorship')}."
+    )
+    return MessageBody(text, blocks)
 
 
-def build_tasks_list(pairings: Sequence[PairingWork], today: date) -> list[Block]:
-    return _listing(
+def build_tasks_list(pairings: Sequence[PairingWork], today: date, viewer_id: str) -> MessageBody:
+    """``/mentor tasks``: each mentorship's open and recently done tasks."""
+    blocks = _listing(
         pairings,
         today,
         empty="No open tasks.",
-        rows=lambda w: [task_block(t, today) for t in w.tasks],
+        rows=lambda w: [task_block(t, today, viewer_id=viewer_id) for t in w.tasks],
         add=("Add a task", ids.TASK_ADD_OPEN),
     )
+    tasks = [t for w in pairings for t in w.tasks]
+    open_count = sum(t.status == "open" for t in tasks)
+    text = (
+        f"Your tasks: {plural(open_count, 'open task')}, "
+        f"{plural(len(tasks) - open_count, 'recently done task')}, "
+        f"across {plural(len(pairings), 'mentorship')}."
+    )
+    return MessageBody(text, blocks)

@@ -79,7 +79,8 @@ def handle_goals(ctx: AppContext, args: Args, command: parsing.Goals) -> None:
     caller = actor_id(args)
     _options(ctx, caller, command.other_id)
     pairings, today = work_lists(ctx, caller, command.other_id)
-    args.ack(response_type="ephemeral", text="Your goals", blocks=build_goals_list(pairings, today))
+    listing = build_goals_list(pairings, today)
+    args.ack(response_type="ephemeral", text=listing.text, blocks=listing.blocks)
 
 
 def handle_task_add(ctx: AppContext, args: Args, command: parsing.TaskAdd) -> None:
@@ -120,7 +121,8 @@ def handle_tasks(ctx: AppContext, args: Args, command: parsing.Tasks) -> None:
     caller = actor_id(args)
     _options(ctx, caller, command.other_id)
     pairings, today = work_lists(ctx, caller, command.other_id)
-    args.ack(response_type="ephemeral", text="Your tasks", blocks=build_tasks_list(pairings, today))
+    listing = build_tasks_list(pairings, today, caller)
+    args.ack(response_type="ephemeral", text=listing.text, blocks=listing.blocks)
 
 
 ROUTES: Routes = {

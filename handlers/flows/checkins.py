@@ -29,13 +29,11 @@ from bot.logging import get_logger
 from bot.text import mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
-from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.delivery import Kind, Message, deliver
+from handlers.flows.rows import goal_rows, task_rows
 from handlers.flows.slack import focus_label, notify, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
-from storage import goals as goal_store
-from storage import tasks as task_store
 from storage.db import unit_of_work
 from storage.models import CheckIn, Pairing, ScheduledSend
 from storage.outbox import CLAIMED, enqueue, send_key
@@ -273,16 +271,11 @@ def checkin_card(
     session: Session, ctx: AppContext, pairing: Pairing, checkin: CheckIn, recipient: str
 ) -> blocks.CheckinCard:
     now = ctx.now()
-    goals = [
-        GoalRow(g.id, g.text, g.status, g.target_date, g.competency)
-        for g in goal_store.goals_of(session, pairing.id, open_only=True)
-    ]
-    tasks = [
-        TaskRow(t.id, t.text, t.status, t.assignee_id, t.due_date)
-        for t in task_store.tasks_of(session, pairing.id, now, include_recent=False)
-    ]
+    goals = goal_rows(session, pairing.id, open_only=True)
+    tasks = task_rows(session, pairing.id, now, include_recent=False)
     return blocks.CheckinCard(
         checkin_id=checkin.id,
+        recipient_id=recipient,
         other_id=other_member(pairing, recipient),
         focus_label=focus_label(ctx.settings, pairing.focus),
         today=_today(session, ctx, recipient),

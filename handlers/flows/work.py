@@ -13,14 +13,22 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.text import escape, mention
 from handlers.blocks.requests import quote
-from handlers.blocks.work import GoalRow, PairingWork, TaskRow, task_block
+from handlers.blocks.work import (
+    GoalRow,
+    PairingWork,
+    TaskRow,
+    build_task_dm,
+    build_task_redrawn,
+)
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
 from handlers.flows.home import refresh_homes
+from handlers.flows.rows import goal_row, goal_rows, one_task_row, task_rows
 from handlers.flows.slack import focus_label, local_date, notify, update_message
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.db import unit_of_work
-from storage.models import Goal, Pairing, Task
+from storage.goals import Closing
+from storage.models import Pairing
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member
 from storage.people import get_person
 
@@ -42,22 +50,6 @@ def local_today(ctx: AppContext, user_id: str) -> date:
     """Today in ``user_id``'s own zone: what "overdue" and "due Friday" mean to them."""
     with unit_of_work(ctx.sessions) as session:
         return today_for(ctx, session, user_id, ctx.now())
-
-
-def goal_row(goal: Goal) -> GoalRow:
-    return GoalRow(goal.id, goal.text, goal.status, goal.target_date, goal.competency)
-
-
-def task_row(task: Task) -> TaskRow:
-    return TaskRow(
-        task_id=task.id,
-        text=task.text,
-        status=task.status,
-        assignee_id=task.assignee_id,
-        due=task.due_date,
-        done_by=task.completed_by,
-        done_on=task.completed_at.date() if task.completed_at else None,
-    )
 
 
 def _open_member_pairing(session: Session, pairing_id: int, actor_id: str) -> Pairing:
@@ -141,21 +133,12 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
             goal_id=goal_id,
         )
         task_id = saved.id
-        row = task_row(saved)
+        row = one_task_row(session, saved)
         today = today_for(ctx, session, assignee, now)
         label = focus_label(ctx.settings, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
-    lead = (
-        f"{mention(actor_id)} gave you a task ({escape(label)}):"
-        if actor_id != assignee
-        else f"Your new task ({escape(label)}):"
-    )
-    where = notify(
-        client,
-        assignee,
-        f"New task: {task.draft.text[:100]}",
-        [{"type": "section", "text": {"type": "mrkdwn", "text": lead}}, task_block(row, today)],
-    )
+    dm = build_task_dm(row, today, actor_id, label)
+    where = notify(client, assignee, dm.text, dm.blocks)
     if where is not None:
         with unit_of_work(ctx.sessions) as session:
             stored = task_store.get_task(session, task_id)
@@ -193,7 +176,9 @@ def set_task_done(
         status = task_store.DONE if done else task_store.OPEN
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
         dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
-        change = TaskChange(task_row(task), changed, (pairing.mentor_id, pairing.mentee_id), dm)
+        change = TaskChange(
+            one_task_row(session, task), changed, (pairing.mentor_id, pairing.mentee_id), dm
+        )
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
     if changed and done:
@@ -215,9 +200,8 @@ def redraw_task_dm(ctx: AppContext, client: WebClient, change: TaskChange) -> No
     with unit_of_work(ctx.sessions) as session:
         today = today_for(ctx, session, change.row.assignee_id, ctx.now())
     channel, ts = change.dm
-    update_message(
-        client, channel, ts, f"Task: {change.row.text[:100]}", [task_block(change.row, today)]
-    )
+    redrawn = build_task_redrawn(change.row, today)
+    update_message(client, channel, ts, redrawn.text, redrawn.blocks)
 
 
 def set_goal_status_for(
@@ -239,7 +223,7 @@ def set_goal_status_for(
         )
         other = other_member(pairing, actor_id)
         text = goal.text
-        row = goal_row(goal)
+        row = goal_row(goal, Closing(actor_id, now))
         members = (pairing.mentor_id, pairing.mentee_id)
     if changed and status == goal_store.ACHIEVED:
         notify(
@@ -312,8 +296,8 @@ def work_lists(
                     other_id=other,
                     role="mentor" if pairing.mentor_id == actor_id else "mentee",
                     focus_label=focus_label(ctx.settings, pairing.focus),
-                    goals=[goal_row(g) for g in goal_store.goals_of(session, pairing.id)],
-                    tasks=[task_row(t) for t in task_store.tasks_of(session, pairing.id, now)],
+                    goals=goal_rows(session, pairing.id),
+                    tasks=task_rows(session, pairing.id, now, include_recent=True),
                 )
             )
         return found, today
