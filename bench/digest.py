@@ -64,7 +64,7 @@ def seed_activity(engine: Engine) -> None:
         goals: list[dict[str, object]] = []
         reassessments: list[dict[str, object]] = []
         answers = ("met", "skipped", "rescheduled", None)
-        for i, (pid, mentor, mentee) in enumerate(pairs):
+        for i, (pid, _mentor, mentee) in enumerate(pairs):
             answer = answers[i % 4]
             # One check-in this week (answered three ways or not at all), one the week before.
             checkins.append(
@@ -96,9 +96,7 @@ def seed_activity(engine: Engine) -> None:
                     "text": "Read the paper",
                     "due_date": today + 7 * day,
                     "assignee_id": mentee,
-                    "created_by": mentor,
                     "status": "done" if done else "open",
-                    "created_at": NOW - 20 * day,
                     "completed_at": NOW - 2 * day if done else None,
                     "completed_by": mentee if done else None,
                 }
@@ -110,9 +108,7 @@ def seed_activity(engine: Engine) -> None:
                     # One pair in twenty has an overdue task, so at-risk has rows to show.
                     "due_date": today - 3 * day if i % 20 == 0 else today + 14 * day,
                     "assignee_id": mentee,
-                    "created_by": mentor,
                     "status": "open",
-                    "created_at": NOW - 20 * day,
                     "completed_at": None,
                     "completed_by": None,
                 }
@@ -123,9 +119,7 @@ def seed_activity(engine: Engine) -> None:
                     "pairing_id": pid,
                     "text": "Submit a first-author paper",
                     "status": "achieved" if achieved else "open",
-                    "created_by": mentee,
                     "created_at": NOW - 30 * day,
-                    "updated_at": NOW - day if achieved else NOW - 30 * day,
                     "closed_at": NOW - day if achieved else None,
                 }
             )
@@ -133,11 +127,9 @@ def seed_activity(engine: Engine) -> None:
                 reassessments.append(
                     {
                         "pairing_id": pid,
-                        "actor_id": mentor,
                         "at": NOW - 2 * day if i % 4 == 0 else NOW - 10 * day,
                         "goals_achieved": 1 if achieved else 0,
                         "tasks_done": 1 if done else 0,
-                        "details": {},
                     }
                 )
         for model, rows in (

@@ -44,9 +44,7 @@ def add_goal(
         target_date=target_date,
         competency=competency,
         status=OPEN,
-        created_by=by,
         created_at=now,
-        updated_at=now,
     )
     session.add(goal)
     session.flush()
@@ -96,7 +94,6 @@ def set_goal_status(
     if goal.status == status:
         return False
     goal.status = status
-    goal.updated_at = now
     goal.closed_at = now if status != OPEN else None
     goal.close_reason = reason or None
     kind = {OPEN: "goal.reopened", ACHIEVED: "goal.achieved", DROPPED: "goal.dropped"}[status]
@@ -120,7 +117,6 @@ def edit_goal(
     goal.text = text
     goal.target_date = target_date
     goal.competency = competency
-    goal.updated_at = now
     record(session, pairing, actor_id=by, kind="goal.edited", now=now, subject_id=goal.id)
 
 

@@ -83,14 +83,13 @@ def create_pairing(
     origin: str,
     now: datetime,
     assigned_by: str | None = None,
-    assignment_note: str | None = None,
 ) -> Pairing:
     if mentor_id == mentee_id:
         raise Refused("Someone can't be their own mentor.")
     if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
         raise Refused(f"{mention(mentor_id)} already mentors {mention(mentee_id)} for this focus.")
-    ensure_person(session, mentor_id, now)
-    ensure_person(session, mentee_id, now)
+    ensure_person(session, mentor_id)
+    ensure_person(session, mentee_id)
     pairing = Pairing(
         mentor_id=mentor_id,
         mentee_id=mentee_id,
@@ -98,7 +97,6 @@ def create_pairing(
         status=PairingStatus.ACTIVE.value,
         origin=origin,
         assigned_by=assigned_by,
-        assignment_note=assignment_note,
         started_at=now,
         last_activity_at=now,
         reassess_every_weeks=4,

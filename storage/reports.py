@@ -307,6 +307,8 @@ class PairingRow:
     tasks_done: int
     goals_achieved: int
     last_activity: datetime
+    ended: datetime | None
+    ended_by: str | None  # who completed or ended it: a member or a coordinator
 
 
 PAIRING_COLUMNS = (
@@ -320,6 +322,8 @@ PAIRING_COLUMNS = (
     "tasks_done",
     "goals_achieved",
     "last_activity",
+    "ended",
+    "ended_by",
     "at_risk",
     "at_risk_reasons",
 )
@@ -358,6 +362,8 @@ def pairing_rows(session: Session, period: Period, batch: int = 1000) -> Iterato
             func.coalesce(done.c.n, 0),
             func.coalesce(achieved.c.n, 0),
             Pairing.last_activity_at,
+            Pairing.ended_at,
+            Pairing.ended_by,
         )
         .outerjoin(met, met.c.pairing_id == Pairing.id)
         .outerjoin(done, done.c.pairing_id == Pairing.id)

@@ -77,7 +77,6 @@ def open_request(
     now: datetime,
     remind_after: timedelta,
     expire_after: timedelta,
-    redirected_from_id: int | None = None,
 ) -> MentorRequest:
     """Record a new pending request, or refuse one that cannot be."""
     if mentee_id == mentor_id:
@@ -94,8 +93,8 @@ def open_request(
             f"{mention(mentor_id)} is mentoring as many people as they can right now. "
             "Try asking someone else, or ask your program coordinator for a suggestion."
         )
-    ensure_person(session, mentee_id, now)
-    ensure_person(session, mentor_id, now)
+    ensure_person(session, mentee_id)
+    ensure_person(session, mentor_id)
     request = MentorRequest(
         mentee_id=mentee_id,
         mentor_id=mentor_id,
@@ -105,7 +104,6 @@ def open_request(
         created_at=now,
         remind_at=now + remind_after,
         expires_at=now + expire_after,
-        redirected_from_id=redirected_from_id,
     )
     session.add(request)
     session.flush()
@@ -115,7 +113,6 @@ def open_request(
 def apply_request_event(request: MentorRequest, event: RequestEvent, now: datetime) -> None:
     """Move ``request`` along its state machine; IllegalTransition when it cannot."""
     request.status = next_request_status(RequestStatus(request.status), event).value
-    request.answered_at = now
     request.remind_at = None
 
 

@@ -24,7 +24,7 @@ def describe_capacity(ctx: AppContext, user_id: str) -> str:
 
 def update_capacity(ctx: AppContext, user_id: str, limit: int | None) -> str:
     with unit_of_work(ctx.sessions) as session:
-        set_capacity(session, user_id, limit, ctx.now())
+        set_capacity(session, user_id, limit)
         count = mentee_count(session, user_id)
     if limit is None:
         return "Done: no limit on how many people you mentor. New requests will reach you."

@@ -225,6 +225,8 @@ def build_pairings_csv(
                 row.tasks_done,
                 row.goals_achieved,
                 _iso(row.last_activity),
+                _iso(row.ended) if row.ended is not None else "",
+                row.ended_by or "",
                 "yes" if row.pairing_id in risk else "no",
                 "; ".join(risk.get(row.pairing_id, ())),
             )
@@ -385,7 +387,6 @@ def reassign_from_digest(
             origin="assignment",
             now=now,
             assigned_by=coordinator_id,
-            assignment_note=note or None,
         )
         old_mentor_id = pairing.mentor_id
         intro = Introduction(

@@ -57,7 +57,6 @@ def assign_pairing(
             origin="assignment",
             now=now,
             assigned_by=coordinator_id,
-            assignment_note=note or None,
         )
         intro = blocks.Introduction(
             pairing_id=pairing.id,
@@ -183,8 +182,6 @@ def set_communication(
         pairing.meeting_format = choice.meeting_format
         pairing.timezone = tz
         pairing.cadence_anchor = anchor
-        pairing.cadence_set_by = actor_id
-        pairing.cadence_set_at = now
         if pairing.status == "active":
             pairing.next_checkin_at = next_slot_after(choice.schedule(tz, anchor), now)
         description = choice.describe(tz, anchor)

@@ -82,7 +82,6 @@ def send_request(
     mentor_id: str,
     focus: str,
     note: str,
-    redirected_from_id: int | None = None,
 ) -> Sent:
     """Record the request and DM the asked person; refuse what cannot be asked."""
     now = ctx.now()
@@ -99,7 +98,6 @@ def send_request(
             now=now,
             remind_after=timedelta(days=settings.request_reminder_days),
             expire_after=timedelta(days=settings.request_expiry_days),
-            redirected_from_id=redirected_from_id,
         )
         card = card_for(ctx, request, mentor.tz)
         today = local_date(now, mentor.tz, settings)
@@ -165,7 +163,6 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             origin="request",
             now=now,
         )
-        request.pairing_id = pairing.id
         others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
         done = Accepted(
             pairing_id=pairing.id,
@@ -213,7 +210,6 @@ def decline_request(
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
         apply_request_event(request, RequestEvent.DECLINE, now)
-        request.response_note = note or None
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
     update_message(
@@ -257,7 +253,6 @@ def redirect_request(
         suggested = require_person(session, client, suggested_id, now)
         apply_request_event(request, RequestEvent.REDIRECT, now)
         request.suggested_id = suggested_id
-        request.response_note = note or None
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
     update_message(
@@ -307,7 +302,6 @@ def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id:
         mentor_id=suggested_id,
         focus=focus,
         note=note,
-        redirected_from_id=request_id,
     )
 
 

@@ -16,7 +16,7 @@ from handlers.flows.digest import post_weekly_digest
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Task
 from storage.pairings import create_pairing
 from storage.people import ensure_person
-from storage.reports import Period, at_risk, digest_numbers
+from storage.reports import PAIRING_COLUMNS, Period, at_risk, digest_numbers
 from tests.conftest import COORDINATOR, COORDINATOR_CHANNEL, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, ephemeral_replies
 from tests.harness import Harness
@@ -68,9 +68,7 @@ def _seed(harness: Harness) -> int:
                 text="secret task",
                 due_date=date(2026, 11, 28),
                 assignee_id=MENTEE,
-                created_by=MENTOR,
                 status="open",
-                created_at=NOW - timedelta(days=3),
             )
         )
         s.add(
@@ -78,9 +76,7 @@ def _seed(harness: Harness) -> int:
                 pairing_id=fine.id,
                 text="done task",
                 assignee_id=MENTEE,
-                created_by=MENTOR2,
                 status="done",
-                created_at=NOW - timedelta(days=2),
                 completed_at=NOW - timedelta(days=1),
             )
         )
@@ -89,13 +85,11 @@ def _seed(harness: Harness) -> int:
                 pairing_id=fine.id,
                 text="secret goal",
                 status="achieved",
-                created_by=MENTOR2,
                 created_at=NOW - timedelta(days=2),
-                updated_at=NOW,
                 closed_at=NOW - timedelta(hours=5),
             )
         )
-        ensure_person(s, STRANGER, NOW)
+        ensure_person(s, STRANGER)
         s.add(
             MentorRequest(
                 mentee_id=STRANGER,
@@ -166,7 +160,7 @@ def test_report_csv_is_exact(harness: Harness) -> None:
     lines = files["pairings.csv"].splitlines()
     assert (
         lines[0]
-        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity,at_risk,at_risk_reasons"
+        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity,ended,ended_by,at_risk,at_risk_reasons"
     )
     assert lines[1].split(",")[-2:] == ["yes", "3+ check-ins unanswered; overdue tasks"]
     assert lines[2].split(",")[1:] == [
@@ -179,6 +173,8 @@ def test_report_csv_is_exact(harness: Harness) -> None:
         "1",
         "1",
         "2026-11-29T14:00:00Z",
+        "",
+        "",
         "no",
         "",
     ]
@@ -351,6 +347,18 @@ def test_reassign_tells_the_mentee_who_replaces_whom(harness: Harness) -> None:
     assert f"<@{STRANGER}>" in text
     assert "closed your mentorship" in dms_to(harness, MENTOR)[-1].args["text"]
     assert buttons(dms_to(harness, STRANGER)[-1].args["blocks"])[ids.ASSIGNMENT_DECLINE]
+    # The export says who ended the old pairing, and when.
+    harness.command("report", user_id=COORDINATOR)
+    rows = {
+        line.split(",")[0]: line.split(",")
+        for line in {f.filename: f.content.decode() for f in harness.fake.files}[
+            "pairings.csv"
+        ].splitlines()[1:]
+    }
+    header = PAIRING_COLUMNS
+    old = dict(zip(header, rows[str(stalled_id)], strict=True))
+    assert (old["status"], old["ended_by"]) == ("ended", COORDINATOR)
+    assert old["ended"].endswith("Z")
 
 
 def test_every_at_risk_pair_the_digest_had_no_room_for_is_flagged_in_the_export(
