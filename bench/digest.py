@@ -20,7 +20,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from bench.tick import CHUNK, NOW, seed, sqlite_url
 from bot.logging import configure_logging
 from bot.settings import LogFormat, Settings, load_settings
-from handlers.blocks.digest import build_digest, digest_text
+from handlers.blocks.digest import build_digest
 from handlers.flows.digest import (
     build_digest_view,
     build_pairings_csv,
@@ -196,8 +196,7 @@ def bench(database: str, url: str, pairs: int) -> list[Row]:
         def digest() -> str:
             with unit_of_work(sessions) as session:
                 view = build_digest_view(session, settings, period, NOW)
-                blocks = build_digest(view)
-                digest_text(view)
+                blocks = build_digest(view).blocks
             risk = view.risk
             return (
                 f"{len(blocks)} blocks; {view.numbers.active_pairings:,} active, "

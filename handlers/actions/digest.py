@@ -20,12 +20,14 @@ def _update_digest(args: Args, pairing_id: int, note: str) -> None:
     message = args.body.get("message") or {}
     blocks = mark_row(list(message.get("blocks") or []), pairing_id, note)
     container = args.body.get("container") or {}
+    # The digest's own fallback text still sums it up.
+    text = str(message.get("text") or "Mentorship program digest")
     if container.get("is_ephemeral") and args.respond is not None:
-        args.respond(blocks=blocks, replace_original=True)
+        args.respond(text=text, blocks=blocks, replace_original=True)
         return
     channel = (args.body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
-    update_message(args.client, channel, ts, str(message.get("text") or "Digest"), blocks)
+    update_message(args.client, channel, ts, text, blocks)
 
 
 def handle_nudge(ctx: AppContext, args: Args) -> None:

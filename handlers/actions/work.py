@@ -15,7 +15,7 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from bot.errors import Refused
 from handlers import ids
-from handlers.blocks.common import Block
+from handlers.blocks.common import Block, MessageBody
 from handlers.blocks.work import (
     GoalRow,
     build_goals_list,
@@ -47,7 +47,7 @@ from storage import goals as goal_store
 def redraw(
     args: Args,
     replace: Callable[[list[Block]], list[Block] | None],
-    rebuild: Callable[[], list[Block]],
+    rebuild: Callable[[], MessageBody],
 ) -> None:
     """Redraw the surface that was tapped (see the module docstring)."""
     body = args.body
@@ -64,7 +64,13 @@ def redraw(
             )
         return
     if container.get("is_ephemeral") and body.get("response_url"):
-        args.respond(replace_original=True, response_type="ephemeral", blocks=rebuild())
+        listing = rebuild()
+        args.respond(
+            replace_original=True,
+            response_type="ephemeral",
+            text=listing.text,
+            blocks=listing.blocks,
+        )
 
 
 def handle_task(ctx: AppContext, args: Args, *, done: bool) -> None:
@@ -74,9 +80,9 @@ def handle_task(ctx: AppContext, args: Args, *, done: bool) -> None:
     change = set_task_done(ctx, args.client, task_id, caller, done=done)
     today = local_today(ctx, caller)
 
-    def rebuild() -> list[Block]:
+    def rebuild() -> MessageBody:
         pairings, listed_on = work_lists(ctx, caller, None)
-        return build_tasks_list(pairings, listed_on, caller).blocks
+        return build_tasks_list(pairings, listed_on, caller)
 
     redraw(
         args,
@@ -120,9 +126,9 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
     _changed, row = set_goal_status_for(ctx, args.client, goal_id, caller, statuses[what])
     today = local_today(ctx, caller)
 
-    def rebuild() -> list[Block]:
+    def rebuild() -> MessageBody:
         pairings, listed_on = work_lists(ctx, caller, None)
-        return build_goals_list(pairings, listed_on).blocks
+        return build_goals_list(pairings, listed_on)
 
     redraw(args, lambda blocks: _replace_goal(blocks, row, today), rebuild)
 

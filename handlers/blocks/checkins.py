@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot.dates import DateParseError, format_date, parse_pause
 from bot.text import clip, escape, mention, normalise_user_text
 from handlers import ids
-from handlers.blocks.common import Block, context, header, section
+from handlers.blocks.common import Block, MessageBody, context, header, section
 from handlers.blocks.modals import InvalidSubmission, Values
 from handlers.blocks.requests import actions, button, quote
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
@@ -50,8 +50,13 @@ class CheckinCard:
     minutes: int | None = None
 
 
-def build_checkin_text(card: CheckinCard) -> str:
-    return f"Check-in: did you and {mention(card.other_id)} meet?"
+def _checkin_text(card: CheckinCard) -> str:
+    focus = escape(card.focus_label)
+    if card.answer is None:
+        return f"Check-in: did you and {mention(card.other_id)} meet? ({focus})"
+    label = escape(ANSWER_LABELS.get(card.answer, card.answer))
+    who = mention(card.answered_by) if card.answered_by else "Someone"
+    return f"Check-in with {mention(card.other_id)} ({focus}): {who} answered “{label}”."
 
 
 def _answer_line(card: CheckinCard) -> list[Block]:
@@ -64,7 +69,7 @@ def _answer_line(card: CheckinCard) -> list[Block]:
     return blocks
 
 
-def build_checkin_message(card: CheckinCard) -> list[Block]:
+def build_checkin_message(card: CheckinCard) -> MessageBody:
     """The check-in DM: goals, open tasks with **Mark complete**, and the one-tap answer (or,
     once answered, who answered what)."""
     blocks: list[Block] = [
@@ -93,7 +98,7 @@ def build_checkin_message(card: CheckinCard) -> list[Block]:
         )
     else:
         blocks += _answer_line(card)
-    return blocks
+    return MessageBody(_checkin_text(card), blocks)
 
 
 def build_already_answered(answer: str, answered_by: str | None) -> str:
@@ -204,16 +209,19 @@ def parse_pause_until(values: Values, today: date) -> date:
 
 def build_paused_reply(
     pairing_ids: Sequence[int], other_ids: Sequence[str], until: date, today: date
-) -> tuple[str, list[Block]]:
+) -> MessageBody:
     names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
     text = f"Paused: no check-ins with {names} until {format_date(until, today)}."
-    return text, [
-        section(f"{text} I'll start them again that day and tell you both."),
-        actions(
-            "pause-resume",
-            button("Resume now", ids.PAUSE_RESUME, ",".join(str(p) for p in pairing_ids)),
-        ),
-    ]
+    return MessageBody(
+        text,
+        [
+            section(f"{text} I'll start them again that day and tell you both."),
+            actions(
+                "pause-resume",
+                button("Resume now", ids.PAUSE_RESUME, ",".join(str(p) for p in pairing_ids)),
+            ),
+        ],
+    )
 
 
 def build_paused_for_other(actor_id: str, focus_label: str, until: date, today: date) -> str:
@@ -232,25 +240,28 @@ def build_resumed_reply(other_ids: Sequence[str]) -> str:
     return f"Resumed: check-ins with {names} are back on."
 
 
-def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None) -> list[Block]:
+def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None) -> MessageBody:
     when = f" The next one is {next_checkin}." if next_checkin else ""
-    return [
-        section(
-            f"Welcome back! Your pause is over, so check-ins with {mention(other_id)} on "
-            f"*{escape(focus_label)}* are on again.{when}"
-        )
-    ]
+    back = f"check-ins with {mention(other_id)} on *{escape(focus_label)}* are on again."
+    return MessageBody(
+        f"Your pause is over: {back}{when}",
+        [section(f"Welcome back! Your pause is over, so {back}{when}")],
+    )
 
 
-def build_reassess_prompt(pairing_id: int, other_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            f"It's time to reassess and refine your goals with {mention(other_id)} on "
-            f"*{escape(focus_label)}*: mark what's achieved, drop what no longer fits, and set "
-            "what's next."
-        ),
-        actions(
-            f"reassess-{pairing_id}",
-            button("Reassess now", ids.REASSESS_OPEN, str(pairing_id), "primary"),
-        ),
-    ]
+def build_reassess_prompt(pairing_id: int, other_id: str, focus_label: str) -> MessageBody:
+    text = f"Time to reassess your goals with {mention(other_id)} on *{escape(focus_label)}*."
+    return MessageBody(
+        text,
+        [
+            section(
+                f"It's time to reassess and refine your goals with {mention(other_id)} on "
+                f"*{escape(focus_label)}*: mark what's achieved, drop what no longer fits, and set "
+                "what's next."
+            ),
+            actions(
+                f"reassess-{pairing_id}",
+                button("Reassess now", ids.REASSESS_OPEN, str(pairing_id), "primary"),
+            ),
+        ],
+    )

@@ -14,6 +14,7 @@ from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_TEXT_LIMIT,
     Block,
+    MessageBody,
     context,
     divider,
     header,
@@ -105,8 +106,12 @@ def pair_actions(pairing_id: int) -> Block:
     ).to_dict()
 
 
-def build_digest(view: DigestView) -> list[Block]:
+def build_digest(view: DigestView) -> MessageBody:
     """The digest; at-risk rows beyond what fits are summarised with a pointer to the export."""
+    return MessageBody(_digest_text(view), _digest_blocks(view))
+
+
+def _digest_blocks(view: DigestView) -> list[Block]:
     period = describe_period(view.start, view.end)
     blocks: list[Block] = [header("Mentorship program digest"), context(period)]
     blocks += sections_from_lines(_numbers_lines(view))
@@ -149,9 +154,10 @@ def mark_row(blocks: list[Block], pairing_id: int, note: str) -> list[Block]:
     return [context(note) if b.get("block_id") == target else b for b in blocks]
 
 
-def digest_text(view: DigestView) -> str:
+def _digest_text(view: DigestView) -> str:
     n = view.numbers
     return (
-        f"Mentorship digest: {plural(n.active_pairings, 'active pairing')}, "
+        f"Mentorship digest, {describe_period(view.start, view.end)}: "
+        f"{plural(n.active_pairings, 'active pairing')}, "
         f"{plural(view.risk.total_pairs, 'pair')} at risk."
     )

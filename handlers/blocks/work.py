@@ -26,6 +26,7 @@ from handlers.blocks.common import (
     divider,
     section,
 )
+from handlers.blocks.requests import quote
 
 ROW_TEXT_LIMIT = 600  # a row shows the start of very long text; the pair can open the list
 GOAL_NAME_LIMIT = 80
@@ -152,6 +153,44 @@ def build_task_redrawn(row: TaskRow, today: date) -> MessageBody:
     )
 
 
+def _quoted(lead: str, user_text: str) -> MessageBody:
+    """A short note about a goal or task: ``lead``, then what was written, quoted."""
+    return MessageBody(
+        f"{lead} “{escape(clip(user_text.replace(chr(10), ' '), SUMMARY_TEXT_LIMIT))}”",
+        [section(f"{lead}\n{quote(user_text)}"[:SECTION_TEXT_LIMIT])],
+    )
+
+
+def build_goal_added(actor_id: str, focus_label: str, goal_text: str) -> MessageBody:
+    return _quoted(
+        f"{mention(actor_id)} added a goal to your *{escape(focus_label)}* mentorship:", goal_text
+    )
+
+
+def build_task_added(actor_id: str, focus_label: str, task_text: str) -> MessageBody:
+    return _quoted(
+        f"{mention(actor_id)} added a task to your *{escape(focus_label)}* mentorship:", task_text
+    )
+
+
+def build_task_completed(actor_id: str, focus_label: str, task_text: str) -> MessageBody:
+    return _quoted(f"✅ {mention(actor_id)} completed a task ({escape(focus_label)}):", task_text)
+
+
+def build_goal_closed(actor_id: str, focus_label: str, row: GoalRow) -> MessageBody:
+    """The other member told that a goal was achieved, or dropped (with the reason given)."""
+    label = escape(focus_label)
+    if row.status == "achieved":
+        return _quoted(f"🎉 {mention(actor_id)} marked a goal achieved ({label}):", row.text)
+    note = _quoted(
+        f"{mention(actor_id)} dropped a goal ({label}); it stays in your history:", row.text
+    )
+    if not row.reason:
+        return note
+    why = f"Why: {escape(clip(row.reason, REASON_SHOWN_LIMIT))}"
+    return MessageBody(f"{note.text} {why}", [*note.blocks, context(why)])
+
+
 def goal_closing(row: GoalRow, today: date) -> str:
     """How a closed goal ended: "achieved by <@U1> on Tue 1 Dec", with the reason if one was
     given ("dropped by <@U2> on Mon 30 Nov: “Rotation changed”"); "" for an open goal."""
@@ -272,8 +311,23 @@ def _listing(
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
+def _listing_text(what: str, pairings: Sequence[PairingWork], counts: str) -> str:
+    """E.g. "Your goals with <@U1> (Research): 1 open goal, 2 closed goals"."""
+    shown = pairings[:3]
+    whom = ", ".join(f"{mention(w.other_id)} ({escape(w.focus_label)})" for w in shown)
+    more = f" and {plural(len(pairings) - len(shown), 'more mentorship')}" if pairings[3:] else ""
+    return f"Your {what} with {whom}{more}: {counts}."
+
+
+def _nothing_to_list(what: str) -> MessageBody:
+    text = f"You have no open mentorships, so no {what} to show."
+    return MessageBody(text, [section(f"{text} Ask someone with `/mentor ask @person`.")])
+
+
 def build_goals_list(pairings: Sequence[PairingWork], today: date) -> MessageBody:
     """``/mentor goals``: each mentorship's goals, closed ones with who closed them and why."""
+    if not pairings:
+        return _nothing_to_list("goals")
     blocks = _listing(
         pairings,
         today,
@@ -283,16 +337,14 @@ def build_goals_list(pairings: Sequence[PairingWork], today: date) -> MessageBod
     )
     goals = [g for w in pairings for g in w.goals]
     open_count = sum(g.status == "open" for g in goals)
-    text = (
-        f"Your goals: {plural(open_count, 'open goal')}, "
-        f"{plural(len(goals) - open_count, 'closed goal')}, "
-        f"across {plural(len(pairings), 'mentorship')}."
-    )
-    return MessageBody(text, blocks)
+    counts = f"{plural(open_count, 'open goal')}, {plural(len(goals) - open_count, 'closed goal')}"
+    return MessageBody(_listing_text("goals", pairings, counts), blocks)
 
 
 def build_tasks_list(pairings: Sequence[PairingWork], today: date, viewer_id: str) -> MessageBody:
     """``/mentor tasks``: each mentorship's open and recently done tasks."""
+    if not pairings:
+        return _nothing_to_list("tasks")
     blocks = _listing(
         pairings,
         today,
@@ -302,9 +354,8 @@ def build_tasks_list(pairings: Sequence[PairingWork], today: date, viewer_id: st
     )
     tasks = [t for w in pairings for t in w.tasks]
     open_count = sum(t.status == "open" for t in tasks)
-    text = (
-        f"Your tasks: {plural(open_count, 'open task')}, "
-        f"{plural(len(tasks) - open_count, 'recently done task')}, "
-        f"across {plural(len(pairings), 'mentorship')}."
+    counts = (
+        f"{plural(open_count, 'open task')}, "
+        f"{plural(len(tasks) - open_count, 'recently done task')}"
     )
-    return MessageBody(text, blocks)
+    return MessageBody(_listing_text("tasks", pairings, counts), blocks)

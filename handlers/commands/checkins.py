@@ -45,8 +45,8 @@ def handle_pause(ctx: AppContext, args: Args, command: parsing.Pause) -> None:
         raise Refused(error.message, reason="bad_input") from None
     args.ack()
     paused = pause_pairings(ctx, args.client, [c.pairing_id for c in choices], caller, until)
-    text, blocks = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
-    args.respond(text=text, blocks=blocks, response_type="ephemeral")
+    reply = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
+    args.respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
 
 def handle_resume(ctx: AppContext, args: Args, command: parsing.Resume) -> None:

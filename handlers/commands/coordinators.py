@@ -9,7 +9,7 @@ from slack_bolt import Args
 
 from bot import commands as parsing
 from bot.context import AppContext
-from handlers.blocks.digest import build_digest, digest_text
+from handlers.blocks.digest import build_digest
 from handlers.commands.routing import Route, Routes
 from handlers.edge import actor_id
 from handlers.flows.digest import (
@@ -26,7 +26,8 @@ def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     user = actor_id(args)
     args.ack()
     view = preview_digest(ctx, user)
-    args.respond(text=digest_text(view), blocks=build_digest(view), response_type="ephemeral")
+    digest = build_digest(view)
+    args.respond(text=digest.text, blocks=digest.blocks, response_type="ephemeral")
 
 
 def report_period(ctx: AppContext, command: parsing.Report) -> Period:

@@ -54,8 +54,8 @@ def handle_withdraw(ctx: AppContext, args: Args, command: parsing.Withdraw) -> N
         whom = f" to {mention(command.mentor_id)}" if command.mentor_id else ""
         raise Refused(f"You have no requests{whom} waiting for an answer.", reason="bad_input")
     if command.mentor_id is None and len(cards) > 1:
-        blocks = build_withdraw_choices(cards)
-        args.respond(text="Which request?", blocks=blocks, response_type="ephemeral")
+        choices = build_withdraw_choices(cards)
+        args.respond(text=choices.text, blocks=choices.blocks, response_type="ephemeral")
         return
     withdrawn = withdraw_requests(ctx, args.client, [c.request_id for c in cards], caller)
     names = ", ".join(mention(w.card.mentor_id) for w in withdrawn)

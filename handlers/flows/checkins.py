@@ -26,7 +26,6 @@ from bot.dates import format_date
 from bot.errors import Refused
 from bot.lifecycle import PairingStatus
 from bot.logging import get_logger
-from bot.text import mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
 from handlers.flows.delivery import Kind, Message, deliver
@@ -307,11 +306,8 @@ def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     if checkin.answer is not None:
         return "answered before this member's working hours began"
     card = checkin_card(session, ctx, pairing, checkin, str(send.recipient))
-    return Message(
-        to=str(send.recipient),
-        text=blocks.build_checkin_text(card),
-        blocks=blocks.build_checkin_message(card),
-    )
+    message = blocks.build_checkin_message(card)
+    return Message(to=str(send.recipient), text=message.text, blocks=message.blocks)
 
 
 def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -320,13 +316,10 @@ def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> 
         return pairing
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
-    return Message(
-        to=recipient,
-        text=f"Time to reassess your goals with {mention(other)}.",
-        blocks=blocks.build_reassess_prompt(
-            pairing.id, other, focus_label(ctx.settings, pairing.focus)
-        ),
+    prompt = blocks.build_reassess_prompt(
+        pairing.id, other, focus_label(ctx.settings, pairing.focus)
     )
+    return Message(to=recipient, text=prompt.text, blocks=prompt.blocks)
 
 
 def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -335,15 +328,12 @@ def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) 
         return pairing
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
-    return Message(
-        to=recipient,
-        text=f"Check-ins with {mention(other)} are back on.",
-        blocks=blocks.build_pause_ended(
-            other,
-            focus_label(ctx.settings, pairing.focus),
-            _describe_next(session, ctx, pairing.next_checkin_at, recipient),
-        ),
+    ended = blocks.build_pause_ended(
+        other,
+        focus_label(ctx.settings, pairing.focus),
+        _describe_next(session, ctx, pairing.next_checkin_at, recipient),
     )
+    return Message(to=recipient, text=ended.text, blocks=ended.blocks)
 
 
 def _describe_next(
@@ -426,13 +416,8 @@ def answer_checkin(
             if send.recipient
         ]
     for update in updates:
-        update_message(
-            client,
-            update.channel,
-            update.ts,
-            blocks.build_checkin_text(update.card),
-            blocks.build_checkin_message(update.card),
-        )
+        redrawn = blocks.build_checkin_message(update.card)
+        update_message(client, update.channel, update.ts, redrawn.text, redrawn.blocks)
 
 
 # -- pausing and resuming --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from bot.logging import get_logger
 from bot.settings import Settings
 from bot.text import escape, mention
 from bot.tick import StepResult, TickContext
-from handlers.blocks.digest import DigestView, build_digest, digest_text
+from handlers.blocks.digest import DigestView, build_digest
 from handlers.blocks.pairings import (
     Introduction,
     build_introduction_for_mentor,
@@ -133,7 +133,8 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
     view = build_digest_view(
         session, ctx.settings, digest_week(send.slot_at, ctx.settings), ctx.now()
     )
-    return Message(to=channel, text=digest_text(view), blocks=build_digest(view))
+    digest = build_digest(view)
+    return Message(to=channel, text=digest.text, blocks=digest.blocks)
 
 
 KINDS: dict[str, Kind] = {DIGEST: Kind(_render_digest)}

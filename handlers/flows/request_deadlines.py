@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.lifecycle import RequestEvent, RequestStatus
-from bot.text import mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
@@ -98,11 +97,8 @@ def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     tz = _tz(session, request.mentor_id)
     card = card_for(ctx, request, tz)
     today = local_date(ctx.now(), tz, ctx.settings)
-    return Message(
-        to=request.mentor_id,
-        text=f"A reminder: {mention(request.mentee_id)} would like you to be their mentor.",
-        blocks=blocks.build_request_reminder(card, today),
-    )
+    reminder = blocks.build_request_reminder(card, today)
+    return Message(to=request.mentor_id, text=reminder.text, blocks=reminder.blocks)
 
 
 def _after_reminder(session: Session, send: ScheduledSend) -> None:
@@ -118,16 +114,10 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
         return "request gone"
     label = focus_label(ctx.settings, request.focus)
     if send.kind == EXPIRED_MENTEE:
-        return Message(
-            to=request.mentee_id,
-            text="Your mentor request has closed.",
-            blocks=blocks.build_expired_for_mentee(request.mentor_id, label),
-        )
-    return Message(
-        to=request.mentor_id,
-        text="A mentor request has closed.",
-        blocks=blocks.build_expired_for_mentor(request.mentee_id, label),
-    )
+        closed = blocks.build_expired_for_mentee(request.mentor_id, label)
+        return Message(to=request.mentee_id, text=closed.text, blocks=closed.blocks)
+    closed = blocks.build_expired_for_mentor(request.mentee_id, label)
+    return Message(to=request.mentor_id, text=closed.text, blocks=closed.blocks)
 
 
 KINDS: dict[str, Kind] = {

@@ -22,10 +22,10 @@ from handlers.flows.slack import (
     focus_label,
     is_permanent,
     local_date,
-    notify,
+    notify_message,
     send_dm,
     slack_error,
-    update_message,
+    update_to,
 )
 from handlers.profiles import profile_of, require_person
 from storage.db import unit_of_work
@@ -104,11 +104,9 @@ def send_request(
         try:
             # Inside the unit of work on purpose: a request the asked person never received
             # must not exist.
+            asking = blocks.build_request_message(card, today)
             request.mentor_channel, request.mentor_ts = send_dm(
-                client,
-                mentor_id,
-                f"{mention(mentee_id)} would like you to be their mentor.",
-                blocks.build_request_message(card, today),
+                client, mentor_id, asking.text, asking.blocks
             )
         except SlackApiError as error:
             if is_permanent(error):
@@ -175,25 +173,22 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             others=others,
             card=card_for(ctx, request, _mentor_tz(session, request)),
         )
-    update_message(
+    update_to(
         client,
         done.mentor_channel,
         done.mentor_ts,
-        f"You accepted {mention(done.mentee_id)}'s request.",
         blocks.build_accepted_for_mentor(done.pairing_id, done.mentee_id, done.focus_label),
     )
-    notify(
+    notify_message(
         client,
         done.mentee_id,
-        f"{mention(done.mentor_id)} accepted your request!",
         blocks.build_accepted_for_mentee(done.pairing_id, done.mentor_id, done.focus_label),
     )
     refresh_homes(ctx, client, done.mentor_id, done.mentee_id)
     if done.others:
-        notify(
+        notify_message(
             client,
             done.mentee_id,
-            "Withdraw your other requests for this focus?",
             blocks.build_withdraw_others_offer(done.others, done.focus_label),
         )
     return True
@@ -212,19 +207,17 @@ def decline_request(
         apply_request_event(request, RequestEvent.DECLINE, now)
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
-    update_message(
+    update_to(
         client,
         channel,
         ts,
-        "You declined this request.",
         blocks.build_request_closed(
             card, f"You declined. I've let {mention(card.mentee_id)} know kindly."
         ),
     )
-    notify(
+    notify_message(
         client,
         card.mentee_id,
-        f"{mention(card.mentor_id)} can't take this on right now.",
         blocks.build_declined_for_mentee(card.mentor_id, card.focus_label, note),
     )
     return True
@@ -255,21 +248,19 @@ def redirect_request(
         request.suggested_id = suggested_id
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
-    update_message(
+    update_to(
         client,
         channel,
         ts,
-        "You suggested someone else.",
         blocks.build_request_closed(
             card,
             f"You suggested {mention(suggested_id)}. I've passed that on to "
             f"{mention(card.mentee_id)}; nothing was sent to {mention(suggested_id)}.",
         ),
     )
-    notify(
+    notify_message(
         client,
         card.mentee_id,
-        f"{mention(card.mentor_id)} suggested someone else.",
         blocks.build_redirect_for_mentee(
             card.request_id,
             card.mentor_id,
@@ -337,11 +328,10 @@ def withdraw_requests(
             )
     for item in withdrawn:
         notice = blocks.build_withdrawn_notice(item.card.mentee_id, item.card.focus_label)
-        update_message(
+        update_to(
             client,
             item.channel,
             item.ts,
-            notice,
             blocks.build_request_closed(item.card, notice),
         )
     return withdrawn

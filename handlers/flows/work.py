@@ -11,19 +11,21 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import escape, mention
-from handlers.blocks.requests import quote
 from handlers.blocks.work import (
     GoalRow,
     PairingWork,
     TaskRow,
+    build_goal_added,
+    build_goal_closed,
+    build_task_added,
+    build_task_completed,
     build_task_dm,
     build_task_redrawn,
 )
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
 from handlers.flows.home import refresh_homes
 from handlers.flows.rows import goal_row, goal_rows, one_task_row, task_rows
-from handlers.flows.slack import focus_label, local_date, notify, update_message
+from handlers.flows.slack import focus_label, local_date, notify, notify_message, update_to
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.db import unit_of_work
@@ -98,15 +100,7 @@ def add_goal_for(ctx: AppContext, client: WebClient, actor_id: str, goal: GoalIn
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
-    notify(
-        client,
-        other,
-        f"{mention(actor_id)} added a goal to your {label} mentorship.",
-        _lines(
-            f"{mention(actor_id)} added a goal to your *{escape(label)}* mentorship:",
-            goal.draft.text,
-        ),
-    )
+    notify_message(client, other, build_goal_added(actor_id, label, goal.draft.text))
     _refresh(ctx, client, members)
     return other
 
@@ -146,15 +140,7 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
                 stored.dm_channel, stored.dm_ts = where
     for member in members:
         if member not in (actor_id, assignee):
-            notify(
-                client,
-                member,
-                f"{mention(actor_id)} added a task.",
-                _lines(
-                    f"{mention(actor_id)} added a task to your *{escape(label)}* mentorship:",
-                    task.draft.text,
-                ),
-            )
+            notify_message(client, member, build_task_added(actor_id, label, task.draft.text))
     _refresh(ctx, client, members)
     return assignee
 
@@ -182,12 +168,7 @@ def set_task_done(
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
     if changed and done:
-        notify(
-            client,
-            other,
-            f"{mention(actor_id)} completed a task.",
-            _lines(f"✅ {mention(actor_id)} completed a task ({escape(label)}):", change.row.text),
-        )
+        notify_message(client, other, build_task_completed(actor_id, label, change.row.text))
     if changed:
         _refresh(ctx, client, change.members)
     return change
@@ -200,8 +181,7 @@ def redraw_task_dm(ctx: AppContext, client: WebClient, change: TaskChange) -> No
     with unit_of_work(ctx.sessions) as session:
         today = today_for(ctx, session, change.row.assignee_id, ctx.now())
     channel, ts = change.dm
-    redrawn = build_task_redrawn(change.row, today)
-    update_message(client, channel, ts, redrawn.text, redrawn.blocks)
+    update_to(client, channel, ts, build_task_redrawn(change.row, today))
 
 
 def set_goal_status_for(
@@ -222,23 +202,11 @@ def set_goal_status_for(
             session, pairing, goal, status, by=actor_id, now=now, reason=reason
         )
         other = other_member(pairing, actor_id)
-        text = goal.text
+        label = focus_label(ctx.settings, pairing.focus)
         row = goal_row(goal, Closing(actor_id, now))
         members = (pairing.mentor_id, pairing.mentee_id)
-    if changed and status == goal_store.ACHIEVED:
-        notify(
-            client,
-            other,
-            f"{mention(actor_id)} marked a goal achieved.",
-            _lines(f"🎉 {mention(actor_id)} marked a goal achieved:", text),
-        )
-    elif changed and status == goal_store.DROPPED:
-        notify(
-            client,
-            other,
-            f"{mention(actor_id)} dropped a goal.",
-            _lines(f"{mention(actor_id)} dropped a goal (it stays in your history):", text),
-        )
+    if changed and status != goal_store.OPEN:
+        notify_message(client, other, build_goal_closed(actor_id, label, row))
     if changed:
         _refresh(ctx, client, members)
     return changed, row
@@ -301,15 +269,6 @@ def work_lists(
                 )
             )
         return found, today
-
-
-def _lines(lead: str, user_text: str) -> list[dict[str, object]]:
-    return [
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": f"{lead}\n{quote(user_text)}"[:3000]},
-        }
-    ]
 
 
 def _refresh(ctx: AppContext, client: WebClient, members: tuple[str, ...]) -> None:

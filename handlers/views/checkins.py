@@ -37,8 +37,8 @@ def handle_pause_submission(ctx: AppContext, args: Args) -> None:
         return
     args.ack()
     paused = pause_pairings(ctx, args.client, id_values(metadata(args)), caller, until)
-    text, blocks = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
-    args.client.chat_postMessage(channel=caller, text=text, blocks=blocks)
+    reply = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
+    args.client.chat_postMessage(channel=caller, text=reply.text, blocks=reply.blocks)
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -221,7 +221,7 @@ def test_digest_stays_within_limits_for_many_at_risk() -> None:
 
     numbers = DigestNumbers(1, 0, {}, 0, None, 0, 0, {}, 0, 0, 0, 0, 0, [], {}, [])
     pairs = [AtRiskPair(i, MENTOR, MENTEE, ("overdue tasks",)) for i in range(60)]
-    blocks = build_digest(DigestView(NOW, NOW, numbers, AtRisk(pairs, 60, [], 0), NOW))
+    blocks = build_digest(DigestView(NOW, NOW, numbers, AtRisk(pairs, 60, [], 0), NOW)).blocks
     assert len(blocks) <= 50
     assert "more at-risk pairs" in all_text(blocks)
 
