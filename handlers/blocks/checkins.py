@@ -244,7 +244,8 @@ def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None)
     when = f" The next one is {next_checkin}." if next_checkin else ""
     back = f"check-ins with {mention(other_id)} on *{escape(focus_label)}* are on again."
     return MessageBody(
-        f"Your pause is over: {back}{when}",
+        f"Check-ins with {mention(other_id)} on *{escape(focus_label)}* are back on: your "
+        f"pause is over.{when}",
         [section(f"Welcome back! Your pause is over, so {back}{when}")],
     )
 

@@ -73,8 +73,10 @@ def test_request_message_escapes_the_note_and_carries_the_id() -> None:
     card = RequestCard(
         7, "U0MENTEE1", "U0MENTOR1", "Research <b>", "hi <!channel> & <@U1>", date(2026, 12, 15)
     )
-    blocks = build_request_message(card, date(2026, 12, 1))
+    message = build_request_message(card, date(2026, 12, 1))
+    blocks = message.blocks
     text = all_text(blocks)
+    assert "<!channel>" not in message.text
     assert "<!channel>" not in text
     assert "&lt;!channel&gt; &amp; &lt;@U1&gt;" in text
     assert "Research &lt;b&gt;" in text
