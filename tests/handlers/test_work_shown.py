@@ -140,3 +140,16 @@ def test_a_reason_given_in_a_reassessment_is_shown_too(harness: Harness) -> None
     assert "Rotation changed" in _row(listing["blocks"], f"goal-{goal.id}")
     home_opened(harness, MENTOR)
     assert "Rotation changed" in all_text(last_home(harness, MENTOR))
+
+
+def test_each_members_check_in_reads_their_own_tasks_as_for_you() -> None:
+    from datetime import date
+
+    from handlers.blocks.checkins import CheckinCard, build_checkin_message
+    from handlers.blocks.work import TaskRow
+
+    task = TaskRow(3, "Draft the slides", "open", MENTEE, None)
+    today = date(2026, 12, 1)
+    for reader, other, said in ((MENTEE, MENTOR, "For you"), (MENTOR, MENTEE, f"For <@{MENTEE}>")):
+        card = CheckinCard(1, reader, other, "Research", today, (), (task,))
+        assert said in _row(build_checkin_message(card).blocks, "task-3")
