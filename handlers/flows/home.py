@@ -68,7 +68,7 @@ def _home_pairing(
         share_with_coordinators=pairing.share_with_coordinators,
         goals=goal_rows(session, pairing.id, open_only=True),
         open_tasks=task_rows(session, pairing.id, ctx.now(), include_recent=False),
-        history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN),
+        history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN, tz=tz),
     )
 
 

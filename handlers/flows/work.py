@@ -43,9 +43,14 @@ class TaskChange:
     dm: tuple[str, str] | None  # where the assignee's task DM is, to redraw it too
 
 
-def today_for(ctx: AppContext, session: Session, user_id: str, now: datetime) -> date:
+def zone_for(ctx: AppContext, session: Session, user_id: str) -> str:
+    """``user_id``'s time zone: their Slack profile's, else the program's."""
     person = get_person(session, user_id)
-    return local_date(now, person.tz if person else None, ctx.settings)
+    return (person.tz if person else None) or ctx.settings.default_timezone
+
+
+def today_for(ctx: AppContext, session: Session, user_id: str, now: datetime) -> date:
+    return local_date(now, zone_for(ctx, session, user_id), ctx.settings)
 
 
 def local_today(ctx: AppContext, user_id: str) -> date:
@@ -163,7 +168,10 @@ def set_task_done(
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
         dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
         change = TaskChange(
-            one_task_row(session, task), changed, (pairing.mentor_id, pairing.mentee_id), dm
+            one_task_row(session, task, tz=zone_for(ctx, session, actor_id)),
+            changed,
+            (pairing.mentor_id, pairing.mentee_id),
+            dm,
         )
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
@@ -203,7 +211,7 @@ def set_goal_status_for(
         )
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
-        row = goal_row(goal, Closing(actor_id, now))
+        row = goal_row(goal, Closing(actor_id, now), tz=zone_for(ctx, session, actor_id))
         members = (pairing.mentor_id, pairing.mentee_id)
     if changed and status != goal_store.OPEN:
         notify_message(client, other, build_goal_closed(actor_id, label, row))
@@ -253,6 +261,7 @@ def work_lists(
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         today = today_for(ctx, session, actor_id, now)
+        tz = zone_for(ctx, session, actor_id)
         found = []
         for pairing in open_pairings_of(session, actor_id):
             other = other_member(pairing, actor_id)
@@ -264,8 +273,8 @@ def work_lists(
                     other_id=other,
                     role="mentor" if pairing.mentor_id == actor_id else "mentee",
                     focus_label=focus_label(ctx.settings, pairing.focus),
-                    goals=goal_rows(session, pairing.id),
-                    tasks=task_rows(session, pairing.id, now, include_recent=True),
+                    goals=goal_rows(session, pairing.id, tz=tz),
+                    tasks=task_rows(session, pairing.id, now, include_recent=True, tz=tz),
                 )
             )
         return found, today

@@ -153,3 +153,20 @@ def test_each_members_check_in_reads_their_own_tasks_as_for_you() -> None:
     for reader, other, said in ((MENTEE, MENTOR, "For you"), (MENTOR, MENTEE, f"For <@{MENTEE}>")):
         card = CheckinCard(1, reader, other, "Research", today, (), (task,))
         assert said in _row(build_checkin_message(card).blocks, "task-3")
+
+
+def test_when_a_goal_closed_is_the_readers_own_day() -> None:
+    from datetime import UTC, datetime
+
+    from handlers.flows.rows import goal_row
+    from storage.goals import Closing
+
+    late = datetime(2026, 12, 2, 3, tzinfo=UTC)  # 22:00 on 1 December in New York
+    goal = Goal(id=1, text="Publish", status="dropped", closed_at=late, close_reason="Later")
+    row = goal_row(goal, Closing(MENTOR, late), tz="America/New_York")
+    assert (row.closed_on, row.closed_by, row.reason) == (
+        late.date().replace(day=1),
+        MENTOR,
+        "Later",
+    )
+    assert goal_row(goal, None, tz="Asia/Tokyo").closed_on == late.date()
