@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import fmt, md, mention
 from storage.db import SessionFactory, unit_of_work
 from storage.people import Profile, cached_profile, get_person, profile_is_fresh, remember_profile
 
@@ -59,7 +59,7 @@ def profile_of(session: Session, client: WebClient, user_id: str, now: datetime)
 
 def person_problem(profile: Profile | None, who: str, role: str = "mentor") -> str | None:
     """Why ``profile`` can't take ``role`` (apps, bots, deactivated or unknown accounts), in
-    words naming them as ``who``; None when they can."""
+    plain words naming them as ``who`` (a modal shows it as plain text); None when they can."""
     if profile is None:
         return "I can't find that person in this workspace. Pick them from Slack's @ list."
     if profile.is_bot:
@@ -75,9 +75,29 @@ def require_person(
     """The profile of a real, active person; a kind refusal for apps, bots and deactivated
     or unknown accounts."""
     profile = profile_of(session, client, user_id, now)
-    problem = person_problem(profile, mention(user_id), role)
-    if problem is not None or profile is None:
-        raise Refused(problem or "", reason="bad_input")
+    if profile is None:
+        raise Refused(
+            md("I can't find that person in this workspace. Pick them from Slack's @ list."),
+            reason="bad_input",
+        )
+    if profile.is_bot:
+        raise Refused(
+            fmt(
+                "{user} is an app, not a person, so it can't be a {role}.",
+                user=mention(user_id),
+                role=role,
+            ),
+            reason="bad_input",
+        )
+    if profile.is_deleted:
+        raise Refused(
+            fmt(
+                "{user}'s Slack account is deactivated, so they can't be a {role}.",
+                user=mention(user_id),
+                role=role,
+            ),
+            reason="bad_input",
+        )
     return profile
 
 

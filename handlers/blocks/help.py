@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.text import clip, escape
+from bot.text import clip, fmt, md, md_join
 from handlers.blocks.common import (
     Block,
     MessageBody,
@@ -16,16 +16,21 @@ from handlers.blocks.common import (
 )
 
 HELP_TITLE = "mentorbot: mentorship, inside Slack"
+SHOWN_WORD_LIMIT = 50
 
 
 def _guide_blocks(entries: Sequence[tuple[str, str]], focus_labels: Sequence[str]) -> list[Block]:
     return [
         divider(),
-        *sections_from_lines(f"`{usage}`\n{about}" for usage, about in entries),
+        *sections_from_lines(
+            fmt("`{usage}`\n{about}", usage=usage, about=about) for usage, about in entries
+        ),
         context(
-            "Focus areas: " + ", ".join(escape(label) for label in focus_labels) + ". "
-            "Pick people from Slack's @ list so I get a real mention. "
-            "`/mentor help <subcommand>` shows one with an example."
+            fmt(
+                "Focus areas: {labels}. Pick people from Slack's @ list so I get a real mention. "
+                "`/mentor help &lt;subcommand&gt;` shows one with an example.",
+                labels=md_join(", ", focus_labels),
+            )
         ),
     ]
 
@@ -40,20 +45,23 @@ def build_help(
     supports; ``unknown`` is a subcommand the person typed that matched none of them, and
     ``unknown_topic`` a help topic that did."""
     if unknown:
-        lead = f"I don't know `/mentor {escape(unknown)}`. Here is what I can do:"
-        text = f"I don't know /mentor {escape(clip(unknown, 50))}; here is what I can do."
+        word = clip(unknown, SHOWN_WORD_LIMIT)
+        lead = fmt("I don't know `/mentor {unknown}`. Here is what I can do:", unknown=unknown)
+        text = fmt("I don't know /mentor {word}; here is what I can do.", word=word)
     elif unknown_topic:
-        lead = (
-            f"There's no help on “{escape(clip(unknown_topic, 50))}”, sorry. "
-            "Here is everything I can do:"
-        )
-        text = f"No help on “{escape(clip(unknown_topic, 50))}”; here is everything I can do."
+        topic = clip(unknown_topic, SHOWN_WORD_LIMIT)
+        lead = fmt("There's no help on “{topic}”, sorry. Here is everything I can do:", topic=topic)
+        text = fmt("No help on “{topic}”; here is everything I can do.", topic=topic)
     else:
-        lead = (
+        lead = md(
             "Find mentors, agree goals and a check-in rhythm, work through tasks, "
             "and reassess together. Here is what I can do:"
         )
-        text = f"{HELP_TITLE}: " + ", ".join(f"/mentor {u.split()[1]}" for u, _ in entries)
+        text = fmt(
+            "{title}: {names}",
+            title=HELP_TITLE,
+            names=md_join(", ", (f"/mentor {usage.split()[1]}" for usage, _ in entries)),
+        )
     blocks = [header(HELP_TITLE), section(lead), *_guide_blocks(entries, focus_labels)]
     return MessageBody(text, blocks)
 
@@ -61,9 +69,10 @@ def build_help(
 def build_topic_help(usage: str, about: str, example: str, detail: str) -> MessageBody:
     """One subcommand: what it does, how to type it, an example, and more detail."""
     blocks = [
-        section(f"*`{usage}`*\n{about}"),
-        section(f"*For example*\n`{example}`"),
-        context(detail),
-        context("`/mentor help` lists everything I can do."),
+        section(fmt("*`{usage}`*\n{about}", usage=usage, about=about)),
+        section(fmt("*For example*\n`{example}`", example=example)),
+        context(fmt("{detail}", detail=detail)),
+        context(md("`/mentor help` lists everything I can do.")),
     ]
-    return MessageBody(f"{usage}: {about} For example: {example}", blocks)
+    text = fmt("{usage}: {about} For example: {example}", usage=usage, about=about, example=example)
+    return MessageBody(text, blocks)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.dates import format_date
-from bot.text import escape, mention, plural
+from bot.text import Mrkdwn, escape, fmt, md, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     Block,
@@ -33,21 +33,31 @@ class Introduction:
 def _why(intro: Introduction) -> list[Block]:
     if not intro.note.strip():
         return []
-    return [section(f"Why {mention(intro.coordinator_id)} paired you:\n{quote(intro.note)}")]
+    return [
+        section(
+            fmt(
+                "Why {coordinator} paired you:\n{quote}",
+                coordinator=mention(intro.coordinator_id),
+                quote=quote(intro.note),
+            )
+        )
+    ]
 
 
 def build_introduction_for_mentor(intro: Introduction) -> MessageBody:
     value = str(intro.pairing_id)
-    lead = (
-        f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentee_id)} "
-        f"as their mentor for *{escape(intro.focus_label)}*."
+    lead = fmt(
+        "{coordinator} has paired you with {mentee} as their mentor for *{focus_label}*.",
+        coordinator=mention(intro.coordinator_id),
+        mentee=mention(intro.mentee_id),
+        focus_label=intro.focus_label,
     )
     return MessageBody(
         lead,
         [
             section(lead),
             *_why(intro),
-            section("Please agree with them how often you'll meet and how:"),
+            section(md("Please agree with them how often you'll meet and how:")),
             actions(
                 f"introduction-{intro.pairing_id}",
                 button("Set up check-ins", ids.COMMUNICATION_OPEN, value, "primary"),
@@ -57,11 +67,11 @@ def build_introduction_for_mentor(intro: Introduction) -> MessageBody:
     )
 
 
-def _mentee_introduction(intro: Introduction, lead: str) -> list[Block]:
+def _mentee_introduction(intro: Introduction, lead: Mrkdwn) -> list[Block]:
     return [
         section(lead),
         *_why(intro),
-        section("Next, agree how often you'll meet and how:"),
+        section(md("Next, agree how often you'll meet and how:")),
         actions(
             f"introduction-{intro.pairing_id}",
             button("Set up check-ins", ids.COMMUNICATION_OPEN, str(intro.pairing_id), "primary"),
@@ -70,46 +80,64 @@ def _mentee_introduction(intro: Introduction, lead: str) -> list[Block]:
 
 
 def build_introduction_for_mentee(intro: Introduction) -> MessageBody:
-    lead = (
-        f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentor_id)}, "
-        f"who will mentor you for *{escape(intro.focus_label)}*."
+    lead = fmt(
+        "{coordinator} has paired you with {mentor}, who will mentor you for *{focus_label}*.",
+        coordinator=mention(intro.coordinator_id),
+        mentor=mention(intro.mentor_id),
+        focus_label=intro.focus_label,
     )
     return MessageBody(lead, _mentee_introduction(intro, lead))
 
 
 def build_reassigned_for_mentee(intro: Introduction, old_mentor_id: str) -> MessageBody:
     """A coordinator moved the mentee from ``old_mentor_id`` to the new mentor in ``intro``."""
-    lead = (
-        f"{mention(intro.coordinator_id)} has closed your mentorship with "
-        f"{mention(old_mentor_id)} and paired you with {mention(intro.mentor_id)}, who will "
-        f"mentor you for *{escape(intro.focus_label)}* from now on."
+    lead = fmt(
+        "{coordinator} has closed your mentorship with {old} and paired you with {mentor}, "
+        "who will mentor you for *{focus_label}* from now on.",
+        coordinator=mention(intro.coordinator_id),
+        old=mention(old_mentor_id),
+        mentor=mention(intro.mentor_id),
+        focus_label=intro.focus_label,
     )
     blocks = _mentee_introduction(intro, lead)
-    blocks.insert(1, context("Your goals, tasks and history with your previous mentor are kept."))
+    blocks.insert(
+        1, context(md("Your goals, tasks and history with your previous mentor are kept."))
+    )
     return MessageBody(lead, blocks)
 
 
 def build_assignment_declined_for_coordinator(
     mentor_id: str, mentee_id: str, focus_label: str, note: str
 ) -> MessageBody:
-    lead = (
-        f"{mention(mentor_id)} can't take on mentoring {mention(mentee_id)} for "
-        f"*{escape(focus_label)}*, so that pairing is closed."
+    lead = fmt(
+        "{mentor} can't take on mentoring {mentee} for *{focus_label}*, so that pairing is closed.",
+        mentor=mention(mentor_id),
+        mentee=mention(mentee_id),
+        focus_label=focus_label,
     )
     blocks = [section(lead)]
     if note.strip():
-        blocks.append(section(f"Their note to you:\n{quote(note)}"))
-    blocks.append(context("You can assign someone else with `/mentor assign @mentor @mentee`."))
+        blocks.append(section(fmt("Their note to you:\n{quote}", quote=quote(note))))
+    blocks.append(context(md("You can assign someone else with `/mentor assign @mentor @mentee`.")))
     return MessageBody(lead, blocks)
 
 
 def build_assignment_declined_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
-    lead = f"{mention(mentor_id)} isn't able to mentor you for *{escape(focus_label)}* after all."
+    lead = fmt(
+        "{mentor} isn't able to mentor you for *{focus_label}* after all.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
     return MessageBody(
         lead,
         [
-            section(f"{lead} Your program coordinator knows and will help you find someone."),
-            context("You can also ask someone yourself with `/mentor ask @person`."),
+            section(
+                fmt(
+                    "{lead} Your program coordinator knows and will help you find someone.",
+                    lead=lead,
+                )
+            ),
+            context(md("You can also ask someone yourself with `/mentor ask @person`.")),
         ],
     )
 
@@ -118,21 +146,27 @@ def build_ended_for_other(
     actor_id: str, focus_label: str, completed: bool, *, other_is_mentee: bool
 ) -> MessageBody:
     if completed:
-        summary = (
-            f"{mention(actor_id)} has marked your mentorship for *{escape(focus_label)}* as "
-            "completed."
+        summary = fmt(
+            "{actor} has marked your mentorship for *{focus_label}* as completed.",
+            actor=mention(actor_id),
+            focus_label=focus_label,
         )
-        lead = f"{summary} Thank you both for the work you put in."
+        lead = fmt("{summary} Thank you both for the work you put in.", summary=summary)
     else:
-        summary = f"{mention(actor_id)} has closed your mentorship for *{escape(focus_label)}*."
-        lead = (
-            f"{summary} Mentorships end for all kinds of reasons; thank you for the time you "
-            "gave it."
+        summary = fmt(
+            "{actor} has closed your mentorship for *{focus_label}*.",
+            actor=mention(actor_id),
+            focus_label=focus_label,
         )
-    blocks = [section(lead), context("Your goals, tasks and history are kept, not deleted.")]
+        lead = fmt(
+            "{summary} Mentorships end for all kinds of reasons; thank you for the time you "
+            "gave it.",
+            summary=summary,
+        )
+    blocks = [section(lead), context(md("Your goals, tasks and history are kept, not deleted."))]
     if other_is_mentee:
         blocks.append(
-            section("Whenever you're ready, ask someone else with `/mentor ask @person`.")
+            section(md("Whenever you're ready, ask someone else with `/mentor ask @person`."))
         )
     return MessageBody(summary, blocks)
 
@@ -140,19 +174,44 @@ def build_ended_for_other(
 def build_ended_for_actor(
     other_id: str, focus_label: str, completed: bool, *, actor_is_mentee: bool
 ) -> MessageBody:
-    done = "completed" if completed else "closed"
-    summary = f"Your mentorship with {mention(other_id)} for *{escape(focus_label)}* is {done}."
-    blocks = [section(f"{summary} I've let {mention(other_id)} know, without any reason.")]
+    summary = fmt(
+        "Your mentorship with {other} for *{focus_label}* is {done}.",
+        other=mention(other_id),
+        focus_label=focus_label,
+        done="completed" if completed else "closed",
+    )
+    blocks = [
+        section(
+            fmt(
+                "{summary} I've let {other} know, without any reason.",
+                summary=summary,
+                other=mention(other_id),
+            )
+        )
+    ]
     if actor_is_mentee:
-        blocks.append(section("When you're ready, ask someone else with `/mentor ask @person`."))
+        blocks.append(
+            section(md("When you're ready, ask someone else with `/mentor ask @person`."))
+        )
     return MessageBody(summary, blocks)
 
 
 def build_communication_changed(actor_id: str, description: str) -> MessageBody:
-    summary = f"{mention(actor_id)} set up your check-ins: *{escape(description)}*."
+    summary = fmt(
+        "{actor} set up your check-ins: *{description}*.",
+        actor=mention(actor_id),
+        description=description,
+    )
     return MessageBody(
         summary,
-        [section(f"{summary}\nEither of you can change this any time with `/mentor cadence`.")],
+        [
+            section(
+                fmt(
+                    "{summary}\nEither of you can change this any time with `/mentor cadence`.",
+                    summary=summary,
+                )
+            )
+        ],
     )
 
 
@@ -172,23 +231,39 @@ class RequestLine:
     asked: date
 
 
-def _pairing_lines(pairings: Sequence[PairingLine], today: date) -> list[str]:
+def _pairing_lines(pairings: Sequence[PairingLine], today: date) -> list[Mrkdwn]:
     lines = []
     for p in pairings:
-        rhythm = escape(p.rhythm) if p.rhythm else "_check-ins not set up yet_"
+        rhythm = escape(p.rhythm) if p.rhythm else md("_check-ins not set up yet_")
         paused = " (paused)" if p.paused else ""
         lines.append(
-            f"• {mention(p.other_id)}: *{escape(p.focus_label)}*{paused}\n"
-            f"    {rhythm} · since {format_date(p.started, today)}"
+            fmt(
+                "• {other}: *{focus}*{paused}\n    {rhythm} · since {started}",
+                other=mention(p.other_id),
+                focus=p.focus_label,
+                paused=paused,
+                rhythm=rhythm,
+                started=format_date(p.started, today),
+            )
         )
     return lines
 
 
-def _request_lines(requests: Sequence[RequestLine], today: date, *, mine: bool) -> list[str]:
+def _request_lines(requests: Sequence[RequestLine], today: date, *, mine: bool) -> list[Mrkdwn]:
     lines = []
     for r in requests:
-        who = f"You asked {mention(r.other_id)}" if mine else f"{mention(r.other_id)} asked you"
-        lines.append(f"• {who}: *{escape(r.focus_label)}* (asked {format_date(r.asked, today)})")
+        other = mention(r.other_id)
+        who = (
+            fmt("You asked {other}", other=other) if mine else fmt("{other} asked you", other=other)
+        )
+        lines.append(
+            fmt(
+                "• {who}: *{focus}* (asked {asked})",
+                who=who,
+                focus=r.focus_label,
+                asked=format_date(r.asked, today),
+            )
+        )
     return lines
 
 
@@ -203,31 +278,39 @@ def build_pairing_list(
     """``/mentor list``: the caller's mentors, mentees and pending requests both ways."""
     blocks: list[Block] = [header("Your mentorships")]
     if not (mentors or mentees or asked_by_me or asked_of_me):
-        empty = "You have no mentors or mentees yet."
-        blocks.append(section(f"{empty} Ask someone with `/mentor ask @person [focus] [note]`."))
-        return MessageBody(empty, blocks)
+        blocks.append(
+            section(
+                md(
+                    "You have no mentors or mentees yet. Ask someone with "
+                    "`/mentor ask @person [focus] [note]`."
+                )
+            )
+        )
+        return MessageBody(md("You have no mentors or mentees yet."), blocks)
     if mentors:
-        blocks.append(section("*Your mentors*"))
+        blocks.append(section(md("*Your mentors*")))
         blocks.extend(sections_from_lines(_pairing_lines(mentors, today)))
     if mentees:
-        blocks.append(section("*You mentor*"))
+        blocks.append(section(md("*You mentor*")))
         blocks.extend(sections_from_lines(_pairing_lines(mentees, today)))
     waiting = len(asked_by_me) + len(asked_of_me)
     if waiting:
-        blocks.append(section("*Waiting for an answer*"))
+        blocks.append(section(md("*Waiting for an answer*")))
         lines = _request_lines(asked_by_me, today, mine=True) + _request_lines(
             asked_of_me, today, mine=False
         )
         blocks.extend(sections_from_lines(lines))
-    text = (
-        f"Your mentorships: {plural(len(mentors), 'mentor')}, {plural(len(mentees), 'mentee')}, "
-        f"{plural(waiting, 'request')} waiting for an answer."
+    text = fmt(
+        "Your mentorships: {mentors}, {mentees}, {requests} waiting for an answer.",
+        mentors=plural(len(mentors), "mentor"),
+        mentees=plural(len(mentees), "mentee"),
+        requests=plural(waiting, "request"),
     )
     return MessageBody(text, blocks)
 
 
 def build_pairing_choices(
-    lead: str,
+    lead: Mrkdwn,
     choices: Sequence[tuple[int, str, str]],
     *,
     button_text: str = "Set up check-ins",
@@ -236,7 +319,7 @@ def build_pairing_choices(
     """One button per pairing: (pairing id, other person, focus label); ``lead`` asks which."""
     blocks: list[Block] = [section(lead)]
     for pairing_id, other_id, label in choices[:24]:
-        blocks.append(section(f"{mention(other_id)}: *{escape(label)}*"))
+        blocks.append(section(fmt("{other}: *{label}*", other=mention(other_id), label=label)))
         blocks.append(
             actions(f"choose-{pairing_id}", button(button_text, action_id, str(pairing_id)))
         )

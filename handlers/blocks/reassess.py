@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, S
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention, normalise_user_text, plural
+from bot.text import clip, fmt, md, mention, normalise_user_text, plain, plural
 from handlers import ids
 from handlers.blocks.common import VIEW_BLOCK_LIMIT, Block, context, section
 from handlers.blocks.modals import InvalidSubmission, Values
@@ -64,7 +64,7 @@ class ReassessSubmission:
 
 
 def _option(value: str, text: str) -> Option:
-    return Option(value=value, text=text)
+    return Option(value=value, text=plain(text))
 
 
 def _choice_input(
@@ -74,7 +74,7 @@ def _choice_input(
     initial = next((o for o in options if o.value == chosen), options[0])
     return InputBlock(
         block_id=block_id,
-        label=label,
+        label=plain(label),
         element=StaticSelectElement(
             action_id=DECISION_INPUT, options=options, initial_option=initial
         ),
@@ -82,14 +82,16 @@ def _choice_input(
 
 
 def _goal_label(goal: GoalRow, today: date) -> str:
-    text = escape(clip(goal.text, LABEL_LIMIT))
+    """A plain_text label: the goal as written, never escaped."""
+    text = clip(goal.text, LABEL_LIMIT)
     if goal.target is not None:
         text += f" (by {format_date(goal.target, today)})"
     return text
 
 
 def _task_label(task: TaskRow, today: date) -> str:
-    text = escape(clip(task.text, LABEL_LIMIT))
+    """A plain_text label: the task as written, never escaped."""
+    text = clip(task.text, LABEL_LIMIT)
     if task.due is not None:
         text += f" (due {format_date(task.due, today)})"
     return text
@@ -115,15 +117,18 @@ def build_reassess_modal(
     decisions = chosen.decisions if chosen is not None else Decisions()
     blocks: list[Block] = [
         section(
-            f"Reassess and refine with {mention(form.other_id)} for "
-            f"*{escape(clip(form.focus_label, LABEL_LIMIT))}*: check off what's done, drop "
-            "what's no longer a priority, and add what's next."
+            fmt(
+                "Reassess and refine with {other} for *{focus_label}*: check off what's "
+                "done, drop what's no longer a priority, and add what's next.",
+                other=mention(form.other_id),
+                focus_label=clip(form.focus_label, LABEL_LIMIT),
+            )
         )
     ]
     if warning:
-        blocks.insert(0, section(f":warning: {escape(warning)}"))
+        blocks.insert(0, section(fmt(":warning: {warning}", warning=warning)))
     if form.goals:
-        blocks.append(section("*Goals*"))
+        blocks.append(section(md("*Goals*")))
         for goal in form.goals[:goals_shown]:
             blocks.append(
                 _choice_input(
@@ -147,7 +152,7 @@ def build_reassess_modal(
                 ).to_dict()
             )
     if form.tasks:
-        blocks.append(section("*Open tasks*"))
+        blocks.append(section(md("*Open tasks*")))
         for task in form.tasks[:tasks_shown]:
             blocks.append(
                 _choice_input(
@@ -161,9 +166,14 @@ def build_reassess_modal(
     if any(hidden):
         blocks.append(
             context(
-                f"Showing {goals_shown} of {plural(len(form.goals), 'goal')} and "
-                f"{tasks_shown} of {plural(len(form.tasks), 'task')}; the rest stay as they are. "
-                "Use `/mentor goals` and `/mentor tasks` for those."
+                fmt(
+                    "Showing {goals_shown} of {goals} and {tasks_shown} of {tasks}; the rest "
+                    "stay as they are. Use `/mentor goals` and `/mentor tasks` for those.",
+                    goals_shown=goals_shown,
+                    goals=plural(len(form.goals), "goal"),
+                    tasks_shown=tasks_shown,
+                    tasks=plural(len(form.tasks), "task"),
+                )
             )
         )
     blocks.append(

@@ -12,27 +12,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import ButtonElement, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ButtonElement, SectionBlock
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention, plural
+from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
-    SECTION_TEXT_LIMIT,
     Block,
     MessageBody,
     context,
     divider,
+    mrkdwn_text,
     section,
 )
 from handlers.blocks.requests import quote
 
 ROW_TEXT_LIMIT = 600  # a row shows the start of very long text; the pair can open the list
-GOAL_NAME_LIMIT = 80
-SUMMARY_TEXT_LIMIT = (
-    100  # user text quoted in a message's fallback text  # a goal named on a task's row
-)
+GOAL_NAME_LIMIT = 80  # a goal named on a task's row
+SUMMARY_TEXT_LIMIT = 100  # user text quoted in a message's fallback text
 REASON_SHOWN_LIMIT = 300
 GOAL_ICONS = {"open": "◻️", "achieved": "✅", "dropped": "➖"}
 
@@ -70,29 +68,42 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return ButtonElement(text=text, action_id=action_id, value=value, style=style)
 
 
-def _whose(assignee_id: str, viewer_id: str | None) -> str:
-    return "you" if assignee_id == viewer_id else mention(assignee_id)
+def _whose(user_id: str, viewer_id: str | None) -> Mrkdwn:
+    return md("you") if user_id == viewer_id else mention(user_id)
 
 
-def task_text(row: TaskRow, today: date, *, viewer_id: str | None, show_goal: bool = True) -> str:
+def task_text(
+    row: TaskRow, today: date, *, viewer_id: str | None, show_goal: bool = True
+) -> Mrkdwn:
     """One task as ``viewer_id`` reads it ("For you" on their own tasks); the goal it works
     towards is named unless the row sits under that goal already (``show_goal``)."""
-    text = escape(clip(row.text, ROW_TEXT_LIMIT))
-    towards = ""
+    text = clip(row.text, ROW_TEXT_LIMIT)
+    towards = md("")
     if show_goal and row.goal:
-        towards = f" · towards “{escape(clip(row.goal, GOAL_NAME_LIMIT))}”"
+        towards = fmt(" · towards “{goal}”", goal=clip(row.goal, GOAL_NAME_LIMIT))
     if row.status == "done":
-        who = f" by {_whose(row.done_by, viewer_id)}" if row.done_by else ""
+        who = fmt(" by {who}", who=_whose(row.done_by, viewer_id)) if row.done_by else md("")
         when = f" on {format_date(row.done_on, today)}" if row.done_on else ""
-        return f"✅ ~{text}~\n_Done{who}{when}{towards}_"
+        return fmt(
+            "✅ ~{text}~\n_Done{who}{when}{towards}_",
+            text=text,
+            who=who,
+            when=when,
+            towards=towards,
+        )
     if row.status == "dropped":
-        return f"➖ ~{text}~ _(dropped{towards})_"
-    due = ""
+        return fmt("➖ ~{text}~ _(dropped{towards})_", text=text, towards=towards)
+    due = md("")
     if row.due is not None:
-        overdue = " *overdue*" if row.due < today else ""
-        due = f" · due {format_date(row.due, today)}{overdue}"
-    whose = _whose(row.assignee_id, viewer_id)
-    return f"◻️ {text}\n_For {whose}{due}{towards}_"
+        overdue = md(" *overdue*") if row.due < today else md("")
+        due = fmt(" · due {date}{overdue}", date=format_date(row.due, today), overdue=overdue)
+    return fmt(
+        "◻️ {text}\n_For {whose}{due}{towards}_",
+        text=text,
+        whose=_whose(row.assignee_id, viewer_id),
+        due=due,
+        towards=towards,
+    )
 
 
 def task_block(
@@ -109,10 +120,9 @@ def task_block(
         accessory = _button("Mark complete", ids.TASK_COMPLETE, str(row.task_id), "primary")
     elif buttons and row.status == "done":
         accessory = _button("Undo", ids.TASK_UNDO, str(row.task_id))
-    text = task_text(row, today, viewer_id=viewer_id, show_goal=show_goal)
     return SectionBlock(
         block_id=task_block_id(row.task_id),
-        text=MarkdownTextObject(text=text[:SECTION_TEXT_LIMIT]),
+        text=mrkdwn_text(task_text(row, today, viewer_id=viewer_id, show_goal=show_goal)),
         accessory=accessory,
     ).to_dict()
 
@@ -133,13 +143,12 @@ def replace_task_row(
 
 def build_task_dm(row: TaskRow, today: date, actor_id: str, focus_label: str) -> MessageBody:
     """The assignee's DM about a new task, with **Mark complete**."""
-    label = escape(focus_label)
     if actor_id != row.assignee_id:
-        lead = f"{mention(actor_id)} gave you a task ({label}):"
+        lead = fmt("{actor} gave you a task ({label}):", actor=mention(actor_id), label=focus_label)
     else:
-        lead = f"Your new task ({label}):"
+        lead = fmt("Your new task ({label}):", label=focus_label)
     return MessageBody(
-        f"{lead} {escape(clip(row.text, SUMMARY_TEXT_LIMIT))}",
+        fmt("{lead} {text}", lead=lead, text=clip(row.text, SUMMARY_TEXT_LIMIT)),
         [section(lead), task_block(row, today, viewer_id=row.assignee_id)],
     )
 
@@ -148,79 +157,98 @@ def build_task_redrawn(row: TaskRow, today: date) -> MessageBody:
     """The assignee's task DM brought up to date after the task changed elsewhere."""
     state = {"done": "Done", "dropped": "Dropped"}.get(row.status, "Your task")
     return MessageBody(
-        f"{state}: {escape(clip(row.text, SUMMARY_TEXT_LIMIT))}",
+        fmt("{state}: {text}", state=state, text=clip(row.text, SUMMARY_TEXT_LIMIT)),
         [task_block(row, today, viewer_id=row.assignee_id)],
     )
 
 
-def _quoted(lead: str, user_text: str) -> MessageBody:
+def _quoted(lead: Mrkdwn, user_text: str) -> MessageBody:
     """A short note about a goal or task: ``lead``, then what was written, quoted."""
     return MessageBody(
-        f"{lead} “{escape(clip(user_text.replace(chr(10), ' '), SUMMARY_TEXT_LIMIT))}”",
-        [section(f"{lead}\n{quote(user_text)}"[:SECTION_TEXT_LIMIT])],
+        fmt(
+            "{lead} “{text}”",
+            lead=lead,
+            text=clip(user_text.replace("\n", " "), SUMMARY_TEXT_LIMIT),
+        ),
+        [section(fmt("{lead}\n{quote}", lead=lead, quote=quote(user_text)))],
     )
 
 
 def build_goal_added(actor_id: str, focus_label: str, goal_text: str) -> MessageBody:
-    return _quoted(
-        f"{mention(actor_id)} added a goal to your *{escape(focus_label)}* mentorship:", goal_text
+    lead = fmt(
+        "{actor} added a goal to your *{label}* mentorship:",
+        actor=mention(actor_id),
+        label=focus_label,
     )
+    return _quoted(lead, goal_text)
 
 
 def build_task_added(actor_id: str, focus_label: str, task_text: str) -> MessageBody:
-    return _quoted(
-        f"{mention(actor_id)} added a task to your *{escape(focus_label)}* mentorship:", task_text
+    lead = fmt(
+        "{actor} added a task to your *{label}* mentorship:",
+        actor=mention(actor_id),
+        label=focus_label,
     )
+    return _quoted(lead, task_text)
 
 
 def build_task_completed(actor_id: str, focus_label: str, task_text: str) -> MessageBody:
-    return _quoted(f"✅ {mention(actor_id)} completed a task ({escape(focus_label)}):", task_text)
+    lead = fmt("✅ {actor} completed a task ({label}):", actor=mention(actor_id), label=focus_label)
+    return _quoted(lead, task_text)
 
 
 def build_goal_closed(actor_id: str, focus_label: str, row: GoalRow) -> MessageBody:
     """The other member told that a goal was achieved, or dropped (with the reason given)."""
-    label = escape(focus_label)
     if row.status == "achieved":
-        return _quoted(f"🎉 {mention(actor_id)} marked a goal achieved ({label}):", row.text)
-    note = _quoted(
-        f"{mention(actor_id)} dropped a goal ({label}); it stays in your history:", row.text
+        lead = fmt(
+            "🎉 {actor} marked a goal achieved ({label}):",
+            actor=mention(actor_id),
+            label=focus_label,
+        )
+        return _quoted(lead, row.text)
+    lead = fmt(
+        "{actor} dropped a goal ({label}); it stays in your history:",
+        actor=mention(actor_id),
+        label=focus_label,
     )
+    note = _quoted(lead, row.text)
     if not row.reason:
         return note
-    why = f"Why: {escape(clip(row.reason, REASON_SHOWN_LIMIT))}"
-    return MessageBody(f"{note.text} {why}", [*note.blocks, context(why)])
+    why = fmt("Why: {reason}", reason=clip(row.reason, REASON_SHOWN_LIMIT))
+    return MessageBody(fmt("{note} {why}", note=note.text, why=why), [*note.blocks, context(why)])
 
 
-def goal_closing(row: GoalRow, today: date) -> str:
+def goal_closing(row: GoalRow, today: date) -> Mrkdwn:
     """How a closed goal ended: "achieved by <@U1> on Tue 1 Dec", with the reason if one was
-    given ("dropped by <@U2> on Mon 30 Nov: “Rotation changed”"); "" for an open goal."""
+    given ("dropped by <@U2> on Mon 30 Nov: “Rotation changed”"); empty for an open goal."""
     if row.status == "open":
-        return ""
-    words = [row.status]
+        return md("")
+    words: list[str] = [row.status]
     if row.closed_by:
-        words.append(f"by {mention(row.closed_by)}")
+        words.append(fmt("by {who}", who=mention(row.closed_by)))
     if row.closed_on is not None:
         words.append(f"on {format_date(row.closed_on, today)}")
-    said = " ".join(words)
-    if row.reason:
-        said += f": “{escape(clip(row.reason.replace(chr(10), ' '), REASON_SHOWN_LIMIT))}”"
-    return said
+    said = md_join(" ", words)
+    if not row.reason:
+        return said
+    reason = clip(row.reason.replace("\n", " "), REASON_SHOWN_LIMIT)
+    return fmt("{said}: “{reason}”", said=said, reason=reason)
 
 
-def goal_text(row: GoalRow, today: date) -> str:
+def goal_text(row: GoalRow, today: date) -> Mrkdwn:
     icon = GOAL_ICONS.get(row.status, "◻️")
     text = escape(clip(row.text, ROW_TEXT_LIMIT))
     if row.status != "open":
-        text = f"~{text}~"
-    details = []
+        text = fmt("~{text}~", text=text)
+    details: list[str] = []
     if row.competency:
-        details.append(escape(row.competency))
+        details.append(row.competency)
     if row.target is not None:
         details.append(f"by {format_date(row.target, today)}")
     if row.status != "open":
         details.append(goal_closing(row, today))
-    suffix = f"\n_{' · '.join(details)}_" if details else ""
-    return f"{icon} {text}{suffix}"
+    suffix = fmt("\n_{details}_", details=md_join(" · ", details)) if details else md("")
+    return fmt("{icon} {text}{suffix}", icon=icon, text=text, suffix=suffix)
 
 
 def goal_block(row: GoalRow, today: date, *, buttons: bool = True) -> Block:
@@ -229,7 +257,7 @@ def goal_block(row: GoalRow, today: date, *, buttons: bool = True) -> Block:
         accessory = goal_menu(row)
     block = SectionBlock(
         block_id=f"goal-{row.goal_id}",
-        text=MarkdownTextObject(text=goal_text(row, today)[:SECTION_TEXT_LIMIT]),
+        text=mrkdwn_text(goal_text(row, today)),
     ).to_dict()
     if accessory is not None:
         block["accessory"] = accessory
@@ -269,16 +297,21 @@ class PairingWork:
     tasks: Sequence[TaskRow]
 
 
-def pairing_heading(work: PairingWork) -> str:
+def pairing_heading(work: PairingWork) -> Mrkdwn:
     whose = "you mentor" if work.role == "mentor" else "your mentor"
-    return f"*{escape(work.focus_label)}* with {mention(work.other_id)} ({whose})"
+    return fmt(
+        "*{focus_label}* with {other} ({whose})",
+        focus_label=work.focus_label,
+        other=mention(work.other_id),
+        whose=whose,
+    )
 
 
 def _listing(
     pairings: Sequence[PairingWork],
     today: date,
     *,
-    empty: str,
+    empty: Mrkdwn,
     rows: Callable[[PairingWork], list[Block]],
     add: tuple[str, str],
 ) -> list[Block]:
@@ -290,7 +323,9 @@ def _listing(
         room = budget - len(blocks) - 3
         if room < 1:
             blocks.append(
-                context("More mentorships than fit here: name one, as in `/mentor tasks @person`.")
+                context(
+                    md("More mentorships than fit here: name one, as in `/mentor tasks @person`.")
+                )
             )
             break
         shown, hidden = items[:room], len(items) - min(len(items), room)
@@ -299,7 +334,7 @@ def _listing(
         blocks.append(section(pairing_heading(work)))
         blocks.extend(shown if shown else [context(empty)])
         if hidden:
-            blocks.append(context(f"…and {hidden} more."))
+            blocks.append(context(fmt("…and {hidden} more.", hidden=hidden)))
         label, action_id = add
         blocks.append(
             {
@@ -311,17 +346,28 @@ def _listing(
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
-def _listing_text(what: str, pairings: Sequence[PairingWork], counts: str) -> str:
+def _listing_text(what: str, pairings: Sequence[PairingWork], counts: str) -> Mrkdwn:
     """E.g. "Your goals with <@U1> (Research): 1 open goal, 2 closed goals"."""
     shown = pairings[:3]
-    whom = ", ".join(f"{mention(w.other_id)} ({escape(w.focus_label)})" for w in shown)
-    more = f" and {plural(len(pairings) - len(shown), 'more mentorship')}" if pairings[3:] else ""
-    return f"Your {what} with {whom}{more}: {counts}."
+    return fmt(
+        "Your {what} with {whom}{more}: {counts}.",
+        what=what,
+        whom=md_join(
+            ", ",
+            (fmt("{who} ({label})", who=mention(w.other_id), label=w.focus_label) for w in shown),
+        ),
+        more=f" and {plural(len(pairings) - len(shown), 'more mentorship')}"
+        if pairings[3:]
+        else "",
+        counts=counts,
+    )
 
 
 def _nothing_to_list(what: str) -> MessageBody:
-    text = f"You have no open mentorships, so no {what} to show."
-    return MessageBody(text, [section(f"{text} Ask someone with `/mentor ask @person`.")])
+    text = fmt("You have no open mentorships, so no {what} to show.", what=what)
+    return MessageBody(
+        text, [section(fmt("{text} Ask someone with `/mentor ask @person`.", text=text))]
+    )
 
 
 def build_goals_list(pairings: Sequence[PairingWork], today: date) -> MessageBody:
@@ -331,7 +377,7 @@ def build_goals_list(pairings: Sequence[PairingWork], today: date) -> MessageBod
     blocks = _listing(
         pairings,
         today,
-        empty="No goals yet. Specific, checkable goals work best.",
+        empty=md("No goals yet. Specific, checkable goals work best."),
         rows=lambda w: [goal_block(g, today) for g in w.goals],
         add=("Add a goal", ids.GOAL_ADD_OPEN),
     )
@@ -348,7 +394,7 @@ def build_tasks_list(pairings: Sequence[PairingWork], today: date, viewer_id: st
     blocks = _listing(
         pairings,
         today,
-        empty="No open tasks.",
+        empty=md("No open tasks."),
         rows=lambda w: [task_block(t, today, viewer_id=viewer_id) for t in w.tasks],
         add=("Add a task", ids.TASK_ADD_OPEN),
     )

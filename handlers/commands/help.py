@@ -10,6 +10,7 @@ from bot import commands as parsing
 from bot.context import AppContext
 from handlers.blocks.help import build_help, build_topic_help
 from handlers.commands.routing import Route
+from handlers.edge import ack_text
 
 
 def help_entries(offered: Iterable[str]) -> list[tuple[str, str]]:
@@ -35,6 +36,6 @@ def help_route(offered: Iterable[str]) -> Route:
                 unknown=command.unknown,
                 unknown_topic=command.topic,
             )
-        args.ack(response_type="ephemeral", text=shown.text, blocks=shown.blocks)
+        ack_text(args, shown.text, shown.blocks)
 
     return Route(names=("help",), handler=show_help)

@@ -26,6 +26,7 @@ from bot.dates import format_date
 from bot.errors import Refused
 from bot.lifecycle import PairingStatus
 from bot.logging import get_logger
+from bot.text import md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
 from handlers.flows.delivery import Kind, Message, deliver
@@ -460,7 +461,7 @@ def pause_pairings(
             changed.other_ids.append(other)
             told.append((other, focus_label(ctx.settings, pairing.focus)))
     if not changed.pairing_ids:
-        raise Refused("Those mentorships have ended, so there's nothing to pause.")
+        raise Refused(md("Those mentorships have ended, so there's nothing to pause."))
     for other, label in told:
         notify(client, other, blocks.build_paused_for_other(actor_id, label, until, today))
     return changed
@@ -491,7 +492,7 @@ def resume_pairings(
             changed.other_ids.append(other)
             told.append((other, focus_label(ctx.settings, pairing.focus)))
     if not changed.pairing_ids:
-        raise Refused("Nothing to resume: those check-ins aren't paused.", reason="bad_input")
+        raise Refused(md("Nothing to resume: those check-ins aren't paused."), reason="bad_input")
     for other, label in told:
         notify(client, other, blocks.build_resumed_for_other(actor_id, label))
     return changed

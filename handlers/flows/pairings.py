@@ -10,6 +10,7 @@ from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.text import md
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
@@ -41,8 +42,10 @@ def assign_pairing(
 ) -> int:
     if not ctx.settings.is_coordinator(coordinator_id):
         raise Refused(
-            "Only program coordinators can assign mentors. You can ask someone yourself with "
-            "`/mentor ask @person`.",
+            md(
+                "Only program coordinators can assign mentors. You can ask someone yourself with "
+                "`/mentor ask @person`."
+            ),
             reason="forbidden",
         )
     now = ctx.now()
@@ -78,7 +81,7 @@ def assign_pairing(
 def _open_member_pairing(pairing: Pairing | None, actor_id: str) -> Pairing:
     pairing = require_member(pairing, actor_id)
     if not is_open(pairing):
-        raise Refused("That mentorship has already ended.", reason="bad_input")
+        raise Refused(md("That mentorship has already ended."), reason="bad_input")
     return pairing
 
 
@@ -89,7 +92,9 @@ def decline_assignment(
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
         if pairing.origin != "assignment" or actor_id != pairing.mentor_id:
-            raise Refused("Only the assigned mentor can decline an assignment.", reason="forbidden")
+            raise Refused(
+                md("Only the assigned mentor can decline an assignment."), reason="forbidden"
+            )
         if not is_open(pairing):
             return False
         close_pairing(
@@ -123,7 +128,7 @@ def end_pairing(
 ) -> bool:
     """End or complete a pairing; the other member gets a kind note with no reason in it."""
     if visibility not in VISIBILITIES:
-        raise Refused("Please choose who may see the reason.", reason="bad_input")
+        raise Refused(md("Please choose who may see the reason."), reason="bad_input")
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
@@ -199,7 +204,9 @@ def assignment_to_decline(ctx: AppContext, pairing_id: int, actor_id: str) -> st
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id), actor_id)
         if pairing.origin != "assignment" or actor_id != pairing.mentor_id:
-            raise Refused("Only the assigned mentor can decline an assignment.", reason="forbidden")
+            raise Refused(
+                md("Only the assigned mentor can decline an assignment."), reason="forbidden"
+            )
         if not is_open(pairing):
-            raise Refused("That pairing is already closed.")
+            raise Refused(md("That pairing is already closed."))
         return pairing.assigned_by

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
-from bot.text import mention
+from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import (
@@ -111,8 +111,12 @@ def send_request(
         except SlackApiError as error:
             if is_permanent(error):
                 raise Refused(
-                    f"I couldn't reach {mention(mentor_id)} in Slack "
-                    f"({slack_error(error)}), so I didn't send the request."
+                    fmt(
+                        "I couldn't reach {mentor} in Slack ({error}), so I didn't send "
+                        "the request.",
+                        mentor=mention(mentor_id),
+                        error=slack_error(error),
+                    )
                 ) from error
             raise
         return Sent(request.id, mentor_id, card.focus_label)
@@ -120,14 +124,18 @@ def send_request(
 
 def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
     if request is None:
-        raise Refused("I can't find that request any more.", reason="bad_input")
+        raise Refused(md("I can't find that request any more."), reason="bad_input")
     if actor_id != request.mentor_id:
-        raise Refused("Only the person who was asked can answer this request.", reason="forbidden")
+        raise Refused(
+            md("Only the person who was asked can answer this request."), reason="forbidden"
+        )
     return request
 
 
-def _closed_outcome(request: MentorRequest) -> str:
-    return f"This request was already {ANSWERED.get(request.status, request.status)}."
+def _closed_outcome(request: MentorRequest) -> Mrkdwn:
+    return fmt(
+        "This request was already {outcome}.", outcome=ANSWERED.get(request.status, request.status)
+    )
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,8 @@ def decline_request(
         channel,
         ts,
         blocks.build_request_closed(
-            card, f"You declined. I've let {mention(card.mentee_id)} know kindly."
+            card,
+            fmt("You declined. I've let {mentee} know kindly.", mentee=mention(card.mentee_id)),
         ),
     )
     notify_message(
@@ -240,7 +249,7 @@ def redirect_request(
             raise Refused(_closed_outcome(request))
         if suggested_id in (request.mentee_id, request.mentor_id):
             raise Refused(
-                "Please suggest someone other than yourself or the person asking.",
+                md("Please suggest someone other than yourself or the person asking."),
                 reason="bad_input",
             )
         suggested = require_person(session, client, suggested_id, now)
@@ -254,8 +263,12 @@ def redirect_request(
         ts,
         blocks.build_request_closed(
             card,
-            f"You suggested {mention(suggested_id)}. I've passed that on to "
-            f"{mention(card.mentee_id)}; nothing was sent to {mention(suggested_id)}.",
+            fmt(
+                "You suggested {suggested}. I've passed that on to {mentee}; nothing was "
+                "sent to {suggested}.",
+                suggested=mention(suggested_id),
+                mentee=mention(card.mentee_id),
+            ),
         ),
     )
     notify_message(
@@ -279,11 +292,11 @@ def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id:
         original = get_request(session, request_id)
         if original is None or original.mentee_id != actor_id:
             raise Refused(
-                "Only the person who made the original request can use this button.",
+                md("Only the person who made the original request can use this button."),
                 reason="forbidden",
             )
         if original.status != RequestStatus.REDIRECTED.value or original.suggested_id is None:
-            raise Refused("That suggestion is no longer available.", reason="bad_input")
+            raise Refused(md("That suggestion is no longer available."), reason="bad_input")
         mentee_id, suggested_id = original.mentee_id, original.suggested_id
         focus, note = original.focus, original.note
     return send_request(
@@ -314,7 +327,7 @@ def withdraw_requests(
             request = get_request(session, request_id, lock=True)
             if request is None or request.mentee_id != actor_id:
                 raise Refused(
-                    "You can only withdraw requests you made yourself.", reason="forbidden"
+                    md("You can only withdraw requests you made yourself."), reason="forbidden"
                 )
             if request.status != RequestStatus.PENDING.value:
                 continue

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.text import md
 from handlers.blocks.work import (
     GoalRow,
     PairingWork,
@@ -62,7 +63,7 @@ def local_today(ctx: AppContext, user_id: str) -> date:
 def _open_member_pairing(session: Session, pairing_id: int, actor_id: str) -> Pairing:
     pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
     if not is_open(pairing):
-        raise Refused("That mentorship has ended, so its goals and tasks are archived.")
+        raise Refused(md("That mentorship has ended, so its goals and tasks are archived."))
     return pairing
 
 
@@ -158,12 +159,12 @@ def set_task_done(
     with unit_of_work(ctx.sessions) as session:
         task = task_store.get_task(session, task_id, lock=True)
         if task is None:
-            raise Refused("I couldn't find that task any more.")
+            raise Refused(md("I couldn't find that task any more."))
         pairing = require_member(get_pairing(session, task.pairing_id), actor_id)
         if not is_open(pairing):
-            raise Refused("That mentorship has ended, so its tasks are archived.")
+            raise Refused(md("That mentorship has ended, so its tasks are archived."))
         if task.status == task_store.DROPPED:
-            raise Refused("That task was dropped, so there's nothing to complete.")
+            raise Refused(md("That task was dropped, so there's nothing to complete."))
         status = task_store.DONE if done else task_store.OPEN
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
         dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
@@ -204,7 +205,7 @@ def set_goal_status_for(
     with unit_of_work(ctx.sessions) as session:
         goal = goal_store.get_goal(session, goal_id, lock=True)
         if goal is None:
-            raise Refused("I couldn't find that goal any more.")
+            raise Refused(md("I couldn't find that goal any more."))
         pairing = _open_member_pairing(session, goal.pairing_id, actor_id)
         changed = goal_store.set_goal_status(
             session, pairing, goal, status, by=actor_id, now=now, reason=reason
@@ -224,7 +225,7 @@ def goal_for_edit(ctx: AppContext, goal_id: int, actor_id: str) -> GoalDraft:
     with unit_of_work(ctx.sessions) as session:
         goal = goal_store.get_goal(session, goal_id)
         if goal is None:
-            raise Refused("I couldn't find that goal any more.")
+            raise Refused(md("I couldn't find that goal any more."))
         _open_member_pairing(session, goal.pairing_id, actor_id)
         return GoalDraft(goal.text, goal.target_date, goal.competency)
 
@@ -236,7 +237,7 @@ def edit_goal_for(
     with unit_of_work(ctx.sessions) as session:
         goal = goal_store.get_goal(session, goal_id, lock=True)
         if goal is None:
-            raise Refused("I couldn't find that goal any more.")
+            raise Refused(md("I couldn't find that goal any more."))
         pairing = _open_member_pairing(session, goal.pairing_id, actor_id)
         goal_store.edit_goal(
             session,

@@ -9,6 +9,7 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.text import md
 from handlers import ids
 from handlers.blocks.modals import InvalidSubmission
 from handlers.blocks.reassess import (
@@ -31,7 +32,7 @@ def handle_reassess_submission(ctx: AppContext, args: Args) -> None:
     pairing_id, warned = read_reassess_metadata(metadata(args))
     if pairing_id is None:
         raise Refused(
-            "That form didn't carry what I expected, so I did nothing.", reason="forbidden"
+            md("That form didn't carry what I expected, so I did nothing."), reason="forbidden"
         )
     caller = actor_id(args)
     warn_or_save(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.commands import first_word
+from handlers.blocks.help import build_help
 from tests.conftest import MENTEE
 from tests.harness import Harness
 
@@ -84,3 +86,8 @@ def test_an_unknown_topic_is_answered_kindly_with_the_guide(harness: Harness) ->
     assert "<!here>" not in shown + body["text"]
     assert "/mentor ask" in shown
     assert "/mentor report" in shown
+
+
+def test_a_word_the_guide_shows_is_escaped_exactly_once() -> None:
+    guide = build_help([], [], unknown=first_word("&lt;!here&gt;&amp;")).blocks
+    assert "`/mentor &lt;!here&gt;&amp;`" in _texts(guide)
