@@ -95,7 +95,6 @@ def seed(engine: Engine, pairs: int) -> None:
                         "reassess_every_weeks": 4,
                         "next_reassess_at": FAR + timedelta(days=7),
                         "unanswered_checkins": 0,
-                        "share_with_coordinators": False,
                         "last_activity_at": NOW,
                     }
                     for n in range(start, min(start + CHUNK, pairs))

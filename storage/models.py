@@ -142,7 +142,10 @@ class Pairing(Base):
     next_reassess_at: Mapped[datetime | None] = mapped_column(index=True)
     paused_until: Mapped[datetime | None] = mapped_column(index=True)
     unanswered_checkins: Mapped[int] = mapped_column(Integer, default=0)
-    share_with_coordinators: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Each member's consent to share the pair's goal and task text with coordinators, and
+    # since when; the text is shared only while both are set.
+    mentor_shares_at: Mapped[datetime | None]
+    mentee_shares_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime]
 
 

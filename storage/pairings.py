@@ -107,7 +107,6 @@ def create_pairing(
         last_activity_at=now,
         reassess_every_weeks=4,
         unanswered_checkins=0,
-        share_with_coordinators=False,
     )
     session.add(pairing)
     session.flush()

@@ -24,6 +24,7 @@ from storage.models import (
     ScheduledSend,
     Task,
 )
+from storage.sharing import shared_clause
 
 OPEN = ("active", "paused")
 UNANSWERED_LIMIT = 3
@@ -62,6 +63,7 @@ class AtRiskPair:
     mentor_id: str
     mentee_id: str
     reasons: tuple[str, ...]
+    shared: bool = False  # both members agree to share their goals with coordinators
 
 
 @dataclass(frozen=True)
@@ -268,11 +270,14 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
     pairs: list[AtRiskPair] = []
     if shown:
         rows = session.execute(
-            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id)
+            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id, shared_clause())
             .where(Pairing.id.in_(shown))
             .order_by(Pairing.id)
         )
-        pairs = [AtRiskPair(pid, mentor, mentee, flagged[pid]) for pid, mentor, mentee in rows]
+        pairs = [
+            AtRiskPair(pid, mentor, mentee, flagged[pid], bool(shared))
+            for pid, mentor, mentee, shared in rows
+        ]
     late = and_(
         MentorRequest.status == "pending",
         or_(MentorRequest.reminded_at.is_not(None), MentorRequest.remind_at < now),

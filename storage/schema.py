@@ -23,14 +23,16 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows pointing at rows that are gone; it was rolled back."""
+
+
 @contextmanager
 def _migrating(engine: Engine) -> Iterator[Connection]:
-    """A connection in one transaction for the migrations.
-
-    On SQLite, batch mode changes a table by copying it into a new one and dropping the old,
-    which rows of other tables still point at; so foreign keys are switched off for the
-    migrations (SQLite allows the switch only outside a transaction) and every one of them is
-    checked before the transaction commits."""
+    """One transaction for the whole migration. On SQLite, batch migrations rebuild a table
+    (copy, drop, rename), and dropping a table other rows refer to fails while foreign keys are
+    enforced; so enforcement is off during the migration (SQLite ignores the pragma inside a
+    transaction, hence before it) and every reference is checked before committing."""
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -40,9 +42,9 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
             with connection.begin():
                 yield connection
                 if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
-                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+                        raise ForeignKeysBroken(f"rows refer to missing rows: {broken[:5]}")
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -1,4 +1,5 @@
-"""Buttons on the coordinator digest's at-risk rows: Nudge and Close (coordinators only)."""
+"""Buttons on the coordinator digest's at-risk rows: Details, Nudge, Reassign and Close
+(coordinators only, checked on every click)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from bot.text import Mrkdwn, fmt, from_slack, mention
 from handlers import ids
 from handlers.blocks.digest import mark_row
 from handlers.blocks.modals import build_reassign_modal
+from handlers.blocks.pair_details import build_pair_details_modal
 from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.digest import close_from_digest, nudge_pair, reassign_parties
-from handlers.flows.slack import update_message
+from handlers.flows.shared_work import pair_details
+from handlers.flows.slack import local_date, update_message
 
 
 def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
@@ -57,8 +60,19 @@ def handle_reassign(ctx: AppContext, args: Args) -> None:
     )
 
 
+def handle_details(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (pairing_id,) = id_values(action_value(args))[:1]
+    details = pair_details(ctx, pairing_id, actor_id(args))
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"],
+        view=build_pair_details_modal(details, local_date(ctx.now(), None, ctx.settings)),
+    )
+
+
 def register(app: App, ctx: AppContext) -> None:
     handlers = {
+        ids.DIGEST_DETAILS: handle_details,
         ids.DIGEST_NUDGE: handle_nudge,
         ids.DIGEST_CLOSE: handle_close,
         ids.DIGEST_REASSIGN: handle_reassign,

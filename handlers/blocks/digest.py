@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
 from bot.dates import describe_period
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention, plural
@@ -17,10 +17,11 @@ from handlers.blocks.common import (
     context,
     divider,
     header,
+    mrkdwn_text,
     section,
     sections_from_lines,
 )
-from storage.reports import AtRisk, DigestNumbers
+from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
 ROW_PREFIX = "digest.pair."
 ACTIONS_PREFIX = "digest.actions."
@@ -118,14 +119,24 @@ def _ops_lines(n: DigestNumbers) -> list[Mrkdwn]:
     return lines
 
 
-def pair_row(pairing_id: int, mentor_id: str, mentee_id: str, reasons: tuple[str, ...]) -> Block:
+def pair_row(pair: AtRiskPair) -> Block:
+    """One at-risk pair: names and reasons, never goal or task text; **Details** opens what a
+    coordinator may see of the pair (its goals only when both members share them)."""
     text = fmt(
         "{mentor} → {mentee}: {reasons}",
-        mentor=mention(mentor_id),
-        mentee=mention(mentee_id),
-        reasons=", ".join(reasons),
+        mentor=mention(pair.mentor_id),
+        mentee=mention(pair.mentee_id),
+        reasons=", ".join(pair.reasons),
     )
-    return section(text, block_id=f"{ROW_PREFIX}{pairing_id}")
+    if pair.shared:
+        text = fmt("{row} · _goals shared with coordinators_", row=text)
+    return SectionBlock(
+        block_id=f"{ROW_PREFIX}{pair.pairing_id}",
+        text=mrkdwn_text(text),
+        accessory=ButtonElement(
+            text="Details", action_id=ids.DIGEST_DETAILS, value=str(pair.pairing_id)
+        ),
+    ).to_dict()
 
 
 def pair_actions(pairing_id: int) -> Block:
@@ -162,7 +173,7 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     room = max(0, (MESSAGE_BLOCK_LIMIT - _FIXED_BLOCKS - len(blocks)) // 2)
     shown = risk.pairs[:room]
     for pair in shown:
-        blocks.append(pair_row(pair.pairing_id, pair.mentor_id, pair.mentee_id, pair.reasons))
+        blocks.append(pair_row(pair))
         blocks.append(pair_actions(pair.pairing_id))
     hidden = risk.total_pairs - len(shown)
     if hidden > 0:

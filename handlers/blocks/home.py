@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_sdk.models.blocks import ButtonElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
+from bot.sharing import SharingState
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
@@ -20,11 +20,11 @@ from handlers.blocks.common import (
     context,
     divider,
     header,
-    mrkdwn_text,
     section,
     sections_from_lines,
 )
 from handlers.blocks.requests import actions, button
+from handlers.blocks.sharing import home_sharing_blocks
 from handlers.blocks.work import (
     GOAL_ICONS,
     GoalRow,
@@ -43,13 +43,11 @@ LABEL_LIMIT = 200
 HISTORY_TEXT_LIMIT = 200
 # The most one pairing can take: divider, heading, details, goals label, goal rows (each with
 # its tasks under it), "+N more", other tasks label, the other task rows, "+N more", recently
-# closed goals, sharing, buttons.
-BLOCKS_PER_PAIRING = 10 + GOALS_SHOWN + TASKS_SHOWN
+# closed goals, sharing (a line and its answer buttons), buttons.
+BLOCKS_PER_PAIRING = 11 + GOALS_SHOWN + TASKS_SHOWN
 # Header, requests (heading + at most 2 sections), paging (context + 2 actions), spare.
 FIXED_BLOCKS = 1 + 3 + 3 + 2
 assert FIXED_BLOCKS + PAIRINGS_PER_PAGE * BLOCKS_PER_PAIRING <= VIEW_BLOCK_LIMIT
-
-SHARE_LABEL = "Share goal and task text with coordinators"
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,8 @@ class HomePairing:
     next_checkin: datetime | None  # local to the viewer
     paused_until: datetime | None  # local to the viewer; None unless paused
     paused: bool
-    share_with_coordinators: bool
+    sharing: SharingState
+    proposal: str | None  # the other member's open proposal to share, if any (its stamp)
     goals: Sequence[GoalRow] = ()  # open goals; the builder shows at most GOALS_SHOWN
     open_tasks: Sequence[TaskRow] = ()  # the builder shows at most TASKS_SHOWN
     history: Sequence[GoalRow] = ()  # closed goals, latest first; at most HISTORY_SHOWN shown
@@ -198,39 +197,6 @@ def _more(count: int, what: str, command: str, other_id: str) -> Block:
     )
 
 
-def _share_block(p: HomePairing) -> Block:
-    state = md("*On*") if p.share_with_coordinators else md("*Off*")
-    turn_to = "off" if p.share_with_coordinators else "on"
-    return SectionBlock(
-        block_id=f"home-share-{p.pairing_id}",
-        text=mrkdwn_text(
-            fmt(
-                "{label}: {state}\n_Coordinators always see counts, never text, unless this is on._",
-                label=SHARE_LABEL,
-                state=state,
-            )
-        ),
-        accessory=ButtonElement(
-            text=f"Turn {turn_to}",
-            action_id=ids.HOME_SHARE,
-            value=share_value(p.pairing_id, not p.share_with_coordinators),
-        ),
-    ).to_dict()
-
-
-def share_value(pairing_id: int, share: bool) -> str:
-    """The button says which way to set sharing, so a double click or a retry sets it once
-    rather than flipping it back."""
-    return f"{pairing_id}:{'on' if share else 'off'}"
-
-
-def parse_share_value(value: str) -> tuple[int, bool] | None:
-    pairing, _, state = value.partition(":")
-    if not pairing.isdigit() or len(pairing) > 18 or state not in ("on", "off"):
-        return None
-    return int(pairing), state == "on"
-
-
 def _work_blocks(p: HomePairing, today: date, viewer_id: str | None) -> list[Block]:
     """Open goals, each with its open tasks under it, then the tasks towards no goal shown
     here; at most GOALS_SHOWN goals and TASKS_SHOWN tasks, the rest counted."""
@@ -290,7 +256,7 @@ def pairing_blocks(p: HomePairing, today: date, viewer_id: str | None = None) ->
         *_work_blocks(p, today, viewer_id),
         *_history_block(p, today),
     ]
-    blocks.append(_share_block(p))
+    blocks.extend(home_sharing_blocks(p.pairing_id, p.other_id, p.sharing, p.proposal))
     blocks.append(
         actions(
             f"home-actions-{value}",

@@ -20,16 +20,19 @@ from bot.cadence import Cadence
 from bot.communication import Communication
 from bot.focus import focus_areas
 from bot.settings import DEFAULT_FOCUS_AREAS
+from bot.sharing import SharingState
 from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
 from handlers.blocks.home import HomeContent, HomePairing, HomeRequest
+from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingLine, RequestLine
 from handlers.blocks.reassess import ReassessForm
 from handlers.blocks.requests import RequestCard
 from handlers.blocks.work import GoalRow, PairingWork, TaskRow
 from handlers.blocks.work_modals import GoalDraft, PairingOption
 from storage.reports import AtRisk, AtRiskPair, DigestNumbers, WaitingRequest
+from storage.sharing import PairCounts
 from tests.handlers.helpers import all_text
 
 TODAY = date(2026, 12, 1)
@@ -51,12 +54,24 @@ REQUEST = RequestCard(9, ME, THEM, LABEL, TYPED, TODAY)
 INTRO = Introduction(4, THEM, ME, COORD, LABEL, TYPED)
 NUMBERS = DigestNumbers(3, 2, {"pending": 2}, 2, NOW, 1, 5, {"met": 3}, 4, 1, 1, 1, 0, [], {}, [])
 RISK = AtRisk(
-    [AtRiskPair(4, THEM, ME, ("overdue tasks",))], 1, [WaitingRequest(9, ME, THEM, NOW)], 1
+    [AtRiskPair(4, THEM, ME, ("overdue tasks",), False)], 1, [WaitingRequest(9, ME, THEM, NOW)], 1
 )
 WEEK = (datetime(2026, 11, 23, tzinfo=LOCAL), datetime(2026, 11, 30, tzinfo=LOCAL))
 WORK = PairingWork(4, THEM, "mentee", LABEL, [GOAL, DROPPED, ACHIEVED], [TASK, DONE_TASK])
 HOME_PAIRING = HomePairing(
-    4, THEM, False, LABEL, "Weekly", None, None, False, False, [GOAL], [TASK], [DROPPED]
+    4,
+    THEM,
+    False,
+    LABEL,
+    "Weekly",
+    None,
+    None,
+    False,
+    SharingState.NOT_SHARED,
+    None,
+    [GOAL],
+    [TASK],
+    [DROPPED],
 )
 COMMUNICATION = Communication(Cadence.MONTHLY, 1, time(9), None, "call", 15)
 
@@ -163,6 +178,31 @@ SAMPLES: dict[str, list[Case]] = {
     ],
     "work_modals.build_goal_edit_modal": [((1, ["Patient care"], GoalDraft(TYPED)), {})],
     "work_modals.build_goal_drop_modal": [((1, TYPED), {})],
+    "sharing.build_proposal_message": [((4, THEM, TYPED, "2026-12-01T14:00:00Z"), {})],
+    "sharing.build_proposal_answered": [((True, THEM, LABEL), {}), ((False, THEM, LABEL), {})],
+    "sharing.build_proposal_closed": [((), {})],
+    "pair_details.build_pair_details_modal": [
+        (
+            (
+                PairDetails(
+                    4,
+                    THEM,
+                    ME,
+                    LABEL,
+                    "active",
+                    TODAY,
+                    TODAY,
+                    3,
+                    PairCounts({"open": 1}, 1, 0, 0),
+                    True,
+                    [GOAL],
+                    [TASK],
+                ),
+                TODAY,
+            ),
+            {},
+        )
+    ],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
 }
 
