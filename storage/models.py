@@ -80,8 +80,9 @@ class MentorRequest(Base):
             "mentor_id",
             "focus",
             unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            # One open request per mentee, mentor and focus, while being sent or waiting.
+            sqlite_where=text("status IN ('sending', 'pending')"),
+            postgresql_where=text("status IN ('sending', 'pending')"),
         ),
     )
 

@@ -235,6 +235,29 @@ def build_expired_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
     )
 
 
+def build_undelivered_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        "Your request to {mentor} for *{focus_label}* didn't go out.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(
+                fmt(
+                    "Something went wrong on my side while I was sending your request to "
+                    "{mentor} for *{focus_label}*, so they may not have received it and I've "
+                    "cancelled it. Sorry about that.",
+                    mentor=mention(mentor_id),
+                    focus_label=focus_label,
+                )
+            ),
+            context(fmt("To ask {mentor} again, use `/mentor ask`.", mentor=mention(mentor_id))),
+        ],
+    )
+
+
 def build_expired_for_mentor(mentee_id: str, focus_label: str) -> MessageBody:
     lead = fmt(
         "{mentee}'s request for mentoring in *{focus_label}* has closed, as it wasn't "

@@ -30,7 +30,7 @@ from handlers.blocks.pairings import (
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify, slack_error
-from handlers.profiles import current_profile, person_problem
+from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send
@@ -353,7 +353,9 @@ def reassign_problem(
 ) -> str | None:
     """What stops ``new_mentor_id`` from taking over, checked before anything changes."""
     require_coordinator(ctx.settings, coordinator_id)
-    profile = current_profile(ctx.sessions, client, new_mentor_id, ctx.now())
+    profile = profiles_before_saving(ctx.sessions, client, [new_mentor_id], ctx.now())[
+        new_mentor_id
+    ]
     with unit_of_work(ctx.sessions) as session:
         return _reassign_problem(
             session, _open_pairing(session, pairing_id), new_mentor_id, profile
@@ -373,7 +375,7 @@ def reassign_from_digest(
     refused choice changes nothing. Returns the new pairing's id."""
     require_coordinator(ctx.settings, coordinator_id)
     now = ctx.now()
-    profile = current_profile(ctx.sessions, client, new_mentor_id, now)
+    profile = profiles_before_saving(ctx.sessions, client, [new_mentor_id], now)[new_mentor_id]
     with unit_of_work(ctx.sessions) as session:
         pairing = _open_pairing(session, pairing_id, lock=True)
         problem = _reassign_problem(session, pairing, new_mentor_id, profile)

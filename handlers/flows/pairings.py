@@ -14,7 +14,7 @@ from bot.text import md
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
-from handlers.profiles import profile_of, require_person
+from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing
 from storage.pairings import (
@@ -49,9 +49,10 @@ def assign_pairing(
             reason="forbidden",
         )
     now = ctx.now()
+    profiles = profiles_before_saving(ctx.sessions, client, [mentor_id, mentee_id], now)
+    check_person(profiles[mentor_id], mentor_id)
+    check_person(profiles[mentee_id], mentee_id, role="mentee")
     with unit_of_work(ctx.sessions) as session:
-        require_person(session, client, mentor_id, now)
-        require_person(session, client, mentee_id, now, role="mentee")
         pairing = create_pairing(
             session,
             mentor_id=mentor_id,
@@ -173,9 +174,9 @@ def set_communication(
 ) -> CommunicationSet:
     """Save how the pair meets, schedule the next check-in, and tell the other member."""
     now = ctx.now()
+    profile = profiles_before_saving(ctx.sessions, client, [actor_id], now)[actor_id]
     with unit_of_work(ctx.sessions) as session:
         pairing = _open_member_pairing(get_pairing(session, pairing_id, lock=True), actor_id)
-        profile = profile_of(session, client, actor_id, now)
         tz = (profile.tz if profile else None) or ctx.settings.default_timezone
         anchor = local_date(now, tz, ctx.settings)
         pairing.cadence = choice.cadence.value

@@ -1,6 +1,9 @@
-"""Requests nobody answered: one gentle reminder, then a polite expiry for both people."""
+"""Requests nobody answered: one gentle reminder, then a polite expiry for both people; and
+requests whose DM never went out, discarded with a word to the asker."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -10,12 +13,19 @@ from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.requests import card_for
-from handlers.flows.slack import focus_label, local_date
+from handlers.flows.slack import focus_label, local_date, notify
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import enqueue, send_key
 from storage.people import get_person
-from storage.requests import apply_request_event, due_expiries, due_reminders, get_request
+from storage.requests import (
+    apply_request_event,
+    discard_undelivered,
+    due_expiries,
+    due_reminders,
+    get_request,
+    stale_sending,
+)
 
 REMINDER = "request.reminder"
 EXPIRED_MENTEE = "request.expired.mentee"
@@ -87,6 +97,31 @@ def expire_unanswered_requests(tick: TickContext) -> StepResult:
                     enqueued.append(send.id)
     result = deliver(tick, KINDS, enqueued)
     result.due += len(due)
+    return result
+
+
+def discard_undelivered_requests(tick: TickContext) -> StepResult:
+    """Requests still marked as being sent long after they were made belong to a process that
+    died between saving one and hearing back from Slack. Nobody is known to have received them,
+    so they are forgotten and the asker is asked to try again."""
+    before = tick.now - timedelta(minutes=tick.app.settings.claim_timeout_minutes)
+    with unit_of_work(tick.app.sessions) as session:
+        stale = stale_sending(session, before)
+    result = StepResult(due=len(stale))
+    for request_id in stale:
+        with unit_of_work(tick.app.sessions) as session:
+            request = discard_undelivered(session, request_id)
+            if request is None:
+                result.skipped += 1
+                continue
+            mentee_id, mentor_id = request.mentee_id, request.mentor_id
+            label = focus_label(tick.app.settings, request.focus)
+        undelivered = blocks.build_undelivered_for_mentee(mentor_id, label)
+        sent = notify(tick.client, mentee_id, undelivered.text, undelivered.blocks)
+        if sent is None:
+            result.failed += 1
+        else:
+            result.sent += 1
     return result
 
 

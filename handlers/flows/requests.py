@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
+from bot.logging import get_logger
 from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
@@ -27,13 +28,15 @@ from handlers.flows.slack import (
     slack_error,
     update_to,
 )
-from handlers.profiles import profile_of, require_person
+from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
 from storage.people import get_person
 from storage.requests import (
     apply_request_event,
+    deliver_request,
+    discard_undelivered,
     get_request,
     open_request,
     other_pending_for_focus,
@@ -41,6 +44,8 @@ from storage.requests import (
 from storage.requests import (
     pending_from as pending_requests_from,
 )
+
+log = get_logger("mentorbot.requests")
 
 ANSWERED = {
     RequestStatus.ACCEPTED.value: "accepted",
@@ -83,12 +88,17 @@ def send_request(
     focus: str,
     note: str,
 ) -> Sent:
-    """Record the request and DM the asked person; refuse what cannot be asked."""
+    """Record the request and DM the asked person; refuse what cannot be asked.
+
+    No Slack call happens inside a unit of work: the request is saved as being sent and
+    committed, the DM goes out, and only then does the request wait for an answer (with the
+    DM's ts, to redraw it). If the DM cannot be sent the request is forgotten, since nobody
+    received it; a sender that dies in between leaves a row the tick discards."""
     now = ctx.now()
     settings = ctx.settings
+    profiles = profiles_before_saving(ctx.sessions, client, [mentor_id, mentee_id], now)
+    mentor = check_person(profiles[mentor_id], mentor_id)
     with unit_of_work(ctx.sessions) as session:
-        mentor = require_person(session, client, mentor_id, now)
-        profile_of(session, client, mentee_id, now)
         request = open_request(
             session,
             mentee_id=mentee_id,
@@ -100,26 +110,36 @@ def send_request(
             expire_after=timedelta(days=settings.request_expiry_days),
         )
         card = card_for(ctx, request, mentor.tz)
-        today = local_date(now, mentor.tz, settings)
-        try:
-            # Inside the unit of work on purpose: a request the asked person never received
-            # must not exist.
-            asking = blocks.build_request_message(card, today)
-            request.mentor_channel, request.mentor_ts = send_dm(
-                client, mentor_id, asking.text, asking.blocks
-            )
-        except SlackApiError as error:
-            if is_permanent(error):
-                raise Refused(
-                    fmt(
-                        "I couldn't reach {mentor} in Slack ({error}), so I didn't send "
-                        "the request.",
-                        mentor=mention(mentor_id),
-                        error=slack_error(error),
-                    )
-                ) from error
+    today = local_date(now, mentor.tz, settings)
+    asking = blocks.build_request_message(card, today)
+    try:
+        channel, ts = send_dm(client, mentor_id, asking.text, asking.blocks)
+    except Exception as error:
+        with unit_of_work(ctx.sessions) as session:
+            discard_undelivered(session, card.request_id)
+        if not isinstance(error, SlackApiError):
             raise
-        return Sent(request.id, mentor_id, card.focus_label)
+        if is_permanent(error):
+            raise Refused(
+                fmt(
+                    "I couldn't reach {mentor} in Slack ({error}), so I didn't send the request.",
+                    mentor=mention(mentor_id),
+                    error=slack_error(error),
+                )
+            ) from error
+        raise Refused(
+            fmt(
+                "Slack didn't take my message to {mentor} just now ({error}), so I didn't send "
+                "the request. Please try again in a few minutes.",
+                mentor=mention(mentor_id),
+                error=slack_error(error),
+            )
+        ) from error
+    with unit_of_work(ctx.sessions) as session:
+        delivered = deliver_request(session, card.request_id, channel, ts)
+    if not delivered:
+        log.warning("request.delivered_after_discard", request_id=card.request_id)
+    return Sent(card.request_id, mentor_id, card.focus_label)
 
 
 def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
@@ -133,6 +153,9 @@ def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
 
 
 def _closed_outcome(request: MentorRequest) -> Mrkdwn:
+    if request.status == RequestStatus.SENDING.value:
+        # Only in the moment between Slack taking the DM and the request being marked sent.
+        return md("This request is still on its way. Please try again in a moment.")
     return fmt(
         "This request was already {outcome}.", outcome=ANSWERED.get(request.status, request.status)
     )
@@ -241,6 +264,7 @@ def redirect_request(
     note: str,
 ) -> bool:
     now = ctx.now()
+    suggested_profile = profiles_before_saving(ctx.sessions, client, [suggested_id], now)
     with unit_of_work(ctx.sessions) as session:
         request = _answerable(get_request(session, request_id, lock=True), actor_id)
         if request.status == RequestStatus.REDIRECTED.value:
@@ -252,7 +276,7 @@ def redirect_request(
                 md("Please suggest someone other than yourself or the person asking."),
                 reason="bad_input",
             )
-        suggested = require_person(session, client, suggested_id, now)
+        suggested = check_person(suggested_profile[suggested_id], suggested_id)
         apply_request_event(request, RequestEvent.REDIRECT, now)
         request.suggested_id = suggested_id
         card = card_for(ctx, request, _mentor_tz(session, request))
