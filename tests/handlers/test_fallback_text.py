@@ -163,6 +163,7 @@ SAMPLES: dict[str, list[Case]] = {
     "requests.build_redirect_for_mentee": [((9, THEM, "U0MENTOR2", "Carol", LABEL, TYPED), {})],
     "requests.build_expired_for_mentee": [((THEM, LABEL), {})],
     "requests.build_expired_for_mentor": [((ME, LABEL), {})],
+    "requests.build_undelivered_for_mentee": [((THEM, LABEL), {})],
     "requests.build_withdrawn_notice": [((ME, LABEL), {})],
     "requests.build_withdraw_choices": [(([REQUEST, REQUEST],), {})],
     "work.build_task_dm": [((TASK, TODAY, THEM, LABEL), {}), ((TASK, TODAY, ME, LABEL), {})],
