@@ -78,7 +78,6 @@ def seed(engine: Engine, pairs: int) -> None:
                         "profile_fetched_at": NOW,
                         "is_bot": False,
                         "is_deleted": False,
-                        "created_at": NOW,
                     }
                     for user_id in people[start : start + CHUNK]
                 ],

@@ -68,6 +68,18 @@ def profiles_before_saving(
     return {**profiles, **fetched}
 
 
+def person_problem(profile: Profile | None, who: str, role: str = "mentor") -> str | None:
+    """Why ``profile`` can't take ``role`` (apps, bots, deactivated or unknown accounts), in
+    plain words naming them as ``who`` (a modal shows it as plain text); None when they can."""
+    if profile is None:
+        return "I can't find that person in this workspace. Pick them from Slack's @ list."
+    if profile.is_bot:
+        return f"{who} is an app, not a person, so it can't be a {role}."
+    if profile.is_deleted:
+        return f"{who}'s Slack account is deactivated, so they can't be a {role}."
+    return None
+
+
 def check_person(profile: Profile | None, user_id: str, *, role: str = "mentor") -> Profile:
     """``profile`` if it is a real, active person; a kind refusal for apps, bots and
     deactivated or unknown accounts."""

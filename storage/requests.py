@@ -79,7 +79,6 @@ def open_request(
     now: datetime,
     remind_after: timedelta,
     expire_after: timedelta,
-    redirected_from_id: int | None = None,
 ) -> MentorRequest:
     """Record a new request as being sent (see :func:`deliver_request`), or refuse one that
     cannot be."""
@@ -105,8 +104,8 @@ def open_request(
                 mentor=mention(mentor_id),
             )
         )
-    ensure_person(session, mentee_id, now)
-    ensure_person(session, mentor_id, now)
+    ensure_person(session, mentee_id)
+    ensure_person(session, mentor_id)
     request = MentorRequest(
         mentee_id=mentee_id,
         mentor_id=mentor_id,
@@ -116,7 +115,6 @@ def open_request(
         created_at=now,
         remind_at=now + remind_after,
         expires_at=now + expire_after,
-        redirected_from_id=redirected_from_id,
     )
     session.add(request)
     session.flush()
@@ -161,7 +159,6 @@ def stale_sending(session: Session, before: datetime, limit: int = 500) -> list[
 def apply_request_event(request: MentorRequest, event: RequestEvent, now: datetime) -> None:
     """Move ``request`` along its state machine; IllegalTransition when it cannot."""
     request.status = next_request_status(RequestStatus(request.status), event).value
-    request.answered_at = now
     request.remind_at = None
 
 

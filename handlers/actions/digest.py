@@ -13,7 +13,7 @@ from handlers import ids
 from handlers.blocks.digest import mark_row
 from handlers.blocks.modals import build_reassign_modal
 from handlers.blocks.pair_details import build_pair_details_modal
-from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.digest import close_from_digest, nudge_pair, reassign_parties
 from handlers.flows.shared_work import pair_details
 from handlers.flows.slack import local_date, update_message
@@ -23,12 +23,13 @@ def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
     message = args.body.get("message") or {}
     blocks = mark_row(list(message.get("blocks") or []), pairing_id, note)
     container = args.body.get("container") or {}
+    # The digest's own fallback text still sums it up.
+    text = from_slack(str(message.get("text") or "Mentorship program digest"))
     if container.get("is_ephemeral") and args.respond is not None:
-        args.respond(blocks=blocks, replace_original=True)
+        respond_text(args, text, blocks, replace_original=True)
         return
     channel = (args.body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
-    text = from_slack(str(message.get("text") or "Mentorship digest"))
     update_message(args.client, channel, ts, text, blocks)
 
 

@@ -42,16 +42,11 @@ def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> No
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
     if change.outcome is SharingOutcome.NOT_OPEN:
-        text, blocks = md("This proposal is no longer open."), build_proposal_closed()
+        redrawn = build_proposal_closed()
     else:
         agreed = move is SharingMove.AGREE
-        text = (
-            md("You agreed to share with coordinators.")
-            if agreed
-            else md("Not now: nothing is shared.")
-        )
-        blocks = build_proposal_answered(agreed, change.other_id, change.focus_label)
-    update_message(args.client, channel, ts, text, blocks)
+        redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
+    update_message(args.client, channel, ts, redrawn.text, redrawn.blocks)
 
 
 def handle_answer(ctx: AppContext, args: Args, *, move: SharingMove) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import Mrkdwn, clip, fmt, md, mention
+from bot.text import Mrkdwn, clip, fmt, md, mention, plural
 from handlers.blocks.common import Block, context, divider, section
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
 from storage.sharing import PairCounts
@@ -42,10 +42,6 @@ class PairDetails:
     open_tasks: Sequence[TaskRow] = ()  # empty unless shared
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _counts(d: PairDetails) -> Mrkdwn:
     c = d.counts
     overdue = f" ({c.overdue_tasks} overdue)" if c.overdue_tasks else ""
@@ -69,8 +65,8 @@ def _more(hidden: int, what: str) -> list[Block]:
     return [
         context(
             fmt(
-                "…and {more} more: the goals CSV from `/mentor report` has all.",
-                more=_n(hidden, what),
+                "…and {more}: the goals CSV from `/mentor report` has all.",
+                more=plural(hidden, f"more {what}"),
             )
         )
     ]
@@ -85,7 +81,9 @@ def _shared_blocks(d: PairDetails, today: date) -> list[Block]:
         blocks.append(context(md("No goals yet.")))
     blocks.append(section(md("*Open tasks*")))
     if d.open_tasks:
-        blocks += [task_block(t, today, buttons=False) for t in d.open_tasks[:TASKS_SHOWN]]
+        blocks += [
+            task_block(t, today, viewer_id=None, buttons=False) for t in d.open_tasks[:TASKS_SHOWN]
+        ]
         blocks += _more(len(d.open_tasks) - TASKS_SHOWN, "task")
     else:
         blocks.append(context(md("No open tasks.")))

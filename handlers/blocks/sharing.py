@@ -10,7 +10,7 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from bot.sharing import SharingOutcome, SharingState
 from bot.text import Mrkdwn, clip, fmt, md, mention
 from handlers import ids
-from handlers.blocks.common import Block, context, mrkdwn_text, section
+from handlers.blocks.common import Block, MessageBody, context, mrkdwn_text, section
 from handlers.blocks.requests import actions, button
 
 LABEL_LIMIT = 200
@@ -57,65 +57,64 @@ def proposal_text(proposer_id: str, focus_label: str) -> Mrkdwn:
 
 def build_proposal_message(
     pairing_id: int, proposer_id: str, focus_label: str, stamp: str
-) -> list[Block]:
+) -> MessageBody:
     """The DM to the member who didn't propose: nothing is shared unless they agree."""
-    return [
-        section(
-            fmt(
-                "{who} would like to share the goal and task text of your {label} mentorship "
-                "with the program coordinators.",
-                who=mention(proposer_id),
-                label=_label(focus_label),
-            )
-        ),
-        context(
-            fmt(
-                "If you both agree, coordinators can see {what}, to support you. Until then "
-                "they see counts only, never your text. Either of you can stop sharing at any "
-                "time on my Home tab.",
-                what=WHAT_IS_SHARED,
-            )
-        ),
-        _answer_buttons(proposal_block_id(pairing_id), pairing_id, stamp),
-    ]
-
-
-def build_proposal_answered(agreed: bool, proposer_id: str, focus_label: str) -> list[Block]:
-    """The proposal DM once its reader answered: the buttons give way to what happened."""
-    if agreed:
-        return [
+    return MessageBody(
+        proposal_text(proposer_id, focus_label),
+        [
             section(
                 fmt(
-                    "✅ You agreed: the program coordinators can now see the goals and open "
-                    "tasks of your {label} mentorship with {who}.",
-                    label=_label(focus_label),
+                    "{who} would like to share the goal and task text of your {label} mentorship "
+                    "with the program coordinators.",
                     who=mention(proposer_id),
+                    label=_label(focus_label),
                 )
             ),
-            context(md("Either of you can stop sharing at any time on my Home tab.")),
-        ]
-    return [
-        section(
-            fmt(
-                "You said not now, so nothing of your {label} mentorship is shared: "
-                "coordinators see counts only. I've let {who} know.",
-                label=_label(focus_label),
-                who=mention(proposer_id),
-            )
+            context(
+                fmt(
+                    "If you both agree, coordinators can see {what}, to support you. Until then "
+                    "they see counts only, never your text. Either of you can stop sharing at any "
+                    "time on my Home tab.",
+                    what=WHAT_IS_SHARED,
+                )
+            ),
+            _answer_buttons(proposal_block_id(pairing_id), pairing_id, stamp),
+        ],
+    )
+
+
+def build_proposal_answered(agreed: bool, proposer_id: str, focus_label: str) -> MessageBody:
+    """The proposal DM once its reader answered: the buttons give way to what happened."""
+    if agreed:
+        lead = fmt(
+            "✅ You agreed: the program coordinators can now see the goals and open "
+            "tasks of your {label} mentorship with {who}.",
+            label=_label(focus_label),
+            who=mention(proposer_id),
         )
-    ]
+        return MessageBody(
+            lead,
+            [
+                section(lead),
+                context(md("Either of you can stop sharing at any time on my Home tab.")),
+            ],
+        )
+    lead = fmt(
+        "You said not now, so nothing of your {label} mentorship is shared: "
+        "coordinators see counts only. I've let {who} know.",
+        label=_label(focus_label),
+        who=mention(proposer_id),
+    )
+    return MessageBody(lead, [section(lead)])
 
 
-def build_proposal_closed() -> list[Block]:
+def build_proposal_closed() -> MessageBody:
     """A proposal DM whose proposal was withdrawn or answered elsewhere (on Home)."""
-    return [
-        section(
-            md(
-                "This proposal to share with coordinators is no longer open, so answering it "
-                "changes nothing. My Home tab shows where sharing stands."
-            )
-        )
-    ]
+    lead = md(
+        "This proposal to share with coordinators is no longer open, so answering it "
+        "changes nothing. My Home tab shows where sharing stands."
+    )
+    return MessageBody(lead, [section(lead)])
 
 
 def sharing_notice(outcome: SharingOutcome, actor_id: str, focus_label: str) -> Mrkdwn | None:

@@ -10,7 +10,7 @@ from slack_bolt import Args
 from bot import commands as parsing
 from bot.context import AppContext
 from bot.text import Mrkdwn, fmt, md
-from handlers.blocks.digest import build_digest, digest_text
+from handlers.blocks.digest import build_digest
 from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.digest import (
@@ -29,7 +29,8 @@ def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     user = actor_id(args)
     args.ack()
     view = preview_digest(ctx, user)
-    respond_text(args, digest_text(view), build_digest(view), response_type="ephemeral")
+    digest = build_digest(view)
+    respond_text(args, digest.text, digest.blocks, response_type="ephemeral")
 
 
 def report_period(ctx: AppContext, command: parsing.Report) -> Period:

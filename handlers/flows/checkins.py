@@ -27,18 +27,19 @@ from bot.dates import format_date
 from bot.errors import Refused
 from bot.lifecycle import PairingStatus
 from bot.logging import get_logger
-from bot.text import fmt, md, mention
+from bot.text import md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
 from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.delivery import Kind, Message, deliver_due_pending
+from handlers.flows.rows import goal_row, goal_rows, task_row, task_rows
 from handlers.flows.slack import focus_label, notify, slack_error, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.db import unit_of_work
-from storage.models import CheckIn, Goal, Pairing, ScheduledSend, Task
+from storage.models import CheckIn, Pairing, ScheduledSend
 from storage.outbox import NewSend, enqueue_many, send_key
 from storage.pairings import get_pairing, is_open, other_member, pairings_by_id, require_member
 from storage.people import PROFILE_MAX_AGE, Profile, get_person, remember_profiles
@@ -372,8 +373,8 @@ def checkin_card(
         pairing,
         checkin,
         recipient,
-        goal_store.goals_of(session, pairing.id, open_only=True),
-        task_store.tasks_of(session, pairing.id, now, include_recent=False),
+        goal_rows(session, pairing.id, open_only=True),
+        task_rows(session, pairing.id, now, include_recent=False),
         _tz_of(session, ctx, recipient),
     )
 
@@ -383,17 +384,18 @@ def _card(
     pairing: Pairing,
     checkin: CheckIn,
     recipient: str,
-    goals: Iterable[Goal],
-    tasks: Iterable[Task],
+    goals: Sequence[GoalRow],
+    tasks: Sequence[TaskRow],
     tz: str,
 ) -> blocks.CheckinCard:
     return blocks.CheckinCard(
         checkin_id=checkin.id,
+        recipient_id=recipient,
         other_id=other_member(pairing, recipient),
         focus_label=focus_label(ctx.settings, pairing.focus),
         today=ctx.now().astimezone(zone_of(tz)).date(),
-        goals=[GoalRow(g.id, g.text, g.status, g.target_date, g.competency) for g in goals],
-        tasks=[TaskRow(t.id, t.text, t.status, t.assignee_id, t.due_date) for t in tasks],
+        goals=goals,
+        tasks=tasks,
         answer=checkin.answer,
         answered_by=checkin.answered_by,
         note=checkin.note,
@@ -418,8 +420,8 @@ def _checkin_message(
     pairing: Pairing | str,
     checkin: CheckIn | None,
     send: ScheduledSend,
-    goals: Iterable[Goal],
-    tasks: Iterable[Task],
+    goals: Sequence[GoalRow],
+    tasks: Sequence[TaskRow],
     tz: str,
 ) -> Message | str:
     if isinstance(pairing, str):
@@ -429,26 +431,22 @@ def _checkin_message(
     if checkin.answer is not None:
         return "answered before this member's working hours began"
     card = _card(ctx, pairing, checkin, str(send.recipient), goals, tasks, tz)
-    return Message(
-        to=str(send.recipient),
-        text=blocks.build_checkin_text(card),
-        blocks=blocks.build_checkin_message(card),
-    )
+    message = blocks.build_checkin_message(card)
+    return Message(to=str(send.recipient), text=message.text, blocks=message.blocks)
 
 
 def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
     pairing = _active_pairing(session, send)
     if isinstance(pairing, str):
         return pairing
-    recipient = str(send.recipient)
     return _checkin_message(
         ctx,
         pairing,
         store.checkin_at(session, pairing.id, send.slot_at),
         send,
-        goal_store.goals_of(session, pairing.id, open_only=True),
-        task_store.tasks_of(session, pairing.id, ctx.now(), include_recent=False),
-        _tz_of(session, ctx, recipient),
+        goal_rows(session, pairing.id, open_only=True),
+        task_rows(session, pairing.id, ctx.now(), include_recent=False),
+        _tz_of(session, ctx, str(send.recipient)),
     )
 
 
@@ -460,18 +458,26 @@ def _render_checkins(
     pairing_ids = {send.pairing_id or 0 for send in sends}
     pairings = pairings_by_id(session, pairing_ids)
     checkins = store.checkins_at(session, {(send.pairing_id or 0, send.slot_at) for send in sends})
-    goals = goal_store.open_goals_by_pairing(session, pairing_ids)
+    goals = goal_store.goals_by_pairing(session, pairing_ids)
     tasks = task_store.open_tasks_by_pairing(session, pairing_ids)
     zones = store.zones_of(session, {str(send.recipient) for send in sends})
     default = ctx.settings.default_timezone
+    goal_rows_of: dict[int, list[GoalRow]] = {}
+    task_rows_of: dict[int, list[TaskRow]] = {}
+    for pairing_id in pairing_ids:
+        texts = {goal.id: goal.text for goal in goals.get(pairing_id, [])}
+        goal_rows_of[pairing_id] = [
+            goal_row(goal) for goal in goals.get(pairing_id, []) if goal.status == goal_store.OPEN
+        ]
+        task_rows_of[pairing_id] = [task_row(task, texts) for task in tasks.get(pairing_id, [])]
     return {
         send.id: _checkin_message(
             ctx,
             _still_active(pairings.get(send.pairing_id or 0), send),
             checkins.get((send.pairing_id or 0, send.slot_at)),
             send,
-            goals.get(send.pairing_id or 0, []),
-            tasks.get(send.pairing_id or 0, []),
+            goal_rows_of.get(send.pairing_id or 0, []),
+            task_rows_of.get(send.pairing_id or 0, []),
             zone_for(zones, str(send.recipient), default),
         )
         for send in sends
@@ -484,13 +490,10 @@ def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> 
         return pairing
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
-    return Message(
-        to=recipient,
-        text=fmt("Time to reassess your goals with {other}.", other=mention(other)),
-        blocks=blocks.build_reassess_prompt(
-            pairing.id, other, focus_label(ctx.settings, pairing.focus)
-        ),
+    prompt = blocks.build_reassess_prompt(
+        pairing.id, other, focus_label(ctx.settings, pairing.focus)
     )
+    return Message(to=recipient, text=prompt.text, blocks=prompt.blocks)
 
 
 def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -499,15 +502,12 @@ def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) 
         return pairing
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
-    return Message(
-        to=recipient,
-        text=fmt("Check-ins with {other} are back on.", other=mention(other)),
-        blocks=blocks.build_pause_ended(
-            other,
-            focus_label(ctx.settings, pairing.focus),
-            _describe_next(session, ctx, pairing.next_checkin_at, recipient),
-        ),
+    ended = blocks.build_pause_ended(
+        other,
+        focus_label(ctx.settings, pairing.focus),
+        _describe_next(session, ctx, pairing.next_checkin_at, recipient),
     )
+    return Message(to=recipient, text=ended.text, blocks=ended.blocks)
 
 
 def _describe_next(
@@ -590,13 +590,8 @@ def answer_checkin(
             if send.recipient
         ]
     for update in updates:
-        update_message(
-            client,
-            update.channel,
-            update.ts,
-            blocks.build_checkin_text(update.card),
-            blocks.build_checkin_message(update.card),
-        )
+        redrawn = blocks.build_checkin_message(update.card)
+        update_message(client, update.channel, update.ts, redrawn.text, redrawn.blocks)
 
 
 # -- pausing and resuming --------------------------------------------------------------------------

@@ -13,33 +13,24 @@ from bot.context import AppContext
 from bot.logging import get_logger
 from bot.sharing import proposal_stamp, sharing_state
 from handlers.blocks.home import (
+    HISTORY_SHOWN,
     HomeContent,
     HomePairing,
     HomeRequest,
     build_home,
     clamp_page,
 )
-from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.rhythm import current_communication
+from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
 from handlers.flows.slack import focus_label, local_date, slack_error
-from storage import goals as goal_store
-from storage import tasks as task_store
 from storage.db import unit_of_work
-from storage.models import Goal, Pairing, Task
+from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
 from storage.requests import pending_from, pending_to
 from storage.sharing import consent_of
 
 log = get_logger("mentorbot.home")
-
-
-def _goal_row(goal: Goal) -> GoalRow:
-    return GoalRow(goal.id, goal.text, goal.status, goal.target_date, goal.competency)
-
-
-def _task_row(task: Task) -> TaskRow:
-    return TaskRow(task.id, task.text, task.status, task.assignee_id, task.due_date)
 
 
 def _home_pairing(
@@ -54,10 +45,6 @@ def _home_pairing(
             pairing.cadence_anchor or local_date(pairing.started_at, tz, ctx.settings),
         )
     paused = pairing.status == "paused"
-    goals = [g for g in goal_store.goals_of(session, pairing.id) if g.status != goal_store.DROPPED]
-    # Open goals first, then those achieved; each group oldest first.
-    goals.sort(key=lambda g: g.status != goal_store.OPEN)
-    tasks = task_store.tasks_of(session, pairing.id, ctx.now(), include_recent=False)
     other_id = other_member(pairing, viewer_id)
     mine, theirs = consent_of(pairing, viewer_id), consent_of(pairing, other_id)
     return HomePairing(
@@ -79,8 +66,9 @@ def _home_pairing(
         paused=paused,
         sharing=sharing_state(mine is not None, theirs is not None),
         proposal=proposal_stamp(theirs) if theirs is not None and mine is None else None,
-        goals=[_goal_row(g) for g in goals],
-        open_tasks=[_task_row(t) for t in tasks],
+        goals=goal_rows(session, pairing.id, open_only=True),
+        open_tasks=task_rows(session, pairing.id, ctx.now(), include_recent=False),
+        history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN, tz=tz),
     )
 
 
@@ -116,6 +104,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         pairings=pairings,
         requests=requests,
         page=clamp_page(page, len(pairings)),
+        viewer_id=user_id,
     )
 
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.lifecycle import RequestEvent, RequestStatus
-from bot.text import fmt, md, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
@@ -117,12 +116,8 @@ def discard_undelivered_requests(tick: TickContext) -> StepResult:
                 continue
             mentee_id, mentor_id = request.mentee_id, request.mentor_id
             label = focus_label(tick.app.settings, request.focus)
-        sent = notify(
-            tick.client,
-            mentee_id,
-            fmt("Your request to {mentor} didn't go out.", mentor=mention(mentor_id)),
-            blocks.build_undelivered_for_mentee(mentor_id, label),
-        )
+        undelivered = blocks.build_undelivered_for_mentee(mentor_id, label)
+        sent = notify(tick.client, mentee_id, undelivered.text, undelivered.blocks)
         if sent is None:
             result.failed += 1
         else:
@@ -137,14 +132,8 @@ def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     tz = _tz(session, request.mentor_id)
     card = card_for(ctx, request, tz)
     today = local_date(ctx.now(), tz, ctx.settings)
-    return Message(
-        to=request.mentor_id,
-        text=fmt(
-            "A reminder: {mentee} would like you to be their mentor.",
-            mentee=mention(request.mentee_id),
-        ),
-        blocks=blocks.build_request_reminder(card, today),
-    )
+    reminder = blocks.build_request_reminder(card, today)
+    return Message(to=request.mentor_id, text=reminder.text, blocks=reminder.blocks)
 
 
 def _after_reminder(session: Session, send: ScheduledSend) -> None:
@@ -160,16 +149,10 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
         return "request gone"
     label = focus_label(ctx.settings, request.focus)
     if send.kind == EXPIRED_MENTEE:
-        return Message(
-            to=request.mentee_id,
-            text=md("Your mentor request has closed."),
-            blocks=blocks.build_expired_for_mentee(request.mentor_id, label),
-        )
-    return Message(
-        to=request.mentor_id,
-        text=md("A mentor request has closed."),
-        blocks=blocks.build_expired_for_mentor(request.mentee_id, label),
-    )
+        closed = blocks.build_expired_for_mentee(request.mentor_id, label)
+        return Message(to=request.mentee_id, text=closed.text, blocks=closed.blocks)
+    closed = blocks.build_expired_for_mentor(request.mentee_id, label)
+    return Message(to=request.mentor_id, text=closed.text, blocks=closed.blocks)
 
 
 KINDS: dict[str, Kind] = {

@@ -23,10 +23,10 @@ from handlers.flows.slack import (
     focus_label,
     is_permanent,
     local_date,
-    notify,
+    notify_message,
     send_dm,
     slack_error,
-    update_message,
+    update_to,
 )
 from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
@@ -87,7 +87,6 @@ def send_request(
     mentor_id: str,
     focus: str,
     note: str,
-    redirected_from_id: int | None = None,
 ) -> Sent:
     """Record the request and DM the asked person; refuse what cannot be asked.
 
@@ -109,17 +108,12 @@ def send_request(
             now=now,
             remind_after=timedelta(days=settings.request_reminder_days),
             expire_after=timedelta(days=settings.request_expiry_days),
-            redirected_from_id=redirected_from_id,
         )
         card = card_for(ctx, request, mentor.tz)
     today = local_date(now, mentor.tz, settings)
+    asking = blocks.build_request_message(card, today)
     try:
-        channel, ts = send_dm(
-            client,
-            mentor_id,
-            fmt("{mentee} would like you to be their mentor.", mentee=mention(mentee_id)),
-            blocks.build_request_message(card, today),
-        )
+        channel, ts = send_dm(client, mentor_id, asking.text, asking.blocks)
     except Exception as error:
         with unit_of_work(ctx.sessions) as session:
             discard_undelivered(session, card.request_id)
@@ -198,7 +192,6 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             origin="request",
             now=now,
         )
-        request.pairing_id = pairing.id
         others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
         done = Accepted(
             pairing_id=pairing.id,
@@ -211,25 +204,22 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             others=others,
             card=card_for(ctx, request, _mentor_tz(session, request)),
         )
-    update_message(
+    update_to(
         client,
         done.mentor_channel,
         done.mentor_ts,
-        fmt("You accepted {mentee}'s request.", mentee=mention(done.mentee_id)),
         blocks.build_accepted_for_mentor(done.pairing_id, done.mentee_id, done.focus_label),
     )
-    notify(
+    notify_message(
         client,
         done.mentee_id,
-        fmt("{mentor} accepted your request!", mentor=mention(done.mentor_id)),
         blocks.build_accepted_for_mentee(done.pairing_id, done.mentor_id, done.focus_label),
     )
     refresh_homes(ctx, client, done.mentor_id, done.mentee_id)
     if done.others:
-        notify(
+        notify_message(
             client,
             done.mentee_id,
-            md("Withdraw your other requests for this focus?"),
             blocks.build_withdraw_others_offer(done.others, done.focus_label),
         )
     return True
@@ -246,23 +236,20 @@ def decline_request(
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
         apply_request_event(request, RequestEvent.DECLINE, now)
-        request.response_note = note or None
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
-    update_message(
+    update_to(
         client,
         channel,
         ts,
-        md("You declined this request."),
         blocks.build_request_closed(
             card,
             fmt("You declined. I've let {mentee} know kindly.", mentee=mention(card.mentee_id)),
         ),
     )
-    notify(
+    notify_message(
         client,
         card.mentee_id,
-        fmt("{mentor} can't take this on right now.", mentor=mention(card.mentor_id)),
         blocks.build_declined_for_mentee(card.mentor_id, card.focus_label, note),
     )
     return True
@@ -292,14 +279,12 @@ def redirect_request(
         suggested = check_person(suggested_profile[suggested_id], suggested_id)
         apply_request_event(request, RequestEvent.REDIRECT, now)
         request.suggested_id = suggested_id
-        request.response_note = note or None
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
-    update_message(
+    update_to(
         client,
         channel,
         ts,
-        md("You suggested someone else."),
         blocks.build_request_closed(
             card,
             fmt(
@@ -310,10 +295,9 @@ def redirect_request(
             ),
         ),
     )
-    notify(
+    notify_message(
         client,
         card.mentee_id,
-        fmt("{mentor} suggested someone else.", mentor=mention(card.mentor_id)),
         blocks.build_redirect_for_mentee(
             card.request_id,
             card.mentor_id,
@@ -346,7 +330,6 @@ def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id:
         mentor_id=suggested_id,
         focus=focus,
         note=note,
-        redirected_from_id=request_id,
     )
 
 
@@ -382,11 +365,10 @@ def withdraw_requests(
             )
     for item in withdrawn:
         notice = blocks.build_withdrawn_notice(item.card.mentee_id, item.card.focus_label)
-        update_message(
+        update_to(
             client,
             item.channel,
             item.ts,
-            notice,
             blocks.build_request_closed(item.card, notice),
         )
     return withdrawn

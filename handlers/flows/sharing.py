@@ -15,7 +15,6 @@ from handlers.blocks.sharing import (
     NOT_OPEN_REFUSAL,
     build_proposal_message,
     own_proposal_refusal,
-    proposal_text,
     sharing_notice,
 )
 from handlers.flows.home import refresh_homes
@@ -78,14 +77,10 @@ def set_sharing(
     if not decision.changed:
         return done
     if done.outcome is SharingOutcome.PROPOSED and mine is not None:
-        notify(
-            client,
-            done.other_id,
-            proposal_text(actor_id, done.focus_label),
-            build_proposal_message(
-                done.pairing_id, actor_id, done.focus_label, proposal_stamp(mine)
-            ),
+        proposal = build_proposal_message(
+            done.pairing_id, actor_id, done.focus_label, proposal_stamp(mine)
         )
+        notify(client, done.other_id, proposal.text, proposal.blocks)
     else:
         notice = sharing_notice(done.outcome, actor_id, done.focus_label)
         if notice is not None:

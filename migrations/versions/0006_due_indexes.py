@@ -3,7 +3,7 @@ order by (the due time, then id), replacing single-column indexes that made an i
 every active pairing.
 
 Revision ID: 0006_due_indexes
-Revises: 0005_request_sending
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_due_indexes"
-down_revision: str | None = "0005_request_sending"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

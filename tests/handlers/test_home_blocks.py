@@ -68,8 +68,33 @@ def _goals(count: int, text: str, first_id: int = 1) -> list[GoalRow]:
 
 
 def _tasks(count: int, text: str, first_id: int = 1) -> list[TaskRow]:
+    """Open tasks; every third works towards a goal (goal ids start at ``first_id`` too)."""
     return [
-        TaskRow(first_id + i, f"{text}{i}", "open", "U0MENTEE1", TODAY if i % 2 else None)
+        TaskRow(
+            first_id + i,
+            f"{text}{i}",
+            "open",
+            "U0MENTEE1",
+            TODAY if i % 2 else None,
+            goal_id=first_id + i // 3 if i % 3 == 0 else None,
+            goal=f"{text}goal" if i % 3 == 0 else None,
+        )
+        for i in range(count)
+    ]
+
+
+def _history(count: int, text: str, first_id: int) -> list[GoalRow]:
+    return [
+        GoalRow(
+            first_id + i,
+            f"{text}{i}",
+            ("achieved", "dropped")[i % 2],
+            None,
+            None,
+            closed_by="U0MENTOR1",
+            closed_on=TODAY,
+            reason=text or None,
+        )
         for i in range(count)
     ]
 
@@ -88,6 +113,7 @@ def _pairing(n: int, goal_count: int, task_count: int, text: str, **changes: Any
         proposal="1796113200000000" if n % 4 == 2 else None,
         goals=_goals(goal_count, text, first_id=n * 1000),
         open_tasks=_tasks(task_count, text, first_id=n * 1000),
+        history=_history(min(goal_count, 4), text, first_id=n * 1000 + 500),
     )
     return replace(base, **changes)
 
@@ -159,6 +185,10 @@ def test_a_pairing_shows_what_the_pair_needs() -> None:
     assert "Next check-in: Tue 8 Dec at 07:30" in shown
     assert shown.count("Present at grand rounds") == GOALS_SHOWN
     assert "+3 more goals: `/mentor goals` <@U0OTHER007>" in shown
+    one_more = build_home(
+        HomeContent(TODAY, ["Research"], [replace(pairing, goals=_goals(6, "Goal "))])
+    )
+    assert "+1 more goal: `/mentor goals`" in all_text(one_more["blocks"])
     found = buttons(view["blocks"])
     for action_id in (
         ids.GOAL_ADD_OPEN,

@@ -19,6 +19,7 @@ from storage.requests import due_expiries, due_reminders, open_request
 from tests.conftest import MENTEE, MENTOR
 from tests.handlers.helpers import (
     all_text,
+    count_pairings,
     count_requests,
     dms_to,
     ephemeral_replies,
@@ -141,7 +142,7 @@ def test_an_accept_in_the_moment_before_the_request_is_marked_sent_is_answered_k
     assert any("still on its way" in reply for reply in ephemeral_replies(harness))
     request = only_request(harness)
     assert request.status == "pending"
-    assert request.pairing_id is None
+    assert count_pairings(harness) == 0
 
     harness.block_action(user_id=MENTOR, action_id=ids.REQUEST_ACCEPT, value=str(request.id))
     assert only_request(harness).status == "accepted"

@@ -91,7 +91,7 @@ def test_agree_values_round_trip() -> None:
 
 def test_the_proposal_escapes_the_focus_and_asks_with_two_buttons() -> None:
     label = "Wellbeing <!channel> & more"
-    blocks = build_proposal_message(3, OTHER, label, STAMP)
+    blocks = build_proposal_message(3, OTHER, label, STAMP).blocks
     shown = _texts(blocks)
     assert "Wellbeing &lt;!channel&gt; &amp; more" in shown
     assert "<!channel>" not in shown
@@ -99,9 +99,9 @@ def test_the_proposal_escapes_the_focus_and_asks_with_two_buttons() -> None:
     assert set(buttons(blocks)) == {ids.SHARING_AGREE, ids.SHARING_DECLINE}
     assert "<!channel>" not in proposal_text(OTHER, label)
     for answered in (
-        build_proposal_answered(True, OTHER, label),
-        build_proposal_answered(False, OTHER, label),
-        build_proposal_closed(),
+        build_proposal_answered(True, OTHER, label).blocks,
+        build_proposal_answered(False, OTHER, label).blocks,
+        build_proposal_closed().blocks,
     ):
         assert buttons(answered) == {}
         assert "<!channel>" not in _texts(answered)
