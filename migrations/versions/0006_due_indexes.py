@@ -2,7 +2,7 @@
 order by (the due time, then id), replacing single-column indexes that made an idle tick walk
 every active pairing.
 
-Revision ID: 0006_due_indexes
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_due_indexes"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
