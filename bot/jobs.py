@@ -9,14 +9,22 @@ from datetime import datetime, timedelta
 from time import monotonic, perf_counter
 
 from slack_sdk import WebClient
+from sqlalchemy import ColumnElement, exists
 
 from bot.context import AppContext
 from bot.logging import get_logger
-from bot.tick import Step, StepResult, TickContext
+from bot.tick import Probed, Step, StepResult, TickContext
 from handlers.flows import checkins, digest, request_deadlines
-from handlers.flows.delivery import Kind, deliver_due_pending, retry_stale
+from handlers.flows.delivery import (
+    Kind,
+    deliver_due_pending,
+    due_pending_exist,
+    retry_stale,
+    stale_claims_exist,
+)
 from storage.db import unit_of_work
-from storage.events import forget_events_before
+from storage.due import answer_all
+from storage.events import forget_events_before, received_before_clause
 
 log = get_logger("mentorbot.scheduler")
 
@@ -30,6 +38,10 @@ def forget_old_events(tick: TickContext) -> StepResult:
     return StepResult()
 
 
+def old_events_exist(tick: TickContext) -> ColumnElement[bool]:
+    return exists().where(received_before_clause(tick.now - EVENT_MEMORY))
+
+
 def _outbox_kinds() -> dict[str, Kind]:
     return {**request_deadlines.KINDS, **checkins.KINDS, **digest.KINDS}
 
@@ -38,25 +50,67 @@ def retry_stale_sends(tick: TickContext) -> StepResult:
     return retry_stale(tick, _outbox_kinds())
 
 
+def stale_sends_exist(tick: TickContext) -> ColumnElement[bool]:
+    return stale_claims_exist(tick, _outbox_kinds().keys())
+
+
 def send_due_pending(tick: TickContext) -> StepResult:
     """Messages that waited for their recipient's working hours."""
     return deliver_due_pending(tick, _outbox_kinds())
 
 
+def pending_sends_due(tick: TickContext) -> ColumnElement[bool]:
+    return due_pending_exist(tick, _outbox_kinds().keys())
+
+
 def default_steps() -> tuple[Step, ...]:
-    """In order: first what an earlier tick left unfinished, then what has newly come due."""
+    """In order: first what an earlier tick left unfinished, then what has newly come due. Each
+    step's probe asks whether it has anything to do with the condition its own query selects by,
+    so a tick with nothing due is one statement."""
     return (
-        retry_stale_sends,
-        send_due_pending,
-        checkins.end_due_pauses,
-        checkins.send_due_checkins,
-        checkins.send_due_reassess_prompts,
-        request_deadlines.discard_undelivered_requests,
-        request_deadlines.remind_unanswered_requests,
-        request_deadlines.expire_unanswered_requests,
-        digest.post_weekly_digest,
-        forget_old_events,
+        Probed(retry_stale_sends, stale_sends_exist),
+        Probed(send_due_pending, pending_sends_due),
+        Probed(checkins.end_due_pauses, checkins.pause_endings_due),
+        Probed(checkins.send_due_checkins, checkins.checkins_due),
+        Probed(checkins.send_due_reassess_prompts, checkins.reassess_prompts_due),
+        Probed(
+            request_deadlines.discard_undelivered_requests,
+            request_deadlines.undelivered_requests_due,
+        ),
+        Probed(request_deadlines.remind_unanswered_requests, request_deadlines.reminders_due),
+        Probed(request_deadlines.expire_unanswered_requests, request_deadlines.expiries_due),
+        Probed(digest.post_weekly_digest, digest.weekly_digest_due),
+        Probed(forget_old_events, old_events_exist),
     )
+
+
+def due_steps(tick: TickContext, steps: Sequence[Step]) -> list[bool]:
+    """For each of ``steps``, whether to run it now: a step without a probe always runs; the
+    probes that ask the database are answered together in one statement. When that fails, every
+    step runs and finds out for itself."""
+    answers: list[bool] = [True] * len(steps)
+    questions: dict[int, ColumnElement[bool]] = {}
+    try:
+        for index, step in enumerate(steps):
+            if isinstance(step, Probed):
+                answer = step.probe(tick)
+                if isinstance(answer, bool):
+                    answers[index] = answer
+                else:
+                    questions[index] = answer
+        if questions:
+            with unit_of_work(tick.app.sessions) as session:
+                found = answer_all(session, list(questions.values()))
+            for index, due in zip(questions, found, strict=True):
+                answers[index] = due
+    except Exception:
+        log.exception("scheduler.probe.failed")
+        return [True] * len(steps)
+    return answers
+
+
+def _did_something(result: StepResult) -> bool:
+    return bool(result.due or result.sent or result.skipped or result.failed)
 
 
 def running_clock(now: datetime) -> Callable[[], datetime]:
@@ -74,17 +128,28 @@ def run_tick(
     *,
     clock: Callable[[], datetime] | None = None,
 ) -> StepResult:
-    """Run each step once; one step failing is logged and never stops the others."""
+    """Run each step that has work once; one step failing is logged and never stops the others.
+
+    The probes are asked first, in one statement; after a step did something (which may have
+    made work due for a later step), the later steps' probes are asked again."""
     started = perf_counter()
     tick = TickContext(app=ctx, client=client, now=now, clock=clock or running_clock(now))
+    plan = list(steps if steps is not None else default_steps())
     total = StepResult()
-    for step in steps if steps is not None else default_steps():
+    run: list[bool] = []
+    for index, step in enumerate(plan):
+        if index == len(run):
+            run += due_steps(tick, plan[index:])
+        if not run[index]:
+            continue
         try:
-            total.add(step(tick))
+            result = step(tick)
         except Exception:
             log.exception("scheduler.step.failed", step=step.__name__)
-            total.failed += 1
-            total.failures.append(step.__name__)
+            result = StepResult(failed=1, failures=[step.__name__])
+        total.add(result)
+        if _did_something(result):
+            del run[index + 1 :]  # ask the later steps' probes again
     log.info(
         "scheduler.tick",
         now=now.isoformat(),
@@ -92,6 +157,7 @@ def run_tick(
         sent=total.sent,
         skipped=total.skipped,
         failed=total.failed,
+        steps_run=sum(run),
         duration_ms=round((perf_counter() - started) * 1000, 1),
     )
     return total

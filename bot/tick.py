@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
+from sqlalchemy import ColumnElement
 
 from bot.context import AppContext
 
@@ -39,3 +40,23 @@ class TickContext:
 
 
 Step = Callable[[TickContext], StepResult]
+
+Probe = Callable[[TickContext], "ColumnElement[bool] | bool"]
+"""Whether a step has work this tick: an SQL condition (``EXISTS (…)`` over the very clause the
+step's own query selects by), or a plain answer when the database need not be asked."""
+
+
+@dataclass(frozen=True)
+class Probed:
+    """A step the tick runs only when its probe says work is due (the probes of all steps are
+    asked together, in one statement). Called directly, it always runs."""
+
+    step: Step
+    probe: Probe
+
+    @property
+    def __name__(self) -> str:
+        return self.step.__name__
+
+    def __call__(self, tick: TickContext) -> StepResult:
+        return self.step(tick)

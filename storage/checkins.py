@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,14 +28,31 @@ _ACTIVE = PairingStatus.ACTIVE.value
 _PAUSED = PairingStatus.PAUSED.value
 
 
+# Each "due" condition below is the one place it is written: the query that selects the work
+# and the scheduler's probe of whether there is any (``bot/jobs.py``) both use it.
+
+
+def due_checkin_clause(now: datetime) -> ColumnElement[bool]:
+    """Active pairings whose next check-in is due by ``now``."""
+    return and_(Pairing.next_checkin_at <= now, Pairing.status == _ACTIVE)
+
+
+def due_reassess_clause(now: datetime) -> ColumnElement[bool]:
+    """Active pairings whose reassess prompt is due by ``now``."""
+    return and_(Pairing.next_reassess_at <= now, Pairing.status == _ACTIVE)
+
+
+def due_pause_end_clause(now: datetime) -> ColumnElement[bool]:
+    """Paused pairings whose pause ends by ``now``."""
+    return and_(Pairing.paused_until <= now, Pairing.status == _PAUSED)
+
+
 def due_checkins(
     session: Session, now: datetime, *, limit: int = 200, skip: Collection[int] = ()
 ) -> list[Pairing]:
     """Active pairings whose next check-in is due, earliest first, locked for this tick."""
     query = (
-        select(Pairing)
-        .where(Pairing.next_checkin_at <= now, Pairing.status == _ACTIVE)
-        .order_by(Pairing.next_checkin_at, Pairing.id)
+        select(Pairing).where(due_checkin_clause(now)).order_by(Pairing.next_checkin_at, Pairing.id)
     )
     return _locked(session, query, skip, limit)
 
@@ -45,7 +62,7 @@ def due_reassess_prompts(
 ) -> list[Pairing]:
     query = (
         select(Pairing)
-        .where(Pairing.next_reassess_at <= now, Pairing.status == _ACTIVE)
+        .where(due_reassess_clause(now))
         .order_by(Pairing.next_reassess_at, Pairing.id)
     )
     return _locked(session, query, skip, limit)
@@ -55,9 +72,7 @@ def due_pause_endings(
     session: Session, now: datetime, *, limit: int = 200, skip: Collection[int] = ()
 ) -> list[Pairing]:
     query = (
-        select(Pairing)
-        .where(Pairing.paused_until <= now, Pairing.status == _PAUSED)
-        .order_by(Pairing.paused_until, Pairing.id)
+        select(Pairing).where(due_pause_end_clause(now)).order_by(Pairing.paused_until, Pairing.id)
     )
     return _locked(session, query, skip, limit)
 
@@ -79,13 +94,13 @@ def members_without_fresh_profiles(
     Slack profile (time zone) is missing or will be older than ``max_age`` by then, those due
     soonest first, in one query."""
     horizon = now + lookahead
-    due = (Pairing.status == _ACTIVE, Pairing.next_checkin_at <= horizon)
+    due = due_checkin_clause(horizon)
     members = union_all(
         select(Pairing.mentor_id.label("user_id"), Pairing.next_checkin_at.label("due_at")).where(
-            *due
+            due
         ),
         select(Pairing.mentee_id.label("user_id"), Pairing.next_checkin_at.label("due_at")).where(
-            *due
+            due
         ),
     ).subquery()
     return list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,10 @@ def first_delivery(session: Session, event_id: str, now: datetime) -> bool:
     return True
 
 
+def received_before_clause(cutoff: datetime) -> ColumnElement[bool]:
+    return ProcessedEvent.received_at < cutoff
+
+
 def forget_events_before(session: Session, cutoff: datetime) -> int:
-    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
+    result = session.execute(delete(ProcessedEvent).where(received_before_clause(cutoff)))
     return int(getattr(result, "rowcount", 0) or 0)

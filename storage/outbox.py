@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, column, select, update, values
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, column, select, update, values
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -164,12 +164,10 @@ def _stamp(
     return sorted(claimed, key=lambda send: (send.due_at or send.slot_at, send.id))
 
 
-def claim_due(
-    session: Session, now: datetime, stamp: datetime, kinds: Collection[str], limit: int
-) -> list[ScheduledSend]:
-    """Claim up to ``limit`` pending rows of ``kinds`` due by ``now``, stamped ``stamp``; rows
-    another tick is claiming at the same moment are skipped (PostgreSQL) rather than waited for."""
-    chosen = (
+def _due_pending(now: datetime, kinds: Collection[str]) -> Select[int]:
+    """Pending rows of ``kinds`` due by ``now``, earliest first: what :func:`claim_due`
+    claims, and what the scheduler's probe asks about (:func:`any_due_pending`)."""
+    return (
         select(ScheduledSend.id)
         .where(
             ScheduledSend.status == PENDING,
@@ -177,9 +175,35 @@ def claim_due(
             ScheduledSend.kind.in_(kinds),
         )
         .order_by(ScheduledSend.due_at, ScheduledSend.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
     )
+
+
+def any_due_pending(now: datetime, kinds: Collection[str]) -> ColumnElement[bool]:
+    """Whether :func:`claim_due` would find a row: its own query's first row, read in its order.
+    Asked as ``EXISTS``, the order would be dropped and the database free to walk the rows
+    waiting for later (for working hours) in another index; read in order, it reads the due
+    index from its start and stops at once."""
+    return _due_pending(now, kinds).limit(1).scalar_subquery().is_not(None)
+
+
+def stale_claim_clause(
+    stamp: datetime, timeout: timedelta, kinds: Collection[str]
+) -> ColumnElement[bool]:
+    """Claims of ``kinds`` neither finished nor renewed within ``timeout`` of ``stamp``: what
+    :func:`take_over_stale` takes over, and what the scheduler's probe asks about."""
+    return and_(
+        ScheduledSend.status == CLAIMED,
+        ScheduledSend.claimed_at < stamp - timeout,
+        ScheduledSend.kind.in_(kinds),
+    )
+
+
+def claim_due(
+    session: Session, now: datetime, stamp: datetime, kinds: Collection[str], limit: int
+) -> list[ScheduledSend]:
+    """Claim up to ``limit`` pending rows of ``kinds`` due by ``now``, stamped ``stamp``; rows
+    another tick is claiming at the same moment are skipped (PostgreSQL) rather than waited for."""
+    chosen = _due_pending(now, kinds).limit(limit).with_for_update(skip_locked=True)
     return _claim(session, chosen, stamp, expected=PENDING)
 
 
@@ -190,11 +214,7 @@ def take_over_stale(
     ``timeout`` of ``stamp``: their tick died (or gave them back after a passing failure)."""
     chosen = (
         select(ScheduledSend.id)
-        .where(
-            ScheduledSend.status == CLAIMED,
-            ScheduledSend.claimed_at < stamp - timeout,
-            ScheduledSend.kind.in_(kinds),
-        )
+        .where(stale_claim_clause(stamp, timeout, kinds))
         .order_by(ScheduledSend.slot_at, ScheduledSend.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -284,8 +304,13 @@ def give_back(send: ScheduledSend, error: str) -> None:
     send.claimed_at = _RELEASED_AT
 
 
+def keyed_clause(key: str) -> ColumnElement[bool]:
+    """The send enqueued under ``key`` (at most one: the key is unique)."""
+    return ScheduledSend.dedupe_key == key
+
+
 def get_send(session: Session, key: str) -> ScheduledSend | None:
-    return session.scalar(select(ScheduledSend).where(ScheduledSend.dedupe_key == key))
+    return session.scalar(select(ScheduledSend).where(keyed_clause(key)))
 
 
 def failed_sends_since(session: Session, since: datetime) -> Sequence[ScheduledSend]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
@@ -143,13 +143,18 @@ def discard_undelivered(session: Session, request_id: int) -> MentorRequest | No
     return request
 
 
+def stale_sending_clause(before: datetime) -> ColumnElement[bool]:
+    """Requests still being sent although made before ``before`` (:func:`stale_sending`)."""
+    return and_(MentorRequest.status == SENDING, MentorRequest.created_at < before)
+
+
 def stale_sending(session: Session, before: datetime, limit: int = 500) -> list[int]:
     """Requests still being sent although made before ``before``: their sender died between
     saving and hearing back from Slack."""
     return list(
         session.scalars(
             select(MentorRequest.id)
-            .where(MentorRequest.status == SENDING, MentorRequest.created_at < before)
+            .where(stale_sending_clause(before))
             .order_by(MentorRequest.created_at)
             .limit(limit)
         )
@@ -175,14 +180,24 @@ def try_request_event(request: MentorRequest, event: RequestEvent, now: datetime
     return True
 
 
+def due_reminder_clause(now: datetime) -> ColumnElement[bool]:
+    """Requests waiting for an answer, not yet reminded, whose reminder is due by ``now``."""
+    return and_(
+        MentorRequest.status == PENDING,
+        MentorRequest.remind_at <= now,
+        MentorRequest.reminded_at.is_(None),
+    )
+
+
+def due_expiry_clause(now: datetime) -> ColumnElement[bool]:
+    """Requests waiting for an answer that expire by ``now``."""
+    return and_(MentorRequest.status == PENDING, MentorRequest.expires_at <= now)
+
+
 def due_reminders(session: Session, now: datetime, limit: int = 500) -> Sequence[MentorRequest]:
     return session.scalars(
         select(MentorRequest)
-        .where(
-            MentorRequest.status == PENDING,
-            MentorRequest.remind_at <= now,
-            MentorRequest.reminded_at.is_(None),
-        )
+        .where(due_reminder_clause(now))
         .order_by(MentorRequest.remind_at)
         .limit(limit)
     ).all()
@@ -191,7 +206,7 @@ def due_reminders(session: Session, now: datetime, limit: int = 500) -> Sequence
 def due_expiries(session: Session, now: datetime, limit: int = 500) -> Sequence[MentorRequest]:
     return session.scalars(
         select(MentorRequest)
-        .where(MentorRequest.status == PENDING, MentorRequest.expires_at <= now)
+        .where(due_expiry_clause(now))
         .order_by(MentorRequest.expires_at)
         .limit(limit)
     ).all()

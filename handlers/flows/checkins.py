@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot.cadence import (
@@ -119,12 +120,26 @@ def send_due_checkins(tick: TickContext) -> StepResult:
     return _run_batches(tick, store.due_checkins, _plan_checkins)
 
 
+def checkins_due(tick: TickContext) -> ColumnElement[bool]:
+    """Whether :func:`send_due_checkins` has work: a check-in due by now or within the profile
+    lookahead (its members' profiles may need refreshing), the one condition of both queries."""
+    return exists().where(store.due_checkin_clause(tick.now + PROFILE_LOOKAHEAD))
+
+
 def send_due_reassess_prompts(tick: TickContext) -> StepResult:
     return _run_batches(tick, store.due_reassess_prompts, _plan_reassess_prompts)
 
 
+def reassess_prompts_due(tick: TickContext) -> ColumnElement[bool]:
+    return exists().where(store.due_reassess_clause(tick.now))
+
+
 def end_due_pauses(tick: TickContext) -> StepResult:
     return _run_batches(tick, store.due_pause_endings, _plan_pause_ends)
+
+
+def pause_endings_due(tick: TickContext) -> ColumnElement[bool]:
+    return exists().where(store.due_pause_end_clause(tick.now))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -25,6 +25,7 @@ from storage.models import ScheduledSend
 from storage.outbox import (
     CLAIMED,
     Delivered,
+    any_due_pending,
     claim_due,
     give_back,
     mark_failed,
@@ -32,6 +33,7 @@ from storage.outbox import (
     mark_skipped,
     reclaim,
     renew_claims,
+    stale_claim_clause,
     take_over_stale,
 )
 
@@ -98,14 +100,29 @@ def deliver_due_pending(tick: TickContext, kinds: Mapping[str, Kind]) -> StepRes
     return _deliver_chunks(tick, kinds, claim)
 
 
+def due_pending_exist(tick: TickContext, kinds: Collection[str]) -> ColumnElement[bool]:
+    """Whether :func:`deliver_due_pending` has messages to claim."""
+    return any_due_pending(tick.now, kinds)
+
+
+def _claim_timeout(tick: TickContext) -> timedelta:
+    return timedelta(minutes=tick.app.settings.claim_timeout_minutes)
+
+
 def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
     """Take over claims left by a tick that died mid-send (or gave them back) and send them."""
-    timeout = timedelta(minutes=tick.app.settings.claim_timeout_minutes)
+    timeout = _claim_timeout(tick)
 
     def claim(session: Session, stamp: datetime) -> list[ScheduledSend]:
         return take_over_stale(session, stamp, timeout, kinds.keys(), CHUNK)
 
     return _deliver_chunks(tick, kinds, claim)
+
+
+def stale_claims_exist(tick: TickContext, kinds: Collection[str]) -> ColumnElement[bool]:
+    """Whether :func:`retry_stale` has claims to take over, as of the tick's clock now (its
+    claims are stamped later, so a claim found stale now is stale then too)."""
+    return exists().where(stale_claim_clause(tick.clock(), _claim_timeout(tick), kinds))
 
 
 @dataclass

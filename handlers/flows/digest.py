@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot.chart import render_engagement_chart
@@ -33,7 +35,7 @@ from handlers.flows.slack import focus_label, local_date, notify, slack_error
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing, ScheduledSend
-from storage.outbox import enqueue, get_send
+from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
 from storage.people import Profile, is_at_capacity
 from storage.reports import (
@@ -148,16 +150,42 @@ KINDS: dict[str, Kind] = {DIGEST: Kind(_render_digest)}
 DIGEST_GRACE = timedelta(hours=12)
 
 
-def post_weekly_digest(tick: TickContext) -> StepResult:
-    """Post the week's digest once, at the configured local weekday and time, with the chart."""
+@dataclass(frozen=True)
+class _DigestSlot:
+    channel: str
+    slot: datetime
+    key: str
+
+
+def _digest_to_post(tick: TickContext) -> _DigestSlot | None:
+    """This week's digest when it may be posted now: a coordinator channel is set and this
+    week's moment has come and not passed by more than ``DIGEST_GRACE`` (a new install, long
+    downtime)."""
     settings = tick.app.settings
     channel = settings.coordinator_channel
     if not channel:
-        return StepResult()
+        return None
     slot = digest_slot(tick.now, settings)
     if tick.now - slot > DIGEST_GRACE:
-        return StepResult()  # this week's moment has passed (a new install, long downtime)
-    key = digest_key(slot, settings)
+        return None
+    return _DigestSlot(channel, slot, digest_key(slot, settings))
+
+
+def weekly_digest_due(tick: TickContext) -> ColumnElement[bool] | bool:
+    """Whether :func:`post_weekly_digest` has work: within the digest's moment, and not enqueued
+    yet (its key is the one the step enqueues under); no question for the database otherwise."""
+    due = _digest_to_post(tick)
+    if due is None:
+        return False
+    return ~exists().where(keyed_clause(due.key))
+
+
+def post_weekly_digest(tick: TickContext) -> StepResult:
+    """Post the week's digest once, at the configured local weekday and time, with the chart."""
+    due = _digest_to_post(tick)
+    if due is None:
+        return StepResult()
+    channel, slot, key = due.channel, due.slot, due.key
     with unit_of_work(tick.app.sessions) as session:
         send = enqueue(session, key=key, kind=DIGEST, slot_at=slot, now=tick.now, recipient=channel)
         if send is None:
