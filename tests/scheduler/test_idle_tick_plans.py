@@ -1,5 +1,6 @@
 """A tick with nothing due reads an empty index range per due query, however many pairs there
-are: the plans of the very statements an idle tick sends, with ``EXPLAIN QUERY PLAN`` on SQLite
+are, all in one statement (each step's probe): the plans of the very statements an idle tick
+sends, with ``EXPLAIN QUERY PLAN`` on SQLite
 (without statistics, as on a fresh install) and ``EXPLAIN`` on PostgreSQL (after ``ANALYZE``)."""
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def _idle_tick_statements(harness: Harness, engine: Engine) -> list[tuple[str, A
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     assert (result.due, result.sent, result.failed) == (0, 0, 0)
+    assert len(captured) == 1  # the probes of every step, asked together
     return captured
 
 

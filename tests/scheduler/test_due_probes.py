@@ -1,0 +1,259 @@
+"""The tick asks every step's "is anything due" in one statement first: with nothing due that
+is all it sends, and a row made due for a step makes its probe (and only its probe) say so and
+the step run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, update
+
+from bot.jobs import default_steps, due_steps, running_clock
+from bot.slack_client import make_web_client
+from bot.tick import TickContext
+from storage.models import (
+    CheckIn,
+    MentorRequest,
+    Pairing,
+    Person,
+    ProcessedEvent,
+    ScheduledSend,
+)
+from storage.people import ensure_person
+from tests.conftest import COORDINATOR_CHANNEL, MENTEE, MENTOR
+from tests.harness import Harness
+from tests.scheduler.helpers import make_pair
+
+# A Wednesday afternoon: no check-in slot of a Tuesday pair, and far from Monday's digest.
+NOW = datetime(2027, 1, 6, 15, tzinfo=UTC)
+# Monday 08:30 in New York: the weekly digest's moment has come.
+DIGEST_MOMENT = datetime(2027, 1, 4, 13, 30, tzinfo=UTC)
+
+
+def _due_now(harness: Harness) -> set[str]:
+    """The names of the default steps whose probe says they have work at the clock's time."""
+    now = harness.clock()
+    tick = TickContext(
+        app=harness.ctx,
+        client=make_web_client(harness.settings),
+        now=now,
+        clock=running_clock(now),
+    )
+    steps = default_steps()
+    return {step.__name__ for step, due in zip(steps, due_steps(tick, steps), strict=True) if due}
+
+
+def _pair(harness: Harness, **values: Any) -> int:
+    pairing_id = make_pair(harness)
+    if values:
+        with harness.session() as session:
+            session.execute(update(Pairing).where(Pairing.id == pairing_id).values(**values))
+    return pairing_id
+
+
+def _send(harness: Harness, **values: Any) -> int:
+    pairing_id = _pair(harness)
+    with harness.session() as session:
+        row = ScheduledSend(
+            dedupe_key=f"checkin/{pairing_id}:{MENTEE}/test",
+            kind="checkin",
+            pairing_id=pairing_id,
+            recipient=MENTEE,
+            slot_at=NOW - timedelta(hours=1),
+            due_at=NOW - timedelta(hours=1),
+            attempts=1,
+            **values,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def _request(harness: Harness, **values: Any) -> int:
+    with harness.session() as session:
+        ensure_person(session, MENTEE)
+        ensure_person(session, MENTOR)
+        fields: dict[str, Any] = {
+            "created_at": NOW - timedelta(days=3),
+            "expires_at": NOW + timedelta(days=7),
+        }
+        request = MentorRequest(
+            mentee_id=MENTEE, mentor_id=MENTOR, focus="research", note="", **(fields | values)
+        )
+        session.add(request)
+        session.flush()
+        return request.id
+
+
+def _read(harness: Harness, query: Any) -> Any:
+    with harness.session() as session:
+        return session.execute(query).scalar()
+
+
+def _digest_moment(harness: Harness) -> int:
+    harness.clock.set(DIGEST_MOMENT)
+    return 0
+
+
+def _event(harness: Harness, received_at: datetime) -> int:
+    with harness.session() as session:
+        session.add(ProcessedEvent(event_id="Ev0OLD", received_at=received_at))
+    return 0
+
+
+@dataclass(frozen=True)
+class Case:
+    step: str
+    arrange: Callable[[Harness], int]
+    done: Callable[[Harness, int], bool]
+    due_after: bool = False
+
+
+CASES = [
+    Case(
+        "retry_stale_sends",
+        lambda h: _send(h, status="claimed", claimed_at=NOW - timedelta(hours=1)),
+        lambda h, send_id: (
+            _read(h, select(ScheduledSend.status).where(ScheduledSend.id == send_id)) != "claimed"
+        ),
+    ),
+    Case(
+        "send_due_pending",
+        lambda h: _send(h, status="pending"),
+        lambda h, send_id: (
+            _read(h, select(ScheduledSend.status).where(ScheduledSend.id == send_id)) != "pending"
+        ),
+    ),
+    Case(
+        "end_due_pauses",
+        lambda h: _pair(
+            h, status="paused", paused_until=NOW - timedelta(minutes=1), next_checkin_at=None
+        ),
+        lambda h, pairing_id: (
+            _read(h, select(Pairing.status).where(Pairing.id == pairing_id)) == "active"
+        ),
+    ),
+    Case(
+        "send_due_checkins",
+        lambda h: _pair(h, next_checkin_at=NOW - timedelta(minutes=1)),
+        lambda h, pairing_id: (
+            _read(h, select(CheckIn.id).where(CheckIn.pairing_id == pairing_id)) is not None
+        ),
+    ),
+    Case(
+        # Within the lookahead, a check-in not due yet: the members' profiles are refreshed,
+        # and the step stays due until the check-in has gone out.
+        "send_due_checkins",
+        lambda h: _pair(h, next_checkin_at=NOW + timedelta(minutes=30)),
+        lambda h, _: (
+            _read(h, select(Person.profile_fetched_at).where(Person.user_id == MENTEE)) is not None
+        ),
+        due_after=True,
+    ),
+    Case(
+        "send_due_reassess_prompts",
+        lambda h: _pair(h, next_reassess_at=NOW - timedelta(minutes=1)),
+        lambda h, pairing_id: (
+            _read(h, select(Pairing.next_reassess_at).where(Pairing.id == pairing_id)).replace(
+                tzinfo=UTC
+            )
+            > NOW
+        ),
+    ),
+    Case(
+        "discard_undelivered_requests",
+        lambda h: _request(h, status="sending", created_at=NOW - timedelta(hours=1)),
+        lambda h, request_id: (
+            _read(h, select(MentorRequest.id).where(MentorRequest.id == request_id)) is None
+        ),
+    ),
+    Case(
+        "remind_unanswered_requests",
+        lambda h: _request(h, status="pending", remind_at=NOW - timedelta(minutes=1)),
+        lambda h, request_id: (
+            _read(h, select(MentorRequest.reminded_at).where(MentorRequest.id == request_id))
+            is not None
+        ),
+    ),
+    Case(
+        "expire_unanswered_requests",
+        lambda h: _request(h, status="pending", expires_at=NOW - timedelta(minutes=1)),
+        lambda h, request_id: (
+            _read(h, select(MentorRequest.status).where(MentorRequest.id == request_id))
+            == "expired"
+        ),
+    ),
+    Case(
+        "post_weekly_digest",
+        _digest_moment,
+        lambda h, _: any(
+            call.args.get("channel") == COORDINATOR_CHANNEL
+            for call in h.fake.calls_to("chat.postMessage")
+        ),
+    ),
+    Case(
+        "forget_old_events",
+        lambda h: _event(h, NOW - timedelta(days=8)),
+        lambda h, _: _read(h, select(ProcessedEvent.event_id)) is None,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.step)
+def test_a_row_made_due_makes_its_probe_true_and_its_step_run(harness: Harness, case: Case) -> None:
+    harness.clock.set(NOW)
+    assert _due_now(harness) == set()
+    subject = case.arrange(harness)
+    assert _due_now(harness) == {case.step}
+    assert not case.done(harness, subject)
+
+    harness.tick()
+
+    assert case.done(harness, subject)
+    assert _due_now(harness) == ({case.step} if case.due_after else set())
+
+
+def test_an_idle_tick_sends_one_statement(harness: Harness, engine: Engine) -> None:
+    harness.clock.set(NOW)
+    make_pair(harness)  # a pair whose check-in is days away
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = harness.tick()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert (result.due, result.sent, result.failed) == (0, 0, 0)
+    assert len(statements) == 1, statements
+    assert statements[0].lstrip().upper().startswith("SELECT")
+
+
+def test_a_step_that_did_work_has_the_later_steps_asked_again(
+    harness: Harness, engine: Engine
+) -> None:
+    """A pause ending this tick is asked about again for the steps after it (two probes), and
+    nothing else runs."""
+    harness.clock.set(NOW)
+    _pair(harness, status="paused", paused_until=NOW - timedelta(minutes=1), next_checkin_at=None)
+    probes: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "EXISTS" in statement.upper():
+            probes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = harness.tick()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert result.due == 1
+    assert len(probes) == 2
