@@ -245,24 +245,48 @@ def test_editing_a_goal_keeps_who_and_when(harness: Harness) -> None:
         "value": f"{ids.GOAL_EDIT_OPEN}:{goal.id}",
         "text": {"type": "plain_text", "text": "Edit…"},
     }
-    harness.block_action(user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=edit)
-    opened = len(harness.fake.calls_to("views.open"))
-    harness.block_action(user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=edit)
-    assert len(harness.fake.calls_to("views.open")) == opened + 1
-    view = harness.fake.calls_to("views.open")[-1].args["view"]
+
+    def opened_by(trigger_id: str) -> list[Any]:
+        return [
+            c for c in harness.fake.calls_to("views.open") if c.args["trigger_id"] == trigger_id
+        ]
+
+    harness.block_action(
+        user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=edit, trigger_id="1.stranger"
+    )
+    assert opened_by("1.stranger") == []
+    assert "not part of" in ephemeral_replies(harness)[-1]
+    harness.block_action(
+        user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=edit, trigger_id="2.mentee"
+    )
+    (opened,) = opened_by("2.mentee")
+    view = opened.args["view"]
     assert view["callback_id"] == ids.GOAL_EDIT_VIEW
+    edited_values = modal_values(
+        text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Run a monthly journal club")),
+        target=(
+            ids.TARGET_DATE_BLOCK,
+            ids.TARGET_DATE_INPUT,
+            {"type": "datepicker", "selected_date": "2027-03-01"},
+        ),
+    )
+    forged_values = modal_values(
+        text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Quit medicine")),
+    )
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.GOAL_EDIT_VIEW,
+        private_metadata=view["private_metadata"],
+        values=forged_values,
+    )
+    (untouched,) = goals(harness)
+    assert (untouched.text, untouched.target_date) == ("Run a journal club", None)
+    assert activity(harness, "goal.edited") == 0
     harness.view_submission(
         user_id=MENTEE,
         callback_id=ids.GOAL_EDIT_VIEW,
         private_metadata=view["private_metadata"],
-        values=modal_values(
-            text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Run a monthly journal club")),
-            target=(
-                ids.TARGET_DATE_BLOCK,
-                ids.TARGET_DATE_INPUT,
-                {"type": "datepicker", "selected_date": "2027-03-01"},
-            ),
-        ),
+        values=edited_values,
     )
     (edited,) = goals(harness)
     assert (edited.text, str(edited.target_date)) == ("Run a monthly journal club", "2027-03-01")
