@@ -20,6 +20,7 @@ from tests.handlers.helpers import (
 )
 from tests.handlers.test_pairings import pair
 from tests.harness import Harness
+from tests.slack import payloads
 from tests.slack.payloads import bot_message, dm_channel_id
 
 
@@ -224,17 +225,34 @@ def test_tasks_list_shows_buttons_and_redraws_itself(harness: Harness) -> None:
     pair(harness)
     harness.command("task add Read two papers on sepsis", user_id=MENTOR)
     (task,) = tasks(harness)
+    task_dm = last_dm(harness, MENTEE)
     listing = harness.command("tasks", user_id=MENTEE).json()
     assert f"task-{task.id}" in [b.get("block_id") for b in listing["blocks"]]
+    row = next(b for b in listing["blocks"] if b.get("block_id") == f"task-{task.id}")
+    assert accessory(row)["action_id"] == ids.TASK_COMPLETE
+    # A tap in an ephemeral list: Slack sends no message, only its response_url to redraw it.
     url = harness.fake.response_url()
-    harness.sender.block_action(
-        user_id=MENTEE,
-        action_id=ids.TASK_COMPLETE,
-        value=str(task.id),
-        response_url=url,
+    action = payloads.action_element(
+        action_id=ids.TASK_COMPLETE, block_id=row["block_id"], action_ts="1.2", value=str(task.id)
     )
+    tap = payloads.block_actions_payload(
+        user_id=MENTEE, action=action, trigger_id=payloads.new_trigger_id(), response_url=url
+    )
+    tap["container"]["is_ephemeral"] = True
+    del tap["message"]
+    updates_before = len(harness.fake.calls_to("chat.update"))
+    replies_before = len(harness.fake.calls_to("response_url"))
+    harness.sender.interactivity(tap)
     harness.wait_idle()
     assert tasks(harness)[0].status == "done"
+    (redrawn,) = [c.args for c in harness.fake.calls_to("response_url")[replies_before:]]
+    assert redrawn["replace_original"] is True
+    done_row = next(b for b in redrawn["blocks"] if b.get("block_id") == f"task-{task.id}")
+    assert accessory(done_row)["action_id"] == ids.TASK_UNDO
+    assert "Done by" in all_text([done_row])
+    # The task's own DM is brought up to date too, in place.
+    (dm_update,) = [c.args for c in harness.fake.calls_to("chat.update")[updates_before:]]
+    assert dm_update["ts"] == task_dm.response["ts"]
 
 
 def test_editing_a_goal_keeps_who_and_when(harness: Harness) -> None:
