@@ -64,6 +64,19 @@ def test_expiry_after_fourteen_days_tells_both_once(harness: Harness) -> None:
     assert result.failed == 0
 
 
+def test_a_request_stays_open_until_exactly_fourteen_days(harness: Harness) -> None:
+    ask(harness)
+    harness.clock.advance(timedelta(days=13, hours=23))
+    harness.tick()
+    assert only_request(harness).status == "pending"
+    assert dms_to(harness, MENTEE) == []
+    assert not any("has closed" in all_text(m.args["blocks"]) for m in dms_to(harness, MENTOR))
+    harness.clock.advance(timedelta(hours=1))
+    assert harness.tick().sent == 2
+    assert only_request(harness).status == "expired"
+    assert "closed without an answer" in all_text(last_dm(harness, MENTEE).args["blocks"])
+
+
 def test_a_permanent_failure_is_recorded_and_not_retried(harness: Harness) -> None:
     ask(harness)
     harness.clock.advance(timedelta(days=3, minutes=1))
