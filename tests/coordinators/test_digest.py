@@ -6,6 +6,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from matplotlib import image
+from structlog.testing import capture_logs
 
 from bot.chart import render_engagement_chart
 from bot.jobs import run_tick
@@ -132,8 +133,13 @@ def test_digest_numbers_match_the_data(harness: Harness) -> None:
 
 def test_preview_is_for_coordinators_and_shows_no_private_text(harness: Harness) -> None:
     stalled_id = _seed(harness)
-    refused = harness.command("digest", user_id=STRANGER)
-    assert "program coordinators" in refused.body + "".join(ephemeral_replies(harness))
+    with capture_logs() as logs:
+        refused = harness.command("digest", user_id=STRANGER)
+    said = refused.body + "".join(ephemeral_replies(harness))
+    assert "That's for program coordinators" in said
+    assert "please ask your program director." in said
+    outcomes = [e["outcome"] for e in logs if e["event"] == "slack.request"]
+    assert outcomes == ["forbidden"]
     harness.command("digest", user_id=COORDINATOR)
     reply = harness.fake.calls_to("response_url")[-1].args
     text = all_text(reply["blocks"])
