@@ -374,11 +374,15 @@ def test_digest_keeps_private_text_out_and_escapes_shared_reasons(harness: Harne
     preview = harness.fake.calls_to("response_url")[-1].args
     monday_8am = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
     run_tick(harness.ctx, make_web_client(harness.settings), monday_8am, steps=[post_weekly_digest])
-    (posted,) = [
-        c.args
+    (post,) = [
+        c
         for c in harness.fake.calls_to("chat.postMessage")
         if c.args.get("channel") == COORDINATOR_CHANNEL
     ]
+    posted = post.args
+    # The engagement chart follows in the digest's thread.
+    (chart,) = harness.fake.calls_to("files.completeUploadExternal")
+    assert chart.args["thread_ts"] == post.response["ts"]
     for shown in (preview, posted):
         block_ids = [b.get("block_id") for b in shown["blocks"]]  # type: ignore[union-attr]
         assert f"digest.pair.{stalled_id}" in block_ids  # the at-risk row is there...
