@@ -27,6 +27,8 @@ def test_nothing_is_due_before_three_days(harness: Harness) -> None:
     result = harness.tick()
     assert (result.sent, result.failed) == (0, 0)
     assert len(dms_to(harness, MENTOR)) == 1
+    harness.clock.advance(timedelta(hours=1))  # exactly three days
+    assert harness.tick().sent == 1
 
 
 def test_one_reminder_after_three_days_however_many_ticks(harness: Harness) -> None:
@@ -50,13 +52,19 @@ def test_one_reminder_after_three_days_however_many_ticks(harness: Harness) -> N
     assert ids.REQUEST_ACCEPT in buttons(reminders[-1].args["blocks"])
 
 
-def test_each_request_due_in_one_tick_gets_its_own_reminder(harness: Harness) -> None:
+def test_each_request_due_in_one_tick_gets_its_own_reminder_and_expiry(harness: Harness) -> None:
     ask(harness)
     harness.command(f"ask <@{MENTOR2}> research", user_id=MENTEE)
     harness.clock.advance(timedelta(days=3, minutes=1))
     assert harness.tick().sent == 2
     for mentor in (MENTOR, MENTOR2):
         assert "gentle reminder" in all_text(last_dm(harness, mentor).args["blocks"])
+    harness.clock.advance(timedelta(days=11))
+    assert harness.tick().sent == 4
+    for mentor in (MENTOR, MENTOR2):
+        assert "has closed" in all_text(last_dm(harness, mentor).args["blocks"])
+    closed = [m for m in dms_to(harness, MENTEE) if "closed without" in all_text(m.args["blocks"])]
+    assert len(closed) == 2
 
 
 def test_answered_requests_are_not_reminded(harness: Harness) -> None:
