@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import FrameType
@@ -23,6 +24,7 @@ from bot.scheduler import background_scheduler, blocking_scheduler
 from bot.server import build_wsgi_app, serve_http
 from bot.settings import Mode, Settings, SettingsError, check_ready, load_settings
 from bot.slack_client import make_web_client
+from bot.socket_mode import AppTokenRefused, SocketModeConnection, connect_socket_mode
 from storage import schema
 from storage.db import create_db_engine, make_session_factory
 
@@ -112,6 +114,33 @@ def _bolt_app(ctx: AppContext) -> App:
         ) from exc
 
 
+def _socket_mode(app: App, app_token: str, settings: Settings) -> SocketModeConnection:
+    try:
+        return connect_socket_mode(app, app_token)
+    except AppTokenRefused as exc:
+        raise StartupError(
+            f"Slack did not accept SLACK_APP_TOKEN ({exc.error}). Generate an app-level token "
+            "with the connections:write scope under “Basic Information” → “App-Level Tokens” "
+            "and copy it again, or unset SLACK_APP_TOKEN to use HTTP mode."
+        ) from exc
+    except SlackClientError as exc:
+        raise StartupError(
+            f"Cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
+        ) from exc
+
+
+def _serve_socket_mode(
+    app: App, app_token: str, settings: Settings, *, with_scheduler: bool
+) -> None:
+    connection = _socket_mode(app, app_token, settings)
+    log.info("mentorbot.started", mode="socket", scheduler=with_scheduler)
+    try:
+        # The connection serves from its own threads; this one waits for SIGINT or SIGTERM.
+        threading.Event().wait()
+    finally:
+        connection.close()
+
+
 def _serve(settings: Settings, *, with_scheduler: bool) -> int:
     check_ready(settings, Mode.SERVE)
     engine = _prepare_database(settings)
@@ -123,10 +152,12 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
         scheduler.start()
     try:
         if settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("mentorbot.started", mode="socket", scheduler=with_scheduler)
-            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+            _serve_socket_mode(
+                app,
+                settings.slack_app_token.get_secret_value(),
+                settings,
+                with_scheduler=with_scheduler,
+            )
         else:
             log.info(
                 "mentorbot.started",

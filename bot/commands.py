@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.focus import FocusArea, match_focus
-from bot.text import escape, normalise_user_text, unescape
+from bot.text import Mrkdwn, fmt, md, normalise_user_text, unescape
 
 NOTE_LIMIT = 500
 CAPACITY_LIMIT = 20
@@ -25,7 +25,7 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
 class CommandError(Exception):
     """Text the user typed that the app cannot act on; ``message`` is shown to them."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Mrkdwn) -> None:
         super().__init__(message)
         self.message = message
 
@@ -193,12 +193,18 @@ def user_id_of(token: str) -> str | None:
 
 def _who(token: str | None, role: str, example: str) -> str:
     if token is None:
-        raise CommandError(f"Who would you like as {role}? Try `{example}`.")
+        raise CommandError(
+            fmt("Who would you like as {role}? Try `{example}`.", role=role, example=example)
+        )
     user_id = user_id_of(token)
     if user_id is None:
         raise CommandError(
-            f"I couldn't tell who “{escape(unescape(token))}” is. Type @ and pick the person "
-            f"from the list so Slack links their name, as in `{example}`."
+            fmt(
+                "I couldn't tell who “{typed}” is. Type @ and pick the person from "
+                "the list so Slack links their name, as in `{example}`.",
+                typed=unescape(token),
+                example=example,
+            )
         )
     return user_id
 
@@ -207,7 +213,7 @@ def _optional_who(rest: list[str], example: str) -> str | None:
     if not rest:
         return None
     if len(rest) > 1:
-        raise CommandError(f"That's more than I expected. Try `{example}`.")
+        raise CommandError(fmt("That's more than I expected. Try `{example}`.", example=example))
     return _who(rest[0], "the other person", example)
 
 
@@ -215,7 +221,11 @@ def _note(words: Sequence[str]) -> str:
     note = normalise_user_text(unescape(" ".join(words)))
     if len(note) > NOTE_LIMIT:
         raise CommandError(
-            f"Your note is {len(note)} characters long; please keep it under {NOTE_LIMIT}."
+            fmt(
+                "Your note is {length} characters long; please keep it under {limit}.",
+                length=len(note),
+                limit=NOTE_LIMIT,
+            )
         )
     return note
 
@@ -240,7 +250,7 @@ def _assign(rest: list[str], areas: Sequence[FocusArea]) -> Assign:
     mentor = _who(rest[0] if rest else None, "the mentor", example)
     mentee = _who(rest[1] if len(rest) > 1 else None, "the mentee", example)
     if mentor == mentee:
-        raise CommandError("The mentor and the mentee need to be two different people.")
+        raise CommandError(md("The mentor and the mentee need to be two different people."))
     focus, note = _focus_and_note(rest[2:], areas)
     return Assign(mentor_id=mentor, mentee_id=mentee, focus=focus, note=note)
 
@@ -254,8 +264,11 @@ def _capacity(rest: list[str]) -> Capacity:
     if len(rest) == 1 and word.isdecimal() and int(word) <= CAPACITY_LIMIT:
         return Capacity(limit=int(word))
     raise CommandError(
-        f"Capacity is a number of mentees from 0 to {CAPACITY_LIMIT}, or `off` for no limit: "
-        "for example `/mentor capacity 3`."
+        fmt(
+            "Capacity is a number of mentees from 0 to {limit}, or `off` "
+            "for no limit: for example `/mentor capacity 3`.",
+            limit=CAPACITY_LIMIT,
+        )
     )
 
 
@@ -286,7 +299,7 @@ def _task_add(rest: list[str]) -> TaskAdd:
         due_text = " ".join(words[at + 1 :]).strip()
         if not due_text:
             raise CommandError(
-                "Due when? Try `due friday`, `due Dec 1`, `due 2026-12-01` or `due in 2 weeks`."
+                md("Due when? Try `due friday`, `due Dec 1`, `due 2026-12-01` or `due in 2 weeks`.")
             )
         words = words[:at]
     return TaskAdd(other_id=other, text=_note(words), due_text=due_text)
@@ -298,7 +311,7 @@ def _pause(rest: list[str]) -> Pause:
     return Pause(other_id=other, until_text=until)
 
 
-_REPORT_USAGE = (
+_REPORT_USAGE = md(
     "Reports come as `/mentor report` (the last 7 days), `/mentor report 2026-09-01 2026-11-30` "
     "(a period, first and last day) or `/mentor report chart`."
 )
@@ -319,7 +332,7 @@ def _report(rest: list[str]) -> Report:
     except ValueError:
         raise CommandError(_REPORT_USAGE) from None
     if end < start:
-        raise CommandError("The period's last day comes before its first day.")
+        raise CommandError(md("The period's last day comes before its first day."))
     return Report(kind=kind, start=start, end=end)
 
 
@@ -364,4 +377,11 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
-    return Help(unknown=unescape(text.split()[0]))
+    return Help(unknown=first_word(text))
+
+
+def first_word(text: str) -> str | None:
+    """The subcommand word as the person typed it: Slack sends it escaped, so it is unescaped
+    here once, and escaped once wherever it is shown."""
+    words = text.split()
+    return unescape(words[0]) if words else None

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from bot.text import Mrkdwn
+
 
 class Refused(Exception):
     """The person may not do this, or asked for something that cannot be; ``message`` tells
     them why, kindly. Raising it changes nothing: the unit of work rolls back.
 
-    ``reason`` is a short machine word for the log (``refused``, ``forbidden``, ``bad_input``)."""
+    ``message`` is mrkdwn, shown as it is; ``reason`` is a short machine word for the log
+    (``refused``, ``forbidden``, ``bad_input``)."""
 
-    def __init__(self, message: str, *, reason: str = "refused") -> None:
+    def __init__(self, message: Mrkdwn, *, reason: str = "refused") -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason

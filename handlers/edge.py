@@ -3,7 +3,7 @@ into a private, friendly reply."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from time import perf_counter
 from typing import Any
 
@@ -12,15 +12,18 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import Refused
 from bot.logging import get_logger
+from bot.text import Mrkdwn, md
+from handlers.flows.slack import post_ephemeral, post_message
 
 log = get_logger("mentorbot.requests")
 
-SORRY = (
+SORRY = md(
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again in a minute; if it keeps happening, tell your program coordinator."
 )
 
 Listener = Callable[[Args], None]
+Block = dict[str, Any]
 
 
 def acting_user(body: dict[str, Any]) -> str | None:
@@ -37,27 +40,52 @@ def acting_team(body: dict[str, Any]) -> str | None:
     return body.get("team_id") or team
 
 
-def reply_privately(args: Args, text: str) -> None:
+def ack_text(
+    args: Args,
+    text: Mrkdwn,
+    blocks: Sequence[Block] | None = None,
+    *,
+    response_type: str | None = "ephemeral",
+) -> None:
+    """Ack a slash command with a reply (private unless ``response_type`` says otherwise)."""
+    args.ack(text=text, blocks=blocks, response_type=response_type)
+
+
+def respond_text(
+    args: Args,
+    text: Mrkdwn,
+    blocks: Sequence[Block] | None = None,
+    *,
+    response_type: str | None = None,
+    replace_original: bool | None = None,
+) -> None:
+    """Answer through the request's ``response_url``."""
+    args.respond(
+        text=text, blocks=blocks, response_type=response_type, replace_original=replace_original
+    )
+
+
+def reply_privately(args: Args, text: Mrkdwn) -> None:
     """Tell only the acting person: in place for commands and message buttons, as an ephemeral
     message where there is a channel, and by DM from App Home or a modal."""
     body = args.body
     user_id = acting_user(body)
     if body.get("response_url") and args.respond is not None:
-        args.respond(text=text, response_type="ephemeral", replace_original=False)
+        respond_text(args, text, response_type="ephemeral", replace_original=False)
         return
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id"
     )
     if channel and user_id:
-        args.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+        post_ephemeral(args.client, channel, user_id, text)
     elif user_id:
-        args.client.chat_postMessage(channel=user_id, text=text)
+        post_message(args.client, user_id, text)
 
 
-def _ensure_acked(args: Args, text: str) -> None:
+def _ensure_acked(args: Args, text: Mrkdwn) -> None:
     if args.ack is not None and args.ack.response is None:
         if args.body.get("command"):
-            args.ack(text=text, response_type="ephemeral")
+            ack_text(args, text)
         else:
             args.ack()
 
@@ -97,7 +125,7 @@ def edge(handled: str, handler: Listener) -> Listener:
     return listener
 
 
-def _reply_safely(args: Args, text: str) -> None:
+def _reply_safely(args: Args, text: Mrkdwn) -> None:
     if args.ack is not None and args.body.get("command") and _ack_carried(args, text):
         return
     try:
@@ -115,7 +143,7 @@ def actor_id(args: Args) -> str:
     """Who is acting, as Slack signed it; never taken from a button's value."""
     user = acting_user(args.body)
     if not user:
-        raise Refused("I couldn't tell who you are; please try again.", reason="bad_input")
+        raise Refused(md("I couldn't tell who you are; please try again."), reason="bad_input")
     return user
 
 
@@ -128,6 +156,6 @@ def id_values(raw: str) -> list[int]:
     parts = [part.strip() for part in raw.split(",") if part.strip()]
     if not parts or not all(part.isdigit() for part in parts):
         raise Refused(
-            "That button didn't carry what I expected, so I did nothing.", reason="forbidden"
+            md("That button didn't carry what I expected, so I did nothing."), reason="forbidden"
         )
     return [int(part) for part in parts]

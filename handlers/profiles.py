@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import fmt, md, mention
 from storage.people import Profile, cached_profile, get_person, profile_is_fresh, remember_profile
 
 SLACKBOT = "USLACKBOT"
@@ -64,17 +64,25 @@ def require_person(
     profile = profile_of(session, client, user_id, now)
     if profile is None:
         raise Refused(
-            "I can't find that person in this workspace. Pick them from Slack's @ list.",
+            md("I can't find that person in this workspace. Pick them from Slack's @ list."),
             reason="bad_input",
         )
     if profile.is_bot:
         raise Refused(
-            f"{mention(user_id)} is an app, not a person, so it can't be a {role}.",
+            fmt(
+                "{user} is an app, not a person, so it can't be a {role}.",
+                user=mention(user_id),
+                role=role,
+            ),
             reason="bad_input",
         )
     if profile.is_deleted:
         raise Refused(
-            f"{mention(user_id)}'s Slack account is deactivated, so they can't be a {role}.",
+            fmt(
+                "{user}'s Slack account is deactivated, so they can't be a {role}.",
+                user=mention(user_id),
+                role=role,
+            ),
             reason="bad_input",
         )
     return profile

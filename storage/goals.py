@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
+from bot.text import md
 from storage.models import Goal, Pairing
 from storage.pairings import record
 
@@ -70,9 +71,9 @@ def set_goal_status(
 ) -> bool:
     """Move a goal to ``status``; False when it already was (a repeated click)."""
     if status not in STATUSES:
-        raise Refused("That isn't a goal status I know.", reason="bad_input")
+        raise Refused(md("That isn't a goal status I know."), reason="bad_input")
     if goal.pairing_id != pairing.id:
-        raise Refused("That goal belongs to another mentorship.", reason="forbidden")
+        raise Refused(md("That goal belongs to another mentorship."), reason="forbidden")
     if goal.status == status:
         return False
     goal.status = status
@@ -96,7 +97,7 @@ def edit_goal(
     now: datetime,
 ) -> None:
     if goal.pairing_id != pairing.id:
-        raise Refused("That goal belongs to another mentorship.", reason="forbidden")
+        raise Refused(md("That goal belongs to another mentorship."), reason="forbidden")
     goal.text = text
     goal.target_date = target_date
     goal.competency = competency

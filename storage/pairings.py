@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.lifecycle import PairingEvent, PairingStatus, next_pairing_status
-from bot.text import mention
+from bot.text import fmt, md, mention
 from storage.models import Activity, Pairing
 from storage.people import ensure_person
 
@@ -40,7 +40,7 @@ def require_member(pairing: Pairing | None, user_id: str) -> Pairing:
     """The pairing, if ``user_id`` belongs to it; otherwise a refusal that reveals nothing."""
     if pairing is None or not is_member(pairing, user_id):
         raise Refused(
-            "That belongs to a mentorship you're not part of, so I left it alone.",
+            md("That belongs to a mentorship you're not part of, so I left it alone."),
             reason="forbidden",
         )
     return pairing
@@ -86,9 +86,15 @@ def create_pairing(
     assignment_note: str | None = None,
 ) -> Pairing:
     if mentor_id == mentee_id:
-        raise Refused("Someone can't be their own mentor.")
+        raise Refused(md("Someone can't be their own mentor."))
     if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
-        raise Refused(f"{mention(mentor_id)} already mentors {mention(mentee_id)} for this focus.")
+        raise Refused(
+            fmt(
+                "{mentor} already mentors {mentee} for this focus.",
+                mentor=mention(mentor_id),
+                mentee=mention(mentee_id),
+            )
+        )
     ensure_person(session, mentor_id, now)
     ensure_person(session, mentee_id, now)
     pairing = Pairing(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
+from bot.text import md
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.models import Pairing, Reassessment
@@ -34,10 +35,10 @@ def apply_reassessment(
     counts = {"goals_achieved": 0, "goals_dropped": 0, "tasks_done": 0, "tasks_dropped": 0}
     for goal_id, decision in decisions.goals.items():
         if decision not in GOAL_DECISIONS:
-            raise Refused("I didn't understand one of the goal choices.", reason="bad_input")
+            raise Refused(md("I didn't understand one of the goal choices."), reason="bad_input")
         goal = goal_store.get_goal(session, goal_id, lock=True)
         if goal is None or goal.pairing_id != pairing.id:
-            raise Refused("That goal belongs to another mentorship.", reason="forbidden")
+            raise Refused(md("That goal belongs to another mentorship."), reason="forbidden")
         status = GOAL_DECISIONS[decision]
         reason = decisions.goal_reasons.get(goal_id)
         if status and goal_store.set_goal_status(
@@ -46,10 +47,10 @@ def apply_reassessment(
             counts["goals_achieved" if status == goal_store.ACHIEVED else "goals_dropped"] += 1
     for task_id, decision in decisions.tasks.items():
         if decision not in TASK_DECISIONS:
-            raise Refused("I didn't understand one of the task choices.", reason="bad_input")
+            raise Refused(md("I didn't understand one of the task choices."), reason="bad_input")
         task = task_store.get_task(session, task_id, lock=True)
         if task is None or task.pairing_id != pairing.id:
-            raise Refused("That task belongs to another mentorship.", reason="forbidden")
+            raise Refused(md("That task belongs to another mentorship."), reason="forbidden")
         status = TASK_DECISIONS[decision]
         if status and task_store.set_task_status(session, pairing, task, status, by=by, now=now):
             counts["tasks_done" if status == task_store.DONE else "tasks_dropped"] += 1

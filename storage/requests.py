@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.lifecycle import IllegalTransition, RequestEvent, RequestStatus, next_request_status
-from bot.text import mention
+from bot.text import fmt, md, mention
 from storage.models import MentorRequest
 from storage.pairings import open_pairing_for
 from storage.people import ensure_person, is_at_capacity
@@ -81,18 +81,26 @@ def open_request(
 ) -> MentorRequest:
     """Record a new pending request, or refuse one that cannot be."""
     if mentee_id == mentor_id:
-        raise Refused("You can't ask yourself to be your mentor. Pick a colleague instead.")
+        raise Refused(md("You can't ask yourself to be your mentor. Pick a colleague instead."))
     if find_pending(session, mentee_id, mentor_id, focus) is not None:
         raise Refused(
-            f"You've already asked {mention(mentor_id)} for this focus and they haven't "
-            "answered yet. I'll let you know as soon as they do."
+            fmt(
+                "You've already asked {mentor} for this focus and they haven't answered "
+                "yet. I'll let you know as soon as they do.",
+                mentor=mention(mentor_id),
+            )
         )
     if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
-        raise Refused(f"{mention(mentor_id)} is already your mentor for this focus.")
+        raise Refused(
+            fmt("{mentor} is already your mentor for this focus.", mentor=mention(mentor_id))
+        )
     if is_at_capacity(session, mentor_id):
         raise Refused(
-            f"{mention(mentor_id)} is mentoring as many people as they can right now. "
-            "Try asking someone else, or ask your program coordinator for a suggestion."
+            fmt(
+                "{mentor} is mentoring as many people as they can right now. Try asking "
+                "someone else, or ask your program coordinator for a suggestion.",
+                mentor=mention(mentor_id),
+            )
         )
     ensure_person(session, mentee_id, now)
     ensure_person(session, mentor_id, now)

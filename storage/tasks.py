@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
+from bot.text import md
 from storage.models import Pairing, Task
 from storage.pairings import record
 
@@ -31,7 +32,7 @@ def add_task(
     goal_id: int | None = None,
 ) -> Task:
     if assignee_id not in (pairing.mentor_id, pairing.mentee_id):
-        raise Refused("A task can only be assigned to someone in the mentorship.")
+        raise Refused(md("A task can only be assigned to someone in the mentorship."))
     task = Task(
         pairing_id=pairing.id,
         goal_id=goal_id,
@@ -77,7 +78,7 @@ def set_task_status(
 ) -> bool:
     """Complete, reopen or drop a task; False when it already was (a repeat or a retry)."""
     if task.pairing_id != pairing.id:
-        raise Refused("That task belongs to another mentorship.", reason="forbidden")
+        raise Refused(md("That task belongs to another mentorship."), reason="forbidden")
     if task.status == status:
         return False
     task.status = status

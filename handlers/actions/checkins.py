@@ -9,8 +9,9 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from handlers import ids
 from handlers.blocks.checkins import build_checkin_met_modal, build_resumed_reply
-from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.checkins import answer_checkin, answerable_checkin, resume_pairings
+from handlers.flows.slack import post_message
 from storage.checkins import RESCHEDULED, SKIPPED
 
 
@@ -34,9 +35,9 @@ def handle_pause_resume(ctx: AppContext, args: Args) -> None:
     resumed = resume_pairings(ctx, args.client, id_values(action_value(args)), actor_id(args))
     text = build_resumed_reply(resumed.other_ids)
     if args.respond is not None and args.body.get("response_url"):
-        args.respond(text=text, replace_original=True, response_type="ephemeral")
+        respond_text(args, text, replace_original=True, response_type="ephemeral")
     else:
-        args.client.chat_postMessage(channel=actor_id(args), text=text)
+        post_message(args.client, actor_id(args), text)
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -7,7 +7,7 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.text import mention
+from bot.text import Mrkdwn, fmt, from_slack, mention
 from handlers import ids
 from handlers.blocks.digest import mark_row
 from handlers.blocks.modals import build_reassign_modal
@@ -16,7 +16,7 @@ from handlers.flows.digest import close_from_digest, nudge_pair, reassign_partie
 from handlers.flows.slack import update_message
 
 
-def _update_digest(args: Args, pairing_id: int, note: str) -> None:
+def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
     message = args.body.get("message") or {}
     blocks = mark_row(list(message.get("blocks") or []), pairing_id, note)
     container = args.body.get("container") or {}
@@ -25,7 +25,8 @@ def _update_digest(args: Args, pairing_id: int, note: str) -> None:
         return
     channel = (args.body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
-    update_message(args.client, channel, ts, str(message.get("text") or "Digest"), blocks)
+    text = from_slack(str(message.get("text") or "Mentorship digest"))
+    update_message(args.client, channel, ts, text, blocks)
 
 
 def handle_nudge(ctx: AppContext, args: Args) -> None:
@@ -33,7 +34,7 @@ def handle_nudge(ctx: AppContext, args: Args) -> None:
     user = actor_id(args)
     (pairing_id,) = id_values(action_value(args))[:1]
     nudge_pair(ctx, args.client, pairing_id, user)
-    _update_digest(args, pairing_id, f"Nudged by {mention(user)}")
+    _update_digest(args, pairing_id, fmt("Nudged by {user}", user=mention(user)))
 
 
 def handle_close(ctx: AppContext, args: Args) -> None:
@@ -41,7 +42,7 @@ def handle_close(ctx: AppContext, args: Args) -> None:
     user = actor_id(args)
     (pairing_id,) = id_values(action_value(args))[:1]
     close_from_digest(ctx, args.client, pairing_id, user)
-    _update_digest(args, pairing_id, f"Closed by {mention(user)}")
+    _update_digest(args, pairing_id, fmt("Closed by {user}", user=mention(user)))
 
 
 def handle_reassign(ctx: AppContext, args: Args) -> None:

@@ -11,6 +11,7 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
 from handlers.blocks.home import parse_page, parse_share_value
@@ -19,7 +20,7 @@ from handlers.edge import action_value, actor_id, edge, id_values
 from handlers.flows.choosing import PairingChoice, member_choice
 from handlers.flows.home import publish_home, set_sharing, today_of
 
-ENDED = "That mentorship has already ended."
+ENDED = md("That mentorship has already ended.")
 
 
 def _open_choice(ctx: AppContext, args: Args) -> PairingChoice:
@@ -57,7 +58,7 @@ def handle_home_share(ctx: AppContext, args: Args) -> None:
     parsed = parse_share_value(action_value(args))
     if parsed is None:
         raise Refused(
-            "That button didn't carry what I expected, so I did nothing.", reason="forbidden"
+            md("That button didn't carry what I expected, so I did nothing."), reason="forbidden"
         )
     pairing_id, share = parsed
     if not set_sharing(ctx, args.client, pairing_id, actor_id(args), share).changed:

@@ -8,6 +8,7 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.text import md
 from handlers import ids
 from handlers.blocks.modals import build_communication_modal, build_decline_assignment_modal
 from handlers.commands.pairings import open_end_modal
@@ -21,7 +22,7 @@ def handle_communication_open(ctx: AppContext, args: Args) -> None:
     (pairing_id,) = id_values(action_value(args))[:1]
     choice = member_choice(ctx, pairing_id, actor_id(args))
     if choice is None:
-        raise Refused("That mentorship has ended, so there are no check-ins to set up.")
+        raise Refused(md("That mentorship has ended, so there are no check-ins to set up."))
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
         view=build_communication_modal(
@@ -35,7 +36,7 @@ def handle_end_open(ctx: AppContext, args: Args) -> None:
     (pairing_id,) = id_values(action_value(args))[:1]
     choice = member_choice(ctx, pairing_id, actor_id(args))
     if choice is None:
-        raise Refused("That mentorship has already ended.")
+        raise Refused(md("That mentorship has already ended."))
     open_end_modal(args, [choice])
 
 

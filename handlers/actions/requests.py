@@ -9,11 +9,11 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import fmt, md, md_join, mention
 from handlers import ids
 from handlers.blocks.modals import build_decline_modal, build_redirect_modal
 from handlers.blocks.requests import build_request_sent
-from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.requests import (
     accept_request,
     answerable_request,
@@ -53,10 +53,7 @@ def handle_ask_suggested(ctx: AppContext, args: Args) -> None:
     args.ack()
     (request_id,) = id_values(action_value(args))[:1]
     sent = ask_suggested(ctx, args.client, request_id, actor_id(args))
-    args.respond(
-        text=build_request_sent(sent.mentor_id, sent.focus_label),
-        replace_original=True,
-    )
+    respond_text(args, build_request_sent(sent.mentor_id, sent.focus_label), replace_original=True)
 
 
 def handle_withdraw(ctx: AppContext, args: Args) -> None:
@@ -64,10 +61,11 @@ def handle_withdraw(ctx: AppContext, args: Args) -> None:
     withdrawn = withdraw_requests(ctx, args.client, id_values(action_value(args)), actor_id(args))
     if not withdrawn:
         args.context["outcome"] = "repeat"
-        raise Refused("Nothing to withdraw: those requests were already answered or closed.")
-    names = ", ".join(mention(w.card.mentor_id) for w in withdrawn)
-    args.respond(
-        text=f"Withdrawn: your request to {names}. I've let them know.",
+        raise Refused(md("Nothing to withdraw: those requests were already answered or closed."))
+    names = md_join(", ", (mention(w.card.mentor_id) for w in withdrawn))
+    respond_text(
+        args,
+        fmt("Withdrawn: your request to {names}. I've let them know.", names=names),
         replace_original=True,
     )
 

@@ -14,6 +14,7 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.text import from_slack, md
 from handlers import ids
 from handlers.blocks.common import Block
 from handlers.blocks.work import (
@@ -31,6 +32,7 @@ from handlers.blocks.work_modals import (
     build_task_modal,
 )
 from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.flows.slack import replace_message
 from handlers.flows.work import (
     goal_for_edit,
     local_today,
@@ -59,9 +61,8 @@ def redraw(
         blocks = replace(list(message["blocks"]))
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         if blocks is not None and channel:
-            args.client.chat_update(
-                channel=channel, ts=message["ts"], text=message.get("text") or "", blocks=blocks
-            )
+            text = from_slack(str(message.get("text") or ""))
+            replace_message(args.client, channel, str(message["ts"]), text, blocks)
         return
     if container.get("is_ephemeral") and body.get("response_url"):
         args.respond(replace_original=True, response_type="ephemeral", blocks=rebuild())
@@ -112,7 +113,9 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
         return
     statuses = {ids.GOAL_ACHIEVED: goal_store.ACHIEVED, ids.GOAL_REOPEN: goal_store.OPEN}
     if what not in statuses:
-        raise Refused("That menu choice isn't one I know, so I did nothing.", reason="forbidden")
+        raise Refused(
+            md("That menu choice isn't one I know, so I did nothing."), reason="forbidden"
+        )
     _changed, row = set_goal_status_for(ctx, args.client, goal_id, caller, statuses[what])
     today = local_today(ctx, caller)
 
@@ -128,8 +131,10 @@ def _one_pairing(ctx: AppContext, args: Args) -> list[PairingOption]:
     options = [o for o in pairing_options(ctx, actor_id(args), None) if o.pairing_id == pairing_id]
     if not options:
         raise Refused(
-            "That belongs to a mentorship you're not part of (or one that has ended), "
-            "so I left it alone.",
+            md(
+                "That belongs to a mentorship you're not part of (or one that has ended), "
+                "so I left it alone."
+            ),
             reason="forbidden",
         )
     return options

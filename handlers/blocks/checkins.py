@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.dates import DateParseError, format_date, parse_pause
-from bot.text import clip, escape, mention, normalise_user_text
+from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text
 from handlers import ids
 from handlers.blocks.common import Block, context, header, section
 from handlers.blocks.modals import InvalidSubmission, Values
@@ -49,15 +49,24 @@ class CheckinCard:
     minutes: int | None = None
 
 
-def build_checkin_text(card: CheckinCard) -> str:
-    return f"Check-in: did you and {mention(card.other_id)} meet?"
+def build_checkin_text(card: CheckinCard) -> Mrkdwn:
+    return fmt("Check-in: did you and {other} meet?", other=mention(card.other_id))
 
 
 def _answer_line(card: CheckinCard) -> list[Block]:
     label = ANSWER_LABELS.get(card.answer or "", card.answer or "")
-    who = f"{mention(card.answered_by)} answered: " if card.answered_by else "Answered: "
+    who = fmt("{who} answered: ", who=mention(card.answered_by)) if card.answered_by else None
     minutes = f" · {card.minutes} min" if card.minutes else ""
-    blocks = [context(f"✅ {who}*{escape(label)}*{minutes}")]
+    blocks = [
+        context(
+            fmt(
+                "✅ {who}*{label}*{minutes}",
+                who=who or md("Answered: "),
+                label=label,
+                minutes=minutes,
+            )
+        )
+    ]
     if card.note:
         blocks.append(section(quote(clip(card.note, NOTE_LIMIT))))
     return blocks
@@ -69,16 +78,20 @@ def build_checkin_message(card: CheckinCard) -> list[Block]:
     blocks: list[Block] = [
         header("Time to check in"),
         section(
-            f"How are things going with {mention(card.other_id)} on "
-            f"*{escape(card.focus_label)}*? Did you meet since the last check-in?"
+            fmt(
+                "How are things going with {other} on *{focus_label}*? Did you meet "
+                "since the last check-in?",
+                other=mention(card.other_id),
+                focus_label=card.focus_label,
+            )
         ),
     ]
     if card.goals:
-        blocks.append(section("*Goals*"))
+        blocks.append(section(md("*Goals*")))
         blocks += [goal_block(row, card.today, buttons=False) for row in card.goals[:MAX_GOALS]]
     open_tasks = [row for row in card.tasks if row.status == "open"][:MAX_TASKS]
     if open_tasks:
-        blocks.append(section("*Open tasks*"))
+        blocks.append(section(md("*Open tasks*")))
         blocks += [task_block(row, card.today) for row in open_tasks]
     if card.answer is None:
         value = str(card.checkin_id)
@@ -95,15 +108,20 @@ def build_checkin_message(card: CheckinCard) -> list[Block]:
     return blocks
 
 
-def build_already_answered(answer: str, answered_by: str | None) -> str:
+def build_already_answered(answer: str, answered_by: str | None) -> Mrkdwn:
     label = ANSWER_LABELS.get(answer, answer)
     who = mention(answered_by) if answered_by else "Someone"
-    return f"That check-in is already answered: {who} said “{escape(label)}”."
+    return fmt("That check-in is already answered: {who} said “{label}”.", who=who, label=label)
 
 
 def build_checkin_met_modal(checkin_id: int, other_id: str) -> dict[str, Any]:
     blocks: list[Any] = [
-        section(f"Glad you met with {mention(other_id)}! Anything to keep for the record?"),
+        section(
+            fmt(
+                "Glad you met with {other}! Anything to keep for the record?",
+                other=mention(other_id),
+            )
+        ),
         InputBlock(
             block_id=ids.NOTE_BLOCK,
             label="A short note (optional)",
@@ -164,11 +182,14 @@ def parse_checkin_met(values: Values) -> tuple[str, int | None]:
 def build_pause_modal(
     pairing_ids: Sequence[int], other_ids: Sequence[str], today: date
 ) -> dict[str, Any]:
-    names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
+    names = md_join(", ", (mention(o) for o in dict.fromkeys(other_ids)))
     blocks: list[Any] = [
         section(
-            f"Pause check-ins with {names} for a while (a rotation, nights, exams, leave). "
-            "They start again by themselves on the day you choose."
+            fmt(
+                "Pause check-ins with {names} for a while (a rotation, nights, exams, "
+                "leave). They start again by themselves on the day you choose.",
+                names=names,
+            )
         ),
         InputBlock(
             block_id=ids.UNTIL_BLOCK,
@@ -203,11 +224,15 @@ def parse_pause_until(values: Values, today: date) -> date:
 
 def build_paused_reply(
     pairing_ids: Sequence[int], other_ids: Sequence[str], until: date, today: date
-) -> tuple[str, list[Block]]:
-    names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
-    text = f"Paused: no check-ins with {names} until {format_date(until, today)}."
+) -> tuple[Mrkdwn, list[Block]]:
+    names = md_join(", ", (mention(o) for o in dict.fromkeys(other_ids)))
+    text = fmt(
+        "Paused: no check-ins with {names} until {until}.",
+        names=names,
+        until=format_date(until, today),
+    )
     return text, [
-        section(f"{text} I'll start them again that day and tell you both."),
+        section(fmt("{text} I'll start them again that day and tell you both.", text=text)),
         actions(
             "pause-resume",
             button("Resume now", ids.PAUSE_RESUME, ",".join(str(p) for p in pairing_ids)),
@@ -215,28 +240,40 @@ def build_paused_reply(
     ]
 
 
-def build_paused_for_other(actor_id: str, focus_label: str, until: date, today: date) -> str:
-    return (
-        f"{mention(actor_id)} paused your check-ins on *{escape(focus_label)}* until "
-        f"{format_date(until, today)}. They'll start again by themselves then."
+def build_paused_for_other(actor_id: str, focus_label: str, until: date, today: date) -> Mrkdwn:
+    return fmt(
+        "{actor} paused your check-ins on *{focus_label}* until {until}. "
+        "They'll start again by themselves then.",
+        actor=mention(actor_id),
+        focus_label=focus_label,
+        until=format_date(until, today),
     )
 
 
-def build_resumed_for_other(actor_id: str, focus_label: str) -> str:
-    return f"{mention(actor_id)} resumed your check-ins on *{escape(focus_label)}*."
+def build_resumed_for_other(actor_id: str, focus_label: str) -> Mrkdwn:
+    return fmt(
+        "{actor} resumed your check-ins on *{focus_label}*.",
+        actor=mention(actor_id),
+        focus_label=focus_label,
+    )
 
 
-def build_resumed_reply(other_ids: Sequence[str]) -> str:
-    names = ", ".join(mention(o) for o in dict.fromkeys(other_ids))
-    return f"Resumed: check-ins with {names} are back on."
+def build_resumed_reply(other_ids: Sequence[str]) -> Mrkdwn:
+    names = md_join(", ", (mention(o) for o in dict.fromkeys(other_ids)))
+    return fmt("Resumed: check-ins with {names} are back on.", names=names)
 
 
 def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None) -> list[Block]:
     when = f" The next one is {next_checkin}." if next_checkin else ""
     return [
         section(
-            f"Welcome back! Your pause is over, so check-ins with {mention(other_id)} on "
-            f"*{escape(focus_label)}* are on again.{when}"
+            fmt(
+                "Welcome back! Your pause is over, so check-ins with {other} on "
+                "*{focus_label}* are on again.{when}",
+                other=mention(other_id),
+                focus_label=focus_label,
+                when=when,
+            )
         )
     ]
 
@@ -244,9 +281,13 @@ def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None)
 def build_reassess_prompt(pairing_id: int, other_id: str, focus_label: str) -> list[Block]:
     return [
         section(
-            f"It's time to reassess and refine your goals with {mention(other_id)} on "
-            f"*{escape(focus_label)}*: mark what's achieved, drop what no longer fits, and set "
-            "what's next."
+            fmt(
+                "It's time to reassess and refine your goals with {other} on "
+                "*{focus_label}*: mark what's achieved, drop what no longer fits, and "
+                "set what's next.",
+                other=mention(other_id),
+                focus_label=focus_label,
+            )
         ),
         actions(
             f"reassess-{pairing_id}",

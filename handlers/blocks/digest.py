@@ -7,11 +7,10 @@ from datetime import date, datetime
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
-from bot.text import clip, escape, mention
+from bot.text import Mrkdwn, clip, fmt, md, md_join, mention
 from handlers import ids
 from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
-    SECTION_TEXT_LIMIT,
     Block,
     context,
     divider,
@@ -44,56 +43,89 @@ def _days(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days)
 
 
-def _numbers_lines(view: DigestView) -> list[str]:
+def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
     n = view.numbers
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(n.request_outcomes.items())) or "none"
     answered = n.checkins_answered
-    lines = [
-        f"*Active pairings:* {n.active_pairings}",
-        f"*New requests:* {n.new_requests} ({outcomes})",
-    ]
-    pending = f"*Pending requests:* {n.pending_requests}"
+    pending = fmt("*Pending requests:* {count}", count=n.pending_requests)
     if n.oldest_pending is not None:
-        pending += f", oldest waiting {_n(_days(n.oldest_pending, view.now), 'day')}"
-    lines += [
+        pending = fmt(
+            "{pending}, oldest waiting {days}",
+            pending=pending,
+            days=_n(_days(n.oldest_pending, view.now), "day"),
+        )
+    return [
+        fmt("*Active pairings:* {count}", count=n.active_pairings),
+        fmt("*New requests:* {count} ({outcomes})", count=n.new_requests, outcomes=outcomes),
         pending,
-        f"*Waiting for a mentor:* {_n(n.waiting_mentees, 'person', 'people')}",
-        f"*Check-ins:* {n.checkins_sent} sent; answered: We met {answered.get('met', 0)}, "
-        f"rescheduled {answered.get('rescheduled', 0)}, skipped {answered.get('skipped', 0)}",
-        f"*Tasks completed:* {n.tasks_completed}   *Goals achieved:* {n.goals_achieved}   "
-        f"*Reassessments:* {n.reassessments}",
-        f"*Relationships:* {n.completed} completed, {n.ended_early} ended early",
+        fmt("*Waiting for a mentor:* {people}", people=_n(n.waiting_mentees, "person", "people")),
+        fmt(
+            "*Check-ins:* {sent} sent; answered: We met {met}, rescheduled {rescheduled}, "
+            "skipped {skipped}",
+            sent=n.checkins_sent,
+            met=answered.get("met", 0),
+            rescheduled=answered.get("rescheduled", 0),
+            skipped=answered.get("skipped", 0),
+        ),
+        fmt(
+            "*Tasks completed:* {tasks}   *Goals achieved:* {goals}   "
+            "*Reassessments:* {reassessments}",
+            tasks=n.tasks_completed,
+            goals=n.goals_achieved,
+            reassessments=n.reassessments,
+        ),
+        fmt(
+            "*Relationships:* {completed} completed, {ended} ended early",
+            completed=n.completed,
+            ended=n.ended_early,
+        ),
     ]
-    return lines
 
 
-def _reason_lines(n: DigestNumbers) -> list[str]:
+def _reason_lines(n: DigestNumbers) -> list[Mrkdwn]:
     if not n.shared_end_reasons:
         return []
-    lines = ["*Reasons shared with coordinators:*"]
-    lines += [f"• {escape(clip(r.replace(chr(10), ' '), 200))}" for r in n.shared_end_reasons]
-    return lines
+    return [
+        md("*Reasons shared with coordinators:*"),
+        *(fmt("• {reason}", reason=clip(r.replace("\n", " "), 200)) for r in n.shared_end_reasons),
+    ]
 
 
-def _ops_lines(n: DigestNumbers) -> list[str]:
-    lines: list[str] = []
+def _ops_lines(n: DigestNumbers) -> list[Mrkdwn]:
+    lines: list[Mrkdwn] = []
     if n.failed_sends:
-        failed = ", ".join(
-            f"{escape(clip(err, 80))} ×{count}" for err, count in sorted(n.failed_sends.items())
+        failed = md_join(
+            ", ",
+            (
+                fmt("{error} ×{count}", error=clip(err, 80), count=count)
+                for err, count in sorted(n.failed_sends.items())
+            ),
         )
-        lines.append(f"*Messages that failed:* {sum(n.failed_sends.values())} ({failed})")
+        lines.append(
+            fmt(
+                "*Messages that failed:* {total} ({failed})",
+                total=sum(n.failed_sends.values()),
+                failed=failed,
+            )
+        )
     else:
-        lines.append("*Messages that failed:* 0")
+        lines.append(md("*Messages that failed:* 0"))
     at_cap = n.mentors_at_capacity
-    shown = ", ".join(mention(m) for m in at_cap[:20])
+    shown = md_join(", ", (mention(m) for m in at_cap[:20]))
     more = f" …and {len(at_cap) - 20} more" if len(at_cap) > 20 else ""
-    lines.append(f"*Mentors at capacity:* {len(at_cap)}" + (f" ({shown}{more})" if at_cap else ""))
+    listed = fmt(" ({shown}{more})", shown=shown, more=more) if at_cap else md("")
+    lines.append(fmt("*Mentors at capacity:* {count}{listed}", count=len(at_cap), listed=listed))
     return lines
 
 
 def pair_row(pairing_id: int, mentor_id: str, mentee_id: str, reasons: tuple[str, ...]) -> Block:
-    text = f"{mention(mentor_id)} → {mention(mentee_id)}: {', '.join(reasons)}"
-    return section(text[:SECTION_TEXT_LIMIT], block_id=f"{ROW_PREFIX}{pairing_id}")
+    text = fmt(
+        "{mentor} → {mentee}: {reasons}",
+        mentor=mention(mentor_id),
+        mentee=mention(mentee_id),
+        reasons=", ".join(reasons),
+    )
+    return section(text, block_id=f"{ROW_PREFIX}{pairing_id}")
 
 
 def pair_actions(pairing_id: int) -> Block:
@@ -111,16 +143,19 @@ def pair_actions(pairing_id: int) -> Block:
 def build_digest(view: DigestView) -> list[Block]:
     """The digest; at-risk rows beyond what fits are summarised with a pointer to the export."""
     period = f"{view.start:%b %d} – {view.end:%b %d, %Y}"
-    blocks: list[Block] = [header("Mentorship program digest"), context(f"Week of {period}")]
+    blocks: list[Block] = [
+        header("Mentorship program digest"),
+        context(fmt("Week of {period}", period=period)),
+    ]
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(_ops_lines(view.numbers))
     blocks.append(divider())
     risk = view.risk
     if not risk.pairs and not risk.requests:
-        blocks.append(section("*At risk:* nothing stands out this week."))
+        blocks.append(section(md("*At risk:* nothing stands out this week.")))
         return blocks
-    blocks.append(section(f"*At risk:* {_n(risk.total_pairs, 'pair')}"))
+    blocks.append(section(fmt("*At risk:* {n}", n=_n(risk.total_pairs, "pair"))))
     room = max(0, (MESSAGE_BLOCK_LIMIT - _FIXED_BLOCKS - len(blocks)) // 2)
     shown = risk.pairs[:room]
     for pair in shown:
@@ -129,30 +164,40 @@ def build_digest(view: DigestView) -> list[Block]:
     hidden = risk.total_pairs - len(shown)
     if hidden > 0:
         blocks.append(
-            context(f"…and {_n(hidden, 'more at-risk pair')} — see the export (`/mentor report`)")
+            context(
+                fmt(
+                    "…and {n} — see the export (`/mentor report`)",
+                    n=_n(hidden, "more at-risk pair"),
+                )
+            )
         )
     if risk.requests:
-        lines = [f"*Requests waiting past their reminder:* {risk.total_requests}"]
+        lines = [fmt("*Requests waiting past their reminder:* {n}", n=risk.total_requests)]
         lines += [
-            f"• {mention(r.mentee_id)} asked {mention(r.mentor_id)} "
-            f"{_n(_days(r.created_at, view.now), 'day')} ago"
+            fmt(
+                "• {mentee} asked {mentor} {days} ago",
+                mentee=mention(r.mentee_id),
+                mentor=mention(r.mentor_id),
+                days=_n(_days(r.created_at, view.now), "day"),
+            )
             for r in risk.requests
         ]
         if risk.total_requests > len(risk.requests):
-            lines.append(f"…and {risk.total_requests - len(risk.requests)} more")
+            lines.append(fmt("…and {n} more", n=risk.total_requests - len(risk.requests)))
         blocks += sections_from_lines(lines)[:2]
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
-def mark_row(blocks: list[Block], pairing_id: int, note: str) -> list[Block]:
+def mark_row(blocks: list[Block], pairing_id: int, note: Mrkdwn) -> list[Block]:
     """The digest with one at-risk row's buttons replaced by what was done (``note``)."""
     target = f"{ACTIONS_PREFIX}{pairing_id}"
     return [context(note) if b.get("block_id") == target else b for b in blocks]
 
 
-def digest_text(view: DigestView) -> str:
+def digest_text(view: DigestView) -> Mrkdwn:
     n = view.numbers
-    return (
-        f"Mentorship digest: {n.active_pairings} active pairings, "
-        f"{_n(view.risk.total_pairs, 'pair')} at risk."
+    return fmt(
+        "Mentorship digest: {active_pairings} active pairings, {n} at risk.",
+        active_pairings=n.active_pairings,
+        n=_n(view.risk.total_pairs, "pair"),
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.text import escape
+from bot.text import Mrkdwn, fmt, md, md_join
 from handlers.blocks.common import Block, context, divider, header, section, sections_from_lines
 
 HELP_TITLE = "mentorbot: mentorship, inside Slack"
 
 
-def build_help_text(entries: Sequence[tuple[str, str]]) -> str:
+def build_help_text(entries: Sequence[tuple[str, str]]) -> Mrkdwn:
     """The plain-text fallback (notifications, screen readers)."""
-    return HELP_TITLE + "\n" + "\n".join(f"{usage}: {about}" for usage, about in entries)
+    lines = (fmt("{usage}: {about}", usage=usage, about=about) for usage, about in entries)
+    return fmt("{title}\n{lines}", title=HELP_TITLE, lines=md_join("\n", lines))
 
 
 def build_help_blocks(
@@ -24,20 +25,32 @@ def build_help_blocks(
     ``unknown`` is what the person typed when it matched none of them."""
     blocks: list[Block] = [header(HELP_TITLE)]
     if unknown:
-        blocks.append(section(f"I don't know `/mentor {escape(unknown)}`. Here is what I can do:"))
+        blocks.append(
+            section(
+                fmt("I don't know `/mentor {unknown}`. Here is what I can do:", unknown=unknown)
+            )
+        )
     else:
         blocks.append(
             section(
-                "Find mentors, agree goals and a check-in rhythm, work through tasks, "
-                "and reassess together. Here is what I can do:"
+                md(
+                    "Find mentors, agree goals and a check-in rhythm, work through tasks, "
+                    "and reassess together. Here is what I can do:"
+                )
             )
         )
     blocks.append(divider())
-    blocks.extend(sections_from_lines(f"`{usage}`\n{about}" for usage, about in entries))
+    blocks.extend(
+        sections_from_lines(
+            fmt("`{usage}`\n{about}", usage=usage, about=about) for usage, about in entries
+        )
+    )
     blocks.append(
         context(
-            "Focus areas: " + ", ".join(escape(label) for label in focus_labels) + ". "
-            "Pick people from Slack's @ list so I get a real mention."
+            fmt(
+                "Focus areas: {labels}. Pick people from Slack's @ list so I get a real mention.",
+                labels=md_join(", ", focus_labels),
+            )
         )
     )
     return blocks

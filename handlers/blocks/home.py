@@ -9,19 +9,18 @@ from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import ButtonElement, SectionBlock
-from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention
+from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention
 from handlers import ids
 from handlers.blocks.common import (
-    SECTION_TEXT_LIMIT,
     VIEW_BLOCK_LIMIT,
     Block,
     context,
     divider,
     header,
+    mrkdwn_text,
     section,
     sections_from_lines,
 )
@@ -96,17 +95,23 @@ def _welcome_blocks(focus_labels: Sequence[str]) -> list[Block]:
     return [
         header("Welcome to mentorbot"),
         section(
-            "Mentorship works best as a simple loop: *find a mentor*, *set specific goals*, "
-            "*agree how often you meet*, *work through tasks*, and *reassess together* "
-            "every few weeks."
+            md(
+                "Mentorship works best as a simple loop: *find a mentor*, *set specific goals*, "
+                "*agree how often you meet*, *work through tasks*, and *reassess together* "
+                "every few weeks."
+            )
         ),
         divider(),
         section(
-            "*Find a mentor*\nAsk someone directly, naming what you'd like help with:\n"
-            "`/mentor ask @person research I'd like help planning my first study`"
+            md(
+                "*Find a mentor*\nAsk someone directly, naming what you'd like help with:\n"
+                "`/mentor ask @person research I'd like help planning my first study`"
+            )
         ),
-        context(clip("Focus areas: " + ", ".join(escape(label) for label in focus_labels), 2000)),
-        section("Type `/mentor help` to see everything you can do."),
+        context(
+            md_truncate(fmt("Focus areas: {labels}", labels=md_join(", ", focus_labels)), 2000)
+        ),
+        section(md("Type `/mentor help` to see everything you can do.")),
     ]
 
 
@@ -124,14 +129,25 @@ def _request_blocks(requests: Sequence[HomeRequest], today: date) -> list[Block]
         return []
     lines = []
     for r in requests[:REQUESTS_SHOWN]:
-        who = f"You asked {mention(r.other_id)}" if r.mine else f"{mention(r.other_id)} asked you"
-        label = escape(clip(r.focus_label, LABEL_LIMIT))
-        lines.append(f"• {who}: *{label}* (asked {format_date(r.asked, today)})")
+        other = mention(r.other_id)
+        who = (
+            fmt("You asked {other}", other=other)
+            if r.mine
+            else fmt("{other} asked you", other=other)
+        )
+        lines.append(
+            fmt(
+                "• {who}: *{label}* (asked {asked})",
+                who=who,
+                label=clip(r.focus_label, LABEL_LIMIT),
+                asked=format_date(r.asked, today),
+            )
+        )
     if len(requests) > REQUESTS_SHOWN:
-        lines.append(f"+{len(requests) - REQUESTS_SHOWN} more: `/mentor list`")
+        lines.append(fmt("+{n} more: `/mentor list`", n=len(requests) - REQUESTS_SHOWN))
     if any(not r.mine for r in requests):
-        lines.append("_Answer requests from the messages I sent you._")
-    return [section("*Waiting for an answer*"), *sections_from_lines(lines)[:2]]
+        lines.append(md("_Answer requests from the messages I sent you._"))
+    return [section(md("*Waiting for an answer*")), *sections_from_lines(lines)[:2]]
 
 
 def _when(moment: datetime, today: date) -> str:
@@ -145,32 +161,43 @@ def _day_or_moment(moment: datetime, today: date) -> str:
     return _when(moment, today)
 
 
-def _details(p: HomePairing, today: date) -> str:
+def _details(p: HomePairing, today: date) -> Mrkdwn:
     parts = []
     if p.rhythm:
-        parts.append(f"🗓️ {escape(clip(p.rhythm, LABEL_LIMIT))}")
+        parts.append(fmt("🗓️ {rhythm}", rhythm=clip(p.rhythm, LABEL_LIMIT)))
     else:
-        parts.append("🗓️ _Check-ins not set up yet: use *Change cadence* below._")
+        parts.append(md("🗓️ _Check-ins not set up yet: use *Change cadence* below._"))
     if p.paused:
         until = f" until {_day_or_moment(p.paused_until, today)}" if p.paused_until else ""
-        parts.append(f"⏸️ Paused{until}")
+        parts.append(fmt("⏸️ Paused{until}", until=until))
     elif p.next_checkin is not None:
-        parts.append(f"Next check-in: {_when(p.next_checkin, today)} (your time)")
-    return "\n".join(parts)
+        parts.append(fmt("Next check-in: {when} (your time)", when=_when(p.next_checkin, today)))
+    return md_join("\n", parts)
 
 
 def _more(count: int, what: str, command: str, other_id: str) -> Block:
-    return context(f"+{count} more {what}: `/mentor {command}` {mention(other_id)}")
+    return context(
+        fmt(
+            "+{count} more {what}: `/mentor {command}` {other}",
+            count=count,
+            what=what,
+            command=command,
+            other=mention(other_id),
+        )
+    )
 
 
 def _share_block(p: HomePairing) -> Block:
-    state = "*On*" if p.share_with_coordinators else "*Off*"
+    state = md("*On*") if p.share_with_coordinators else md("*Off*")
     turn_to = "off" if p.share_with_coordinators else "on"
     return SectionBlock(
         block_id=f"home-share-{p.pairing_id}",
-        text=MarkdownTextObject(
-            text=f"{SHARE_LABEL}: {state}\n_Coordinators always see counts, never text, "
-            "unless this is on._"
+        text=mrkdwn_text(
+            fmt(
+                "{label}: {state}\n_Coordinators always see counts, never text, unless this is on._",
+                label=SHARE_LABEL,
+                state=state,
+            )
         ),
         accessory=ButtonElement(
             text=f"Turn {turn_to}",
@@ -200,18 +227,21 @@ def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
     value = str(p.pairing_id)
     blocks: list[Block] = [
         divider(),
-        section(f"*{role}: {mention(p.other_id)}* · {focus}", block_id=f"home-{value}"),
-        section(_details(p, today)[:SECTION_TEXT_LIMIT], block_id=f"home-details-{value}"),
+        section(
+            fmt("*{role}: {other}* · {focus}", role=role, other=mention(p.other_id), focus=focus),
+            block_id=f"home-{value}",
+        ),
+        section(_details(p, today), block_id=f"home-details-{value}"),
     ]
     if p.goals:
-        blocks.append(context("*Goals*"))
+        blocks.append(context(md("*Goals*")))
         blocks.extend(goal_block(g, today) for g in p.goals[:GOALS_SHOWN])
         if len(p.goals) > GOALS_SHOWN:
             blocks.append(_more(len(p.goals) - GOALS_SHOWN, "goals", "goals", p.other_id))
     else:
-        blocks.append(context("_No goals yet. Agree one or two specific goals together._"))
+        blocks.append(context(md("_No goals yet. Agree one or two specific goals together._")))
     if p.open_tasks:
-        blocks.append(context("*Open tasks*"))
+        blocks.append(context(md("*Open tasks*")))
         blocks.extend(task_block(t, today) for t in p.open_tasks[:TASKS_SHOWN])
         if len(p.open_tasks) > TASKS_SHOWN:
             blocks.append(_more(len(p.open_tasks) - TASKS_SHOWN, "tasks", "tasks", p.other_id))
@@ -234,7 +264,7 @@ def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
 def _paging_blocks(page: int, pages: int) -> list[Block]:
     if pages <= 1:
         return []
-    blocks = [context(f"Page {page + 1} of {pages}")]
+    blocks = [context(fmt("Page {page} of {pages}", page=page + 1, pages=pages))]
     if page + 1 < pages:
         blocks.append(
             actions("home-more", button("Show more", ids.HOME_MORE, str(page + 1), "primary"))

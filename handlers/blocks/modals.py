@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 from bot.cadence import CADENCE_LABELS, Cadence
 from bot.communication import MEETING_FORMATS, WEEKDAYS, WEEKS_OF_MONTH, Communication
 from bot.focus import FocusArea
-from bot.text import clip, escape, mention, normalise_user_text
+from bot.text import clip, fmt, md, mention, normalise_user_text, plain
 from handlers import ids
 from handlers.blocks.common import context, section
 
@@ -44,7 +44,7 @@ Values = dict[str, dict[str, dict[str, Any]]]
 
 
 def _option(value: str, text: str) -> Option:
-    return Option(value=value, text=clip(text, OPTION_TEXT_LIMIT))
+    return Option(value=value, text=clip(plain(text), OPTION_TEXT_LIMIT))
 
 
 def _modal(
@@ -95,7 +95,7 @@ def build_ask_modal(mentor_id: str, areas: Sequence[FocusArea], note: str) -> di
         "Ask for a mentor",
         ids.ASK_VIEW,
         [
-            section(f"You're asking {mention(mentor_id)} to be your mentor."),
+            section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id))),
             _focus_input(areas),
             _note_input(
                 "A note for them (optional)",
@@ -115,7 +115,13 @@ def build_assign_modal(
         "Assign a mentor",
         ids.ASSIGN_VIEW,
         [
-            section(f"Pair {mention(mentor_id)} as mentor to {mention(mentee_id)}."),
+            section(
+                fmt(
+                    "Pair {mentor} as mentor to {mentee}.",
+                    mentor=mention(mentor_id),
+                    mentee=mention(mentee_id),
+                )
+            ),
             _focus_input(areas),
             _note_input("Why you paired them (shown to both)", None, note),
         ],
@@ -166,7 +172,12 @@ def build_decline_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
         "Decline request",
         ids.DECLINE_VIEW,
         [
-            section(f"I'll let {mention(mentee_id)} know kindly that you can't take this on."),
+            section(
+                fmt(
+                    "I'll let {mentee} know kindly that you can't take this on.",
+                    mentee=mention(mentee_id),
+                )
+            ),
             _note_input(
                 "A private note to them (optional)",
                 "Only they will see it. A suggestion of who else to ask is always welcome.",
@@ -183,8 +194,11 @@ def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
         ids.REDIRECT_VIEW,
         [
             section(
-                f"Who would be a better mentor for {mention(mentee_id)}? I'll pass your "
-                "suggestion on; nothing is sent to the person you suggest."
+                fmt(
+                    "Who would be a better mentor for {mentee}? I'll pass your suggestion "
+                    "on; nothing is sent to the person you suggest.",
+                    mentee=mention(mentee_id),
+                )
             ),
             InputBlock(
                 block_id=ids.SUGGEST_BLOCK,
@@ -207,9 +221,13 @@ def build_reassign_modal(pairing_id: int, mentor_id: str, mentee_id: str) -> dic
         ids.DIGEST_REASSIGN_VIEW,
         [
             section(
-                f"Choose a new mentor for {mention(mentee_id)}. Their mentorship with "
-                f"{mention(mentor_id)} ends with a kind note to both, and the new pair is "
-                "introduced with the same focus."
+                fmt(
+                    "Choose a new mentor for {mentee}. Their mentorship with {mentor} ends "
+                    "with a kind note to both, and the new pair is introduced with the same "
+                    "focus.",
+                    mentee=mention(mentee_id),
+                    mentor=mention(mentor_id),
+                )
             ),
             InputBlock(
                 block_id=ids.SUGGEST_BLOCK,
@@ -238,7 +256,9 @@ def build_decline_assignment_modal(pairing_id: int, coordinator_id: str | None) 
         "Decline assignment",
         ids.DECLINE_ASSIGNMENT_VIEW,
         [
-            section(f"I'll close this pairing and tell {who}. The mentee is told kindly."),
+            section(
+                fmt("I'll close this pairing and tell {who}. The mentee is told kindly.", who=who)
+            ),
             _note_input(
                 f"A note to {'them' if coordinator_id else 'your coordinator'} (optional)", None
             ),
@@ -260,8 +280,11 @@ def build_end_modal(other_id: str, pairings: Sequence[tuple[int, str]]) -> dict[
     """``pairings`` are (id, focus label) of the open pairings with ``other_id``."""
     blocks: list[Any] = [
         section(
-            f"End your mentorship with {mention(other_id)}? Check-ins stop at once; goals, "
-            "tasks and history are kept. They'll get a kind message with no reason in it."
+            fmt(
+                "End your mentorship with {other}? Check-ins stop at once; goals, tasks "
+                "and history are kept. They'll get a kind message with no reason in it.",
+                other=mention(other_id),
+            )
         )
     ]
     if len(pairings) > 1:
@@ -299,7 +322,7 @@ def build_end_modal(other_id: str, pairings: Sequence[tuple[int, str]]) -> dict[
                 initial_option=_option("nobody", "Nobody"),
             ),
         ),
-        context("Ending is private between you and the app."),
+        context(md("Ending is private between you and the app.")),
     ]
     single = str(pairings[0][0]) if len(pairings) == 1 else ""
     return _modal("End mentorship", ids.END_VIEW, blocks, single, "End mentorship")
@@ -343,8 +366,12 @@ def build_communication_modal(
     cur = current
     blocks: list[Any] = [
         section(
-            f"How often will you and {mention(other_id)} meet for *{escape(focus_label)}*, "
-            "and how? I'll check in with you both at that rhythm, in your working hours."
+            fmt(
+                "How often will you and {other} meet for *{focus_label}*, and how? I'll "
+                "check in with you both at that rhythm, in your working hours.",
+                other=mention(other_id),
+                focus_label=focus_label,
+            )
         ),
         InputBlock(
             block_id=ids.CADENCE_BLOCK,

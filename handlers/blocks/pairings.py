@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.dates import format_date
-from bot.text import escape, mention
+from bot.text import Mrkdwn, escape, fmt, md, mention
 from handlers import ids
 from handlers.blocks.common import Block, context, header, section, sections_from_lines
 from handlers.blocks.requests import actions, button, quote
@@ -26,18 +26,30 @@ class Introduction:
 def _why(intro: Introduction) -> list[Block]:
     if not intro.note.strip():
         return []
-    return [section(f"Why {mention(intro.coordinator_id)} paired you:\n{quote(intro.note)}")]
+    return [
+        section(
+            fmt(
+                "Why {coordinator} paired you:\n{quote}",
+                coordinator=mention(intro.coordinator_id),
+                quote=quote(intro.note),
+            )
+        )
+    ]
 
 
 def build_introduction_for_mentor(intro: Introduction) -> list[Block]:
     value = str(intro.pairing_id)
     return [
         section(
-            f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentee_id)} "
-            f"as their mentor for *{escape(intro.focus_label)}*."
+            fmt(
+                "{coordinator} has paired you with {mentee} as their mentor for *{focus_label}*.",
+                coordinator=mention(intro.coordinator_id),
+                mentee=mention(intro.mentee_id),
+                focus_label=intro.focus_label,
+            )
         ),
         *_why(intro),
-        section("Please agree with them how often you'll meet and how:"),
+        section(md("Please agree with them how often you'll meet and how:")),
         actions(
             f"introduction-{intro.pairing_id}",
             button("Set up check-ins", ids.COMMUNICATION_OPEN, value, "primary"),
@@ -49,11 +61,16 @@ def build_introduction_for_mentor(intro: Introduction) -> list[Block]:
 def build_introduction_for_mentee(intro: Introduction) -> list[Block]:
     return [
         section(
-            f"{mention(intro.coordinator_id)} has paired you with {mention(intro.mentor_id)}, "
-            f"who will mentor you for *{escape(intro.focus_label)}*."
+            fmt(
+                "{coordinator} has paired you with {mentor}, who will mentor you for "
+                "*{focus_label}*.",
+                coordinator=mention(intro.coordinator_id),
+                mentor=mention(intro.mentor_id),
+                focus_label=intro.focus_label,
+            )
         ),
         *_why(intro),
-        section("Next, agree how often you'll meet and how:"),
+        section(md("Next, agree how often you'll meet and how:")),
         actions(
             f"introduction-{intro.pairing_id}",
             button("Set up check-ins", ids.COMMUNICATION_OPEN, str(intro.pairing_id), "primary"),
@@ -66,23 +83,32 @@ def build_assignment_declined_for_coordinator(
 ) -> list[Block]:
     blocks = [
         section(
-            f"{mention(mentor_id)} can't take on mentoring {mention(mentee_id)} for "
-            f"*{escape(focus_label)}*, so that pairing is closed."
+            fmt(
+                "{mentor} can't take on mentoring {mentee} for *{focus_label}*, so that "
+                "pairing is closed.",
+                mentor=mention(mentor_id),
+                mentee=mention(mentee_id),
+                focus_label=focus_label,
+            )
         )
     ]
     if note.strip():
-        blocks.append(section(f"Their note to you:\n{quote(note)}"))
-    blocks.append(context("You can assign someone else with `/mentor assign @mentor @mentee`."))
+        blocks.append(section(fmt("Their note to you:\n{quote}", quote=quote(note))))
+    blocks.append(context(md("You can assign someone else with `/mentor assign @mentor @mentee`.")))
     return blocks
 
 
 def build_assignment_declined_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
     return [
         section(
-            f"{mention(mentor_id)} isn't able to mentor you for *{escape(focus_label)}* after "
-            "all. Your program coordinator knows and will help you find someone."
+            fmt(
+                "{mentor} isn't able to mentor you for *{focus_label}* after all. Your "
+                "program coordinator knows and will help you find someone.",
+                mentor=mention(mentor_id),
+                focus_label=focus_label,
+            )
         ),
-        context("You can also ask someone yourself with `/mentor ask @person`."),
+        context(md("You can also ask someone yourself with `/mentor ask @person`.")),
     ]
 
 
@@ -90,19 +116,23 @@ def build_ended_for_other(
     actor_id: str, focus_label: str, completed: bool, *, other_is_mentee: bool
 ) -> list[Block]:
     if completed:
-        lead = (
-            f"{mention(actor_id)} has marked your mentorship for *{escape(focus_label)}* as "
-            "completed. Thank you both for the work you put in."
+        lead = fmt(
+            "{actor} has marked your mentorship for *{focus_label}* as completed. "
+            "Thank you both for the work you put in.",
+            actor=mention(actor_id),
+            focus_label=focus_label,
         )
     else:
-        lead = (
-            f"{mention(actor_id)} has closed your mentorship for *{escape(focus_label)}*. "
-            "Mentorships end for all kinds of reasons; thank you for the time you gave it."
+        lead = fmt(
+            "{actor} has closed your mentorship for *{focus_label}*. Mentorships end "
+            "for all kinds of reasons; thank you for the time you gave it.",
+            actor=mention(actor_id),
+            focus_label=focus_label,
         )
-    blocks = [section(lead), context("Your goals, tasks and history are kept, not deleted.")]
+    blocks = [section(lead), context(md("Your goals, tasks and history are kept, not deleted."))]
     if other_is_mentee:
         blocks.append(
-            section("Whenever you're ready, ask someone else with `/mentor ask @person`.")
+            section(md("Whenever you're ready, ask someone else with `/mentor ask @person`."))
         )
     return blocks
 
@@ -113,20 +143,31 @@ def build_ended_for_actor(
     done = "completed" if completed else "closed"
     blocks = [
         section(
-            f"Your mentorship with {mention(other_id)} for *{escape(focus_label)}* is {done}. "
-            f"I've let {mention(other_id)} know, without any reason."
+            fmt(
+                "Your mentorship with {other} for *{focus_label}* is {done}. I've let "
+                "{other} know, without any reason.",
+                other=mention(other_id),
+                focus_label=focus_label,
+                done=done,
+            )
         )
     ]
     if actor_is_mentee:
-        blocks.append(section("When you're ready, ask someone else with `/mentor ask @person`."))
+        blocks.append(
+            section(md("When you're ready, ask someone else with `/mentor ask @person`."))
+        )
     return blocks
 
 
 def build_communication_changed(actor_id: str, description: str) -> list[Block]:
     return [
         section(
-            f"{mention(actor_id)} set up your check-ins: *{escape(description)}*.\n"
-            "Either of you can change this any time with `/mentor cadence`."
+            fmt(
+                "{actor} set up your check-ins: *{description}*.\nEither of you can "
+                "change this any time with `/mentor cadence`.",
+                actor=mention(actor_id),
+                description=description,
+            )
         )
     ]
 
@@ -147,23 +188,39 @@ class RequestLine:
     asked: date
 
 
-def _pairing_lines(pairings: Sequence[PairingLine], today: date) -> list[str]:
+def _pairing_lines(pairings: Sequence[PairingLine], today: date) -> list[Mrkdwn]:
     lines = []
     for p in pairings:
-        rhythm = escape(p.rhythm) if p.rhythm else "_check-ins not set up yet_"
+        rhythm = escape(p.rhythm) if p.rhythm else md("_check-ins not set up yet_")
         paused = " (paused)" if p.paused else ""
         lines.append(
-            f"• {mention(p.other_id)}: *{escape(p.focus_label)}*{paused}\n"
-            f"    {rhythm} · since {format_date(p.started, today)}"
+            fmt(
+                "• {other}: *{focus}*{paused}\n    {rhythm} · since {started}",
+                other=mention(p.other_id),
+                focus=p.focus_label,
+                paused=paused,
+                rhythm=rhythm,
+                started=format_date(p.started, today),
+            )
         )
     return lines
 
 
-def _request_lines(requests: Sequence[RequestLine], today: date, *, mine: bool) -> list[str]:
+def _request_lines(requests: Sequence[RequestLine], today: date, *, mine: bool) -> list[Mrkdwn]:
     lines = []
     for r in requests:
-        who = f"You asked {mention(r.other_id)}" if mine else f"{mention(r.other_id)} asked you"
-        lines.append(f"• {who}: *{escape(r.focus_label)}* (asked {format_date(r.asked, today)})")
+        other = mention(r.other_id)
+        who = (
+            fmt("You asked {other}", other=other) if mine else fmt("{other} asked you", other=other)
+        )
+        lines.append(
+            fmt(
+                "• {who}: *{focus}* (asked {asked})",
+                who=who,
+                focus=r.focus_label,
+                asked=format_date(r.asked, today),
+            )
+        )
     return lines
 
 
@@ -180,19 +237,21 @@ def build_pairing_list(
     if not (mentors or mentees or asked_by_me or asked_of_me):
         blocks.append(
             section(
-                "You have no mentors or mentees yet. Ask someone with "
-                "`/mentor ask @person [focus] [note]`."
+                md(
+                    "You have no mentors or mentees yet. Ask someone with "
+                    "`/mentor ask @person [focus] [note]`."
+                )
             )
         )
         return blocks
     if mentors:
-        blocks.append(section("*Your mentors*"))
+        blocks.append(section(md("*Your mentors*")))
         blocks.extend(sections_from_lines(_pairing_lines(mentors, today)))
     if mentees:
-        blocks.append(section("*You mentor*"))
+        blocks.append(section(md("*You mentor*")))
         blocks.extend(sections_from_lines(_pairing_lines(mentees, today)))
     if asked_by_me or asked_of_me:
-        blocks.append(section("*Waiting for an answer*"))
+        blocks.append(section(md("*Waiting for an answer*")))
         lines = _request_lines(asked_by_me, today, mine=True) + _request_lines(
             asked_of_me, today, mine=False
         )
@@ -201,7 +260,7 @@ def build_pairing_list(
 
 
 def build_pairing_choices(
-    lead: str,
+    lead: Mrkdwn,
     choices: Sequence[tuple[int, str, str]],
     *,
     button_text: str = "Set up check-ins",
@@ -210,7 +269,7 @@ def build_pairing_choices(
     """One button per pairing: (pairing id, other person, focus label)."""
     blocks: list[Block] = [section(lead)]
     for pairing_id, other_id, label in choices[:24]:
-        blocks.append(section(f"{mention(other_id)}: *{escape(label)}*"))
+        blocks.append(section(fmt("{other}: *{label}*", other=mention(other_id), label=label)))
         blocks.append(
             actions(f"choose-{pairing_id}", button(button_text, action_id, str(pairing_id)))
         )

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, S
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention, normalise_user_text
+from bot.text import clip, fmt, md, mention, normalise_user_text, plain
 from handlers import ids
 from handlers.blocks.common import VIEW_BLOCK_LIMIT, Block, context, section
 from handlers.blocks.modals import InvalidSubmission, Values
@@ -62,14 +62,14 @@ class ReassessSubmission:
 
 
 def _option(value: str, text: str) -> Option:
-    return Option(value=value, text=text)
+    return Option(value=value, text=plain(text))
 
 
 def _choice_input(block_id: str, label: str, choices: Sequence[tuple[str, str]]) -> Block:
     options = [_option(value, text) for value, text in choices]
     return InputBlock(
         block_id=block_id,
-        label=label,
+        label=plain(label),
         element=StaticSelectElement(
             action_id=DECISION_INPUT, options=options, initial_option=options[0]
         ),
@@ -77,14 +77,16 @@ def _choice_input(block_id: str, label: str, choices: Sequence[tuple[str, str]])
 
 
 def _goal_label(goal: GoalRow, today: date) -> str:
-    text = escape(clip(goal.text, LABEL_LIMIT))
+    """A plain_text label: the goal as written, never escaped."""
+    text = clip(goal.text, LABEL_LIMIT)
     if goal.target is not None:
         text += f" (by {format_date(goal.target, today)})"
     return text
 
 
 def _task_label(task: TaskRow, today: date) -> str:
-    text = escape(clip(task.text, LABEL_LIMIT))
+    """A plain_text label: the task as written, never escaped."""
+    text = clip(task.text, LABEL_LIMIT)
     if task.due is not None:
         text += f" (due {format_date(task.due, today)})"
     return text
@@ -101,13 +103,16 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
     goals_shown, tasks_shown = shown_counts(len(form.goals), len(form.tasks))
     blocks: list[Block] = [
         section(
-            f"Reassess and refine with {mention(form.other_id)} for "
-            f"*{escape(clip(form.focus_label, LABEL_LIMIT))}*: check off what's done, drop "
-            "what's no longer a priority, and add what's next."
+            fmt(
+                "Reassess and refine with {other} for *{focus_label}*: check off what's "
+                "done, drop what's no longer a priority, and add what's next.",
+                other=mention(form.other_id),
+                focus_label=clip(form.focus_label, LABEL_LIMIT),
+            )
         )
     ]
     if form.goals:
-        blocks.append(section("*Goals*"))
+        blocks.append(section(md("*Goals*")))
         for goal in form.goals[:goals_shown]:
             blocks.append(
                 _choice_input(
@@ -129,7 +134,7 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
                 ).to_dict()
             )
     if form.tasks:
-        blocks.append(section("*Open tasks*"))
+        blocks.append(section(md("*Open tasks*")))
         for task in form.tasks[:tasks_shown]:
             blocks.append(
                 _choice_input(
@@ -142,9 +147,15 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
     if any(hidden):
         blocks.append(
             context(
-                f"Showing {goals_shown} of {len(form.goals)} goals and {tasks_shown} of "
-                f"{len(form.tasks)} tasks; the rest stay as they are. "
-                "Use `/mentor goals` and `/mentor tasks` for those."
+                fmt(
+                    "Showing {goals_shown} of {len} goals and {tasks_shown} of {len2} tasks; "
+                    "the rest stay as they are. Use `/mentor goals` and `/mentor tasks` for "
+                    "those.",
+                    goals_shown=goals_shown,
+                    len=len(form.goals),
+                    tasks_shown=tasks_shown,
+                    len2=len(form.tasks),
+                )
             )
         )
     blocks.append(

@@ -9,7 +9,7 @@ from datetime import date
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention
+from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plain
 from handlers import ids
 from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, context, section
 
@@ -28,14 +28,14 @@ class RequestCard:
     expires_on: date
 
 
-def quote(text: str) -> str:
+def quote(text: str) -> Mrkdwn:
     """User text as a block quote, escaped so it can't mention or notify anyone."""
-    return "\n".join("> " + line for line in escape(text).splitlines() if line.strip())
+    return md_join("\n", (fmt("> {line}", line=line) for line in text.splitlines() if line.strip()))
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
     return ButtonElement(
-        text=clip(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style
+        text=clip(plain(text), BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style
     )
 
 
@@ -43,7 +43,7 @@ def actions(block_id: str, *buttons: ButtonElement) -> Block:
     return ActionsBlock(block_id=block_id, elements=list(buttons)).to_dict()
 
 
-def _request_lines(card: RequestCard, lead: str) -> list[Block]:
+def _request_lines(card: RequestCard, lead: Mrkdwn) -> list[Block]:
     blocks = [section(lead)]
     if card.note.strip():
         blocks.append(section(quote(card.note)))
@@ -52,9 +52,10 @@ def _request_lines(card: RequestCard, lead: str) -> list[Block]:
 
 def build_request_message(card: RequestCard, today: date) -> list[Block]:
     """The DM to the asked person, with Accept / Decline / Suggest someone else."""
-    lead = (
-        f"{mention(card.mentee_id)} would like you to be their mentor for "
-        f"*{escape(card.focus_label)}*."
+    lead = fmt(
+        "{mentee} would like you to be their mentor for *{focus_label}*.",
+        mentee=mention(card.mentee_id),
+        focus_label=card.focus_label,
     )
     value = str(card.request_id)
     return [
@@ -66,9 +67,12 @@ def build_request_message(card: RequestCard, today: date) -> list[Block]:
             button("Suggest someone else", ids.REQUEST_REDIRECT, value),
         ),
         context(
-            f"If you can't answer now, that's fine: this request stays open until "
-            f"{format_date(card.expires_on, today)}. Only {mention(card.mentee_id)} sees "
-            "your answer."
+            fmt(
+                "If you can't answer now, that's fine: this request stays open until "
+                "{expires}. Only {mentee} sees your answer.",
+                expires=format_date(card.expires_on, today),
+                mentee=mention(card.mentee_id),
+            )
         ),
     ]
 
@@ -76,33 +80,44 @@ def build_request_message(card: RequestCard, today: date) -> list[Block]:
 def build_request_reminder(card: RequestCard, today: date) -> list[Block]:
     return [
         section(
-            f"A gentle reminder: {mention(card.mentee_id)} is still hoping to hear from you "
-            "about mentoring them."
+            fmt(
+                "A gentle reminder: {mentee} is still hoping to hear from you about "
+                "mentoring them.",
+                mentee=mention(card.mentee_id),
+            )
         ),
         *build_request_message(card, today),
     ]
 
 
-def build_request_closed(card: RequestCard, outcome: str) -> list[Block]:
+def build_request_closed(card: RequestCard, outcome: Mrkdwn) -> list[Block]:
     """The asked person's DM once answered: same request, the buttons replaced by the outcome."""
-    lead = (
-        f"{mention(card.mentee_id)} asked you to be their mentor for *{escape(card.focus_label)}*."
+    lead = fmt(
+        "{mentee} asked you to be their mentor for *{focus_label}*.",
+        mentee=mention(card.mentee_id),
+        focus_label=card.focus_label,
     )
     return [*_request_lines(card, lead), context(outcome)]
 
 
-def build_request_sent(mentor_id: str, focus_label: str) -> str:
-    return (
-        f"I've asked {mention(mentor_id)} to be your mentor for *{escape(focus_label)}*. "
-        "I'll message you as soon as they answer."
+def build_request_sent(mentor_id: str, focus_label: str) -> Mrkdwn:
+    return fmt(
+        "I've asked {mentor} to be your mentor for *{focus_label}*. I'll message "
+        "you as soon as they answer.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
     )
 
 
 def build_accepted_for_mentee(pairing_id: int, mentor_id: str, focus_label: str) -> list[Block]:
     return [
         section(
-            f":tada: {mention(mentor_id)} accepted! They're now your mentor for "
-            f"*{escape(focus_label)}*.\nNext, agree how often you'll meet and how."
+            fmt(
+                ":tada: {mentor} accepted! They're now your mentor for "
+                "*{focus_label}*.\nNext, agree how often you'll meet and how.",
+                mentor=mention(mentor_id),
+                focus_label=focus_label,
+            )
         ),
         actions(
             f"communication-{pairing_id}",
@@ -114,8 +129,12 @@ def build_accepted_for_mentee(pairing_id: int, mentor_id: str, focus_label: str)
 def build_accepted_for_mentor(pairing_id: int, mentee_id: str, focus_label: str) -> list[Block]:
     return [
         section(
-            f"You're now mentoring {mention(mentee_id)} for *{escape(focus_label)}*. "
-            "Thank you! Agree how often you'll meet and how:"
+            fmt(
+                "You're now mentoring {mentee} for *{focus_label}*. Thank you! Agree how "
+                "often you'll meet and how:",
+                mentee=mention(mentee_id),
+                focus_label=focus_label,
+            )
         ),
         actions(
             f"communication-{pairing_id}",
@@ -126,12 +145,17 @@ def build_accepted_for_mentor(pairing_id: int, mentee_id: str, focus_label: str)
 
 def build_withdraw_others_offer(others: Sequence[tuple[int, str]], focus_label: str) -> list[Block]:
     """After an accept: offer to withdraw the mentee's other requests for the same focus."""
-    names = ", ".join(mention(mentor_id) for _, mentor_id in others)
+    names = md_join(", ", (mention(mentor_id) for _, mentor_id in others))
     value = ",".join(str(request_id) for request_id, _ in others)
     return [
         section(
-            f"You also asked {names} for *{escape(focus_label)}*. Now that you have a mentor "
-            "for this, would you like to withdraw those requests? They'll be told kindly."
+            fmt(
+                "You also asked {names} for *{focus_label}*. Now that you have a mentor "
+                "for this, would you like to withdraw those requests? They'll be told "
+                "kindly.",
+                names=names,
+                focus_label=focus_label,
+            )
         ),
         actions(
             "withdraw-others",
@@ -143,13 +167,17 @@ def build_withdraw_others_offer(others: Sequence[tuple[int, str]], focus_label: 
 def build_declined_for_mentee(mentor_id: str, focus_label: str, note: str | None) -> list[Block]:
     blocks = [
         section(
-            f"{mention(mentor_id)} can't take on mentoring for *{escape(focus_label)}* right "
-            "now. That's about their time, not about you."
+            fmt(
+                "{mentor} can't take on mentoring for *{focus_label}* right now. That's "
+                "about their time, not about you.",
+                mentor=mention(mentor_id),
+                focus_label=focus_label,
+            )
         )
     ]
     if note and note.strip():
-        blocks.append(section(f"They added a note for you:\n{quote(note)}"))
-    blocks.append(context("You can ask someone else any time with `/mentor ask @person`."))
+        blocks.append(section(fmt("They added a note for you:\n{quote}", quote=quote(note))))
+    blocks.append(context(md("You can ask someone else any time with `/mentor ask @person`.")))
     return blocks
 
 
@@ -163,12 +191,19 @@ def build_redirect_for_mentee(
 ) -> list[Block]:
     blocks = [
         section(
-            f"{mention(mentor_id)} thinks {mention(suggested_id)} would be a better mentor "
-            f"for *{escape(focus_label)}*. Nothing has been sent to them yet."
+            fmt(
+                "{mentor} thinks {suggested} would be a better mentor for "
+                "*{focus_label}*. Nothing has been sent to them yet.",
+                mentor=mention(mentor_id),
+                suggested=mention(suggested_id),
+                focus_label=focus_label,
+            )
         )
     ]
     if note and note.strip():
-        blocks.append(section(f"{mention(mentor_id)} wrote:\n{quote(note)}"))
+        blocks.append(
+            section(fmt("{mentor} wrote:\n{quote}", mentor=mention(mentor_id), quote=quote(note)))
+        )
     blocks.append(
         actions(
             f"suggested-{request_id}",
@@ -180,41 +215,60 @@ def build_redirect_for_mentee(
             ),
         )
     )
-    blocks.append(context("Tapping the button sends them your original focus and note."))
+    blocks.append(context(md("Tapping the button sends them your original focus and note.")))
     return blocks
 
 
 def build_expired_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
     return [
         section(
-            f"Your request to {mention(mentor_id)} for *{escape(focus_label)}* has closed "
-            "without an answer. People get busy; please don't take it personally."
+            fmt(
+                "Your request to {mentor} for *{focus_label}* has closed without an "
+                "answer. People get busy; please don't take it personally.",
+                mentor=mention(mentor_id),
+                focus_label=focus_label,
+            )
         ),
-        context("Ask someone else with `/mentor ask @person`, or ask your program coordinator."),
+        context(
+            md("Ask someone else with `/mentor ask @person`, or ask your program coordinator.")
+        ),
     ]
 
 
 def build_expired_for_mentor(mentee_id: str, focus_label: str) -> list[Block]:
     return [
         section(
-            f"{mention(mentee_id)}'s request for mentoring in *{escape(focus_label)}* has "
-            "closed, as it wasn't answered in time. No need to do anything."
+            fmt(
+                "{mentee}'s request for mentoring in *{focus_label}* has closed, as it "
+                "wasn't answered in time. No need to do anything.",
+                mentee=mention(mentee_id),
+                focus_label=focus_label,
+            )
         )
     ]
 
 
-def build_withdrawn_notice(mentee_id: str, focus_label: str) -> str:
-    return (
-        f"{mention(mentee_id)} withdrew their request for *{escape(focus_label)}*. "
-        "No need to do anything."
+def build_withdrawn_notice(mentee_id: str, focus_label: str) -> Mrkdwn:
+    return fmt(
+        "{mentee} withdrew their request for *{focus_label}*. No need to do anything.",
+        mentee=mention(mentee_id),
+        focus_label=focus_label,
     )
 
 
 def build_withdraw_choices(cards: Sequence[RequestCard]) -> list[Block]:
     """``/mentor withdraw`` with several requests waiting: one button each."""
-    blocks = [section("Which request would you like to withdraw?")]
+    blocks = [section(md("Which request would you like to withdraw?"))]
     for card in cards:
-        blocks.append(section(f"{mention(card.mentor_id)}: *{escape(card.focus_label)}*"))
+        blocks.append(
+            section(
+                fmt(
+                    "{mentor}: *{focus_label}*",
+                    mentor=mention(card.mentor_id),
+                    focus_label=card.focus_label,
+                )
+            )
+        )
         blocks.append(
             actions(
                 f"withdraw-{card.request_id}",

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import ButtonElement, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ButtonElement, SectionBlock
 
 from bot.dates import format_date
-from bot.text import clip, escape, mention
+from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention
 from handlers import ids
 from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
-    SECTION_TEXT_LIMIT,
     Block,
     context,
     divider,
+    mrkdwn_text,
     section,
 )
 
@@ -58,19 +58,21 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return ButtonElement(text=text, action_id=action_id, value=value, style=style)
 
 
-def task_text(row: TaskRow, today: date) -> str:
-    text = escape(clip(row.text, ROW_TEXT_LIMIT))
+def task_text(row: TaskRow, today: date) -> Mrkdwn:
+    text = clip(row.text, ROW_TEXT_LIMIT)
     if row.status == "done":
-        who = f" by {mention(row.done_by)}" if row.done_by else ""
+        who = fmt(" by {who}", who=mention(row.done_by)) if row.done_by else md("")
         when = f" on {format_date(row.done_on, today)}" if row.done_on else ""
-        return f"✅ ~{text}~\n_Done{who}{when}_"
+        return fmt("✅ ~{text}~\n_Done{who}{when}_", text=text, who=who, when=when)
     if row.status == "dropped":
-        return f"➖ ~{text}~ _(dropped)_"
-    due = ""
+        return fmt("➖ ~{text}~ _(dropped)_", text=text)
+    due = md("")
     if row.due is not None:
-        overdue = " *overdue*" if row.due < today else ""
-        due = f" · due {format_date(row.due, today)}{overdue}"
-    return f"◻️ {text}\n_For {mention(row.assignee_id)}{due}_"
+        overdue = md(" *overdue*") if row.due < today else md("")
+        due = fmt(" · due {date}{overdue}", date=format_date(row.due, today), overdue=overdue)
+    return fmt(
+        "◻️ {text}\n_For {assignee}{due}_", text=text, assignee=mention(row.assignee_id), due=due
+    )
 
 
 def task_block(row: TaskRow, today: date, *, buttons: bool = True) -> Block:
@@ -82,7 +84,7 @@ def task_block(row: TaskRow, today: date, *, buttons: bool = True) -> Block:
         accessory = _button("Undo", ids.TASK_UNDO, str(row.task_id))
     return SectionBlock(
         block_id=task_block_id(row.task_id),
-        text=MarkdownTextObject(text=task_text(row, today)[:SECTION_TEXT_LIMIT]),
+        text=mrkdwn_text(task_text(row, today)),
         accessory=accessory,
     ).to_dict()
 
@@ -96,20 +98,20 @@ def replace_task_row(blocks: Sequence[Block], row: TaskRow, today: date) -> list
     return [task_block(row, today) if b.get("block_id") == target else dict(b) for b in blocks]
 
 
-def goal_text(row: GoalRow, today: date) -> str:
+def goal_text(row: GoalRow, today: date) -> Mrkdwn:
     icon = GOAL_ICONS.get(row.status, "◻️")
     text = escape(clip(row.text, ROW_TEXT_LIMIT))
     if row.status != "open":
-        text = f"~{text}~"
-    details = []
+        text = fmt("~{text}~", text=text)
+    details: list[str] = []
     if row.competency:
-        details.append(escape(row.competency))
+        details.append(row.competency)
     if row.target is not None:
         details.append(f"by {format_date(row.target, today)}")
     if row.status != "open":
         details.append(row.status)
-    suffix = f"\n_{' · '.join(details)}_" if details else ""
-    return f"{icon} {text}{suffix}"
+    suffix = fmt("\n_{details}_", details=md_join(" · ", details)) if details else md("")
+    return fmt("{icon} {text}{suffix}", icon=icon, text=text, suffix=suffix)
 
 
 def goal_block(row: GoalRow, today: date, *, buttons: bool = True) -> Block:
@@ -118,7 +120,7 @@ def goal_block(row: GoalRow, today: date, *, buttons: bool = True) -> Block:
         accessory = goal_menu(row)
     block = SectionBlock(
         block_id=f"goal-{row.goal_id}",
-        text=MarkdownTextObject(text=goal_text(row, today)[:SECTION_TEXT_LIMIT]),
+        text=mrkdwn_text(goal_text(row, today)),
     ).to_dict()
     if accessory is not None:
         block["accessory"] = accessory
@@ -158,16 +160,21 @@ class PairingWork:
     tasks: Sequence[TaskRow]
 
 
-def pairing_heading(work: PairingWork) -> str:
+def pairing_heading(work: PairingWork) -> Mrkdwn:
     whose = "you mentor" if work.role == "mentor" else "your mentor"
-    return f"*{escape(work.focus_label)}* with {mention(work.other_id)} ({whose})"
+    return fmt(
+        "*{focus_label}* with {other} ({whose})",
+        focus_label=work.focus_label,
+        other=mention(work.other_id),
+        whose=whose,
+    )
 
 
 def _listing(
     pairings: Sequence[PairingWork],
     today: date,
     *,
-    empty: str,
+    empty: Mrkdwn,
     rows: Callable[[PairingWork], list[Block]],
     add: tuple[str, str],
 ) -> list[Block]:
@@ -179,7 +186,9 @@ def _listing(
         room = budget - len(blocks) - 3
         if room < 1:
             blocks.append(
-                context("More mentorships than fit here: name one, as in `/mentor tasks @person`.")
+                context(
+                    md("More mentorships than fit here: name one, as in `/mentor tasks @person`.")
+                )
             )
             break
         shown, hidden = items[:room], len(items) - min(len(items), room)
@@ -188,7 +197,7 @@ def _listing(
         blocks.append(section(pairing_heading(work)))
         blocks.extend(shown if shown else [context(empty)])
         if hidden:
-            blocks.append(context(f"…and {hidden} more."))
+            blocks.append(context(fmt("…and {hidden} more.", hidden=hidden)))
         label, action_id = add
         blocks.append(
             {
@@ -204,7 +213,7 @@ def build_goals_list(pairings: Sequence[PairingWork], today: date) -> list[Block
     return _listing(
         pairings,
         today,
-        empty="No goals yet. Specific, checkable goals work best.",
+        empty=md("No goals yet. Specific, checkable goals work best."),
         rows=lambda w: [goal_block(g, today) for g in w.goals],
         add=("Add a goal", ids.GOAL_ADD_OPEN),
     )
@@ -214,7 +223,7 @@ def build_tasks_list(pairings: Sequence[PairingWork], today: date) -> list[Block
     return _listing(
         pairings,
         today,
-        empty="No open tasks.",
+        empty=md("No open tasks."),
         rows=lambda w: [task_block(t, today) for t in w.tasks],
         add=("Add a task", ids.TASK_ADD_OPEN),
     )

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.text import fmt, md
 from handlers import ids
 from handlers.blocks.common import context, section
 from handlers.blocks.modals import (
@@ -106,9 +107,9 @@ def _pairing_picker(pairings: Sequence[PairingOption]) -> InputBlock:
 def _lead(pairings: Sequence[PairingOption], warning: str | None) -> list[Any]:
     blocks: list[Any] = []
     if warning:
-        blocks.append(section(f":warning: {warning}"))
+        blocks.append(section(fmt(":warning: {warning}", warning=warning)))
     if len(pairings) == 1:
-        blocks.append(context(f"For your mentorship: {pairings[0].label}"))
+        blocks.append(context(fmt("For your mentorship: {label}", label=pairings[0].label)))
     else:
         blocks.append(_pairing_picker(pairings))
     return blocks
@@ -164,7 +165,7 @@ def build_goal_modal(
             ),
         )
     )
-    blocks.append(context("Specific and checkable works best: what, by when, how you'll know."))
+    blocks.append(context(md("Specific and checkable works best: what, by when, how you'll know.")))
     single = pairings[0].pairing_id if len(pairings) == 1 else None
     return _modal("Add a goal", ids.GOAL_VIEW, blocks, _metadata(single, warned), "Add goal")
 
@@ -192,7 +193,12 @@ def build_goal_drop_modal(goal_id: int, goal_text: str) -> dict[str, Any]:
     from handlers.blocks.requests import quote
 
     blocks: list[Any] = [
-        section(f"Drop this goal? It stays in your history as dropped.\n{quote(goal_text)}"),
+        section(
+            fmt(
+                "Drop this goal? It stays in your history as dropped.\n{quote}",
+                quote=quote(goal_text),
+            )
+        ),
         InputBlock(
             block_id=ids.NOTE_BLOCK,
             label="Why (optional)",

@@ -11,7 +11,7 @@ from handlers import ids
 from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
-from handlers.edge import edge
+from handlers.edge import ack_text, edge
 
 FEATURE_ROUTES: tuple[Routes, ...] = (
     requests.ROUTES,
@@ -38,14 +38,13 @@ def handle_mentor_command(ctx: AppContext, routes: Routes, args: Args) -> None:
     try:
         command = parsing.parse_command(text, focus_areas(ctx.settings.focus_areas))
     except parsing.CommandError as error:
-        args.ack(response_type="ephemeral", text=error.message)
+        ack_text(args, error.message)
         args.context["outcome"] = "bad_input"
         return
     route: Route | None = routes.get(type(command))
     if route is None:
         # Parsed, but not offered by this deployment: the guide says what is.
-        word = text.split()[0] if text.split() else None
-        command = parsing.Help(topic=None, unknown=word)
+        command = parsing.Help(topic=None, unknown=parsing.first_word(text))
         route = routes[parsing.Help]
     route.handler(ctx, args, command)
 

@@ -8,10 +8,10 @@ from bot import commands as parsing
 from bot.context import AppContext
 from bot.dates import DateParseError, parse_pause
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import escape, fmt, md, mention
 from handlers.blocks.checkins import build_pause_modal, build_paused_reply, build_resumed_reply
 from handlers.commands.routing import Route, Routes
-from handlers.edge import actor_id
+from handlers.edge import actor_id, respond_text
 from handlers.flows.checkins import actor_today, pause_pairings, paused_pairing_ids, resume_pairings
 from handlers.flows.choosing import PairingChoice, open_pairing_choices
 
@@ -21,8 +21,11 @@ def _choices(ctx: AppContext, caller: str, other_id: str | None) -> list[Pairing
     caller's time (a rotation, nights, leave), so without a person it covers them all."""
     choices = open_pairing_choices(ctx, caller, other_id)
     if not choices:
-        whom = f" with {mention(other_id)}" if other_id else ""
-        raise Refused(f"You don't have an active mentorship{whom}.", reason="bad_input")
+        whom = fmt(" with {other}", other=mention(other_id)) if other_id else md("")
+        raise Refused(
+            fmt("You don't have an active mentorship{whom}.", whom=whom),
+            reason="bad_input",
+        )
     return choices
 
 
@@ -42,11 +45,11 @@ def handle_pause(ctx: AppContext, args: Args, command: parsing.Pause) -> None:
     try:
         until = parse_pause(command.until_text, today)
     except DateParseError as error:
-        raise Refused(error.message, reason="bad_input") from None
+        raise Refused(escape(error.message), reason="bad_input") from None
     args.ack()
     paused = pause_pairings(ctx, args.client, [c.pairing_id for c in choices], caller, until)
     text, blocks = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
-    args.respond(text=text, blocks=blocks, response_type="ephemeral")
+    respond_text(args, text, blocks, response_type="ephemeral")
 
 
 def handle_resume(ctx: AppContext, args: Args, command: parsing.Resume) -> None:
@@ -55,11 +58,11 @@ def handle_resume(ctx: AppContext, args: Args, command: parsing.Resume) -> None:
     paused = paused_pairing_ids(ctx, [c.pairing_id for c in choices])
     if not paused:
         raise Refused(
-            "Your check-ins aren't paused, so there's nothing to resume.", reason="bad_input"
+            md("Your check-ins aren't paused, so there's nothing to resume."), reason="bad_input"
         )
     args.ack()
     resumed = resume_pairings(ctx, args.client, paused, caller)
-    args.respond(text=build_resumed_reply(resumed.other_ids), response_type="ephemeral")
+    respond_text(args, build_resumed_reply(resumed.other_ids), response_type="ephemeral")
 
 
 ROUTES: Routes = {

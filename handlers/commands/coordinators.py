@@ -9,9 +9,10 @@ from slack_bolt import Args
 
 from bot import commands as parsing
 from bot.context import AppContext
+from bot.text import fmt, md
 from handlers.blocks.digest import build_digest, digest_text
 from handlers.commands.routing import Route, Routes
-from handlers.edge import actor_id
+from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.digest import (
     engagement_chart,
     preview_digest,
@@ -19,6 +20,7 @@ from handlers.flows.digest import (
     require_coordinator,
     week_before,
 )
+from handlers.flows.slack import share_files
 from storage.reports import Period
 
 
@@ -26,7 +28,7 @@ def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     user = actor_id(args)
     args.ack()
     view = preview_digest(ctx, user)
-    args.respond(text=digest_text(view), blocks=build_digest(view), response_type="ephemeral")
+    respond_text(args, digest_text(view), build_digest(view), response_type="ephemeral")
 
 
 def report_period(ctx: AppContext, command: parsing.Report) -> Period:
@@ -48,14 +50,15 @@ def describe_period(command: parsing.Report) -> str:
 def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
     user = actor_id(args)
     require_coordinator(ctx.settings, user)
-    args.ack(response_type="ephemeral", text="Preparing your report; it will arrive in our DM.")
+    ack_text(args, md("Preparing your report; it will arrive in our DM."))
     dm = args.client.conversations_open(users=user)
     channel = str(dm["channel"]["id"])
     if command.kind == "chart":
-        args.client.files_upload_v2(
-            channel=channel,
-            initial_comment="Weekly engagement over the last 12 weeks.",
-            file_uploads=[
+        share_files(
+            args.client,
+            channel,
+            md("Weekly engagement over the last 12 weeks."),
+            [
                 {
                     "filename": "engagement.png",
                     "title": "Weekly engagement",
@@ -66,10 +69,11 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
         return
     period = report_period(ctx, command)
     pairings, teaching = report_csv(ctx, user, period)
-    args.client.files_upload_v2(
-        channel=channel,
-        initial_comment=f"Here is the mentorship report for {describe_period(command)}.",
-        file_uploads=[
+    share_files(
+        args.client,
+        channel,
+        fmt("Here is the mentorship report for {period}.", period=describe_period(command)),
+        [
             {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
         ],

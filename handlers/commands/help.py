@@ -10,6 +10,7 @@ from bot import commands as parsing
 from bot.context import AppContext
 from handlers.blocks.help import build_help_blocks, build_help_text
 from handlers.commands.routing import Route
+from handlers.edge import ack_text
 
 
 def help_entries(offered: Iterable[str]) -> list[tuple[str, str]]:
@@ -22,10 +23,10 @@ def help_route(offered: Iterable[str]) -> Route:
     entries = help_entries(offered)
 
     def show_help(ctx: AppContext, args: Args, command: parsing.Help) -> None:
-        args.ack(
-            response_type="ephemeral",
-            text=build_help_text(entries),
-            blocks=build_help_blocks(entries, ctx.settings.focus_areas, unknown=command.unknown),
+        ack_text(
+            args,
+            build_help_text(entries),
+            build_help_blocks(entries, ctx.settings.focus_areas, unknown=command.unknown),
         )
 
     return Route(names=("help",), handler=show_help)

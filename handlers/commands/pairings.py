@@ -7,22 +7,23 @@ from slack_bolt import Args
 from bot import commands as parsing
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import Mrkdwn, fmt, md, mention
 from handlers import ids
 from handlers.blocks.modals import build_communication_modal, build_end_modal
 from handlers.blocks.pairings import build_pairing_choices
 from handlers.commands.routing import Route, Routes
-from handlers.edge import actor_id
+from handlers.edge import actor_id, respond_text
 from handlers.flows.choosing import PairingChoice, open_pairing_choices
 
 
 def _no_pairing(other_id: str | None) -> Refused:
     if other_id:
         return Refused(
-            f"You don't have an active mentorship with {mention(other_id)}.", reason="bad_input"
+            fmt("You don't have an active mentorship with {other}.", other=mention(other_id)),
+            reason="bad_input",
         )
     return Refused(
-        "You don't have an active mentorship yet. Ask someone with `/mentor ask @person`.",
+        md("You don't have an active mentorship yet. Ask someone with `/mentor ask @person`."),
         reason="bad_input",
     )
 
@@ -36,12 +37,13 @@ def caller_pairings(ctx: AppContext, args: Args, other_id: str | None) -> list[P
 
 
 def offer_choices(
-    args: Args, choices: list[PairingChoice], lead: str, *, button_text: str, action_id: str
+    args: Args, choices: list[PairingChoice], lead: Mrkdwn, *, button_text: str, action_id: str
 ) -> None:
     """An ephemeral list of the pairings, one button each, when a command named none."""
-    args.respond(
-        text="Which mentorship?",
-        blocks=build_pairing_choices(
+    respond_text(
+        args,
+        md("Which mentorship?"),
+        build_pairing_choices(
             lead,
             [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
             button_text=button_text,
@@ -60,7 +62,7 @@ def handle_end(ctx: AppContext, args: Args, command: parsing.End) -> None:
     offer_choices(
         args,
         choices,
-        "Which mentorship would you like to end? Only you will see this.",
+        md("Which mentorship would you like to end? Only you will see this."),
         button_text="End…",
         action_id=ids.END_OPEN,
     )
@@ -92,7 +94,7 @@ def handle_cadence(ctx: AppContext, args: Args, command: parsing.SetCadence) -> 
     offer_choices(
         args,
         choices,
-        "Which mentorship's check-ins would you like to change?",
+        md("Which mentorship's check-ins would you like to change?"),
         button_text="Set up check-ins",
         action_id=ids.COMMUNICATION_OPEN,
     )

@@ -6,6 +6,7 @@ from slack_bolt import Args
 
 from bot import commands as parsing
 from bot.context import AppContext
+from bot.text import md
 from handlers import ids
 from handlers.actions.reassess import open_reassess_modal
 from handlers.commands.pairings import caller_pairings, offer_choices
@@ -21,7 +22,7 @@ def handle_reassess(ctx: AppContext, args: Args, command: parsing.Reassess) -> N
     offer_choices(
         args,
         choices,
-        "Which mentorship would you like to reassess?",
+        md("Which mentorship would you like to reassess?"),
         button_text="Reassess now",
         action_id=ids.REASSESS_OPEN,
     )

@@ -8,12 +8,12 @@ from bot import commands as parsing
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.focus import focus_areas
-from bot.text import mention
+from bot.text import fmt, md, md_join, mention
 from handlers.blocks.modals import build_ask_modal, build_assign_modal
 from handlers.blocks.pairings import build_pairing_list
 from handlers.blocks.requests import build_request_sent, build_withdraw_choices
 from handlers.commands.routing import Route, Routes
-from handlers.edge import actor_id
+from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.capacity import describe_capacity, update_capacity
 from handlers.flows.listing import pairing_overview
 from handlers.flows.pairings import assign_pairing
@@ -41,8 +41,8 @@ def handle_ask(ctx: AppContext, args: Args, command: parsing.Ask) -> None:
         focus=command.focus.key,
         note=command.note,
     )
-    args.respond(
-        text=build_request_sent(sent.mentor_id, sent.focus_label), response_type="ephemeral"
+    respond_text(
+        args, build_request_sent(sent.mentor_id, sent.focus_label), response_type="ephemeral"
     )
 
 
@@ -51,16 +51,22 @@ def handle_withdraw(ctx: AppContext, args: Args, command: parsing.Withdraw) -> N
     caller = actor_id(args)
     cards = pending_request_cards(ctx, caller, command.mentor_id)
     if not cards:
-        whom = f" to {mention(command.mentor_id)}" if command.mentor_id else ""
-        raise Refused(f"You have no requests{whom} waiting for an answer.", reason="bad_input")
+        whom = (
+            fmt(" to {mentor}", mentor=mention(command.mentor_id)) if command.mentor_id else md("")
+        )
+        raise Refused(
+            fmt("You have no requests{whom} waiting for an answer.", whom=whom),
+            reason="bad_input",
+        )
     if command.mentor_id is None and len(cards) > 1:
         blocks = build_withdraw_choices(cards)
-        args.respond(text="Which request?", blocks=blocks, response_type="ephemeral")
+        respond_text(args, md("Which request?"), blocks, response_type="ephemeral")
         return
     withdrawn = withdraw_requests(ctx, args.client, [c.request_id for c in cards], caller)
-    names = ", ".join(mention(w.card.mentor_id) for w in withdrawn)
-    args.respond(
-        text=f"Withdrawn: your request to {names}. I've let them know.",
+    names = md_join(", ", (mention(w.card.mentor_id) for w in withdrawn))
+    respond_text(
+        args,
+        fmt("Withdrawn: your request to {names}. I've let them know.", names=names),
         response_type="ephemeral",
     )
 
@@ -68,17 +74,19 @@ def handle_withdraw(ctx: AppContext, args: Args, command: parsing.Withdraw) -> N
 def handle_capacity(ctx: AppContext, args: Args, command: parsing.Capacity) -> None:
     caller = actor_id(args)
     if command.limit is None and not command.clear:
-        args.ack(response_type="ephemeral", text=describe_capacity(ctx, caller))
+        ack_text(args, describe_capacity(ctx, caller))
         return
-    args.ack(response_type="ephemeral", text=update_capacity(ctx, caller, command.limit))
+    ack_text(args, update_capacity(ctx, caller, command.limit))
 
 
 def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
     caller = actor_id(args)
     if not ctx.settings.is_coordinator(caller):
         raise Refused(
-            "Only program coordinators can assign mentors. You can ask someone yourself with "
-            "`/mentor ask @person`.",
+            md(
+                "Only program coordinators can assign mentors. You can ask someone yourself with "
+                "`/mentor ask @person`."
+            ),
             reason="forbidden",
         )
     args.ack()
@@ -98,10 +106,12 @@ def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
         focus=command.focus.key,
         note=command.note,
     )
-    args.respond(
-        text=(
-            f"Done: {mention(command.mentor_id)} now mentors {mention(command.mentee_id)}. "
-            "I've introduced them to each other."
+    respond_text(
+        args,
+        fmt(
+            "Done: {mentor} now mentors {mentee}. I've introduced them to each other.",
+            mentor=mention(command.mentor_id),
+            mentee=mention(command.mentee_id),
         ),
         response_type="ephemeral",
     )
@@ -109,10 +119,10 @@ def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
 
 def handle_list(ctx: AppContext, args: Args, command: parsing.ListPairings) -> None:
     overview = pairing_overview(ctx, actor_id(args))
-    args.ack(
-        response_type="ephemeral",
-        text="Your mentorships",
-        blocks=build_pairing_list(
+    ack_text(
+        args,
+        md("Your mentorships"),
+        build_pairing_list(
             mentors=overview.mentors,
             mentees=overview.mentees,
             asked_by_me=overview.asked_by_me,

@@ -9,7 +9,7 @@ from bot.context import AppContext
 from bot.dates import DateParseError, parse_due_date
 from bot.errors import Refused
 from bot.privacy import identifier_warning
-from bot.text import mention
+from bot.text import escape, fmt, md, mention
 from handlers.blocks.requests import quote
 from handlers.blocks.work import build_goals_list, build_tasks_list
 from handlers.blocks.work_modals import (
@@ -23,7 +23,7 @@ from handlers.blocks.work_modals import (
     fingerprint,
 )
 from handlers.commands.routing import Route, Routes
-from handlers.edge import actor_id
+from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.work import (
     add_goal_for,
     add_task_for,
@@ -41,11 +41,14 @@ def _options(ctx: AppContext, caller: str, other_id: str | None) -> list[Pairing
         return options
     if other_id:
         raise Refused(
-            f"You don't have an active mentorship with {mention(other_id)}.", reason="bad_input"
+            fmt("You don't have an active mentorship with {other}.", other=mention(other_id)),
+            reason="bad_input",
         )
     raise Refused(
-        "Goals and tasks belong to a mentorship, and you don't have one yet. "
-        "Ask someone with `/mentor ask @person`.",
+        md(
+            "Goals and tasks belong to a mentorship, and you don't have one yet. "
+            "Ask someone with `/mentor ask @person`."
+        ),
         reason="bad_input",
     )
 
@@ -58,8 +61,13 @@ def handle_goal_add(ctx: AppContext, args: Args, command: parsing.GoalAdd) -> No
     if command.text and len(options) == 1 and warning is None:
         draft = GoalDraft(command.text)
         other = add_goal_for(ctx, args.client, caller, GoalInput(options[0].pairing_id, draft))
-        args.respond(
-            text=f"Goal added. I've told {mention(other)}.\n{quote(command.text)}",
+        respond_text(
+            args,
+            fmt(
+                "Goal added. I've told {other}.\n{quote}",
+                other=mention(other),
+                quote=quote(command.text),
+            ),
             response_type="ephemeral",
         )
         return
@@ -79,7 +87,7 @@ def handle_goals(ctx: AppContext, args: Args, command: parsing.Goals) -> None:
     caller = actor_id(args)
     _options(ctx, caller, command.other_id)
     pairings, today = work_lists(ctx, caller, command.other_id)
-    args.ack(response_type="ephemeral", text="Your goals", blocks=build_goals_list(pairings, today))
+    ack_text(args, md("Your goals"), build_goals_list(pairings, today))
 
 
 def handle_task_add(ctx: AppContext, args: Args, command: parsing.TaskAdd) -> None:
@@ -92,15 +100,17 @@ def handle_task_add(ctx: AppContext, args: Args, command: parsing.TaskAdd) -> No
         try:
             due = parse_due_date(command.due_text, today)
         except DateParseError as error:
-            raise Refused(error.message, reason="bad_input") from error
+            raise Refused(escape(error.message), reason="bad_input") from error
     args.ack()
     draft = TaskDraft(command.text, due)
     warning = identifier_warning(command.text) if command.text else None
     if command.text and len(options) == 1 and warning is None:
         assignee = add_task_for(ctx, args.client, caller, TaskInput(options[0].pairing_id, draft))
-        whom = "you" if assignee == caller else mention(assignee)
-        args.respond(
-            text=f"Task added for {whom}.\n{quote(command.text)}", response_type="ephemeral"
+        whom = md("you") if assignee == caller else mention(assignee)
+        respond_text(
+            args,
+            fmt("Task added for {whom}.\n{quote}", whom=whom, quote=quote(command.text)),
+            response_type="ephemeral",
         )
         return
     goals = open_goals(ctx, options[0].pairing_id) if len(options) == 1 else []
@@ -120,7 +130,7 @@ def handle_tasks(ctx: AppContext, args: Args, command: parsing.Tasks) -> None:
     caller = actor_id(args)
     _options(ctx, caller, command.other_id)
     pairings, today = work_lists(ctx, caller, command.other_id)
-    args.ack(response_type="ephemeral", text="Your tasks", blocks=build_tasks_list(pairings, today))
+    ack_text(args, md("Your tasks"), build_tasks_list(pairings, today))
 
 
 ROUTES: Routes = {

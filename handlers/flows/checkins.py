@@ -26,7 +26,7 @@ from bot.dates import format_date
 from bot.errors import Refused
 from bot.lifecycle import PairingStatus
 from bot.logging import get_logger
-from bot.text import mention
+from bot.text import fmt, md, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
 from handlers.blocks.work import GoalRow, TaskRow
@@ -329,7 +329,7 @@ def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     other = other_member(pairing, recipient)
     return Message(
         to=recipient,
-        text=f"Time to reassess your goals with {mention(other)}.",
+        text=fmt("Time to reassess your goals with {other}.", other=mention(other)),
         blocks=blocks.build_reassess_prompt(
             pairing.id, other, focus_label(ctx.settings, pairing.focus)
         ),
@@ -344,7 +344,7 @@ def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) 
     other = other_member(pairing, recipient)
     return Message(
         to=recipient,
-        text=f"Check-ins with {mention(other)} are back on.",
+        text=fmt("Check-ins with {other} are back on.", other=mention(other)),
         blocks=blocks.build_pause_ended(
             other,
             focus_label(ctx.settings, pairing.focus),
@@ -482,7 +482,7 @@ def pause_pairings(
             changed.other_ids.append(other)
             told.append((other, focus_label(ctx.settings, pairing.focus)))
     if not changed.pairing_ids:
-        raise Refused("Those mentorships have ended, so there's nothing to pause.")
+        raise Refused(md("Those mentorships have ended, so there's nothing to pause."))
     for other, label in told:
         notify(client, other, blocks.build_paused_for_other(actor_id, label, until, today))
     return changed
@@ -513,7 +513,7 @@ def resume_pairings(
             changed.other_ids.append(other)
             told.append((other, focus_label(ctx.settings, pairing.focus)))
     if not changed.pairing_ids:
-        raise Refused("Nothing to resume: those check-ins aren't paused.", reason="bad_input")
+        raise Refused(md("Nothing to resume: those check-ins aren't paused."), reason="bad_input")
     for other, label in told:
         notify(client, other, blocks.build_resumed_for_other(actor_id, label))
     return changed

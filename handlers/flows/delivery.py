@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.logging import get_logger
+from bot.text import Mrkdwn
 from bot.tick import StepResult, TickContext
-from handlers.flows.slack import is_permanent, slack_error
+from handlers.flows.slack import is_permanent, post_message, slack_error
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import (
@@ -34,7 +35,7 @@ log = get_logger("mentorbot.delivery")
 @dataclass(frozen=True)
 class Message:
     to: str  # a user id (the app's DM with them) or a channel id
-    text: str
+    text: Mrkdwn
     blocks: list[dict[str, Any]]
 
 
@@ -75,9 +76,7 @@ def _deliver_one(
             result.skipped += 1
             return
     try:
-        response = tick.client.chat_postMessage(
-            channel=message.to, text=message.text, blocks=message.blocks
-        )
+        response = post_message(tick.client, message.to, message.text, message.blocks)
     except SlackApiError as error:
         _record_failure(tick, send_id, slack_error(error), permanent=is_permanent(error))
         result.failed += 1

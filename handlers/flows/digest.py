@@ -17,7 +17,8 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.logging import get_logger
 from bot.settings import Settings
-from bot.text import mention
+from bot.spreadsheet import safe_cell
+from bot.text import fmt, md, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks.digest import DigestView, build_digest, digest_text
 from handlers.flows.delivery import Kind, Message, deliver
@@ -49,8 +50,10 @@ def require_coordinator(settings: Settings, user_id: str) -> None:
     if not settings.is_coordinator(user_id):
         log.warning("digest.refused", user=user_id)
         raise Refused(
-            "That's for program coordinators. If you think you should have access, "
-            "please ask your program director.",
+            md(
+                "That's for program coordinators. If you think you should have access, "
+                "please ask your program director."
+            ),
             reason="forbidden",
         )
 
@@ -191,7 +194,7 @@ def build_pairings_csv(session: Session, settings: Settings, period: Period) -> 
                 row.pairing_id,
                 row.mentor_id,
                 row.mentee_id,
-                _safe_cell(label),
+                safe_cell(label),
                 _iso(row.started),
                 row.status,
                 row.checkins_held,
@@ -213,25 +216,25 @@ def build_teaching_csv(session: Session, period: Period) -> bytes:
     return out.getvalue().encode()
 
 
-def _safe_cell(text: str) -> str:
-    """Spreadsheets run cells starting with these as formulas; a quote keeps them text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def nudge_pair(ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str) -> None:
     require_coordinator(ctx.settings, coordinator_id)
     with unit_of_work(ctx.sessions) as session:
         pairing = get_pairing(session, pairing_id)
         if pairing is None or not is_open(pairing):
-            raise Refused("That mentorship has already ended.", reason="bad_input")
+            raise Refused(md("That mentorship has already ended."), reason="bad_input")
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
     for person, other in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
         notify(
             client,
             person,
-            f"Hello! Your program coordinator {mention(coordinator_id)} is checking in: how are "
-            f"things going with {mention(other)}? If it's been a while, now is a lovely time to "
-            "find a moment to meet. If something isn't working, just reply to your coordinator.",
+            fmt(
+                "Hello! Your program coordinator {coordinator} is checking in: how are "
+                "things going with {other}? If it's been a while, now is a lovely time "
+                "to find a moment to meet. If something isn't working, just reply to "
+                "your coordinator.",
+                coordinator=mention(coordinator_id),
+                other=mention(other),
+            ),
         )
 
 
@@ -244,7 +247,7 @@ def close_from_digest(
     with unit_of_work(ctx.sessions) as session:
         pairing = get_pairing(session, pairing_id, lock=True)
         if pairing is None:
-            raise Refused("I couldn't find that mentorship.", reason="bad_input")
+            raise Refused(md("I couldn't find that mentorship."), reason="bad_input")
         if not is_open(pairing):
             return False
         close_pairing(
@@ -262,9 +265,14 @@ def close_from_digest(
         notify(
             client,
             person,
-            f"Your program coordinator {mention(coordinator_id)} has closed your mentorship "
-            f"with {mention(other)} ({label}). Thank you for the time you gave it. "
-            "If you'd like a new mentorship, `/mentor ask @person` is always open.",
+            fmt(
+                "Your program coordinator {coordinator} has closed your mentorship with "
+                "{other} ({label}). Thank you for the time you gave it. If you'd like a "
+                "new mentorship, `/mentor ask @person` is always open.",
+                coordinator=mention(coordinator_id),
+                other=mention(other),
+                label=label,
+            ),
         )
     refresh_homes(ctx, client, mentor_id, mentee_id)
     return True
@@ -284,11 +292,11 @@ def reassign_from_digest(
     with unit_of_work(ctx.sessions) as session:
         pairing = get_pairing(session, pairing_id)
         if pairing is None or not is_open(pairing):
-            raise Refused("That mentorship has already ended.", reason="bad_input")
+            raise Refused(md("That mentorship has already ended."), reason="bad_input")
         mentor_id, mentee_id, focus = pairing.mentor_id, pairing.mentee_id, pairing.focus
     if new_mentor_id in (mentor_id, mentee_id):
         raise Refused(
-            "Please choose someone other than the current mentor and the mentee.",
+            md("Please choose someone other than the current mentor and the mentee."),
             reason="bad_input",
         )
     close_from_digest(ctx, client, pairing_id, coordinator_id)
@@ -308,5 +316,5 @@ def reassign_parties(ctx: AppContext, pairing_id: int, coordinator_id: str) -> t
     with unit_of_work(ctx.sessions) as session:
         pairing = get_pairing(session, pairing_id)
         if pairing is None or not is_open(pairing):
-            raise Refused("That mentorship has already ended.", reason="bad_input")
+            raise Refused(md("That mentorship has already ended."), reason="bad_input")
         return pairing.mentor_id, pairing.mentee_id

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.logging import get_logger
-from bot.text import escape, mention
+from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks.home import (
     HomeContent,
     HomePairing,
@@ -160,7 +160,7 @@ def set_sharing(
     with unit_of_work(ctx.sessions) as session:
         pairing = require_pairing_member(get_pairing(session, pairing_id, lock=True), actor_id)
         if not is_open(pairing):
-            raise Refused("That mentorship has ended.", reason="bad_input")
+            raise Refused(md("That mentorship has ended."), reason="bad_input")
         done = SharingChange(
             changed=pairing.share_with_coordinators != share,
             other_id=other_member(pairing, actor_id),
@@ -181,14 +181,17 @@ def set_sharing(
     return done
 
 
-def sharing_note(actor_id: str, label: str, share: bool) -> str:
+def sharing_note(actor_id: str, label: str, share: bool) -> Mrkdwn:
     if share:
-        return (
-            f"{mention(actor_id)} chose to share your goal and task text for "
-            f"*{escape(label)}* with the program coordinators. Either of you can turn this off "
-            "on my Home tab."
+        return fmt(
+            "{actor} chose to share your goal and task text for *{label}* with the "
+            "program coordinators. Either of you can turn this off on my Home tab.",
+            actor=mention(actor_id),
+            label=label,
         )
-    return (
-        f"{mention(actor_id)} stopped sharing your goal and task text for *{escape(label)}* "
-        "with the program coordinators: they see counts only again."
+    return fmt(
+        "{actor} stopped sharing your goal and task text for *{label}* with the "
+        "program coordinators: they see counts only again.",
+        actor=mention(actor_id),
+        label=label,
     )

@@ -10,7 +10,7 @@ from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import mention
+from bot.text import fmt, md, mention
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
@@ -42,8 +42,10 @@ def assign_pairing(
 ) -> int:
     if not ctx.settings.is_coordinator(coordinator_id):
         raise Refused(
-            "Only program coordinators can assign mentors. You can ask someone yourself with "
-            "`/mentor ask @person`.",
+            md(
+                "Only program coordinators can assign mentors. You can ask someone yourself with "
+                "`/mentor ask @person`."
+            ),
             reason="forbidden",
         )
     now = ctx.now()
@@ -71,13 +73,21 @@ def assign_pairing(
     notify(
         client,
         mentor_id,
-        f"{mention(coordinator_id)} paired you with {mention(mentee_id)}.",
+        fmt(
+            "{coordinator} paired you with {mentee}.",
+            coordinator=mention(coordinator_id),
+            mentee=mention(mentee_id),
+        ),
         blocks.build_introduction_for_mentor(intro),
     )
     notify(
         client,
         mentee_id,
-        f"{mention(coordinator_id)} paired you with {mention(mentor_id)}.",
+        fmt(
+            "{coordinator} paired you with {mentor}.",
+            coordinator=mention(coordinator_id),
+            mentor=mention(mentor_id),
+        ),
         blocks.build_introduction_for_mentee(intro),
     )
     refresh_homes(ctx, client, mentor_id, mentee_id)
@@ -87,7 +97,7 @@ def assign_pairing(
 def _open_member_pairing(pairing: Pairing | None, actor_id: str) -> Pairing:
     pairing = require_member(pairing, actor_id)
     if not is_open(pairing):
-        raise Refused("That mentorship has already ended.", reason="bad_input")
+        raise Refused(md("That mentorship has already ended."), reason="bad_input")
     return pairing
 
 
@@ -98,7 +108,9 @@ def decline_assignment(
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
         if pairing.origin != "assignment" or actor_id != pairing.mentor_id:
-            raise Refused("Only the assigned mentor can decline an assignment.", reason="forbidden")
+            raise Refused(
+                md("Only the assigned mentor can decline an assignment."), reason="forbidden"
+            )
         if not is_open(pairing):
             return False
         close_pairing(
@@ -116,13 +128,13 @@ def decline_assignment(
         notify(
             client,
             coordinator_id,
-            f"{mention(actor_id)} declined the assignment.",
+            fmt("{actor} declined the assignment.", actor=mention(actor_id)),
             blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note),
         )
     notify(
         client,
         mentee_id,
-        "A change to your mentorship",
+        md("A change to your mentorship"),
         blocks.build_assignment_declined_for_mentee(actor_id, label),
     )
     return True
@@ -140,7 +152,7 @@ def end_pairing(
 ) -> bool:
     """End or complete a pairing; the other member gets a kind note with no reason in it."""
     if visibility not in VISIBILITIES:
-        raise Refused("Please choose who may see the reason.", reason="bad_input")
+        raise Refused(md("Please choose who may see the reason."), reason="bad_input")
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
@@ -161,7 +173,7 @@ def end_pairing(
     notify(
         client,
         other,
-        "A change to your mentorship",
+        md("A change to your mentorship"),
         blocks.build_ended_for_other(
             actor_id, label, completed, other_is_mentee=other == mentee_id
         ),
@@ -170,7 +182,7 @@ def end_pairing(
         notify(
             client,
             actor_id,
-            "Your mentorship has ended.",
+            md("Your mentorship has ended."),
             blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True),
         )
     refresh_homes(ctx, client, actor_id, other)
@@ -217,7 +229,7 @@ def set_communication(
     notify(
         client,
         done.other_id,
-        f"{mention(actor_id)} set up your check-ins.",
+        fmt("{actor} set up your check-ins.", actor=mention(actor_id)),
         blocks.build_communication_changed(actor_id, done.description),
     )
     refresh_homes(ctx, client, actor_id, done.other_id)
@@ -229,7 +241,9 @@ def assignment_to_decline(ctx: AppContext, pairing_id: int, actor_id: str) -> st
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id), actor_id)
         if pairing.origin != "assignment" or actor_id != pairing.mentor_id:
-            raise Refused("Only the assigned mentor can decline an assignment.", reason="forbidden")
+            raise Refused(
+                md("Only the assigned mentor can decline an assignment."), reason="forbidden"
+            )
         if not is_open(pairing):
-            raise Refused("That pairing is already closed.")
+            raise Refused(md("That pairing is already closed."))
         return pairing.assigned_by

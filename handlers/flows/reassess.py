@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.summary import reassessment_summary
-from bot.text import escape, mention
+from bot.text import escape, fmt, md, mention
 from handlers.blocks.reassess import ReassessForm, ReassessSubmission
 from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.home import refresh_homes
@@ -23,7 +23,7 @@ from storage.pairings import get_pairing, is_open, other_member, record, require
 from storage.people import get_person
 from storage.reassessments import apply_reassessment
 
-ENDED = "That mentorship has ended, so there is nothing to reassess."
+ENDED = md("That mentorship has ended, so there is nothing to reassess.")
 
 
 def _open_member_pairing(pairing: Pairing | None, actor_id: str) -> Pairing:
@@ -101,12 +101,24 @@ def apply_reassess(
     notify(
         client,
         actor_id,
-        f"Reassessment saved for *{label}* with {mention(done.other_id)}: {done.summary}. {after}",
+        fmt(
+            "Reassessment saved for *{label}* with {other}: {summary}. {after}",
+            label=label,
+            other=mention(done.other_id),
+            summary=done.summary,
+            after=after,
+        ),
     )
     notify(
         client,
         done.other_id,
-        f"{mention(actor_id)} reassessed your mentorship for *{label}*: {done.summary}. {after}",
+        fmt(
+            "{actor} reassessed your mentorship for *{label}*: {summary}. {after}",
+            actor=mention(actor_id),
+            label=label,
+            summary=done.summary,
+            after=after,
+        ),
     )
     refresh_homes(ctx, client, actor_id, done.other_id)
     return done

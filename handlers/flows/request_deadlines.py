@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.lifecycle import RequestEvent, RequestStatus
-from bot.text import mention
+from bot.text import fmt, md, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
@@ -100,7 +100,10 @@ def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     today = local_date(ctx.now(), tz, ctx.settings)
     return Message(
         to=request.mentor_id,
-        text=f"A reminder: {mention(request.mentee_id)} would like you to be their mentor.",
+        text=fmt(
+            "A reminder: {mentee} would like you to be their mentor.",
+            mentee=mention(request.mentee_id),
+        ),
         blocks=blocks.build_request_reminder(card, today),
     )
 
@@ -120,12 +123,12 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     if send.kind == EXPIRED_MENTEE:
         return Message(
             to=request.mentee_id,
-            text="Your mentor request has closed.",
+            text=md("Your mentor request has closed."),
             blocks=blocks.build_expired_for_mentee(request.mentor_id, label),
         )
     return Message(
         to=request.mentor_id,
-        text="A mentor request has closed.",
+        text=md("A mentor request has closed."),
         blocks=blocks.build_expired_for_mentor(request.mentee_id, label),
     )
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
-from bot.text import mention
+from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import (
@@ -109,14 +109,18 @@ def send_request(
             request.mentor_channel, request.mentor_ts = send_dm(
                 client,
                 mentor_id,
-                f"{mention(mentee_id)} would like you to be their mentor.",
+                fmt("{mentee} would like you to be their mentor.", mentee=mention(mentee_id)),
                 blocks.build_request_message(card, today),
             )
         except SlackApiError as error:
             if is_permanent(error):
                 raise Refused(
-                    f"I couldn't reach {mention(mentor_id)} in Slack "
-                    f"({slack_error(error)}), so I didn't send the request."
+                    fmt(
+                        "I couldn't reach {mentor} in Slack ({error}), so I didn't send "
+                        "the request.",
+                        mentor=mention(mentor_id),
+                        error=slack_error(error),
+                    )
                 ) from error
             raise
         return Sent(request.id, mentor_id, card.focus_label)
@@ -124,14 +128,18 @@ def send_request(
 
 def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
     if request is None:
-        raise Refused("I can't find that request any more.", reason="bad_input")
+        raise Refused(md("I can't find that request any more."), reason="bad_input")
     if actor_id != request.mentor_id:
-        raise Refused("Only the person who was asked can answer this request.", reason="forbidden")
+        raise Refused(
+            md("Only the person who was asked can answer this request."), reason="forbidden"
+        )
     return request
 
 
-def _closed_outcome(request: MentorRequest) -> str:
-    return f"This request was already {ANSWERED.get(request.status, request.status)}."
+def _closed_outcome(request: MentorRequest) -> Mrkdwn:
+    return fmt(
+        "This request was already {outcome}.", outcome=ANSWERED.get(request.status, request.status)
+    )
 
 
 @dataclass(frozen=True)
@@ -182,13 +190,13 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
         client,
         done.mentor_channel,
         done.mentor_ts,
-        f"You accepted {mention(done.mentee_id)}'s request.",
+        fmt("You accepted {mentee}'s request.", mentee=mention(done.mentee_id)),
         blocks.build_accepted_for_mentor(done.pairing_id, done.mentee_id, done.focus_label),
     )
     notify(
         client,
         done.mentee_id,
-        f"{mention(done.mentor_id)} accepted your request!",
+        fmt("{mentor} accepted your request!", mentor=mention(done.mentor_id)),
         blocks.build_accepted_for_mentee(done.pairing_id, done.mentor_id, done.focus_label),
     )
     refresh_homes(ctx, client, done.mentor_id, done.mentee_id)
@@ -196,7 +204,7 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
         notify(
             client,
             done.mentee_id,
-            "Withdraw your other requests for this focus?",
+            md("Withdraw your other requests for this focus?"),
             blocks.build_withdraw_others_offer(done.others, done.focus_label),
         )
     return True
@@ -220,15 +228,16 @@ def decline_request(
         client,
         channel,
         ts,
-        "You declined this request.",
+        md("You declined this request."),
         blocks.build_request_closed(
-            card, f"You declined. I've let {mention(card.mentee_id)} know kindly."
+            card,
+            fmt("You declined. I've let {mentee} know kindly.", mentee=mention(card.mentee_id)),
         ),
     )
     notify(
         client,
         card.mentee_id,
-        f"{mention(card.mentor_id)} can't take this on right now.",
+        fmt("{mentor} can't take this on right now.", mentor=mention(card.mentor_id)),
         blocks.build_declined_for_mentee(card.mentor_id, card.focus_label, note),
     )
     return True
@@ -251,7 +260,7 @@ def redirect_request(
             raise Refused(_closed_outcome(request))
         if suggested_id in (request.mentee_id, request.mentor_id):
             raise Refused(
-                "Please suggest someone other than yourself or the person asking.",
+                md("Please suggest someone other than yourself or the person asking."),
                 reason="bad_input",
             )
         suggested = require_person(session, client, suggested_id, now)
@@ -264,17 +273,21 @@ def redirect_request(
         client,
         channel,
         ts,
-        "You suggested someone else.",
+        md("You suggested someone else."),
         blocks.build_request_closed(
             card,
-            f"You suggested {mention(suggested_id)}. I've passed that on to "
-            f"{mention(card.mentee_id)}; nothing was sent to {mention(suggested_id)}.",
+            fmt(
+                "You suggested {suggested}. I've passed that on to {mentee}; nothing was "
+                "sent to {suggested}.",
+                suggested=mention(suggested_id),
+                mentee=mention(card.mentee_id),
+            ),
         ),
     )
     notify(
         client,
         card.mentee_id,
-        f"{mention(card.mentor_id)} suggested someone else.",
+        fmt("{mentor} suggested someone else.", mentor=mention(card.mentor_id)),
         blocks.build_redirect_for_mentee(
             card.request_id,
             card.mentor_id,
@@ -293,11 +306,11 @@ def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id:
         original = get_request(session, request_id)
         if original is None or original.mentee_id != actor_id:
             raise Refused(
-                "Only the person who made the original request can use this button.",
+                md("Only the person who made the original request can use this button."),
                 reason="forbidden",
             )
         if original.status != RequestStatus.REDIRECTED.value or original.suggested_id is None:
-            raise Refused("That suggestion is no longer available.", reason="bad_input")
+            raise Refused(md("That suggestion is no longer available."), reason="bad_input")
         mentee_id, suggested_id = original.mentee_id, original.suggested_id
         focus, note = original.focus, original.note
     return send_request(
@@ -329,7 +342,7 @@ def withdraw_requests(
             request = get_request(session, request_id, lock=True)
             if request is None or request.mentee_id != actor_id:
                 raise Refused(
-                    "You can only withdraw requests you made yourself.", reason="forbidden"
+                    md("You can only withdraw requests you made yourself."), reason="forbidden"
                 )
             if request.status != RequestStatus.PENDING.value:
                 continue

@@ -1,4 +1,8 @@
-"""Small Web API helpers the flows share: DMs, in-place updates, and local dates."""
+"""Small Web API helpers the flows share: DMs, in-place updates, and local dates.
+
+Every message the app posts or updates goes through the helpers here (or, for replies to a
+request, through :mod:`handlers.edge`), which take its ``text`` only as
+:class:`~bot.text.Mrkdwn`: Slack parses that text, and notifications show it."""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.focus import find_focus, focus_areas
 from bot.logging import get_logger
 from bot.settings import Settings
+from bot.text import Mrkdwn
 
 log = get_logger("mentorbot.slack")
 
@@ -38,16 +44,41 @@ def is_permanent(error: SlackApiError) -> bool:
     return slack_error(error) in PERMANENT_ERRORS
 
 
+def post_message(
+    client: WebClient, channel: str, text: Mrkdwn, blocks: list[dict[str, Any]] | None = None
+) -> SlackResponse:
+    """chat.postMessage to ``channel`` (a channel id, or a user id for the app's DM)."""
+    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def post_ephemeral(client: WebClient, channel: str, user_id: str, text: Mrkdwn) -> None:
+    client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+
+
+def replace_message(
+    client: WebClient, channel: str, ts: str, text: Mrkdwn, blocks: list[dict[str, Any]]
+) -> None:
+    """chat.update of a message the app sent; errors are the caller's to handle."""
+    client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def share_files(
+    client: WebClient, channel: str, comment: Mrkdwn, files: list[dict[str, Any]]
+) -> None:
+    """Upload ``files`` into ``channel`` with ``comment``, which Slack shows as mrkdwn."""
+    client.files_upload_v2(channel=channel, initial_comment=comment, file_uploads=files)
+
+
 def send_dm(
-    client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+    client: WebClient, user_id: str, text: Mrkdwn, blocks: list[dict[str, Any]] | None = None
 ) -> tuple[str, str]:
     """DM ``user_id`` from the app; returns (channel, ts) for later updates."""
-    response = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    response = post_message(client, user_id, text, blocks)
     return str(response["channel"]), str(response["ts"])
 
 
 def notify(
-    client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+    client: WebClient, user_id: str, text: Mrkdwn, blocks: list[dict[str, Any]] | None = None
 ) -> tuple[str, str] | None:
     """A DM that follows from a change already saved: a failure is logged, not raised, so the
     change stands and the person acting is not told it failed."""
@@ -62,13 +93,13 @@ def update_message(
     client: WebClient,
     channel: str | None,
     ts: str | None,
-    text: str,
+    text: Mrkdwn,
     blocks: list[dict[str, Any]],
 ) -> None:
     if not channel or not ts:
         return
     try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        replace_message(client, channel, ts, text, blocks)
     except SlackApiError as error:
         log.warning("slack.update.failed", channel=channel, error=slack_error(error))
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import escape, mention
+from bot.text import Mrkdwn, clip, fmt, md, mention
+from handlers.blocks.common import Block, section
 from handlers.blocks.requests import quote
 from handlers.blocks.work import GoalRow, PairingWork, TaskRow, task_block
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
@@ -63,7 +64,7 @@ def task_row(task: Task) -> TaskRow:
 def _open_member_pairing(session: Session, pairing_id: int, actor_id: str) -> Pairing:
     pairing = require_member(get_pairing(session, pairing_id, lock=True), actor_id)
     if not is_open(pairing):
-        raise Refused("That mentorship has ended, so its goals and tasks are archived.")
+        raise Refused(md("That mentorship has ended, so its goals and tasks are archived."))
     return pairing
 
 
@@ -109,9 +110,15 @@ def add_goal_for(ctx: AppContext, client: WebClient, actor_id: str, goal: GoalIn
     notify(
         client,
         other,
-        f"{mention(actor_id)} added a goal to your {label} mentorship.",
+        fmt(
+            "{actor} added a goal to your {label} mentorship.", actor=mention(actor_id), label=label
+        ),
         _lines(
-            f"{mention(actor_id)} added a goal to your *{escape(label)}* mentorship:",
+            fmt(
+                "{actor} added a goal to your *{label}* mentorship:",
+                actor=mention(actor_id),
+                label=label,
+            ),
             goal.draft.text,
         ),
     )
@@ -146,15 +153,15 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
         label = focus_label(ctx.settings, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
     lead = (
-        f"{mention(actor_id)} gave you a task ({escape(label)}):"
+        fmt("{actor} gave you a task ({label}):", actor=mention(actor_id), label=label)
         if actor_id != assignee
-        else f"Your new task ({escape(label)}):"
+        else fmt("Your new task ({label}):", label=label)
     )
     where = notify(
         client,
         assignee,
-        f"New task: {task.draft.text[:100]}",
-        [{"type": "section", "text": {"type": "mrkdwn", "text": lead}}, task_block(row, today)],
+        fmt("New task: {text}", text=clip(task.draft.text, 100)),
+        [section(lead), task_block(row, today)],
     )
     if where is not None:
         with unit_of_work(ctx.sessions) as session:
@@ -166,9 +173,13 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
             notify(
                 client,
                 member,
-                f"{mention(actor_id)} added a task.",
+                fmt("{actor} added a task.", actor=mention(actor_id)),
                 _lines(
-                    f"{mention(actor_id)} added a task to your *{escape(label)}* mentorship:",
+                    fmt(
+                        "{actor} added a task to your *{label}* mentorship:",
+                        actor=mention(actor_id),
+                        label=label,
+                    ),
                     task.draft.text,
                 ),
             )
@@ -184,12 +195,12 @@ def set_task_done(
     with unit_of_work(ctx.sessions) as session:
         task = task_store.get_task(session, task_id, lock=True)
         if task is None:
-            raise Refused("I couldn't find that task any more.")
+            raise Refused(md("I couldn't find that task any more."))
         pairing = require_member(get_pairing(session, task.pairing_id), actor_id)
         if not is_open(pairing):
-            raise Refused("That mentorship has ended, so its tasks are archived.")
+            raise Refused(md("That mentorship has ended, so its tasks are archived."))
         if task.status == task_store.DROPPED:
-            raise Refused("That task was dropped, so there's nothing to complete.")
+            raise Refused(md("That task was dropped, so there's nothing to complete."))
         status = task_store.DONE if done else task_store.OPEN
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
         dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
@@ -200,8 +211,11 @@ def set_task_done(
         notify(
             client,
             other,
-            f"{mention(actor_id)} completed a task.",
-            _lines(f"✅ {mention(actor_id)} completed a task ({escape(label)}):", change.row.text),
+            fmt("{actor} completed a task.", actor=mention(actor_id)),
+            _lines(
+                fmt("✅ {actor} completed a task ({label}):", actor=mention(actor_id), label=label),
+                change.row.text,
+            ),
         )
     if changed:
         _refresh(ctx, client, change.members)
@@ -216,7 +230,11 @@ def redraw_task_dm(ctx: AppContext, client: WebClient, change: TaskChange) -> No
         today = today_for(ctx, session, change.row.assignee_id, ctx.now())
     channel, ts = change.dm
     update_message(
-        client, channel, ts, f"Task: {change.row.text[:100]}", [task_block(change.row, today)]
+        client,
+        channel,
+        ts,
+        fmt("Task: {text}", text=clip(change.row.text, 100)),
+        [task_block(change.row, today)],
     )
 
 
@@ -232,7 +250,7 @@ def set_goal_status_for(
     with unit_of_work(ctx.sessions) as session:
         goal = goal_store.get_goal(session, goal_id, lock=True)
         if goal is None:
-            raise Refused("I couldn't find that goal any more.")
+            raise Refused(md("I couldn't find that goal any more."))
         pairing = _open_member_pairing(session, goal.pairing_id, actor_id)
         changed = goal_store.set_goal_status(
             session, pairing, goal, status, by=actor_id, now=now, reason=reason
@@ -245,15 +263,21 @@ def set_goal_status_for(
         notify(
             client,
             other,
-            f"{mention(actor_id)} marked a goal achieved.",
-            _lines(f"🎉 {mention(actor_id)} marked a goal achieved:", text),
+            fmt("{actor} marked a goal achieved.", actor=mention(actor_id)),
+            _lines(
+                fmt("🎉 {actor} marked a goal achieved:", actor=mention(actor_id)),
+                text,
+            ),
         )
     elif changed and status == goal_store.DROPPED:
         notify(
             client,
             other,
-            f"{mention(actor_id)} dropped a goal.",
-            _lines(f"{mention(actor_id)} dropped a goal (it stays in your history):", text),
+            fmt("{actor} dropped a goal.", actor=mention(actor_id)),
+            _lines(
+                fmt("{actor} dropped a goal (it stays in your history):", actor=mention(actor_id)),
+                text,
+            ),
         )
     if changed:
         _refresh(ctx, client, members)
@@ -264,7 +288,7 @@ def goal_for_edit(ctx: AppContext, goal_id: int, actor_id: str) -> GoalDraft:
     with unit_of_work(ctx.sessions) as session:
         goal = goal_store.get_goal(session, goal_id)
         if goal is None:
-            raise Refused("I couldn't find that goal any more.")
+            raise Refused(md("I couldn't find that goal any more."))
         _open_member_pairing(session, goal.pairing_id, actor_id)
         return GoalDraft(goal.text, goal.target_date, goal.competency)
 
@@ -276,7 +300,7 @@ def edit_goal_for(
     with unit_of_work(ctx.sessions) as session:
         goal = goal_store.get_goal(session, goal_id, lock=True)
         if goal is None:
-            raise Refused("I couldn't find that goal any more.")
+            raise Refused(md("I couldn't find that goal any more."))
         pairing = _open_member_pairing(session, goal.pairing_id, actor_id)
         goal_store.edit_goal(
             session,
@@ -319,13 +343,8 @@ def work_lists(
         return found, today
 
 
-def _lines(lead: str, user_text: str) -> list[dict[str, object]]:
-    return [
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": f"{lead}\n{quote(user_text)}"[:3000]},
-        }
-    ]
+def _lines(lead: Mrkdwn, user_text: str) -> list[Block]:
+    return [section(fmt("{lead}\n{quote}", lead=lead, quote=quote(user_text)))]
 
 
 def _refresh(ctx: AppContext, client: WebClient, members: tuple[str, ...]) -> None:

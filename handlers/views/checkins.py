@@ -12,6 +12,7 @@ from handlers.blocks.checkins import build_paused_reply, parse_checkin_met, pars
 from handlers.blocks.modals import InvalidSubmission
 from handlers.edge import actor_id, edge, id_values
 from handlers.flows.checkins import actor_today, answer_checkin, pause_pairings
+from handlers.flows.slack import post_message
 from handlers.views.requests import metadata, reject, state_values
 from storage.checkins import MET
 
@@ -38,7 +39,7 @@ def handle_pause_submission(ctx: AppContext, args: Args) -> None:
     args.ack()
     paused = pause_pairings(ctx, args.client, id_values(metadata(args)), caller, until)
     text, blocks = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
-    args.client.chat_postMessage(channel=caller, text=text, blocks=blocks)
+    post_message(args.client, caller, text, blocks)
 
 
 def register(app: App, ctx: AppContext) -> None:

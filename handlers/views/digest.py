@@ -7,7 +7,7 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.text import mention
+from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.modals import InvalidSubmission, parse_redirect
 from handlers.edge import actor_id, edge, id_values
@@ -30,7 +30,10 @@ def handle_reassign_submission(ctx: AppContext, args: Args) -> None:
     notify(
         args.client,
         coordinator,
-        f"Done: {mention(new_mentor)} is the new mentor, and both have been introduced.",
+        fmt(
+            "Done: {new_mentor} is the new mentor, and both have been introduced.",
+            new_mentor=mention(new_mentor),
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.focus import focus_areas
-from bot.text import escape, mention
+from bot.text import fmt, md, mention
 from handlers import ids
 from handlers.blocks.modals import (
     InvalidSubmission,
@@ -34,7 +34,7 @@ from handlers.views.requests import metadata, reject, state_values
 def handle_assign_submission(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
     if not ctx.settings.is_coordinator(caller):
-        raise Refused("Only program coordinators can assign mentors.", reason="forbidden")
+        raise Refused(md("Only program coordinators can assign mentors."), reason="forbidden")
     try:
         focus, note = parse_focus_note(state_values(args), focus_areas(ctx.settings.focus_areas))
     except InvalidSubmission as invalid:
@@ -55,8 +55,11 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
     notify(
         args.client,
         caller,
-        f"Done: {mention(mentor_id)} now mentors {mention(mentee_id)}. "
-        "I've introduced them to each other.",
+        fmt(
+            "Done: {mentor} now mentors {mentee}. I've introduced them to each other.",
+            mentor=mention(mentor_id),
+            mentee=mention(mentee_id),
+        ),
     )
 
 
@@ -85,7 +88,11 @@ def handle_communication_submission(ctx: AppContext, args: Args) -> None:
     notify(
         args.client,
         caller,
-        f"Saved: *{escape(done.description)}*. I've told {mention(done.other_id)}.",
+        fmt(
+            "Saved: *{description}*. I've told {other}.",
+            description=done.description,
+            other=mention(done.other_id),
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.focus import focus_areas
-from bot.text import mention
+from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.modals import (
     InvalidSubmission,
@@ -83,7 +83,12 @@ def handle_redirect_submission(ctx: AppContext, args: Args) -> None:
     (request_id,) = id_values(metadata(args))[:1]
     if redirect_request(ctx, args.client, request_id, caller, suggested_id, note):
         notify(
-            args.client, caller, f"Thanks! I've passed {mention(suggested_id)} on as a suggestion."
+            args.client,
+            caller,
+            fmt(
+                "Thanks! I've passed {suggested} on as a suggestion.",
+                suggested=mention(suggested_id),
+            ),
         )
     else:
         args.context["outcome"] = "repeat"

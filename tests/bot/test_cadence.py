@@ -390,12 +390,13 @@ def test_delivery_times_per_zone() -> None:
 # --- properties -------------------------------------------------------------------------
 
 ZONES = [NY, LONDON, KOLKATA, CHATHAM, LORD_HOWE, "UTC", "America/Santiago", "Australia/Sydney"]
-# Wall times near the changes in these zones, plus anything at all.
+# Wall times near the changes in these zones, plus anything at all. A stored wall time never
+# carries fold=1 (to_utc reads an ambiguous time as its first occurrence), so neither do these.
 TIMES = st.one_of(
     st.sampled_from(
         [time(0, 30), time(1, 30), time(1, 45), time(2, 15), time(2, 30), time(3), time(3, 15)]
     ),
-    st.times(),
+    st.times().map(lambda t: t.replace(fold=0)),
 )
 # A few changes to land near: NY, London, Chatham, Lord Howe, Santiago.
 CHANGES = [

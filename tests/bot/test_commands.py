@@ -27,6 +27,7 @@ from bot.commands import (
     TaskAdd,
     Tasks,
     Withdraw,
+    first_word,
     parse_command,
     tokens,
 )
@@ -165,3 +166,9 @@ def test_bad_goal_and_task_input(text: str, fragment: str) -> None:
     with pytest.raises(CommandError) as caught:
         parse(text)
     assert fragment in caught.value.message
+
+
+def test_the_first_word_is_unescaped_once_so_the_guide_escapes_it_once() -> None:
+    assert first_word("&lt;!channel&gt;frob &amp; more") == "<!channel>frob"
+    assert first_word("&amp;lt;") == "&lt;"  # the person typed "&lt;"
+    assert first_word("   ") is None

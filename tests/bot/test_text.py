@@ -6,7 +6,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import clip, escape, is_user_id, mention, normalise_user_text, unescape
+from bot.text import (
+    Mrkdwn,
+    clip,
+    escape,
+    fmt,
+    from_slack,
+    is_user_id,
+    md,
+    md_join,
+    md_truncate,
+    mention,
+    normalise_user_text,
+    plain,
+    unescape,
+)
+
+HOSTILE = "<!channel> <@U0FAKE123> & <http://evil.example|click>"
+HOSTILE_SHOWN = "&lt;!channel&gt; &lt;@U0FAKE123&gt; &amp; &lt;http://evil.example|click&gt;"
 
 
 @pytest.mark.parametrize(
@@ -61,3 +78,78 @@ def test_normalise_user_text() -> None:
     typed = "  Line one\r\n\r\n\r\n\r\nLine\ttwo\u202e  \x07\n"
     assert normalise_user_text(typed) == "Line one\n\nLine two"
     assert normalise_user_text("e\u0301") == "é"
+
+
+def test_escape_is_mrkdwn_and_never_escapes_twice() -> None:
+    once = escape(HOSTILE)
+    assert isinstance(once, Mrkdwn)
+    assert once == HOSTILE_SHOWN
+    assert escape(once) == HOSTILE_SHOWN
+
+
+def test_text_typed_as_an_entity_is_escaped_once_like_any_other_text() -> None:
+    # Someone who types "&lt;" means those four characters, so Slack must show them.
+    assert escape("&lt;") == "&amp;lt;"
+    assert fmt("{typed}", typed="&amp;") == "&amp;amp;"
+
+
+def test_fmt_escapes_raw_text_and_keeps_mrkdwn() -> None:
+    shown = fmt(
+        "{who} added *{goal}* ({count}) {done}",
+        who=mention("U0MENTOR1"),
+        goal=HOSTILE,
+        count=3,
+        done=md("_done_"),
+    )
+    assert isinstance(shown, Mrkdwn)
+    assert shown == f"<@U0MENTOR1> added *{HOSTILE_SHOWN}* (3) _done_"
+
+
+def test_md_join_escapes_raw_parts_and_keeps_mrkdwn() -> None:
+    joined = md_join(", ", [mention("U0MENTOR1"), "R&D", escape("<b>")])
+    assert joined == "<@U0MENTOR1>, R&amp;D, &lt;b&gt;"
+
+
+def test_mrkdwn_is_made_only_here_and_plain_str_operations_lose_the_type() -> None:
+    with pytest.raises(TypeError):
+        Mrkdwn("<!channel>", object())  # type: ignore[arg-type]
+    assert type(md("*a*") + "<!channel>") is str
+    assert type(md("*a*").upper()) is str
+
+
+def test_plain_text_refuses_mrkdwn() -> None:
+    assert plain(HOSTILE) == HOSTILE
+    with pytest.raises(TypeError, match="plain_text takes raw text"):
+        plain(escape(HOSTILE))
+
+
+def test_from_slack_unescapes_once_and_escapes_once() -> None:
+    assert from_slack(HOSTILE_SHOWN) == HOSTILE_SHOWN
+    assert from_slack("<!channel> &amp;lt;") == "&lt;!channel&gt; &amp;lt;"
+
+
+GREETING = fmt("hi {who} there", who=mention("U0MENTOR1"))
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        (escape("abc"), 5, "abc"),
+        (escape("ab & cd"), 6, "ab…"),
+        (escape("ab & cd"), 9, "ab &amp;…"),
+        (GREETING, 10, "hi…"),
+        (GREETING, 17, "hi <@U0MENTOR1>…"),
+    ],
+)
+def test_md_truncate_never_cuts_an_entity_or_a_mention(
+    text: Mrkdwn, limit: int, expected: str
+) -> None:
+    assert md_truncate(text, limit) == expected
+
+
+@given(st.text(alphabet="a &<>@U0", max_size=60), st.integers(min_value=1, max_value=60))
+def test_md_truncate_stays_within_the_limit_and_whole(text: str, limit: int) -> None:
+    cut = md_truncate(escape(text), limit)
+    assert len(cut) <= limit
+    body = cut.removesuffix("…")
+    assert unescape(body) == text[: len(unescape(body))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,6 +29,53 @@ def all_text(blocks: list[dict[str, Any]] | None) -> str:
 
     walk(blocks or [])
     return "\n".join(parts)
+
+
+def text_objects(node: Any) -> Iterator[tuple[str, str]]:
+    """(kind, text) of every text in a Block Kit payload, where kind is ``mrkdwn`` or
+    ``plain_text``; a text input's ``initial_value`` is shown as typed, so it counts as
+    plain_text."""
+    if isinstance(node, dict):
+        if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+            yield str(node["type"]), node["text"]
+        if isinstance(node.get("initial_value"), str):
+            yield "plain_text", node["initial_value"]
+        for value in node.values():
+            yield from text_objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from text_objects(item)
+
+
+_ANGLED = re.compile(r"<([^<>]*)>")
+_DOUBLE_ESCAPE = re.compile(r"&amp;(?:amp|lt|gt);")
+_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_QUOTE_MARK = re.compile(r"^> ", re.MULTILINE)  # mrkdwn's block quote, which the app writes
+
+
+def escaping_problems(kind: str, text: str, mentions: Iterable[str] = ()) -> list[str]:
+    """What is wrong with ``text`` shown as ``kind``, for text people typed without entities.
+
+    mrkdwn (and a message's ``text``): every ``<...>`` is one of the ``mentions`` the app made
+    (``<@U...>`` of real members), no stray ``<``, ``>`` or bare ``&``, nothing escaped twice.
+    plain_text: no entity at all, since Slack shows it literally."""
+    if kind == "plain_text":
+        return [f"entity in plain_text: {text!r}"] if _ENTITY.search(text) else []
+    allowed = {f"<@{user_id}>" for user_id in mentions}
+    problems = [
+        f"markup the app did not build: {match.group(0)!r} in {text!r}"
+        for match in _ANGLED.finditer(text)
+        if match.group(0) not in allowed
+    ]
+    rest = _QUOTE_MARK.sub("", _ANGLED.sub("", text))
+    if "<" in rest or ">" in rest:
+        problems.append(f"stray angle bracket in mrkdwn: {text!r}")
+    if _BARE_AMPERSAND.search(text):
+        problems.append(f"unescaped & in mrkdwn: {text!r}")
+    if _DOUBLE_ESCAPE.search(text):
+        problems.append(f"escaped twice: {text!r}")
+    return problems
 
 
 def buttons(blocks: list[dict[str, Any]] | None) -> dict[str, dict[str, Any]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.commands import first_word
+from handlers.blocks.help import build_help_blocks
 from tests.conftest import MENTEE
 from tests.harness import Harness
 
@@ -53,3 +55,8 @@ def test_help_logs_one_line_per_request(harness: Harness) -> None:
     assert handled[0]["team"] == "T0TEST0001"
     assert handled[0]["outcome"] == "ok"
     assert handled[0]["duration_ms"] >= 0
+
+
+def test_a_word_the_guide_shows_is_escaped_exactly_once() -> None:
+    guide = build_help_blocks([], [], unknown=first_word("&lt;!here&gt;&amp;"))
+    assert "`/mentor &lt;!here&gt;&amp;`" in _texts(guide)

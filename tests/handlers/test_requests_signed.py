@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.parse
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.conftest import MENTEE
 from tests.harness import Harness
+from tests.slack import payloads
 
 
 def _help_body() -> bytes:
@@ -79,3 +81,34 @@ def test_health_says_503_when_the_database_is_gone(harness: Harness) -> None:
     finally:
         server.stop()
         broken.dispose()
+
+
+def test_an_event_no_listener_handles_is_acknowledged(harness: Harness) -> None:
+    """Slack retries an event delivery that is not answered 200; one the app has no use for
+    (Slack sends app_uninstalled to every app) is acknowledged all the same."""
+    response = harness.sender.event(payloads.app_uninstalled_event())
+    assert response.status == 200
+    harness.wait_idle()
+    assert [call.method for call in harness.fake.calls] == ["auth.test"]
+
+
+def test_a_forged_event_is_still_refused(harness: Harness) -> None:
+    body = json.dumps(
+        payloads.event_callback(
+            payloads.app_uninstalled_event(),
+            event_id="Ev0FORGED1",
+            event_time=int(time.time()),
+        )
+    ).encode()
+    headers = harness.sender.sign(body, int(time.time()))
+    headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    response = harness.sender.post_raw(body, {"Content-Type": "application/json", **headers})
+    assert response.status == 401
+
+
+def test_a_command_nothing_handles_is_not_acknowledged_as_an_event(harness: Harness) -> None:
+    body = urllib.parse.urlencode(
+        {"command": "/elsewhere", "text": "", "user_id": MENTEE, "team_id": "T0TEST0001"}
+    ).encode()
+    headers = harness.sender.sign(body, int(time.time()))
+    assert harness.sender.post_raw(body, {**FORM, **headers}).status == 404

@@ -36,6 +36,8 @@ JSON_ARGUMENTS = frozenset({"blocks", "attachments", "view", "files", "metadata"
 TRIGGER_ID = re.compile(r"\d+\.\d+\.[0-9a-fA-F]+")
 # Methods Slack answers without a token.
 UNAUTHENTICATED_METHODS = frozenset({"api.test"})
+# Methods that take the app-level token (xapp-) instead of the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # What Slack says alongside an HTTP-level failure.
 HTTP_FAILURE_ERRORS = {429: "ratelimited", 503: "service_unavailable"}
 SLACKBOT_USER_ID = "USLACKBOT"
@@ -179,6 +181,9 @@ class FakeSlack:
         bot_id: str = payloads.BOT_ID,
     ) -> None:
         self.token = token
+        # Set by serve_socket_mode: the xapp- token and a FakeSocketMode's issue_url.
+        self.app_token: str | None = None
+        self._socket_mode_url: Callable[[], str] | None = None
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -201,6 +206,7 @@ class FakeSlack:
         self._files: list[UploadedFile] = []
         self._methods: dict[str, Method] = {
             "api.test": self._api_test,
+            "apps.connections.open": self._apps_connections_open,
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
@@ -387,6 +393,15 @@ class FakeSlack:
         with self._changed:
             self._errors.setdefault(method, []).append(_Rule(_check_times(times), error=error))
 
+    def serve_socket_mode(self, issue_url: Callable[[], str], *, app_token: str) -> None:
+        """Answer apps.connections.open, called with the app-level ``app_token``, with
+        ``issue_url()``: a FakeSocketMode's WebSocket URLs."""
+        if not app_token.startswith("xapp-"):
+            raise ValueError(f"an app-level token starts with xapp-, not {app_token[:5]!r}")
+        with self._changed:
+            self.app_token = app_token
+            self._socket_mode_url = issue_url
+
     def clear_failures(self) -> None:
         with self._changed:
             self._failures.clear()
@@ -428,10 +443,9 @@ class FakeSlack:
         if failure is not None:
             return _http_failure(failure)
         if method not in UNAUTHENTICATED_METHODS:
-            if not token:
-                return _refused(SlackRefusal("not_authed"))
-            if token != self.token:
-                return _refused(SlackRefusal("invalid_auth"))
+            refusal = self._token_refusal(method, token)
+            if refusal is not None:
+                return _refused(refusal)
         injected = _take(self._errors, method)
         if injected is not None:
             return _refused(SlackRefusal(injected.error))
@@ -440,6 +454,19 @@ class FakeSlack:
         except SlackRefusal as refusal:
             return _refused(refusal)
         return _succeeded(data, _warnings(request))
+
+    def _token_refusal(self, method: str, token: str | None) -> SlackRefusal | None:
+        """Slack's answer to the wrong kind of token: an app-level token where a bot token is
+        needed and the other way round, or a token it does not know."""
+        wanted = self.app_token if method in APP_TOKEN_METHODS else self.token
+        other = self.token if method in APP_TOKEN_METHODS else self.app_token
+        if not token:
+            return SlackRefusal("not_authed")
+        if token == wanted:
+            return None
+        if token == other:
+            return SlackRefusal("not_allowed_token_type")
+        return SlackRefusal("invalid_auth")
 
     def _serve_response_url(self, request: _Request) -> _Reply:
         with self._changed:
@@ -487,6 +514,13 @@ class FakeSlack:
         if "error" in args:
             raise SlackRefusal(str(args["error"]))
         return {"args": args}
+
+    def _apps_connections_open(self, args: JsonObject) -> JsonObject:
+        if self._socket_mode_url is None:
+            raise SlackRefusal(
+                "internal_error", "the fake serves no Socket Mode: call serve_socket_mode() first"
+            )
+        return {"url": self._socket_mode_url()}
 
     def _auth_test(self, args: JsonObject) -> JsonObject:
         return {
