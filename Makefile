@@ -30,10 +30,10 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Mutation testing, on demand (not in CI; about 20 minutes): mutmut changes the permission,
-# privacy, escaping, expiry and outbox code one small edit at a time and lists the edits no
-# test noticed; `.venv/bin/mutmut show NAME` shows one. The modules and tests are set in
-# [tool.mutmut] in pyproject.toml; MUTANTS picks the functions (`make mutation MUTANTS='bot.text.*'`).
+# Mutation testing, on demand (not in CI; it takes tens of minutes): mutmut changes the
+# permission, privacy, escaping, expiry and outbox code one small edit at a time and lists the
+# edits no test noticed; `.venv/bin/mutmut show NAME` shows one. The modules and tests are set
+# in [tool.mutmut] in pyproject.toml; MUTANTS picks the functions (`make mutation MUTANTS='bot.text.*'`).
 MUTANTS ?= \
 	'bot.text.*' 'bot.privacy.*' 'bot.lifecycle.*' 'storage.outbox.*' \
 	'storage.pairings.x_is_member__*' 'storage.pairings.x_other_member__*' \
