@@ -333,3 +333,20 @@ def test_a_past_target_date_is_refused_in_the_form(harness: Harness) -> None:
     assert answer["response_action"] == "errors"
     assert ids.TARGET_DATE_BLOCK in answer["errors"]
     assert goals(harness) == []
+
+
+def test_goals_and_tasks_of_an_ended_mentorship_are_archived(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    harness.command("task add Draft the study protocol", user_id=MENTOR)
+    (task,) = tasks(harness)
+    harness.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.END_VIEW,
+        private_metadata=str(pairing_id),
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("completed", "radio_buttons"))
+        ),
+    )
+    harness.block_action(user_id=MENTEE, action_id=ids.TASK_COMPLETE, value=str(task.id))
+    assert tasks(harness)[0].status == "open"
+    assert "That mentorship has ended" in ephemeral_replies(harness)[-1]
