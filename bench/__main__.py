@@ -1,9 +1,27 @@
-"""``python -m bench`` (``make bench``): the scheduler tick benchmark; see bench/README.md."""
+"""``python -m bench [tick | mixed | digest] [options]`` (``make bench``): the benchmarks, the
+scheduler tick by default; see bench/README.md."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 
-from bench.tick import main
+from bench import digest, mixed, tick
 
-sys.exit(main(sys.argv[1:]))
+BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
+    "tick": tick.main,
+    "mixed": mixed.main,
+    "digest": digest.main,
+}
+
+
+def run(argv: Sequence[str]) -> int:
+    if argv and argv[0] in BENCHMARKS:
+        return BENCHMARKS[argv[0]](argv[1:])
+    if argv and not argv[0].startswith("-"):
+        print(f"unknown benchmark {argv[0]!r}; choose one of {', '.join(BENCHMARKS)}")
+        return 2
+    return tick.main(argv)
+
+
+sys.exit(run(sys.argv[1:]))

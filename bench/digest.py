@@ -20,7 +20,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from bench.tick import CHUNK, NOW, seed, sqlite_url
 from bot.logging import configure_logging
 from bot.settings import LogFormat, Settings, load_settings
-from handlers.blocks.digest import build_digest, digest_text
+from handlers.blocks.digest import build_digest
 from handlers.flows.digest import (
     build_digest_view,
     build_pairings_csv,
@@ -30,6 +30,7 @@ from handlers.flows.digest import (
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Reassessment, Task
+from storage.reports import at_risk_reasons
 from tests import databases
 
 PENDING_REQUESTS = 200
@@ -63,7 +64,7 @@ def seed_activity(engine: Engine) -> None:
         goals: list[dict[str, object]] = []
         reassessments: list[dict[str, object]] = []
         answers = ("met", "skipped", "rescheduled", None)
-        for i, (pid, mentor, mentee) in enumerate(pairs):
+        for i, (pid, _mentor, mentee) in enumerate(pairs):
             answer = answers[i % 4]
             # One check-in this week (answered three ways or not at all), one the week before.
             checkins.append(
@@ -95,9 +96,7 @@ def seed_activity(engine: Engine) -> None:
                     "text": "Read the paper",
                     "due_date": today + 7 * day,
                     "assignee_id": mentee,
-                    "created_by": mentor,
                     "status": "done" if done else "open",
-                    "created_at": NOW - 20 * day,
                     "completed_at": NOW - 2 * day if done else None,
                     "completed_by": mentee if done else None,
                 }
@@ -109,9 +108,7 @@ def seed_activity(engine: Engine) -> None:
                     # One pair in twenty has an overdue task, so at-risk has rows to show.
                     "due_date": today - 3 * day if i % 20 == 0 else today + 14 * day,
                     "assignee_id": mentee,
-                    "created_by": mentor,
                     "status": "open",
-                    "created_at": NOW - 20 * day,
                     "completed_at": None,
                     "completed_by": None,
                 }
@@ -122,9 +119,7 @@ def seed_activity(engine: Engine) -> None:
                     "pairing_id": pid,
                     "text": "Submit a first-author paper",
                     "status": "achieved" if achieved else "open",
-                    "created_by": mentee,
                     "created_at": NOW - 30 * day,
-                    "updated_at": NOW - day if achieved else NOW - 30 * day,
                     "closed_at": NOW - day if achieved else None,
                 }
             )
@@ -132,11 +127,9 @@ def seed_activity(engine: Engine) -> None:
                 reassessments.append(
                     {
                         "pairing_id": pid,
-                        "actor_id": mentor,
                         "at": NOW - 2 * day if i % 4 == 0 else NOW - 10 * day,
                         "goals_achieved": 1 if achieved else 0,
                         "tasks_done": 1 if done else 0,
-                        "details": {},
                     }
                 )
         for model, rows in (
@@ -203,8 +196,7 @@ def bench(database: str, url: str, pairs: int) -> list[Row]:
         def digest() -> str:
             with unit_of_work(sessions) as session:
                 view = build_digest_view(session, settings, period, NOW)
-                blocks = build_digest(view)
-                digest_text(view)
+                blocks = build_digest(view).blocks
             risk = view.risk
             return (
                 f"{len(blocks)} blocks; {view.numbers.active_pairings:,} active, "
@@ -226,7 +218,8 @@ def bench(database: str, url: str, pairs: int) -> list[Row]:
 def _report(sessions: SessionFactory, settings: Settings) -> str:
     period = week_before(NOW)
     with unit_of_work(sessions) as session:
-        pairings = build_pairings_csv(session, settings, period)
+        risk = at_risk_reasons(session, NOW, NOW.date())
+        pairings = build_pairings_csv(session, settings, period, risk)
         teaching = build_teaching_csv(session, period)
     pairing_rows = pairings.count(b"\n") - 1
     mentor_rows = teaching.count(b"\n") - 1

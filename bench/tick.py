@@ -70,7 +70,6 @@ def seed(engine: Engine, pairs: int) -> None:
                         "profile_fetched_at": NOW,
                         "is_bot": False,
                         "is_deleted": False,
-                        "created_at": NOW,
                     }
                     for user_id in people[start : start + CHUNK]
                 ],
@@ -96,7 +95,6 @@ def seed(engine: Engine, pairs: int) -> None:
                         "reassess_every_weeks": 4,
                         "next_reassess_at": FAR + timedelta(days=7),
                         "unanswered_checkins": 0,
-                        "share_with_coordinators": False,
                         "last_activity_at": NOW,
                     }
                     for n in range(start, min(start + CHUNK, pairs))
@@ -171,6 +169,8 @@ def _settings(url: str, fake: FakeSlack) -> Settings:
             "slack_bot_token": TOKEN,
             "database_url": url,
             "slack_api_url": fake.base_url,
+            # The fake answers at once and has no limits: measure the bot, not Slack's pace.
+            "slack_pacing": False,
             "default_timezone": "America/New_York",
             "log_format": "json",
             "log_level": "WARNING",

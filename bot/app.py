@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.slack_client import make_web_client
+from bot.slack_client import make_web_client, pace_listener_clients
 from handlers import actions, commands, events, views
+
+# A listener keeps its thread after it acks, for the work that follows: the database, then Slack,
+# whose answers take 100-500 ms and whose calls wait their turn in the workspace's shared budget
+# (a busy Monday morning queues them for a minute or more). With Bolt's default pool of five
+# threads, or any pool that such waiting can fill, the next person's request waits for a thread
+# before it can even ack, past Slack's three seconds. A thread waiting on the network costs
+# little, and the pool only grows when every thread is busy, so it is wide: a request starts at
+# once unless this many listeners are still at work.
+LISTENER_THREADS = 500
+
+
+def listener_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
 
 
 def create_app(
@@ -31,9 +44,10 @@ def create_app(
         token_verification_enabled=token_verification,
         # Socket Mode connections are authenticated by the app token instead.
         request_verification_enabled=not settings.socket_mode,
-        listener_executor=listener_executor,
+        listener_executor=listener_executor or listener_pool(),
         raise_error_for_unhandled_request=False,
     )
+    app.use(pace_listener_clients(client.pacer))
     commands.register(app, ctx)
     actions.register(app, ctx)
     views.register(app, ctx)

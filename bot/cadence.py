@@ -40,6 +40,9 @@ _DESCRIBE_PREFIX: dict[Cadence, str] = {
     Cadence.FOURWEEKLY: "Every four weeks",
 }
 
+# A day-of-month rule on the 31st falls on every month's last day.
+LAST_DAY = 31
+
 WORKDAY_START = time(8)
 WORKDAY_END = time(20)
 
@@ -103,6 +106,8 @@ class MonthlyRule:
         return first + timedelta(days=(self.weekday - first.weekday()) % 7 + 7 * (self.nth - 1))
 
     def describe(self) -> str:
+        if self.day == LAST_DAY:
+            return "the last day"
         if self.day is not None:
             return f"the {ordinal_day(self.day)}"
         assert self.nth is not None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.focus import FocusArea, match_focus
-from bot.text import Mrkdwn, fmt, md, normalise_user_text, unescape
+from bot.text import Mrkdwn, fmt, md, normalise_user_text, plural, unescape
 
 NOTE_LIMIT = 500
 CAPACITY_LIMIT = 20
@@ -169,6 +169,84 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("help", "/mentor help", "This guide."),
 )
 
+# What ``/mentor help <topic>`` shows beyond a subcommand's line: a worked example, and more.
+TOPICS: dict[str, tuple[str, str]] = {
+    "ask": (
+        "/mentor ask @person research I'd like help planning my first study",
+        "Pick the person from Slack's @ list. The focus and a note are optional: without a "
+        "focus I'll show a form. They can accept, decline with a private note, or suggest a "
+        "colleague; I remind them once and the request expires if it goes unanswered.",
+    ),
+    "withdraw": (
+        "/mentor withdraw @person",
+        "Cancels your unanswered request to that person. Without a name I list your "
+        "requests so you can choose.",
+    ),
+    "list": (
+        "/mentor list",
+        "Your mentors and mentees, your check-in rhythm with each, and "
+        "requests waiting for an answer either way.",
+    ),
+    "cadence": (
+        "/mentor cadence @person",
+        "Weekly, every two weeks, every four weeks, or monthly (a week such as the first "
+        "Tuesday, or a day such as the 15th), at a time in your zone, and how you meet.",
+    ),
+    "goal": (
+        "/mentor goal add @person Present a case at grand rounds",
+        "Without text I open a form with a target date and a competency. Each goal's menu "
+        "marks it achieved, edits it or drops it (with an optional reason).",
+    ),
+    "goals": (
+        "/mentor goals @person",
+        "Open, achieved and dropped goals, with why a goal was dropped, and each goal's menu.",
+    ),
+    "task": (
+        "/mentor task add @person Revise the CV due friday",
+        "Dates like 2026-12-01, Dec 1, friday or in 2 weeks. The assignee gets a DM with "
+        "Mark complete; without text I open a form where you can link the task to a goal.",
+    ),
+    "tasks": (
+        "/mentor tasks @person",
+        "Open tasks and those done in the last two weeks, with the goal each one works towards.",
+    ),
+    "reassess": (
+        "/mentor reassess @person",
+        "Keep, achieve or drop each goal, finish or drop tasks, add new goals and choose "
+        "when to reassess next, all in one form.",
+    ),
+    "pause": (
+        "/mentor pause @person 2w",
+        "Also `/mentor pause until 2027-01-15`, or no time for a date picker. Check-ins "
+        "start again by themselves on that day.",
+    ),
+    "resume": (
+        "/mentor resume @person",
+        "Ends a pause early; check-ins carry on at your agreed rhythm.",
+    ),
+    "end": (
+        "/mentor end @person",
+        "Completed or ended early, with an optional reason that only coordinators may see. "
+        "The other person gets a kind note with no reason in it.",
+    ),
+    "capacity": (
+        "/mentor capacity 3",
+        "When you mentor that many people, new requests are turned away kindly. "
+        "`/mentor capacity off` removes the limit; `/mentor capacity` shows it.",
+    ),
+    "assign": (
+        "/mentor assign @mentor @mentee research",
+        "For coordinators: pairs two people and introduces them; the mentor can decline.",
+    ),
+    "digest": ("/mentor digest", "For coordinators: this week's digest, shown only to you."),
+    "report": (
+        "/mentor report 2026-09-01 2026-11-30",
+        "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
+        "period (first and last day); `/mentor report chart` for the engagement chart.",
+    ),
+    "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
+}
+
 _ALIASES = {
     "status": "list",
     "mentors": "list",
@@ -222,8 +300,8 @@ def _note(words: Sequence[str]) -> str:
     if len(note) > NOTE_LIMIT:
         raise CommandError(
             fmt(
-                "Your note is {length} characters long; please keep it under {limit}.",
-                length=len(note),
+                "Your note is {length} long; please keep it under {limit}.",
+                length=plural(len(note), "character"),
                 limit=NOTE_LIMIT,
             )
         )
@@ -344,7 +422,11 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
     name = _ALIASES.get(words[0].lower(), words[0].lower())
     rest = words[1:]
     if name == "help":
-        return Help(topic=rest[0].lower() if rest else None)
+        if not rest:
+            return Help()
+        typed = text.split()
+        word = unescape(typed[1] if len(typed) > 1 else rest[0]).lower()  # the whole word
+        return Help(topic=_ALIASES.get(word, word))
     if name == "ask":
         return _ask(rest, areas)
     if name == "withdraw":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 WEEKDAY_ABBRS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_ABBRS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -83,6 +83,20 @@ def format_date(day: date, today: date) -> str:
     """ "Tue 1 Dec" in today's year, "Tue 1 Dec 2027" in any other."""
     text = f"{WEEKDAY_ABBRS[day.weekday()]} {day.day} {MONTH_ABBRS[day.month - 1]}"
     return text if day.year == today.year else f"{text} {day.year}"
+
+
+def describe_period(start: datetime, end: datetime) -> str:
+    """A period as people read it, from aware local ``start`` (inclusive) to ``end``
+    (exclusive): the days it covers ("Mon 30 Nov – Sun 6 Dec 2026") when it runs from midnight
+    to midnight, else its exact bounds ("Tue 24 Nov 14:00 – Tue 1 Dec 14:00")."""
+    midnight = time(0)
+    if start.timetz().replace(tzinfo=None) == midnight == end.timetz().replace(tzinfo=None):
+        first, last = start.date(), end.date() - timedelta(days=1)
+        return f"{format_date(first, last)} – {format_date(last, date(last.year + 1, 1, 1))}"
+    return (
+        f"{format_date(start.date(), end.date())} {start:%H:%M} – "
+        f"{format_date(end.date(), end.date())} {end:%H:%M}"
+    )
 
 
 def add_months(day: date, months: int) -> date:

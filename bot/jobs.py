@@ -51,6 +51,7 @@ def default_steps() -> tuple[Step, ...]:
         checkins.end_due_pauses,
         checkins.send_due_checkins,
         checkins.send_due_reassess_prompts,
+        request_deadlines.discard_undelivered_requests,
         request_deadlines.remind_unanswered_requests,
         request_deadlines.expire_unanswered_requests,
         digest.post_weekly_digest,

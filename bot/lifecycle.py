@@ -20,6 +20,8 @@ class IllegalTransition(ValueError):
 
 
 class RequestStatus(StrEnum):
+    # Saved and committed, its DM to the asked person not yet confirmed by Slack.
+    SENDING = "sending"
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
@@ -29,6 +31,7 @@ class RequestStatus(StrEnum):
 
 
 class RequestEvent(StrEnum):
+    DELIVER = "deliver"
     ACCEPT = "accept"
     DECLINE = "decline"
     REDIRECT = "redirect"
@@ -37,6 +40,7 @@ class RequestEvent(StrEnum):
 
 
 _REQUEST_MOVES: dict[tuple[RequestStatus, RequestEvent], RequestStatus] = {
+    (RequestStatus.SENDING, RequestEvent.DELIVER): RequestStatus.PENDING,
     (RequestStatus.PENDING, RequestEvent.ACCEPT): RequestStatus.ACCEPTED,
     (RequestStatus.PENDING, RequestEvent.DECLINE): RequestStatus.DECLINED,
     (RequestStatus.PENDING, RequestEvent.REDIRECT): RequestStatus.REDIRECTED,
@@ -46,7 +50,8 @@ _REQUEST_MOVES: dict[tuple[RequestStatus, RequestEvent], RequestStatus] = {
 
 
 def next_request_status(status: RequestStatus, event: RequestEvent) -> RequestStatus:
-    """Where ``event`` takes a request in ``status``; only a pending request can move."""
+    """Where ``event`` takes a request in ``status``: a request being sent can only be
+    delivered; only a pending request can be answered, withdrawn or expire."""
     try:
         return _REQUEST_MOVES[(status, event)]
     except KeyError:

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_pacing: bool = True
     database_url: str = "sqlite:///mentorbot.db"
     host: str = "0.0.0.0"  # noqa: S104 - a web dyno must listen on every interface
     port: int = Field(default=3000, ge=1, le=65535)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.text import plural
+
 
 def _group(noun: str, parts: Sequence[tuple[int, str]]) -> str | None:
     counted = [(n, word) for n, word in parts if n]
     if not counted:
         return None
     (first, word), rest = counted[0], counted[1:]
-    head = f"{first} {noun if first == 1 else noun + 's'} {word}"
+    head = f"{plural(first, noun)} {word}"
     return ", ".join([head, *(f"{n} {w}" for n, w in rest)])
 
 

@@ -143,3 +143,9 @@ def normalise_user_text(text: str) -> str:
     text = _CONTROL.sub("", text).replace("\t", " ")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _MANY_BLANK_LINES.sub("\n\n", text).strip()
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The count with the word that agrees with it: "1 active pairing", "2 active pairings",
+    "3 people" (``many`` for words that don't just take an s)."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -68,8 +68,12 @@ NEW_GOALS_BLOCK, NEW_GOALS_INPUT = "new_goals", "new_goals_input"
 HOME_CADENCE = "home.cadence"
 HOME_PAUSE = "home.pause"
 HOME_END = "home.end"
-HOME_SHARE = "home.share"
+HOME_SHARE = "home.share"  # value: "<pairing id>:on" (propose) or ":off" (withdraw)
 HOME_MORE = "home.more"
+
+# Answering a proposal to share goal and task text with coordinators (the DM and Home).
+SHARING_AGREE = "sharing.agree"  # value: "<pairing id>:<proposal stamp>"
+SHARING_DECLINE = "sharing.decline"
 
 # Check-ins (the scheduler's DMs) and pausing.
 CHECKIN_MET = "checkin.met"  # value: check-in id
@@ -85,5 +89,6 @@ UNTIL_BLOCK, UNTIL_INPUT = "until", "until_input"
 DIGEST_NUDGE = "digest.nudge"  # value: pairing id
 DIGEST_REASSIGN = "digest.reassign"
 DIGEST_CLOSE = "digest.close"
+DIGEST_DETAILS = "digest.details"
 DIGEST_REASSIGN_VIEW = "digest.reassign.submit"
 GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<goal id>"

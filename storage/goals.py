@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -10,13 +11,22 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.text import md
-from storage.models import Goal, Pairing
+from storage.models import Activity, Goal, Pairing
 from storage.pairings import record
 
 OPEN = "open"
 ACHIEVED = "achieved"
 DROPPED = "dropped"
 STATUSES = (OPEN, ACHIEVED, DROPPED)
+CLOSING_KINDS = ("goal.achieved", "goal.dropped")
+
+
+@dataclass(frozen=True)
+class Closing:
+    """Who marked a goal achieved or dropped it, and when (from the pairing's activity)."""
+
+    by: str | None
+    at: datetime
 
 
 def add_goal(
@@ -35,14 +45,22 @@ def add_goal(
         target_date=target_date,
         competency=competency,
         status=OPEN,
-        created_by=by,
         created_at=now,
-        updated_at=now,
     )
     session.add(goal)
     session.flush()
     record(session, pairing, actor_id=by, kind="goal.added", now=now, subject_id=goal.id)
     return goal
+
+
+def recently_closed(session: Session, pairing_id: int, limit: int) -> Sequence[Goal]:
+    """The pairing's achieved and dropped goals, the latest closed first."""
+    return session.scalars(
+        select(Goal)
+        .where(Goal.pairing_id == pairing_id, Goal.status != OPEN)
+        .order_by(Goal.closed_at.desc(), Goal.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def get_goal(session: Session, goal_id: int, *, lock: bool = False) -> Goal | None:
@@ -77,7 +95,6 @@ def set_goal_status(
     if goal.status == status:
         return False
     goal.status = status
-    goal.updated_at = now
     goal.closed_at = now if status != OPEN else None
     goal.close_reason = reason or None
     kind = {OPEN: "goal.reopened", ACHIEVED: "goal.achieved", DROPPED: "goal.dropped"}[status]
@@ -101,5 +118,18 @@ def edit_goal(
     goal.text = text
     goal.target_date = target_date
     goal.competency = competency
-    goal.updated_at = now
     record(session, pairing, actor_id=by, kind="goal.edited", now=now, subject_id=goal.id)
+
+
+def closings_of(session: Session, pairing_id: int) -> dict[int, Closing]:
+    """goal id -> its latest closing, for the goals of ``pairing_id`` ever achieved or dropped."""
+    rows = session.execute(
+        select(Activity.subject_id, Activity.actor_id, Activity.at)
+        .where(
+            Activity.pairing_id == pairing_id,
+            Activity.kind.in_(CLOSING_KINDS),
+            Activity.subject_id.is_not(None),
+        )
+        .order_by(Activity.at, Activity.id)
+    )
+    return {goal_id: Closing(actor, at) for goal_id, actor, at in rows if goal_id is not None}

@@ -67,7 +67,6 @@ class Person(Base):
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     capacity: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime]
 
 
 class MentorRequest(Base):
@@ -81,8 +80,9 @@ class MentorRequest(Base):
             "mentor_id",
             "focus",
             unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            # One open request per mentee, mentor and focus, while being sent or waiting.
+            sqlite_where=text("status IN ('sending', 'pending')"),
+            postgresql_where=text("status IN ('sending', 'pending')"),
         ),
     )
 
@@ -93,11 +93,7 @@ class MentorRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(SHORT, index=True)
     created_at: Mapped[datetime]
-    answered_at: Mapped[datetime | None]
-    response_note: Mapped[str | None] = mapped_column(Text)
     suggested_id: Mapped[str | None] = mapped_column(USER_ID)
-    redirected_from_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_requests.id"))
-    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"))
     remind_at: Mapped[datetime | None] = mapped_column(index=True)
     reminded_at: Mapped[datetime | None]
     expires_at: Mapped[datetime] = mapped_column(index=True)
@@ -128,7 +124,6 @@ class Pairing(Base):
     status: Mapped[str] = mapped_column(SHORT, index=True)
     origin: Mapped[str] = mapped_column(SHORT)  # "request" or "assignment"
     assigned_by: Mapped[str | None] = mapped_column(USER_ID)
-    assignment_note: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(USER_ID)
@@ -143,14 +138,15 @@ class Pairing(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     meeting_format: Mapped[str | None] = mapped_column(SHORT)
     cadence_anchor: Mapped[date | None] = mapped_column(Date)
-    cadence_set_by: Mapped[str | None] = mapped_column(USER_ID)
-    cadence_set_at: Mapped[datetime | None]
     next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
     reassess_every_weeks: Mapped[int] = mapped_column(Integer, default=4)
     next_reassess_at: Mapped[datetime | None] = mapped_column(index=True)
     paused_until: Mapped[datetime | None] = mapped_column(index=True)
     unanswered_checkins: Mapped[int] = mapped_column(Integer, default=0)
-    share_with_coordinators: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Each member's consent to share the pair's goal and task text with coordinators, and
+    # since when; the text is shared only while both are set.
+    mentor_shares_at: Mapped[datetime | None]
+    mentee_shares_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime]
 
 
@@ -165,9 +161,7 @@ class Goal(Base):
     target_date: Mapped[date | None] = mapped_column(Date)
     competency: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(SHORT, default="open")
-    created_by: Mapped[str] = mapped_column(USER_ID)
     created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -183,9 +177,7 @@ class Task(Base):
     text: Mapped[str] = mapped_column(Text)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     assignee_id: Mapped[str] = mapped_column(USER_ID)
-    created_by: Mapped[str] = mapped_column(USER_ID)
     status: Mapped[str] = mapped_column(SHORT, default="open")
-    created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(USER_ID)
     dm_channel: Mapped[str | None] = mapped_column(SHORT)
@@ -214,14 +206,12 @@ class Reassessment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
-    actor_id: Mapped[str] = mapped_column(USER_ID)
     at: Mapped[datetime]
     goals_achieved: Mapped[int] = mapped_column(Integer, default=0)
     goals_dropped: Mapped[int] = mapped_column(Integer, default=0)
     goals_added: Mapped[int] = mapped_column(Integer, default=0)
     tasks_done: Mapped[int] = mapped_column(Integer, default=0)
     tasks_dropped: Mapped[int] = mapped_column(Integer, default=0)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class CheckIn(Base):
@@ -284,13 +274,3 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
-
-
-class ProgramState(Base):
-    """Program-wide scheduled state, such as when the next coordinator digest is due."""
-
-    __tablename__ = "program_state"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    due_at: Mapped[datetime | None]
-    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -83,7 +83,6 @@ def create_pairing(
     origin: str,
     now: datetime,
     assigned_by: str | None = None,
-    assignment_note: str | None = None,
 ) -> Pairing:
     if mentor_id == mentee_id:
         raise Refused(md("Someone can't be their own mentor."))
@@ -95,8 +94,8 @@ def create_pairing(
                 mentee=mention(mentee_id),
             )
         )
-    ensure_person(session, mentor_id, now)
-    ensure_person(session, mentee_id, now)
+    ensure_person(session, mentor_id)
+    ensure_person(session, mentee_id)
     pairing = Pairing(
         mentor_id=mentor_id,
         mentee_id=mentee_id,
@@ -104,12 +103,10 @@ def create_pairing(
         status=PairingStatus.ACTIVE.value,
         origin=origin,
         assigned_by=assigned_by,
-        assignment_note=assignment_note,
         started_at=now,
         last_activity_at=now,
         reassess_every_weeks=4,
         unanswered_checkins=0,
-        share_with_coordinators=False,
     )
     session.add(pairing)
     session.flush()

@@ -29,17 +29,17 @@ def get_person(session: Session, user_id: str) -> Person | None:
     return session.get(Person, user_id)
 
 
-def ensure_person(session: Session, user_id: str, now: datetime) -> Person:
+def ensure_person(session: Session, user_id: str) -> Person:
     person = session.get(Person, user_id)
     if person is None:
-        person = Person(user_id=user_id, display_name="", created_at=now)
+        person = Person(user_id=user_id, display_name="")
         session.add(person)
         session.flush()
     return person
 
 
 def remember_profile(session: Session, profile: Profile, now: datetime) -> Person:
-    person = ensure_person(session, profile.user_id, now)
+    person = ensure_person(session, profile.user_id)
     person.display_name = profile.display_name
     person.tz = profile.tz
     person.is_bot = profile.is_bot
@@ -66,8 +66,8 @@ def cached_profile(person: Person) -> Profile:
     )
 
 
-def set_capacity(session: Session, user_id: str, capacity: int | None, now: datetime) -> Person:
-    person = ensure_person(session, user_id, now)
+def set_capacity(session: Session, user_id: str, capacity: int | None) -> Person:
+    person = ensure_person(session, user_id)
     person.capacity = capacity
     return person
 

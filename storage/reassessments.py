@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
@@ -58,13 +57,8 @@ def apply_reassessment(
         goal_store.add_goal(session, pairing, text=text, by=by, now=now)
     round_ = Reassessment(
         pairing_id=pairing.id,
-        actor_id=by,
         at=now,
         goals_added=len(decisions.new_goals),
-        details={
-            "goals": {str(k): v for k, v in decisions.goals.items()},
-            "tasks": {str(k): v for k, v in decisions.tasks.items()},
-        },
         **counts,
     )
     session.add(round_)
@@ -72,9 +66,3 @@ def apply_reassessment(
     pairing.last_activity_at = now
     session.flush()
     return round_
-
-
-def reassessments_of(session: Session, pairing_id: int) -> Sequence[Reassessment]:
-    return session.scalars(
-        select(Reassessment).where(Reassessment.pairing_id == pairing_id).order_by(Reassessment.at)
-    ).all()

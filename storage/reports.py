@@ -24,6 +24,7 @@ from storage.models import (
     ScheduledSend,
     Task,
 )
+from storage.sharing import shared_clause
 
 OPEN = ("active", "paused")
 UNANSWERED_LIMIT = 3
@@ -62,6 +63,7 @@ class AtRiskPair:
     mentor_id: str
     mentee_id: str
     reasons: tuple[str, ...]
+    shared: bool = False  # both members agree to share their goals with coordinators
 
 
 @dataclass(frozen=True)
@@ -215,8 +217,9 @@ def _ids(session: Session, query: Select[Any]) -> set[int]:
     return {int(i) for i in session.scalars(query)}
 
 
-def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> AtRisk:
-    """Open pairings that look stalled, and pending requests already reminded once."""
+def at_risk_reasons(session: Session, now: datetime, today: date) -> dict[int, tuple[str, ...]]:
+    """Every open pairing that looks stalled, with why: the rules of the digest's at-risk rows
+    (and of the export's at-risk column)."""
     open_ = Pairing.status.in_(OPEN)
     unanswered = _ids(
         session, select(Pairing.id).where(open_, Pairing.unanswered_checkins >= UNANSWERED_LIMIT)
@@ -247,24 +250,34 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
                 func.coalesce(last_reassess.c.at, Pairing.started_at) < cutoff,
             ),
         )
-    flagged = unanswered | overdue | stale
+    reasons: dict[int, tuple[str, ...]] = {}
+    for pid in sorted(unanswered | overdue | stale):
+        found = []
+        if pid in unanswered:
+            found.append(f"{UNANSWERED_LIMIT}+ check-ins unanswered")
+        if pid in overdue:
+            found.append("overdue tasks")
+        if pid in stale:
+            found.append("no reassessment in two rhythms")
+        reasons[pid] = tuple(found)
+    return reasons
+
+
+def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> AtRisk:
+    """Open pairings that look stalled, and pending requests already reminded once."""
+    flagged = at_risk_reasons(session, now, today)
     shown = sorted(flagged)[:limit]
     pairs: list[AtRiskPair] = []
     if shown:
         rows = session.execute(
-            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id)
+            select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id, shared_clause())
             .where(Pairing.id.in_(shown))
             .order_by(Pairing.id)
         )
-        for pid, mentor, mentee in rows:
-            reasons = []
-            if pid in unanswered:
-                reasons.append(f"{UNANSWERED_LIMIT}+ check-ins unanswered")
-            if pid in overdue:
-                reasons.append("overdue tasks")
-            if pid in stale:
-                reasons.append("no reassessment in two rhythms")
-            pairs.append(AtRiskPair(pid, mentor, mentee, tuple(reasons)))
+        pairs = [
+            AtRiskPair(pid, mentor, mentee, flagged[pid], bool(shared))
+            for pid, mentor, mentee, shared in rows
+        ]
     late = and_(
         MentorRequest.status == "pending",
         or_(MentorRequest.reminded_at.is_not(None), MentorRequest.remind_at < now),
@@ -299,6 +312,8 @@ class PairingRow:
     tasks_done: int
     goals_achieved: int
     last_activity: datetime
+    ended: datetime | None
+    ended_by: str | None  # who completed or ended it: a member or a coordinator
 
 
 PAIRING_COLUMNS = (
@@ -312,6 +327,10 @@ PAIRING_COLUMNS = (
     "tasks_done",
     "goals_achieved",
     "last_activity",
+    "ended",
+    "ended_by",
+    "at_risk",
+    "at_risk_reasons",
 )
 
 
@@ -348,6 +367,8 @@ def pairing_rows(session: Session, period: Period, batch: int = 1000) -> Iterato
             func.coalesce(done.c.n, 0),
             func.coalesce(achieved.c.n, 0),
             Pairing.last_activity_at,
+            Pairing.ended_at,
+            Pairing.ended_by,
         )
         .outerjoin(met, met.c.pairing_id == Pairing.id)
         .outerjoin(done, done.c.pairing_id == Pairing.id)

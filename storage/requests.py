@@ -16,6 +16,8 @@ from storage.pairings import open_pairing_for
 from storage.people import ensure_person, is_at_capacity
 
 PENDING = RequestStatus.PENDING.value
+SENDING = RequestStatus.SENDING.value
+OPEN = (SENDING, PENDING)
 
 
 def get_request(session: Session, request_id: int, *, lock: bool = False) -> MentorRequest | None:
@@ -25,15 +27,15 @@ def get_request(session: Session, request_id: int, *, lock: bool = False) -> Men
     return session.scalar(query)
 
 
-def find_pending(
-    session: Session, mentee_id: str, mentor_id: str, focus: str
-) -> MentorRequest | None:
+def find_open(session: Session, mentee_id: str, mentor_id: str, focus: str) -> MentorRequest | None:
+    """The request for this mentee, mentor and focus that is being sent or waits for an
+    answer, if any."""
     return session.scalar(
         select(MentorRequest).where(
             MentorRequest.mentee_id == mentee_id,
             MentorRequest.mentor_id == mentor_id,
             MentorRequest.focus == focus,
-            MentorRequest.status == PENDING,
+            MentorRequest.status.in_(OPEN),
         )
     )
 
@@ -77,12 +79,12 @@ def open_request(
     now: datetime,
     remind_after: timedelta,
     expire_after: timedelta,
-    redirected_from_id: int | None = None,
 ) -> MentorRequest:
-    """Record a new pending request, or refuse one that cannot be."""
+    """Record a new request as being sent (see :func:`deliver_request`), or refuse one that
+    cannot be."""
     if mentee_id == mentor_id:
         raise Refused(md("You can't ask yourself to be your mentor. Pick a colleague instead."))
-    if find_pending(session, mentee_id, mentor_id, focus) is not None:
+    if find_open(session, mentee_id, mentor_id, focus) is not None:
         raise Refused(
             fmt(
                 "You've already asked {mentor} for this focus and they haven't answered "
@@ -102,28 +104,61 @@ def open_request(
                 mentor=mention(mentor_id),
             )
         )
-    ensure_person(session, mentee_id, now)
-    ensure_person(session, mentor_id, now)
+    ensure_person(session, mentee_id)
+    ensure_person(session, mentor_id)
     request = MentorRequest(
         mentee_id=mentee_id,
         mentor_id=mentor_id,
         focus=focus,
         note=note,
-        status=PENDING,
+        status=SENDING,
         created_at=now,
         remind_at=now + remind_after,
         expires_at=now + expire_after,
-        redirected_from_id=redirected_from_id,
     )
     session.add(request)
     session.flush()
     return request
 
 
+def deliver_request(session: Session, request_id: int, channel: str, ts: str) -> bool:
+    """Slack took the request's DM: the request now waits for an answer, and the DM can be
+    redrawn when it gets one. False when the request was discarded meanwhile."""
+    request = get_request(session, request_id, lock=True)
+    if request is None or request.status != SENDING:
+        return False
+    request.status = next_request_status(RequestStatus.SENDING, RequestEvent.DELIVER).value
+    request.mentor_channel, request.mentor_ts = channel, ts
+    return True
+
+
+def discard_undelivered(session: Session, request_id: int) -> MentorRequest | None:
+    """Forget a request whose DM never reached the asked person (a request nobody received
+    does not stay); returns it, or None when it was delivered or already gone."""
+    request = get_request(session, request_id, lock=True)
+    if request is None or request.status != SENDING:
+        return None
+    session.delete(request)
+    session.flush()
+    return request
+
+
+def stale_sending(session: Session, before: datetime, limit: int = 500) -> list[int]:
+    """Requests still being sent although made before ``before``: their sender died between
+    saving and hearing back from Slack."""
+    return list(
+        session.scalars(
+            select(MentorRequest.id)
+            .where(MentorRequest.status == SENDING, MentorRequest.created_at < before)
+            .order_by(MentorRequest.created_at)
+            .limit(limit)
+        )
+    )
+
+
 def apply_request_event(request: MentorRequest, event: RequestEvent, now: datetime) -> None:
     """Move ``request`` along its state machine; IllegalTransition when it cannot."""
     request.status = next_request_status(RequestStatus(request.status), event).value
-    request.answered_at = now
     request.remind_at = None
 
 

@@ -39,9 +39,7 @@ def add_task(
         text=text,
         due_date=due_date,
         assignee_id=assignee_id,
-        created_by=by,
         status=OPEN,
-        created_at=now,
     )
     session.add(task)
     session.flush()

@@ -23,3 +23,22 @@ class FrozenClock:
         with self._lock:
             self._now += delta
             return self._now
+
+
+class VirtualTime:
+    """A monotonic clock that moves only when something sleeps on it: what a pacer waits is
+    recorded (``slept``) and costs no real time."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+            self._now += max(seconds, 0.0)

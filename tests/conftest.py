@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot import pacing
 from bot.settings import Settings, load_settings
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
 from tests import databases
-from tests.clock import FrozenClock
+from tests.clock import FrozenClock, VirtualTime
 from tests.harness import Harness, running_harness
 from tests.slack.fake_slack import FakeSlack
 
@@ -71,6 +72,15 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def pacing_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    """Sends are paced to Slack's limits in every test, on a clock that moves only when the
+    pacer waits, so the suite exercises pacing without spending real seconds on it."""
+    virtual = VirtualTime()
+    monkeypatch.setattr(pacing, "time", virtual)
+    return virtual
 
 
 @pytest.fixture(scope="session")

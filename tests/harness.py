@@ -30,8 +30,8 @@ class TrackingExecutor(ThreadPoolExecutor):
     """Bolt's listener executor, remembering what it ran so a test can wait for the work
     after the ack to finish."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=5, thread_name_prefix="listener")
+    def __init__(self, max_workers: int = 5) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
         self._futures: list[Future[Any]] = []
         self._lock = threading.Lock()
 

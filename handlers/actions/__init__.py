@@ -5,7 +5,16 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.actions import checkins, digest, home, pairings, reassess, requests, work
+from handlers.actions import (
+    checkins,
+    digest,
+    home,
+    pairings,
+    reassess,
+    requests,
+    sharing,
+    work,
+)
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -14,5 +23,6 @@ def register(app: App, ctx: AppContext) -> None:
     checkins.register(app, ctx)
     work.register(app, ctx)
     home.register(app, ctx)
+    sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)

@@ -1,4 +1,5 @@
-"""Buttons on the coordinator digest's at-risk rows: Nudge and Close (coordinators only)."""
+"""Buttons on the coordinator digest's at-risk rows: Details, Nudge, Reassign and Close
+(coordinators only, checked on every click)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,24 @@ from bot.text import Mrkdwn, fmt, from_slack, mention
 from handlers import ids
 from handlers.blocks.digest import mark_row
 from handlers.blocks.modals import build_reassign_modal
-from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.blocks.pair_details import build_pair_details_modal
+from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.digest import close_from_digest, nudge_pair, reassign_parties
-from handlers.flows.slack import update_message
+from handlers.flows.shared_work import pair_details
+from handlers.flows.slack import local_date, update_message
 
 
 def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
     message = args.body.get("message") or {}
     blocks = mark_row(list(message.get("blocks") or []), pairing_id, note)
     container = args.body.get("container") or {}
+    # The digest's own fallback text still sums it up.
+    text = from_slack(str(message.get("text") or "Mentorship program digest"))
     if container.get("is_ephemeral") and args.respond is not None:
-        args.respond(blocks=blocks, replace_original=True)
+        respond_text(args, text, blocks, replace_original=True)
         return
     channel = (args.body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
-    text = from_slack(str(message.get("text") or "Mentorship digest"))
     update_message(args.client, channel, ts, text, blocks)
 
 
@@ -56,8 +60,19 @@ def handle_reassign(ctx: AppContext, args: Args) -> None:
     )
 
 
+def handle_details(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (pairing_id,) = id_values(action_value(args))[:1]
+    details = pair_details(ctx, pairing_id, actor_id(args))
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"],
+        view=build_pair_details_modal(details, local_date(ctx.now(), None, ctx.settings)),
+    )
+
+
 def register(app: App, ctx: AppContext) -> None:
     handlers = {
+        ids.DIGEST_DETAILS: handle_details,
         ids.DIGEST_NUDGE: handle_nudge,
         ids.DIGEST_CLOSE: handle_close,
         ids.DIGEST_REASSIGN: handle_reassign,

@@ -1,4 +1,5 @@
-"""Buttons on App Home: change cadence, pause, end, share with coordinators, and show more.
+"""Buttons on App Home: change cadence, pause, end, propose or stop sharing with coordinators,
+and show more.
 
 Each one re-checks that the person tapping is a member of the pairing the button names: a
 button's value is only a claim."""
@@ -11,14 +12,17 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.sharing import SharingMove, SharingOutcome
 from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
-from handlers.blocks.home import parse_page, parse_share_value
+from handlers.blocks.home import parse_page
+from handlers.blocks.sharing import parse_share_value
 from handlers.commands.pairings import open_communication_modal, open_end_modal
 from handlers.edge import action_value, actor_id, edge, id_values
 from handlers.flows.choosing import PairingChoice, member_choice
-from handlers.flows.home import publish_home, set_sharing, today_of
+from handlers.flows.home import publish_home, today_of
+from handlers.flows.sharing import set_sharing
 
 ENDED = md("That mentorship has already ended.")
 
@@ -61,7 +65,9 @@ def handle_home_share(ctx: AppContext, args: Args) -> None:
             md("That button didn't carry what I expected, so I did nothing."), reason="forbidden"
         )
     pairing_id, share = parsed
-    if not set_sharing(ctx, args.client, pairing_id, actor_id(args), share).changed:
+    move = SharingMove.PROPOSE if share else SharingMove.WITHDRAW
+    change = set_sharing(ctx, args.client, pairing_id, actor_id(args), move)
+    if change.outcome is SharingOutcome.UNCHANGED:
         args.context["outcome"] = "repeat"
 
 

@@ -16,7 +16,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.text import from_slack, md
 from handlers import ids
-from handlers.blocks.common import Block
+from handlers.blocks.common import Block, MessageBody
 from handlers.blocks.work import (
     GoalRow,
     build_goals_list,
@@ -31,7 +31,7 @@ from handlers.blocks.work_modals import (
     build_goal_modal,
     build_task_modal,
 )
-from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.slack import replace_message
 from handlers.flows.work import (
     goal_for_edit,
@@ -49,7 +49,7 @@ from storage import goals as goal_store
 def redraw(
     args: Args,
     replace: Callable[[list[Block]], list[Block] | None],
-    rebuild: Callable[[], list[Block]],
+    rebuild: Callable[[], MessageBody],
 ) -> None:
     """Redraw the surface that was tapped (see the module docstring)."""
     body = args.body
@@ -65,7 +65,14 @@ def redraw(
             replace_message(args.client, channel, str(message["ts"]), text, blocks)
         return
     if container.get("is_ephemeral") and body.get("response_url"):
-        args.respond(replace_original=True, response_type="ephemeral", blocks=rebuild())
+        listing = rebuild()
+        respond_text(
+            args,
+            listing.text,
+            listing.blocks,
+            response_type="ephemeral",
+            replace_original=True,
+        )
 
 
 def handle_task(ctx: AppContext, args: Args, *, done: bool) -> None:
@@ -75,11 +82,15 @@ def handle_task(ctx: AppContext, args: Args, *, done: bool) -> None:
     change = set_task_done(ctx, args.client, task_id, caller, done=done)
     today = local_today(ctx, caller)
 
-    def rebuild() -> list[Block]:
+    def rebuild() -> MessageBody:
         pairings, listed_on = work_lists(ctx, caller, None)
-        return build_tasks_list(pairings, listed_on)
+        return build_tasks_list(pairings, listed_on, caller)
 
-    redraw(args, lambda blocks: replace_task_row(blocks, change.row, today), rebuild)
+    redraw(
+        args,
+        lambda blocks: replace_task_row(blocks, change.row, today, viewer_id=caller),
+        rebuild,
+    )
     message = args.body.get("message") or {}
     if change.changed and change.dm and change.dm[1] != message.get("ts"):
         redraw_task_dm(ctx, args.client, change)
@@ -119,7 +130,7 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
     _changed, row = set_goal_status_for(ctx, args.client, goal_id, caller, statuses[what])
     today = local_today(ctx, caller)
 
-    def rebuild() -> list[Block]:
+    def rebuild() -> MessageBody:
         pairings, listed_on = work_lists(ctx, caller, None)
         return build_goals_list(pairings, listed_on)
 

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot.dates import DateParseError, format_date, parse_pause
 from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text
 from handlers import ids
-from handlers.blocks.common import Block, context, header, section
+from handlers.blocks.common import Block, MessageBody, context, header, section
 from handlers.blocks.modals import InvalidSubmission, Values
 from handlers.blocks.requests import actions, button, quote
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
@@ -38,6 +38,7 @@ class CheckinCard:
     """One member's view of a check-in."""
 
     checkin_id: int
+    recipient_id: str
     other_id: str
     focus_label: str
     today: date
@@ -49,8 +50,20 @@ class CheckinCard:
     minutes: int | None = None
 
 
-def build_checkin_text(card: CheckinCard) -> Mrkdwn:
-    return fmt("Check-in: did you and {other} meet?", other=mention(card.other_id))
+def _checkin_text(card: CheckinCard) -> Mrkdwn:
+    if card.answer is None:
+        return fmt(
+            "Check-in: did you and {other} meet? ({focus})",
+            other=mention(card.other_id),
+            focus=card.focus_label,
+        )
+    return fmt(
+        "Check-in with {other} ({focus}): {who} answered “{label}”.",
+        other=mention(card.other_id),
+        focus=card.focus_label,
+        who=mention(card.answered_by) if card.answered_by else "Someone",
+        label=ANSWER_LABELS.get(card.answer, card.answer),
+    )
 
 
 def _answer_line(card: CheckinCard) -> list[Block]:
@@ -72,7 +85,7 @@ def _answer_line(card: CheckinCard) -> list[Block]:
     return blocks
 
 
-def build_checkin_message(card: CheckinCard) -> list[Block]:
+def build_checkin_message(card: CheckinCard) -> MessageBody:
     """The check-in DM: goals, open tasks with **Mark complete**, and the one-tap answer (or,
     once answered, who answered what)."""
     blocks: list[Block] = [
@@ -92,7 +105,7 @@ def build_checkin_message(card: CheckinCard) -> list[Block]:
     open_tasks = [row for row in card.tasks if row.status == "open"][:MAX_TASKS]
     if open_tasks:
         blocks.append(section(md("*Open tasks*")))
-        blocks += [task_block(row, card.today) for row in open_tasks]
+        blocks += [task_block(row, card.today, viewer_id=card.recipient_id) for row in open_tasks]
     if card.answer is None:
         value = str(card.checkin_id)
         blocks.append(
@@ -105,7 +118,7 @@ def build_checkin_message(card: CheckinCard) -> list[Block]:
         )
     else:
         blocks += _answer_line(card)
-    return blocks
+    return MessageBody(_checkin_text(card), blocks)
 
 
 def build_already_answered(answer: str, answered_by: str | None) -> Mrkdwn:
@@ -224,20 +237,23 @@ def parse_pause_until(values: Values, today: date) -> date:
 
 def build_paused_reply(
     pairing_ids: Sequence[int], other_ids: Sequence[str], until: date, today: date
-) -> tuple[Mrkdwn, list[Block]]:
+) -> MessageBody:
     names = md_join(", ", (mention(o) for o in dict.fromkeys(other_ids)))
     text = fmt(
         "Paused: no check-ins with {names} until {until}.",
         names=names,
         until=format_date(until, today),
     )
-    return text, [
-        section(fmt("{text} I'll start them again that day and tell you both.", text=text)),
-        actions(
-            "pause-resume",
-            button("Resume now", ids.PAUSE_RESUME, ",".join(str(p) for p in pairing_ids)),
-        ),
-    ]
+    return MessageBody(
+        text,
+        [
+            section(fmt("{text} I'll start them again that day and tell you both.", text=text)),
+            actions(
+                "pause-resume",
+                button("Resume now", ids.PAUSE_RESUME, ",".join(str(p) for p in pairing_ids)),
+            ),
+        ],
+    )
 
 
 def build_paused_for_other(actor_id: str, focus_label: str, until: date, today: date) -> Mrkdwn:
@@ -263,34 +279,49 @@ def build_resumed_reply(other_ids: Sequence[str]) -> Mrkdwn:
     return fmt("Resumed: check-ins with {names} are back on.", names=names)
 
 
-def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None) -> list[Block]:
+def build_pause_ended(other_id: str, focus_label: str, next_checkin: str | None) -> MessageBody:
     when = f" The next one is {next_checkin}." if next_checkin else ""
-    return [
-        section(
-            fmt(
-                "Welcome back! Your pause is over, so check-ins with {other} on "
-                "*{focus_label}* are on again.{when}",
-                other=mention(other_id),
-                focus_label=focus_label,
-                when=when,
+    return MessageBody(
+        fmt(
+            "Check-ins with {other} on *{focus_label}* are back on: your pause is over.{when}",
+            other=mention(other_id),
+            focus_label=focus_label,
+            when=when,
+        ),
+        [
+            section(
+                fmt(
+                    "Welcome back! Your pause is over, so check-ins with {other} on "
+                    "*{focus_label}* are on again.{when}",
+                    other=mention(other_id),
+                    focus_label=focus_label,
+                    when=when,
+                )
             )
-        )
-    ]
+        ],
+    )
 
 
-def build_reassess_prompt(pairing_id: int, other_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "It's time to reassess and refine your goals with {other} on "
-                "*{focus_label}*: mark what's achieved, drop what no longer fits, and "
-                "set what's next.",
-                other=mention(other_id),
-                focus_label=focus_label,
-            )
+def build_reassess_prompt(pairing_id: int, other_id: str, focus_label: str) -> MessageBody:
+    return MessageBody(
+        fmt(
+            "Time to reassess your goals with {other} on *{focus_label}*.",
+            other=mention(other_id),
+            focus_label=focus_label,
         ),
-        actions(
-            f"reassess-{pairing_id}",
-            button("Reassess now", ids.REASSESS_OPEN, str(pairing_id), "primary"),
-        ),
-    ]
+        [
+            section(
+                fmt(
+                    "It's time to reassess and refine your goals with {other} on "
+                    "*{focus_label}*: mark what's achieved, drop what no longer fits, and "
+                    "set what's next.",
+                    other=mention(other_id),
+                    focus_label=focus_label,
+                )
+            ),
+            actions(
+                f"reassess-{pairing_id}",
+                button("Reassess now", ids.REASSESS_OPEN, str(pairing_id), "primary"),
+            ),
+        ],
+    )

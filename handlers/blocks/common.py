@@ -5,6 +5,7 @@ mrkdwn fields take :class:`~bot.text.Mrkdwn` only; plain_text fields take the ra
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -18,6 +19,16 @@ from slack_sdk.models.blocks import (
 from bot.text import Mrkdwn, md_join, md_truncate, plain
 
 Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MessageBody:
+    """A message's blocks and its fallback ``text``: what notifications show and screen readers
+    read, so it summarises the blocks in a sentence."""
+
+    text: Mrkdwn
+    blocks: list[Block]
+
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
-from bot.text import Mrkdwn, clip, fmt, md, md_join, mention
+from bot.dates import describe_period
+from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
     Block,
+    MessageBody,
     context,
     divider,
     header,
+    mrkdwn_text,
     section,
     sections_from_lines,
 )
-from storage.reports import AtRisk, DigestNumbers
+from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
 ROW_PREFIX = "digest.pair."
 ACTIONS_PREFIX = "digest.actions."
@@ -28,15 +31,11 @@ _FIXED_BLOCKS = 14
 
 @dataclass(frozen=True)
 class DigestView:
-    start: date
-    end: date  # inclusive, for people
+    start: datetime  # local to the program, inclusive
+    end: datetime  # local to the program, exclusive
     numbers: DigestNumbers
     risk: AtRisk
     now: datetime
-
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -52,13 +51,15 @@ def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
         pending = fmt(
             "{pending}, oldest waiting {days}",
             pending=pending,
-            days=_n(_days(n.oldest_pending, view.now), "day"),
+            days=plural(_days(n.oldest_pending, view.now), "day"),
         )
     return [
         fmt("*Active pairings:* {count}", count=n.active_pairings),
         fmt("*New requests:* {count} ({outcomes})", count=n.new_requests, outcomes=outcomes),
         pending,
-        fmt("*Waiting for a mentor:* {people}", people=_n(n.waiting_mentees, "person", "people")),
+        fmt(
+            "*Waiting for a mentor:* {people}", people=plural(n.waiting_mentees, "person", "people")
+        ),
         fmt(
             "*Check-ins:* {sent} sent; answered: We met {met}, rescheduled {rescheduled}, "
             "skipped {skipped}",
@@ -118,14 +119,24 @@ def _ops_lines(n: DigestNumbers) -> list[Mrkdwn]:
     return lines
 
 
-def pair_row(pairing_id: int, mentor_id: str, mentee_id: str, reasons: tuple[str, ...]) -> Block:
+def pair_row(pair: AtRiskPair) -> Block:
+    """One at-risk pair: names and reasons, never goal or task text; **Details** opens what a
+    coordinator may see of the pair (its goals only when both members share them)."""
     text = fmt(
         "{mentor} → {mentee}: {reasons}",
-        mentor=mention(mentor_id),
-        mentee=mention(mentee_id),
-        reasons=", ".join(reasons),
+        mentor=mention(pair.mentor_id),
+        mentee=mention(pair.mentee_id),
+        reasons=", ".join(pair.reasons),
     )
-    return section(text, block_id=f"{ROW_PREFIX}{pairing_id}")
+    if pair.shared:
+        text = fmt("{row} · _goals shared with coordinators_", row=text)
+    return SectionBlock(
+        block_id=f"{ROW_PREFIX}{pair.pairing_id}",
+        text=mrkdwn_text(text),
+        accessory=ButtonElement(
+            text="Details", action_id=ids.DIGEST_DETAILS, value=str(pair.pairing_id)
+        ),
+    ).to_dict()
 
 
 def pair_actions(pairing_id: int) -> Block:
@@ -140,12 +151,15 @@ def pair_actions(pairing_id: int) -> Block:
     ).to_dict()
 
 
-def build_digest(view: DigestView) -> list[Block]:
+def build_digest(view: DigestView) -> MessageBody:
     """The digest; at-risk rows beyond what fits are summarised with a pointer to the export."""
-    period = f"{view.start:%b %d} – {view.end:%b %d, %Y}"
+    return MessageBody(_digest_text(view), _digest_blocks(view))
+
+
+def _digest_blocks(view: DigestView) -> list[Block]:
     blocks: list[Block] = [
         header("Mentorship program digest"),
-        context(fmt("Week of {period}", period=period)),
+        context(escape(describe_period(view.start, view.end))),
     ]
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
@@ -155,11 +169,11 @@ def build_digest(view: DigestView) -> list[Block]:
     if not risk.pairs and not risk.requests:
         blocks.append(section(md("*At risk:* nothing stands out this week.")))
         return blocks
-    blocks.append(section(fmt("*At risk:* {n}", n=_n(risk.total_pairs, "pair"))))
+    blocks.append(section(fmt("*At risk:* {n}", n=plural(risk.total_pairs, "pair"))))
     room = max(0, (MESSAGE_BLOCK_LIMIT - _FIXED_BLOCKS - len(blocks)) // 2)
     shown = risk.pairs[:room]
     for pair in shown:
-        blocks.append(pair_row(pair.pairing_id, pair.mentor_id, pair.mentee_id, pair.reasons))
+        blocks.append(pair_row(pair))
         blocks.append(pair_actions(pair.pairing_id))
     hidden = risk.total_pairs - len(shown)
     if hidden > 0:
@@ -167,7 +181,7 @@ def build_digest(view: DigestView) -> list[Block]:
             context(
                 fmt(
                     "…and {n} — see the export (`/mentor report`)",
-                    n=_n(hidden, "more at-risk pair"),
+                    n=plural(hidden, "more at-risk pair"),
                 )
             )
         )
@@ -178,7 +192,7 @@ def build_digest(view: DigestView) -> list[Block]:
                 "• {mentee} asked {mentor} {days} ago",
                 mentee=mention(r.mentee_id),
                 mentor=mention(r.mentor_id),
-                days=_n(_days(r.created_at, view.now), "day"),
+                days=plural(_days(r.created_at, view.now), "day"),
             )
             for r in risk.requests
         ]
@@ -194,10 +208,11 @@ def mark_row(blocks: list[Block], pairing_id: int, note: Mrkdwn) -> list[Block]:
     return [context(note) if b.get("block_id") == target else b for b in blocks]
 
 
-def digest_text(view: DigestView) -> Mrkdwn:
+def _digest_text(view: DigestView) -> Mrkdwn:
     n = view.numbers
     return fmt(
-        "Mentorship digest: {active_pairings} active pairings, {n} at risk.",
-        active_pairings=n.active_pairings,
-        n=_n(view.risk.total_pairs, "pair"),
+        "Mentorship digest, {period}: {active}, {at_risk} at risk.",
+        period=describe_period(view.start, view.end),
+        active=plural(n.active_pairings, "active pairing"),
+        at_risk=plural(view.risk.total_pairs, "pair"),
     )

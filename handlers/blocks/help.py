@@ -1,56 +1,78 @@
-"""The ``/mentor help`` guide."""
+"""The ``/mentor help`` guide, and the help for one subcommand (``/mentor help <topic>``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.text import Mrkdwn, fmt, md, md_join
-from handlers.blocks.common import Block, context, divider, header, section, sections_from_lines
+from bot.text import clip, fmt, md, md_join
+from handlers.blocks.common import (
+    Block,
+    MessageBody,
+    context,
+    divider,
+    header,
+    section,
+    sections_from_lines,
+)
 
 HELP_TITLE = "mentorbot: mentorship, inside Slack"
+SHOWN_WORD_LIMIT = 50
 
 
-def build_help_text(entries: Sequence[tuple[str, str]]) -> Mrkdwn:
-    """The plain-text fallback (notifications, screen readers)."""
-    lines = (fmt("{usage}: {about}", usage=usage, about=about) for usage, about in entries)
-    return fmt("{title}\n{lines}", title=HELP_TITLE, lines=md_join("\n", lines))
+def _guide_blocks(entries: Sequence[tuple[str, str]], focus_labels: Sequence[str]) -> list[Block]:
+    return [
+        divider(),
+        *sections_from_lines(
+            fmt("`{usage}`\n{about}", usage=usage, about=about) for usage, about in entries
+        ),
+        context(
+            fmt(
+                "Focus areas: {labels}. Pick people from Slack's @ list so I get a real mention. "
+                "`/mentor help &lt;subcommand&gt;` shows one with an example.",
+                labels=md_join(", ", focus_labels),
+            )
+        ),
+    ]
 
 
-def build_help_blocks(
+def build_help(
     entries: Sequence[tuple[str, str]],
     focus_labels: Sequence[str],
     unknown: str | None = None,
-) -> list[Block]:
-    """``entries`` are (usage, description) pairs of the subcommands this deployment supports;
-    ``unknown`` is what the person typed when it matched none of them."""
-    blocks: list[Block] = [header(HELP_TITLE)]
+    unknown_topic: str | None = None,
+) -> MessageBody:
+    """The guide: ``entries`` are (usage, description) pairs of the subcommands this deployment
+    supports; ``unknown`` is a subcommand the person typed that matched none of them, and
+    ``unknown_topic`` a help topic that did."""
     if unknown:
-        blocks.append(
-            section(
-                fmt("I don't know `/mentor {unknown}`. Here is what I can do:", unknown=unknown)
-            )
-        )
+        word = clip(unknown, SHOWN_WORD_LIMIT)
+        lead = fmt("I don't know `/mentor {unknown}`. Here is what I can do:", unknown=unknown)
+        text = fmt("I don't know /mentor {word}; here is what I can do.", word=word)
+    elif unknown_topic:
+        topic = clip(unknown_topic, SHOWN_WORD_LIMIT)
+        lead = fmt("There's no help on “{topic}”, sorry. Here is everything I can do:", topic=topic)
+        text = fmt("No help on “{topic}”; here is everything I can do.", topic=topic)
     else:
-        blocks.append(
-            section(
-                md(
-                    "Find mentors, agree goals and a check-in rhythm, work through tasks, "
-                    "and reassess together. Here is what I can do:"
-                )
-            )
+        lead = md(
+            "Find mentors, agree goals and a check-in rhythm, work through tasks, "
+            "and reassess together. Here is what I can do:"
         )
-    blocks.append(divider())
-    blocks.extend(
-        sections_from_lines(
-            fmt("`{usage}`\n{about}", usage=usage, about=about) for usage, about in entries
+        text = fmt(
+            "{title}: {names}",
+            title=HELP_TITLE,
+            names=md_join(", ", (f"/mentor {usage.split()[1]}" for usage, _ in entries)),
         )
-    )
-    blocks.append(
-        context(
-            fmt(
-                "Focus areas: {labels}. Pick people from Slack's @ list so I get a real mention.",
-                labels=md_join(", ", focus_labels),
-            )
-        )
-    )
-    return blocks
+    blocks = [header(HELP_TITLE), section(lead), *_guide_blocks(entries, focus_labels)]
+    return MessageBody(text, blocks)
+
+
+def build_topic_help(usage: str, about: str, example: str, detail: str) -> MessageBody:
+    """One subcommand: what it does, how to type it, an example, and more detail."""
+    blocks = [
+        section(fmt("*`{usage}`*\n{about}", usage=usage, about=about)),
+        section(fmt("*For example*\n`{example}`", example=example)),
+        context(fmt("{detail}", detail=detail)),
+        context(md("`/mentor help` lists everything I can do.")),
+    ]
+    text = fmt("{usage}: {about} For example: {example}", usage=usage, about=about, example=example)
+    return MessageBody(text, blocks)

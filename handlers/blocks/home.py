@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_sdk.models.blocks import ButtonElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention
+from bot.sharing import SharingState
+from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
     VIEW_BLOCK_LIMIT,
@@ -20,26 +20,34 @@ from handlers.blocks.common import (
     context,
     divider,
     header,
-    mrkdwn_text,
     section,
     sections_from_lines,
 )
 from handlers.blocks.requests import actions, button
-from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
+from handlers.blocks.sharing import home_sharing_blocks
+from handlers.blocks.work import (
+    GOAL_ICONS,
+    GoalRow,
+    TaskRow,
+    goal_block,
+    goal_closing,
+    task_block,
+)
 
 GOALS_SHOWN = 5
 TASKS_SHOWN = 5
+HISTORY_SHOWN = 3
 PAIRINGS_PER_PAGE = 4
 REQUESTS_SHOWN = 10
 LABEL_LIMIT = 200
-# The most one pairing can take: divider, heading, details, goals label, goal rows, "+N more",
-# tasks label, task rows, "+N more", sharing, buttons.
-BLOCKS_PER_PAIRING = 9 + GOALS_SHOWN + TASKS_SHOWN
+HISTORY_TEXT_LIMIT = 200
+# The most one pairing can take: divider, heading, details, goals label, goal rows (each with
+# its tasks under it), "+N more", other tasks label, the other task rows, "+N more", recently
+# closed goals, sharing (a line and its answer buttons), buttons.
+BLOCKS_PER_PAIRING = 11 + GOALS_SHOWN + TASKS_SHOWN
 # Header, requests (heading + at most 2 sections), paging (context + 2 actions), spare.
 FIXED_BLOCKS = 1 + 3 + 3 + 2
 assert FIXED_BLOCKS + PAIRINGS_PER_PAGE * BLOCKS_PER_PAIRING <= VIEW_BLOCK_LIMIT
-
-SHARE_LABEL = "Share goal and task text with coordinators"
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,11 @@ class HomePairing:
     next_checkin: datetime | None  # local to the viewer
     paused_until: datetime | None  # local to the viewer; None unless paused
     paused: bool
-    share_with_coordinators: bool
-    goals: Sequence[GoalRow] = ()  # open first; the builder shows at most GOALS_SHOWN
+    sharing: SharingState
+    proposal: str | None  # the other member's open proposal to share, if any (its stamp)
+    goals: Sequence[GoalRow] = ()  # open goals; the builder shows at most GOALS_SHOWN
     open_tasks: Sequence[TaskRow] = ()  # the builder shows at most TASKS_SHOWN
+    history: Sequence[GoalRow] = ()  # closed goals, latest first; at most HISTORY_SHOWN shown
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ class HomeContent:
     pairings: Sequence[HomePairing] = ()
     requests: Sequence[HomeRequest] = ()
     page: int = 0
+    viewer_id: str | None = None  # whose Home it is: their own tasks say "For you"
 
 
 def page_count(pairing_count: int) -> int:
@@ -178,49 +189,59 @@ def _details(p: HomePairing, today: date) -> Mrkdwn:
 def _more(count: int, what: str, command: str, other_id: str) -> Block:
     return context(
         fmt(
-            "+{count} more {what}: `/mentor {command}` {other}",
-            count=count,
-            what=what,
+            "+{more}: `/mentor {command}` {other}",
+            more=plural(count, f"more {what}"),
             command=command,
             other=mention(other_id),
         )
     )
 
 
-def _share_block(p: HomePairing) -> Block:
-    state = md("*On*") if p.share_with_coordinators else md("*Off*")
-    turn_to = "off" if p.share_with_coordinators else "on"
-    return SectionBlock(
-        block_id=f"home-share-{p.pairing_id}",
-        text=mrkdwn_text(
-            fmt(
-                "{label}: {state}\n_Coordinators always see counts, never text, unless this is on._",
-                label=SHARE_LABEL,
-                state=state,
-            )
-        ),
-        accessory=ButtonElement(
-            text=f"Turn {turn_to}",
-            action_id=ids.HOME_SHARE,
-            value=share_value(p.pairing_id, not p.share_with_coordinators),
-        ),
-    ).to_dict()
+def _work_blocks(p: HomePairing, today: date, viewer_id: str | None) -> list[Block]:
+    """Open goals, each with its open tasks under it, then the tasks towards no goal shown
+    here; at most GOALS_SHOWN goals and TASKS_SHOWN tasks, the rest counted."""
+    blocks: list[Block] = []
+    goals = p.goals[:GOALS_SHOWN]
+    shown_goals = {g.goal_id for g in goals}
+    room = TASKS_SHOWN
+    if goals:
+        blocks.append(context(md("*Goals*")))
+        for goal in goals:
+            blocks.append(goal_block(goal, today))
+            under = [t for t in p.open_tasks if t.goal_id == goal.goal_id][:room]
+            room -= len(under)
+            blocks.extend(task_block(t, today, viewer_id=viewer_id, show_goal=False) for t in under)
+        if len(p.goals) > GOALS_SHOWN:
+            blocks.append(_more(len(p.goals) - GOALS_SHOWN, "goal", "goals", p.other_id))
+    else:
+        blocks.append(context(md("_No goals yet. Agree one or two specific goals together._")))
+    others = [t for t in p.open_tasks if t.goal_id not in shown_goals][: max(room, 0)]
+    if others:
+        blocks.append(context(md("*Other tasks*") if goals else md("*Open tasks*")))
+        blocks.extend(task_block(t, today, viewer_id=viewer_id) for t in others)
+    hidden = len(p.open_tasks) - (TASKS_SHOWN - room) - len(others)
+    if hidden > 0:
+        blocks.append(_more(hidden, "task", "tasks", p.other_id))
+    return blocks
 
 
-def share_value(pairing_id: int, share: bool) -> str:
-    """The button says which way to set sharing, so a double click or a retry sets it once
-    rather than flipping it back."""
-    return f"{pairing_id}:{'on' if share else 'off'}"
+def _history_block(p: HomePairing, today: date) -> list[Block]:
+    """The goals closed lately: who achieved or dropped each, when, and why."""
+    if not p.history:
+        return []
+    lines = [
+        fmt(
+            "{icon} {text} · {closing}",
+            icon=GOAL_ICONS.get(g.status, "◻️"),
+            text=clip(g.text, HISTORY_TEXT_LIMIT),
+            closing=goal_closing(g, today),
+        )
+        for g in p.history[:HISTORY_SHOWN]
+    ]
+    return [context(md("*Recently closed goals*"), *lines)]
 
 
-def parse_share_value(value: str) -> tuple[int, bool] | None:
-    pairing, _, state = value.partition(":")
-    if not pairing.isdigit() or len(pairing) > 18 or state not in ("on", "off"):
-        return None
-    return int(pairing), state == "on"
-
-
-def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
+def pairing_blocks(p: HomePairing, today: date, viewer_id: str | None = None) -> list[Block]:
     """One pairing on Home: at most ``BLOCKS_PER_PAIRING`` blocks."""
     role = "Your mentee" if p.viewer_is_mentor else "Your mentor"
     focus = escape(clip(p.focus_label, LABEL_LIMIT))
@@ -232,20 +253,10 @@ def pairing_blocks(p: HomePairing, today: date) -> list[Block]:
             block_id=f"home-{value}",
         ),
         section(_details(p, today), block_id=f"home-details-{value}"),
+        *_work_blocks(p, today, viewer_id),
+        *_history_block(p, today),
     ]
-    if p.goals:
-        blocks.append(context(md("*Goals*")))
-        blocks.extend(goal_block(g, today) for g in p.goals[:GOALS_SHOWN])
-        if len(p.goals) > GOALS_SHOWN:
-            blocks.append(_more(len(p.goals) - GOALS_SHOWN, "goals", "goals", p.other_id))
-    else:
-        blocks.append(context(md("_No goals yet. Agree one or two specific goals together._")))
-    if p.open_tasks:
-        blocks.append(context(md("*Open tasks*")))
-        blocks.extend(task_block(t, today) for t in p.open_tasks[:TASKS_SHOWN])
-        if len(p.open_tasks) > TASKS_SHOWN:
-            blocks.append(_more(len(p.open_tasks) - TASKS_SHOWN, "tasks", "tasks", p.other_id))
-    blocks.append(_share_block(p))
+    blocks.extend(home_sharing_blocks(p.pairing_id, p.other_id, p.sharing, p.proposal))
     blocks.append(
         actions(
             f"home-actions-{value}",
@@ -292,6 +303,6 @@ def build_home(content: HomeContent) -> dict[str, Any]:
     if page == 0:
         blocks.extend(_request_blocks(content.requests, today))
     for p in shown:
-        blocks.extend(pairing_blocks(p, today))
+        blocks.extend(pairing_blocks(p, today, content.viewer_id))
     blocks.extend(_paging_blocks(page, pages))
     return _home(blocks)

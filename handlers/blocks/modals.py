@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     InputBlock,
     Option,
+    OptionGroup,
     PlainTextInputElement,
     RadioButtonsElement,
     StaticSelectElement,
@@ -21,7 +22,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.cadence import CADENCE_LABELS, Cadence
-from bot.communication import MEETING_FORMATS, WEEKDAYS, WEEKS_OF_MONTH, Communication
+from bot.communication import (
+    DAYS_OF_MONTH,
+    MEETING_FORMATS,
+    WEEKDAYS,
+    WEEKS_OF_MONTH,
+    Communication,
+)
 from bot.focus import FocusArea
 from bot.text import clip, fmt, md, mention, normalise_user_text, plain
 from handlers import ids
@@ -357,7 +364,10 @@ def build_communication_modal(
 ) -> dict[str, Any]:
     cadences = [_option(c.value, CADENCE_LABELS[c]) for c in Cadence]
     weekdays = [_option(str(i), name) for i, name in enumerate(WEEKDAYS)]
-    weeks = [_option(str(n), f"{label} week") for n, label in WEEKS_OF_MONTH.items()]
+    weeks = [
+        _option(str(n), f"{label} week, on the day above") for n, label in WEEKS_OF_MONTH.items()
+    ]
+    days = [_option(day_value(d), label) for d, label in DAYS_OF_MONTH.items()]
     formats = [_option(key, label) for key, label in MEETING_FORMATS.items()]
 
     def initial(options: list[Option], value: str | None) -> Option | None:
@@ -403,14 +413,16 @@ def build_communication_modal(
         ),
         InputBlock(
             block_id=ids.WEEK_OF_MONTH_BLOCK,
-            label="For monthly: which week",
+            label="For monthly: when in the month",
             optional=True,
+            hint="A week of the month (on the day chosen above), or a date such as the 15th.",
             element=StaticSelectElement(
                 action_id=ids.WEEK_OF_MONTH_INPUT,
-                options=weeks,
-                initial_option=initial(
-                    weeks, str(cur.week_of_month) if cur and cur.week_of_month else None
-                ),
+                option_groups=[
+                    OptionGroup(label="A week of the month", options=weeks),
+                    OptionGroup(label="A day of the month", options=days),
+                ],
+                initial_option=initial([*weeks, *days], _monthly_value(cur)),
             ),
         ),
         InputBlock(
@@ -424,6 +436,31 @@ def build_communication_modal(
         ),
     ]
     return _modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
+
+
+def day_value(day: int) -> str:
+    """The option value of a day of the month ("day-15"), apart from the weeks ("1", "-1")."""
+    return f"day-{day}"
+
+
+def _monthly_value(current: Communication | None) -> str | None:
+    if current is None:
+        return None
+    if current.day_of_month:
+        return day_value(current.day_of_month)
+    return str(current.week_of_month) if current.week_of_month else None
+
+
+def _monthly_choice(value: str | None) -> tuple[int | None, int | None] | None:
+    """(week of month, day of month) from the select's value; None when it isn't one."""
+    if value is None:
+        return (None, None)
+    if value.startswith("day-"):
+        day = value[4:]
+        return (None, int(day)) if day.isdigit() and int(day) in DAYS_OF_MONTH else None
+    if value.lstrip("-").isdigit() and int(value) in WEEKS_OF_MONTH:
+        return (int(value), None)
+    return None
 
 
 def parse_communication(values: Values) -> Communication:
@@ -441,11 +478,12 @@ def parse_communication(values: Values) -> Communication:
     parsed_time = _parse_time(time_value)
     if parsed_time is None:
         errors[ids.TIME_BLOCK] = "Please choose a time."
-    week = int(week_value) if week_value and week_value.lstrip("-").isdigit() else None
-    if week is not None and week not in WEEKS_OF_MONTH:
-        errors[ids.WEEK_OF_MONTH_BLOCK] = "Please choose a week."
-    if cadence is Cadence.MONTHLY and week is None:
-        errors[ids.WEEK_OF_MONTH_BLOCK] = "For a monthly rhythm, choose which week."
+    monthly = _monthly_choice(week_value)
+    week, day = monthly or (None, None)
+    if monthly is None:
+        errors[ids.WEEK_OF_MONTH_BLOCK] = "Please choose a week or a day of the month."
+    elif cadence is Cadence.MONTHLY and week is None and day is None:
+        errors[ids.WEEK_OF_MONTH_BLOCK] = "For a monthly rhythm, choose a week or a day."
     if format_value not in MEETING_FORMATS:
         errors[ids.FORMAT_BLOCK] = "Please choose how you'll meet."
     if errors:
@@ -459,6 +497,7 @@ def parse_communication(values: Values) -> Communication:
         local_time=parsed_time,
         week_of_month=week if cadence is Cadence.MONTHLY else None,
         meeting_format=format_value,
+        day_of_month=day if cadence is Cadence.MONTHLY else None,
     )
 
 

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.dates import format_date
-from bot.text import Mrkdwn, escape, fmt, md, mention
+from bot.text import Mrkdwn, escape, fmt, md, mention, plural
 from handlers import ids
-from handlers.blocks.common import Block, context, header, section, sections_from_lines
+from handlers.blocks.common import (
+    Block,
+    MessageBody,
+    context,
+    header,
+    section,
+    sections_from_lines,
+)
 from handlers.blocks.requests import actions, button, quote
 
 
@@ -37,38 +44,32 @@ def _why(intro: Introduction) -> list[Block]:
     ]
 
 
-def build_introduction_for_mentor(intro: Introduction) -> list[Block]:
+def build_introduction_for_mentor(intro: Introduction) -> MessageBody:
     value = str(intro.pairing_id)
-    return [
-        section(
-            fmt(
-                "{coordinator} has paired you with {mentee} as their mentor for *{focus_label}*.",
-                coordinator=mention(intro.coordinator_id),
-                mentee=mention(intro.mentee_id),
-                focus_label=intro.focus_label,
-            )
-        ),
-        *_why(intro),
-        section(md("Please agree with them how often you'll meet and how:")),
-        actions(
-            f"introduction-{intro.pairing_id}",
-            button("Set up check-ins", ids.COMMUNICATION_OPEN, value, "primary"),
-            button("I can't take this on", ids.ASSIGNMENT_DECLINE, value),
-        ),
-    ]
+    lead = fmt(
+        "{coordinator} has paired you with {mentee} as their mentor for *{focus_label}*.",
+        coordinator=mention(intro.coordinator_id),
+        mentee=mention(intro.mentee_id),
+        focus_label=intro.focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(lead),
+            *_why(intro),
+            section(md("Please agree with them how often you'll meet and how:")),
+            actions(
+                f"introduction-{intro.pairing_id}",
+                button("Set up check-ins", ids.COMMUNICATION_OPEN, value, "primary"),
+                button("I can't take this on", ids.ASSIGNMENT_DECLINE, value),
+            ),
+        ],
+    )
 
 
-def build_introduction_for_mentee(intro: Introduction) -> list[Block]:
+def _mentee_introduction(intro: Introduction, lead: Mrkdwn) -> list[Block]:
     return [
-        section(
-            fmt(
-                "{coordinator} has paired you with {mentor}, who will mentor you for "
-                "*{focus_label}*.",
-                coordinator=mention(intro.coordinator_id),
-                mentor=mention(intro.mentor_id),
-                focus_label=intro.focus_label,
-            )
-        ),
+        section(lead),
         *_why(intro),
         section(md("Next, agree how often you'll meet and how:")),
         actions(
@@ -78,77 +79,113 @@ def build_introduction_for_mentee(intro: Introduction) -> list[Block]:
     ]
 
 
+def build_introduction_for_mentee(intro: Introduction) -> MessageBody:
+    lead = fmt(
+        "{coordinator} has paired you with {mentor}, who will mentor you for *{focus_label}*.",
+        coordinator=mention(intro.coordinator_id),
+        mentor=mention(intro.mentor_id),
+        focus_label=intro.focus_label,
+    )
+    return MessageBody(lead, _mentee_introduction(intro, lead))
+
+
+def build_reassigned_for_mentee(intro: Introduction, old_mentor_id: str) -> MessageBody:
+    """A coordinator moved the mentee from ``old_mentor_id`` to the new mentor in ``intro``."""
+    lead = fmt(
+        "{coordinator} has closed your mentorship with {old} and paired you with {mentor}, "
+        "who will mentor you for *{focus_label}* from now on.",
+        coordinator=mention(intro.coordinator_id),
+        old=mention(old_mentor_id),
+        mentor=mention(intro.mentor_id),
+        focus_label=intro.focus_label,
+    )
+    blocks = _mentee_introduction(intro, lead)
+    blocks.insert(
+        1, context(md("Your goals, tasks and history with your previous mentor are kept."))
+    )
+    return MessageBody(lead, blocks)
+
+
 def build_assignment_declined_for_coordinator(
     mentor_id: str, mentee_id: str, focus_label: str, note: str
-) -> list[Block]:
-    blocks = [
-        section(
-            fmt(
-                "{mentor} can't take on mentoring {mentee} for *{focus_label}*, so that "
-                "pairing is closed.",
-                mentor=mention(mentor_id),
-                mentee=mention(mentee_id),
-                focus_label=focus_label,
-            )
-        )
-    ]
+) -> MessageBody:
+    lead = fmt(
+        "{mentor} can't take on mentoring {mentee} for *{focus_label}*, so that pairing is closed.",
+        mentor=mention(mentor_id),
+        mentee=mention(mentee_id),
+        focus_label=focus_label,
+    )
+    blocks = [section(lead)]
     if note.strip():
         blocks.append(section(fmt("Their note to you:\n{quote}", quote=quote(note))))
     blocks.append(context(md("You can assign someone else with `/mentor assign @mentor @mentee`.")))
-    return blocks
+    return MessageBody(lead, blocks)
 
 
-def build_assignment_declined_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "{mentor} isn't able to mentor you for *{focus_label}* after all. Your "
-                "program coordinator knows and will help you find someone.",
-                mentor=mention(mentor_id),
-                focus_label=focus_label,
-            )
-        ),
-        context(md("You can also ask someone yourself with `/mentor ask @person`.")),
-    ]
+def build_assignment_declined_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        "{mentor} isn't able to mentor you for *{focus_label}* after all.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(
+                fmt(
+                    "{lead} Your program coordinator knows and will help you find someone.",
+                    lead=lead,
+                )
+            ),
+            context(md("You can also ask someone yourself with `/mentor ask @person`.")),
+        ],
+    )
 
 
 def build_ended_for_other(
     actor_id: str, focus_label: str, completed: bool, *, other_is_mentee: bool
-) -> list[Block]:
+) -> MessageBody:
     if completed:
-        lead = fmt(
-            "{actor} has marked your mentorship for *{focus_label}* as completed. "
-            "Thank you both for the work you put in.",
+        summary = fmt(
+            "{actor} has marked your mentorship for *{focus_label}* as completed.",
             actor=mention(actor_id),
             focus_label=focus_label,
         )
+        lead = fmt("{summary} Thank you both for the work you put in.", summary=summary)
     else:
-        lead = fmt(
-            "{actor} has closed your mentorship for *{focus_label}*. Mentorships end "
-            "for all kinds of reasons; thank you for the time you gave it.",
+        summary = fmt(
+            "{actor} has closed your mentorship for *{focus_label}*.",
             actor=mention(actor_id),
             focus_label=focus_label,
+        )
+        lead = fmt(
+            "{summary} Mentorships end for all kinds of reasons; thank you for the time you "
+            "gave it.",
+            summary=summary,
         )
     blocks = [section(lead), context(md("Your goals, tasks and history are kept, not deleted."))]
     if other_is_mentee:
         blocks.append(
             section(md("Whenever you're ready, ask someone else with `/mentor ask @person`."))
         )
-    return blocks
+    return MessageBody(summary, blocks)
 
 
 def build_ended_for_actor(
     other_id: str, focus_label: str, completed: bool, *, actor_is_mentee: bool
-) -> list[Block]:
-    done = "completed" if completed else "closed"
+) -> MessageBody:
+    summary = fmt(
+        "Your mentorship with {other} for *{focus_label}* is {done}.",
+        other=mention(other_id),
+        focus_label=focus_label,
+        done="completed" if completed else "closed",
+    )
     blocks = [
         section(
             fmt(
-                "Your mentorship with {other} for *{focus_label}* is {done}. I've let "
-                "{other} know, without any reason.",
+                "{summary} I've let {other} know, without any reason.",
+                summary=summary,
                 other=mention(other_id),
-                focus_label=focus_label,
-                done=done,
             )
         )
     ]
@@ -156,20 +193,26 @@ def build_ended_for_actor(
         blocks.append(
             section(md("When you're ready, ask someone else with `/mentor ask @person`."))
         )
-    return blocks
+    return MessageBody(summary, blocks)
 
 
-def build_communication_changed(actor_id: str, description: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "{actor} set up your check-ins: *{description}*.\nEither of you can "
-                "change this any time with `/mentor cadence`.",
-                actor=mention(actor_id),
-                description=description,
+def build_communication_changed(actor_id: str, description: str) -> MessageBody:
+    summary = fmt(
+        "{actor} set up your check-ins: *{description}*.",
+        actor=mention(actor_id),
+        description=description,
+    )
+    return MessageBody(
+        summary,
+        [
+            section(
+                fmt(
+                    "{summary}\nEither of you can change this any time with `/mentor cadence`.",
+                    summary=summary,
+                )
             )
-        )
-    ]
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -231,7 +274,7 @@ def build_pairing_list(
     asked_by_me: Sequence[RequestLine],
     asked_of_me: Sequence[RequestLine],
     today: date,
-) -> list[Block]:
+) -> MessageBody:
     """``/mentor list``: the caller's mentors, mentees and pending requests both ways."""
     blocks: list[Block] = [header("Your mentorships")]
     if not (mentors or mentees or asked_by_me or asked_of_me):
@@ -243,20 +286,27 @@ def build_pairing_list(
                 )
             )
         )
-        return blocks
+        return MessageBody(md("You have no mentors or mentees yet."), blocks)
     if mentors:
         blocks.append(section(md("*Your mentors*")))
         blocks.extend(sections_from_lines(_pairing_lines(mentors, today)))
     if mentees:
         blocks.append(section(md("*You mentor*")))
         blocks.extend(sections_from_lines(_pairing_lines(mentees, today)))
-    if asked_by_me or asked_of_me:
+    waiting = len(asked_by_me) + len(asked_of_me)
+    if waiting:
         blocks.append(section(md("*Waiting for an answer*")))
         lines = _request_lines(asked_by_me, today, mine=True) + _request_lines(
             asked_of_me, today, mine=False
         )
         blocks.extend(sections_from_lines(lines))
-    return blocks
+    text = fmt(
+        "Your mentorships: {mentors}, {mentees}, {requests} waiting for an answer.",
+        mentors=plural(len(mentors), "mentor"),
+        mentees=plural(len(mentees), "mentee"),
+        requests=plural(waiting, "request"),
+    )
+    return MessageBody(text, blocks)
 
 
 def build_pairing_choices(
@@ -265,12 +315,12 @@ def build_pairing_choices(
     *,
     button_text: str = "Set up check-ins",
     action_id: str = ids.COMMUNICATION_OPEN,
-) -> list[Block]:
-    """One button per pairing: (pairing id, other person, focus label)."""
+) -> MessageBody:
+    """One button per pairing: (pairing id, other person, focus label); ``lead`` asks which."""
     blocks: list[Block] = [section(lead)]
     for pairing_id, other_id, label in choices[:24]:
         blocks.append(section(fmt("{other}: *{label}*", other=mention(other_id), label=label)))
         blocks.append(
             actions(f"choose-{pairing_id}", button(button_text, action_id, str(pairing_id)))
         )
-    return blocks
+    return MessageBody(lead, blocks)

@@ -3,6 +3,7 @@ parser of its submission."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, S
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
-from bot.text import clip, fmt, md, mention, normalise_user_text, plain
+from bot.text import clip, fmt, md, mention, normalise_user_text, plain, plural
 from handlers import ids
 from handlers.blocks.common import VIEW_BLOCK_LIMIT, Block, context, section
 from handlers.blocks.modals import InvalidSubmission, Values
@@ -38,8 +39,9 @@ NEW_GOAL_LIMIT = 500
 NEW_GOALS_MAX = 10
 NEW_GOALS_CHARS = NEW_GOALS_MAX * (NEW_GOAL_LIMIT + 1)
 
-# Intro, goals heading, tasks heading, the "not all shown" note, new goals, next round.
-FIXED_BLOCKS = 6
+# A patient-identifier warning, intro, goals heading, tasks heading, the "not all shown" note,
+# new goals, next round.
+FIXED_BLOCKS = 7
 MAX_GOALS = 25  # two blocks each (choice and reason)
 BLOCKS_PER_GOAL = 2
 
@@ -65,13 +67,16 @@ def _option(value: str, text: str) -> Option:
     return Option(value=value, text=plain(text))
 
 
-def _choice_input(block_id: str, label: str, choices: Sequence[tuple[str, str]]) -> Block:
+def _choice_input(
+    block_id: str, label: str, choices: Sequence[tuple[str, str]], chosen: str | None
+) -> Block:
     options = [_option(value, text) for value, text in choices]
+    initial = next((o for o in options if o.value == chosen), options[0])
     return InputBlock(
         block_id=block_id,
         label=plain(label),
         element=StaticSelectElement(
-            action_id=DECISION_INPUT, options=options, initial_option=options[0]
+            action_id=DECISION_INPUT, options=options, initial_option=initial
         ),
     ).to_dict()
 
@@ -99,8 +104,17 @@ def shown_counts(goal_count: int, task_count: int) -> tuple[int, int]:
     return goals, min(task_count, room)
 
 
-def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
+def build_reassess_modal(
+    form: ReassessForm,
+    chosen: ReassessSubmission | None = None,
+    *,
+    warning: str | None = None,
+    warned: str | None = None,
+) -> dict[str, Any]:
+    """The modal; ``chosen`` (what was submitted) fills it in again when it is shown back with
+    a ``warning`` about the new goals, and ``warned`` fingerprints the text warned about."""
     goals_shown, tasks_shown = shown_counts(len(form.goals), len(form.tasks))
+    decisions = chosen.decisions if chosen is not None else Decisions()
     blocks: list[Block] = [
         section(
             fmt(
@@ -111,6 +125,8 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
             )
         )
     ]
+    if warning:
+        blocks.insert(0, section(fmt(":warning: {warning}", warning=warning)))
     if form.goals:
         blocks.append(section(md("*Goals*")))
         for goal in form.goals[:goals_shown]:
@@ -119,6 +135,7 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
                     f"{GOAL_DECISION_PREFIX}{goal.goal_id}",
                     _goal_label(goal, form.today),
                     GOAL_CHOICES,
+                    decisions.goals.get(goal.goal_id),
                 )
             )
             blocks.append(
@@ -130,6 +147,7 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
                         action_id=REASON_INPUT,
                         max_length=REASON_LIMIT,
                         placeholder="E.g. done at grand rounds, or no longer a priority",
+                        initial_value=decisions.goal_reasons.get(goal.goal_id),
                     ),
                 ).to_dict()
             )
@@ -141,6 +159,7 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
                     f"{TASK_DECISION_PREFIX}{task.task_id}",
                     _task_label(task, form.today),
                     TASK_CHOICES,
+                    decisions.tasks.get(task.task_id),
                 )
             )
     hidden = (len(form.goals) - goals_shown, len(form.tasks) - tasks_shown)
@@ -148,13 +167,12 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
         blocks.append(
             context(
                 fmt(
-                    "Showing {goals_shown} of {len} goals and {tasks_shown} of {len2} tasks; "
-                    "the rest stay as they are. Use `/mentor goals` and `/mentor tasks` for "
-                    "those.",
+                    "Showing {goals_shown} of {goals} and {tasks_shown} of {tasks}; the rest "
+                    "stay as they are. Use `/mentor goals` and `/mentor tasks` for those.",
                     goals_shown=goals_shown,
-                    len=len(form.goals),
+                    goals=plural(len(form.goals), "goal"),
                     tasks_shown=tasks_shown,
-                    len2=len(form.tasks),
+                    tasks=plural(len(form.tasks), "task"),
                 )
             )
         )
@@ -165,12 +183,16 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
             optional=True,
             hint=f"Up to {NEW_GOALS_MAX}. Specific goals work best.",
             element=PlainTextInputElement(
-                action_id=ids.NEW_GOALS_INPUT, multiline=True, max_length=NEW_GOALS_CHARS
+                action_id=ids.NEW_GOALS_INPUT,
+                multiline=True,
+                max_length=NEW_GOALS_CHARS,
+                initial_value="\n".join(decisions.new_goals) or None,
             ),
         ).to_dict()
     )
-    weeks = [_option(str(w), f"{w} weeks") for w in WEEK_CHOICES]
-    initial = next((o for o in weeks if o.value == str(form.every_weeks)), weeks[1])
+    weeks = [_option(str(w), plural(w, "week")) for w in WEEK_CHOICES]
+    every = chosen.every_weeks if chosen is not None else form.every_weeks
+    initial = next((o for o in weeks if o.value == str(every)), weeks[1])
     blocks.append(
         InputBlock(
             block_id=EVERY_BLOCK,
@@ -186,9 +208,33 @@ def build_reassess_modal(form: ReassessForm) -> dict[str, Any]:
         title="Reassess and refine",
         submit="Save",
         close="Cancel",
-        private_metadata=str(form.pairing_id),
+        private_metadata=reassess_metadata(form.pairing_id, warned),
         blocks=blocks,
     ).to_dict()
+
+
+def reassess_metadata(pairing_id: int, warned: str | None = None) -> str:
+    """The modal's ``private_metadata``: the pairing, and the fingerprint of new-goal text the
+    writer was already warned about (so submitting it again saves it)."""
+    data: dict[str, Any] = {"pairing": pairing_id}
+    if warned:
+        data["warned"] = warned
+    return json.dumps(data)
+
+
+def read_reassess_metadata(raw: str) -> tuple[int | None, str | None]:
+    """(pairing id, warned fingerprint); a pairing id of None when the metadata was forged."""
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    pairing, warned = data.get("pairing"), data.get("warned")
+    return (
+        pairing if isinstance(pairing, int) and not isinstance(pairing, bool) else None,
+        warned if isinstance(warned, str) else None,
+    )
 
 
 def _selected(field: dict[str, Any]) -> str | None:

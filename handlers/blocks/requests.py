@@ -9,9 +9,9 @@ from datetime import date
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.dates import format_date
-from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plain
+from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plain, plural
 from handlers import ids
-from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, context, section
+from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, MessageBody, context, section
 
 BUTTON_TEXT_LIMIT = 75
 
@@ -50,7 +50,7 @@ def _request_lines(card: RequestCard, lead: Mrkdwn) -> list[Block]:
     return blocks
 
 
-def build_request_message(card: RequestCard, today: date) -> list[Block]:
+def build_request_message(card: RequestCard, today: date) -> MessageBody:
     """The DM to the asked person, with Accept / Decline / Suggest someone else."""
     lead = fmt(
         "{mentee} would like you to be their mentor for *{focus_label}*.",
@@ -58,7 +58,7 @@ def build_request_message(card: RequestCard, today: date) -> list[Block]:
         focus_label=card.focus_label,
     )
     value = str(card.request_id)
-    return [
+    blocks = [
         *_request_lines(card, lead),
         actions(
             f"request-{card.request_id}",
@@ -75,29 +75,31 @@ def build_request_message(card: RequestCard, today: date) -> list[Block]:
             )
         ),
     ]
+    return MessageBody(lead, blocks)
 
 
-def build_request_reminder(card: RequestCard, today: date) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "A gentle reminder: {mentee} is still hoping to hear from you about "
-                "mentoring them.",
-                mentee=mention(card.mentee_id),
-            )
-        ),
-        *build_request_message(card, today),
-    ]
+def build_request_reminder(card: RequestCard, today: date) -> MessageBody:
+    lead = fmt(
+        "A gentle reminder: {mentee} is still hoping to hear from you about mentoring them "
+        "for *{focus_label}*.",
+        mentee=mention(card.mentee_id),
+        focus_label=card.focus_label,
+    )
+    return MessageBody(lead, [section(lead), *build_request_message(card, today).blocks])
 
 
-def build_request_closed(card: RequestCard, outcome: Mrkdwn) -> list[Block]:
-    """The asked person's DM once answered: same request, the buttons replaced by the outcome."""
+def build_request_closed(card: RequestCard, outcome: Mrkdwn) -> MessageBody:
+    """The asked person's DM once answered: same request, the buttons replaced by ``outcome``
+    (which says what happened, in a sentence)."""
     lead = fmt(
         "{mentee} asked you to be their mentor for *{focus_label}*.",
         mentee=mention(card.mentee_id),
         focus_label=card.focus_label,
     )
-    return [*_request_lines(card, lead), context(outcome)]
+    return MessageBody(
+        fmt("{lead} {outcome}", lead=lead, outcome=outcome),
+        [*_request_lines(card, lead), context(outcome)],
+    )
 
 
 def build_request_sent(mentor_id: str, focus_label: str) -> Mrkdwn:
@@ -109,76 +111,77 @@ def build_request_sent(mentor_id: str, focus_label: str) -> Mrkdwn:
     )
 
 
-def build_accepted_for_mentee(pairing_id: int, mentor_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                ":tada: {mentor} accepted! They're now your mentor for "
-                "*{focus_label}*.\nNext, agree how often you'll meet and how.",
-                mentor=mention(mentor_id),
-                focus_label=focus_label,
-            )
-        ),
-        actions(
-            f"communication-{pairing_id}",
-            button("Set up check-ins", ids.COMMUNICATION_OPEN, str(pairing_id), "primary"),
-        ),
-    ]
+def _set_up_check_ins(pairing_id: int) -> Block:
+    return actions(
+        f"communication-{pairing_id}",
+        button("Set up check-ins", ids.COMMUNICATION_OPEN, str(pairing_id), "primary"),
+    )
 
 
-def build_accepted_for_mentor(pairing_id: int, mentee_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "You're now mentoring {mentee} for *{focus_label}*. Thank you! Agree how "
-                "often you'll meet and how:",
-                mentee=mention(mentee_id),
-                focus_label=focus_label,
-            )
-        ),
-        actions(
-            f"communication-{pairing_id}",
-            button("Set up check-ins", ids.COMMUNICATION_OPEN, str(pairing_id), "primary"),
-        ),
-    ]
+def build_accepted_for_mentee(pairing_id: int, mentor_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        ":tada: {mentor} accepted! They're now your mentor for *{focus_label}*.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(fmt("{lead}\nNext, agree how often you'll meet and how.", lead=lead)),
+            _set_up_check_ins(pairing_id),
+        ],
+    )
 
 
-def build_withdraw_others_offer(others: Sequence[tuple[int, str]], focus_label: str) -> list[Block]:
+def build_accepted_for_mentor(pairing_id: int, mentee_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        "You're now mentoring {mentee} for *{focus_label}*.",
+        mentee=mention(mentee_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(fmt("{lead} Thank you! Agree how often you'll meet and how:", lead=lead)),
+            _set_up_check_ins(pairing_id),
+        ],
+    )
+
+
+def build_withdraw_others_offer(others: Sequence[tuple[int, str]], focus_label: str) -> MessageBody:
     """After an accept: offer to withdraw the mentee's other requests for the same focus."""
     names = md_join(", ", (mention(mentor_id) for _, mentor_id in others))
     value = ",".join(str(request_id) for request_id, _ in others)
-    return [
-        section(
-            fmt(
-                "You also asked {names} for *{focus_label}*. Now that you have a mentor "
-                "for this, would you like to withdraw those requests? They'll be told "
-                "kindly.",
-                names=names,
-                focus_label=focus_label,
-            )
-        ),
-        actions(
-            "withdraw-others",
-            button("Withdraw those requests", ids.REQUEST_WITHDRAW_OTHERS, value),
-        ),
-    ]
+    asked = fmt("You also asked {names} for *{focus_label}*.", names=names, focus_label=focus_label)
+    return MessageBody(
+        fmt("{asked} Withdraw those requests now that you have a mentor?", asked=asked),
+        [
+            section(
+                fmt(
+                    "{asked} Now that you have a mentor for this, would you like to withdraw "
+                    "those requests? They'll be told kindly.",
+                    asked=asked,
+                )
+            ),
+            actions(
+                "withdraw-others",
+                button("Withdraw those requests", ids.REQUEST_WITHDRAW_OTHERS, value),
+            ),
+        ],
+    )
 
 
-def build_declined_for_mentee(mentor_id: str, focus_label: str, note: str | None) -> list[Block]:
-    blocks = [
-        section(
-            fmt(
-                "{mentor} can't take on mentoring for *{focus_label}* right now. That's "
-                "about their time, not about you.",
-                mentor=mention(mentor_id),
-                focus_label=focus_label,
-            )
-        )
-    ]
+def build_declined_for_mentee(mentor_id: str, focus_label: str, note: str | None) -> MessageBody:
+    lead = fmt(
+        "{mentor} can't take on mentoring for *{focus_label}* right now.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
+    blocks = [section(fmt("{lead} That's about their time, not about you.", lead=lead))]
     if note and note.strip():
         blocks.append(section(fmt("They added a note for you:\n{quote}", quote=quote(note))))
     blocks.append(context(md("You can ask someone else any time with `/mentor ask @person`.")))
-    return blocks
+    return MessageBody(lead, blocks)
 
 
 def build_redirect_for_mentee(
@@ -188,18 +191,14 @@ def build_redirect_for_mentee(
     suggested_name: str,
     focus_label: str,
     note: str | None,
-) -> list[Block]:
-    blocks = [
-        section(
-            fmt(
-                "{mentor} thinks {suggested} would be a better mentor for "
-                "*{focus_label}*. Nothing has been sent to them yet.",
-                mentor=mention(mentor_id),
-                suggested=mention(suggested_id),
-                focus_label=focus_label,
-            )
-        )
-    ]
+) -> MessageBody:
+    lead = fmt(
+        "{mentor} thinks {suggested} would be a better mentor for *{focus_label}*.",
+        mentor=mention(mentor_id),
+        suggested=mention(suggested_id),
+        focus_label=focus_label,
+    )
+    blocks = [section(fmt("{lead} Nothing has been sent to them yet.", lead=lead))]
     if note and note.strip():
         blocks.append(
             section(fmt("{mentor} wrote:\n{quote}", mentor=mention(mentor_id), quote=quote(note)))
@@ -216,36 +215,57 @@ def build_redirect_for_mentee(
         )
     )
     blocks.append(context(md("Tapping the button sends them your original focus and note.")))
-    return blocks
+    return MessageBody(lead, blocks)
 
 
-def build_expired_for_mentee(mentor_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "Your request to {mentor} for *{focus_label}* has closed without an "
-                "answer. People get busy; please don't take it personally.",
-                mentor=mention(mentor_id),
-                focus_label=focus_label,
-            )
-        ),
-        context(
-            md("Ask someone else with `/mentor ask @person`, or ask your program coordinator.")
-        ),
-    ]
+def build_expired_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        "Your request to {mentor} for *{focus_label}* has closed without an answer.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(fmt("{lead} People get busy; please don't take it personally.", lead=lead)),
+            context(
+                md("Ask someone else with `/mentor ask @person`, or ask your program coordinator.")
+            ),
+        ],
+    )
 
 
-def build_expired_for_mentor(mentee_id: str, focus_label: str) -> list[Block]:
-    return [
-        section(
-            fmt(
-                "{mentee}'s request for mentoring in *{focus_label}* has closed, as it "
-                "wasn't answered in time. No need to do anything.",
-                mentee=mention(mentee_id),
-                focus_label=focus_label,
-            )
-        )
-    ]
+def build_undelivered_for_mentee(mentor_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        "Your request to {mentor} for *{focus_label}* didn't go out.",
+        mentor=mention(mentor_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(
+        lead,
+        [
+            section(
+                fmt(
+                    "Something went wrong on my side while I was sending your request to "
+                    "{mentor} for *{focus_label}*, so they may not have received it and I've "
+                    "cancelled it. Sorry about that.",
+                    mentor=mention(mentor_id),
+                    focus_label=focus_label,
+                )
+            ),
+            context(fmt("To ask {mentor} again, use `/mentor ask`.", mentor=mention(mentor_id))),
+        ],
+    )
+
+
+def build_expired_for_mentor(mentee_id: str, focus_label: str) -> MessageBody:
+    lead = fmt(
+        "{mentee}'s request for mentoring in *{focus_label}* has closed, as it wasn't "
+        "answered in time.",
+        mentee=mention(mentee_id),
+        focus_label=focus_label,
+    )
+    return MessageBody(lead, [section(fmt("{lead} No need to do anything.", lead=lead))])
 
 
 def build_withdrawn_notice(mentee_id: str, focus_label: str) -> Mrkdwn:
@@ -256,7 +276,7 @@ def build_withdrawn_notice(mentee_id: str, focus_label: str) -> Mrkdwn:
     )
 
 
-def build_withdraw_choices(cards: Sequence[RequestCard]) -> list[Block]:
+def build_withdraw_choices(cards: Sequence[RequestCard]) -> MessageBody:
     """``/mentor withdraw`` with several requests waiting: one button each."""
     blocks = [section(md("Which request would you like to withdraw?"))]
     for card in cards:
@@ -275,4 +295,11 @@ def build_withdraw_choices(cards: Sequence[RequestCard]) -> list[Block]:
                 button("Withdraw", ids.REQUEST_WITHDRAW, str(card.request_id)),
             )
         )
-    return blocks[:MESSAGE_BLOCK_LIMIT]
+    shown = cards[:5]
+    text = fmt(
+        "Which request would you like to withdraw? You have {count} waiting: {names}{more}.",
+        count=plural(len(cards), "request"),
+        names=md_join(", ", (mention(card.mentor_id) for card in shown)),
+        more=f" and {len(cards) - len(shown)} more" if len(cards) > len(shown) else "",
+    )
+    return MessageBody(text, blocks[:MESSAGE_BLOCK_LIMIT])

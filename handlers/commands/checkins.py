@@ -48,8 +48,8 @@ def handle_pause(ctx: AppContext, args: Args, command: parsing.Pause) -> None:
         raise Refused(escape(error.message), reason="bad_input") from None
     args.ack()
     paused = pause_pairings(ctx, args.client, [c.pairing_id for c in choices], caller, until)
-    text, blocks = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
-    respond_text(args, text, blocks, response_type="ephemeral")
+    reply = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
+    respond_text(args, reply.text, reply.blocks, response_type="ephemeral")
 
 
 def handle_resume(ctx: AppContext, args: Args, command: parsing.Resume) -> None:

@@ -9,8 +9,8 @@ from slack_bolt import Args
 
 from bot import commands as parsing
 from bot.context import AppContext
-from bot.text import fmt, md
-from handlers.blocks.digest import build_digest, digest_text
+from bot.text import Mrkdwn, fmt, md
+from handlers.blocks.digest import build_digest
 from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.digest import (
@@ -20,6 +20,7 @@ from handlers.flows.digest import (
     require_coordinator,
     week_before,
 )
+from handlers.flows.shared_work import shared_goals_csv
 from handlers.flows.slack import share_files
 from storage.reports import Period
 
@@ -28,7 +29,8 @@ def handle_digest(ctx: AppContext, args: Args, command: parsing.Digest) -> None:
     user = actor_id(args)
     args.ack()
     view = preview_digest(ctx, user)
-    respond_text(args, digest_text(view), build_digest(view), response_type="ephemeral")
+    digest = build_digest(view)
+    respond_text(args, digest.text, digest.blocks, response_type="ephemeral")
 
 
 def report_period(ctx: AppContext, command: parsing.Report) -> Period:
@@ -69,14 +71,34 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
         return
     period = report_period(ctx, command)
     pairings, teaching = report_csv(ctx, user, period)
+    goals, sharing = shared_goals_csv(ctx, user)
     share_files(
         args.client,
         channel,
-        fmt("Here is the mentorship report for {period}.", period=describe_period(command)),
+        fmt(
+            "Here is the mentorship report for {period}. {goals}",
+            period=describe_period(command),
+            goals=shared_goals_note(sharing),
+        ),
         [
             {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
+            {"filename": "shared-goals.csv", "title": "Shared goals and tasks", "content": goals},
         ],
+    )
+
+
+def shared_goals_note(pairs: int) -> Mrkdwn:
+    """What the goals file holds, for the report's comment."""
+    if pairs == 0:
+        return md(
+            "No pair shares its goals with coordinators at the moment, so the goals file "
+            "has headings only."
+        )
+    return fmt(
+        "The goals file holds the goals and open tasks of the {counted} whose members both "
+        "agree to share them.",
+        counted="1 pair" if pairs == 1 else f"{pairs} pairs",
     )
 
 

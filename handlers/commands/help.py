@@ -1,4 +1,4 @@
-"""``/mentor help``: the guide to every subcommand this deployment offers."""
+"""``/mentor help``: the guide to every subcommand this deployment offers, or one of them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from slack_bolt import Args
 
 from bot import commands as parsing
 from bot.context import AppContext
-from handlers.blocks.help import build_help_blocks, build_help_text
+from handlers.blocks.help import build_help, build_topic_help
 from handlers.commands.routing import Route
 from handlers.edge import ack_text
 
@@ -20,13 +20,22 @@ def help_entries(offered: Iterable[str]) -> list[tuple[str, str]]:
 
 def help_route(offered: Iterable[str]) -> Route:
     """The help route, listing exactly the subcommands in ``offered``."""
-    entries = help_entries(offered)
+    names = {*offered, "help"}
+    entries = help_entries(names)
+    topics = {name: (usage, about) for name, usage, about in parsing.SUBCOMMANDS if name in names}
 
     def show_help(ctx: AppContext, args: Args, command: parsing.Help) -> None:
-        ack_text(
-            args,
-            build_help_text(entries),
-            build_help_blocks(entries, ctx.settings.focus_areas, unknown=command.unknown),
-        )
+        topic = topics.get(command.topic or "")
+        if topic is not None and command.topic in parsing.TOPICS:
+            example, detail = parsing.TOPICS[command.topic]
+            shown = build_topic_help(*topic, example, detail)
+        else:
+            shown = build_help(
+                entries,
+                ctx.settings.focus_areas,
+                unknown=command.unknown,
+                unknown_topic=command.topic,
+            )
+        ack_text(args, shown.text, shown.blocks)
 
     return Route(names=("help",), handler=show_help)

@@ -40,17 +40,13 @@ def offer_choices(
     args: Args, choices: list[PairingChoice], lead: Mrkdwn, *, button_text: str, action_id: str
 ) -> None:
     """An ephemeral list of the pairings, one button each, when a command named none."""
-    respond_text(
-        args,
-        md("Which mentorship?"),
-        build_pairing_choices(
-            lead,
-            [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
-            button_text=button_text,
-            action_id=action_id,
-        ),
-        response_type="ephemeral",
+    offer = build_pairing_choices(
+        lead,
+        [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
+        button_text=button_text,
+        action_id=action_id,
     )
+    respond_text(args, offer.text, offer.blocks, response_type="ephemeral")
 
 
 def handle_end(ctx: AppContext, args: Args, command: parsing.End) -> None:

@@ -59,8 +59,8 @@ def handle_withdraw(ctx: AppContext, args: Args, command: parsing.Withdraw) -> N
             reason="bad_input",
         )
     if command.mentor_id is None and len(cards) > 1:
-        blocks = build_withdraw_choices(cards)
-        respond_text(args, md("Which request?"), blocks, response_type="ephemeral")
+        choices = build_withdraw_choices(cards)
+        respond_text(args, choices.text, choices.blocks, response_type="ephemeral")
         return
     withdrawn = withdraw_requests(ctx, args.client, [c.request_id for c in cards], caller)
     names = md_join(", ", (mention(w.card.mentor_id) for w in withdrawn))
@@ -119,17 +119,14 @@ def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
 
 def handle_list(ctx: AppContext, args: Args, command: parsing.ListPairings) -> None:
     overview = pairing_overview(ctx, actor_id(args))
-    ack_text(
-        args,
-        md("Your mentorships"),
-        build_pairing_list(
-            mentors=overview.mentors,
-            mentees=overview.mentees,
-            asked_by_me=overview.asked_by_me,
-            asked_of_me=overview.asked_of_me,
-            today=overview.today,
-        ),
+    listing = build_pairing_list(
+        mentors=overview.mentors,
+        mentees=overview.mentees,
+        asked_by_me=overview.asked_by_me,
+        asked_of_me=overview.asked_of_me,
+        today=overview.today,
     )
+    ack_text(args, listing.text, listing.blocks)
 
 
 ROUTES: Routes = {

@@ -87,7 +87,8 @@ def handle_goals(ctx: AppContext, args: Args, command: parsing.Goals) -> None:
     caller = actor_id(args)
     _options(ctx, caller, command.other_id)
     pairings, today = work_lists(ctx, caller, command.other_id)
-    ack_text(args, md("Your goals"), build_goals_list(pairings, today))
+    listing = build_goals_list(pairings, today)
+    ack_text(args, listing.text, listing.blocks)
 
 
 def handle_task_add(ctx: AppContext, args: Args, command: parsing.TaskAdd) -> None:
@@ -130,7 +131,8 @@ def handle_tasks(ctx: AppContext, args: Args, command: parsing.Tasks) -> None:
     caller = actor_id(args)
     _options(ctx, caller, command.other_id)
     pairings, today = work_lists(ctx, caller, command.other_id)
-    ack_text(args, md("Your tasks"), build_tasks_list(pairings, today))
+    listing = build_tasks_list(pairings, today, caller)
+    ack_text(args, listing.text, listing.blocks)
 
 
 ROUTES: Routes = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppContext
-from bot.text import Mrkdwn, fmt, md
+from bot.text import Mrkdwn, fmt, md, plural
 from storage.db import unit_of_work
 from storage.people import get_person, mentee_count, set_capacity
 
@@ -13,7 +13,7 @@ def describe_capacity(ctx: AppContext, user_id: str) -> Mrkdwn:
         person = get_person(session, user_id)
         limit = person.capacity if person is not None else None
         count = mentee_count(session, user_id)
-    now = f"You currently mentor {count} {'person' if count == 1 else 'people'}."
+    now = f"You currently mentor {plural(count, 'person', 'people')}."
     if limit is None:
         return fmt("{now} You haven't set a limit. Set one with `/mentor capacity 3`.", now=now)
     return fmt(
@@ -27,7 +27,7 @@ def describe_capacity(ctx: AppContext, user_id: str) -> Mrkdwn:
 
 def update_capacity(ctx: AppContext, user_id: str, limit: int | None) -> Mrkdwn:
     with unit_of_work(ctx.sessions) as session:
-        set_capacity(session, user_id, limit, ctx.now())
+        set_capacity(session, user_id, limit)
         count = mentee_count(session, user_id)
     if limit is None:
         return md("Done: no limit on how many people you mentor. New requests will reach you.")
@@ -37,8 +37,7 @@ def update_capacity(ctx: AppContext, user_id: str, limit: int | None) -> Mrkdwn:
         else ""
     )
     return fmt(
-        "Done: you'll mentor at most {limit} {people} at once.{full}",
-        limit=limit,
-        people="person" if limit == 1 else "people",
+        "Done: you'll mentor at most {people} at once.{full}",
+        people=plural(limit, "person", "people"),
         full=full,
     )

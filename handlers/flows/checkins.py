@@ -26,16 +26,14 @@ from bot.dates import format_date
 from bot.errors import Refused
 from bot.lifecycle import PairingStatus
 from bot.logging import get_logger
-from bot.text import fmt, md, mention
+from bot.text import md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
-from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.delivery import Kind, Message, deliver
+from handlers.flows.rows import goal_rows, task_rows
 from handlers.flows.slack import focus_label, notify, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
-from storage import goals as goal_store
-from storage import tasks as task_store
 from storage.db import unit_of_work
 from storage.models import CheckIn, Pairing, ScheduledSend
 from storage.outbox import CLAIMED, enqueue, send_key
@@ -273,16 +271,11 @@ def checkin_card(
     session: Session, ctx: AppContext, pairing: Pairing, checkin: CheckIn, recipient: str
 ) -> blocks.CheckinCard:
     now = ctx.now()
-    goals = [
-        GoalRow(g.id, g.text, g.status, g.target_date, g.competency)
-        for g in goal_store.goals_of(session, pairing.id, open_only=True)
-    ]
-    tasks = [
-        TaskRow(t.id, t.text, t.status, t.assignee_id, t.due_date)
-        for t in task_store.tasks_of(session, pairing.id, now, include_recent=False)
-    ]
+    goals = goal_rows(session, pairing.id, open_only=True)
+    tasks = task_rows(session, pairing.id, now, include_recent=False)
     return blocks.CheckinCard(
         checkin_id=checkin.id,
+        recipient_id=recipient,
         other_id=other_member(pairing, recipient),
         focus_label=focus_label(ctx.settings, pairing.focus),
         today=_today(session, ctx, recipient),
@@ -314,11 +307,8 @@ def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     if checkin.answer is not None:
         return "answered before this member's working hours began"
     card = checkin_card(session, ctx, pairing, checkin, str(send.recipient))
-    return Message(
-        to=str(send.recipient),
-        text=blocks.build_checkin_text(card),
-        blocks=blocks.build_checkin_message(card),
-    )
+    message = blocks.build_checkin_message(card)
+    return Message(to=str(send.recipient), text=message.text, blocks=message.blocks)
 
 
 def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -327,13 +317,10 @@ def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> 
         return pairing
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
-    return Message(
-        to=recipient,
-        text=fmt("Time to reassess your goals with {other}.", other=mention(other)),
-        blocks=blocks.build_reassess_prompt(
-            pairing.id, other, focus_label(ctx.settings, pairing.focus)
-        ),
+    prompt = blocks.build_reassess_prompt(
+        pairing.id, other, focus_label(ctx.settings, pairing.focus)
     )
+    return Message(to=recipient, text=prompt.text, blocks=prompt.blocks)
 
 
 def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -342,15 +329,12 @@ def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) 
         return pairing
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
-    return Message(
-        to=recipient,
-        text=fmt("Check-ins with {other} are back on.", other=mention(other)),
-        blocks=blocks.build_pause_ended(
-            other,
-            focus_label(ctx.settings, pairing.focus),
-            _describe_next(session, ctx, pairing.next_checkin_at, recipient),
-        ),
+    ended = blocks.build_pause_ended(
+        other,
+        focus_label(ctx.settings, pairing.focus),
+        _describe_next(session, ctx, pairing.next_checkin_at, recipient),
     )
+    return Message(to=recipient, text=ended.text, blocks=ended.blocks)
 
 
 def _describe_next(
@@ -433,13 +417,8 @@ def answer_checkin(
             if send.recipient
         ]
     for update in updates:
-        update_message(
-            client,
-            update.channel,
-            update.ts,
-            blocks.build_checkin_text(update.card),
-            blocks.build_checkin_message(update.card),
-        )
+        redrawn = blocks.build_checkin_message(update.card)
+        update_message(client, update.channel, update.ts, redrawn.text, redrawn.blocks)
 
 
 # -- pausing and resuming --------------------------------------------------------------------------

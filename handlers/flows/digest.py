@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,22 +19,29 @@ from bot.errors import Refused
 from bot.logging import get_logger
 from bot.settings import Settings
 from bot.spreadsheet import safe_cell
-from bot.text import fmt, md, mention
+from bot.text import escape, fmt, md, mention
 from bot.tick import StepResult, TickContext
-from handlers.blocks.digest import DigestView, build_digest, digest_text
+from handlers.blocks.digest import DigestView, build_digest
+from handlers.blocks.pairings import (
+    Introduction,
+    build_introduction_for_mentor,
+    build_reassigned_for_mentee,
+)
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.home import refresh_homes
-from handlers.flows.pairings import assign_pairing
 from handlers.flows.slack import focus_label, local_date, notify, slack_error
+from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
-from storage.models import ScheduledSend
+from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send
-from storage.pairings import close_pairing, get_pairing, is_open
+from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
+from storage.people import Profile, is_at_capacity
 from storage.reports import (
     PAIRING_COLUMNS,
     TEACHING_COLUMNS,
     Period,
     at_risk,
+    at_risk_reasons,
     digest_numbers,
     pairing_rows,
     teaching_record,
@@ -74,6 +82,16 @@ def week_before(end: datetime) -> Period:
     return Period(start=end - timedelta(days=7), end=end)
 
 
+def digest_week(slot: datetime, settings: Settings) -> Period:
+    """What the weekly digest posted at ``slot`` covers: the seven whole local days before the
+    digest's day (midnight to midnight, across daylight-saving changes)."""
+    zone = ZoneInfo(settings.default_timezone)
+    day = slot.astimezone(zone).date()
+    start = datetime.combine(day - timedelta(days=7), time(0), zone)
+    end = datetime.combine(day, time(0), zone)
+    return Period(start=start.astimezone(UTC), end=end.astimezone(UTC))
+
+
 def digest_key(slot: datetime, settings: Settings) -> str:
     year, week, _ = slot.astimezone(ZoneInfo(settings.default_timezone)).isocalendar()
     return f"{DIGEST}/{year}-W{week:02d}"
@@ -83,9 +101,10 @@ def build_digest_view(
     session: Session, settings: Settings, period: Period, now: datetime
 ) -> DigestView:
     today = local_date(now, None, settings)
+    zone = ZoneInfo(settings.default_timezone)
     return DigestView(
-        start=local_date(period.start, None, settings),
-        end=local_date(period.end - timedelta(seconds=1), None, settings),
+        start=period.start.astimezone(zone),
+        end=period.end.astimezone(zone),
         numbers=digest_numbers(session, period, now),
         risk=at_risk(session, now, today),
         now=now,
@@ -114,8 +133,11 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
     channel = ctx.settings.coordinator_channel
     if not channel:
         return "no coordinator channel configured"
-    view = build_digest_view(session, ctx.settings, week_before(send.slot_at), ctx.now())
-    return Message(to=channel, text=digest_text(view), blocks=build_digest(view))
+    view = build_digest_view(
+        session, ctx.settings, digest_week(send.slot_at, ctx.settings), ctx.now()
+    )
+    digest = build_digest(view)
+    return Message(to=channel, text=digest.text, blocks=digest.blocks)
 
 
 KINDS: dict[str, Kind] = {DIGEST: Kind(_render_digest)}
@@ -170,8 +192,10 @@ def _attach_chart(tick: TickContext, key: str, channel: str) -> None:
 def report_csv(ctx: AppContext, user_id: str, period: Period) -> tuple[bytes, bytes]:
     """(pairings CSV, teaching record CSV) for the period; coordinators only."""
     require_coordinator(ctx.settings, user_id)
+    now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
-        return build_pairings_csv(session, ctx.settings, period), build_teaching_csv(
+        risk = at_risk_reasons(session, now, local_date(now, None, ctx.settings))
+        return build_pairings_csv(session, ctx.settings, period, risk), build_teaching_csv(
             session, period
         )
 
@@ -180,7 +204,11 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_pairings_csv(session: Session, settings: Settings, period: Period) -> bytes:
+def build_pairings_csv(
+    session: Session, settings: Settings, period: Period, risk: Mapping[int, tuple[str, ...]]
+) -> bytes:
+    """One row per pairing in the period; ``risk`` flags the open ones at risk now, with why
+    (as the digest's at-risk rows), so the export holds every pair the digest had no room for."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PAIRING_COLUMNS)
@@ -201,6 +229,10 @@ def build_pairings_csv(session: Session, settings: Settings, period: Period) -> 
                 row.tasks_done,
                 row.goals_achieved,
                 _iso(row.last_activity),
+                _iso(row.ended) if row.ended is not None else "",
+                row.ended_by or "",
+                "yes" if row.pairing_id in risk else "no",
+                "; ".join(risk.get(row.pairing_id, ())),
             )
         )
     return out.getvalue().encode()
@@ -261,21 +293,73 @@ def close_from_digest(
         )
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
         label = focus_label(ctx.settings, pairing.focus)
-    for person, other in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
-        notify(
-            client,
-            person,
-            fmt(
-                "Your program coordinator {coordinator} has closed your mentorship with "
-                "{other} ({label}). Thank you for the time you gave it. If you'd like a "
-                "new mentorship, `/mentor ask @person` is always open.",
-                coordinator=mention(coordinator_id),
-                other=mention(other),
-                label=label,
-            ),
-        )
+    _tell_closed(client, coordinator_id, mentor_id, mentee_id, label)
+    _tell_closed(client, coordinator_id, mentee_id, mentor_id, label)
     refresh_homes(ctx, client, mentor_id, mentee_id)
     return True
+
+
+def _tell_closed(
+    client: WebClient, coordinator_id: str, person: str, other: str, label: str
+) -> None:
+    notify(
+        client,
+        person,
+        fmt(
+            "Your program coordinator {coordinator} has closed your mentorship with "
+            "{other} ({label}). Thank you for the time you gave it. If you'd like a "
+            "new mentorship, `/mentor ask @person` is always open.",
+            coordinator=mention(coordinator_id),
+            other=mention(other),
+            label=label,
+        ),
+    )
+
+
+def _reassign_problem(
+    session: Session, pairing: Pairing, new_mentor_id: str, profile: Profile | None
+) -> str | None:
+    """Why ``new_mentor_id`` can't take over ``pairing``'s mentee, in plain words (the modal
+    shows it under the picker); None when they can."""
+    name = profile.display_name if profile is not None and profile.display_name else None
+    who = name or "That person"
+    if new_mentor_id == pairing.mentee_id:
+        return "That's the mentee. Please choose someone else to mentor them."
+    if new_mentor_id == pairing.mentor_id:
+        return f"{who} is their mentor now. Please choose someone else."
+    problem = person_problem(profile, who)
+    if problem is not None:
+        return problem
+    if open_pairing_for(
+        session, mentor_id=new_mentor_id, mentee_id=pairing.mentee_id, focus=pairing.focus
+    ):
+        return f"{who} already mentors them for this focus. Please choose someone else."
+    if is_at_capacity(session, new_mentor_id):
+        return (
+            f"{who} has reached the number of mentees they can take on. Please choose someone else."
+        )
+    return None
+
+
+def _open_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pairing:
+    pairing = get_pairing(session, pairing_id, lock=lock)
+    if pairing is None or not is_open(pairing):
+        raise Refused(md("That mentorship has already ended."), reason="bad_input")
+    return pairing
+
+
+def reassign_problem(
+    ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str, new_mentor_id: str
+) -> str | None:
+    """What stops ``new_mentor_id`` from taking over, checked before anything changes."""
+    require_coordinator(ctx.settings, coordinator_id)
+    profile = profiles_before_saving(ctx.sessions, client, [new_mentor_id], ctx.now())[
+        new_mentor_id
+    ]
+    with unit_of_work(ctx.sessions) as session:
+        return _reassign_problem(
+            session, _open_pairing(session, pairing_id), new_mentor_id, profile
+        )
 
 
 def reassign_from_digest(
@@ -286,29 +370,51 @@ def reassign_from_digest(
     new_mentor_id: str,
     note: str,
 ) -> int:
-    """Close the stalled pairing (coordinator recorded) and introduce the mentee to a new
-    mentor for the same focus; returns the new pairing's id."""
+    """Move a stalled pairing's mentee to a new mentor for the same focus: the new mentor is
+    checked first, then the old pairing ends and the new one starts in one transaction, so a
+    refused choice changes nothing. Returns the new pairing's id."""
     require_coordinator(ctx.settings, coordinator_id)
+    now = ctx.now()
+    profile = profiles_before_saving(ctx.sessions, client, [new_mentor_id], now)[new_mentor_id]
     with unit_of_work(ctx.sessions) as session:
-        pairing = get_pairing(session, pairing_id)
-        if pairing is None or not is_open(pairing):
-            raise Refused(md("That mentorship has already ended."), reason="bad_input")
-        mentor_id, mentee_id, focus = pairing.mentor_id, pairing.mentee_id, pairing.focus
-    if new_mentor_id in (mentor_id, mentee_id):
-        raise Refused(
-            md("Please choose someone other than the current mentor and the mentee."),
-            reason="bad_input",
+        pairing = _open_pairing(session, pairing_id, lock=True)
+        problem = _reassign_problem(session, pairing, new_mentor_id, profile)
+        if problem is not None:
+            raise Refused(escape(problem), reason="bad_input")
+        close_pairing(
+            session,
+            pairing,
+            by=coordinator_id,
+            completed=False,
+            reason="Reassigned to a new mentor by a coordinator",
+            reason_visibility="coordinators",
+            now=now,
         )
-    close_from_digest(ctx, client, pairing_id, coordinator_id)
-    return assign_pairing(
-        ctx,
-        client,
-        coordinator_id=coordinator_id,
-        mentor_id=new_mentor_id,
-        mentee_id=mentee_id,
-        focus=focus,
-        note=note,
-    )
+        new = create_pairing(
+            session,
+            mentor_id=new_mentor_id,
+            mentee_id=pairing.mentee_id,
+            focus=pairing.focus,
+            origin="assignment",
+            now=now,
+            assigned_by=coordinator_id,
+        )
+        old_mentor_id = pairing.mentor_id
+        intro = Introduction(
+            pairing_id=new.id,
+            mentor_id=new_mentor_id,
+            mentee_id=pairing.mentee_id,
+            coordinator_id=coordinator_id,
+            focus_label=focus_label(ctx.settings, pairing.focus),
+            note=note,
+        )
+    _tell_closed(client, coordinator_id, old_mentor_id, intro.mentee_id, intro.focus_label)
+    reassigned = build_reassigned_for_mentee(intro, old_mentor_id)
+    notify(client, intro.mentee_id, reassigned.text, reassigned.blocks)
+    introduced = build_introduction_for_mentor(intro)
+    notify(client, new_mentor_id, introduced.text, introduced.blocks)
+    refresh_homes(ctx, client, old_mentor_id, intro.mentee_id, new_mentor_id)
+    return intro.pairing_id
 
 
 def reassign_parties(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple[str, str]:

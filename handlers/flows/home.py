@@ -1,9 +1,7 @@
-"""Publishing App Home: read someone's pairings, goals, tasks and requests, build, publish; and
-turning per-pairing sharing with coordinators on or off."""
+"""Publishing App Home: read someone's pairings, goals, tasks and requests, build, publish."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -12,37 +10,27 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
-from bot.errors import Refused
 from bot.logging import get_logger
-from bot.text import Mrkdwn, fmt, md, mention
+from bot.sharing import proposal_stamp, sharing_state
 from handlers.blocks.home import (
+    HISTORY_SHOWN,
     HomeContent,
     HomePairing,
     HomeRequest,
     build_home,
     clamp_page,
 )
-from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.rhythm import current_communication
-from handlers.flows.slack import focus_label, local_date, notify, slack_error
-from storage import goals as goal_store
-from storage import tasks as task_store
+from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
+from handlers.flows.slack import focus_label, local_date, slack_error
 from storage.db import unit_of_work
-from storage.models import Goal, Pairing, Task
-from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, record
-from storage.pairings import require_member as require_pairing_member
+from storage.models import Pairing
+from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
 from storage.requests import pending_from, pending_to
+from storage.sharing import consent_of
 
 log = get_logger("mentorbot.home")
-
-
-def _goal_row(goal: Goal) -> GoalRow:
-    return GoalRow(goal.id, goal.text, goal.status, goal.target_date, goal.competency)
-
-
-def _task_row(task: Task) -> TaskRow:
-    return TaskRow(task.id, task.text, task.status, task.assignee_id, task.due_date)
 
 
 def _home_pairing(
@@ -57,13 +45,11 @@ def _home_pairing(
             pairing.cadence_anchor or local_date(pairing.started_at, tz, ctx.settings),
         )
     paused = pairing.status == "paused"
-    goals = [g for g in goal_store.goals_of(session, pairing.id) if g.status != goal_store.DROPPED]
-    # Open goals first, then those achieved; each group oldest first.
-    goals.sort(key=lambda g: g.status != goal_store.OPEN)
-    tasks = task_store.tasks_of(session, pairing.id, ctx.now(), include_recent=False)
+    other_id = other_member(pairing, viewer_id)
+    mine, theirs = consent_of(pairing, viewer_id), consent_of(pairing, other_id)
     return HomePairing(
         pairing_id=pairing.id,
-        other_id=other_member(pairing, viewer_id),
+        other_id=other_id,
         viewer_is_mentor=pairing.mentor_id == viewer_id,
         focus_label=focus_label(ctx.settings, pairing.focus),
         rhythm=rhythm,
@@ -78,9 +64,11 @@ def _home_pairing(
             else None
         ),
         paused=paused,
-        share_with_coordinators=pairing.share_with_coordinators,
-        goals=[_goal_row(g) for g in goals],
-        open_tasks=[_task_row(t) for t in tasks],
+        sharing=sharing_state(mine is not None, theirs is not None),
+        proposal=proposal_stamp(theirs) if theirs is not None and mine is None else None,
+        goals=goal_rows(session, pairing.id, open_only=True),
+        open_tasks=task_rows(session, pairing.id, ctx.now(), include_recent=False),
+        history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN, tz=tz),
     )
 
 
@@ -116,6 +104,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         pairings=pairings,
         requests=requests,
         page=clamp_page(page, len(pairings)),
+        viewer_id=user_id,
     )
 
 
@@ -142,56 +131,3 @@ def refresh_homes(ctx: AppContext, client: WebClient, *user_ids: str) -> None:
     """Republish the Home of each person (once each) after something it shows changed."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         publish_home(ctx, client, user_id)
-
-
-@dataclass(frozen=True)
-class SharingChange:
-    changed: bool
-    other_id: str
-    focus_label: str
-
-
-def set_sharing(
-    ctx: AppContext, client: WebClient, pairing_id: int, actor_id: str, share: bool
-) -> SharingChange:
-    """Let coordinators see (or stop seeing) this pair's goal and task text; the other member is
-    told, and both Homes are refreshed. Setting it to what it already is changes nothing."""
-    now = ctx.now()
-    with unit_of_work(ctx.sessions) as session:
-        pairing = require_pairing_member(get_pairing(session, pairing_id, lock=True), actor_id)
-        if not is_open(pairing):
-            raise Refused(md("That mentorship has ended."), reason="bad_input")
-        done = SharingChange(
-            changed=pairing.share_with_coordinators != share,
-            other_id=other_member(pairing, actor_id),
-            focus_label=focus_label(ctx.settings, pairing.focus),
-        )
-        if done.changed:
-            pairing.share_with_coordinators = share
-            record(
-                session,
-                pairing,
-                actor_id=actor_id,
-                kind="pairing.sharing_on" if share else "pairing.sharing_off",
-                now=now,
-            )
-    if done.changed:
-        notify(client, done.other_id, sharing_note(actor_id, done.focus_label, share))
-    refresh_homes(ctx, client, actor_id, done.other_id)
-    return done
-
-
-def sharing_note(actor_id: str, label: str, share: bool) -> Mrkdwn:
-    if share:
-        return fmt(
-            "{actor} chose to share your goal and task text for *{label}* with the "
-            "program coordinators. Either of you can turn this off on my Home tab.",
-            actor=mention(actor_id),
-            label=label,
-        )
-    return fmt(
-        "{actor} stopped sharing your goal and task text for *{label}* with the "
-        "program coordinators: they see counts only again.",
-        actor=mention(actor_id),
-        label=label,
-    )

@@ -10,11 +10,11 @@ from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import fmt, md, mention
+from bot.text import md
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
-from handlers.profiles import profile_of, require_person
+from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing
 from storage.pairings import (
@@ -49,9 +49,10 @@ def assign_pairing(
             reason="forbidden",
         )
     now = ctx.now()
+    profiles = profiles_before_saving(ctx.sessions, client, [mentor_id, mentee_id], now)
+    check_person(profiles[mentor_id], mentor_id)
+    check_person(profiles[mentee_id], mentee_id, role="mentee")
     with unit_of_work(ctx.sessions) as session:
-        require_person(session, client, mentor_id, now)
-        require_person(session, client, mentee_id, now, role="mentee")
         pairing = create_pairing(
             session,
             mentor_id=mentor_id,
@@ -60,7 +61,6 @@ def assign_pairing(
             origin="assignment",
             now=now,
             assigned_by=coordinator_id,
-            assignment_note=note or None,
         )
         intro = blocks.Introduction(
             pairing_id=pairing.id,
@@ -70,26 +70,11 @@ def assign_pairing(
             focus_label=focus_label(ctx.settings, focus),
             note=note,
         )
-    notify(
-        client,
-        mentor_id,
-        fmt(
-            "{coordinator} paired you with {mentee}.",
-            coordinator=mention(coordinator_id),
-            mentee=mention(mentee_id),
-        ),
-        blocks.build_introduction_for_mentor(intro),
-    )
-    notify(
-        client,
-        mentee_id,
-        fmt(
-            "{coordinator} paired you with {mentor}.",
-            coordinator=mention(coordinator_id),
-            mentor=mention(mentor_id),
-        ),
-        blocks.build_introduction_for_mentee(intro),
-    )
+    for person, message in (
+        (mentor_id, blocks.build_introduction_for_mentor(intro)),
+        (mentee_id, blocks.build_introduction_for_mentee(intro)),
+    ):
+        notify(client, person, message.text, message.blocks)
     refresh_homes(ctx, client, mentor_id, mentee_id)
     return intro.pairing_id
 
@@ -125,18 +110,10 @@ def decline_assignment(
         coordinator_id, mentee_id = pairing.assigned_by, pairing.mentee_id
         label = focus_label(ctx.settings, pairing.focus)
     if coordinator_id:
-        notify(
-            client,
-            coordinator_id,
-            fmt("{actor} declined the assignment.", actor=mention(actor_id)),
-            blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note),
-        )
-    notify(
-        client,
-        mentee_id,
-        md("A change to your mentorship"),
-        blocks.build_assignment_declined_for_mentee(actor_id, label),
-    )
+        told = blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note)
+        notify(client, coordinator_id, told.text, told.blocks)
+    declined = blocks.build_assignment_declined_for_mentee(actor_id, label)
+    notify(client, mentee_id, declined.text, declined.blocks)
     return True
 
 
@@ -170,21 +147,13 @@ def end_pairing(
         other = other_member(pairing, actor_id)
         mentee_id = pairing.mentee_id
         label = focus_label(ctx.settings, pairing.focus)
-    notify(
-        client,
-        other,
-        md("A change to your mentorship"),
-        blocks.build_ended_for_other(
-            actor_id, label, completed, other_is_mentee=other == mentee_id
-        ),
+    ended = blocks.build_ended_for_other(
+        actor_id, label, completed, other_is_mentee=other == mentee_id
     )
+    notify(client, other, ended.text, ended.blocks)
     if actor_id == mentee_id:
-        notify(
-            client,
-            actor_id,
-            md("Your mentorship has ended."),
-            blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True),
-        )
+        confirmed = blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True)
+        notify(client, actor_id, confirmed.text, confirmed.blocks)
     refresh_homes(ctx, client, actor_id, other)
     return True
 
@@ -205,33 +174,28 @@ def set_communication(
 ) -> CommunicationSet:
     """Save how the pair meets, schedule the next check-in, and tell the other member."""
     now = ctx.now()
+    profile = profiles_before_saving(ctx.sessions, client, [actor_id], now)[actor_id]
     with unit_of_work(ctx.sessions) as session:
         pairing = _open_member_pairing(get_pairing(session, pairing_id, lock=True), actor_id)
-        profile = profile_of(session, client, actor_id, now)
         tz = (profile.tz if profile else None) or ctx.settings.default_timezone
         anchor = local_date(now, tz, ctx.settings)
         pairing.cadence = choice.cadence.value
         pairing.weekday = choice.weekday
         pairing.local_time = choice.local_time.strftime("%H:%M")
-        pairing.monthly_nth = choice.week_of_month if choice.cadence is Cadence.MONTHLY else None
-        pairing.monthly_day = None
+        monthly = choice.cadence is Cadence.MONTHLY
+        pairing.monthly_nth = choice.week_of_month if monthly else None
+        pairing.monthly_day = choice.day_of_month if monthly else None
         pairing.meeting_format = choice.meeting_format
         pairing.timezone = tz
         pairing.cadence_anchor = anchor
-        pairing.cadence_set_by = actor_id
-        pairing.cadence_set_at = now
         if pairing.status == "active":
             pairing.next_checkin_at = next_slot_after(choice.schedule(tz, anchor), now)
         description = choice.describe(tz, anchor)
         record(session, pairing, actor_id=actor_id, kind="pairing.communication", now=now)
         other = other_member(pairing, actor_id)
         done = CommunicationSet(description, other, pairing.id)
-    notify(
-        client,
-        done.other_id,
-        fmt("{actor} set up your check-ins.", actor=mention(actor_id)),
-        blocks.build_communication_changed(actor_id, done.description),
-    )
+    changed = blocks.build_communication_changed(actor_id, done.description)
+    notify(client, done.other_id, changed.text, changed.blocks)
     refresh_homes(ctx, client, actor_id, done.other_id)
     return done
 

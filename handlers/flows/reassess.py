@@ -10,13 +10,11 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.summary import reassessment_summary
-from bot.text import escape, fmt, md, mention
+from bot.text import escape, fmt, md, mention, plural
 from handlers.blocks.reassess import ReassessForm, ReassessSubmission
-from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.home import refresh_homes
+from handlers.flows.rows import goal_rows, task_rows
 from handlers.flows.slack import focus_label, local_date, notify
-from storage import goals as goal_store
-from storage import tasks as task_store
 from storage.db import unit_of_work
 from storage.models import Pairing
 from storage.pairings import get_pairing, is_open, other_member, record, require_member
@@ -39,14 +37,12 @@ def reassess_form(ctx: AppContext, pairing_id: int, actor_id: str) -> ReassessFo
     with unit_of_work(ctx.sessions) as session:
         pairing = _open_member_pairing(get_pairing(session, pairing_id), actor_id)
         person = get_person(session, actor_id)
-        goals = goal_store.goals_of(session, pairing.id, open_only=True)
-        tasks = task_store.tasks_of(session, pairing.id, now, include_recent=False)
         return ReassessForm(
             pairing_id=pairing.id,
             other_id=other_member(pairing, actor_id),
             focus_label=focus_label(ctx.settings, pairing.focus),
-            goals=[GoalRow(g.id, g.text, g.status, g.target_date, g.competency) for g in goals],
-            tasks=[TaskRow(t.id, t.text, t.status, t.assignee_id, t.due_date) for t in tasks],
+            goals=goal_rows(session, pairing.id, open_only=True),
+            tasks=task_rows(session, pairing.id, now, include_recent=False),
             every_weeks=pairing.reassess_every_weeks,
             today=local_date(now, person.tz if person else None, ctx.settings),
         )
@@ -97,7 +93,7 @@ def apply_reassess(
             every_weeks=pairing.reassess_every_weeks,
         )
     label = escape(done.focus_label)
-    after = f"Next reassessment in {done.every_weeks} weeks."
+    after = f"Next reassessment in {plural(done.every_weeks, 'week')}."
     notify(
         client,
         actor_id,

@@ -1,22 +1,31 @@
-"""Requests nobody answered: one gentle reminder, then a polite expiry for both people."""
+"""Requests nobody answered: one gentle reminder, then a polite expiry for both people; and
+requests whose DM never went out, discarded with a word to the asker."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.lifecycle import RequestEvent, RequestStatus
-from bot.text import fmt, md, mention
 from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.requests import card_for
-from handlers.flows.slack import focus_label, local_date
+from handlers.flows.slack import focus_label, local_date, notify
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import enqueue, send_key
 from storage.people import get_person
-from storage.requests import apply_request_event, due_expiries, due_reminders, get_request
+from storage.requests import (
+    apply_request_event,
+    discard_undelivered,
+    due_expiries,
+    due_reminders,
+    get_request,
+    stale_sending,
+)
 
 REMINDER = "request.reminder"
 EXPIRED_MENTEE = "request.expired.mentee"
@@ -91,6 +100,31 @@ def expire_unanswered_requests(tick: TickContext) -> StepResult:
     return result
 
 
+def discard_undelivered_requests(tick: TickContext) -> StepResult:
+    """Requests still marked as being sent long after they were made belong to a process that
+    died between saving one and hearing back from Slack. Nobody is known to have received them,
+    so they are forgotten and the asker is asked to try again."""
+    before = tick.now - timedelta(minutes=tick.app.settings.claim_timeout_minutes)
+    with unit_of_work(tick.app.sessions) as session:
+        stale = stale_sending(session, before)
+    result = StepResult(due=len(stale))
+    for request_id in stale:
+        with unit_of_work(tick.app.sessions) as session:
+            request = discard_undelivered(session, request_id)
+            if request is None:
+                result.skipped += 1
+                continue
+            mentee_id, mentor_id = request.mentee_id, request.mentor_id
+            label = focus_label(tick.app.settings, request.focus)
+        undelivered = blocks.build_undelivered_for_mentee(mentor_id, label)
+        sent = notify(tick.client, mentee_id, undelivered.text, undelivered.blocks)
+        if sent is None:
+            result.failed += 1
+        else:
+            result.sent += 1
+    return result
+
+
 def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
     request = get_request(session, send.request_id or 0)
     if request is None or request.status != RequestStatus.PENDING.value:
@@ -98,14 +132,8 @@ def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     tz = _tz(session, request.mentor_id)
     card = card_for(ctx, request, tz)
     today = local_date(ctx.now(), tz, ctx.settings)
-    return Message(
-        to=request.mentor_id,
-        text=fmt(
-            "A reminder: {mentee} would like you to be their mentor.",
-            mentee=mention(request.mentee_id),
-        ),
-        blocks=blocks.build_request_reminder(card, today),
-    )
+    reminder = blocks.build_request_reminder(card, today)
+    return Message(to=request.mentor_id, text=reminder.text, blocks=reminder.blocks)
 
 
 def _after_reminder(session: Session, send: ScheduledSend) -> None:
@@ -121,16 +149,10 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
         return "request gone"
     label = focus_label(ctx.settings, request.focus)
     if send.kind == EXPIRED_MENTEE:
-        return Message(
-            to=request.mentee_id,
-            text=md("Your mentor request has closed."),
-            blocks=blocks.build_expired_for_mentee(request.mentor_id, label),
-        )
-    return Message(
-        to=request.mentor_id,
-        text=md("A mentor request has closed."),
-        blocks=blocks.build_expired_for_mentor(request.mentee_id, label),
-    )
+        closed = blocks.build_expired_for_mentee(request.mentor_id, label)
+        return Message(to=request.mentee_id, text=closed.text, blocks=closed.blocks)
+    closed = blocks.build_expired_for_mentor(request.mentee_id, label)
+    return Message(to=request.mentor_id, text=closed.text, blocks=closed.blocks)
 
 
 KINDS: dict[str, Kind] = {

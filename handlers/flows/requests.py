@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
+from bot.logging import get_logger
 from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
@@ -22,18 +23,20 @@ from handlers.flows.slack import (
     focus_label,
     is_permanent,
     local_date,
-    notify,
+    notify_message,
     send_dm,
     slack_error,
-    update_message,
+    update_to,
 )
-from handlers.profiles import profile_of, require_person
+from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
 from storage.people import get_person
 from storage.requests import (
     apply_request_event,
+    deliver_request,
+    discard_undelivered,
     get_request,
     open_request,
     other_pending_for_focus,
@@ -41,6 +44,8 @@ from storage.requests import (
 from storage.requests import (
     pending_from as pending_requests_from,
 )
+
+log = get_logger("mentorbot.requests")
 
 ANSWERED = {
     RequestStatus.ACCEPTED.value: "accepted",
@@ -82,14 +87,18 @@ def send_request(
     mentor_id: str,
     focus: str,
     note: str,
-    redirected_from_id: int | None = None,
 ) -> Sent:
-    """Record the request and DM the asked person; refuse what cannot be asked."""
+    """Record the request and DM the asked person; refuse what cannot be asked.
+
+    No Slack call happens inside a unit of work: the request is saved as being sent and
+    committed, the DM goes out, and only then does the request wait for an answer (with the
+    DM's ts, to redraw it). If the DM cannot be sent the request is forgotten, since nobody
+    received it; a sender that dies in between leaves a row the tick discards."""
     now = ctx.now()
     settings = ctx.settings
+    profiles = profiles_before_saving(ctx.sessions, client, [mentor_id, mentee_id], now)
+    mentor = check_person(profiles[mentor_id], mentor_id)
     with unit_of_work(ctx.sessions) as session:
-        mentor = require_person(session, client, mentor_id, now)
-        profile_of(session, client, mentee_id, now)
         request = open_request(
             session,
             mentee_id=mentee_id,
@@ -99,31 +108,38 @@ def send_request(
             now=now,
             remind_after=timedelta(days=settings.request_reminder_days),
             expire_after=timedelta(days=settings.request_expiry_days),
-            redirected_from_id=redirected_from_id,
         )
         card = card_for(ctx, request, mentor.tz)
-        today = local_date(now, mentor.tz, settings)
-        try:
-            # Inside the unit of work on purpose: a request the asked person never received
-            # must not exist.
-            request.mentor_channel, request.mentor_ts = send_dm(
-                client,
-                mentor_id,
-                fmt("{mentee} would like you to be their mentor.", mentee=mention(mentee_id)),
-                blocks.build_request_message(card, today),
-            )
-        except SlackApiError as error:
-            if is_permanent(error):
-                raise Refused(
-                    fmt(
-                        "I couldn't reach {mentor} in Slack ({error}), so I didn't send "
-                        "the request.",
-                        mentor=mention(mentor_id),
-                        error=slack_error(error),
-                    )
-                ) from error
+    today = local_date(now, mentor.tz, settings)
+    asking = blocks.build_request_message(card, today)
+    try:
+        channel, ts = send_dm(client, mentor_id, asking.text, asking.blocks)
+    except Exception as error:
+        with unit_of_work(ctx.sessions) as session:
+            discard_undelivered(session, card.request_id)
+        if not isinstance(error, SlackApiError):
             raise
-        return Sent(request.id, mentor_id, card.focus_label)
+        if is_permanent(error):
+            raise Refused(
+                fmt(
+                    "I couldn't reach {mentor} in Slack ({error}), so I didn't send the request.",
+                    mentor=mention(mentor_id),
+                    error=slack_error(error),
+                )
+            ) from error
+        raise Refused(
+            fmt(
+                "Slack didn't take my message to {mentor} just now ({error}), so I didn't send "
+                "the request. Please try again in a few minutes.",
+                mentor=mention(mentor_id),
+                error=slack_error(error),
+            )
+        ) from error
+    with unit_of_work(ctx.sessions) as session:
+        delivered = deliver_request(session, card.request_id, channel, ts)
+    if not delivered:
+        log.warning("request.delivered_after_discard", request_id=card.request_id)
+    return Sent(card.request_id, mentor_id, card.focus_label)
 
 
 def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
@@ -137,6 +153,9 @@ def _answerable(request: MentorRequest | None, actor_id: str) -> MentorRequest:
 
 
 def _closed_outcome(request: MentorRequest) -> Mrkdwn:
+    if request.status == RequestStatus.SENDING.value:
+        # Only in the moment between Slack taking the DM and the request being marked sent.
+        return md("This request is still on its way. Please try again in a moment.")
     return fmt(
         "This request was already {outcome}.", outcome=ANSWERED.get(request.status, request.status)
     )
@@ -173,7 +192,6 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             origin="request",
             now=now,
         )
-        request.pairing_id = pairing.id
         others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
         done = Accepted(
             pairing_id=pairing.id,
@@ -186,25 +204,22 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             others=others,
             card=card_for(ctx, request, _mentor_tz(session, request)),
         )
-    update_message(
+    update_to(
         client,
         done.mentor_channel,
         done.mentor_ts,
-        fmt("You accepted {mentee}'s request.", mentee=mention(done.mentee_id)),
         blocks.build_accepted_for_mentor(done.pairing_id, done.mentee_id, done.focus_label),
     )
-    notify(
+    notify_message(
         client,
         done.mentee_id,
-        fmt("{mentor} accepted your request!", mentor=mention(done.mentor_id)),
         blocks.build_accepted_for_mentee(done.pairing_id, done.mentor_id, done.focus_label),
     )
     refresh_homes(ctx, client, done.mentor_id, done.mentee_id)
     if done.others:
-        notify(
+        notify_message(
             client,
             done.mentee_id,
-            md("Withdraw your other requests for this focus?"),
             blocks.build_withdraw_others_offer(done.others, done.focus_label),
         )
     return True
@@ -221,23 +236,20 @@ def decline_request(
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
         apply_request_event(request, RequestEvent.DECLINE, now)
-        request.response_note = note or None
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
-    update_message(
+    update_to(
         client,
         channel,
         ts,
-        md("You declined this request."),
         blocks.build_request_closed(
             card,
             fmt("You declined. I've let {mentee} know kindly.", mentee=mention(card.mentee_id)),
         ),
     )
-    notify(
+    notify_message(
         client,
         card.mentee_id,
-        fmt("{mentor} can't take this on right now.", mentor=mention(card.mentor_id)),
         blocks.build_declined_for_mentee(card.mentor_id, card.focus_label, note),
     )
     return True
@@ -252,6 +264,7 @@ def redirect_request(
     note: str,
 ) -> bool:
     now = ctx.now()
+    suggested_profile = profiles_before_saving(ctx.sessions, client, [suggested_id], now)
     with unit_of_work(ctx.sessions) as session:
         request = _answerable(get_request(session, request_id, lock=True), actor_id)
         if request.status == RequestStatus.REDIRECTED.value:
@@ -263,17 +276,15 @@ def redirect_request(
                 md("Please suggest someone other than yourself or the person asking."),
                 reason="bad_input",
             )
-        suggested = require_person(session, client, suggested_id, now)
+        suggested = check_person(suggested_profile[suggested_id], suggested_id)
         apply_request_event(request, RequestEvent.REDIRECT, now)
         request.suggested_id = suggested_id
-        request.response_note = note or None
         card = card_for(ctx, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
-    update_message(
+    update_to(
         client,
         channel,
         ts,
-        md("You suggested someone else."),
         blocks.build_request_closed(
             card,
             fmt(
@@ -284,10 +295,9 @@ def redirect_request(
             ),
         ),
     )
-    notify(
+    notify_message(
         client,
         card.mentee_id,
-        fmt("{mentor} suggested someone else.", mentor=mention(card.mentor_id)),
         blocks.build_redirect_for_mentee(
             card.request_id,
             card.mentor_id,
@@ -320,7 +330,6 @@ def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id:
         mentor_id=suggested_id,
         focus=focus,
         note=note,
-        redirected_from_id=request_id,
     )
 
 
@@ -356,11 +365,10 @@ def withdraw_requests(
             )
     for item in withdrawn:
         notice = blocks.build_withdrawn_notice(item.card.mentee_id, item.card.focus_label)
-        update_message(
+        update_to(
             client,
             item.channel,
             item.ts,
-            notice,
             blocks.build_request_closed(item.card, notice),
         )
     return withdrawn

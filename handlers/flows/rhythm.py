@@ -18,5 +18,6 @@ def current_communication(pairing: Pairing) -> Communication | None:
         weekday=pairing.weekday,
         local_time=time(hours, minutes),
         week_of_month=pairing.monthly_nth,
+        day_of_month=pairing.monthly_day,
         meeting_format=pairing.meeting_format or "call",
     )

@@ -18,6 +18,7 @@ from bot.focus import find_focus, focus_areas
 from bot.logging import get_logger
 from bot.settings import Settings
 from bot.text import Mrkdwn
+from handlers.blocks.common import MessageBody
 
 log = get_logger("mentorbot.slack")
 
@@ -87,6 +88,16 @@ def notify(
     except SlackApiError as error:
         log.warning("slack.notify.failed", recipient=user_id, error=slack_error(error))
         return None
+
+
+def notify_message(client: WebClient, user_id: str, message: MessageBody) -> tuple[str, str] | None:
+    """``notify`` with a built message: its blocks, and its fallback text."""
+    return notify(client, user_id, message.text, message.blocks)
+
+
+def update_to(client: WebClient, channel: str | None, ts: str | None, message: MessageBody) -> None:
+    """``update_message`` with a built message: its blocks, and its fallback text."""
+    update_message(client, channel, ts, message.text, message.blocks)
 
 
 def update_message(

@@ -11,17 +11,27 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import Mrkdwn, clip, fmt, md, mention
-from handlers.blocks.common import Block, section
-from handlers.blocks.requests import quote
-from handlers.blocks.work import GoalRow, PairingWork, TaskRow, task_block
+from bot.text import md
+from handlers.blocks.work import (
+    GoalRow,
+    PairingWork,
+    TaskRow,
+    build_goal_added,
+    build_goal_closed,
+    build_task_added,
+    build_task_completed,
+    build_task_dm,
+    build_task_redrawn,
+)
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import focus_label, local_date, notify, update_message
+from handlers.flows.rows import goal_row, goal_rows, one_task_row, task_rows
+from handlers.flows.slack import focus_label, local_date, notify, notify_message, update_to
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.db import unit_of_work
-from storage.models import Goal, Pairing, Task
+from storage.goals import Closing
+from storage.models import Pairing
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member
 from storage.people import get_person
 
@@ -34,31 +44,20 @@ class TaskChange:
     dm: tuple[str, str] | None  # where the assignee's task DM is, to redraw it too
 
 
-def today_for(ctx: AppContext, session: Session, user_id: str, now: datetime) -> date:
+def zone_for(ctx: AppContext, session: Session, user_id: str) -> str:
+    """``user_id``'s time zone: their Slack profile's, else the program's."""
     person = get_person(session, user_id)
-    return local_date(now, person.tz if person else None, ctx.settings)
+    return (person.tz if person else None) or ctx.settings.default_timezone
+
+
+def today_for(ctx: AppContext, session: Session, user_id: str, now: datetime) -> date:
+    return local_date(now, zone_for(ctx, session, user_id), ctx.settings)
 
 
 def local_today(ctx: AppContext, user_id: str) -> date:
     """Today in ``user_id``'s own zone: what "overdue" and "due Friday" mean to them."""
     with unit_of_work(ctx.sessions) as session:
         return today_for(ctx, session, user_id, ctx.now())
-
-
-def goal_row(goal: Goal) -> GoalRow:
-    return GoalRow(goal.id, goal.text, goal.status, goal.target_date, goal.competency)
-
-
-def task_row(task: Task) -> TaskRow:
-    return TaskRow(
-        task_id=task.id,
-        text=task.text,
-        status=task.status,
-        assignee_id=task.assignee_id,
-        due=task.due_date,
-        done_by=task.completed_by,
-        done_on=task.completed_at.date() if task.completed_at else None,
-    )
 
 
 def _open_member_pairing(session: Session, pairing_id: int, actor_id: str) -> Pairing:
@@ -107,21 +106,7 @@ def add_goal_for(ctx: AppContext, client: WebClient, actor_id: str, goal: GoalIn
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
-    notify(
-        client,
-        other,
-        fmt(
-            "{actor} added a goal to your {label} mentorship.", actor=mention(actor_id), label=label
-        ),
-        _lines(
-            fmt(
-                "{actor} added a goal to your *{label}* mentorship:",
-                actor=mention(actor_id),
-                label=label,
-            ),
-            goal.draft.text,
-        ),
-    )
+    notify_message(client, other, build_goal_added(actor_id, label, goal.draft.text))
     _refresh(ctx, client, members)
     return other
 
@@ -148,21 +133,12 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
             goal_id=goal_id,
         )
         task_id = saved.id
-        row = task_row(saved)
+        row = one_task_row(session, saved)
         today = today_for(ctx, session, assignee, now)
         label = focus_label(ctx.settings, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
-    lead = (
-        fmt("{actor} gave you a task ({label}):", actor=mention(actor_id), label=label)
-        if actor_id != assignee
-        else fmt("Your new task ({label}):", label=label)
-    )
-    where = notify(
-        client,
-        assignee,
-        fmt("New task: {text}", text=clip(task.draft.text, 100)),
-        [section(lead), task_block(row, today)],
-    )
+    dm = build_task_dm(row, today, actor_id, label)
+    where = notify(client, assignee, dm.text, dm.blocks)
     if where is not None:
         with unit_of_work(ctx.sessions) as session:
             stored = task_store.get_task(session, task_id)
@@ -170,19 +146,7 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
                 stored.dm_channel, stored.dm_ts = where
     for member in members:
         if member not in (actor_id, assignee):
-            notify(
-                client,
-                member,
-                fmt("{actor} added a task.", actor=mention(actor_id)),
-                _lines(
-                    fmt(
-                        "{actor} added a task to your *{label}* mentorship:",
-                        actor=mention(actor_id),
-                        label=label,
-                    ),
-                    task.draft.text,
-                ),
-            )
+            notify_message(client, member, build_task_added(actor_id, label, task.draft.text))
     _refresh(ctx, client, members)
     return assignee
 
@@ -204,19 +168,16 @@ def set_task_done(
         status = task_store.DONE if done else task_store.OPEN
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
         dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
-        change = TaskChange(task_row(task), changed, (pairing.mentor_id, pairing.mentee_id), dm)
+        change = TaskChange(
+            one_task_row(session, task, tz=zone_for(ctx, session, actor_id)),
+            changed,
+            (pairing.mentor_id, pairing.mentee_id),
+            dm,
+        )
         other = other_member(pairing, actor_id)
         label = focus_label(ctx.settings, pairing.focus)
     if changed and done:
-        notify(
-            client,
-            other,
-            fmt("{actor} completed a task.", actor=mention(actor_id)),
-            _lines(
-                fmt("✅ {actor} completed a task ({label}):", actor=mention(actor_id), label=label),
-                change.row.text,
-            ),
-        )
+        notify_message(client, other, build_task_completed(actor_id, label, change.row.text))
     if changed:
         _refresh(ctx, client, change.members)
     return change
@@ -229,13 +190,7 @@ def redraw_task_dm(ctx: AppContext, client: WebClient, change: TaskChange) -> No
     with unit_of_work(ctx.sessions) as session:
         today = today_for(ctx, session, change.row.assignee_id, ctx.now())
     channel, ts = change.dm
-    update_message(
-        client,
-        channel,
-        ts,
-        fmt("Task: {text}", text=clip(change.row.text, 100)),
-        [task_block(change.row, today)],
-    )
+    update_to(client, channel, ts, build_task_redrawn(change.row, today))
 
 
 def set_goal_status_for(
@@ -256,29 +211,11 @@ def set_goal_status_for(
             session, pairing, goal, status, by=actor_id, now=now, reason=reason
         )
         other = other_member(pairing, actor_id)
-        text = goal.text
-        row = goal_row(goal)
+        label = focus_label(ctx.settings, pairing.focus)
+        row = goal_row(goal, Closing(actor_id, now), tz=zone_for(ctx, session, actor_id))
         members = (pairing.mentor_id, pairing.mentee_id)
-    if changed and status == goal_store.ACHIEVED:
-        notify(
-            client,
-            other,
-            fmt("{actor} marked a goal achieved.", actor=mention(actor_id)),
-            _lines(
-                fmt("🎉 {actor} marked a goal achieved:", actor=mention(actor_id)),
-                text,
-            ),
-        )
-    elif changed and status == goal_store.DROPPED:
-        notify(
-            client,
-            other,
-            fmt("{actor} dropped a goal.", actor=mention(actor_id)),
-            _lines(
-                fmt("{actor} dropped a goal (it stays in your history):", actor=mention(actor_id)),
-                text,
-            ),
-        )
+    if changed and status != goal_store.OPEN:
+        notify_message(client, other, build_goal_closed(actor_id, label, row))
     if changed:
         _refresh(ctx, client, members)
     return changed, row
@@ -325,6 +262,7 @@ def work_lists(
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         today = today_for(ctx, session, actor_id, now)
+        tz = zone_for(ctx, session, actor_id)
         found = []
         for pairing in open_pairings_of(session, actor_id):
             other = other_member(pairing, actor_id)
@@ -336,15 +274,11 @@ def work_lists(
                     other_id=other,
                     role="mentor" if pairing.mentor_id == actor_id else "mentee",
                     focus_label=focus_label(ctx.settings, pairing.focus),
-                    goals=[goal_row(g) for g in goal_store.goals_of(session, pairing.id)],
-                    tasks=[task_row(t) for t in task_store.tasks_of(session, pairing.id, now)],
+                    goals=goal_rows(session, pairing.id, tz=tz),
+                    tasks=task_rows(session, pairing.id, now, include_recent=True, tz=tz),
                 )
             )
         return found, today
-
-
-def _lines(lead: Mrkdwn, user_text: str) -> list[Block]:
-    return [section(fmt("{lead}\n{quote}", lead=lead, quote=quote(user_text)))]
 
 
 def _refresh(ctx: AppContext, client: WebClient, members: tuple[str, ...]) -> None:

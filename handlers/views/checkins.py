@@ -38,8 +38,8 @@ def handle_pause_submission(ctx: AppContext, args: Args) -> None:
         return
     args.ack()
     paused = pause_pairings(ctx, args.client, id_values(metadata(args)), caller, until)
-    text, blocks = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
-    post_message(args.client, caller, text, blocks)
+    reply = build_paused_reply(paused.pairing_ids, paused.other_ids, until, today)
+    post_message(args.client, caller, reply.text, reply.blocks)
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -11,7 +11,7 @@ from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.modals import InvalidSubmission, parse_redirect
 from handlers.edge import actor_id, edge, id_values
-from handlers.flows.digest import reassign_from_digest, require_coordinator
+from handlers.flows.digest import reassign_from_digest, reassign_problem, require_coordinator
 from handlers.flows.slack import notify
 from handlers.views.requests import metadata, reject, state_values
 
@@ -25,6 +25,10 @@ def handle_reassign_submission(ctx: AppContext, args: Args) -> None:
         reject(args, invalid)
         return
     (pairing_id,) = id_values(metadata(args))[:1]
+    problem = reassign_problem(ctx, args.client, pairing_id, coordinator, new_mentor)
+    if problem is not None:
+        reject(args, InvalidSubmission({ids.SUGGEST_BLOCK: problem}))
+        return
     args.ack()
     reassign_from_digest(ctx, args.client, pairing_id, coordinator, new_mentor, note)
     notify(

@@ -37,7 +37,7 @@ from handlers.views.requests import metadata, reject, state_values
 from storage import goals as goal_store
 
 
-def _warn_or_save(
+def warn_or_save(
     args: Args,
     text: str,
     meta: dict[str, Any],
@@ -71,7 +71,7 @@ def handle_goal_submission(ctx: AppContext, args: Args) -> None:
         reject(args, invalid)
         return
     chosen = [o for o in options if o.pairing_id == goal.pairing_id] or options
-    _warn_or_save(
+    warn_or_save(
         args,
         goal.draft.text,
         meta,
@@ -100,7 +100,7 @@ def handle_goal_edit_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    _warn_or_save(
+    warn_or_save(
         args,
         goal.draft.text,
         meta,
@@ -143,7 +143,7 @@ def handle_task_submission(ctx: AppContext, args: Args) -> None:
         goals = open_goals(ctx, chosen[0].pairing_id) if len(chosen) == 1 else []
         return build_task_modal(chosen, goals, task.draft, warning=warning, warned=warned)
 
-    _warn_or_save(
+    warn_or_save(
         args, task.draft.text, meta, rebuild, lambda: add_task_for(ctx, args.client, caller, task)
     )
 

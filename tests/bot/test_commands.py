@@ -45,6 +45,8 @@ def test_empty_and_help() -> None:
     assert parse("") == Help()
     assert parse("  help ") == Help()
     assert parse("help ask") == Help(topic="ask")
+    assert parse("help Status") == Help(topic="list")
+    assert parse("help<@U0MENTOR1>") == Help(topic="<@u0mentor1>")
 
 
 def test_unknown_words_ask_for_help_showing_the_whole_word() -> None:

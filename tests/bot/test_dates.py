@@ -280,3 +280,27 @@ def test_pause_is_in_range_or_a_parse_error(text: str, today: date) -> None:
         assert outcome.message
     else:
         assert today < outcome <= add_months(today, 6)
+
+
+def test_a_period_reads_as_the_days_it_covers_or_its_exact_bounds() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.dates import describe_period
+
+    zone = ZoneInfo("America/New_York")
+    # Across the end of daylight saving time: still midnight to midnight, so whole days.
+    assert (
+        describe_period(datetime(2026, 10, 26, tzinfo=zone), datetime(2026, 11, 2, tzinfo=zone))
+        == "Mon 26 Oct – Sun 1 Nov 2026"
+    )
+    assert (
+        describe_period(datetime(2026, 12, 28, tzinfo=zone), datetime(2027, 1, 4, tzinfo=zone))
+        == "Mon 28 Dec 2026 – Sun 3 Jan 2027"
+    )
+    assert (
+        describe_period(
+            datetime(2026, 11, 30, 8, tzinfo=zone), datetime(2026, 12, 7, 8, tzinfo=zone)
+        )
+        == "Mon 30 Nov 08:00 – Mon 7 Dec 08:00"
+    )

@@ -31,11 +31,25 @@ def test_a_pending_request_moves_once(event: RequestEvent, expected: RequestStat
     assert next_request_status(RequestStatus.PENDING, event) is expected
 
 
-@pytest.mark.parametrize("status", [s for s in RequestStatus if s is not RequestStatus.PENDING])
+ANSWERED = [s for s in RequestStatus if s not in (RequestStatus.PENDING, RequestStatus.SENDING)]
+
+
+@pytest.mark.parametrize("status", ANSWERED)
 @pytest.mark.parametrize("event", list(RequestEvent))
 def test_an_answered_request_is_final(status: RequestStatus, event: RequestEvent) -> None:
     with pytest.raises(IllegalTransition, match=f"cannot {event.value} when {status.value}"):
         next_request_status(status, event)
+
+
+def test_a_request_being_sent_can_only_be_delivered() -> None:
+    assert next_request_status(RequestStatus.SENDING, RequestEvent.DELIVER) is (
+        RequestStatus.PENDING
+    )
+    for event in ANSWERS:
+        with pytest.raises(IllegalTransition):
+            next_request_status(RequestStatus.SENDING, event)
+    with pytest.raises(IllegalTransition):
+        next_request_status(RequestStatus.PENDING, RequestEvent.DELIVER)
 
 
 def test_pause_and_resume() -> None:
@@ -79,27 +93,37 @@ class PairingWalk(RuleBasedStateMachine):
 
 
 class RequestWalk(RuleBasedStateMachine):
-    """However often people press buttons, a request is answered at most once."""
+    """However often people press buttons, a request is delivered at most once, answered at
+    most once, and never answered before it was delivered."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.status = RequestStatus.PENDING
+        self.status = RequestStatus.SENDING
+        self.delivered = 0
         self.moves = 0
 
     @rule(event=st.sampled_from(list(RequestEvent)))
     def apply(self, event: RequestEvent) -> None:
+        before = self.status
         try:
             self.status = next_request_status(self.status, event)
         except IllegalTransition:
-            assert self.status is not RequestStatus.PENDING
+            assert before is not RequestStatus.PENDING or event is RequestEvent.DELIVER
+            return
+        if event is RequestEvent.DELIVER:
+            self.delivered += 1
+            assert before is RequestStatus.SENDING
+            assert self.status is RequestStatus.PENDING
             return
         self.moves += 1
+        assert before is RequestStatus.PENDING
         assert self.status is ANSWERS[event]
 
     @invariant()
     def answered_at_most_once(self) -> None:
-        assert self.moves <= 1
-        assert (self.moves == 0) is (self.status is RequestStatus.PENDING)
+        assert self.delivered <= 1
+        assert self.moves <= self.delivered
+        assert (self.moves == 0) is (self.status in (RequestStatus.SENDING, RequestStatus.PENDING))
 
 
 TestPairingWalk = PairingWalk.TestCase

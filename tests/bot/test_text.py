@@ -84,6 +84,22 @@ def test_normalise_user_text() -> None:
     assert normalise_user_text("one\rtwo  \n  - three  ") == "one\ntwo\n  - three"
 
 
+@pytest.mark.parametrize(
+    ("count", "one", "many", "said"),
+    [
+        (0, "active pairing", None, "0 active pairings"),
+        (1, "active pairing", None, "1 active pairing"),
+        (2, "active pairing", None, "2 active pairings"),
+        (1, "person", "people", "1 person"),
+        (3, "person", "people", "3 people"),
+    ],
+)
+def test_plural_agrees_with_the_count(count: int, one: str, many: str | None, said: str) -> None:
+    from bot.text import plural
+
+    assert plural(count, one, many) == said
+
+
 def test_escape_is_mrkdwn_and_never_escapes_twice() -> None:
     once = escape(HOSTILE)
     assert isinstance(once, Mrkdwn)

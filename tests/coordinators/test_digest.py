@@ -17,7 +17,7 @@ from handlers.flows.digest import post_weekly_digest
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Task
 from storage.pairings import create_pairing
 from storage.people import ensure_person
-from storage.reports import Period, at_risk, digest_numbers
+from storage.reports import PAIRING_COLUMNS, Period, at_risk, digest_numbers
 from tests.conftest import COORDINATOR, COORDINATOR_CHANNEL, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, ephemeral_replies
 from tests.harness import Harness
@@ -69,9 +69,7 @@ def _seed(harness: Harness) -> int:
                 text="secret task",
                 due_date=date(2026, 11, 28),
                 assignee_id=MENTEE,
-                created_by=MENTOR,
                 status="open",
-                created_at=NOW - timedelta(days=3),
             )
         )
         s.add(
@@ -79,9 +77,7 @@ def _seed(harness: Harness) -> int:
                 pairing_id=fine.id,
                 text="done task",
                 assignee_id=MENTEE,
-                created_by=MENTOR2,
                 status="done",
-                created_at=NOW - timedelta(days=2),
                 completed_at=NOW - timedelta(days=1),
             )
         )
@@ -90,13 +86,11 @@ def _seed(harness: Harness) -> int:
                 pairing_id=fine.id,
                 text="secret goal",
                 status="achieved",
-                created_by=MENTOR2,
                 created_at=NOW - timedelta(days=2),
-                updated_at=NOW,
                 closed_at=NOW - timedelta(hours=5),
             )
         )
-        ensure_person(s, STRANGER, NOW)
+        ensure_person(s, STRANGER)
         s.add(
             MentorRequest(
                 mentee_id=STRANGER,
@@ -172,8 +166,9 @@ def test_report_csv_is_exact(harness: Harness) -> None:
     lines = files["pairings.csv"].splitlines()
     assert (
         lines[0]
-        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity"
+        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity,ended,ended_by,at_risk,at_risk_reasons"
     )
+    assert lines[1].split(",")[-2:] == ["yes", "3+ check-ins unanswered; overdue tasks"]
     assert lines[2].split(",")[1:] == [
         MENTOR2,
         MENTEE,
@@ -184,6 +179,10 @@ def test_report_csv_is_exact(harness: Harness) -> None:
         "1",
         "1",
         "2026-11-29T14:00:00Z",
+        "",
+        "",
+        "no",
+        "",
     ]
     assert files["teaching-record.csv"].splitlines() == [
         "mentor,meetings_held,hours",
@@ -217,6 +216,9 @@ def test_weekly_digest_posts_once_per_week(harness: Harness) -> None:
     run_tick(harness.ctx, client, monday_8am + timedelta(days=8), steps=[post_weekly_digest])
     assert len(posted()) == before + 1
     assert any(f.filename == "engagement.png" for f in harness.fake.files)
+    # Posted Monday morning, it covers last week's seven whole days, and says so.
+    (digest,) = posted()[before:]
+    assert "Mon 30 Nov – Sun 6 Dec 2026" in all_text(digest["blocks"])
 
 
 def test_digest_stays_within_limits_for_many_at_risk() -> None:
@@ -225,9 +227,7 @@ def test_digest_stays_within_limits_for_many_at_risk() -> None:
 
     numbers = DigestNumbers(1, 0, {}, 0, None, 0, 0, {}, 0, 0, 0, 0, 0, [], {}, [])
     pairs = [AtRiskPair(i, MENTOR, MENTEE, ("overdue tasks",)) for i in range(60)]
-    blocks = build_digest(
-        DigestView(NOW.date(), NOW.date(), numbers, AtRisk(pairs, 60, [], 0), NOW)
-    )
+    blocks = build_digest(DigestView(NOW, NOW, numbers, AtRisk(pairs, 60, [], 0), NOW)).blocks
     assert len(blocks) <= 50
     assert "more at-risk pairs" in all_text(blocks)
 
@@ -325,9 +325,7 @@ def _seed_private_text(harness: Harness) -> int:
                 pairing_id=stalled_id,
                 text=f"Confidential goal {HOSTILE}",
                 status="open",
-                created_by=MENTEE,
                 created_at=NOW - timedelta(days=3),
-                updated_at=NOW - timedelta(days=3),
             )
         )
         kept = create_pairing(
@@ -394,3 +392,124 @@ def test_digest_keeps_private_text_out_and_escapes_shared_reasons(harness: Harne
         assert "<!channel>" not in text
         assert "<http://evil.example" not in text
         assert "&amp;lt;" not in text
+
+
+def _reassign_to(harness: Harness, pairing_id: int, new_mentor: str) -> dict[str, object]:
+    from tests.handlers.helpers import modal_values, typed
+
+    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_REASSIGN, value=str(pairing_id))
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    response = harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.DIGEST_REASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            who=(
+                ids.SUGGEST_BLOCK,
+                ids.SUGGEST_INPUT,
+                {"type": "users_select", "selected_user": new_mentor},
+            ),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+        ),
+    )
+    return response.json() if response.body else {}
+
+
+def test_a_refused_new_mentor_changes_nothing_and_says_why_in_the_modal(
+    harness: Harness,
+) -> None:
+    from tests.conftest import BOT_USER, GONE
+
+    stalled_id = _seed(harness)
+    harness.clock.set(NOW)
+    # Carol already mentors the mentee for research (assigned through the command), and Eve
+    # takes no more mentees.
+    harness.command(f"assign <@{MENTOR2}> <@{MENTEE}> research", user_id=COORDINATOR)
+    harness.command("capacity 0", user_id=STRANGER)
+    with harness.session() as s:
+        pairings_before = s.query(Pairing).count()
+    dms_before = len(harness.fake.calls_to("chat.postMessage"))
+    expected = {
+        GONE: "deactivated",
+        BOT_USER: "is an app",
+        MENTEE: "That's the mentee",
+        MENTOR: "is their mentor now",
+        MENTOR2: "already mentors them for this focus",
+        STRANGER: "reached the number of mentees",
+    }
+    for candidate, why in expected.items():
+        answer = _reassign_to(harness, stalled_id, candidate)
+        assert answer.get("response_action") == "errors", candidate
+        assert why in str(answer["errors"][ids.SUGGEST_BLOCK]), answer  # type: ignore[index]
+    with harness.session() as s:
+        assert s.get(Pairing, stalled_id).status == "active"  # type: ignore[union-attr]
+        assert s.query(Pairing).count() == pairings_before
+    assert len(harness.fake.calls_to("chat.postMessage")) == dms_before
+
+
+def test_reassign_tells_the_mentee_who_replaces_whom(harness: Harness) -> None:
+    stalled_id = _seed(harness)
+    answer = _reassign_to(harness, stalled_id, STRANGER)
+    assert answer.get("response_action") is None
+    text = dms_to(harness, MENTEE)[-1].args["text"]
+    assert f"<@{MENTOR}>" in text
+    assert f"<@{STRANGER}>" in text
+    assert "closed your mentorship" in dms_to(harness, MENTOR)[-1].args["text"]
+    assert buttons(dms_to(harness, STRANGER)[-1].args["blocks"])[ids.ASSIGNMENT_DECLINE]
+    # The export says who ended the old pairing, and when.
+    harness.command("report", user_id=COORDINATOR)
+    rows = {
+        line.split(",")[0]: line.split(",")
+        for line in {f.filename: f.content.decode() for f in harness.fake.files}[
+            "pairings.csv"
+        ].splitlines()[1:]
+    }
+    header = PAIRING_COLUMNS
+    old = dict(zip(header, rows[str(stalled_id)], strict=True))
+    assert (old["status"], old["ended_by"]) == ("ended", COORDINATOR)
+    assert old["ended"].endswith("Z")
+
+
+def test_every_at_risk_pair_the_digest_had_no_room_for_is_flagged_in_the_export(
+    harness: Harness,
+) -> None:
+    harness.clock.set(NOW)
+    for i in range(30):
+        mentee = f"U0MANY{i:04d}"
+        harness.fake.add_user(mentee, f"m{i}", real_name=f"Mentee {i}")
+        harness.command(f"assign <@{MENTOR}> <@{mentee}> research", user_id=COORDINATOR)
+    # Nine weeks on, none of them has reassessed in two rhythms of four weeks.
+    harness.clock.set(NOW + timedelta(weeks=9))
+    digest = harness.command("digest", user_id=COORDINATOR)
+    assert digest.status == 200
+    shown = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    assert "more at-risk pairs" in shown
+    harness.command("report 2026-11-01 2027-02-01", user_id=COORDINATOR)
+    rows = [
+        line.split(",")
+        for line in {f.filename: f.content.decode() for f in harness.fake.files}[
+            "pairings.csv"
+        ].splitlines()[1:]
+    ]
+    flagged = [row for row in rows if row[-2] == "yes"]
+    assert len(flagged) == 30
+    assert {row[-1] for row in flagged} == {"no reassessment in two rhythms"}
+
+
+def test_the_preview_names_the_exact_moments_it_covers(harness: Harness) -> None:
+    harness.clock.set(NOW)  # 09:00 in New York
+    harness.command("digest", user_id=COORDINATOR)
+    shown = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    assert "Tue 24 Nov 09:00 – Tue 1 Dec 09:00" in shown
+
+
+def test_counts_agree_with_their_number(harness: Harness) -> None:
+    harness.clock.set(NOW)
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
+    harness.command("digest", user_id=COORDINATOR)
+    preview = harness.fake.calls_to("response_url")[-1].args
+    assert "1 active pairing," in preview["text"]
+    assert "0 pairs at risk" in preview["text"]
+    assert "1 person" in harness.command("capacity", user_id=MENTOR).json()["text"]
+    set_to_one = harness.command("capacity 1", user_id=MENTOR).json()["text"]
+    assert "at most 1 person at once" in set_to_one

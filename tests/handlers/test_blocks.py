@@ -15,7 +15,7 @@ from bot.focus import focus_areas
 from bot.settings import DEFAULT_FOCUS_AREAS
 from handlers import ids
 from handlers.blocks.common import SECTION_TEXT_LIMIT, sections_from_lines
-from handlers.blocks.help import build_help_blocks
+from handlers.blocks.help import build_help
 from handlers.blocks.modals import (
     InvalidSubmission,
     build_communication_modal,
@@ -61,7 +61,7 @@ def test_sections_never_exceed_slacks_limit(lines: list[str]) -> None:
 
 def test_help_lists_each_entry_once() -> None:
     entries = [(f"/mentor cmd{i}", f"does thing {i}") for i in range(40)]
-    blocks = build_help_blocks(entries, DEFAULT_FOCUS_AREAS)
+    blocks = build_help(entries, DEFAULT_FOCUS_AREAS).blocks
     text = all_text(blocks)
     for usage, about in entries:
         assert text.count(usage + "`") == 1
@@ -73,8 +73,10 @@ def test_request_message_escapes_the_note_and_carries_the_id() -> None:
     card = RequestCard(
         7, "U0MENTEE1", "U0MENTOR1", "Research <b>", "hi <!channel> & <@U1>", date(2026, 12, 15)
     )
-    blocks = build_request_message(card, date(2026, 12, 1))
+    message = build_request_message(card, date(2026, 12, 1))
+    blocks = message.blocks
     text = all_text(blocks)
+    assert "<!channel>" not in message.text
     assert "<!channel>" not in text
     assert "&lt;!channel&gt; &amp; &lt;@U1&gt;" in text
     assert "Research &lt;b&gt;" in text
@@ -94,6 +96,22 @@ def test_communication_modal_round_trips(cadence: Cadence, fmt: str) -> None:
     view = build_communication_modal(5, "U0MENTOR1", "Research", agreed)
     assert view["private_metadata"] == "5"
     assert parse_communication(_submitted(view)) == agreed
+
+
+@pytest.mark.parametrize("day", [1, 15, 28, 31])
+def test_communication_modal_round_trips_a_day_of_the_month(day: int) -> None:
+    agreed = Communication(
+        cadence=Cadence.MONTHLY,
+        weekday=3,
+        local_time=time(9, 0),
+        week_of_month=None,
+        meeting_format="call",
+        day_of_month=day,
+    )
+    view = build_communication_modal(5, "U0MENTOR1", "Research", agreed)
+    assert parse_communication(_submitted(view)) == agreed
+    wording = agreed.describe("Europe/London", date(2026, 12, 1))
+    assert wording.startswith("Monthly on the last day" if day == 31 else "Monthly on the ")
 
 
 def test_communication_modal_reports_every_missing_answer() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import first_word
-from handlers.blocks.help import build_help_blocks
+from handlers.blocks.help import build_help
 from tests.conftest import MENTEE
 from tests.harness import Harness
 
@@ -57,6 +57,37 @@ def test_help_logs_one_line_per_request(harness: Harness) -> None:
     assert handled[0]["duration_ms"] >= 0
 
 
+@pytest.mark.parametrize(("typed", "usage"), [("ask", "/mentor ask"), ("STATUS", "/mentor list")])
+def test_help_on_a_topic_shows_that_subcommand_with_an_example(
+    harness: Harness, typed: str, usage: str
+) -> None:
+    body = harness.command(f"help {typed}", user_id=MENTEE).json()
+    shown = _texts(body["blocks"])
+    assert usage in shown
+    assert "For example" in shown
+    assert "/mentor withdraw" not in shown
+    assert usage in body["text"]
+
+
+def test_every_subcommand_has_a_topic_with_an_example() -> None:
+    from bot.commands import SUBCOMMANDS, TOPICS
+
+    assert {name for name, _usage, _about in SUBCOMMANDS} == set(TOPICS)
+    for name, (example, detail) in TOPICS.items():
+        assert example.startswith(f"/mentor {name}"), name
+        assert detail
+
+
+def test_an_unknown_topic_is_answered_kindly_with_the_guide(harness: Harness) -> None:
+    body = harness.command("help <!here>teleport", user_id=MENTEE).json()
+    shown = _texts(body["blocks"])
+    assert "There's no help on" in shown
+    assert "&lt;!here&gt;teleport" in shown
+    assert "<!here>" not in shown + body["text"]
+    assert "/mentor ask" in shown
+    assert "/mentor report" in shown
+
+
 def test_a_word_the_guide_shows_is_escaped_exactly_once() -> None:
-    guide = build_help_blocks([], [], unknown=first_word("&lt;!here&gt;&amp;"))
+    guide = build_help([], [], unknown=first_word("&lt;!here&gt;&amp;")).blocks
     assert "`/mentor &lt;!here&gt;&amp;`" in _texts(guide)

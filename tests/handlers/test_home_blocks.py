@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.sharing import SharingState
 from handlers import ids
 from handlers.blocks.common import SECTION_TEXT_LIMIT, VIEW_BLOCK_LIMIT
 from handlers.blocks.home import (
@@ -22,8 +23,6 @@ from handlers.blocks.home import (
     build_home,
     page_count,
     parse_page,
-    parse_share_value,
-    share_value,
 )
 from handlers.blocks.modals import InvalidSubmission
 from handlers.blocks.reassess import (
@@ -34,6 +33,7 @@ from handlers.blocks.reassess import (
     parse_reassessment,
     shown_counts,
 )
+from handlers.blocks.sharing import parse_share_value, share_value
 from handlers.blocks.work import GoalRow, TaskRow
 from tests.handlers.helpers import all_text, buttons, escaping_problems, text_objects
 
@@ -68,8 +68,33 @@ def _goals(count: int, text: str, first_id: int = 1) -> list[GoalRow]:
 
 
 def _tasks(count: int, text: str, first_id: int = 1) -> list[TaskRow]:
+    """Open tasks; every third works towards a goal (goal ids start at ``first_id`` too)."""
     return [
-        TaskRow(first_id + i, f"{text}{i}", "open", "U0MENTEE1", TODAY if i % 2 else None)
+        TaskRow(
+            first_id + i,
+            f"{text}{i}",
+            "open",
+            "U0MENTEE1",
+            TODAY if i % 2 else None,
+            goal_id=first_id + i // 3 if i % 3 == 0 else None,
+            goal=f"{text}goal" if i % 3 == 0 else None,
+        )
+        for i in range(count)
+    ]
+
+
+def _history(count: int, text: str, first_id: int) -> list[GoalRow]:
+    return [
+        GoalRow(
+            first_id + i,
+            f"{text}{i}",
+            ("achieved", "dropped")[i % 2],
+            None,
+            None,
+            closed_by="U0MENTOR1",
+            closed_on=TODAY,
+            reason=text or None,
+        )
         for i in range(count)
     ]
 
@@ -84,9 +109,11 @@ def _pairing(n: int, goal_count: int, task_count: int, text: str, **changes: Any
         next_checkin=datetime(2026, 12, 8, 7, 30, tzinfo=ZoneInfo("America/New_York")),
         paused_until=None,
         paused=False,
-        share_with_coordinators=n % 3 == 0,
+        sharing=list(SharingState)[n % 4],
+        proposal="1796113200000000" if n % 4 == 2 else None,
         goals=_goals(goal_count, text, first_id=n * 1000),
         open_tasks=_tasks(task_count, text, first_id=n * 1000),
+        history=_history(min(goal_count, 4), text, first_id=n * 1000 + 500),
     )
     return replace(base, **changes)
 
@@ -149,6 +176,7 @@ def test_a_pairing_shows_what_the_pair_needs() -> None:
         "",
         rhythm="Weekly on Tuesday at 07:30 (America/New_York), call",
         goals=_goals(8, "Present at grand rounds "),
+        sharing=SharingState.NOT_SHARED,
     )
     view = build_home(HomeContent(TODAY, ["Research"], [pairing]))
     shown = all_text(view["blocks"])
@@ -157,6 +185,10 @@ def test_a_pairing_shows_what_the_pair_needs() -> None:
     assert "Next check-in: Tue 8 Dec at 07:30" in shown
     assert shown.count("Present at grand rounds") == GOALS_SHOWN
     assert "+3 more goals: `/mentor goals` <@U0OTHER007>" in shown
+    one_more = build_home(
+        HomeContent(TODAY, ["Research"], [replace(pairing, goals=_goals(6, "Goal "))])
+    )
+    assert "+1 more goal: `/mentor goals`" in all_text(one_more["blocks"])
     found = buttons(view["blocks"])
     for action_id in (
         ids.GOAL_ADD_OPEN,

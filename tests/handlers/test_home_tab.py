@@ -1,16 +1,15 @@
 """App Home end to end: the published view with pairings, goals and tasks, its buttons (members
-only), sharing with coordinators, and paging when there is more than one view can hold."""
+only), and paging when there is more than one view can hold. Sharing with coordinators has its
+own tests (tests/handlers/test_sharing.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from handlers import ids
 from storage.goals import add_goal
-from storage.models import Activity, Pairing, Person
+from storage.models import Pairing, Person
 from storage.pairings import create_pairing, get_pairing
 from storage.tasks import add_task
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
@@ -143,7 +142,8 @@ def test_strangers_are_refused_and_nothing_changes(harness: Harness) -> None:
         home_click(harness, STRANGER, action_id, str(pairing_id))
     home_click(harness, STRANGER, ids.HOME_SHARE, f"{pairing_id}:on")
     assert harness.fake.calls_to("views.open") == []
-    assert not only_pairing(harness).share_with_coordinators
+    assert only_pairing(harness).mentee_shares_at is None
+    assert only_pairing(harness).mentor_shares_at is None
     refusals = [str(c.args.get("text")) for c in dms_to(harness, STRANGER)]
     assert len(refusals) == 4
     assert all("not part of" in text for text in refusals)
@@ -151,7 +151,7 @@ def test_strangers_are_refused_and_nothing_changes(harness: Harness) -> None:
     assert dms_to(harness, MENTEE) == []
     # A forged value is refused too.
     home_click(harness, MENTEE, ids.HOME_SHARE, "everything")
-    assert not only_pairing(harness).share_with_coordinators
+    assert only_pairing(harness).mentee_shares_at is None
 
 
 def test_ended_pairings_refuse_home_buttons(harness: Harness) -> None:
@@ -165,39 +165,6 @@ def test_ended_pairings_refuse_home_buttons(harness: Harness) -> None:
     assert "already ended" in str(dms_to(harness, MENTEE)[-1].args["text"])
     # The stale Home is redrawn without the pairing.
     assert "/mentor ask" in all_text(last_home(harness, MENTEE))
-
-
-def test_sharing_with_coordinators_is_set_once_and_the_other_member_told(
-    harness: Harness,
-) -> None:
-    pairing_id = make_pairing(harness)
-    home_click(harness, MENTEE, ids.HOME_SHARE, f"{pairing_id}:on")
-    assert only_pairing(harness).share_with_coordinators
-    told = dms_to(harness, MENTOR)
-    assert len(told) == 1
-    assert f"<@{MENTEE}> chose to share your goal and task text" in told[0].args["text"]
-    share = next(
-        b for b in last_home(harness, MENTOR) if b.get("block_id", "").startswith("home-share")
-    )
-    assert "*On*" in share["text"]["text"]
-    assert share["accessory"]["value"] == f"{pairing_id}:off"
-    assert published_to(harness, MENTEE)
-
-    # A double click (or Slack's retry) sets it once: no flip back, no second message.
-    home_click(harness, MENTEE, ids.HOME_SHARE, f"{pairing_id}:on")
-    assert only_pairing(harness).share_with_coordinators
-    assert len(dms_to(harness, MENTOR)) == 1
-
-    home_click(harness, MENTOR, ids.HOME_SHARE, f"{pairing_id}:off")
-    assert not only_pairing(harness).share_with_coordinators
-    assert "stopped sharing" in dms_to(harness, MENTEE)[-1].args["text"]
-    with harness.session() as session:
-        kinds = session.scalars(
-            select(Activity.kind)
-            .where(Activity.kind.like("pairing.sharing%"))
-            .order_by(Activity.id)
-        ).all()
-    assert kinds == ["pairing.sharing_on", "pairing.sharing_off"]
 
 
 def test_big_homes_stay_within_limits_and_page_with_show_more(harness: Harness) -> None:

@@ -129,6 +129,60 @@ def test_monthly_needs_a_week(harness: Harness) -> None:
     assert only_pairing(harness).cadence is None
 
 
+def test_monthly_on_a_day_of_the_month_is_chosen_in_the_form(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    harness.block_action(user_id=MENTEE, action_id=ids.COMMUNICATION_OPEN, value=str(pairing_id))
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    offered = all_text([b for b in view["blocks"] if b.get("block_id") == ids.WEEK_OF_MONTH_BLOCK])
+    assert "The 15th" in offered
+    assert "The last day" in offered
+    harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.COMMUNICATION_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            cadence=(ids.CADENCE_BLOCK, ids.CADENCE_INPUT, selected("monthly")),
+            weekday=(ids.WEEKDAY_BLOCK, ids.WEEKDAY_INPUT, selected("1")),
+            time=(ids.TIME_BLOCK, ids.TIME_INPUT, {"type": "timepicker", "selected_time": "10:00"}),
+            when=(ids.WEEK_OF_MONTH_BLOCK, ids.WEEK_OF_MONTH_INPUT, selected("day-15")),
+            format=(ids.FORMAT_BLOCK, ids.FORMAT_INPUT, selected("call")),
+        ),
+    )
+    pairing = only_pairing(harness)
+    assert (pairing.cadence, pairing.monthly_day, pairing.monthly_nth) == ("monthly", 15, None)
+    # 15 December 2026, 10:00 in New York, is 15:00 UTC.
+    assert pairing.next_checkin_at == datetime(2026, 12, 15, 15, 0, tzinfo=UTC)
+    assert "Monthly on the 15th" in all_text(last_dm(harness, MENTOR).args["blocks"])
+    assert "Monthly on the 15th" in all_text(
+        harness.command("list", user_id=MENTOR).json()["blocks"]
+    )
+    home = harness.fake.calls_to("views.publish")[-1].args["view"]
+    assert "Monthly on the 15th" in all_text(home["blocks"])
+    # The form opens again on what was agreed.
+    harness.block_action(user_id=MENTOR, action_id=ids.COMMUNICATION_OPEN, value=str(pairing_id))
+    again = harness.fake.calls_to("views.open")[-1].args["view"]
+    (when,) = [b for b in again["blocks"] if b.get("block_id") == ids.WEEK_OF_MONTH_BLOCK]
+    assert when["element"]["initial_option"]["value"] == "day-15"
+
+
+def test_a_forged_day_of_the_month_is_refused(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    response = harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.COMMUNICATION_VIEW,
+        private_metadata=str(pairing_id),
+        values=modal_values(
+            cadence=(ids.CADENCE_BLOCK, ids.CADENCE_INPUT, selected("monthly")),
+            weekday=(ids.WEEKDAY_BLOCK, ids.WEEKDAY_INPUT, selected("1")),
+            time=(ids.TIME_BLOCK, ids.TIME_INPUT, {"type": "timepicker", "selected_time": "07:30"}),
+            when=(ids.WEEK_OF_MONTH_BLOCK, ids.WEEK_OF_MONTH_INPUT, selected("day-30")),
+            format=(ids.FORMAT_BLOCK, ids.FORMAT_INPUT, selected("call")),
+        ),
+    )
+    assert ids.WEEK_OF_MONTH_BLOCK in response.json()["errors"]
+    assert only_pairing(harness).cadence is None
+
+
 def test_list_shows_mentors_mentees_and_pending(harness: Harness) -> None:
     pair(harness)
     harness.command(f"ask <@{MENTOR2}> career", user_id=MENTEE)

@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from handlers import ids
-from handlers.blocks.reassess import EVERY_BLOCK, EVERY_INPUT
+from handlers.blocks.reassess import (
+    EVERY_BLOCK,
+    EVERY_INPUT,
+    read_reassess_metadata,
+    reassess_metadata,
+)
 from storage.models import Goal, Pairing, Reassessment, Task
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, ephemeral_replies, text_objects
@@ -48,7 +53,7 @@ def submitted(view: dict[str, Any], **choices: str) -> dict[str, Any]:
                 {"value": chosen} if chosen is not None else element.get("initial_option")
             )
         else:
-            state["value"] = chosen
+            state["value"] = chosen if chosen is not None else element.get("initial_value")
         values[block_id] = {element["action_id"]: state}
     return values
 
@@ -64,7 +69,7 @@ def test_a_reassessment_achieves_drops_and_adds_in_one_go(harness: Harness) -> N
     t1, t2, t3 = ids_of(harness, Task, pairing_id)
 
     view = opened_reassess(harness, MENTEE, pairing_id)
-    assert view["private_metadata"] == str(pairing_id)
+    assert read_reassess_metadata(view["private_metadata"]) == (pairing_id, None)
     labels = [text for kind, text in text_objects(view["blocks"]) if kind == "plain_text"]
     assert any(label.startswith("Goal 0 <!channel>") for label in labels)  # shown as typed
     assert all("&lt;" not in label and "&amp;" not in label for label in labels)
@@ -106,7 +111,6 @@ def test_a_reassessment_achieves_drops_and_adds_in_one_go(harness: Harness) -> N
         assert tasks == {t1: "done", t2: "dropped", t3: "open"}
         (round_,) = session.scalars(select(Reassessment)).all()
         assert round_.pairing_id == pairing_id
-        assert round_.actor_id == MENTEE
         counts = (
             round_.goals_achieved,
             round_.goals_dropped,
@@ -142,7 +146,7 @@ def test_only_members_can_open_or_submit(harness: Harness) -> None:
     harness.view_submission(
         user_id=STRANGER,
         callback_id=ids.REASSESS_VIEW,
-        private_metadata=str(pairing_id),
+        private_metadata=reassess_metadata(pairing_id),
         values=submitted(view, **{f"reassess_goal_{goal_id}": "drop", "new_goals": "Sneaky"}),
     )
     assert count_rounds(harness) == 0
@@ -163,7 +167,10 @@ def test_a_goal_of_another_pairing_refuses_the_whole_round(harness: Harness) -> 
         "decision": {"type": "static_select", "selected_option": {"value": "drop"}}
     }
     harness.view_submission(
-        user_id=MENTEE, callback_id=ids.REASSESS_VIEW, private_metadata=str(mine), values=values
+        user_id=MENTEE,
+        callback_id=ids.REASSESS_VIEW,
+        private_metadata=reassess_metadata(mine),
+        values=values,
     )
     assert count_rounds(harness) == 0
     with harness.session() as session:
@@ -178,7 +185,7 @@ def test_bad_input_keeps_the_modal_open_and_changes_nothing(harness: Harness) ->
     response = harness.view_submission(
         user_id=MENTEE,
         callback_id=ids.REASSESS_VIEW,
-        private_metadata=str(pairing_id),
+        private_metadata=reassess_metadata(pairing_id),
         values=submitted(view, new_goals=too_many),
     )
     body = response.json()
@@ -189,7 +196,7 @@ def test_bad_input_keeps_the_modal_open_and_changes_nothing(harness: Harness) ->
     body = harness.view_submission(
         user_id=MENTEE,
         callback_id=ids.REASSESS_VIEW,
-        private_metadata=str(pairing_id),
+        private_metadata=reassess_metadata(pairing_id),
         values=values,
     ).json()
     assert EVERY_BLOCK in body["errors"]
@@ -206,7 +213,7 @@ def test_an_ended_pairing_is_not_reassessed(harness: Harness) -> None:
     harness.view_submission(
         user_id=MENTEE,
         callback_id=ids.REASSESS_VIEW,
-        private_metadata=str(pairing_id),
+        private_metadata=reassess_metadata(pairing_id),
         values=submitted(view, new_goals="Too late"),
     )
     assert count_rounds(harness) == 0
@@ -221,7 +228,7 @@ def test_the_command_opens_the_modal_or_asks_which(harness: Harness) -> None:
     harness.command("reassess", user_id=MENTEE)
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     assert view["callback_id"] == ids.REASSESS_VIEW
-    assert view["private_metadata"] == str(first)
+    assert read_reassess_metadata(view["private_metadata"]) == (first, None)
 
     second = make_pairing(harness, mentor=MENTOR2, focus="career")
     harness.command("reassess", user_id=MENTEE)
@@ -232,4 +239,51 @@ def test_the_command_opens_the_modal_or_asks_which(harness: Harness) -> None:
     assert buttons(blocks)[ids.REASSESS_OPEN]["text"]["text"] == "Reassess now"
 
     harness.command(f"reassess <@{MENTOR2}>", user_id=MENTEE)
-    assert harness.fake.calls_to("views.open")[-1].args["view"]["private_metadata"] == str(second)
+    assert harness.fake.calls_to("views.open")[-1].args["view"][
+        "private_metadata"
+    ] == reassess_metadata(second)
+
+
+def test_new_goals_that_look_like_patient_identifiers_are_warned_about_once(
+    harness: Harness,
+) -> None:
+    pairing_id = make_pairing(harness, goals=1, tasks=0)
+    (goal_id,) = ids_of(harness, Goal, pairing_id)
+    view = opened_reassess(harness, MENTOR, pairing_id)
+    risky = "Present Mr Jones, MRN 12345678, at M&M"
+    choices = {
+        f"reassess_goal_{goal_id}": "drop",
+        f"reassess_why_{goal_id}": "Covered elsewhere",
+        "new_goals": f"Lead a journal club\n{risky}",
+        "reassess_every": "8",
+    }
+    warned = harness.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.REASSESS_VIEW,
+        private_metadata=view["private_metadata"],
+        values=submitted(view, **choices),
+    ).json()
+    assert warned["response_action"] == "update"
+    again = warned["view"]
+    assert "medical record number" in all_text(again["blocks"])
+    assert count_rounds(harness) == 0
+    # What was chosen is still chosen in the form shown back.
+    by_id = {b.get("block_id"): b for b in again["blocks"]}
+    assert by_id[f"reassess-goal-{goal_id}"]["element"]["initial_option"]["value"] == "drop"
+    assert by_id[f"reassess-why-{goal_id}"]["element"]["initial_value"] == "Covered elsewhere"
+    assert risky in by_id[ids.NEW_GOALS_BLOCK]["element"]["initial_value"]
+    assert by_id[EVERY_BLOCK]["element"]["initial_option"]["value"] == "8"
+    # Submitting the same text again saves the whole round as it is.
+    harness.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.REASSESS_VIEW,
+        private_metadata=again["private_metadata"],
+        values=submitted(again),
+    )
+    assert count_rounds(harness) == 1
+    with harness.session() as session:
+        texts = [g.text for g in session.scalars(select(Goal).order_by(Goal.id))]
+        dropped = session.get(Goal, goal_id)
+        assert dropped is not None
+        assert (dropped.status, dropped.close_reason) == ("dropped", "Covered elsewhere")
+    assert texts[1:] == ["Lead a journal club", risky]

@@ -14,6 +14,7 @@ from bot.tick import StepResult
 from handlers.flows import checkins as flow
 from storage.models import ScheduledSend
 from storage.outbox import failed_sends_since
+from tests.clock import VirtualTime
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.harness import Harness
 from tests.scheduler.helpers import at, checkin_dms, make_pair
@@ -26,12 +27,12 @@ def utc(*args: int) -> datetime:
 
 
 @pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """What slack_sdk's retry handlers would have slept, recorded instead of slept."""
-    slept: list[float] = []
-    for module in (builtin_handlers, handler):  # 429s wait in one, backoff in the other
-        monkeypatch.setattr(module, "time", SimpleNamespace(sleep=slept.append))
-    return slept
+def waits(monkeypatch: pytest.MonkeyPatch, pacing_time: VirtualTime) -> list[float]:
+    """What the pacer (429s) and slack_sdk's retry handlers (5xx backoff) would have slept,
+    recorded instead of slept."""
+    for module in (builtin_handlers, handler):
+        monkeypatch.setattr(module, "time", SimpleNamespace(sleep=pacing_time.sleep))
+    return pacing_time.slept
 
 
 def _pairs(harness: Harness, count: int = 1) -> list[int]:

@@ -195,6 +195,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Rule]] = {}
         self._errors: dict[str, list[_Rule]] = {}
+        self._before: dict[str, Callable[[JsonObject], None]] = {}
         self._users: dict[str, _User] = {}
         self._conversations: dict[str, _Conversation] = {}
         self._messages: dict[str, list[JsonObject]] = {}
@@ -393,6 +394,16 @@ class FakeSlack:
         with self._changed:
             self._errors.setdefault(method, []).append(_Rule(_check_times(times), error=error))
 
+    def before(self, method: str, callback: Callable[[JsonObject], None] | None) -> None:
+        """Run ``callback(args)`` on the server's thread each time ``method`` is called, before
+        it is answered (None removes it): to look at the app's state mid-call, as Slack
+        sees it."""
+        with self._changed:
+            if callback is None:
+                self._before.pop(method, None)
+            else:
+                self._before[method] = callback
+
     def serve_socket_mode(self, issue_url: Callable[[], str], *, app_token: str) -> None:
         """Answer apps.connections.open, called with the app-level ``app_token``, with
         ``issue_url()``: a FakeSocketMode's WebSocket URLs."""
@@ -422,6 +433,15 @@ class FakeSlack:
 
     def _serve_api(self, method: str, request: _Request) -> _Reply:
         token = _bearer_token(request.header("Authorization"))
+        with self._changed:
+            callback = self._before.get(method)
+        if callback is not None:
+            # Outside the lock: the callback may wait on the app, which may call Slack.
+            try:
+                args = _parse_args(request)
+            except SlackRefusal:
+                args = {}
+            callback(args)
         with self._changed:
             try:
                 args = _parse_args(request)

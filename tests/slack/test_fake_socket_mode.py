@@ -271,6 +271,10 @@ def test_a_late_ack_fails_the_wait(
     socket_mode.wait_connected()
     envelope_id = socket_mode.slash_command("help", user_id=ALICE)
     assert arrived.wait(timeout=5)
+    # The ack left the client; the fake records it on its own thread a moment later.
+    deadline = time.monotonic() + 5
+    while envelope_id not in socket_mode.acks and time.monotonic() < deadline:
+        time.sleep(0.01)
     with pytest.raises(AssertionError, match="acked after"):
         socket_mode.wait_for_ack(envelope_id)
 

@@ -66,3 +66,67 @@ def test_migrations_ship_inside_the_package() -> None:
     location = Path(config.get_main_option("script_location") or "")
     assert (location / "env.py").is_file()
     assert any((location / "versions").glob("*.py"))
+
+
+def test_dropping_unread_columns_keeps_the_data_and_comes_back_from_activity(
+    blank_engine: Engine,
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    schema.upgrade(blank_engine, "0002")
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC).replace(tzinfo=None)
+    with blank_engine.begin() as db:
+        for user in ("U0MENTOR1", "U0MENTEE1"):
+            db.execute(
+                text(
+                    "INSERT INTO people (user_id, display_name, is_bot, is_deleted, created_at) "
+                    "VALUES (:u, '', false, false, :at)"
+                ),
+                {"u": user, "at": at},
+            )
+        db.execute(
+            text(
+                "INSERT INTO pairings (id, mentor_id, mentee_id, focus, status, origin, "
+                "started_at, reassess_every_weeks, unanswered_checkins, "
+                "share_with_coordinators, last_activity_at, assignment_note, cadence_set_by) "
+                "VALUES (1, 'U0MENTOR1', 'U0MENTEE1', 'research', 'active', 'assignment', "
+                ":at, 4, 0, false, :at, 'why', 'U0MENTEE1')"
+            ),
+            {"at": at},
+        )
+        db.execute(
+            text(
+                "INSERT INTO mentor_requests (id, mentee_id, mentor_id, focus, note, status, "
+                "created_at, expires_at, pairing_id, response_note) VALUES (1, 'U0MENTEE1', "
+                "'U0MENTOR1', 'research', 'hello', 'accepted', :at, :at, 1, 'yes')"
+            ),
+            {"at": at},
+        )
+        db.execute(
+            text(
+                "INSERT INTO goals (id, pairing_id, text, status, created_by, created_at, "
+                "updated_at) VALUES (1, 1, 'Present', 'open', 'U0MENTEE1', :at, :at)"
+            ),
+            {"at": at},
+        )
+        db.execute(
+            text(
+                "INSERT INTO activity (pairing_id, actor_id, kind, subject_id, detail, at) "
+                "VALUES (1, 'U0MENTEE1', 'goal.added', 1, '{}', :at)"
+            ),
+            {"at": at},
+        )
+    schema.upgrade(blank_engine)
+    columns = {c["name"] for c in inspect(blank_engine).get_columns("goals")}
+    assert "created_by" not in columns
+    with blank_engine.connect() as db:
+        assert db.execute(text("SELECT text FROM goals")).scalar_one() == "Present"
+        assert db.execute(text("SELECT note FROM mentor_requests")).scalar_one() == "hello"
+    schema.downgrade(blank_engine, "0002")
+    with blank_engine.connect() as db:
+        assert db.execute(text("SELECT created_by FROM goals")).scalar_one() == "U0MENTEE1"
+        assert "program_state" in inspect(blank_engine).get_table_names()
+    schema.upgrade(blank_engine)
+    assert schema.is_up_to_date(blank_engine)
