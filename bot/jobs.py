@@ -4,9 +4,9 @@ Plain functions, so ``mentorbot tick --now`` and the tests run exactly what the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from time import perf_counter
+from time import monotonic, perf_counter
 
 from slack_sdk import WebClient
 
@@ -59,12 +59,24 @@ def default_steps() -> tuple[Step, ...]:
     )
 
 
+def running_clock(now: datetime) -> Callable[[], datetime]:
+    """``now``, moving on in real time from when it was read: a tick run for a given moment
+    (``mentorbot tick --now``) stamps its claims on that moment's time line."""
+    started = monotonic()
+    return lambda: now + timedelta(seconds=monotonic() - started)
+
+
 def run_tick(
-    ctx: AppContext, client: WebClient, now: datetime, steps: Sequence[Step] | None = None
+    ctx: AppContext,
+    client: WebClient,
+    now: datetime,
+    steps: Sequence[Step] | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
 ) -> StepResult:
     """Run each step once; one step failing is logged and never stops the others."""
     started = perf_counter()
-    tick = TickContext(app=ctx, client=client, now=now)
+    tick = TickContext(app=ctx, client=client, now=now, clock=clock or running_clock(now))
     total = StepResult()
     for step in steps if steps is not None else default_steps():
         try:

@@ -29,9 +29,13 @@ class StepResult:
 
 @dataclass(frozen=True)
 class TickContext:
+    """``now`` is the moment the tick runs for (what is due by then); ``clock`` reads the time as
+    the tick goes on, which claims are stamped and renewed with."""
+
     app: AppContext
     client: WebClient
     now: datetime
+    clock: Callable[[], datetime]
 
 
 Step = Callable[[TickContext], StepResult]

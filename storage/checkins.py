@@ -3,11 +3,12 @@ endings), creating a check-in once per slot, recording its answer once, pausing 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import PairingEvent, PairingStatus
@@ -72,26 +73,36 @@ def _locked(
 
 
 def members_without_fresh_profiles(
-    session: Session, now: datetime, max_age: timedelta, *, limit: int = 500
+    session: Session, now: datetime, max_age: timedelta, lookahead: timedelta, *, limit: int
 ) -> list[str]:
-    """Members of pairings due a check-in whose cached Slack profile (time zone) is missing or
-    older than ``max_age``."""
-    rows = session.execute(
-        select(Pairing.mentor_id, Pairing.mentee_id)
-        .where(Pairing.next_checkin_at <= now, Pairing.status == _ACTIVE)
-        .limit(limit)
-    ).all()
-    members = {user for row in rows for user in row}
-    if not members:
-        return []
-    fresh = set(
+    """Up to ``limit`` people in pairings due a check-in by ``now + lookahead`` whose cached
+    Slack profile (time zone) is missing or will be older than ``max_age`` by then, those due
+    soonest first, in one query."""
+    horizon = now + lookahead
+    due = (Pairing.status == _ACTIVE, Pairing.next_checkin_at <= horizon)
+    members = union_all(
+        select(Pairing.mentor_id.label("user_id"), Pairing.next_checkin_at.label("due_at")).where(
+            *due
+        ),
+        select(Pairing.mentee_id.label("user_id"), Pairing.next_checkin_at.label("due_at")).where(
+            *due
+        ),
+    ).subquery()
+    return list(
         session.scalars(
-            select(Person.user_id).where(
-                Person.user_id.in_(members), Person.profile_fetched_at >= now - max_age
+            select(members.c.user_id)
+            .outerjoin(Person, Person.user_id == members.c.user_id)
+            .where(
+                or_(
+                    Person.profile_fetched_at.is_(None),
+                    Person.profile_fetched_at < horizon - max_age,
+                )
             )
+            .group_by(members.c.user_id)
+            .order_by(func.min(members.c.due_at), members.c.user_id)
+            .limit(limit)
         ).all()
     )
-    return sorted(members - fresh)
 
 
 def zones_of(session: Session, user_ids: Iterable[str]) -> dict[str, str | None]:
@@ -116,32 +127,64 @@ def checkin_at(session: Session, pairing_id: int, slot_at: datetime) -> CheckIn 
     )
 
 
-def latest_checkin_before(session: Session, pairing_id: int, slot_at: datetime) -> CheckIn | None:
-    return session.scalar(
-        select(CheckIn)
-        .where(CheckIn.pairing_id == pairing_id, CheckIn.slot_at < slot_at)
-        .order_by(CheckIn.slot_at.desc())
-        .limit(1)
+@dataclass(frozen=True)
+class LastCheckin:
+    slot_at: datetime
+    answered: bool
+
+
+def last_checkins(session: Session, pairing_ids: Collection[int]) -> dict[int, LastCheckin]:
+    """Each pairing's latest check-in so far (pairings with none are left out), in one query."""
+    if not pairing_ids:
+        return {}
+    latest = (
+        select(CheckIn.pairing_id, func.max(CheckIn.slot_at).label("slot_at"))
+        .where(CheckIn.pairing_id.in_(list(pairing_ids)))
+        .group_by(CheckIn.pairing_id)
+        .subquery()
     )
+    rows = session.execute(
+        select(CheckIn.pairing_id, CheckIn.slot_at, CheckIn.answer).join(
+            latest,
+            (CheckIn.pairing_id == latest.c.pairing_id) & (CheckIn.slot_at == latest.c.slot_at),
+        )
+    )
+    return {row[0]: LastCheckin(row[1], row[2] is not None) for row in rows}
 
 
-def create_checkin(
-    session: Session, pairing: Pairing, slot_at: datetime, now: datetime
-) -> CheckIn | None:
-    """The check-in for ``slot_at``, once: None when that slot already has one.
+def record_checkins(session: Session, slots: Mapping[int, datetime], now: datetime) -> set[int]:
+    """The check-in of each pairing for its slot, once, in one statement: the pairings whose
+    check-in was new (a slot that already has one is left as it was)."""
+    if not slots:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(CheckIn)
+        .on_conflict_do_nothing(index_elements=[CheckIn.pairing_id, CheckIn.slot_at])
+        .returning(CheckIn.pairing_id)
+    )
+    rows = [
+        {"pairing_id": pairing_id, "slot_at": slot_at, "sent_at": now}
+        for pairing_id, slot_at in slots.items()
+    ]
+    return set(session.scalars(statement, rows).all())
 
-    The check-in before it, if nobody answered it, now counts as unanswered: a check-in's
-    window to be answered closes when the next one comes."""
-    previous = latest_checkin_before(session, pairing.id, slot_at)
-    checkin = CheckIn(pairing_id=pairing.id, slot_at=slot_at, sent_at=now)
-    try:
-        with session.begin_nested():
-            session.add(checkin)
-    except IntegrityError:
-        return None
-    if previous is not None and previous.answer is None:
-        pairing.unanswered_checkins = (pairing.unanswered_checkins or 0) + 1
-    return checkin
+
+def checkins_at(
+    session: Session, slots: Collection[tuple[int, datetime]]
+) -> dict[tuple[int, datetime], CheckIn]:
+    """The check-ins of these (pairing, slot) pairs, in one query."""
+    if not slots:
+        return {}
+    wanted = set(slots)
+    found = session.scalars(
+        select(CheckIn).where(
+            CheckIn.pairing_id.in_({pairing_id for pairing_id, _ in wanted}),
+            CheckIn.slot_at.in_({slot_at for _, slot_at in wanted}),
+        )
+    )
+    return {(c.pairing_id, c.slot_at): c for c in found if (c.pairing_id, c.slot_at) in wanted}
 
 
 def record_answer(

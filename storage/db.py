@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -34,7 +36,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str, **kwargs: Any) -> Engine:
+# A PostgreSQL connection that sat in the pool longer than this is pinged (``SELECT 1``) when
+# taken out, and replaced if the server dropped it. Connections reused within seconds, as in a
+# busy tick or a burst of requests, are not pinged each time.
+PING_AFTER_IDLE_SECONDS = 30.0
+
+
+def _ping_after_idle(seconds: float) -> tuple[Callable[..., None], Callable[..., None]]:
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("checked_in_at", None)
+        if since is None or time.monotonic() - since < seconds:
+            return  # a new connection, or one in use moments ago
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        except Exception as error:
+            # The pool discards this connection and checks out another.
+            raise DisconnectionError("the database dropped an idle connection") from error
+        finally:
+            with contextlib.suppress(Exception):  # a dead connection's cursor may refuse
+                cursor.close()
+
+    return checked_in, checked_out
+
+
+def create_db_engine(
+    url: str, *, ping_after_idle_seconds: float = PING_AFTER_IDLE_SECONDS, **kwargs: Any
+) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -44,7 +75,11 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **options, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    checked_in, checked_out = _ping_after_idle(ping_after_idle_seconds)
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -75,6 +75,17 @@ def goals_of(session: Session, pairing_id: int, *, open_only: bool = False) -> S
     if open_only:
         query = query.where(Goal.status == OPEN)
     return session.scalars(query.order_by(Goal.created_at, Goal.id)).all()
+
+
+def goals_by_pairing(session: Session, pairing_ids: Collection[int]) -> dict[int, list[Goal]]:
+    """Each pairing's goals, in the order :func:`goals_of` lists them, in one query."""
+    found: dict[int, list[Goal]] = {pairing_id: [] for pairing_id in pairing_ids}
+    if found:
+        for goal in session.scalars(
+            select(Goal).where(Goal.pairing_id.in_(list(found))).order_by(Goal.created_at, Goal.id)
+        ):
+            found[goal.pairing_id].append(goal)
+    return found
 
 
 def set_goal_status(

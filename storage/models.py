@@ -84,6 +84,9 @@ class MentorRequest(Base):
             sqlite_where=text("status IN ('sending', 'pending')"),
             postgresql_where=text("status IN ('sending', 'pending')"),
         ),
+        # The scheduler's due queries filter on status and a due time, and order by the time.
+        Index("ix_mentor_requests_due_reminder", "status", "remind_at"),
+        Index("ix_mentor_requests_due_expiry", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,9 +97,9 @@ class MentorRequest(Base):
     status: Mapped[str] = mapped_column(SHORT, index=True)
     created_at: Mapped[datetime]
     suggested_id: Mapped[str | None] = mapped_column(USER_ID)
-    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    remind_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
-    expires_at: Mapped[datetime] = mapped_column(index=True)
+    expires_at: Mapped[datetime]
     mentor_channel: Mapped[str | None] = mapped_column(SHORT)
     mentor_ts: Mapped[str | None] = mapped_column(SHORT)
 
@@ -115,13 +118,18 @@ class Pairing(Base):
             sqlite_where=_open_pairing_clause(),
             postgresql_where=_open_pairing_clause(),
         ),
+        # What the scheduler's due queries filter on (status, a due time) and order by (the
+        # time, then id), so a tick with nothing due reads an empty index range.
+        Index("ix_pairings_due_checkin", "status", "next_checkin_at", "id"),
+        Index("ix_pairings_due_reassess", "status", "next_reassess_at", "id"),
+        Index("ix_pairings_due_pause_end", "status", "paused_until", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
     mentee_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
     focus: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(SHORT, index=True)
+    status: Mapped[str] = mapped_column(SHORT)
     origin: Mapped[str] = mapped_column(SHORT)  # "request" or "assignment"
     assigned_by: Mapped[str | None] = mapped_column(USER_ID)
     started_at: Mapped[datetime]
@@ -138,10 +146,10 @@ class Pairing(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     meeting_format: Mapped[str | None] = mapped_column(SHORT)
     cadence_anchor: Mapped[date | None] = mapped_column(Date)
-    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_checkin_at: Mapped[datetime | None]
     reassess_every_weeks: Mapped[int] = mapped_column(Integer, default=4)
-    next_reassess_at: Mapped[datetime | None] = mapped_column(index=True)
-    paused_until: Mapped[datetime | None] = mapped_column(index=True)
+    next_reassess_at: Mapped[datetime | None]
+    paused_until: Mapped[datetime | None]
     unanswered_checkins: Mapped[int] = mapped_column(Integer, default=0)
     # Each member's consent to share the pair's goal and task text with coordinators, and
     # since when; the text is shared only while both are set.
@@ -241,12 +249,9 @@ class ScheduledSend(Base):
 
     __tablename__ = "scheduled_sends"
     __table_args__ = (
-        Index(
-            "ix_scheduled_sends_pending_due",
-            "due_at",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
-        ),
+        # Pending rows by due time, and claims by age (the crash rule's look-up).
+        Index("ix_scheduled_sends_due", "status", "due_at", "id"),
+        Index("ix_scheduled_sends_claims", "status", "claimed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -256,7 +261,7 @@ class ScheduledSend(Base):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_requests.id"))
     recipient: Mapped[str | None] = mapped_column(SHORT)
     slot_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(SHORT, index=True)  # pending, claimed, sent, failed
+    status: Mapped[str] = mapped_column(SHORT)  # pending, claimed, sent, failed, skipped
     due_at: Mapped[datetime | None]  # when a pending row may be claimed and sent
     claimed_at: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(String(64))

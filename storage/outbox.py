@@ -5,28 +5,33 @@ The rule that makes scheduled sends exactly-once in normal running and never los
 1. The tick that finds work due makes the domain change (a request expires, a check-in slot
    passes) and enqueues its messages in one transaction. Each message has a unique key
    (``kind/subject/slot``), so of two ticks racing for the same slot, in one process or
-   several, exactly one enqueues it; the other finds the key taken and skips. The enqueued row
-   is *claimed* by that tick (``claimed_at``, ``claim_token``).
-2. The claiming tick calls Slack, then marks the row ``sent``, or ``failed`` with Slack's
-   reason when the error is permanent (or after ``MAX_ATTEMPTS``).
-3. A row still ``claimed`` after the claim timeout belongs to a tick that died between steps 1
-   and 2 (or gave the claim back after a passing failure). Any later tick takes it over and
-   sends it. This is the one case in which a message can arrive twice: the process died after
-   Slack accepted the message but before step 2 was saved. A message is never lost.
-
-A message owed later (``due_at`` after now: a check-in outside its recipient's working hours)
-is enqueued ``pending`` under its unique key in step 1 instead, and claimed by whichever tick
-first finds it due (:func:`claim_due_pending`, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL); from
-there it follows steps 2 and 3.
+   several, exactly one enqueues it; the other finds the key taken and skips
+   (:func:`enqueue_many`: one ``INSERT … ON CONFLICT DO NOTHING`` per batch). A row waits as
+   ``pending`` until its ``due_at`` (now, or later: a check-in outside its recipient's working
+   hours).
+2. Due rows are *claimed* in small chunks (:func:`claim_due`, ``FOR UPDATE SKIP LOCKED`` on
+   PostgreSQL), each chunk stamped with the moment it was claimed (``claimed_at``) and a token
+   of its own (``claim_token``). The claiming tick renews the stamp (:func:`renew_claims`) while
+   the chunk is still being sent, calls Slack, then marks the rows ``sent``
+   (:func:`mark_sent_many`, one statement), or ``failed`` with Slack's reason when the error is
+   permanent (or after ``MAX_ATTEMPTS``).
+3. A row still ``claimed`` after the claim timeout was neither sent nor renewed, so it belongs
+   to a tick that died between steps 2 and 3 (or gave the claim back after a passing failure).
+   Any later tick takes it over (:func:`take_over_stale`) and sends it. This is the one case in
+   which a message can arrive twice: the process died after Slack accepted the message but
+   before its outcome was saved. A message is never lost.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, Select, String, column, select, update, values
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,6 +53,49 @@ def send_key(kind: str, subject: int | str, slot: datetime | None = None) -> str
     return f"{kind}/{subject}{suffix}"
 
 
+@dataclass(frozen=True)
+class NewSend:
+    """A message owed: enqueued pending under ``key`` and sent from ``due_at`` on."""
+
+    key: str
+    kind: str
+    slot_at: datetime
+    due_at: datetime
+    pairing_id: int | None = None
+    request_id: int | None = None
+    recipient: str | None = None
+
+
+def enqueue_many(session: Session, sends: Sequence[NewSend]) -> int:
+    """Enqueue ``sends`` as pending in one statement; a key enqueued before is left as it was.
+    How many were new."""
+    if not sends:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # One statement, cached once compiled: SQLAlchemy sends the rows as multi-row VALUES.
+    statement = (
+        insert(ScheduledSend)
+        .on_conflict_do_nothing(index_elements=[ScheduledSend.dedupe_key])
+        .returning(ScheduledSend.id)
+    )
+    rows = [
+        {
+            "dedupe_key": send.key,
+            "kind": send.kind,
+            "pairing_id": send.pairing_id,
+            "request_id": send.request_id,
+            "recipient": send.recipient,
+            "slot_at": send.slot_at,
+            "due_at": send.due_at,
+            "status": PENDING,
+            "attempts": 0,
+        }
+        for send in sends
+    ]
+    return len(session.execute(statement, rows).all())
+
+
 def enqueue(
     session: Session,
     *,
@@ -61,7 +109,8 @@ def enqueue(
     due_at: datetime | None = None,
 ) -> ScheduledSend | None:
     """Enqueue and claim the send ``key`` (or, when ``due_at`` is later than ``now``, leave it
-    pending until then); None when it was enqueued before."""
+    pending until then); None when it was enqueued before. For a message or two; a batch goes
+    through :func:`enqueue_many`."""
     later = due_at is not None and due_at > now
     row = ScheduledSend(
         dedupe_key=key,
@@ -84,71 +133,134 @@ def enqueue(
     return row
 
 
-def claim_due_pending(session: Session, now: datetime, limit: int = 500) -> list[int]:
-    """Claim pending rows that have come due for this tick; rows another tick is claiming at
-    the same moment are skipped (PostgreSQL) rather than waited for."""
-    ids = list(
-        session.scalars(
-            select(ScheduledSend.id)
-            .where(ScheduledSend.status == PENDING, ScheduledSend.due_at <= now)
-            .order_by(ScheduledSend.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-    )
+def _claim(
+    session: Session, chosen: Select[Any], stamp: datetime, *, expected: str
+) -> list[ScheduledSend]:
+    """Stamp the rows ``chosen`` (a query of ids) as claimed by a new token, counting an
+    attempt; only the rows that are still ``expected`` (a concurrent writer may have won).
+    Nothing is written when nothing was chosen, so an idle tick takes no write lock."""
+    ids = list(session.scalars(chosen).all())
     if not ids:
         return []
+    return _stamp(session, ids, stamp, expected=expected)
+
+
+def _stamp(
+    session: Session, ids: Sequence[int], stamp: datetime, *, expected: str
+) -> list[ScheduledSend]:
     token = uuid.uuid4().hex
-    session.execute(
+    claimed = session.scalars(
         update(ScheduledSend)
-        .where(ScheduledSend.id.in_(ids), ScheduledSend.status == PENDING)
-        .values(status=CLAIMED, claimed_at=now, claim_token=token)
-        .execution_options(synchronize_session=False)
-    )
-    # Only what this tick's token now holds: on SQLite a concurrent writer could have won.
-    return list(
-        session.scalars(
-            select(ScheduledSend.id).where(
-                ScheduledSend.id.in_(ids), ScheduledSend.claim_token == token
-            )
-        ).all()
-    )
-
-
-def stale_claims(
-    session: Session, now: datetime, timeout: timedelta, limit: int = 200
-) -> Sequence[int]:
-    return session.scalars(
-        select(ScheduledSend.id)
-        .where(ScheduledSend.status == CLAIMED, ScheduledSend.claimed_at < now - timeout)
-        .order_by(ScheduledSend.slot_at)
-        .limit(limit)
+        .where(ScheduledSend.id.in_(ids), ScheduledSend.status == expected)
+        .values(
+            status=CLAIMED,
+            claimed_at=stamp,
+            claim_token=token,
+            attempts=ScheduledSend.attempts + 1,
+        )
+        .returning(ScheduledSend)
+        .execution_options(synchronize_session=False, populate_existing=True)
     ).all()
+    return sorted(claimed, key=lambda send: (send.due_at or send.slot_at, send.id))
 
 
-def take_over(session: Session, send_id: int, now: datetime, timeout: timedelta) -> bool:
-    """Claim a stale row for this tick; False when another tick got there first."""
-    result = session.execute(
+def claim_due(
+    session: Session, now: datetime, stamp: datetime, kinds: Collection[str], limit: int
+) -> list[ScheduledSend]:
+    """Claim up to ``limit`` pending rows of ``kinds`` due by ``now``, stamped ``stamp``; rows
+    another tick is claiming at the same moment are skipped (PostgreSQL) rather than waited for."""
+    chosen = (
+        select(ScheduledSend.id)
+        .where(
+            ScheduledSend.status == PENDING,
+            ScheduledSend.due_at <= now,
+            ScheduledSend.kind.in_(kinds),
+        )
+        .order_by(ScheduledSend.due_at, ScheduledSend.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return _claim(session, chosen, stamp, expected=PENDING)
+
+
+def take_over_stale(
+    session: Session, stamp: datetime, timeout: timedelta, kinds: Collection[str], limit: int
+) -> list[ScheduledSend]:
+    """Claim up to ``limit`` rows whose claim was neither finished nor renewed within
+    ``timeout`` of ``stamp``: their tick died (or gave them back after a passing failure)."""
+    chosen = (
+        select(ScheduledSend.id)
+        .where(
+            ScheduledSend.status == CLAIMED,
+            ScheduledSend.claimed_at < stamp - timeout,
+            ScheduledSend.kind.in_(kinds),
+        )
+        .order_by(ScheduledSend.slot_at, ScheduledSend.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return _claim(session, chosen, stamp, expected=CLAIMED)
+
+
+def reclaim(session: Session, send_ids: Collection[int], stamp: datetime) -> list[ScheduledSend]:
+    """Re-stamp rows this tick enqueued claimed (:func:`enqueue`) under a token of the chunk."""
+    if not send_ids:
+        return []
+    return _stamp(session, list(send_ids), stamp, expected=CLAIMED)
+
+
+def renew_claims(
+    session: Session, token: str, send_ids: Collection[int], stamp: datetime
+) -> set[int]:
+    """Stamp this tick's claims again while it is still sending them; the ids still held."""
+    if not send_ids:
+        return set()
+    held = session.scalars(
         update(ScheduledSend)
         .where(
-            ScheduledSend.id == send_id,
+            ScheduledSend.id.in_(list(send_ids)),
+            ScheduledSend.claim_token == token,
             ScheduledSend.status == CLAIMED,
-            ScheduledSend.claimed_at < now - timeout,
         )
-        .values(claimed_at=now, claim_token=uuid.uuid4().hex)
+        .values(claimed_at=stamp)
+        .returning(ScheduledSend.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return set(held)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    send_id: int
+    channel: str
+    ts: str
+
+
+def mark_sent_many(
+    session: Session, token: str, delivered: Sequence[Delivered], now: datetime
+) -> None:
+    """Record what Slack accepted, for a whole chunk in one statement."""
+    if not delivered:
+        return
+    outcome = (
+        values(
+            column("id", Integer), column("channel", String), column("ts", String), name="outcome"
+        )
+        .data([(d.send_id, d.channel, d.ts) for d in delivered])
+        .cte("outcome")
+    )
+    session.execute(
+        update(ScheduledSend)
+        .where(ScheduledSend.id == outcome.c.id, ScheduledSend.claim_token == token)
+        .values(
+            status=SENT,
+            sent_at=now,
+            channel=outcome.c.channel,
+            ts=outcome.c.ts,
+            error=None,
+        )
         .execution_options(synchronize_session=False)
     )
-    return getattr(result, "rowcount", 0) == 1
-
-
-def mark_sent(
-    send: ScheduledSend, now: datetime, *, channel: str | None = None, ts: str | None = None
-) -> None:
-    send.status = SENT
-    send.sent_at = now
-    send.channel = channel
-    send.ts = ts
-    send.error = None
 
 
 def mark_skipped(send: ScheduledSend, now: datetime, why: str) -> None:

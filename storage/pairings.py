@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -22,6 +22,14 @@ def get_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pai
     if lock:
         query = query.with_for_update()
     return session.scalar(query)
+
+
+def pairings_by_id(session: Session, pairing_ids: Collection[int]) -> dict[int, Pairing]:
+    """The pairings with these ids, in one query."""
+    if not pairing_ids:
+        return {}
+    found = session.scalars(select(Pairing).where(Pairing.id.in_(list(pairing_ids))))
+    return {pairing.id: pairing for pairing in found}
 
 
 def is_member(pairing: Pairing, user_id: str) -> bool:

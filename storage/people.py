@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +47,29 @@ def remember_profile(session: Session, profile: Profile, now: datetime) -> Perso
     person.is_deleted = profile.is_deleted
     person.profile_fetched_at = now
     return person
+
+
+def remember_profiles(session: Session, profiles: Sequence[Profile], now: datetime) -> None:
+    """:func:`remember_profile` for a batch, with one read for the people already known."""
+    if not profiles:
+        return
+    known = {
+        person.user_id: person
+        for person in session.scalars(
+            select(Person).where(Person.user_id.in_([p.user_id for p in profiles]))
+        )
+    }
+    for profile in profiles:
+        person = known.get(profile.user_id)
+        if person is None:
+            person = Person(user_id=profile.user_id, created_at=now)
+            session.add(person)
+            known[profile.user_id] = person
+        person.display_name = profile.display_name
+        person.tz = profile.tz
+        person.is_bot = profile.is_bot
+        person.is_deleted = profile.is_deleted
+        person.profile_fetched_at = now
 
 
 def profile_is_fresh(person: Person | None, now: datetime) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -29,16 +30,19 @@ from bot.logging import get_logger
 from bot.text import md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
-from handlers.flows.delivery import Kind, Message, deliver
-from handlers.flows.rows import goal_rows, task_rows
-from handlers.flows.slack import focus_label, notify, update_message
+from handlers.blocks.work import GoalRow, TaskRow
+from handlers.flows.delivery import Kind, Message, deliver_due_pending
+from handlers.flows.rows import goal_row, goal_rows, task_row, task_rows
+from handlers.flows.slack import focus_label, notify, slack_error, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
+from storage import goals as goal_store
+from storage import tasks as task_store
 from storage.db import unit_of_work
 from storage.models import CheckIn, Pairing, ScheduledSend
-from storage.outbox import CLAIMED, enqueue, send_key
-from storage.pairings import get_pairing, is_open, other_member, require_member
-from storage.people import PROFILE_MAX_AGE, get_person, remember_profile
+from storage.outbox import NewSend, enqueue_many, send_key
+from storage.pairings import get_pairing, is_open, other_member, pairings_by_id, require_member
+from storage.people import PROFILE_MAX_AGE, Profile, get_person, remember_profiles
 
 log = get_logger("mentorbot.checkins")
 
@@ -46,17 +50,22 @@ CHECKIN = "checkin"
 REASSESS_PROMPT = "reassess.prompt"
 PAUSE_ENDED = "pause.ended"
 
-# Pairings locked and planned per transaction; each batch's DMs go out before the next.
+# Pairings locked and planned per transaction; their DMs are then sent chunk by chunk.
 BATCH = 200
-# Profiles (time zones) refreshed from users.info per tick; the rest wait for the next tick.
-PROFILE_REFRESH_LIMIT = 200
+# People whose profiles (time zones) are refreshed from users.info per tick (well inside the
+# method's Tier 4, about 100 a minute, leaving room for commands), saved a batch per
+# transaction. Refreshing starts this long before a check-in is due, so a Monday 09:00 of
+# thousands of check-ins is spread over the hour before it.
+PROFILE_REFRESH_PEOPLE = 50
+PROFILE_SAVE_BATCH = 25
+PROFILE_LOOKAHEAD = timedelta(hours=1)
 
 _ACTIVE = PairingStatus.ACTIVE.value
 _PAUSED = PairingStatus.PAUSED.value
 
 Zones = Mapping[str, str | None]
 Finder = Callable[..., list[Pairing]]
-Planner = Callable[[Session, TickContext, Pairing, Zones], list[ScheduledSend]]
+Planner = Callable[[Session, TickContext, Sequence[Pairing], Zones, "_Outcome"], list[NewSend]]
 
 
 # -- the rhythm as stored on a pairing ------------------------------------------------------------
@@ -107,43 +116,76 @@ def send_due_checkins(tick: TickContext) -> StepResult:
     """One check-in per pair whose slot has come: recorded, DMs enqueued, sent (or left pending
     until each recipient's working hours)."""
     _refresh_stale_profiles(tick)
-    return _run_batches(tick, store.due_checkins, _plan_checkin)
+    return _run_batches(tick, store.due_checkins, _plan_checkins)
 
 
 def send_due_reassess_prompts(tick: TickContext) -> StepResult:
-    return _run_batches(tick, store.due_reassess_prompts, _plan_reassess)
+    return _run_batches(tick, store.due_reassess_prompts, _plan_reassess_prompts)
 
 
 def end_due_pauses(tick: TickContext) -> StepResult:
-    return _run_batches(tick, store.due_pause_endings, _plan_pause_end)
+    return _run_batches(tick, store.due_pause_endings, _plan_pause_ends)
+
+
+@dataclass
+class _Outcome:
+    """What planning a batch came to: pairings planned, and those that failed (and why)."""
+
+    result: StepResult
+    failed: set[int]
+
+    def each(self, batch: Iterable[Pairing], plan: Callable[[Pairing], _T]) -> list[_T]:
+        """``plan`` for each pairing; one that raises is logged, skipped this tick and never
+        stops the others. ``plan`` only computes, so a failure leaves nothing half-changed."""
+        planned = []
+        for pairing in batch:
+            try:
+                planned.append(plan(pairing))
+            except Exception:
+                self.fail(pairing.id)
+                continue
+            self.result.due += 1
+        return planned
+
+    def fail(self, pairing_id: int) -> None:
+        log.exception("scheduler.pairing.failed", pairing=pairing_id)
+        self.failed.add(pairing_id)
+        self.result.failed += 1
+        self.result.failures.append(f"pairing:{pairing_id}")
+
+
+_T = TypeVar("_T")
 
 
 def _run_batches(tick: TickContext, find: Finder, plan: Planner) -> StepResult:
-    result = StepResult()
-    failed: set[int] = set()
+    """Lock, plan and enqueue a batch of due pairings per transaction (with a few statements
+    for the whole batch), then send what came due, chunk by chunk."""
+    outcome = _Outcome(StepResult(), set())
+    enqueued = 0
     while True:
-        claimed: list[int] = []
         with unit_of_work(tick.app.sessions) as session:
-            batch = find(session, tick.now, limit=BATCH, skip=failed)
+            batch = find(session, tick.now, limit=BATCH, skip=outcome.failed)
             if not batch:
                 break
-            zones = store.zones_of(session, _members(batch))
-            for pairing in batch:
-                pairing_id = pairing.id
-                try:
-                    with session.begin_nested():
-                        sends = plan(session, tick, pairing, zones)
-                except Exception:
-                    # One broken pairing never stops the others; it is tried again next tick.
-                    log.exception("scheduler.pairing.failed", pairing=pairing_id)
-                    failed.add(pairing_id)
-                    result.failed += 1
-                    result.failures.append(f"pairing:{pairing_id}")
-                    continue
-                result.due += 1
-                claimed += [send.id for send in sends if send.status == CLAIMED]
-        result.add(deliver(tick, KINDS, claimed))
-    return result
+            batch_ids = [pairing.id for pairing in batch]
+            try:
+                with session.begin_nested():
+                    zones = store.zones_of(session, _members(batch))
+                    enqueued += enqueue_many(session, plan(session, tick, batch, zones, outcome))
+            except Exception:
+                # A write the database refused: none of the batch is planned; each pairing
+                # is tried again next tick.
+                for pairing_id in batch_ids:
+                    if pairing_id not in outcome.failed:
+                        outcome.fail(pairing_id)
+    if not enqueued:
+        return outcome.result  # what was already waiting went out in the tick's first steps
+    delivered = deliver_due_pending(tick, KINDS)
+    outcome.result.sent += delivered.sent
+    outcome.result.skipped += delivered.skipped
+    outcome.result.failed += delivered.failed
+    outcome.result.failures += delivered.failures
+    return outcome.result
 
 
 def _members(pairings: Iterable[Pairing]) -> set[str]:
@@ -151,24 +193,37 @@ def _members(pairings: Iterable[Pairing]) -> set[str]:
 
 
 def _refresh_stale_profiles(tick: TickContext) -> None:
-    """Time zones come from Slack profiles, cached for a day; refresh those due a check-in."""
+    """Time zones come from Slack profiles, cached for a day; refresh those of the people due a
+    check-in within the hour (at most ``PROFILE_REFRESH_PEOPLE`` per tick, the soonest due
+    first), saving them a batch at a time."""
     with unit_of_work(tick.app.sessions) as session:
         stale = store.members_without_fresh_profiles(
-            session, tick.now, PROFILE_MAX_AGE, limit=PROFILE_REFRESH_LIMIT
+            session, tick.now, PROFILE_MAX_AGE, PROFILE_LOOKAHEAD, limit=PROFILE_REFRESH_PEOPLE
         )
+    fetched: list[Profile] = []
     for user_id in stale:
         try:
             profile = fetch_profile(tick.client, user_id)
         except (SlackApiError, SlackClientError) as error:
             log.warning("checkins.profile.failed", user=user_id, error=str(error)[:200])
+            if isinstance(error, SlackApiError) and slack_error(error) == "ratelimited":
+                break  # the rest wait for a later tick
             continue
         if profile is not None:
-            with unit_of_work(tick.app.sessions) as session:
-                remember_profile(session, profile, tick.now)
+            fetched.append(profile)
+        if len(fetched) >= PROFILE_SAVE_BATCH:
+            _save_profiles(tick, fetched)
+            fetched = []
+    _save_profiles(tick, fetched)
 
 
-def _enqueue_for_members(
-    session: Session,
+def _save_profiles(tick: TickContext, profiles: Sequence[Profile]) -> None:
+    if profiles:
+        with unit_of_work(tick.app.sessions) as session:
+            remember_profiles(session, profiles, tick.now)
+
+
+def _sends_for_members(
     tick: TickContext,
     pairing: Pairing,
     kind: str,
@@ -176,81 +231,123 @@ def _enqueue_for_members(
     zones: Zones,
     *,
     weekends: bool,
-) -> list[ScheduledSend]:
+) -> list[NewSend]:
     """One DM per member under the key (kind, pairing:member, slot), due at the first moment
     from now that is inside that member's working hours."""
     start = max(slot, tick.now)
-    sends = []
-    for member in (pairing.mentor_id, pairing.mentee_id):
-        tz = zone_for(zones, member, tick.app.settings.default_timezone)
-        send = enqueue(
-            session,
+    return [
+        NewSend(
             key=send_key(kind, f"{pairing.id}:{member}", slot),
             kind=kind,
             slot_at=slot,
-            now=tick.now,
+            due_at=next_working_time(
+                start,
+                zone_for(zones, member, tick.app.settings.default_timezone),
+                weekends=weekends,
+            ),
             pairing_id=pairing.id,
             recipient=member,
-            due_at=next_working_time(start, tz, weekends=weekends),
         )
-        if send is not None:
-            sends.append(send)
+        for member in (pairing.mentor_id, pairing.mentee_id)
+    ]
+
+
+@dataclass(frozen=True)
+class _CheckinPlan:
+    pairing: Pairing
+    slot: datetime | None  # None: no rhythm any more, so no check-in
+    next_checkin_at: datetime | None
+    sends: list[NewSend]
+
+
+def _plan_checkins(
+    session: Session,
+    tick: TickContext,
+    batch: Sequence[Pairing],
+    zones: Zones,
+    outcome: _Outcome,
+) -> list[NewSend]:
+    def plan(pairing: Pairing) -> _CheckinPlan:
+        schedule = schedule_of(pairing)
+        due = pairing.next_checkin_at
+        if schedule is None or due is None:
+            return _CheckinPlan(pairing, None, None, [])
+        # After downtime: one check-in, for the latest missed slot, and the next from now.
+        slot = due
+        for missed in slots_between(schedule, due, tick.now):
+            slot = missed
+        # Each member at their own local time: the pair chose the day, so weekends count.
+        sends = _sends_for_members(tick, pairing, CHECKIN, slot, zones, weekends=True)
+        return _CheckinPlan(pairing, slot, next_slot_after(schedule, tick.now), sends)
+
+    plans = outcome.each(batch, plan)
+    slots = {p.pairing.id: p.slot for p in plans if p.slot is not None}
+    last = store.last_checkins(session, slots)
+    created = store.record_checkins(session, slots, tick.now)
+    sends: list[NewSend] = []
+    for p in plans:
+        pairing = p.pairing
+        pairing.next_checkin_at = p.next_checkin_at
+        if p.slot is None or pairing.id not in created:
+            continue  # no rhythm, or another tick recorded this slot's check-in first
+        previous = last.get(pairing.id)
+        # A check-in's window to be answered closes when the next one comes.
+        if previous is not None and previous.slot_at < p.slot and not previous.answered:
+            pairing.unanswered_checkins = (pairing.unanswered_checkins or 0) + 1
+        if pairing.next_reassess_at is None:
+            pairing.next_reassess_at = p.slot + timedelta(weeks=_reassess_weeks(pairing))
+        sends += p.sends
     return sends
-
-
-def _plan_checkin(
-    session: Session, tick: TickContext, pairing: Pairing, zones: Zones
-) -> list[ScheduledSend]:
-    schedule = schedule_of(pairing)
-    due = pairing.next_checkin_at
-    if schedule is None or due is None:
-        pairing.next_checkin_at = None
-        return []
-    # After downtime: one check-in, for the latest missed slot, and the next from now.
-    slot = due
-    for missed in slots_between(schedule, due, tick.now):
-        slot = missed
-    pairing.next_checkin_at = next_slot_after(schedule, tick.now)
-    checkin = store.create_checkin(session, pairing, slot, tick.now)
-    if checkin is None:
-        return []
-    if pairing.next_reassess_at is None:
-        pairing.next_reassess_at = slot + timedelta(weeks=_reassess_weeks(pairing))
-    # Each member at their own local time: the pair chose the day, so weekends count.
-    return _enqueue_for_members(session, tick, pairing, CHECKIN, slot, zones, weekends=True)
 
 
 def _reassess_weeks(pairing: Pairing) -> int:
     return max(1, pairing.reassess_every_weeks or 4)
 
 
-def _plan_reassess(
-    session: Session, tick: TickContext, pairing: Pairing, zones: Zones
-) -> list[ScheduledSend]:
-    slot = pairing.next_reassess_at
-    if slot is None:
-        return []
-    every = timedelta(weeks=_reassess_weeks(pairing))
-    # At most one prompt per rhythm, however long the bot was off.
-    pairing.next_reassess_at = slot + every * ((tick.now - slot) // every + 1)
-    return _enqueue_for_members(
-        session, tick, pairing, REASSESS_PROMPT, slot, zones, weekends=False
-    )
+def _plan_reassess_prompts(
+    session: Session,
+    tick: TickContext,
+    batch: Sequence[Pairing],
+    zones: Zones,
+    outcome: _Outcome,
+) -> list[NewSend]:
+    def plan(pairing: Pairing) -> tuple[Pairing, datetime | None, list[NewSend]]:
+        slot = pairing.next_reassess_at
+        if slot is None:
+            return pairing, None, []
+        every = timedelta(weeks=_reassess_weeks(pairing))
+        # At most one prompt per rhythm, however long the bot was off.
+        following = slot + every * ((tick.now - slot) // every + 1)
+        sends = _sends_for_members(tick, pairing, REASSESS_PROMPT, slot, zones, weekends=False)
+        return pairing, following, sends
+
+    sends: list[NewSend] = []
+    for pairing, following, planned in outcome.each(batch, plan):
+        if following is not None:
+            pairing.next_reassess_at = following
+        sends += planned
+    return sends
 
 
-def _plan_pause_end(
-    session: Session, tick: TickContext, pairing: Pairing, zones: Zones
-) -> list[ScheduledSend]:
-    ended = pairing.paused_until or tick.now
-    schedule = schedule_of(pairing)
-    store.resume_pairing(
-        session,
-        pairing,
-        by=None,
-        now=tick.now,
-        next_checkin_at=next_slot_after(schedule, tick.now) if schedule else None,
-    )
-    return _enqueue_for_members(session, tick, pairing, PAUSE_ENDED, ended, zones, weekends=True)
+def _plan_pause_ends(
+    session: Session,
+    tick: TickContext,
+    batch: Sequence[Pairing],
+    zones: Zones,
+    outcome: _Outcome,
+) -> list[NewSend]:
+    def plan(pairing: Pairing) -> tuple[Pairing, datetime | None, list[NewSend]]:
+        ended = pairing.paused_until or tick.now
+        schedule = schedule_of(pairing)
+        following = next_slot_after(schedule, tick.now) if schedule else None
+        sends = _sends_for_members(tick, pairing, PAUSE_ENDED, ended, zones, weekends=True)
+        return pairing, following, sends
+
+    sends: list[NewSend] = []
+    for pairing, following, planned in outcome.each(batch, plan):
+        store.resume_pairing(session, pairing, by=None, now=tick.now, next_checkin_at=following)
+        sends += planned
+    return sends
 
 
 # -- rendering what the outbox sends ---------------------------------------------------------------
@@ -271,14 +368,32 @@ def checkin_card(
     session: Session, ctx: AppContext, pairing: Pairing, checkin: CheckIn, recipient: str
 ) -> blocks.CheckinCard:
     now = ctx.now()
-    goals = goal_rows(session, pairing.id, open_only=True)
-    tasks = task_rows(session, pairing.id, now, include_recent=False)
+    return _card(
+        ctx,
+        pairing,
+        checkin,
+        recipient,
+        goal_rows(session, pairing.id, open_only=True),
+        task_rows(session, pairing.id, now, include_recent=False),
+        _tz_of(session, ctx, recipient),
+    )
+
+
+def _card(
+    ctx: AppContext,
+    pairing: Pairing,
+    checkin: CheckIn,
+    recipient: str,
+    goals: Sequence[GoalRow],
+    tasks: Sequence[TaskRow],
+    tz: str,
+) -> blocks.CheckinCard:
     return blocks.CheckinCard(
         checkin_id=checkin.id,
         recipient_id=recipient,
         other_id=other_member(pairing, recipient),
         focus_label=focus_label(ctx.settings, pairing.focus),
-        today=_today(session, ctx, recipient),
+        today=ctx.now().astimezone(zone_of(tz)).date(),
         goals=goals,
         tasks=tasks,
         answer=checkin.answer,
@@ -289,7 +404,10 @@ def checkin_card(
 
 
 def _active_pairing(session: Session, send: ScheduledSend) -> Pairing | str:
-    pairing = get_pairing(session, send.pairing_id or 0)
+    return _still_active(get_pairing(session, send.pairing_id or 0), send)
+
+
+def _still_active(pairing: Pairing | None, send: ScheduledSend) -> Pairing | str:
     if pairing is None or not send.recipient:
         return "pairing gone"
     if pairing.status != _ACTIVE:
@@ -297,18 +415,73 @@ def _active_pairing(session: Session, send: ScheduledSend) -> Pairing | str:
     return pairing
 
 
-def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
-    pairing = _active_pairing(session, send)
+def _checkin_message(
+    ctx: AppContext,
+    pairing: Pairing | str,
+    checkin: CheckIn | None,
+    send: ScheduledSend,
+    goals: Sequence[GoalRow],
+    tasks: Sequence[TaskRow],
+    tz: str,
+) -> Message | str:
     if isinstance(pairing, str):
         return pairing
-    checkin = store.checkin_at(session, pairing.id, send.slot_at)
     if checkin is None:
         return "check-in gone"
     if checkin.answer is not None:
         return "answered before this member's working hours began"
-    card = checkin_card(session, ctx, pairing, checkin, str(send.recipient))
+    card = _card(ctx, pairing, checkin, str(send.recipient), goals, tasks, tz)
     message = blocks.build_checkin_message(card)
     return Message(to=str(send.recipient), text=message.text, blocks=message.blocks)
+
+
+def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    pairing = _active_pairing(session, send)
+    if isinstance(pairing, str):
+        return pairing
+    return _checkin_message(
+        ctx,
+        pairing,
+        store.checkin_at(session, pairing.id, send.slot_at),
+        send,
+        goal_rows(session, pairing.id, open_only=True),
+        task_rows(session, pairing.id, ctx.now(), include_recent=False),
+        _tz_of(session, ctx, str(send.recipient)),
+    )
+
+
+def _render_checkins(
+    session: Session, ctx: AppContext, sends: Sequence[ScheduledSend]
+) -> dict[int, Message | str]:
+    """A chunk of check-in DMs: each pairing, check-in, goal list, task list and recipient's
+    zone read once for the chunk (five queries however many DMs)."""
+    pairing_ids = {send.pairing_id or 0 for send in sends}
+    pairings = pairings_by_id(session, pairing_ids)
+    checkins = store.checkins_at(session, {(send.pairing_id or 0, send.slot_at) for send in sends})
+    goals = goal_store.goals_by_pairing(session, pairing_ids)
+    tasks = task_store.open_tasks_by_pairing(session, pairing_ids)
+    zones = store.zones_of(session, {str(send.recipient) for send in sends})
+    default = ctx.settings.default_timezone
+    goal_rows_of: dict[int, list[GoalRow]] = {}
+    task_rows_of: dict[int, list[TaskRow]] = {}
+    for pairing_id in pairing_ids:
+        texts = {goal.id: goal.text for goal in goals.get(pairing_id, [])}
+        goal_rows_of[pairing_id] = [
+            goal_row(goal) for goal in goals.get(pairing_id, []) if goal.status == goal_store.OPEN
+        ]
+        task_rows_of[pairing_id] = [task_row(task, texts) for task in tasks.get(pairing_id, [])]
+    return {
+        send.id: _checkin_message(
+            ctx,
+            _still_active(pairings.get(send.pairing_id or 0), send),
+            checkins.get((send.pairing_id or 0, send.slot_at)),
+            send,
+            goal_rows_of.get(send.pairing_id or 0, []),
+            task_rows_of.get(send.pairing_id or 0, []),
+            zone_for(zones, str(send.recipient), default),
+        )
+        for send in sends
+    }
 
 
 def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -348,7 +521,7 @@ def _describe_next(
 
 
 KINDS: dict[str, Kind] = {
-    CHECKIN: Kind(_render_checkin),
+    CHECKIN: Kind(_render_checkin, render_many=_render_checkins),
     REASSESS_PROMPT: Kind(_render_reassess),
     PAUSE_ENDED: Kind(_render_pause_ended),
 }

@@ -1,14 +1,18 @@
-"""Delivering enqueued outbox messages: render each from the database as it is now, send it,
-and record the outcome (see storage/outbox.py for the exactly-once rule)."""
+"""Delivering enqueued outbox messages, a chunk at a time: claim a chunk and render it from the
+database as it is now in one transaction, send it with no transaction open (renewing the claim
+while it takes), and record the chunk's outcomes in one more (see storage/outbox.py for the
+exactly-once rule)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -20,16 +24,26 @@ from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import (
     CLAIMED,
-    claim_due_pending,
+    Delivered,
+    claim_due,
     give_back,
     mark_failed,
-    mark_sent,
+    mark_sent_many,
     mark_skipped,
-    stale_claims,
-    take_over,
+    reclaim,
+    renew_claims,
+    take_over_stale,
 )
 
 log = get_logger("mentorbot.delivery")
+
+# Sends claimed, rendered and recorded together. Small enough that a chunk goes out well inside
+# the claim timeout at Slack's pace, large enough that its reads and writes are a handful of
+# statements for the whole chunk.
+CHUNK = 100
+# While a chunk is being sent, what Slack accepted is saved at least this often (seconds), so
+# a process that dies mid-chunk leaves little that could go out twice.
+SAVE_EVERY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,9 @@ class Message:
 Render = Callable[[Session, AppContext, ScheduledSend], Message | str]
 """Build the message from current state, or return why there is nothing to send any more."""
 
+RenderMany = Callable[[Session, AppContext, Sequence[ScheduledSend]], Mapping[int, Message | str]]
+"""The same for a whole chunk of one kind, keyed by send id, with one read per table."""
+
 AfterSent = Callable[[Session, ScheduledSend], None]
 
 
@@ -49,57 +66,201 @@ AfterSent = Callable[[Session, ScheduledSend], None]
 class Kind:
     render: Render
     after_sent: AfterSent | None = None
+    render_many: RenderMany | None = None
+
+
+Claim = Callable[[Session, datetime], list[ScheduledSend]]
 
 
 def deliver(tick: TickContext, kinds: Mapping[str, Kind], send_ids: Iterable[int]) -> StepResult:
+    """Send rows this tick enqueued claimed (:func:`storage.outbox.enqueue`)."""
+    ids = list(send_ids)
     result = StepResult()
-    for send_id in send_ids:
-        _deliver_one(tick, kinds, send_id, result)
+    for start in range(0, len(ids), CHUNK):
+        claim = _reclaimer(ids[start : start + CHUNK])
+        result.add(_deliver_chunks(tick, kinds, claim, once=True, count_due=False))
     return result
 
 
-def _deliver_one(
-    tick: TickContext, kinds: Mapping[str, Kind], send_id: int, result: StepResult
-) -> None:
+def _reclaimer(send_ids: list[int]) -> Claim:
+    def claim(session: Session, stamp: datetime) -> list[ScheduledSend]:
+        return reclaim(session, send_ids, stamp)
+
+    return claim
+
+
+def deliver_due_pending(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
+    """Claim and send, chunk by chunk, the messages of ``kinds`` that have come due."""
+
+    def claim(session: Session, stamp: datetime) -> list[ScheduledSend]:
+        return claim_due(session, tick.now, stamp, kinds.keys(), CHUNK)
+
+    return _deliver_chunks(tick, kinds, claim)
+
+
+def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
+    """Take over claims left by a tick that died mid-send (or gave them back) and send them."""
+    timeout = timedelta(minutes=tick.app.settings.claim_timeout_minutes)
+
+    def claim(session: Session, stamp: datetime) -> list[ScheduledSend]:
+        return take_over_stale(session, stamp, timeout, kinds.keys(), CHUNK)
+
+    return _deliver_chunks(tick, kinds, claim)
+
+
+@dataclass
+class _Chunk:
+    token: str
+    stamp: datetime
+    outgoing: list[tuple[int, Message]] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _deliver_chunks(
+    tick: TickContext,
+    kinds: Mapping[str, Kind],
+    claim: Claim,
+    *,
+    once: bool = False,
+    count_due: bool = True,
+) -> StepResult:
+    """Claim, render and send chunk after chunk until nothing is left to claim (or, ``once``,
+    one chunk); ``count_due`` counts the claimed messages as the step's due work."""
+    result = StepResult()
+    while True:
+        chunk = _claim_and_render(tick, kinds, claim, result)
+        if chunk is None:
+            return result
+        if count_due:
+            result.due += len(chunk.outgoing) + chunk.skipped
+        _send_chunk(tick, kinds, chunk, result)
+        if once:
+            return result
+
+
+def _claim_and_render(
+    tick: TickContext, kinds: Mapping[str, Kind], claim: Claim, result: StepResult
+) -> _Chunk | None:
     ctx = tick.app
     with unit_of_work(ctx.sessions) as session:
-        send = session.get(ScheduledSend, send_id)
-        if send is None or send.status != CLAIMED:
-            return
-        kind = kinds.get(send.kind)
-        if kind is None:
-            return  # another deployment's kind; leave it for a process that knows it
-        send.attempts += 1
-        message = kind.render(session, ctx, send)
-        if isinstance(message, str):
-            mark_skipped(send, tick.now, message)
-            result.skipped += 1
-            return
-    try:
-        response = post_message(tick.client, message.to, message.text, message.blocks)
-    except SlackApiError as error:
-        _record_failure(tick, send_id, slack_error(error), permanent=is_permanent(error))
-        result.failed += 1
-        result.failures.append(f"{send_id}:{slack_error(error)}")
-        return
-    except SlackClientError as error:
-        _record_failure(tick, send_id, error.__class__.__name__, permanent=False)
-        result.failed += 1
-        return
-    with unit_of_work(ctx.sessions) as session:
-        send = session.get(ScheduledSend, send_id)
-        if send is None:
-            return
-        mark_sent(send, tick.now, channel=str(response["channel"]), ts=str(response["ts"]))
-        if kind.after_sent is not None:
-            kind.after_sent(session, send)
-    result.sent += 1
+        stamp = tick.clock()
+        sends = claim(session, stamp)
+        if not sends:
+            return None
+        chunk = _Chunk(token=str(sends[0].claim_token), stamp=stamp)
+        by_kind: dict[str, list[ScheduledSend]] = {}
+        for send in sends:
+            by_kind.setdefault(send.kind, []).append(send)
+        rendered: dict[int, Message | str] = {}
+        for name, group in by_kind.items():
+            rendered.update(_render(session, ctx, kinds[name], group))
+        for send in sends:
+            message = rendered.get(send.id)
+            if message is None:
+                continue  # could not be drawn: given back, tried again on a later tick
+            if isinstance(message, str):
+                mark_skipped(send, tick.now, message)
+                result.skipped += 1
+                chunk.skipped += 1
+            else:
+                chunk.outgoing.append((send.id, message))
+    return chunk
 
 
-def _record_failure(tick: TickContext, send_id: int, error: str, *, permanent: bool) -> None:
+def _render(
+    session: Session, ctx: AppContext, kind: Kind, sends: Sequence[ScheduledSend]
+) -> dict[int, Message | str]:
+    if kind.render_many is not None:
+        try:
+            return dict(kind.render_many(session, ctx, sends))
+        except Exception:
+            log.exception("outbox.render_many.failed", kind=sends[0].kind, count=len(sends))
+    rendered: dict[int, Message | str] = {}
+    for send in sends:
+        try:
+            rendered[send.id] = kind.render(session, ctx, send)
+        except Exception:
+            # One message that cannot be drawn never holds up the rest of its chunk.
+            log.exception("outbox.render.failed", key=send.dedupe_key)
+            give_back(send, "could not render the message")
+    return rendered
+
+
+def _send_chunk(
+    tick: TickContext, kinds: Mapping[str, Kind], chunk: _Chunk, result: StepResult
+) -> None:
+    """Send each message of the chunk; no transaction is open during a Web API call."""
+    renew_after = timedelta(minutes=tick.app.settings.claim_timeout_minutes) / 3
+    held = {send_id for send_id, _ in chunk.outgoing}
+    delivered: list[Delivered] = []
+    saved_at = time.monotonic()
+    for send_id, message in chunk.outgoing:
+        if send_id not in held:
+            continue
+        if tick.clock() - chunk.stamp >= renew_after:
+            held = _renew(tick, chunk, held)
+            if send_id not in held:
+                continue
+        try:
+            response = post_message(tick.client, message.to, message.text, message.blocks)
+        except SlackApiError as error:
+            _record_failure(tick, chunk, send_id, slack_error(error), is_permanent(error))
+            result.failed += 1
+            result.failures.append(f"{send_id}:{slack_error(error)}")
+        except SlackClientError as error:
+            _record_failure(tick, chunk, send_id, error.__class__.__name__, False)
+            result.failed += 1
+        else:
+            delivered.append(Delivered(send_id, str(response["channel"]), str(response["ts"])))
+            held.discard(send_id)
+            result.sent += 1
+        if delivered and time.monotonic() - saved_at >= SAVE_EVERY_SECONDS:
+            _save_delivered(tick, kinds, chunk, delivered)
+            delivered = []
+            saved_at = time.monotonic()
+    _save_delivered(tick, kinds, chunk, delivered)
+
+
+def _renew(tick: TickContext, chunk: _Chunk, held: Collection[int]) -> set[int]:
+    """Stamp the chunk's unsent claims again, so no other tick takes them over while this one
+    is still sending; any it lost (its clock is behind another tick's) are left to the other."""
+    with unit_of_work(tick.app.sessions) as session:
+        stamp = tick.clock()
+        still = renew_claims(session, chunk.token, held, stamp)
+    chunk.stamp = stamp
+    lost = set(held) - still
+    if lost:
+        log.warning("outbox.claims.lost", count=len(lost))
+    return still
+
+
+def _save_delivered(
+    tick: TickContext, kinds: Mapping[str, Kind], chunk: _Chunk, delivered: Sequence[Delivered]
+) -> None:
+    if not delivered:
+        return
+    with unit_of_work(tick.app.sessions) as session:
+        mark_sent_many(session, chunk.token, delivered, tick.now)
+        followed = [name for name, kind in kinds.items() if kind.after_sent is not None]
+        if not followed:
+            return
+        for send in session.scalars(
+            select(ScheduledSend).where(
+                ScheduledSend.id.in_([d.send_id for d in delivered]),
+                ScheduledSend.kind.in_(followed),
+            )
+        ):
+            after_sent = kinds[send.kind].after_sent
+            if after_sent is not None:
+                after_sent(session, send)
+
+
+def _record_failure(
+    tick: TickContext, chunk: _Chunk, send_id: int, error: str, permanent: bool
+) -> None:
     with unit_of_work(tick.app.sessions) as session:
         send = session.get(ScheduledSend, send_id)
-        if send is None:
+        if send is None or send.claim_token != chunk.token or send.status != CLAIMED:
             return
         if permanent:
             mark_failed(send, error)
@@ -113,30 +274,3 @@ def _record_failure(tick: TickContext, send_id: int, error: str, *, permanent: b
             attempts=send.attempts,
             status=send.status,
         )
-
-
-def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
-    """Take over claims left by a tick that died mid-send (or gave them back) and send them."""
-    timeout = timedelta(minutes=tick.app.settings.claim_timeout_minutes)
-    with unit_of_work(tick.app.sessions) as session:
-        candidates = list(stale_claims(session, tick.now, timeout))
-    taken = []
-    for send_id in candidates:
-        with unit_of_work(tick.app.sessions) as session:
-            if take_over(session, send_id, tick.now, timeout):
-                taken.append(send_id)
-    result = deliver(tick, kinds, taken)
-    result.due += len(taken)
-    return result
-
-
-def deliver_due_pending(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
-    """Claim and send messages that waited for their recipient's working hours."""
-    result = StepResult()
-    while True:
-        with unit_of_work(tick.app.sessions) as session:
-            claimed = claim_due_pending(session, tick.now)
-        if not claimed:
-            return result
-        result.due += len(claimed)
-        result.add(deliver(tick, kinds, claimed))

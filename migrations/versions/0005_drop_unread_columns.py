@@ -3,7 +3,7 @@ facts either reached nobody or live in ``activity`` already (who added a goal or
 reassessment and what it decided, who set the check-in rhythm).
 
 Revision ID: 0005
-Revises: 0005_request_sending
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0005_request_sending"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,6 +25,7 @@ from bot.jobs import run_tick
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.tick import StepResult
+from tests.clock import FrozenClock
 from tests.conftest import BOT_TOKEN, COORDINATOR_CHANNEL, make_settings
 from tests.harness import Harness
 from tests.scheduler import released_tick
@@ -173,3 +174,53 @@ def test_concurrent_ticks_send_each_slot_once_per_recipient(
     assert counts == Counter(dict.fromkeys(many_pairs, 2))
     assert max(_per_recipient_and_message(harness).values()) == 1
     assert len(_digests(harness)) == 2
+
+
+SLOW_PAIRS = 60  # 120 DMs: more than one chunk of claims
+# Slow enough that the first tick is still sending its first chunk when the second has started.
+SLOW_SLACK_SECONDS = 0.2
+
+
+def test_a_tick_sending_for_longer_than_the_claim_timeout_is_not_taken_over(
+    harness: Harness, engine: Engine, tmp_path: Path
+) -> None:
+    """The first tick's clock passes the claim timeout while it is still sending (Slack is
+    slow, and the test moves that tick's clock on); a second `mentorbot tick` started then
+    must leave the first tick's claims alone and send only what nobody has claimed."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("concurrent ticks need row locks: PostgreSQL only (SQLite runs one scheduler)")
+    harness.clock.set(datetime(2027, 1, 4, 12, tzinfo=UTC))
+    people: list[str] = []
+    for n in range(SLOW_PAIRS):
+        mentor, mentee = f"U0SMTR{n:03d}", f"U0SMTE{n:03d}"
+        harness.fake.add_user(mentor, f"slowmentor{n}", tz="America/New_York")
+        harness.fake.add_user(mentee, f"slowmentee{n}", tz="America/New_York")
+        make_pair(harness, mentor=mentor, mentee=mentee, at="09:00")
+        people += [mentor, mentee]
+    harness.clock.set(FIRST_SLOT)
+    harness.fake.latency = SLOW_SLACK_SECONDS
+    first_clock = FrozenClock(FIRST_SLOT)
+    results: list[StepResult] = []
+    first = threading.Thread(
+        target=lambda: results.append(
+            run_tick(harness.ctx, make_web_client(harness.settings), FIRST_SLOT, clock=first_clock)
+        )
+    )
+    first.start()
+    sent = harness.fake.wait_for("chat.postMessage", count=5, timeout=30)
+    # Twenty minutes pass on the first tick's clock; its next send renews its claims first.
+    later = first_clock.advance(timedelta(minutes=20))
+    harness.fake.wait_for("chat.postMessage", count=len(sent) + 2, timeout=30)
+    with _tick_processes(harness, later, 1, tmp_path / "gate") as (processes, release):
+        release()
+    (second,) = processes
+    _out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    harness.fake.latency = 0
+    first.join(timeout=120)
+    assert not first.is_alive()
+
+    counts = Counter(str(c.args["channel"]) for c in checkin_dms(harness))
+    assert counts == Counter(dict.fromkeys(people, 1))
+    assert results[0].sent < 2 * SLOW_PAIRS  # the second tick sent the chunk nobody had claimed
+    assert results[0].failed == 0

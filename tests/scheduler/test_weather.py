@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from slack_sdk.http_retry import builtin_handlers, handler
+from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 
-from bot.tick import StepResult
-from handlers.flows import checkins as flow
+from bot.jobs import run_tick
 from storage.models import ScheduledSend
 from storage.outbox import failed_sends_since
 from tests.clock import VirtualTime
-from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.conftest import BOT_TOKEN, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.harness import Harness
 from tests.scheduler.helpers import at, checkin_dms, make_pair
 
@@ -97,14 +99,21 @@ def test_a_permanent_failure_is_recorded_and_other_pairs_are_served(harness: Har
     assert len(checkin_dms(harness)) == 3
 
 
+class _DiesBeforeSending(WebClient):
+    """The process dies (killed, out of memory) just as it is about to call Slack."""
+
+    def chat_postMessage(self, **kwargs: Any) -> SlackResponse:
+        raise SystemExit("killed")
+
+
 def test_a_tick_that_died_after_claiming_is_finished_after_the_claim_timeout(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    harness: Harness,
 ) -> None:
     _pairs(harness)
-    with monkeypatch.context() as crash:
-        # The process dies after committing its claims, before calling Slack.
-        crash.setattr(flow, "deliver", lambda tick, kinds, ids: StepResult())
-        at(harness, SLOT)
+    harness.clock.set(SLOT)
+    dying = _DiesBeforeSending(token=BOT_TOKEN, base_url=harness.settings.slack_api_url, timeout=5)
+    with pytest.raises(SystemExit):
+        run_tick(harness.ctx, dying, SLOT)
     assert checkin_dms(harness) == []
     assert {s.status for s in _sends(harness)} == {"claimed"}
     # Within the claim timeout the claimer may still be sending: leave it be.

@@ -10,6 +10,7 @@ import json
 import re
 import secrets
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -179,8 +180,11 @@ class FakeSlack:
         team_id: str = payloads.TEAM_ID,
         bot_user_id: str = payloads.BOT_USER_ID,
         bot_id: str = payloads.BOT_ID,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
+        # Seconds each Web API call takes to answer, as real Slack's 100-500 ms do.
+        self.latency = latency
         # Set by serve_socket_mode: the xapp- token and a FakeSocketMode's issue_url.
         self.app_token: str | None = None
         self._socket_mode_url: Callable[[], str] | None = None
@@ -432,6 +436,8 @@ class FakeSlack:
         return _text_reply(404, "no_service")
 
     def _serve_api(self, method: str, request: _Request) -> _Reply:
+        if self.latency > 0:
+            time.sleep(self.latency)
         token = _bearer_token(request.header("Authorization"))
         with self._changed:
             callback = self._before.get(method)

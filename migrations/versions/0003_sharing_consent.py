@@ -7,7 +7,7 @@ member agrees. When the history doesn't say who (or names someone outside the pa
 proposal is put down to the mentor: then the mentee, whose goals these mostly are, is the one
 asked, and nothing is shared unless they agree.
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 """
@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

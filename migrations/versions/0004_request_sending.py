@@ -1,8 +1,8 @@
 """Requests being sent: one open request per mentee, mentor and focus covers both "sending"
 (saved, DM not yet confirmed) and "pending".
 
-Revision ID: 0005_request_sending
-Revises: 0004
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_request_sending"
-down_revision: str | None = "0004"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
