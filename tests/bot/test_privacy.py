@@ -19,6 +19,7 @@ from bot.privacy import identifier_kinds, identifier_warning
         ("Present patient John Smith at M&M", ["patient_name"]),
         ("pt. Garcia's wound care", ["patient_name"]),
         ("patient Mrs. Okafor, MRN 1234567", ["record_number", "patient_name"]),
+        ("Lead patient Safety huddles with patient Ana Ruiz", ["patient_name"]),
     ],
 )
 def test_likely_identifiers_are_spotted(text: str, kinds: list[str]) -> None:
@@ -39,8 +40,18 @@ def test_likely_identifiers_are_spotted(text: str, kinds: list[str]) -> None:
         "Revise CV for the job fair on 12/01",
         "Draft the study protocol v2.1",
         "patient care competency: teach 10 students",
+        "Lead the patient Safety huddle",
     ],
 )
 def test_ordinary_goals_pass_quietly(text: str) -> None:
     assert identifier_kinds(text) == []
     assert identifier_warning(text) is None
+
+
+def test_the_warning_names_every_kind_found() -> None:
+    warning = identifier_warning("MRN 12345678, DOB 03/04/1961")
+    assert warning == (
+        "This looks like it may contain a medical record number and a date of birth. Goals and "
+        "tasks are about your development, so please leave patient details out. Submit again to "
+        "save it as it is."
+    )

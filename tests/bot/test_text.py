@@ -63,6 +63,8 @@ def test_mention_refuses_anything_but_a_user_id() -> None:
         ("short", 10, "short"),
         ("exactly10!", 10, "exactly10!"),
         ("a longer sentence", 8, "a longe…"),
+        ("ab   cdef", 5, "ab…"),  # no space left before the ellipsis
+        ("  leading kept", 6, "  lea…"),
     ],
 )
 def test_clip(text: str, limit: int, expected: str) -> None:
@@ -78,6 +80,8 @@ def test_normalise_user_text() -> None:
     typed = "  Line one\r\n\r\n\r\n\r\nLine\ttwo\u202e  \x07\n"
     assert normalise_user_text(typed) == "Line one\n\nLine two"
     assert normalise_user_text("e\u0301") == "é"
+    # A lone carriage return is a line break; trailing spaces go, indentation stays.
+    assert normalise_user_text("one\rtwo  \n  - three  ") == "one\ntwo\n  - three"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from matplotlib import image
+from structlog.testing import capture_logs
 
 from bot.chart import render_engagement_chart
 from bot.jobs import run_tick
@@ -126,8 +127,13 @@ def test_digest_numbers_match_the_data(harness: Harness) -> None:
 
 def test_preview_is_for_coordinators_and_shows_no_private_text(harness: Harness) -> None:
     stalled_id = _seed(harness)
-    refused = harness.command("digest", user_id=STRANGER)
-    assert "program coordinators" in refused.body + "".join(ephemeral_replies(harness))
+    with capture_logs() as logs:
+        refused = harness.command("digest", user_id=STRANGER)
+    said = refused.body + "".join(ephemeral_replies(harness))
+    assert "That's for program coordinators" in said
+    assert "please ask your program director." in said
+    outcomes = [e["outcome"] for e in logs if e["event"] == "slack.request"]
+    assert outcomes == ["forbidden"]
     harness.command("digest", user_id=COORDINATOR)
     reply = harness.fake.calls_to("response_url")[-1].args
     text = all_text(reply["blocks"])
@@ -283,6 +289,109 @@ def test_report_for_a_period_counts_only_that_period(harness: Harness) -> None:
     assert files["teaching-record.csv"].splitlines() == ["mentor,meetings_held,hours"]
     comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
     assert "2026-11-01 to 2026-11-27" in str(comment.get("initial_comment"))
+
+
+HOSTILE = "<!channel> & <http://evil.example|click>"
+HOSTILE_ESCAPED = "&lt;!channel&gt; &amp; &lt;http://evil.example|click&gt;"
+
+
+def _end(harness: Harness, pairing_id: int, by: str, reason: str, visibility: str) -> None:
+    from tests.handlers.helpers import modal_values, selected, typed
+
+    harness.view_submission(
+        user_id=by,
+        callback_id=ids.END_VIEW,
+        private_metadata=str(pairing_id),
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed(reason)),
+            visibility=(
+                ids.VISIBILITY_BLOCK,
+                ids.VISIBILITY_INPUT,
+                selected(visibility, "radio_buttons"),
+            ),
+        ),
+    )
+
+
+def _seed_private_text(harness: Harness) -> int:
+    """The usual data, plus hostile private text on the at-risk pair and two endings this week:
+    one whose reason its writer kept to themselves, one shared with coordinators."""
+    harness.clock.set(NOW)
+    stalled_id = _seed(harness)
+    with harness.session() as s:
+        s.add(
+            Goal(
+                pairing_id=stalled_id,
+                text=f"Confidential goal {HOSTILE}",
+                status="open",
+                created_at=NOW - timedelta(days=3),
+            )
+        )
+        kept = create_pairing(
+            s,
+            mentor_id=MENTOR2,
+            mentee_id=STRANGER,
+            focus="career",
+            origin="request",
+            now=NOW - timedelta(days=2),
+        )
+        shared = create_pairing(
+            s,
+            mentor_id=MENTOR,
+            mentee_id=STRANGER,
+            focus="teaching",
+            origin="request",
+            now=NOW - timedelta(days=2),
+        )
+        s.flush()
+        kept_id, shared_id = kept.id, shared.id
+    harness.clock.set(NOW - timedelta(hours=1))
+    _end(harness, kept_id, STRANGER, f"Kept to myself {HOSTILE}", "nobody")
+    _end(harness, shared_id, MENTOR, f"Moved away {HOSTILE}", "coordinators")
+    harness.clock.set(NOW)
+    with harness.session() as s:
+        assert s.get(Pairing, kept_id).end_reason_visibility == "nobody"  # type: ignore[union-attr]
+        assert s.get(Pairing, shared_id).status == "ended"  # type: ignore[union-attr]
+    return stalled_id
+
+
+def _shown(call_args: dict[str, object]) -> str:
+    """Everything a reader of a message sees: its notification text and its blocks."""
+    blocks = call_args.get("blocks")
+    return (
+        str(call_args.get("text") or "")
+        + "\n"
+        + all_text(blocks if isinstance(blocks, list) else [])
+    )
+
+
+def test_digest_keeps_private_text_out_and_escapes_shared_reasons(harness: Harness) -> None:
+    stalled_id = _seed_private_text(harness)
+    harness.command("digest", user_id=COORDINATOR)
+    preview = harness.fake.calls_to("response_url")[-1].args
+    monday_8am = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
+    run_tick(harness.ctx, make_web_client(harness.settings), monday_8am, steps=[post_weekly_digest])
+    (post,) = [
+        c
+        for c in harness.fake.calls_to("chat.postMessage")
+        if c.args.get("channel") == COORDINATOR_CHANNEL
+    ]
+    posted = post.args
+    # The engagement chart follows in the digest's thread.
+    (chart,) = harness.fake.calls_to("files.completeUploadExternal")
+    assert chart.args["thread_ts"] == post.response["ts"]
+    for shown in (preview, posted):
+        block_ids = [b.get("block_id") for b in shown["blocks"]]  # type: ignore[union-attr]
+        assert f"digest.pair.{stalled_id}" in block_ids  # the at-risk row is there...
+        text = _shown(shown)
+        assert "Confidential goal" not in text  # ...without the pair's goals or tasks
+        assert "secret task" not in text
+        assert "Kept to myself" not in text  # a reason kept private stays private
+        assert f"Moved away {HOSTILE_ESCAPED}" in text  # a shared one is shown, escaped
+        assert "<!channel>" not in text
+        assert "<http://evil.example" not in text
+        assert "&amp;lt;" not in text
 
 
 def _reassign_to(harness: Harness, pairing_id: int, new_mentor: str) -> dict[str, object]:

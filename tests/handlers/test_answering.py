@@ -73,10 +73,14 @@ def test_a_forged_accept_from_someone_else_changes_nothing(harness: Harness) -> 
 
 def test_a_tampered_button_value_is_refused(harness: Harness) -> None:
     ask(harness)
+    before = len(ephemeral_replies(harness))  # the asker's own confirmation
     click(harness, MENTOR, ids.REQUEST_ACCEPT, "1; DROP TABLE pairings")
     click(harness, MENTOR, ids.REQUEST_ACCEPT, "999999")
     assert count_pairings(harness) == 0
-    assert len(ephemeral_replies(harness)) >= 2
+    assert count_requests(harness, status="pending") == 1
+    tampered, unknown = ephemeral_replies(harness)[before:]
+    assert "didn't carry what I expected" in tampered
+    assert "can't find that request" in unknown
 
 
 def test_decline_with_a_private_note(harness: Harness) -> None:

@@ -136,6 +136,22 @@ def test_a_duplicate_pending_request_is_refused(harness: Harness) -> None:
     assert len(dms_to(harness, MENTOR)) == 1
 
 
+def test_asking_your_mentor_again_for_the_same_focus_is_refused(harness: Harness) -> None:
+    ask(harness, f"<@{MENTOR}> research")
+    value = buttons(last_dm(harness, MENTOR).args["blocks"])[ids.REQUEST_ACCEPT]["value"]
+    harness.block_action(user_id=MENTOR, action_id=ids.REQUEST_ACCEPT, value=value)
+    told = len(dms_to(harness, MENTOR))
+    ask(harness, f"<@{MENTOR}> research once more")
+    assert any(
+        f"<@{MENTOR}> is already your mentor for this focus" in reply
+        for reply in ephemeral_replies(harness)
+    )
+    assert count_requests(harness) == 1
+    assert len(dms_to(harness, MENTOR)) == told
+    ask(harness, f"<@{MENTOR}> career")  # another focus is a new request
+    assert count_requests(harness, status="pending", focus="career-and-job-search") == 1
+
+
 def test_a_mentor_at_capacity_is_not_asked(harness: Harness) -> None:
     assert harness.command("capacity 0", user_id=MENTOR).status == 200
     ask(harness, f"<@{MENTOR}> research")

@@ -139,7 +139,9 @@ def test_end_modal_round_trips_with_a_picker() -> None:
 
 def test_end_modal_without_a_picker_names_the_pairing() -> None:
     view = build_end_modal("U0MENTOR1", [(9, "Research")])
-    assert _find(view, ids.OUTCOME_BLOCK)
+    assert ids.PAIRING_BLOCK not in [b.get("block_id") for b in view["blocks"]]
+    assert "mentorship with <@U0MENTOR1>" in all_text(view["blocks"])
+    assert view["private_metadata"] == "9"
     assert parse_end(_submitted(view), view["private_metadata"], allowed=[]).pairing_id == 9
 
 

@@ -20,6 +20,7 @@ from tests.handlers.helpers import (
 )
 from tests.handlers.test_pairings import pair
 from tests.harness import Harness
+from tests.slack import payloads
 from tests.slack.payloads import bot_message, dm_channel_id
 
 
@@ -221,17 +222,34 @@ def test_tasks_list_shows_buttons_and_redraws_itself(harness: Harness) -> None:
     pair(harness)
     harness.command("task add Read two papers on sepsis", user_id=MENTOR)
     (task,) = tasks(harness)
+    task_dm = last_dm(harness, MENTEE)
     listing = harness.command("tasks", user_id=MENTEE).json()
     assert f"task-{task.id}" in [b.get("block_id") for b in listing["blocks"]]
+    row = next(b for b in listing["blocks"] if b.get("block_id") == f"task-{task.id}")
+    assert accessory(row)["action_id"] == ids.TASK_COMPLETE
+    # A tap in an ephemeral list: Slack sends no message, only its response_url to redraw it.
     url = harness.fake.response_url()
-    harness.sender.block_action(
-        user_id=MENTEE,
-        action_id=ids.TASK_COMPLETE,
-        value=str(task.id),
-        response_url=url,
+    action = payloads.action_element(
+        action_id=ids.TASK_COMPLETE, block_id=row["block_id"], action_ts="1.2", value=str(task.id)
     )
+    tap = payloads.block_actions_payload(
+        user_id=MENTEE, action=action, trigger_id=payloads.new_trigger_id(), response_url=url
+    )
+    tap["container"]["is_ephemeral"] = True
+    del tap["message"]
+    updates_before = len(harness.fake.calls_to("chat.update"))
+    replies_before = len(harness.fake.calls_to("response_url"))
+    harness.sender.interactivity(tap)
     harness.wait_idle()
     assert tasks(harness)[0].status == "done"
+    (redrawn,) = [c.args for c in harness.fake.calls_to("response_url")[replies_before:]]
+    assert redrawn["replace_original"] is True
+    done_row = next(b for b in redrawn["blocks"] if b.get("block_id") == f"task-{task.id}")
+    assert accessory(done_row)["action_id"] == ids.TASK_UNDO
+    assert "Done by" in all_text([done_row])
+    # The task's own DM is brought up to date too, in place.
+    (dm_update,) = [c.args for c in harness.fake.calls_to("chat.update")[updates_before:]]
+    assert dm_update["ts"] == task_dm.response["ts"]
 
 
 def test_editing_a_goal_keeps_who_and_when(harness: Harness) -> None:
@@ -242,24 +260,48 @@ def test_editing_a_goal_keeps_who_and_when(harness: Harness) -> None:
         "value": f"{ids.GOAL_EDIT_OPEN}:{goal.id}",
         "text": {"type": "plain_text", "text": "Edit…"},
     }
-    harness.block_action(user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=edit)
-    opened = len(harness.fake.calls_to("views.open"))
-    harness.block_action(user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=edit)
-    assert len(harness.fake.calls_to("views.open")) == opened + 1
-    view = harness.fake.calls_to("views.open")[-1].args["view"]
+
+    def opened_by(trigger_id: str) -> list[Any]:
+        return [
+            c for c in harness.fake.calls_to("views.open") if c.args["trigger_id"] == trigger_id
+        ]
+
+    harness.block_action(
+        user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=edit, trigger_id="1.stranger"
+    )
+    assert opened_by("1.stranger") == []
+    assert "not part of" in ephemeral_replies(harness)[-1]
+    harness.block_action(
+        user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=edit, trigger_id="2.mentee"
+    )
+    (opened,) = opened_by("2.mentee")
+    view = opened.args["view"]
     assert view["callback_id"] == ids.GOAL_EDIT_VIEW
+    edited_values = modal_values(
+        text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Run a monthly journal club")),
+        target=(
+            ids.TARGET_DATE_BLOCK,
+            ids.TARGET_DATE_INPUT,
+            {"type": "datepicker", "selected_date": "2027-03-01"},
+        ),
+    )
+    forged_values = modal_values(
+        text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Quit medicine")),
+    )
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.GOAL_EDIT_VIEW,
+        private_metadata=view["private_metadata"],
+        values=forged_values,
+    )
+    (untouched,) = goals(harness)
+    assert (untouched.text, untouched.target_date) == ("Run a journal club", None)
+    assert activity(harness, "goal.edited") == 0
     harness.view_submission(
         user_id=MENTEE,
         callback_id=ids.GOAL_EDIT_VIEW,
         private_metadata=view["private_metadata"],
-        values=modal_values(
-            text=(ids.GOAL_TEXT_BLOCK, ids.GOAL_TEXT_INPUT, typed("Run a monthly journal club")),
-            target=(
-                ids.TARGET_DATE_BLOCK,
-                ids.TARGET_DATE_INPUT,
-                {"type": "datepicker", "selected_date": "2027-03-01"},
-            ),
-        ),
+        values=edited_values,
     )
     (edited,) = goals(harness)
     assert (edited.text, str(edited.target_date)) == ("Run a monthly journal club", "2027-03-01")
@@ -288,3 +330,20 @@ def test_a_past_target_date_is_refused_in_the_form(harness: Harness) -> None:
     assert answer["response_action"] == "errors"
     assert ids.TARGET_DATE_BLOCK in answer["errors"]
     assert goals(harness) == []
+
+
+def test_goals_and_tasks_of_an_ended_mentorship_are_archived(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    harness.command("task add Draft the study protocol", user_id=MENTOR)
+    (task,) = tasks(harness)
+    harness.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.END_VIEW,
+        private_metadata=str(pairing_id),
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("completed", "radio_buttons"))
+        ),
+    )
+    harness.block_action(user_id=MENTEE, action_id=ids.TASK_COMPLETE, value=str(task.id))
+    assert tasks(harness)[0].status == "open"
+    assert "That mentorship has ended" in ephemeral_replies(harness)[-1]

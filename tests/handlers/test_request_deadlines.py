@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from bot.tick import StepResult
 from handlers import ids
+from handlers.flows import request_deadlines as deadlines
 from handlers.flows.request_deadlines import REMINDER
-from storage.models import MentorRequest, ScheduledSend
-from storage.outbox import enqueue, send_key
-from tests.conftest import MENTEE, MENTOR
+from storage.models import ScheduledSend
+from tests.conftest import MENTEE, MENTOR, MENTOR2
 from tests.handlers.helpers import all_text, buttons, dms_to, last_dm, only_request
 from tests.harness import Harness
 
@@ -25,12 +27,21 @@ def test_nothing_is_due_before_three_days(harness: Harness) -> None:
     result = harness.tick()
     assert (result.sent, result.failed) == (0, 0)
     assert len(dms_to(harness, MENTOR)) == 1
+    harness.clock.advance(timedelta(hours=1))  # exactly three days
+    assert harness.tick().sent == 1
 
 
 def test_one_reminder_after_three_days_however_many_ticks(harness: Harness) -> None:
+    asked_at = harness.clock()
     ask(harness)
     harness.clock.advance(timedelta(days=3, minutes=1))
-    assert harness.tick().sent == 1
+    first = harness.tick()
+    assert (first.due, first.sent) == (1, 1)
+    request = only_request(harness)
+    assert (request.reminded_at, request.remind_at) == (harness.clock(), None)
+    with harness.session() as session:
+        send = session.scalars(select(ScheduledSend)).one()
+        assert (send.kind, send.slot_at) == (REMINDER, asked_at + timedelta(days=3))
     assert harness.tick().sent == 0
     harness.clock.advance(timedelta(days=1))
     assert harness.tick().sent == 0
@@ -39,6 +50,21 @@ def test_one_reminder_after_three_days_however_many_ticks(harness: Harness) -> N
     assert len(reminders) == 2
     assert "gentle reminder" in all_text(reminders[-1].args["blocks"])
     assert ids.REQUEST_ACCEPT in buttons(reminders[-1].args["blocks"])
+
+
+def test_each_request_due_in_one_tick_gets_its_own_reminder_and_expiry(harness: Harness) -> None:
+    ask(harness)
+    harness.command(f"ask <@{MENTOR2}> research", user_id=MENTEE)
+    harness.clock.advance(timedelta(days=3, minutes=1))
+    assert harness.tick().sent == 2
+    for mentor in (MENTOR, MENTOR2):
+        assert "gentle reminder" in all_text(last_dm(harness, mentor).args["blocks"])
+    harness.clock.advance(timedelta(days=11))
+    assert harness.tick().sent == 4
+    for mentor in (MENTOR, MENTOR2):
+        assert "has closed" in all_text(last_dm(harness, mentor).args["blocks"])
+    closed = [m for m in dms_to(harness, MENTEE) if "closed without" in all_text(m.args["blocks"])]
+    assert len(closed) == 2
 
 
 def test_answered_requests_are_not_reminded(harness: Harness) -> None:
@@ -64,6 +90,19 @@ def test_expiry_after_fourteen_days_tells_both_once(harness: Harness) -> None:
     assert result.failed == 0
 
 
+def test_a_request_stays_open_until_exactly_fourteen_days(harness: Harness) -> None:
+    ask(harness)
+    harness.clock.advance(timedelta(days=13, hours=23))
+    harness.tick()
+    assert only_request(harness).status == "pending"
+    assert dms_to(harness, MENTEE) == []
+    assert not any("has closed" in all_text(m.args["blocks"]) for m in dms_to(harness, MENTOR))
+    harness.clock.advance(timedelta(hours=1))
+    assert harness.tick().sent == 2
+    assert only_request(harness).status == "expired"
+    assert "closed without an answer" in all_text(last_dm(harness, MENTEE).args["blocks"])
+
+
 def test_a_permanent_failure_is_recorded_and_not_retried(harness: Harness) -> None:
     ask(harness)
     harness.clock.advance(timedelta(days=3, minutes=1))
@@ -86,25 +125,35 @@ def test_a_passing_failure_is_retried_on_the_next_tick(harness: Harness) -> None
     assert len(dms_to(harness, MENTOR)) == 2
 
 
-def test_a_claim_left_by_a_crashed_tick_is_sent_after_the_timeout(harness: Harness) -> None:
+def test_a_claim_left_by_a_crashed_tick_is_sent_after_the_timeout(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ask(harness)
     harness.clock.advance(timedelta(days=3, minutes=1))
-    # Step 1 of a tick that then died: the reminder is enqueued and claimed, never sent.
-    with harness.session() as session:
-        request = session.scalars(select(MentorRequest)).one()
-        request.reminded_at, request.remind_at = harness.clock(), None
-        enqueue(
-            session,
-            key=send_key(REMINDER, request.id),
-            kind=REMINDER,
-            slot_at=harness.clock(),
-            now=harness.clock(),
-            request_id=request.id,
-            recipient=MENTOR,
-        )
+    with monkeypatch.context() as crash:
+        # The process dies after committing its claim, before calling Slack.
+        crash.setattr(deadlines, "deliver", lambda tick, kinds, ids: StepResult())
+        harness.tick()
+    assert only_request(harness).reminded_at == harness.clock()
     assert harness.tick().sent == 0  # within the claim timeout the claimer may still be sending
     assert len(dms_to(harness, MENTOR)) == 1
     harness.clock.advance(timedelta(minutes=11))
     assert harness.tick().sent == 1
     assert "gentle reminder" in all_text(last_dm(harness, MENTOR).args["blocks"])
+    assert harness.tick().sent == 0
+
+
+def test_an_expiry_claimed_by_a_crashed_tick_is_sent_after_the_timeout(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ask(harness)
+    harness.clock.advance(timedelta(days=14))
+    with monkeypatch.context() as crash:
+        crash.setattr(deadlines, "deliver", lambda tick, kinds, ids: StepResult())
+        harness.tick()
+    assert only_request(harness).status == "expired"
+    assert dms_to(harness, MENTEE) == []
+    harness.clock.advance(timedelta(minutes=11))
+    assert harness.tick().sent == 2
+    assert "closed without an answer" in all_text(last_dm(harness, MENTEE).args["blocks"])
     assert harness.tick().sent == 0

@@ -1,13 +1,20 @@
 """Several ticks at once against a real PostgreSQL, in threads and in separate `mentorbot tick`
-processes: every slot reaches every recipient exactly once, as counted by the Slack fake."""
+processes released together: every slot reaches every recipient exactly once, and the weekly
+digest, due at the same moment, is posted once, as counted by the Slack fake.
+
+Check-ins are guarded twice (a row lock on the pairing, then the outbox key); the digest only by
+the outbox key, so it is what shows that the key's uniqueness holds under a real race."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,17 +22,26 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.jobs import run_tick
+from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.tick import StepResult
 from tests.clock import FrozenClock
-from tests.conftest import BOT_TOKEN
+from tests.conftest import BOT_TOKEN, COORDINATOR_CHANNEL, make_settings
 from tests.harness import Harness
+from tests.scheduler import released_tick
 from tests.scheduler.helpers import checkin_dms, make_pair
+from tests.slack.fake_slack import FakeSlack
 
-MENTORBOT = str(Path(sys.executable).with_name("mentorbot"))
+RELEASED_TICK = str(Path(released_tick.__file__))
 PAIRS = 12
 THREADS = 4
 FIRST_SLOT = datetime(2027, 1, 5, 14, tzinfo=UTC)  # Tuesday 09:00 in New York
+DIGEST = {"digest_weekday": 1, "digest_time": "09:00"}  # the digest is due at FIRST_SLOT too
+
+
+@pytest.fixture
+def settings(db_url: str, fake_slack: FakeSlack) -> Settings:
+    return make_settings(database_url=db_url, slack_api_url=fake_slack.base_url, **DIGEST)
 
 
 @pytest.fixture
@@ -43,8 +59,11 @@ def many_pairs(harness: Harness, engine: Engine) -> list[str]:
     return people
 
 
-def _ticks_in_threads(harness: Harness, now: datetime, count: int) -> list[StepResult]:
-    barrier = threading.Barrier(count)
+def _ticks_in_threads(
+    harness: Harness, now: datetime, count: int, release: Callable[[], None] | None = None
+) -> list[StepResult]:
+    """``count`` ticks in threads started together; ``release`` runs as they start."""
+    barrier = threading.Barrier(count, action=release)
     results: list[StepResult] = []
     errors: list[BaseException] = []
 
@@ -64,24 +83,64 @@ def _ticks_in_threads(harness: Harness, now: datetime, count: int) -> list[StepR
     return results
 
 
-def _tick_processes(harness: Harness, now: datetime, count: int) -> list[subprocess.Popen[str]]:
+@contextmanager
+def _tick_processes(
+    harness: Harness, now: datetime, count: int, gate: Path
+) -> Iterator[tuple[list[subprocess.Popen[str]], Callable[[], None]]]:
+    """``count`` `mentorbot tick` processes, started and held at ``gate`` (a file the test
+    locks) until the yielded ``release`` is called, or the block ends; then they tick together."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env.update(
         DATABASE_URL=harness.settings.database_url,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_API_URL=harness.fake.base_url,
         DEFAULT_TIMEZONE="America/New_York",
+        COORDINATOR_CHANNEL=COORDINATOR_CHANNEL,
+        DIGEST_WEEKDAY=str(DIGEST["digest_weekday"]),
+        DIGEST_TIME=str(DIGEST["digest_time"]),
         LOG_FORMAT="json",
     )
+    gate.touch()
+    with gate.open(encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        processes = [
+            subprocess.Popen(
+                [sys.executable, RELEASED_TICK, str(gate), "tick", "--now", now.isoformat()],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(count)
+        ]
+        for process in processes:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == f"{released_tick.MARK} ready"
+
+        def release() -> None:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+        try:
+            yield processes, release
+        finally:
+            release()
+
+
+def _tick_span(output: str) -> tuple[float, float]:
+    """When a released tick started and ended, from what it printed."""
+    times = {
+        words[1]: float(words[2])
+        for words in (line.split() for line in output.splitlines())
+        if len(words) == 3 and words[0] == released_tick.MARK
+    }
+    return times["started"], times["ended"]
+
+
+def _digests(harness: Harness) -> list[str]:
     return [
-        subprocess.Popen(
-            [MENTORBOT, "tick", "--now", now.isoformat()],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(count)
+        str(call.args.get("text"))
+        for call in harness.fake.calls_to("chat.postMessage")
+        if call.ok and call.args.get("channel") == COORDINATOR_CHANNEL
     ]
 
 
@@ -92,24 +151,29 @@ def _per_recipient_and_message(harness: Harness) -> Counter[tuple[str, str]]:
 
 
 def test_concurrent_ticks_send_each_slot_once_per_recipient(
-    harness: Harness, many_pairs: list[str]
+    harness: Harness, many_pairs: list[str], tmp_path: Path
 ) -> None:
     results = _ticks_in_threads(harness, FIRST_SLOT, THREADS)
-    assert sum(r.sent for r in results) == 2 * PAIRS
+    assert sum(r.sent for r in results) == 2 * PAIRS + 1
     assert sum(r.failed for r in results) == 0
     assert Counter(str(c.args["channel"]) for c in checkin_dms(harness)) == Counter(many_pairs)
+    assert len(_digests(harness)) == 1
 
-    # Next week: two `mentorbot tick` processes and two threads, all at once.
+    # Next week: two `mentorbot tick` processes, released together, and two threads.
     second = FIRST_SLOT + timedelta(weeks=1)
     harness.clock.set(second)
-    processes = _tick_processes(harness, second, 2)
-    _ticks_in_threads(harness, second, 2)
+    with _tick_processes(harness, second, 2, tmp_path / "gate") as (processes, release):
+        _ticks_in_threads(harness, second, 2, release)
+    spans = []
     for process in processes:
-        _out, err = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
+        spans.append(_tick_span(out))
+    assert max(start for start, _ in spans) < min(end for _, end in spans), spans
     counts = Counter(str(c.args["channel"]) for c in checkin_dms(harness))
     assert counts == Counter(dict.fromkeys(many_pairs, 2))
     assert max(_per_recipient_and_message(harness).values()) == 1
+    assert len(_digests(harness)) == 2
 
 
 SLOW_PAIRS = 60  # 120 DMs: more than one chunk of claims
@@ -118,7 +182,7 @@ SLOW_SLACK_SECONDS = 0.2
 
 
 def test_a_tick_sending_for_longer_than_the_claim_timeout_is_not_taken_over(
-    harness: Harness, engine: Engine
+    harness: Harness, engine: Engine, tmp_path: Path
 ) -> None:
     """The first tick's clock passes the claim timeout while it is still sending (Slack is
     slow, and the test moves that tick's clock on); a second `mentorbot tick` started then
@@ -147,7 +211,9 @@ def test_a_tick_sending_for_longer_than_the_claim_timeout_is_not_taken_over(
     # Twenty minutes pass on the first tick's clock; its next send renews its claims first.
     later = first_clock.advance(timedelta(minutes=20))
     harness.fake.wait_for("chat.postMessage", count=len(sent) + 2, timeout=30)
-    (second,) = _tick_processes(harness, later, 1)
+    with _tick_processes(harness, later, 1, tmp_path / "gate") as (processes, release):
+        release()
+    (second,) = processes
     _out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
     harness.fake.latency = 0

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from structlog.testing import capture_logs
+
 from handlers import ids
 from tests.conftest import MENTEE, MENTOR, STRANGER
-from tests.handlers.helpers import buttons, ephemeral_replies, last_dm, modal_values
+from tests.handlers.helpers import buttons, dms_to, ephemeral_replies, last_dm, modal_values
 from tests.harness import Harness
 from tests.scheduler.helpers import at, checkin_dms, dms_starting, make_pair, pairing
 
@@ -94,14 +96,21 @@ def test_pause_without_a_length_opens_a_date_picker(harness: Harness) -> None:
         values=values,
     )
     assert pairing(harness, pairing_id).paused_until == utc(2027, 2, 1, 5)
-    # A forged submission for someone else's pairing changes nothing.
-    harness.view_submission(
-        user_id=STRANGER,
-        callback_id=ids.PAUSE_VIEW,
-        private_metadata=str(pairing_id),
-        values=values,
-    )
-    assert pairing(harness, pairing_id).paused_until == utc(2027, 2, 1, 5)
+    told_mentor = len(dms_to(harness, MENTOR))
+    # A forged submission for someone else's pairing, with another date, changes nothing.
+    values[ids.UNTIL_BLOCK][ids.UNTIL_INPUT]["selected_date"] = "2027-03-01"
+    with capture_logs() as logs:
+        harness.view_submission(
+            user_id=STRANGER,
+            callback_id=ids.PAUSE_VIEW,
+            private_metadata=str(pairing_id),
+            values=values,
+        )
+    assert [e["outcome"] for e in logs if e["event"] == "slack.request"] == ["forbidden"]
+    after = pairing(harness, pairing_id)
+    assert (after.status, after.paused_until) == ("paused", utc(2027, 2, 1, 5))
+    assert len(dms_to(harness, MENTOR)) == told_mentor
+    assert "not part of" in str(last_dm(harness, STRANGER).args["text"])
 
 
 def test_bad_pause_lengths_are_explained(harness: Harness) -> None:

@@ -122,3 +122,20 @@ def test_a_tick_that_died_after_claiming_is_finished_after_the_claim_timeout(
     assert at(harness, SLOT + timedelta(minutes=30)).sent == 0
     assert len(checkin_dms(harness, MENTEE)) == len(checkin_dms(harness, MENTOR)) == 1
     assert {s.status for s in _sends(harness)} == {"sent"}
+
+
+def test_a_send_that_keeps_failing_is_given_up_after_five_attempts(harness: Harness) -> None:
+    _pairs(harness)
+    harness.fake.error_next("chat.postMessage", "internal_error", times=None)
+    for minute in range(10):
+        at(harness, SLOT + timedelta(minutes=minute))
+        if all(s.status == "failed" for s in _sends(harness)):
+            break
+    assert {(s.status, s.attempts, s.error) for s in _sends(harness)} == {
+        ("failed", 5, "gave up after 5 attempts: internal_error")
+    }
+    calls = len(harness.fake.calls_to("chat.postMessage"))
+    assert calls == 2 * 5
+    harness.fake.clear_failures()
+    assert at(harness, SLOT + timedelta(minutes=11)).sent == 0
+    assert checkin_dms(harness) == []
