@@ -208,14 +208,22 @@ def claim_due(
 
 
 def take_over_stale(
-    session: Session, stamp: datetime, timeout: timedelta, kinds: Collection[str], limit: int
+    session: Session,
+    stamp: datetime,
+    timeout: timedelta,
+    kinds: Collection[str],
+    limit: int,
+    *,
+    skip: Collection[int] = (),
 ) -> list[ScheduledSend]:
     """Claim up to ``limit`` rows whose claim was neither finished nor renewed within
-    ``timeout`` of ``stamp``: their tick died (or gave them back after a passing failure)."""
+    ``timeout`` of ``stamp``: their tick died (or gave them back after a passing failure).
+    Rows in ``skip`` (those this tick already tried) are left for a later tick."""
+    chosen = select(ScheduledSend.id).where(stale_claim_clause(stamp, timeout, kinds))
+    if skip:
+        chosen = chosen.where(ScheduledSend.id.notin_(skip))
     chosen = (
-        select(ScheduledSend.id)
-        .where(stale_claim_clause(stamp, timeout, kinds))
-        .order_by(ScheduledSend.slot_at, ScheduledSend.id)
+        chosen.order_by(ScheduledSend.slot_at, ScheduledSend.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

@@ -112,9 +112,14 @@ def _claim_timeout(tick: TickContext) -> timedelta:
 def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
     """Take over claims left by a tick that died mid-send (or gave them back) and send them."""
     timeout = _claim_timeout(tick)
+    # A send given back after a passing failure is stale at once; it waits for the next tick
+    # rather than being tried again (and again) in this one.
+    tried: set[int] = set()
 
     def claim(session: Session, stamp: datetime) -> list[ScheduledSend]:
-        return take_over_stale(session, stamp, timeout, kinds.keys(), CHUNK)
+        sends = take_over_stale(session, stamp, timeout, kinds.keys(), CHUNK, skip=tried)
+        tried.update(send.id for send in sends)
+        return sends
 
     return _deliver_chunks(tick, kinds, claim)
 
