@@ -110,10 +110,11 @@ def unescape(text: str) -> str:
     return _SLACK_ENTITY.sub(lambda m: _ENTITY_CHARS[m.group(1)], text)
 
 
-def from_slack(text: str) -> Mrkdwn:
-    """Text as Slack sends it back (a message's ``text``, a slash command's words): escaped by
-    Slack, so it is unescaped once and escaped once; a ``<@U…>`` in it stays inert text."""
-    return escape(unescape(text))
+def own_message_text(text: str) -> Mrkdwn:
+    """The ``text`` of a message this app posted, as Slack hands it back in a signed interaction
+    payload: the app's own mrkdwn, escaped when it was built, so it is sent back unchanged when
+    the message is redrawn (its mentions stay mentions; what a person typed stays inert)."""
+    return Mrkdwn(text, _MINT)
 
 
 def is_user_id(value: str) -> bool:

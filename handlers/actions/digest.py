@@ -8,7 +8,7 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.text import Mrkdwn, fmt, from_slack, mention
+from bot.text import Mrkdwn, fmt, mention, own_message_text
 from handlers import ids
 from handlers.blocks.digest import mark_row
 from handlers.blocks.modals import build_reassign_modal
@@ -24,7 +24,7 @@ def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
     blocks = mark_row(list(message.get("blocks") or []), pairing_id, note)
     container = args.body.get("container") or {}
     # The digest's own fallback text still sums it up.
-    text = from_slack(str(message.get("text") or "Mentorship program digest"))
+    text = own_message_text(str(message.get("text") or "Mentorship program digest"))
     if container.get("is_ephemeral") and args.respond is not None:
         respond_text(args, text, blocks, replace_original=True)
         return

@@ -14,7 +14,7 @@ from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import from_slack, md
+from bot.text import md, own_message_text
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody
 from handlers.blocks.work import (
@@ -61,7 +61,7 @@ def redraw(
         blocks = replace(list(message["blocks"]))
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         if blocks is not None and channel:
-            text = from_slack(str(message.get("text") or ""))
+            text = own_message_text(str(message.get("text") or ""))
             replace_message(args.client, channel, str(message["ts"]), text, blocks)
         return
     if container.get("is_ephemeral") and body.get("response_url"):

@@ -11,13 +11,13 @@ from bot.text import (
     clip,
     escape,
     fmt,
-    from_slack,
     is_user_id,
     md,
     md_join,
     md_truncate,
     mention,
     normalise_user_text,
+    own_message_text,
     plain,
     unescape,
 )
@@ -143,9 +143,13 @@ def test_plain_text_refuses_mrkdwn() -> None:
         plain(escape(HOSTILE))
 
 
-def test_from_slack_unescapes_once_and_escapes_once() -> None:
-    assert from_slack(HOSTILE_SHOWN) == HOSTILE_SHOWN
-    assert from_slack("<!channel> &amp;lt;") == "&lt;!channel&gt; &amp;lt;"
+def test_own_message_text_goes_back_as_it_was_built() -> None:
+    built = fmt("New task for {who}: {text}", who=mention("U0MENTEE1"), text=HOSTILE)
+    resent = own_message_text(str(built))
+    assert isinstance(resent, Mrkdwn)
+    assert resent == built
+    assert "<@U0MENTEE1>" in resent
+    assert "<!channel>" not in resent
 
 
 GREETING = fmt("hi {who} there", who=mention("U0MENTOR1"))

@@ -20,7 +20,7 @@ import pytest
 
 from bot.focus import slug
 from bot.settings import Settings
-from bot.text import escape, from_slack
+from bot.text import escape
 from handlers import ids
 from storage.models import Goal
 from tests import databases
@@ -332,10 +332,10 @@ def test_goals_tasks_and_reassessing(rig: Rig) -> None:
         message=shown_dm,
         channel_id=dm_channel_id(MENTEE),
     )
-    # The redraw keeps the message's own text, read back with from_slack (nothing in it can
-    # become live again).
+    # The redraw sends the message's own text back as the app built it: its mentions stay
+    # mentions, and what was typed stays escaped (nothing in it becomes live).
     redrawn = rig.harness.fake.calls_to("chat.update")[-1].args["text"]
-    assert redrawn == from_slack(task_dm.args["text"])
+    assert redrawn == task_dm.args["text"]
     assert redrawn.endswith(f"): {SHOWN}")
     rig.command("tasks", MENTEE)
     rig.click(MENTOR, ids.GOAL_MENU, selected_option=menu(ids.GOAL_ACHIEVED))
