@@ -10,7 +10,7 @@ from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import md
+from bot.text import fmt, md, mention
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
@@ -26,6 +26,7 @@ from storage.pairings import (
     record,
     require_member,
 )
+from storage.people import is_at_capacity
 
 VISIBILITIES = ("nobody", "coordinators")
 
@@ -53,6 +54,16 @@ def assign_pairing(
     check_person(profiles[mentor_id], mentor_id)
     check_person(profiles[mentee_id], mentee_id, role="mentee")
     with unit_of_work(ctx.sessions) as session:
+        if is_at_capacity(session, mentor_id):
+            # The limit a mentor set holds for coordinators too (as for requests and reassigning).
+            raise Refused(
+                fmt(
+                    "{mentor} is mentoring as many people as they said they can take on. "
+                    "Ask them to raise it with `/mentor capacity`, or choose someone else.",
+                    mentor=mention(mentor_id),
+                ),
+                reason="bad_input",
+            )
         pairing = create_pairing(
             session,
             mentor_id=mentor_id,

@@ -280,3 +280,17 @@ def test_ending_without_naming_anyone_asks_which_mentorship(harness: Harness) ->
     assert view["callback_id"] == ids.END_VIEW
     assert view["private_metadata"] == str(second)
     assert f"<@{MENTOR2}>" in all_text(view["blocks"])
+
+
+def test_a_mentor_at_capacity_is_not_assigned(harness: Harness) -> None:
+    assert harness.command("capacity 0", user_id=MENTOR).status == 200
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
+    harness.wait_idle()
+    refusal = "mentoring as many people as they said they can take on"
+    assert any(refusal in reply for reply in ephemeral_replies(harness))
+    assert count_pairings(harness) == 0
+    assert dms_to(harness, MENTEE) == []
+    # Raised again, the same assignment goes through.
+    assert harness.command("capacity 2", user_id=MENTOR).status == 200
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
+    assert count_pairings(harness) == 1
