@@ -155,6 +155,9 @@ class Pairing(Base):
     # since when; the text is shared only while both are set.
     mentor_shares_at: Mapped[datetime | None]
     mentee_shares_at: Mapped[datetime | None]
+    # The proposal DM to the member asked, redrawn once the proposal is over.
+    share_proposal_channel: Mapped[str | None] = mapped_column(SHORT)
+    share_proposal_ts: Mapped[str | None] = mapped_column(SHORT)
     last_activity_at: Mapped[datetime]
 
 

@@ -186,3 +186,25 @@ def sharing_pairs(session: Session) -> int:
     return int(
         session.scalar(select(func.count()).select_from(Pairing).where(shared_clause())) or 0
     )
+
+
+def remember_proposal_dm(
+    session: Session, pairing_id: int, proposer_id: str, proposed_at: datetime, dm: tuple[str, str]
+) -> None:
+    """Keep where the proposal made at ``proposed_at`` was DMed, while it is still open (it may
+    have been answered or withdrawn while the DM was on its way)."""
+    pairing = session.get(Pairing, pairing_id, with_for_update=True)
+    if pairing is None or not is_open(pairing):
+        return
+    if consent_of(pairing, proposer_id) != proposed_at:
+        return
+    if consent_of(pairing, other_member(pairing, proposer_id)) is not None:
+        return
+    pairing.share_proposal_channel, pairing.share_proposal_ts = dm
+
+
+def take_proposal_dm(pairing: Pairing) -> tuple[str, str] | None:
+    """Where the pair's last proposal was DMed, forgotten now that the proposal is over."""
+    channel, ts = pairing.share_proposal_channel, pairing.share_proposal_ts
+    pairing.share_proposal_channel = pairing.share_proposal_ts = None
+    return (channel, ts) if channel and ts else None

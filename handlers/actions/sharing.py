@@ -41,6 +41,8 @@ def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> No
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or message.get("ts")
+    if change.proposal_dm is not None and change.proposal_dm[1] == ts:
+        return  # the flow has redrawn it already
     if change.outcome is SharingOutcome.NOT_OPEN:
         redrawn = build_proposal_closed()
     else:

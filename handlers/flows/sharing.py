@@ -13,16 +13,23 @@ from bot.sharing import SharingDecision, SharingMove, SharingOutcome, proposal_s
 from bot.text import md
 from handlers.blocks.sharing import (
     NOT_OPEN_REFUSAL,
+    build_proposal_answered,
+    build_proposal_closed,
     build_proposal_message,
     own_proposal_refusal,
     sharing_notice,
 )
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import focus_label, notify
+from handlers.flows.slack import focus_label, notify, update_message
 from storage.db import unit_of_work
 from storage.pairings import get_pairing, is_open, other_member
 from storage.pairings import require_member as require_pairing_member
-from storage.sharing import change_sharing, consent_of
+from storage.sharing import change_sharing, consent_of, remember_proposal_dm, take_proposal_dm
+
+# Outcomes that end an open proposal, and so the DM that asked it.
+_PROPOSAL_OVER = frozenset(
+    {SharingOutcome.SHARED, SharingOutcome.DECLINED, SharingOutcome.WITHDRAWN}
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class SharingChange:
     actor_id: str
     other_id: str
     focus_label: str
+    # The proposal DM this change ended, which :func:`set_sharing` has redrawn.
+    proposal_dm: tuple[str, str] | None = None
 
     @property
     def outcome(self) -> SharingOutcome:
@@ -67,23 +76,42 @@ def set_sharing(
             )
         decision = change_sharing(session, pairing, actor_id, move, now, answering=answering)
         mine = consent_of(pairing, actor_id)
+        ended_dm = take_proposal_dm(pairing) if decision.outcome in _PROPOSAL_OVER else None
         done = SharingChange(
             decision=decision,
             pairing_id=pairing.id,
             actor_id=actor_id,
             other_id=other_member(pairing, actor_id),
             focus_label=focus_label(ctx.settings, pairing.focus),
+            proposal_dm=ended_dm,
         )
     if not decision.changed:
         return done
+    if ended_dm is not None:
+        _redraw_ended_proposal(client, done, ended_dm)
     if done.outcome is SharingOutcome.PROPOSED and mine is not None:
         proposal = build_proposal_message(
             done.pairing_id, actor_id, done.focus_label, proposal_stamp(mine)
         )
-        notify(client, done.other_id, proposal.text, proposal.blocks)
+        sent = notify(client, done.other_id, proposal.text, proposal.blocks)
+        if sent is not None:
+            with unit_of_work(ctx.sessions) as session:
+                remember_proposal_dm(session, done.pairing_id, actor_id, mine, sent)
     else:
         notice = sharing_notice(done.outcome, actor_id, done.focus_label)
         if notice is not None:
             notify(client, done.other_id, notice)
     refresh_homes(ctx, client, actor_id, done.other_id)
     return done
+
+
+def _redraw_ended_proposal(client: WebClient, change: SharingChange, dm: tuple[str, str]) -> None:
+    """The DM that asked the other member, redrawn: answered (wherever they answered), or no
+    longer open because the proposer withdrew it."""
+    if change.outcome is SharingOutcome.WITHDRAWN:
+        redrawn = build_proposal_closed()
+    else:
+        # The reader of that DM answered; the proposer is the other member of this change.
+        agreed = change.outcome is SharingOutcome.SHARED
+        redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
+    update_message(client, dm[0], dm[1], redrawn.text, redrawn.blocks)

@@ -242,3 +242,44 @@ def test_an_ended_mentorship_cannot_start_sharing(harness: Harness) -> None:
     answer_in_dm(harness, dm, ids.SHARING_AGREE, user=MENTOR)
     assert consents(harness) == (False, True)
     assert any("has ended" in reply for reply in ephemeral_replies(harness))
+
+
+def _updates_of(harness: Harness, dm: Call) -> list[dict[str, Any]]:
+    ts = str(dm.response["ts"])
+    return [c.args for c in harness.fake.calls_to("chat.update") if c.args.get("ts") == ts]
+
+
+def test_a_withdrawn_proposal_dm_is_redrawn_without_its_buttons(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    home_share(harness, MENTEE, pairing_id, on=True)
+    dm = proposal_dm(harness, MENTOR)
+    assert _updates_of(harness, dm) == []
+    home_share(harness, MENTEE, pairing_id, on=False)
+    harness.wait_idle()
+    (update,) = _updates_of(harness, dm)
+    assert "no longer open" in update["text"]
+    assert not {ids.SHARING_AGREE, ids.SHARING_DECLINE} & set(buttons(update["blocks"]))
+    assert only_pairing(harness).share_proposal_ts is None
+
+
+def test_a_proposal_answered_on_home_redraws_its_dm(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    home_share(harness, MENTEE, pairing_id, on=True)
+    dm = proposal_dm(harness, MENTOR)
+    value = buttons(last_home(harness, MENTOR))[ids.SHARING_AGREE]["value"]
+    harness.block_action(user_id=MENTOR, action_id=ids.SHARING_AGREE, value=value, view=HOME_VIEW)
+    harness.wait_idle()
+    assert consents(harness) == (True, True)
+    (update,) = _updates_of(harness, dm)
+    assert "You agreed" in update["text"]
+    assert not {ids.SHARING_AGREE, ids.SHARING_DECLINE} & set(buttons(update["blocks"]))
+
+
+def test_a_proposal_answered_in_its_dm_is_redrawn_once(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    home_share(harness, MENTEE, pairing_id, on=True)
+    dm = proposal_dm(harness, MENTOR)
+    answer_in_dm(harness, dm, ids.SHARING_DECLINE, user=MENTOR)
+    harness.wait_idle()
+    (update,) = _updates_of(harness, dm)
+    assert "You said not now" in update["text"]
