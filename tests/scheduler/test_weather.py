@@ -124,6 +124,30 @@ def test_a_tick_that_died_after_claiming_is_finished_after_the_claim_timeout(
     assert {s.status for s in _sends(harness)} == {"sent"}
 
 
+def test_a_tick_that_took_over_and_died_too_is_taken_over_in_its_turn(harness: Harness) -> None:
+    _pairs(harness)
+    harness.clock.set(SLOT)
+    dying = _DiesBeforeSending(token=BOT_TOKEN, base_url=harness.settings.slack_api_url, timeout=5)
+    with pytest.raises(SystemExit):
+        run_tick(harness.ctx, dying, SLOT)
+    first_claims = {s.id: s.claimed_at for s in _sends(harness)}
+    # The second tick takes the claims over after the timeout, and dies before sending too.
+    taken_over_at = SLOT + timedelta(minutes=11)
+    harness.clock.set(taken_over_at)
+    with pytest.raises(SystemExit):
+        run_tick(harness.ctx, dying, taken_over_at)
+    sends = _sends(harness)
+    assert {s.status for s in sends} == {"claimed"}
+    assert all(s.claimed_at is not None and s.claimed_at > first_claims[s.id] for s in sends)
+    assert checkin_dms(harness) == []
+    # Its claims are as good as anyone's: left alone within the timeout, taken after it.
+    assert at(harness, taken_over_at + timedelta(minutes=9)).sent == 0
+    assert at(harness, taken_over_at + timedelta(minutes=11)).sent == 2
+    assert at(harness, taken_over_at + timedelta(minutes=30)).sent == 0
+    assert len(checkin_dms(harness, MENTEE)) == len(checkin_dms(harness, MENTOR)) == 1
+    assert {s.status for s in _sends(harness)} == {"sent"}
+
+
 def test_a_send_that_keeps_failing_is_given_up_after_five_attempts(harness: Harness) -> None:
     _pairs(harness)
     harness.fake.error_next("chat.postMessage", "internal_error", times=None)
