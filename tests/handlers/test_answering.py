@@ -5,7 +5,7 @@ from __future__ import annotations
 from structlog.testing import capture_logs
 
 from handlers import ids
-from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -198,3 +198,31 @@ def test_answering_a_withdrawn_request_is_refused(harness: Harness) -> None:
     click(harness, MENTOR, ids.REQUEST_ACCEPT, str(request_id))
     assert count_pairings(harness) == 0
     assert any("withdrawn" in reply for reply in ephemeral_replies(harness))
+
+
+def test_one_tap_withdraws_every_request_the_button_carries_and_only_the_tappers(
+    harness: Harness,
+) -> None:
+    first = ask(harness, MENTOR)
+    ask(harness, MENTOR2)
+    ask(harness, COORDINATOR)
+    click(harness, MENTOR, ids.REQUEST_ACCEPT, str(first))
+    (offer,) = [
+        m
+        for m in dms_to(harness, MENTEE)
+        if ids.REQUEST_WITHDRAW_OTHERS in buttons(m.args.get("blocks"))
+    ]
+    value = buttons(offer.args["blocks"])[ids.REQUEST_WITHDRAW_OTHERS]["value"]
+    assert len(value.split(",")) == 2
+
+    # Someone else's pending request smuggled into the value: refused, and nothing changes.
+    harness.command(f"ask <@{MENTOR2}> career", user_id=STRANGER)
+    strangers = buttons(last_dm(harness, MENTOR2).args["blocks"])[ids.REQUEST_ACCEPT]["value"]
+    click(harness, MENTEE, ids.REQUEST_WITHDRAW_OTHERS, f"{value},{strangers}")
+    assert any("requests you made yourself" in r for r in ephemeral_replies(harness))
+    assert count_requests(harness, status="withdrawn") == 0
+    assert count_requests(harness, status="pending") == 3
+
+    click(harness, MENTEE, ids.REQUEST_WITHDRAW_OTHERS, value)
+    assert count_requests(harness, status="withdrawn", mentee_id=MENTEE) == 2
+    assert count_requests(harness, status="pending", mentee_id=STRANGER) == 1
