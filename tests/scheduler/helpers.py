@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 
 from bot.cadence import next_slot_after
 from handlers.flows.checkins import schedule_of
@@ -87,3 +89,18 @@ def at(harness: Harness, when: datetime) -> Any:
     """Set the clock and run one tick."""
     harness.clock.set(when)
     return harness.tick()
+
+
+@contextmanager
+def sql_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement (with its parameters) ``engine`` sends inside the block."""
+    sent: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, update
+from sqlalchemy import Engine, select, update
 
 from bot.jobs import default_steps, due_steps, running_clock
 from bot.slack_client import make_web_client
@@ -26,7 +26,7 @@ from storage.models import (
 from storage.people import ensure_person
 from tests.conftest import COORDINATOR_CHANNEL, MENTEE, MENTOR
 from tests.harness import Harness
-from tests.scheduler.helpers import make_pair
+from tests.scheduler.helpers import make_pair, sql_statements
 
 # A Wednesday afternoon: no check-in slot of a Tuesday pair, and far from Monday's digest.
 NOW = datetime(2027, 1, 6, 15, tzinfo=UTC)
@@ -220,20 +220,12 @@ def test_a_row_made_due_makes_its_probe_true_and_its_step_run(harness: Harness, 
 def test_an_idle_tick_sends_one_statement(harness: Harness, engine: Engine) -> None:
     harness.clock.set(NOW)
     make_pair(harness)  # a pair whose check-in is days away
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(engine) as sent:
         result = harness.tick()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
     assert (result.due, result.sent, result.failed) == (0, 0, 0)
-    assert len(statements) == 1, statements
-    assert statements[0].lstrip().upper().startswith("SELECT")
+    assert len(sent) == 1, sent
+    assert sent[0][0].lstrip().upper().startswith("SELECT")
 
 
 def test_a_step_that_did_work_has_the_later_steps_asked_again(
@@ -243,17 +235,9 @@ def test_a_step_that_did_work_has_the_later_steps_asked_again(
     nothing else runs."""
     harness.clock.set(NOW)
     _pair(harness, status="paused", paused_until=NOW - timedelta(minutes=1), next_checkin_at=None)
-    probes: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "EXISTS" in statement.upper():
-            probes.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(engine) as sent:
         result = harness.tick()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    probes = [statement for statement, _ in sent if "EXISTS" in statement.upper()]
 
     assert result.due == 1
     assert len(probes) == 2

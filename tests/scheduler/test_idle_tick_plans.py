@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, insert, text
 
 from storage.models import MentorRequest, Pairing, Person, ScheduledSend
 from tests.harness import Harness
+from tests.scheduler.helpers import sql_statements
 
 NOW = datetime(2027, 1, 5, 15, tzinfo=UTC)
 PAIRS = 2_000
@@ -106,18 +107,14 @@ def _seed(engine: Engine) -> None:
 
 
 def _idle_tick_statements(harness: Harness, engine: Engine) -> list[tuple[str, Any]]:
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH", "UPDATE", "DELETE")):
-            captured.append((statement, parameters))
-
     harness.clock.set(NOW)
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sql_statements(engine) as sent:
         result = harness.tick()
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    captured = [
+        (statement, parameters)
+        for statement, parameters in sent
+        if statement.lstrip().upper().startswith(("SELECT", "WITH", "UPDATE", "DELETE"))
+    ]
     assert (result.due, result.sent, result.failed) == (0, 0, 0)
     assert len(captured) == 1  # the probes of every step, asked together
     return captured
