@@ -78,10 +78,6 @@ def open_pairings_of(session: Session, user_id: str) -> Sequence[Pairing]:
     ).all()
 
 
-def open_pairings_between(session: Session, user_id: str, other_id: str) -> list[Pairing]:
-    return [p for p in open_pairings_of(session, user_id) if other_member(p, user_id) == other_id]
-
-
 def create_pairing(
     session: Session,
     *,

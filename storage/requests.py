@@ -167,10 +167,6 @@ def apply_request_event(request: MentorRequest, event: RequestEvent, now: dateti
     request.remind_at = None
 
 
-def is_pending(request: MentorRequest) -> bool:
-    return request.status == PENDING
-
-
 def try_request_event(request: MentorRequest, event: RequestEvent, now: datetime) -> bool:
     """Apply ``event`` if the request can take it; False when it was already answered."""
     try:
