@@ -151,11 +151,12 @@ def action_value(args: Args) -> str:
     return str((args.action or {}).get("value") or "")
 
 
+FORGED_VALUE = md("That button didn't carry what I expected, so I did nothing.")
+
+
 def id_values(raw: str) -> list[int]:
     """Ids carried in a button's value ("12" or "12,13"); a forged value is a refusal."""
     parts = [part.strip() for part in raw.split(",") if part.strip()]
     if not parts or not all(part.isdigit() for part in parts):
-        raise Refused(
-            md("That button didn't carry what I expected, so I did nothing."), reason="forbidden"
-        )
+        raise Refused(FORGED_VALUE, reason="forbidden")
     return [int(part) for part in parts]

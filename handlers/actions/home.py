@@ -19,7 +19,7 @@ from handlers.blocks.checkins import build_pause_modal
 from handlers.blocks.home import parse_page
 from handlers.blocks.sharing import parse_share_value
 from handlers.commands.pairings import open_communication_modal, open_end_modal
-from handlers.edge import action_value, actor_id, edge, id_values
+from handlers.edge import FORGED_VALUE, action_value, actor_id, edge, id_values
 from handlers.flows.choosing import PairingChoice, member_choice
 from handlers.flows.home import publish_home, today_of
 from handlers.flows.sharing import set_sharing
@@ -61,9 +61,7 @@ def handle_home_share(ctx: AppContext, args: Args) -> None:
     args.ack()
     parsed = parse_share_value(action_value(args))
     if parsed is None:
-        raise Refused(
-            md("That button didn't carry what I expected, so I did nothing."), reason="forbidden"
-        )
+        raise Refused(FORGED_VALUE, reason="forbidden")
     pairing_id, share = parsed
     move = SharingMove.PROPOSE if share else SharingMove.WITHDRAW
     change = set_sharing(ctx, args.client, pairing_id, actor_id(args), move)

@@ -14,7 +14,6 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.sharing import SharingMove, SharingOutcome
-from bot.text import md
 from handlers import ids
 from handlers.blocks.sharing import (
     build_proposal_answered,
@@ -22,12 +21,10 @@ from handlers.blocks.sharing import (
     parse_agree_value,
     proposal_block_id,
 )
-from handlers.edge import action_value, actor_id, edge
+from handlers.edge import FORGED_VALUE, action_value, actor_id, edge
 from handlers.flows.home import publish_home
 from handlers.flows.sharing import SharingChange, set_sharing
-from handlers.flows.slack import update_message
-
-FORGED = md("That button didn't carry what I expected, so I did nothing.")
+from handlers.flows.slack import update_to
 
 
 def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> None:
@@ -48,14 +45,14 @@ def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> No
     else:
         agreed = move is SharingMove.AGREE
         redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
-    update_message(args.client, channel, ts, redrawn.text, redrawn.blocks)
+    update_to(args.client, channel, ts, redrawn)
 
 
 def handle_answer(ctx: AppContext, args: Args, *, move: SharingMove) -> None:
     args.ack()
     parsed = parse_agree_value(action_value(args))
     if parsed is None:
-        raise Refused(FORGED, reason="forbidden")
+        raise Refused(FORGED_VALUE, reason="forbidden")
     pairing_id, stamp = parsed
     user = actor_id(args)
     change = set_sharing(ctx, args.client, pairing_id, user, move, answering=stamp)

@@ -14,10 +14,11 @@ from bot.errors import Refused
 from bot.spreadsheet import safe_cell
 from bot.text import md
 from handlers.blocks.pair_details import PairDetails
-from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.digest import require_coordinator
+from handlers.flows.rows import goal_row, task_row
 from handlers.flows.slack import focus_label, local_date
 from storage.db import unit_of_work
+from storage.goals import closings_of
 from storage.pairings import get_pairing
 from storage.sharing import pair_counts, shared_items, shared_work, sharing_pairs
 
@@ -45,6 +46,14 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> PairD
         if pairing is None:
             raise Refused(md("I couldn't find that mentorship."), reason="bad_input")
         work = shared_work(session, pairing)
+        # The same rows the pair sees (a closed goal with who closed it and why, a task with
+        # the goal it works towards), and only while both members share them.
+        goals, open_tasks = [], []
+        if work is not None:
+            closings = closings_of(session, pairing.id)
+            goals = [goal_row(g, closings.get(g.id)) for g in work.goals]
+            texts = {g.id: g.text for g in work.goals}
+            open_tasks = [task_row(t, texts) for t in work.open_tasks]
         return PairDetails(
             pairing_id=pairing.id,
             mentor_id=pairing.mentor_id,
@@ -56,14 +65,8 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> PairD
             unanswered_checkins=pairing.unanswered_checkins,
             counts=pair_counts(session, pairing.id, today),
             shared=work is not None,
-            goals=[
-                GoalRow(g.id, g.text, g.status, g.target_date, g.competency)
-                for g in (work.goals if work else ())
-            ],
-            open_tasks=[
-                TaskRow(t.id, t.text, t.status, t.assignee_id, t.due_date)
-                for t in (work.open_tasks if work else ())
-            ],
+            goals=goals,
+            open_tasks=open_tasks,
         )
 
 

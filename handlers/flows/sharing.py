@@ -20,7 +20,7 @@ from handlers.blocks.sharing import (
     sharing_notice,
 )
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import focus_label, notify, update_message
+from handlers.flows.slack import focus_label, notify, notify_message, update_to
 from storage.db import unit_of_work
 from storage.pairings import get_pairing, is_open, other_member
 from storage.pairings import require_member as require_pairing_member
@@ -93,7 +93,7 @@ def set_sharing(
         proposal = build_proposal_message(
             done.pairing_id, actor_id, done.focus_label, proposal_stamp(mine)
         )
-        sent = notify(client, done.other_id, proposal.text, proposal.blocks)
+        sent = notify_message(client, done.other_id, proposal)
         if sent is not None:
             with unit_of_work(ctx.sessions) as session:
                 remember_proposal_dm(session, done.pairing_id, actor_id, mine, sent)
@@ -114,4 +114,4 @@ def _redraw_ended_proposal(client: WebClient, change: SharingChange, dm: tuple[s
         # The reader of that DM answered; the proposer is the other member of this change.
         agreed = change.outcome is SharingOutcome.SHARED
         redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
-    update_message(client, dm[0], dm[1], redrawn.text, redrawn.blocks)
+    update_to(client, dm[0], dm[1], redrawn)
