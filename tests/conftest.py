@@ -80,6 +80,9 @@ def pacing_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
     pacer waits, so the suite exercises pacing without spending real seconds on it."""
     virtual = VirtualTime()
     monkeypatch.setattr(pacing, "time", virtual)
+    # Pacers live for the process, keyed by API URL: a fake Slack that reuses an earlier
+    # test's port must not inherit that test's bookings, made on another virtual clock.
+    monkeypatch.setattr(pacing, "_pacers", {})
     return virtual
 
 
