@@ -30,6 +30,7 @@ from handlers.flows.digest import (
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
 from storage.models import Base, CheckIn, Goal, MentorRequest, Pairing, Reassessment, Task
+from storage.programs import default_program_id
 from storage.reports import at_risk_reasons
 from tests import databases
 
@@ -148,6 +149,7 @@ def seed_activity(engine: Engine) -> None:
             insert(MentorRequest),
             [
                 {
+                    "program_id": default_program_id(connection),
                     "mentee_id": pairs[i][2],
                     "mentor_id": pairs[-1 - i][1],
                     "focus": "research",

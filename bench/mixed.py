@@ -34,6 +34,7 @@ from handlers import ids
 from storage import schema
 from storage.db import create_db_engine, make_session_factory
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Person
+from storage.programs import default_program_id
 from tests import databases
 from tests.harness import TrackingExecutor
 from tests.slack.fake_slack import FakeSlack, _Reply, _Request
@@ -125,6 +126,7 @@ def seed(engine: Engine, people: int, due: int) -> Seeded:
     """Each actor mentee of one pair with last week's check-in unanswered, and asked by someone
     to mentor them; ``due`` other pairs due a check-in now."""
     with engine.begin() as connection:
+        program_id = default_program_id(connection)
         connection.execute(
             insert(Person),
             [
@@ -142,10 +144,13 @@ def seed(engine: Engine, people: int, due: int) -> Seeded:
         later = NOW + timedelta(days=6)
         connection.execute(
             insert(Pairing),
-            [_pairing(actor_mentor(n), actor(n), later) for n in range(people)]
-            + [
-                _pairing(due_mentor(n), due_mentee(n), NOW - timedelta(minutes=1))
-                for n in range(due)
+            [
+                {**row, "program_id": program_id}
+                for row in [_pairing(actor_mentor(n), actor(n), later) for n in range(people)]
+                + [
+                    _pairing(due_mentor(n), due_mentee(n), NOW - timedelta(minutes=1))
+                    for n in range(due)
+                ]
             ],
         )
         pairings = dict(
@@ -168,6 +173,7 @@ def seed(engine: Engine, people: int, due: int) -> Seeded:
             insert(MentorRequest),
             [
                 {
+                    "program_id": program_id,
                     "mentee_id": asker(n),
                     "mentor_id": actor(n),
                     "focus": "career",

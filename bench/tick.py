@@ -29,6 +29,7 @@ from bot.tick import StepResult
 from storage import schema
 from storage.db import create_db_engine, make_session_factory
 from storage.models import CheckIn, Pairing, Person, ScheduledSend
+from storage.programs import default_program_id
 from tests import databases
 
 TOKEN = "xoxb-bench-token"
@@ -67,6 +68,7 @@ def seed(engine: Engine, pairs: int) -> None:
     """Bulk-insert people and active weekly pairings, none of them due yet."""
     people = [_mentor(n) for n in range(min(pairs, MENTORS))] + [_mentee(n) for n in range(pairs)]
     with engine.begin() as connection:
+        program_id = default_program_id(connection)
         for start in range(0, len(people), CHUNK):
             connection.execute(
                 insert(Person),
@@ -87,6 +89,7 @@ def seed(engine: Engine, pairs: int) -> None:
                 insert(Pairing),
                 [
                     {
+                        "program_id": program_id,
                         "mentor_id": _mentor(n),
                         "mentee_id": _mentee(n),
                         "focus": "research",

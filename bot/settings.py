@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     coordinator_channel: str | None = None
     coordinators: Annotated[tuple[str, ...], NoDecode] = ()
+    # Workspace admins: they create and edit programs (and name their coordinators).
+    admins: Annotated[tuple[str, ...], NoDecode] = ()
     default_timezone: str = "America/New_York"
     scheduler_interval_seconds: int = Field(default=60, ge=5, le=3600)
     focus_areas: Annotated[tuple[str, ...], NoDecode] = DEFAULT_FOCUS_AREAS
@@ -87,12 +89,12 @@ class Settings(BaseSettings):
     digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 is Monday
     digest_time: str = "08:00"  # local time in DEFAULT_TIMEZONE, "HH:MM"
 
-    @field_validator("coordinators", "focus_areas", "competencies", mode="before")
+    @field_validator("coordinators", "admins", "focus_areas", "competencies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return _split_list(value)
 
-    @field_validator("coordinators")
+    @field_validator("coordinators", "admins")
     @classmethod
     def _user_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         bad = [v for v in value if not _USER_ID.match(v)]
@@ -170,8 +172,8 @@ class Settings(BaseSettings):
         secrets = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
         return tuple(s.get_secret_value() for s in secrets if s is not None)
 
-    def is_coordinator(self, user_id: str) -> bool:
-        return user_id in self.coordinators
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admins
 
 
 class SettingsError(Exception):

@@ -1,4 +1,5 @@
-"""Typed SQLAlchemy models: people, requests, pairings, goals, tasks, check-ins and the outbox."""
+"""Typed SQLAlchemy models: programs, people, requests, pairings, goals, tasks, check-ins and the
+outbox."""
 
 from __future__ import annotations
 
@@ -55,6 +56,56 @@ def _open_pairing_clause() -> Any:
     return text("status IN ('active', 'paused')")
 
 
+class Program(Base):
+    """A training program: its coordinators, channel and rhythm. A column left empty takes the
+    installation's setting of the same name, so the default program (made from the settings)
+    keeps following them until someone edits it."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # Lower-cased name: names are unique whatever their case.
+    name_key: Mapped[str] = mapped_column(String(80), unique=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest_channel: Mapped[str | None] = mapped_column(SHORT)
+    focus_areas: Mapped[list[str] | None] = mapped_column(JSON)
+    competencies: Mapped[list[str] | None] = mapped_column(JSON)
+    specialties: Mapped[list[str] | None] = mapped_column(JSON)
+    default_cadence: Mapped[str | None] = mapped_column(SHORT)
+    reassess_every_weeks: Mapped[int | None] = mapped_column(Integer)
+    request_reminder_days: Mapped[int | None] = mapped_column(Integer)
+    request_expiry_days: Mapped[int | None] = mapped_column(Integer)
+    digest_weekday: Mapped[int | None] = mapped_column(Integer)
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    open_to_join: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Membership kept in step with a Slack user group or channel, when one is linked.
+    member_usergroup: Mapped[str | None] = mapped_column(SHORT)
+    member_channel: Mapped[str | None] = mapped_column(SHORT)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(USER_ID)
+
+
+class ProgramMember(Base):
+    """Someone's place in a program: ``member`` (mentor or mentee) or ``coordinator``; ``source``
+    says how they came in (added, joined, usergroup, channel, pairing, migration)."""
+
+    __tablename__ = "program_members"
+    __table_args__ = (
+        UniqueConstraint("program_id", "user_id", "role", name="uq_program_member_role"),
+        Index("ix_program_members_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    role: Mapped[str] = mapped_column(SHORT)
+    source: Mapped[str] = mapped_column(SHORT)
+    added_at: Mapped[datetime]
+    added_by: Mapped[str | None] = mapped_column(USER_ID)
+
+
 class Person(Base):
     """Someone the app has met in Slack, with what it caches of their profile."""
 
@@ -76,6 +127,7 @@ class MentorRequest(Base):
     __table_args__ = (
         Index(
             "uq_pending_request",
+            "program_id",
             "mentee_id",
             "mentor_id",
             "focus",
@@ -90,6 +142,7 @@ class MentorRequest(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
     mentee_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
     mentor_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
     focus: Mapped[str] = mapped_column(String(64))
@@ -111,6 +164,7 @@ class Pairing(Base):
     __table_args__ = (
         Index(
             "uq_open_pairing",
+            "program_id",
             "mentor_id",
             "mentee_id",
             "focus",
@@ -126,6 +180,7 @@ class Pairing(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
     mentor_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
     mentee_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
     focus: Mapped[str] = mapped_column(String(64))

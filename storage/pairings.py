@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.lifecycle import PairingEvent, PairingStatus, next_pairing_status
+from bot.programs import DEFAULT_REASSESS_WEEKS, Source
 from bot.text import fmt, md, mention
 from storage.models import Activity, Pairing
 from storage.people import ensure_person
+from storage.programs import add_members, get_program
 
 OPEN = (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value)
 
@@ -55,10 +57,11 @@ def require_member(pairing: Pairing | None, user_id: str) -> Pairing:
 
 
 def open_pairing_for(
-    session: Session, *, mentor_id: str, mentee_id: str, focus: str
+    session: Session, *, program_id: int, mentor_id: str, mentee_id: str, focus: str
 ) -> Pairing | None:
     return session.scalar(
         select(Pairing).where(
+            Pairing.program_id == program_id,
             Pairing.mentor_id == mentor_id,
             Pairing.mentee_id == mentee_id,
             Pairing.focus == focus,
@@ -81,6 +84,7 @@ def open_pairings_of(session: Session, user_id: str) -> Sequence[Pairing]:
 def create_pairing(
     session: Session,
     *,
+    program_id: int,
     mentor_id: str,
     mentee_id: str,
     focus: str,
@@ -90,7 +94,9 @@ def create_pairing(
 ) -> Pairing:
     if mentor_id == mentee_id:
         raise Refused(md("Someone can't be their own mentor."))
-    if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
+    if open_pairing_for(
+        session, program_id=program_id, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus
+    ):
         raise Refused(
             fmt(
                 "{mentor} already mentors {mentee} for this focus.",
@@ -100,7 +106,12 @@ def create_pairing(
         )
     ensure_person(session, mentor_id)
     ensure_person(session, mentee_id)
+    program = get_program(session, program_id)
+    if program is None:
+        raise LookupError(f"no program {program_id}")
+    add_members(session, program_id, (mentor_id, mentee_id), source=Source.PAIRING, now=now)
     pairing = Pairing(
+        program_id=program_id,
         mentor_id=mentor_id,
         mentee_id=mentee_id,
         focus=focus,
@@ -109,7 +120,7 @@ def create_pairing(
         assigned_by=assigned_by,
         started_at=now,
         last_activity_at=now,
-        reassess_every_weeks=4,
+        reassess_every_weeks=program.reassess_every_weeks or DEFAULT_REASSESS_WEEKS,
         unanswered_checkins=0,
     )
     session.add(pairing)

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.lifecycle import IllegalTransition, RequestEvent, RequestStatus, next_request_status
+from bot.programs import Source
 from bot.text import fmt, md, mention
 from storage.models import MentorRequest
 from storage.pairings import open_pairing_for
 from storage.people import ensure_person, is_at_capacity
+from storage.programs import add_members
 
 PENDING = RequestStatus.PENDING.value
 SENDING = RequestStatus.SENDING.value
@@ -27,11 +29,14 @@ def get_request(session: Session, request_id: int, *, lock: bool = False) -> Men
     return session.scalar(query)
 
 
-def find_open(session: Session, mentee_id: str, mentor_id: str, focus: str) -> MentorRequest | None:
-    """The request for this mentee, mentor and focus that is being sent or waits for an
-    answer, if any."""
+def find_open(
+    session: Session, program_id: int, mentee_id: str, mentor_id: str, focus: str
+) -> MentorRequest | None:
+    """The request in this program for this mentee, mentor and focus that is being sent or
+    waits for an answer, if any."""
     return session.scalar(
         select(MentorRequest).where(
+            MentorRequest.program_id == program_id,
             MentorRequest.mentee_id == mentee_id,
             MentorRequest.mentor_id == mentor_id,
             MentorRequest.focus == focus,
@@ -65,13 +70,14 @@ def other_pending_for_focus(session: Session, accepted: MentorRequest) -> list[M
     return [
         r
         for r in pending_from(session, accepted.mentee_id)
-        if r.focus == accepted.focus and r.id != accepted.id
+        if r.focus == accepted.focus and r.program_id == accepted.program_id and r.id != accepted.id
     ]
 
 
 def open_request(
     session: Session,
     *,
+    program_id: int,
     mentee_id: str,
     mentor_id: str,
     focus: str,
@@ -84,7 +90,7 @@ def open_request(
     cannot be."""
     if mentee_id == mentor_id:
         raise Refused(md("You can't ask yourself to be your mentor. Pick a colleague instead."))
-    if find_open(session, mentee_id, mentor_id, focus) is not None:
+    if find_open(session, program_id, mentee_id, mentor_id, focus) is not None:
         raise Refused(
             fmt(
                 "You've already asked {mentor} for this focus and they haven't answered "
@@ -92,7 +98,9 @@ def open_request(
                 mentor=mention(mentor_id),
             )
         )
-    if open_pairing_for(session, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus):
+    if open_pairing_for(
+        session, program_id=program_id, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus
+    ):
         raise Refused(
             fmt("{mentor} is already your mentor for this focus.", mentor=mention(mentor_id))
         )
@@ -106,7 +114,9 @@ def open_request(
         )
     ensure_person(session, mentee_id)
     ensure_person(session, mentor_id)
+    add_members(session, program_id, (mentee_id,), source=Source.PAIRING, now=now)
     request = MentorRequest(
+        program_id=program_id,
         mentee_id=mentee_id,
         mentor_id=mentor_id,
         focus=focus,

@@ -8,15 +8,17 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot.programs import DEFAULT_PROGRAM_NAME
 from storage import schema
 from storage.db import create_db_engine, normalise_url
-from storage.models import Base
+from storage.models import Base, Program
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUIRE_POSTGRES_ENV = "MENTORBOT_REQUIRE_POSTGRES"
@@ -95,3 +97,13 @@ def empty_all_tables(engine: Engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # As the migration left it: the default program, following the settings.
+        connection.execute(
+            insert(Program).values(
+                name=DEFAULT_PROGRAM_NAME,
+                name_key=DEFAULT_PROGRAM_NAME.lower(),
+                is_default=True,
+                open_to_join=False,
+                created_at=datetime.now(UTC),
+            )
+        )

@@ -81,7 +81,7 @@ def handle_capacity(ctx: AppContext, args: Args, command: parsing.Capacity) -> N
 
 def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
     caller = actor_id(args)
-    if not ctx.settings.is_coordinator(caller):
+    if caller not in ctx.settings.coordinators:
         raise Refused(
             md(
                 "Only program coordinators can assign mentors. You can ask someone yourself with "

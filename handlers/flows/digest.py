@@ -57,7 +57,7 @@ CHART_WEEKS = 12
 
 
 def require_coordinator(settings: Settings, user_id: str) -> None:
-    if not settings.is_coordinator(user_id):
+    if user_id not in settings.coordinators:
         log.warning("digest.refused", user=user_id)
         raise Refused(
             md(
@@ -359,7 +359,11 @@ def _reassign_problem(
     if problem is not None:
         return problem
     if open_pairing_for(
-        session, mentor_id=new_mentor_id, mentee_id=pairing.mentee_id, focus=pairing.focus
+        session,
+        program_id=pairing.program_id,
+        mentor_id=new_mentor_id,
+        mentee_id=pairing.mentee_id,
+        focus=pairing.focus,
     ):
         return f"{who} already mentors them for this focus. Please choose someone else."
     if is_at_capacity(session, new_mentor_id):
@@ -420,6 +424,7 @@ def reassign_from_digest(
         )
         new = create_pairing(
             session,
+            program_id=pairing.program_id,
             mentor_id=new_mentor_id,
             mentee_id=pairing.mentee_id,
             focus=pairing.focus,

@@ -27,6 +27,7 @@ from storage.pairings import (
     require_member,
 )
 from storage.people import is_at_capacity
+from storage.programs import default_program
 
 VISIBILITIES = ("nobody", "coordinators")
 
@@ -41,7 +42,7 @@ def assign_pairing(
     focus: str,
     note: str,
 ) -> int:
-    if not ctx.settings.is_coordinator(coordinator_id):
+    if coordinator_id not in ctx.settings.coordinators:
         raise Refused(
             md(
                 "Only program coordinators can assign mentors. You can ask someone yourself with "
@@ -66,6 +67,7 @@ def assign_pairing(
             )
         pairing = create_pairing(
             session,
+            program_id=default_program(session).id,
             mentor_id=mentor_id,
             mentee_id=mentee_id,
             focus=focus,

@@ -33,6 +33,7 @@ from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
 from storage.people import get_person
+from storage.programs import default_program
 from storage.requests import (
     apply_request_event,
     deliver_request,
@@ -101,6 +102,7 @@ def send_request(
     with unit_of_work(ctx.sessions) as session:
         request = open_request(
             session,
+            program_id=default_program(session).id,
             mentee_id=mentee_id,
             mentor_id=mentor_id,
             focus=focus,
@@ -186,6 +188,7 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
         apply_request_event(request, RequestEvent.ACCEPT, now)
         pairing = create_pairing(
             session,
+            program_id=request.program_id,
             mentor_id=request.mentor_id,
             mentee_id=request.mentee_id,
             focus=request.focus,

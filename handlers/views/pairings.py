@@ -33,7 +33,7 @@ from handlers.views.requests import metadata, reject, state_values
 
 def handle_assign_submission(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
-    if not ctx.settings.is_coordinator(caller):
+    if caller not in ctx.settings.coordinators:
         raise Refused(md("Only program coordinators can assign mentors."), reason="forbidden")
     try:
         focus, note = parse_focus_note(state_values(args), focus_areas(ctx.settings.focus_areas))

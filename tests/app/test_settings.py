@@ -32,8 +32,8 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings({"_env_file": None})
     assert settings.coordinators == ("U0AAA1111", "W0BBB2222")
     assert settings.focus_areas == ("Research", "Surgery skills", "Wellbeing")
-    assert settings.is_coordinator("W0BBB2222")
-    assert not settings.is_coordinator("U0CCC3333")
+    assert "W0BBB2222" in settings.coordinators
+    assert "U0CCC3333" not in settings.coordinators
 
 
 def test_api_url_gets_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from handlers.flows.digest import post_weekly_digest
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Task
 from storage.pairings import create_pairing
 from storage.people import ensure_person
+from storage.programs import default_program
 from storage.reports import PAIRING_COLUMNS, Period, at_risk, digest_numbers
 from tests.conftest import COORDINATOR, COORDINATOR_CHANNEL, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, ephemeral_replies
@@ -30,6 +31,7 @@ def _seed(harness: Harness) -> int:
     with harness.session() as s:
         stalled = create_pairing(
             s,
+            program_id=default_program(s).id,
             mentor_id=MENTOR,
             mentee_id=MENTEE,
             focus="research",
@@ -39,6 +41,7 @@ def _seed(harness: Harness) -> int:
         stalled.unanswered_checkins = 3
         fine = create_pairing(
             s,
+            program_id=default_program(s).id,
             mentor_id=MENTOR2,
             mentee_id=MENTEE,
             focus="wellbeing",
@@ -93,6 +96,7 @@ def _seed(harness: Harness) -> int:
         ensure_person(s, STRANGER)
         s.add(
             MentorRequest(
+                program_id=default_program(s).id,
                 mentee_id=STRANGER,
                 mentor_id=MENTOR,
                 focus="research",
@@ -330,6 +334,7 @@ def _seed_private_text(harness: Harness) -> int:
         )
         kept = create_pairing(
             s,
+            program_id=default_program(s).id,
             mentor_id=MENTOR2,
             mentee_id=STRANGER,
             focus="career",
@@ -338,6 +343,7 @@ def _seed_private_text(harness: Harness) -> int:
         )
         shared = create_pairing(
             s,
+            program_id=default_program(s).id,
             mentor_id=MENTOR,
             mentee_id=STRANGER,
             focus="teaching",

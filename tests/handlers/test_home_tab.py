@@ -11,6 +11,7 @@ from handlers import ids
 from storage.goals import add_goal
 from storage.models import Pairing, Person
 from storage.pairings import create_pairing, get_pairing
+from storage.programs import default_program
 from storage.tasks import add_task
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, only_pairing
@@ -51,7 +52,13 @@ def make_pairing(
     now = harness.clock()
     with harness.session() as session:
         pairing = create_pairing(
-            session, mentor_id=mentor, mentee_id=mentee, focus=focus, origin="request", now=now
+            session,
+            program_id=default_program(session).id,
+            mentor_id=mentor,
+            mentee_id=mentee,
+            focus=focus,
+            origin="request",
+            now=now,
         )
         for i in range(goals):
             add_goal(session, pairing, text=f"Goal {i} <!channel>", by=mentee, now=now)

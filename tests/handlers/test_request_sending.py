@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from handlers import ids
 from storage.models import MentorRequest
+from storage.programs import default_program
 from storage.requests import due_expiries, due_reminders, open_request
 from tests.conftest import MENTEE, MENTOR
 from tests.handlers.helpers import (
@@ -163,6 +164,7 @@ def test_a_request_being_sent_counts_as_open_for_asking_again(harness: Harness) 
     with harness.session() as session:
         open_request(
             session,
+            program_id=default_program(session).id,
             mentee_id=MENTEE,
             mentor_id=MENTOR,
             focus="research",
@@ -179,7 +181,10 @@ def test_a_request_being_sent_counts_as_open_for_asking_again(harness: Harness) 
 
 def test_the_database_refuses_a_second_open_request_for_the_same_focus(harness: Harness) -> None:
     now = harness.clock()
+    with harness.session() as session:
+        program_id = default_program(session).id
     row = {
+        "program_id": program_id,
         "mentee_id": MENTEE,
         "mentor_id": MENTOR,
         "focus": "research",
@@ -190,6 +195,7 @@ def test_the_database_refuses_a_second_open_request_for_the_same_focus(harness: 
     with harness.session() as session:
         open_request(
             session,
+            program_id=default_program(session).id,
             mentee_id=MENTEE,
             mentor_id=MENTOR,
             focus="research",
@@ -215,6 +221,7 @@ def test_a_request_left_sending_by_a_dead_process_is_discarded_by_the_tick(
     with harness.session() as session:
         request = open_request(
             session,
+            program_id=default_program(session).id,
             mentee_id=MENTEE,
             mentor_id=MENTOR,
             focus="research",

@@ -13,6 +13,7 @@ from bot.cadence import next_slot_after
 from handlers.flows.checkins import schedule_of
 from storage.models import CheckIn, Pairing
 from storage.pairings import create_pairing
+from storage.programs import default_program
 from tests.conftest import MENTEE, MENTOR
 from tests.harness import Harness
 from tests.slack.fake_slack import Call
@@ -36,7 +37,13 @@ def make_pair(
     now = harness.clock()
     with harness.session() as session:
         pairing = create_pairing(
-            session, mentor_id=mentor, mentee_id=mentee, focus=focus, origin="request", now=now
+            session,
+            program_id=default_program(session).id,
+            mentor_id=mentor,
+            mentee_id=mentee,
+            focus=focus,
+            origin="request",
+            now=now,
         )
         pairing.cadence, pairing.weekday, pairing.local_time = cadence, weekday, at
         pairing.timezone, pairing.monthly_day = tz, monthly_day

@@ -24,6 +24,7 @@ from storage.models import (
     ScheduledSend,
 )
 from storage.people import ensure_person
+from storage.programs import default_program
 from tests.conftest import COORDINATOR_CHANNEL, MENTEE, MENTOR
 from tests.harness import Harness
 from tests.scheduler.helpers import make_pair, sql_statements
@@ -82,7 +83,12 @@ def _request(harness: Harness, **values: Any) -> int:
             "expires_at": NOW + timedelta(days=7),
         }
         request = MentorRequest(
-            mentee_id=MENTEE, mentor_id=MENTOR, focus="research", note="", **(fields | values)
+            program_id=default_program(session).id,
+            mentee_id=MENTEE,
+            mentor_id=MENTOR,
+            focus="research",
+            note="",
+            **(fields | values),
         )
         session.add(request)
         session.flush()

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, text
 
 from storage.models import MentorRequest, Pairing, Person, ScheduledSend
+from storage.programs import default_program_id
 from tests.harness import Harness
 from tests.scheduler.helpers import sql_statements
 
@@ -35,6 +36,7 @@ def _seed(engine: Engine) -> None:
     mentors = [f"UM{n:06d}" for n in range(100)]
     mentees = [f"UE{n:06d}" for n in range(PAIRS)]
     with engine.begin() as connection:
+        program_id = default_program_id(connection)
         connection.execute(
             insert(Person),
             [
@@ -47,6 +49,7 @@ def _seed(engine: Engine) -> None:
             insert(Pairing),
             [
                 {
+                    "program_id": program_id,
                     "mentor_id": mentors[n % len(mentors)],
                     "mentee_id": mentee,
                     "focus": "research",
@@ -72,6 +75,7 @@ def _seed(engine: Engine) -> None:
             insert(MentorRequest),
             [
                 {
+                    "program_id": program_id,
                     "mentee_id": mentee,
                     "mentor_id": mentors[n % len(mentors)],
                     "focus": "research",

@@ -16,6 +16,7 @@ from bot.lifecycle import PairingEvent, RequestEvent, RequestStatus
 from storage.db import SessionFactory, unit_of_work
 from storage.models import MentorRequest, Pairing
 from storage.pairings import OPEN, apply_pairing_event, close_pairing, create_pairing
+from storage.programs import default_program
 from storage.requests import apply_request_event, get_request, open_request, try_request_event
 
 FOCUSES = ("research", "clinical-skills")
@@ -39,6 +40,7 @@ def make_machine(sessions: SessionFactory) -> type[RuleBasedStateMachine]:
                 with unit_of_work(sessions) as session:
                     request = open_request(
                         session,
+                        program_id=default_program(session).id,
                         mentee_id=self.people[mentee],
                         mentor_id=self.people[mentor],
                         focus=focus,
@@ -68,6 +70,7 @@ def make_machine(sessions: SessionFactory) -> type[RuleBasedStateMachine]:
                     apply_request_event(request, event, NOW)
                     pairing = create_pairing(
                         session,
+                        program_id=default_program(session).id,
                         mentor_id=request.mentor_id,
                         mentee_id=request.mentee_id,
                         focus=request.focus,
@@ -84,6 +87,7 @@ def make_machine(sessions: SessionFactory) -> type[RuleBasedStateMachine]:
                 with unit_of_work(sessions) as session:
                     pairing = create_pairing(
                         session,
+                        program_id=default_program(session).id,
                         mentor_id=self.people[mentor],
                         mentee_id=self.people[mentee],
                         focus=focus,

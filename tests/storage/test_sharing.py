@@ -11,6 +11,7 @@ from bot.sharing import SharingMove, SharingOutcome, proposal_stamp
 from storage.goals import add_goal, set_goal_status
 from storage.models import Activity, Pairing
 from storage.pairings import close_pairing, create_pairing
+from storage.programs import default_program
 from storage.sharing import (
     change_sharing,
     is_shared,
@@ -28,7 +29,13 @@ TODAY = date(2026, 12, 1)
 
 def _pairing(session: Session, mentor: str = MENTOR, focus: str = "research") -> Pairing:
     return create_pairing(
-        session, mentor_id=mentor, mentee_id=MENTEE, focus=focus, origin="request", now=NOW
+        session,
+        program_id=default_program(session).id,
+        mentor_id=mentor,
+        mentee_id=MENTEE,
+        focus=focus,
+        origin="request",
+        now=NOW,
     )
 
 

@@ -1,0 +1,289 @@
+"""Programs and their members: finding a program, its settings in force, who belongs to it and
+who coordinates it, and keeping memberships."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.orm import Session
+
+from bot.errors import Refused
+from bot.programs import ProgramConfig, ProgramValues, Role, name_key, resolve_config
+from bot.settings import Settings
+from bot.text import fmt
+from storage.models import Program, ProgramMember
+
+
+def get_program(session: Session, program_id: int) -> Program | None:
+    return session.get(Program, program_id)
+
+
+def default_program(session: Session) -> Program:
+    """The program every installation has (made by the migration from the settings)."""
+    return session.scalars(select(Program).where(Program.is_default.is_(True))).one()
+
+
+def default_program_id(connection: Session | Connection) -> int:
+    """The default program's id, read on a session or a bare connection (bulk seeding)."""
+    found = connection.execute(select(Program.id).where(Program.is_default.is_(True))).scalar_one()
+    return int(found)
+
+
+def all_programs(session: Session) -> list[Program]:
+    """Every program, the default first, then by name."""
+    found = session.scalars(select(Program)).all()
+    return sorted(found, key=lambda p: (not p.is_default, p.name_key))
+
+
+def program_named(session: Session, name: str) -> Program | None:
+    return session.scalar(select(Program).where(Program.name_key == name_key(name)))
+
+
+def values_of(program: Program) -> ProgramValues:
+    def labels(value: list[str] | None) -> tuple[str, ...] | None:
+        return tuple(value) if value else None
+
+    return ProgramValues(
+        digest_channel=program.digest_channel,
+        focus_areas=labels(program.focus_areas),
+        competencies=labels(program.competencies),
+        specialties=labels(program.specialties),
+        default_cadence=program.default_cadence,
+        reassess_every_weeks=program.reassess_every_weeks,
+        request_reminder_days=program.request_reminder_days,
+        request_expiry_days=program.request_expiry_days,
+        digest_weekday=program.digest_weekday,
+        digest_time=program.digest_time,
+        timezone=program.timezone,
+    )
+
+
+def _coordinators(session: Session, program_ids: Collection[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    if not program_ids:
+        return found
+    rows = session.execute(
+        select(ProgramMember.program_id, ProgramMember.user_id).where(
+            ProgramMember.program_id.in_(list(program_ids)),
+            ProgramMember.role == Role.COORDINATOR,
+        )
+    )
+    for program_id, user_id in rows:
+        found[program_id].add(user_id)
+    return found
+
+
+def _config(program: Program, coordinators: Iterable[str], settings: Settings) -> ProgramConfig:
+    return resolve_config(
+        program_id=program.id,
+        name=program.name,
+        is_default=program.is_default,
+        open_to_join=program.open_to_join,
+        values=values_of(program),
+        coordinators=coordinators,
+        settings=settings,
+        member_usergroup=program.member_usergroup,
+        member_channel=program.member_channel,
+    )
+
+
+def configs_of(
+    session: Session, settings: Settings, programs: Sequence[Program]
+) -> list[ProgramConfig]:
+    """The settings in force of these programs, with one read for all their coordinators."""
+    coordinators = _coordinators(session, [p.id for p in programs])
+    return [_config(p, coordinators.get(p.id, ()), settings) for p in programs]
+
+
+def program_config(session: Session, settings: Settings, program_id: int) -> ProgramConfig:
+    program = get_program(session, program_id)
+    if program is None:
+        raise LookupError(f"no program {program_id}")
+    return configs_of(session, settings, [program])[0]
+
+
+def all_configs(session: Session, settings: Settings) -> list[ProgramConfig]:
+    return configs_of(session, settings, all_programs(session))
+
+
+def programs_of(session: Session, settings: Settings, user_id: str) -> list[ProgramConfig]:
+    """The programs ``user_id`` belongs to in any role, the default first. Someone the app has
+    placed nowhere yet is in the default program, as everyone was before programs existed."""
+    ids = set(
+        session.scalars(
+            select(ProgramMember.program_id).where(ProgramMember.user_id == user_id).distinct()
+        )
+    )
+    default = default_program(session)
+    if not ids or user_id in settings.coordinators:
+        ids.add(default.id)
+    programs = [p for p in all_programs(session) if p.id in ids]
+    return configs_of(session, settings, programs)
+
+
+def coordinated_by(session: Session, settings: Settings, user_id: str) -> list[ProgramConfig]:
+    """The programs ``user_id`` coordinates, the default first."""
+    return [c for c in programs_of(session, settings, user_id) if c.is_coordinator(user_id)]
+
+
+def is_coordinator_of(session: Session, settings: Settings, program_id: int, user_id: str) -> bool:
+    program = get_program(session, program_id)
+    if program is None:
+        return False
+    if program.is_default and user_id in settings.coordinators:
+        return True
+    return (
+        session.scalar(
+            select(ProgramMember.id).where(
+                ProgramMember.program_id == program_id,
+                ProgramMember.user_id == user_id,
+                ProgramMember.role == Role.COORDINATOR,
+            )
+        )
+        is not None
+    )
+
+
+def members_of(session: Session, program_id: int, role: str = Role.MEMBER) -> list[ProgramMember]:
+    return list(
+        session.scalars(
+            select(ProgramMember)
+            .where(ProgramMember.program_id == program_id, ProgramMember.role == role)
+            .order_by(ProgramMember.added_at, ProgramMember.id)
+        )
+    )
+
+
+def member_ids(session: Session, program_id: int, role: str = Role.MEMBER) -> set[str]:
+    return set(
+        session.scalars(
+            select(ProgramMember.user_id).where(
+                ProgramMember.program_id == program_id, ProgramMember.role == role
+            )
+        )
+    )
+
+
+def add_members(
+    session: Session,
+    program_id: int,
+    user_ids: Iterable[str],
+    *,
+    role: str = Role.MEMBER,
+    source: str,
+    now: datetime,
+    by: str | None = None,
+) -> list[str]:
+    """Add whoever of ``user_ids`` isn't in the program in ``role`` yet; returns who was added."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return []
+    present = set(
+        session.scalars(
+            select(ProgramMember.user_id).where(
+                ProgramMember.program_id == program_id,
+                ProgramMember.role == role,
+                ProgramMember.user_id.in_(wanted),
+            )
+        )
+    )
+    added = [u for u in wanted if u not in present]
+    for user_id in added:
+        session.add(
+            ProgramMember(
+                program_id=program_id,
+                user_id=user_id,
+                role=role,
+                source=source,
+                added_at=now,
+                added_by=by,
+            )
+        )
+    session.flush()
+    return added
+
+
+def remove_members(
+    session: Session,
+    program_id: int,
+    user_ids: Iterable[str],
+    *,
+    role: str = Role.MEMBER,
+    source: str | None = None,
+) -> int:
+    """Take these people out of the program in ``role``; with ``source``, only those who came
+    in that way (leaving a linked channel doesn't undo being added by hand)."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return 0
+    query = delete(ProgramMember).where(
+        ProgramMember.program_id == program_id,
+        ProgramMember.role == role,
+        ProgramMember.user_id.in_(wanted),
+    )
+    if source is not None:
+        query = query.where(ProgramMember.source == source)
+    result = session.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def create_program(
+    session: Session,
+    *,
+    name: str,
+    values: ProgramValues,
+    open_to_join: bool,
+    now: datetime,
+    by: str | None,
+) -> Program:
+    """A new program; a name already taken (in any case) is refused."""
+    clean = " ".join(name.split())
+    if program_named(session, clean) is not None:
+        raise Refused(
+            fmt("There is already a program called {name}. Please pick another name.", name=clean),
+            reason="bad_input",
+        )
+    program = Program(
+        name=clean,
+        name_key=name_key(clean),
+        is_default=False,
+        open_to_join=open_to_join,
+        created_at=now,
+        created_by=by,
+    )
+    apply_values(program, values)
+    session.add(program)
+    session.flush()
+    return program
+
+
+def rename_program(session: Session, program: Program, name: str) -> None:
+    clean = " ".join(name.split())
+    taken = program_named(session, clean)
+    if taken is not None and taken.id != program.id:
+        raise Refused(
+            fmt("There is already a program called {name}. Please pick another name.", name=clean),
+            reason="bad_input",
+        )
+    program.name = clean
+    program.name_key = name_key(clean)
+
+
+def apply_values(program: Program, values: ProgramValues) -> None:
+    def listed(labels: tuple[str, ...] | None) -> list[str] | None:
+        return list(labels) if labels else None
+
+    program.digest_channel = values.digest_channel
+    program.focus_areas = listed(values.focus_areas)
+    program.competencies = listed(values.competencies)
+    program.specialties = listed(values.specialties)
+    program.default_cadence = values.default_cadence
+    program.reassess_every_weeks = values.reassess_every_weeks
+    program.request_reminder_days = values.request_reminder_days
+    program.request_expiry_days = values.request_expiry_days
+    program.digest_weekday = values.digest_weekday
+    program.digest_time = values.digest_time
+    program.timezone = values.timezone
