@@ -160,3 +160,12 @@ def id_values(raw: str) -> list[int]:
     if not parts or not all(part.isdigit() for part in parts):
         raise Refused(FORGED_VALUE, reason="forbidden")
     return [int(part) for part in parts]
+
+
+PROGRAM_HINT = "program_hint"
+
+
+def program_hint(args: Args) -> str | None:
+    """The program a typed ``/mentor`` command named with ``in <program>``, if it named one."""
+    hint = args.context.get(PROGRAM_HINT)
+    return hint if isinstance(hint, str) else None

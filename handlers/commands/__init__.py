@@ -7,11 +7,14 @@ from slack_bolt import App, Args
 from bot import commands as parsing
 from bot.context import AppContext
 from bot.focus import focus_areas
+from bot.programs import ProgramHint, split_program_hint
 from handlers import ids
 from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
-from handlers.edge import ack_text, edge
+from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
+from storage.db import unit_of_work
+from storage.programs import all_programs, programs_of
 
 FEATURE_ROUTES: tuple[Routes, ...] = (
     requests.ROUTES,
@@ -33,10 +36,24 @@ def all_routes() -> Routes:
     return routes
 
 
+def _typed_scope(ctx: AppContext, user_id: str, text: str) -> tuple[ProgramHint, list[str]]:
+    """``in <program>`` taken out of the text, and the focus labels of the caller's programs
+    (what a focus word may name)."""
+    with unit_of_work(ctx.sessions) as session:
+        names = [p.name for p in all_programs(session)]
+        labels = [
+            label for p in programs_of(session, ctx.settings, user_id) for label in p.focus_labels
+        ]
+    return split_program_hint(text, names), labels
+
+
 def handle_mentor_command(ctx: AppContext, routes: Routes, args: Args) -> None:
-    text = str((args.command or {}).get("text", ""))
+    typed = str((args.command or {}).get("text", ""))
+    hint, labels = _typed_scope(ctx, actor_id(args), typed)
+    text = hint.text
+    args.context[PROGRAM_HINT] = hint.program
     try:
-        command = parsing.parse_command(text, focus_areas(ctx.settings.focus_areas))
+        command = parsing.parse_command(text, focus_areas(labels))
     except parsing.CommandError as error:
         ack_text(args, error.message)
         args.context["outcome"] = "bad_input"
