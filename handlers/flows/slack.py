@@ -16,6 +16,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.focus import find_focus, focus_areas
 from bot.logging import get_logger
+from bot.programs import ProgramConfig
 from bot.settings import Settings
 from bot.text import Mrkdwn
 from handlers.blocks.common import MessageBody
@@ -117,6 +118,13 @@ def update_message(
 
 def focus_label(settings: Settings, key: str) -> str:
     area = find_focus(key, focus_areas(settings.focus_areas))
+    return area.label if area is not None else key.replace("-", " ").capitalize()
+
+
+def program_focus_label(program: ProgramConfig, key: str) -> str:
+    """The label ``program`` gives the focus stored as ``key`` (a slug); a focus the program no
+    longer lists keeps a readable label made from its slug."""
+    area = find_focus(key, program.focus_areas)
     return area.label if area is not None else key.replace("-", " ").capitalize()
 
 
