@@ -85,54 +85,119 @@ def _note_input(
     )
 
 
-def _focus_input(areas: Sequence[FocusArea]) -> InputBlock:
+def _focus_input(areas: Sequence[FocusArea], chosen: str | None = None) -> InputBlock:
+    options = [_option(a.key, a.label) for a in areas]
     return InputBlock(
         block_id=ids.FOCUS_BLOCK,
         label="Focus",
         element=StaticSelectElement(
             action_id=ids.FOCUS_INPUT,
             placeholder="What would you like help with?",
-            options=[_option(a.key, a.label) for a in areas],
+            options=options,
+            initial_option=next((o for o in options if o.value == chosen), None),
         ),
     )
 
 
-def build_ask_modal(mentor_id: str, areas: Sequence[FocusArea], note: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProgramPick:
+    """The programs a modal offers (id, name) and the one chosen, for someone in several; the
+    focus options shown are the chosen program's."""
+
+    options: tuple[tuple[int, str], ...]
+    chosen: int
+
+
+def _program_input(pick: ProgramPick, action_id: str) -> InputBlock:
+    options = [_option(str(program_id), name) for program_id, name in pick.options]
+    return InputBlock(
+        block_id=ids.PROGRAM_BLOCK,
+        label="Program",
+        hint="You're in more than one program; the focus areas are the chosen program's.",
+        # Choosing a program sends a block action at once, so the focus options follow it.
+        dispatch_action=True,
+        element=StaticSelectElement(
+            action_id=action_id,
+            options=options,
+            initial_option=next((o for o in options if o.value == str(pick.chosen)), None),
+        ),
+    )
+
+
+def _metadata(people: dict[str, str], program_id: int | None) -> str:
+    # The program travels with the modal only once settled; a picker's choice is in its state.
+    carried: dict[str, Any] = dict(people)
+    if program_id is not None:
+        carried["program"] = program_id
+    return json.dumps(carried)
+
+
+def build_ask_modal(
+    mentor_id: str,
+    areas: Sequence[FocusArea],
+    note: str,
+    *,
+    program_id: int | None = None,
+    pick: ProgramPick | None = None,
+    focus: str | None = None,
+) -> dict[str, Any]:
+    """The ask form; with ``pick`` it asks which program first (someone in several)."""
+    blocks: list[Any] = [
+        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id)))
+    ]
+    if pick is not None:
+        blocks.append(_program_input(pick, ids.ASK_PROGRAM_INPUT))
+    blocks += [
+        _focus_input(areas, focus),
+        _note_input(
+            "A note for them (optional)",
+            "What you hope to work on, and how much time you're hoping for.",
+            note,
+        ),
+    ]
     return _modal(
         "Ask for a mentor",
         ids.ASK_VIEW,
-        [
-            section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id))),
-            _focus_input(areas),
-            _note_input(
-                "A note for them (optional)",
-                "What you hope to work on, and how much time you're hoping for.",
-                note,
-            ),
-        ],
-        json.dumps({"mentor": mentor_id}),
+        blocks,
+        _metadata({"mentor": mentor_id}, None if pick is not None else program_id),
         "Send request",
     )
 
 
 def build_assign_modal(
-    mentor_id: str, mentee_id: str, areas: Sequence[FocusArea], note: str
+    mentor_id: str,
+    mentee_id: str,
+    areas: Sequence[FocusArea],
+    note: str,
+    *,
+    program_id: int | None = None,
+    pick: ProgramPick | None = None,
+    focus: str | None = None,
 ) -> dict[str, Any]:
+    """The assign form; with ``pick`` it asks which program first (a coordinator of several)."""
+    blocks: list[Any] = [
+        section(
+            fmt(
+                "Pair {mentor} as mentor to {mentee}.",
+                mentor=mention(mentor_id),
+                mentee=mention(mentee_id),
+            )
+        )
+    ]
+    if pick is not None:
+        blocks.append(_program_input(pick, ids.ASSIGN_PROGRAM_INPUT))
+    blocks += [
+        _focus_input(areas, focus),
+        _note_input("Why you paired them (shown to both)", None, note),
+    ]
     return _modal(
         "Assign a mentor",
         ids.ASSIGN_VIEW,
-        [
-            section(
-                fmt(
-                    "Pair {mentor} as mentor to {mentee}.",
-                    mentor=mention(mentor_id),
-                    mentee=mention(mentee_id),
-                )
-            ),
-            _focus_input(areas),
-            _note_input("Why you paired them (shown to both)", None, note),
-        ],
-        json.dumps({"mentor": mentor_id, "mentee": mentee_id}),
+        blocks,
+        _metadata(
+            {"mentor": mentor_id, "mentee": mentee_id},
+            None if pick is not None else program_id,
+        ),
         "Assign",
     )
 
@@ -164,6 +229,34 @@ def parse_focus_note(values: Values, areas: Sequence[FocusArea]) -> tuple[str, s
         raise InvalidSubmission({ids.FOCUS_BLOCK: "Please choose a focus."})
     assert focus is not None
     return focus, parse_note(values)
+
+
+class ForgedProgram(Exception):
+    """A program id in a modal that is no id at all: only a forged payload carries one."""
+
+
+def parse_program(values: Values, metadata: dict[str, Any]) -> int | None:
+    """The program a modal was submitted for: the picker's choice, else the one settled when
+    it opened; None for a modal that carried neither (opened before programs existed)."""
+    block = values.get(ids.PROGRAM_BLOCK) or {}
+    for state in block.values():
+        option = state.get("selected_option") if isinstance(state, dict) else None
+        if isinstance(option, dict):
+            return program_id_of(option.get("value"))
+    if "program" in metadata:
+        return program_id_of(metadata["program"])
+    return None
+
+
+def program_id_of(raw: object) -> int:
+    """A program id as a modal carries it (a picker's option value, or metadata)."""
+    if isinstance(raw, bool):
+        raise ForgedProgram(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    raise ForgedProgram(raw)
 
 
 def parse_metadata(metadata: str) -> dict[str, Any]:
