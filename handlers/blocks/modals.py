@@ -453,8 +453,14 @@ def parse_end(values: Values, metadata: str, allowed: Sequence[int]) -> EndChoic
 
 
 def build_communication_modal(
-    pairing_id: int, other_id: str, focus_label: str, current: Communication | None
+    pairing_id: int,
+    other_id: str,
+    focus_label: str,
+    current: Communication | None,
+    *,
+    default_cadence: str | None = None,
 ) -> dict[str, Any]:
+    """How the pair meets; a pair with no rhythm yet starts from its program's usual cadence."""
     cadences = [_option(c.value, CADENCE_LABELS[c]) for c in Cadence]
     weekdays = [_option(str(i), name) for i, name in enumerate(WEEKDAYS)]
     weeks = [
@@ -483,7 +489,7 @@ def build_communication_modal(
                 action_id=ids.CADENCE_INPUT,
                 options=cadences,
                 initial_option=initial(
-                    cadences, cur.cadence.value if cur else Cadence.BIWEEKLY.value
+                    cadences, cur.cadence.value if cur else _first_cadence(default_cadence)
                 ),
             ),
         ),
@@ -529,6 +535,11 @@ def build_communication_modal(
         ),
     ]
     return _modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
+
+
+def _first_cadence(default_cadence: str | None) -> str:
+    known = {c.value for c in Cadence}
+    return default_cadence if default_cadence in known else Cadence.BIWEEKLY.value
 
 
 def day_value(day: int) -> str:

@@ -4,6 +4,7 @@ modal. A program id coming back from a modal is checked again against who is act
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -21,7 +22,9 @@ from handlers.flows.programs import (
     member_choice,
     require_coordinator_of,
 )
-from storage.programs import coordinated_by, programs_of
+from handlers.flows.slack import program_focus_label
+from storage.models import Program
+from storage.programs import configs_of, coordinated_by, program_config, programs_of
 
 log = get_logger("mentorbot.programs")
 
@@ -127,3 +130,16 @@ def coordinated_program(
             raise Refused(md("Please choose a program."), reason="bad_input")
         return choice.program, choice.options
     return require_coordinator_of(session, settings, program_id, user_id), choice.options
+
+
+def focus_label_in(session: Session, settings: Settings, program_id: int, key: str) -> str:
+    """The label the program of a pairing or request gives its focus (stored as a slug)."""
+    return program_focus_label(program_config(session, settings, program_id), key)
+
+
+def program_configs(
+    session: Session, settings: Settings, program_ids: Collection[int]
+) -> dict[int, ProgramConfig]:
+    """The settings in force of these programs, by id (one read for all their coordinators)."""
+    programs = [p for p in (session.get(Program, i) for i in set(program_ids)) if p is not None]
+    return {c.id: c for c in configs_of(session, settings, programs)}
