@@ -42,7 +42,7 @@ from storage.goals import Closing
 from storage.models import Pairing
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member
 from storage.people import get_person
-from storage.programs import program_config
+from storage.programs import program_config, programs_of
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,16 @@ def pairing_options(ctx: AppContext, actor_id: str, other_id: str | None) -> lis
             if other_id is None or other_member(p, actor_id) == other_id
         ]
         programs = program_configs(session, ctx.settings, {p.program_id for p in pairings})
+        # The program is named only for someone in several, where two pairings with the same
+        # person and focus would otherwise read the same.
+        several = len(programs_of(session, ctx.settings, actor_id)) > 1
         options = []
         for pairing in pairings:
             program = programs[pairing.program_id]
             focus = program_focus_label(program, pairing.focus)
             label = f"{_name(session, other_member(pairing, actor_id))} · {focus}"
+            if several:
+                label = f"{label} · {program.name}"
             options.append(PairingOption(pairing.id, label, program.competencies))
         return options
 
