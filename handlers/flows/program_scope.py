@@ -15,7 +15,8 @@ from bot.logging import get_logger
 from bot.programs import ProgramConfig
 from bot.settings import Settings
 from bot.text import fmt, md
-from handlers.blocks.modals import ProgramPick
+from handlers import ids
+from handlers.blocks.modals import InvalidSubmission, ProgramPick
 from handlers.flows.programs import (
     ProgramChoice,
     coordinator_choice,
@@ -29,6 +30,7 @@ from storage.programs import configs_of, coordinated_by, program_config, program
 log = get_logger("mentorbot.programs")
 
 NOT_YOUR_PROGRAM = md("You're not in that program, so I didn't send anything.")
+CHOOSE_A_PROGRAM = "Please choose a program."
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,13 @@ def member_program(
     session: Session, settings: Settings, user_id: str, program_id: int | None
 ) -> tuple[ProgramConfig, tuple[ProgramConfig, ...]]:
     """The program a modal came back with, if ``user_id`` is in it (and their programs); with
-    no program in the modal, their only one. A program of someone else's is refused."""
+    no program in the modal, their only one (else the modal asks for one). A program of
+    someone else's is refused."""
     options = tuple(programs_of(session, settings, user_id))
     if program_id is None:
         choice = member_choice(session, settings, user_id, None)
         if choice.program is None:
-            raise Refused(md("Please choose a program."), reason="bad_input")
+            raise InvalidSubmission({ids.PROGRAM_BLOCK: CHOOSE_A_PROGRAM})
         return choice.program, options
     program = next((p for p in options if p.id == program_id), None)
     if program is None:
@@ -127,7 +130,7 @@ def coordinated_program(
     choice = coordinator_choice(session, settings, user_id, None)
     if program_id is None:
         if choice.program is None:
-            raise Refused(md("Please choose a program."), reason="bad_input")
+            raise InvalidSubmission({ids.PROGRAM_BLOCK: CHOOSE_A_PROGRAM})
         return choice.program, choice.options
     return require_coordinator_of(session, settings, program_id, user_id), choice.options
 

@@ -34,10 +34,10 @@ from storage.db import unit_of_work
 def handle_assign_submission(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
     program_id = submitted_program(args)
-    with unit_of_work(ctx.sessions) as session:
-        # A coordinator of another program forging this one's id is refused here.
-        program, _ = coordinated_program(session, ctx.settings, caller, program_id)
     try:
+        with unit_of_work(ctx.sessions) as session:
+            # A coordinator of another program forging this one's id is refused here.
+            program, _ = coordinated_program(session, ctx.settings, caller, program_id)
         focus, note = parse_focus_note(state_values(args), program.focus_areas)
     except InvalidSubmission as invalid:
         reject(args, invalid)

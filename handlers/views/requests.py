@@ -51,10 +51,10 @@ def submitted_program(args: Args) -> int | None:
 def handle_ask_submission(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
     program_id = submitted_program(args)
-    with unit_of_work(ctx.sessions) as session:
-        # Checked here, not trusted from the modal: only the caller's own programs.
-        program, _ = member_program(session, ctx.settings, caller, program_id)
     try:
+        with unit_of_work(ctx.sessions) as session:
+            # Checked here, not trusted from the modal: only the caller's own programs.
+            program, _ = member_program(session, ctx.settings, caller, program_id)
         focus, note = parse_focus_note(state_values(args), program.focus_areas)
     except InvalidSubmission as invalid:
         reject(args, invalid)

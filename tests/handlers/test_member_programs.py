@@ -7,10 +7,20 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from bot.focus import focus_areas
 from bot.programs import ProgramValues, Role, Source
 from handlers import ids
+from handlers.blocks.modals import (
+    ForgedProgram,
+    ProgramPick,
+    build_ask_modal,
+    build_assign_modal,
+    parse_metadata,
+    parse_program,
+)
 from storage.models import Goal
 from storage.pairings import create_pairing
 from storage.programs import add_members, create_program, default_program_id
@@ -474,3 +484,57 @@ def test_a_goal_for_one_program_cannot_take_another_programs_competency(
     with harness.session() as session:
         goal = session.scalars(select(Goal)).one()
         assert (goal.pairing_id, goal.competency) == (in_default, "Professionalism")
+
+
+def test_ask_in_a_named_program_without_a_focus_asks_no_program(harness: Harness) -> None:
+    programs = two_programs(harness)
+    harness.command(f"ask <@{MENTOR}> in {NURSING}", user_id=MENTEE)
+    view = opened_view(harness)
+    assert block(view, ids.PROGRAM_BLOCK) is None
+    assert option_values(view, ids.FOCUS_BLOCK) == ["clinical-skills", "simulation", "wellbeing"]
+    submit_ask(harness, view, "wellbeing", None)
+    assert only_request(harness).program_id == programs["nursing"]
+
+
+def test_a_picker_left_empty_is_asked_for_in_the_modal(harness: Harness) -> None:
+    two_programs(harness)
+    response = harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.ASK_VIEW,
+        private_metadata=f'{{"mentor": "{MENTOR}"}}',
+        values=modal_values(focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("wellbeing"))),
+    )
+    assert response.json()["response_action"] == "errors"
+    assert ids.PROGRAM_BLOCK in response.json()["errors"]
+    assert count_requests(harness) == 0
+
+
+# -- the builders and parsers, without Slack -------------------------------------------------
+
+
+def test_the_program_picker_round_trips() -> None:
+    areas = focus_areas(("Simulation", "Wellbeing"))
+    pick = ProgramPick(((1, "Main program"), (7, NURSING)), chosen=7)
+    view = build_ask_modal(MENTOR, areas, "", pick=pick, focus="wellbeing")
+    picker = block(view, ids.PROGRAM_BLOCK)
+    assert picker is not None
+    assert picker["dispatch_action"] is True
+    assert picker["element"]["action_id"] == ids.ASK_PROGRAM_INPUT
+    chosen = picker["element"]["initial_option"]["value"]
+    metadata = parse_metadata(view["private_metadata"])
+    assert "program" not in metadata  # a picker's choice travels in its state only
+    values = modal_values(program=(ids.PROGRAM_BLOCK, ids.ASK_PROGRAM_INPUT, selected(chosen)))
+    assert parse_program(values, metadata) == 7
+    settled = build_assign_modal(MENTOR, MENTEE, areas, "", program_id=3)
+    assert block(settled, ids.PROGRAM_BLOCK) is None
+    assert parse_program({}, parse_metadata(settled["private_metadata"])) == 3
+    assert parse_program({}, {}) is None
+
+
+@pytest.mark.parametrize("forged", ["abc", "-1", "1.5", True, None, [3]])
+def test_a_malformed_program_id_is_forged(forged: object) -> None:
+    with pytest.raises(ForgedProgram):
+        parse_program({}, {"program": forged})
+    picked = modal_values(program=(ids.PROGRAM_BLOCK, ids.ASK_PROGRAM_INPUT, selected(str(forged))))
+    with pytest.raises(ForgedProgram):
+        parse_program(picked, {})
