@@ -85,10 +85,27 @@ def _note_input(
     )
 
 
-def _focus_input(areas: Sequence[FocusArea], chosen: str | None = None) -> InputBlock:
+def focus_block_id(picked_program: int | None) -> str:
+    """The focus input's block id. Under a program picker it names the program chosen: Slack
+    keeps an input's value across views.update while its block id stays the same, and a focus
+    chosen from the last program's list must not linger in the next one's."""
+    return ids.FOCUS_BLOCK if picked_program is None else f"{ids.FOCUS_BLOCK}.{picked_program}"
+
+
+def focus_block_in(values: Values) -> str:
+    """The focus block a submitted modal holds (where errors about the focus go)."""
+    prefix = f"{ids.FOCUS_BLOCK}."
+    return next(
+        (b for b in values if b == ids.FOCUS_BLOCK or b.startswith(prefix)), ids.FOCUS_BLOCK
+    )
+
+
+def _focus_input(
+    areas: Sequence[FocusArea], chosen: str | None = None, block_id: str = ids.FOCUS_BLOCK
+) -> InputBlock:
     options = [_option(a.key, a.label) for a in areas]
     return InputBlock(
-        block_id=ids.FOCUS_BLOCK,
+        block_id=block_id,
         label="Focus",
         element=StaticSelectElement(
             action_id=ids.FOCUS_INPUT,
@@ -148,7 +165,7 @@ def build_ask_modal(
     if pick is not None:
         blocks.append(_program_input(pick, ids.ASK_PROGRAM_INPUT))
     blocks += [
-        _focus_input(areas, focus),
+        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
         _note_input(
             "A note for them (optional)",
             "What you hope to work on, and how much time you're hoping for.",
@@ -187,7 +204,7 @@ def build_assign_modal(
     if pick is not None:
         blocks.append(_program_input(pick, ids.ASSIGN_PROGRAM_INPUT))
     blocks += [
-        _focus_input(areas, focus),
+        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
         _note_input("Why you paired them (shown to both)", None, note),
     ]
     return _modal(
@@ -224,9 +241,10 @@ def parse_note(values: Values, limit: int = NOTE_LIMIT) -> str:
 
 
 def parse_focus_note(values: Values, areas: Sequence[FocusArea]) -> tuple[str, str]:
-    focus = _selected(values, ids.FOCUS_BLOCK, ids.FOCUS_INPUT)
+    block_id = focus_block_in(values)
+    focus = _selected(values, block_id, ids.FOCUS_INPUT)
     if focus not in {a.key for a in areas}:
-        raise InvalidSubmission({ids.FOCUS_BLOCK: "Please choose a focus."})
+        raise InvalidSubmission({block_id: "Please choose a focus."})
     assert focus is not None
     return focus, parse_note(values)
 

@@ -13,6 +13,7 @@ from handlers import ids
 from handlers.blocks.modals import (
     ForgedProgram,
     InvalidSubmission,
+    focus_block_in,
     parse_focus_note,
     parse_metadata,
     parse_note,
@@ -61,7 +62,9 @@ def handle_ask_submission(ctx: AppContext, args: Args) -> None:
         return
     mentor_id = str(parse_metadata(metadata(args)).get("mentor") or "")
     if mentor_id == caller:
-        reject(args, InvalidSubmission({ids.FOCUS_BLOCK: "You can't ask yourself."}))
+        reject(
+            args, InvalidSubmission({focus_block_in(state_values(args)): "You can't ask yourself."})
+        )
         return
     args.ack()
     sent = send_request(

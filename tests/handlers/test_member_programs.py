@@ -18,6 +18,7 @@ from handlers.blocks.modals import (
     ProgramPick,
     build_ask_modal,
     build_assign_modal,
+    focus_block_id,
     parse_metadata,
     parse_program,
 )
@@ -115,11 +116,22 @@ def program_option(program_id: int | str) -> dict[str, Any]:
     return dict(selected(str(program_id))["selected_option"])
 
 
+def focus_block(program: int | str | None) -> str:
+    """Where the focus is in a modal submitted with ``program`` picked (a forged id: the plain
+    focus block)."""
+    return focus_block_id(program) if isinstance(program, int) else ids.FOCUS_BLOCK
+
+
+def default_program_id_of(harness: Harness) -> int:
+    with harness.session() as session:
+        return default_program_id(session)
+
+
 def submit_ask(
     harness: Harness, view: dict[str, Any], focus: str, program: int | str | None
 ) -> Any:
     inputs: dict[str, tuple[str, str, dict[str, Any]]] = {
-        "focus": (ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected(focus)),
+        "focus": (focus_block(program), ids.FOCUS_INPUT, selected(focus)),
         "note": (ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("hello")),
     }
     if program is not None:
@@ -204,8 +216,8 @@ def test_ask_without_a_program_opens_a_picker_and_the_focus_follows_it(harness: 
         str(programs["nursing"]),
     ]
     assert block(view, ids.PROGRAM_BLOCK)["dispatch_action"] is True  # type: ignore[index]
-    assert "research" in option_values(view, ids.FOCUS_BLOCK)
-    assert "simulation" not in option_values(view, ids.FOCUS_BLOCK)
+    assert "research" in option_values(view, focus_block_id(programs["default"]))
+    assert "simulation" not in option_values(view, focus_block_id(programs["default"]))
     assert count_requests(harness) == 0
 
     harness.block_action(
@@ -218,7 +230,11 @@ def test_ask_without_a_program_opens_a_picker_and_the_focus_follows_it(harness: 
     updated = harness.fake.calls_to("views.update")
     assert len(updated) == 1
     redrawn = updated[0].args["view"]
-    assert option_values(redrawn, ids.FOCUS_BLOCK) == ["clinical-skills", "simulation", "wellbeing"]
+    assert option_values(redrawn, focus_block_id(programs["nursing"])) == [
+        "clinical-skills",
+        "simulation",
+        "wellbeing",
+    ]
     picker = block(redrawn, ids.PROGRAM_BLOCK)
     assert picker is not None
     assert picker["element"]["initial_option"]["value"] == str(programs["nursing"])
@@ -226,7 +242,7 @@ def test_ask_without_a_program_opens_a_picker_and_the_focus_follows_it(harness: 
     # A focus of the other program's list, left over from before the switch: asked again.
     response = submit_ask(harness, redrawn, "research", programs["nursing"])
     assert response.json()["response_action"] == "errors"
-    assert ids.FOCUS_BLOCK in response.json()["errors"]
+    assert focus_block_id(programs["nursing"]) in response.json()["errors"]
     assert count_requests(harness) == 0
 
     submit_ask(harness, redrawn, "simulation", programs["nursing"])
@@ -240,7 +256,7 @@ def test_a_focus_both_programs_have_opens_the_picker_with_it_chosen(harness: Har
     harness.command(f"ask <@{MENTOR}> clinical skills", user_id=MENTEE)
     view = opened_view(harness)
     assert block(view, ids.PROGRAM_BLOCK) is not None
-    focus = block(view, ids.FOCUS_BLOCK)
+    focus = block(view, focus_block_id(default_program_id_of(harness)))
     assert focus is not None
     assert focus["element"]["initial_option"]["value"] == "clinical-skills"
     assert count_requests(harness) == 0
@@ -351,7 +367,7 @@ def test_a_coordinator_of_two_programs_picks_one_in_the_assign_modal(harness: Ha
         view=view,
     )
     redrawn = harness.fake.calls_to("views.update")[0].args["view"]
-    assert "simulation" in option_values(redrawn, ids.FOCUS_BLOCK)
+    assert "simulation" in option_values(redrawn, focus_block_id(programs["nursing"]))
     harness.view_submission(
         user_id=COORDINATOR,
         callback_id=ids.ASSIGN_VIEW,
@@ -362,7 +378,7 @@ def test_a_coordinator_of_two_programs_picks_one_in_the_assign_modal(harness: Ha
                 ids.ASSIGN_PROGRAM_INPUT,
                 selected(str(programs["nursing"])),
             ),
-            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("simulation")),
+            focus=(focus_block_id(programs["nursing"]), ids.FOCUS_INPUT, selected("simulation")),
         ),
     )
     pairing = only_pairing(harness)
@@ -523,6 +539,11 @@ def test_the_program_picker_round_trips() -> None:
     chosen = picker["element"]["initial_option"]["value"]
     metadata = parse_metadata(view["private_metadata"])
     assert "program" not in metadata  # a picker's choice travels in its state only
+    # A fresh focus input per program chosen: Slack keeps no stale focus across the switch.
+    focus = block(view, focus_block_id(7))
+    assert focus is not None
+    assert focus["element"]["initial_option"]["value"] == "wellbeing"
+    assert block(view, ids.FOCUS_BLOCK) is None
     values = modal_values(program=(ids.PROGRAM_BLOCK, ids.ASK_PROGRAM_INPUT, selected(chosen)))
     assert parse_program(values, metadata) == 7
     settled = build_assign_modal(MENTOR, MENTEE, areas, "", program_id=3)
