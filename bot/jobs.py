@@ -25,6 +25,7 @@ from handlers.flows.delivery import (
 from storage.db import unit_of_work
 from storage.due import answer_all
 from storage.events import forget_events_before, received_before_clause
+from storage.installation import sending_stopped_clause
 
 log = get_logger("mentorbot.scheduler")
 
@@ -80,7 +81,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(request_deadlines.remind_unanswered_requests, request_deadlines.reminders_due),
         Probed(request_deadlines.expire_unanswered_requests, request_deadlines.expiries_due),
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
-        Probed(forget_old_events, old_events_exist),
+        Probed(forget_old_events, old_events_exist, sends=False),
     )
 
 
@@ -90,6 +91,9 @@ def due_steps(tick: TickContext, steps: Sequence[Step]) -> list[bool]:
     step runs and finds out for itself."""
     answers: list[bool] = [True] * len(steps)
     questions: dict[int, ColumnElement[bool]] = {}
+    # Asked with the probes, in the same statement: whether Slack removed the app, which
+    # stops every step that would message someone.
+    stopped_at = len(steps)
     try:
         for index, step in enumerate(steps):
             if isinstance(step, Probed):
@@ -98,15 +102,25 @@ def due_steps(tick: TickContext, steps: Sequence[Step]) -> list[bool]:
                     answers[index] = answer
                 else:
                     questions[index] = answer
+        if any(_sends(step) for step in steps):
+            questions[stopped_at] = sending_stopped_clause()
         if questions:
             with unit_of_work(tick.app.sessions) as session:
                 found = answer_all(session, list(questions.values()))
             for index, due in zip(questions, found, strict=True):
+                if index == stopped_at:
+                    if due:
+                        answers = [a and not _sends(s) for a, s in zip(answers, steps, strict=True)]
+                    continue
                 answers[index] = due
     except Exception:
         log.exception("scheduler.probe.failed")
         return [True] * len(steps)
     return answers
+
+
+def _sends(step: Step) -> bool:
+    return step.sends if isinstance(step, Probed) else True
 
 
 def _did_something(result: StepResult) -> bool:

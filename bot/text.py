@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from typing import LiteralString, final
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# "X" and twelve hex digits: see storage/erasure.py. Never a Slack id, which starts U or W.
+_PSEUDONYM = re.compile(r"^X[0-9A-F]{12}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 _SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
@@ -121,8 +123,16 @@ def is_user_id(value: str) -> bool:
     return bool(_USER_ID.match(value))
 
 
+def is_pseudonym(value: str) -> bool:
+    """Whether ``value`` is what an erased person's user id was replaced with."""
+    return bool(_PSEUDONYM.match(value))
+
+
 def mention(user_id: str) -> Mrkdwn:
-    """A real mention of ``user_id``; refuses anything that is not a user id."""
+    """A real mention of ``user_id``; refuses anything that is not a user id. Someone erased
+    (their id replaced by a pseudonym) is named as a former member, never by the pseudonym."""
+    if is_pseudonym(user_id):
+        return Mrkdwn("_a former member_", _MINT)
     if not is_user_id(user_id):
         raise ValueError(f"not a Slack user id: {user_id!r}")
     return Mrkdwn(f"<@{user_id}>", _MINT)

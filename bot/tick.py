@@ -53,6 +53,9 @@ class Probed:
 
     step: Step
     probe: Probe
+    # Whether the step may message anyone: such steps stand still while Slack has the app
+    # removed (storage/installation.py); housekeeping runs on.
+    sends: bool = True
 
     @property
     def __name__(self) -> str:

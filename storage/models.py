@@ -1,5 +1,5 @@
-"""Typed SQLAlchemy models: programs, people, requests, pairings, goals, tasks, check-ins and the
-outbox."""
+"""Typed SQLAlchemy models: programs, people, requests, pairings, goals, tasks, check-ins, the
+outbox, the audit log and the installation's state."""
 
 from __future__ import annotations
 
@@ -117,6 +117,10 @@ class Person(Base):
     profile_fetched_at: Mapped[datetime | None]
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the app learnt that they left the workspace (deactivated, or unreachable for good).
+    left_at: Mapped[datetime | None]
+    # Set once the person's data was erased: this row then stands for them under a pseudonym.
+    erased_at: Mapped[datetime | None]
     capacity: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -337,3 +341,31 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEntry(Base):
+    """One coordinator action (assign, reassign, close, nudge, report, forget, match approval):
+    who did what to whom in which program, and when. Coordinators download their program's."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_program_at", "program_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    actor: Mapped[str] = mapped_column(USER_ID)
+    action: Mapped[str] = mapped_column(String(48))
+    # Whom or what the action was about: a user id, or ``pairing:<id>`` and the like.
+    subject: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+
+class InstallationState(Base):
+    """The one row of what the installation itself is in: whether Slack removed the app (or
+    revoked its token), so the scheduler stops sending instead of failing every send."""
+
+    __tablename__ = "installation_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sending_stopped_at: Mapped[datetime | None]
+    stopped_because: Mapped[str | None] = mapped_column(SHORT)

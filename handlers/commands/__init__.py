@@ -7,6 +7,7 @@ from slack_bolt import App, Args
 from bot import commands as parsing
 from bot.context import AppContext
 from bot.focus import focus_areas
+from bot.logging import get_logger
 from bot.programs import ProgramHint, split_program_hint
 from handlers import ids
 from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
@@ -14,7 +15,10 @@ from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
 from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
 from storage.db import unit_of_work
+from storage.installation import resume_sending
 from storage.programs import all_programs, programs_of
+
+log = get_logger("mentorbot.installation")
 
 FEATURE_ROUTES: tuple[Routes, ...] = (
     requests.ROUTES,
@@ -40,6 +44,9 @@ def _typed_scope(ctx: AppContext, user_id: str, text: str) -> tuple[ProgramHint,
     """``in <program>`` taken out of the text, and the focus labels of the caller's programs
     (what a focus word may name)."""
     with unit_of_work(ctx.sessions) as session:
+        if resume_sending(session):
+            # A command reached us with the app's token: it was installed again.
+            log.warning("installation.sending_resumed")
         names = [p.name for p in all_programs(session)]
         labels = [
             label for p in programs_of(session, ctx.settings, user_id) for label in p.focus_labels

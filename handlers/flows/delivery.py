@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.logging import get_logger
-from bot.text import Mrkdwn
+from bot.text import Mrkdwn, is_user_id
 from bot.tick import StepResult, TickContext
+from handlers.flows.leaving import GONE_ERRORS, member_left
 from handlers.flows.slack import is_permanent, post_message, slack_error
 from storage.db import unit_of_work
+from storage.leaving import departed_among
 from storage.models import ScheduledSend
 from storage.outbox import (
     CLAIMED,
@@ -176,10 +178,16 @@ def _claim_and_render(
         rendered: dict[int, Message | str] = {}
         for name, group in by_kind.items():
             rendered.update(_render(session, ctx, kinds[name], group))
+        # Nobody is messaged after they left or asked to be forgotten.
+        gone = departed_among(
+            session, sorted({m.to for m in rendered.values() if isinstance(m, Message)})
+        )
         for send in sends:
             message = rendered.get(send.id)
             if message is None:
                 continue  # could not be drawn: given back, tried again on a later tick
+            if isinstance(message, Message) and message.to in gone:
+                message = "the recipient left"
             if isinstance(message, str):
                 mark_skipped(send, tick.now, message)
                 result.skipped += 1
@@ -215,6 +223,7 @@ def _send_chunk(
     renew_after = timedelta(minutes=tick.app.settings.claim_timeout_minutes) / 3
     held = {send_id for send_id, _ in chunk.outgoing}
     delivered: list[Delivered] = []
+    gone: set[str] = set()
     saved_at = time.monotonic()
     for send_id, message in chunk.outgoing:
         if send_id not in held:
@@ -229,6 +238,8 @@ def _send_chunk(
             _record_failure(tick, chunk, send_id, slack_error(error), is_permanent(error))
             result.failed += 1
             result.failures.append(f"{send_id}:{slack_error(error)}")
+            if slack_error(error) in GONE_ERRORS and is_user_id(message.to):
+                gone.add(message.to)
         except SlackClientError as error:
             _record_failure(tick, chunk, send_id, error.__class__.__name__, False)
             result.failed += 1
@@ -241,6 +252,9 @@ def _send_chunk(
             delivered = []
             saved_at = time.monotonic()
     _save_delivered(tick, kinds, chunk, delivered)
+    for user_id in sorted(gone):
+        # Their account is gone for good: they leave, as if Slack had said so by an event.
+        member_left(tick.app, tick.client, user_id, why="send_failed")
 
 
 def _renew(tick: TickContext, chunk: _Chunk, held: Collection[int]) -> set[int]:

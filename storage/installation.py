@@ -1,0 +1,47 @@
+"""The installation's own state: whether Slack removed the app, so nothing more is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import InstallationState
+
+_ROW = 1
+
+
+def stop_sending(session: Session, because: str, now: datetime) -> bool:
+    """Stop every send from now on; False when sending had already stopped (a second event)."""
+    state = session.scalar(select(InstallationState).where(InstallationState.id == _ROW))
+    if state is None:
+        state = InstallationState(id=_ROW)
+        session.add(state)
+    if state.sending_stopped_at is not None:
+        return False
+    state.sending_stopped_at = now
+    state.stopped_because = because
+    session.flush()
+    return True
+
+
+def resume_sending(session: Session) -> bool:
+    """Sending is allowed again (the app was installed anew); True when it had stopped."""
+    result = session.execute(
+        update(InstallationState)
+        .where(InstallationState.id == _ROW, InstallationState.sending_stopped_at.is_not(None))
+        .values(sending_stopped_at=None, stopped_because=None)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def sending_stopped_clause() -> ColumnElement[bool]:
+    """True in SQL when sending has stopped: asked with the scheduler's other probes."""
+    return exists().where(
+        InstallationState.id == _ROW, InstallationState.sending_stopped_at.is_not(None)
+    )
+
+
+def sending_stopped(session: Session) -> bool:
+    return bool(session.scalar(select(sending_stopped_clause())))

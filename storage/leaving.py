@@ -1,0 +1,175 @@
+"""People who leave the workspace: what changes when the app learns it, and when they return.
+
+Leaving ends each open mentorship (ended early, recorded as ``pairing.member_left`` so the
+digest lists it once), withdraws the requests waiting either way, and skips whatever the
+outbox still owed them or those pairs and requests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.lifecycle import RequestEvent
+from storage.models import MentorRequest, Pairing, Person, ScheduledSend
+from storage.outbox import PENDING, SKIPPED
+from storage.pairings import OPEN, close_pairing, other_member, record
+from storage.requests import try_request_event
+
+LEFT_REASON = "Ended early: the member left the workspace"
+MEMBER_LEFT = "pairing.member_left"
+
+
+@dataclass(frozen=True)
+class EndedPairing:
+    pairing_id: int
+    program_id: int
+    partner_id: str
+    partner_is_mentee: bool
+    focus: str
+
+
+@dataclass(frozen=True)
+class WithdrawnRequest:
+    request_id: int
+    program_id: int
+    mentee_id: str
+    mentor_id: str
+    focus: str
+    mentor_channel: str | None
+    mentor_ts: str | None
+
+
+@dataclass
+class Departure:
+    """What leaving changed, for the messages sent once it is saved."""
+
+    user_id: str
+    pairings: list[EndedPairing] = field(default_factory=list)
+    requests: list[WithdrawnRequest] = field(default_factory=list)
+
+
+def end_everything_of(
+    session: Session, user_id: str, *, by: str, reason: str, kind: str, now: datetime
+) -> Departure:
+    """End ``user_id``'s open mentorships early (by ``by``, with ``reason`` for coordinators
+    and an activity row of ``kind``), withdraw their pending requests both ways, and skip
+    every pending send to them or about those pairs and requests."""
+    departure = Departure(user_id)
+    pairings = session.scalars(
+        select(Pairing)
+        .where(
+            or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id),
+            Pairing.status.in_(OPEN),
+        )
+        .order_by(Pairing.id)
+        .with_for_update()
+    ).all()
+    for pairing in pairings:
+        close_pairing(
+            session,
+            pairing,
+            by=by,
+            completed=False,
+            reason=reason,
+            reason_visibility="coordinators",
+            now=now,
+        )
+        record(session, pairing, actor_id=user_id, kind=kind, now=now)
+        partner = other_member(pairing, user_id)
+        departure.pairings.append(
+            EndedPairing(
+                pairing.id, pairing.program_id, partner, partner == pairing.mentee_id, pairing.focus
+            )
+        )
+    requests = session.scalars(
+        select(MentorRequest)
+        .where(
+            or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id),
+            MentorRequest.status == PENDING,
+        )
+        .order_by(MentorRequest.id)
+        .with_for_update()
+    ).all()
+    for request in requests:
+        if try_request_event(request, RequestEvent.WITHDRAW, now):
+            departure.requests.append(
+                WithdrawnRequest(
+                    request.id,
+                    request.program_id,
+                    request.mentee_id,
+                    request.mentor_id,
+                    request.focus,
+                    request.mentor_channel,
+                    request.mentor_ts,
+                )
+            )
+    skip_sends_of(
+        session,
+        user_id,
+        [p.pairing_id for p in departure.pairings],
+        [r.request_id for r in departure.requests],
+        now,
+    )
+    return departure
+
+
+def skip_sends_of(
+    session: Session,
+    user_id: str,
+    pairing_ids: Sequence[int],
+    request_ids: Sequence[int],
+    now: datetime,
+) -> None:
+    """Skip the outbox rows still waiting to go to ``user_id`` or about these pairs and
+    requests: none of them should reach anyone now."""
+    about = [ScheduledSend.recipient == user_id]
+    if pairing_ids:
+        about.append(ScheduledSend.pairing_id.in_(list(pairing_ids)))
+    if request_ids:
+        about.append(ScheduledSend.request_id.in_(list(request_ids)))
+    session.execute(
+        update(ScheduledSend)
+        .where(ScheduledSend.status == PENDING, or_(*about))
+        .values(status=SKIPPED, error="the person left or was forgotten", sent_at=now)
+    )
+
+
+def mark_left(session: Session, user_id: str, now: datetime) -> Departure | None:
+    """Record that ``user_id`` left and end what they were part of; None when the app never
+    met them or already knew they had left (a retried event, a second failed send)."""
+    person = session.get(Person, user_id, with_for_update=True)
+    if person is None or person.left_at is not None or person.erased_at is not None:
+        return None
+    person.is_deleted = True
+    person.left_at = now
+    return end_everything_of(
+        session, user_id, by=user_id, reason=LEFT_REASON, kind=MEMBER_LEFT, now=now
+    )
+
+
+def mark_returned(session: Session, user_id: str) -> bool:
+    """A person who left is active again (Slack reactivated them); True when they had left."""
+    person = session.get(Person, user_id, with_for_update=True)
+    if person is None or person.left_at is None or person.erased_at is not None:
+        return False
+    person.is_deleted = False
+    person.left_at = None
+    return True
+
+
+def departed_among(session: Session, user_ids: Sequence[str]) -> set[str]:
+    """Which of ``user_ids`` the app knows to have left or been erased."""
+    if not user_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.user_id.in_(list(user_ids)),
+                or_(Person.left_at.is_not(None), Person.erased_at.is_not(None)),
+            )
+        )
+    )

@@ -1,0 +1,158 @@
+"""People who leave the workspace and come back, and an app that Slack removed: signed events
+through the running app, on both databases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from structlog.testing import capture_logs
+
+from handlers import ids
+from storage.leaving import LEFT_REASON, MEMBER_LEFT
+from storage.models import Activity, MentorRequest, Pairing, Person, ScheduledSend
+from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
+from tests.harness import Harness
+from tests.slack import payloads
+
+
+def pair(harness: Harness, mentee: str = MENTEE, mentor: str = MENTOR) -> int:
+    harness.command(f"ask <@{mentor}> research", user_id=mentee)
+    value = buttons(last_dm(harness, mentor).args["blocks"])[ids.REQUEST_ACCEPT]["value"]
+    harness.block_action(user_id=mentor, action_id=ids.REQUEST_ACCEPT, value=value)
+    with harness.session() as session:
+        pairing = session.scalars(
+            select(Pairing).where(Pairing.mentee_id == mentee, Pairing.mentor_id == mentor)
+        ).one()
+        return pairing.id
+
+
+def user_change(user_id: str, *, deleted: bool) -> dict[str, Any]:
+    return {
+        "type": "user_change",
+        "user": {"id": user_id, "name": "someone", "deleted": deleted, "is_bot": False},
+    }
+
+
+def test_a_deactivated_mentor_leaves_kindly_and_once(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    harness.command(f"ask <@{MENTOR}> research", user_id=STRANGER)  # waiting on the mentor
+    harness.command(f"ask <@{MENTOR2}> research", user_id=MENTOR)  # the mentor's own request
+    before_mentee = len(dms_to(harness, MENTEE))
+
+    harness.event(user_change(MENTOR, deleted=True), event_id="Ev0LEFT0001")
+    harness.event(user_change(MENTOR, deleted=True), event_id="Ev0LEFT0001", retry_num=1)
+    harness.event(user_change(MENTOR, deleted=True), event_id="Ev0LEFT0002")  # told twice
+
+    with harness.session() as session:
+        pairing = session.get(Pairing, pairing_id)
+        assert pairing is not None
+        assert (pairing.status, pairing.end_reason) == ("ended", LEFT_REASON)
+        person = session.get(Person, MENTOR)
+        assert person is not None
+        assert person.is_deleted
+        assert person.left_at is not None
+        statuses = {
+            (r.mentee_id, r.mentor_id): r.status for r in session.scalars(select(MentorRequest))
+        }
+        assert statuses[(STRANGER, MENTOR)] == "withdrawn"
+        assert statuses[(MENTOR, MENTOR2)] == "withdrawn"
+        left = session.scalars(select(Activity).where(Activity.kind == MEMBER_LEFT)).all()
+        assert [a.pairing_id for a in left] == [pairing_id]
+    told = dms_to(harness, MENTEE)[before_mentee:]
+    assert len(told) == 1
+    text = all_text(told[0].args["blocks"])
+    assert "no longer taking part" in text
+    assert "find someone else" in text
+    assert "withdrawn" in all_text(last_dm(harness, STRANGER).args["blocks"])
+
+
+def test_a_reactivated_person_is_active_again(harness: Harness) -> None:
+    pair(harness)
+    harness.event(user_change(MENTOR, deleted=True))
+    harness.event(user_change(MENTOR, deleted=False))
+    with harness.session() as session:
+        person = session.get(Person, MENTOR)
+        assert person is not None
+        assert not person.is_deleted
+        assert person.left_at is None
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    assert buttons(last_dm(harness, MENTOR).args["blocks"]).get(ids.REQUEST_ACCEPT)
+
+
+def test_someone_the_app_never_met_changes_nothing(harness: Harness) -> None:
+    harness.event(user_change(STRANGER, deleted=True))
+    with harness.session() as session:
+        assert session.get(Person, STRANGER) is None
+    assert harness.fake.calls_to("chat.postMessage") == []
+
+
+def test_a_send_failing_because_the_account_is_gone_means_they_left(harness: Harness) -> None:
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    harness.clock.advance(timedelta(days=3, minutes=1))
+    harness.fake.error_next("chat.postMessage", "account_inactive")
+    result = harness.tick()
+    assert result.failed == 1
+    with harness.session() as session:
+        person = session.get(Person, MENTOR)
+        assert person is not None
+        assert person.left_at is not None
+        (request,) = session.scalars(select(MentorRequest)).all()
+        assert request.status == "withdrawn"
+    assert "withdrawn" in all_text(last_dm(harness, MENTEE).args["blocks"])
+    harness.clock.advance(timedelta(days=12))
+    assert harness.tick().sent == 0  # no expiry notes for a request already withdrawn
+
+
+def test_nothing_more_is_sent_to_someone_who_left(harness: Harness) -> None:
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    with harness.session() as session:
+        person = session.get(Person, MENTOR)
+        assert person is not None
+        person.left_at = harness.clock()  # known to have left, the request still waiting
+    harness.clock.advance(timedelta(days=3, minutes=1))
+    before = len(dms_to(harness, MENTOR))
+    result = harness.tick()
+    assert result.sent == 0
+    assert result.skipped == 1
+    assert len(dms_to(harness, MENTOR)) == before
+    with harness.session() as session:
+        (send,) = session.scalars(select(ScheduledSend)).all()
+        assert send.status == "skipped"
+
+
+def test_an_uninstalled_app_stops_sending_with_one_log_line(harness: Harness) -> None:
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    harness.clock.advance(timedelta(days=3, minutes=1))
+    with capture_logs() as logs:
+        harness.event(payloads.app_uninstalled_event(), event_id="Ev0GONE0001")
+        harness.event(payloads.app_uninstalled_event(), event_id="Ev0GONE0001", retry_num=1)
+        harness.event(payloads.tokens_revoked_event())
+        first, second = harness.tick(), harness.tick()
+    assert (first.sent, first.failed, second.sent, second.failed) == (0, 0, 0, 0)
+    assert [e for e in logs if e["event"] == "installation.sending_stopped"] == [
+        {
+            "event": "installation.sending_stopped",
+            "because": "app_uninstalled",
+            "log_level": "warning",
+        }
+    ]
+    assert len(dms_to(harness, MENTOR)) == 1  # the request itself, before removal
+
+
+def test_revoking_only_user_tokens_keeps_sending(harness: Harness) -> None:
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    harness.clock.advance(timedelta(days=3, minutes=1))
+    harness.event({"type": "tokens_revoked", "tokens": {"oauth": ["U0MENTEE1"], "bot": []}})
+    assert harness.tick().sent == 1
+
+
+def test_sending_resumes_once_the_app_is_used_again(harness: Harness) -> None:
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    harness.clock.advance(timedelta(days=3, minutes=1))
+    harness.event(payloads.app_uninstalled_event())
+    assert harness.tick().sent == 0
+    harness.command("list", user_id=MENTEE)  # reinstalled: Slack delivers commands again
+    assert harness.tick().sent == 1
