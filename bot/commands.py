@@ -123,7 +123,7 @@ class Digest:
 
 @dataclass(frozen=True)
 class Report:
-    kind: str  # "csv" or "chart"
+    kind: str  # "csv", "chart" or "audit"
     start: date | None = None  # first day of the period (inclusive)
     end: date | None = None  # last day of the period (inclusive)
 
@@ -165,7 +165,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
-    ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
+    ("report", "/mentor report [from] [to] | chart | audit", "Coordinators: the program report."),
     ("help", "/mentor help", "This guide."),
 )
 
@@ -242,7 +242,8 @@ TOPICS: dict[str, tuple[str, str]] = {
     "report": (
         "/mentor report 2026-09-01 2026-11-30",
         "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
-        "period (first and last day); `/mentor report chart` for the engagement chart.",
+        "period (first and last day); `/mentor report chart` for the engagement chart; "
+        "`/mentor report audit` for the log of what coordinators did in your program.",
     ),
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
@@ -391,15 +392,15 @@ def _pause(rest: list[str]) -> Pause:
 
 _REPORT_USAGE = md(
     "Reports come as `/mentor report` (the last 7 days), `/mentor report 2026-09-01 2026-11-30` "
-    "(a period, first and last day) or `/mentor report chart`."
+    "(a period, first and last day), `/mentor report chart` or `/mentor report audit`."
 )
 
 
 def _report(rest: list[str]) -> Report:
     kind = "csv"
-    if rest and rest[0].lower() in ("csv", "chart"):
+    if rest and rest[0].lower() in ("csv", "chart", "audit"):
         kind, rest = rest[0].lower(), rest[1:]
-    if kind == "chart" and rest:
+    if kind in ("chart", "audit") and rest:
         raise CommandError(_REPORT_USAGE)
     if len(rest) not in (0, 2):
         raise CommandError(_REPORT_USAGE)

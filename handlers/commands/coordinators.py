@@ -12,7 +12,8 @@ from bot.context import AppContext
 from bot.text import Mrkdwn, fmt, md
 from handlers.blocks.digest import build_digest
 from handlers.commands.routing import Route, Routes
-from handlers.edge import ack_text, actor_id, respond_text
+from handlers.edge import ack_text, actor_id, program_hint, respond_text
+from handlers.flows.audit import audit_action, audit_csv
 from handlers.flows.digest import (
     engagement_chart,
     preview_digest,
@@ -49,13 +50,31 @@ def describe_period(command: parsing.Report) -> str:
     return f"{command.start.isoformat()} to {command.end.isoformat()}"
 
 
+def handle_audit_report(ctx: AppContext, args: Args) -> None:
+    """``/mentor report audit [in <program>]``: that program's audit log, to the caller's DM."""
+    user = actor_id(args)
+    program, content = audit_csv(ctx, user, program_hint(args))
+    ack_text(args, md("Preparing the audit log; it will arrive in our DM."))
+    dm = args.client.conversations_open(users=user)
+    share_files(
+        args.client,
+        str(dm["channel"]["id"]),
+        fmt("The audit log of {program}: what its coordinators did, and when.", program=program),
+        [{"filename": "audit-log.csv", "title": "Audit log", "content": content}],
+    )
+
+
 def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
+    if command.kind == "audit":
+        handle_audit_report(ctx, args)
+        return
     user = actor_id(args)
     require_coordinator(ctx.settings, user)
     ack_text(args, md("Preparing your report; it will arrive in our DM."))
     dm = args.client.conversations_open(users=user)
     channel = str(dm["channel"]["id"])
     if command.kind == "chart":
+        audit_action(ctx, program_id=None, actor=user, action="report.chart")
         share_files(
             args.client,
             channel,

@@ -33,11 +33,13 @@ from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify, slack_error
 from handlers.profiles import person_problem, profiles_before_saving
+from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
 from storage.people import Profile, is_at_capacity
+from storage.programs import default_program_id
 from storage.reports import (
     PAIRING_COLUMNS,
     TEACHING_COLUMNS,
@@ -223,6 +225,13 @@ def report_csv(ctx: AppContext, user_id: str, period: Period) -> tuple[bytes, by
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         risk = at_risk_reasons(session, now, local_date(now, None, ctx.settings))
+        record_audit(
+            session,
+            program_id=default_program_id(session),
+            actor=user_id,
+            action="report.download",
+            now=now,
+        )
         return build_pairings_csv(session, ctx.settings, period, risk), build_teaching_csv(
             session, period
         )
@@ -283,6 +292,14 @@ def nudge_pair(ctx: AppContext, client: WebClient, pairing_id: int, coordinator_
         if pairing is None or not is_open(pairing):
             raise Refused(md("That mentorship has already ended."), reason="bad_input")
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
+        record_audit(
+            session,
+            program_id=pairing.program_id,
+            actor=coordinator_id,
+            action="nudge",
+            subject=f"pairing:{pairing.id}",
+            now=ctx.now(),
+        )
     for person, other in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
         notify(
             client,
@@ -317,6 +334,14 @@ def close_from_digest(
             completed=False,
             reason="Closed by a coordinator from the digest",
             reason_visibility="coordinators",
+            now=now,
+        )
+        record_audit(
+            session,
+            program_id=pairing.program_id,
+            actor=coordinator_id,
+            action="close",
+            subject=f"pairing:{pairing.id}",
             now=now,
         )
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
@@ -431,6 +456,15 @@ def reassign_from_digest(
             origin="assignment",
             now=now,
             assigned_by=coordinator_id,
+        )
+        record_audit(
+            session,
+            program_id=pairing.program_id,
+            actor=coordinator_id,
+            action="reassign",
+            subject=f"pairing:{pairing.id}",
+            detail=f"new pairing:{new.id}",
+            now=now,
         )
         old_mentor_id = pairing.mentor_id
         intro = Introduction(

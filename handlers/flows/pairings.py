@@ -17,6 +17,7 @@ from handlers.flows.home import refresh_homes
 from handlers.flows.programs import require_coordinator_of
 from handlers.flows.slack import local_date, notify, program_focus_label
 from handlers.profiles import check_person, profiles_before_saving
+from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.models import Pairing
 from storage.pairings import (
@@ -83,6 +84,14 @@ def assign_pairing(
             origin="assignment",
             now=now,
             assigned_by=coordinator_id,
+        )
+        record_audit(
+            session,
+            program_id=program_id,
+            actor=coordinator_id,
+            action="assign",
+            subject=f"pairing:{pairing.id}",
+            now=now,
         )
         intro = blocks.Introduction(
             pairing_id=pairing.id,
