@@ -128,6 +128,21 @@ class Report:
     end: date | None = None  # last day of the period (inclusive)
 
 
+@dataclass(frozen=True)
+class MyData:
+    pass
+
+
+@dataclass(frozen=True)
+class Plan:
+    other_id: str | None  # a mentee of the caller's, or the caller's mentor; None: their own
+
+
+@dataclass(frozen=True)
+class Forget:
+    user_id: str | None  # None: the caller ("forget me"); a coordinator names someone
+
+
 Command = (
     Help
     | Ask
@@ -146,6 +161,9 @@ Command = (
     | Resume
     | Digest
     | Report
+    | MyData
+    | Plan
+    | Forget
 )
 
 # (name, usage, what it does) in the order /mentor help lists them.
@@ -166,6 +184,9 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
     ("report", "/mentor report [from] [to] | chart | audit", "Coordinators: the program report."),
+    ("my", "/mentor my data", "Everything I hold about you, as files in our DM."),
+    ("plan", "/mentor plan [@person]", "A trainee's learning plan, as a file in our DM."),
+    ("forget", "/mentor forget me | @person", "Erase your data (coordinators: someone's)."),
     ("help", "/mentor help", "This guide."),
 )
 
@@ -244,6 +265,25 @@ TOPICS: dict[str, tuple[str, str]] = {
         "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
         "period (first and last day); `/mentor report chart` for the engagement chart; "
         "`/mentor report audit` for the log of what coordinators did in your program.",
+    ),
+    "my": (
+        "/mentor my data",
+        "A JSON file and a readable Markdown file with your requests, mentorships, goals, "
+        "tasks, check-in answers and notes you wrote, reassessments and the changes you made. "
+        "Nothing about anyone else beyond what you already saw in Slack.",
+    ),
+    "plan": (
+        "/mentor plan @mentee",
+        "Your goals with their ACGME competencies, status, target and achieved dates, tasks "
+        "and reassessments, for a competency committee or portfolio review. Mentors get "
+        "their mentee's plan for the mentorship they share.",
+    ),
+    "forget": (
+        "/mentor forget me",
+        "Asks you to confirm first. Removes what you wrote, ends your mentorships kindly, "
+        "cancels your requests and anything scheduled for you, and replaces your name in "
+        "what remains with an anonymous one. It can't be undone. Coordinators can do this "
+        "for someone in their program with `/mentor forget @person`.",
     ),
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
@@ -415,6 +455,26 @@ def _report(rest: list[str]) -> Report:
     return Report(kind=kind, start=start, end=end)
 
 
+def _my(rest: list[str]) -> MyData:
+    if [w.lower() for w in rest] != ["data"]:
+        raise CommandError(md("Did you mean `/mentor my data`? It sends you everything I hold."))
+    return MyData()
+
+
+def _forget(rest: list[str]) -> Forget:
+    usage = md(
+        "To erase your data, type `/mentor forget me`. Coordinators can name someone in "
+        "their program: `/mentor forget @person`."
+    )
+    if len(rest) != 1:
+        raise CommandError(usage)
+    if rest[0].lower() == "me":
+        return Forget(user_id=None)
+    if user_id_of(rest[0]) is None:
+        raise CommandError(usage)
+    return Forget(user_id=_who(rest[0], "the person", "/mentor forget @person"))
+
+
 def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
     """The command in ``text``, or :class:`CommandError` saying what to type instead."""
     words = tokens(text.strip())
@@ -460,6 +520,12 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
+    if name == "my":
+        return _my(rest)
+    if name == "plan":
+        return Plan(other_id=_optional_who(rest, "/mentor plan @person"))
+    if name == "forget":
+        return _forget(rest)
     return Help(unknown=first_word(text))
 
 

@@ -88,6 +88,16 @@ class Settings(BaseSettings):
     claim_timeout_minutes: int = Field(default=10, ge=1, le=1440)
     digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 is Monday
     digest_time: str = "08:00"  # local time in DEFAULT_TIMEZONE, "HH:MM"
+    # Free text of mentorships that ended longer ago than this is purged (counts and dates stay).
+    retention_months: int = Field(default=24, ge=1, le=240)
+
+    def pseudonym_key(self) -> str:
+        """What erased people's pseudonyms are keyed with: a secret of the installation, so the
+        pseudonyms cannot be recomputed from a list of workspace user ids."""
+        for secret in (self.slack_signing_secret, self.slack_app_token, self.slack_bot_token):
+            if secret is not None:
+                return secret.get_secret_value()
+        return "mentorbot"
 
     @field_validator("coordinators", "admins", "focus_areas", "competencies", mode="before")
     @classmethod

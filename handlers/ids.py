@@ -96,3 +96,6 @@ DIGEST_CLOSE = "digest.close"
 DIGEST_DETAILS = "digest.details"
 DIGEST_REASSIGN_VIEW = "digest.reassign.submit"
 GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<goal id>"
+
+# Erasure: the confirmation modal of /mentor forget.
+FORGET_VIEW = "forget.submit"

@@ -1,0 +1,145 @@
+"""Erasing a person: what they wrote goes, what they were part of ends, and their user id is
+replaced everywhere it remains by a stable pseudonym, so program counts, dates and their
+partners' own records stay right.
+
+The id is replaced in every string, text and JSON column of every table the models know
+(read from the metadata, so a table added later is covered without a change here); the free
+text they wrote is listed explicitly, table by table."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, String, Table, Text, and_, cast, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from storage.leaving import Departure, end_everything_of
+from storage.models import (
+    Activity,
+    Base,
+    CheckIn,
+    Goal,
+    MentorRequest,
+    Pairing,
+    Person,
+    Task,
+)
+
+ERASED_REASON = "Ended early: the member left the program"
+MEMBER_ERASED = "pairing.member_left"
+# What stands where a goal or task text someone wrote was removed (the column holds text).
+REMOVED = "(removed at the author's request)"
+_WRITTEN_GOALS = ("goal.added", "goal.edited")
+_CLOSED_GOALS = ("goal.achieved", "goal.dropped", "goal.reopened")
+
+
+def pseudonym(user_id: str, key: str) -> str:
+    """The same stand-in for ``user_id`` wherever it is used: "X" and 12 hex digits, keyed so
+    a list of workspace ids cannot be hashed to find whom it stands for."""
+    digest = hmac.new(key.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+    return "X" + digest[:12].upper()
+
+
+def _written_by(session: Session, user_id: str, kinds: tuple[str, ...]) -> list[int]:
+    return [
+        subject
+        for subject in session.scalars(
+            select(Activity.subject_id).where(
+                Activity.actor_id == user_id,
+                Activity.kind.in_(kinds),
+                Activity.subject_id.is_not(None),
+            )
+        )
+        if subject is not None
+    ]
+
+
+def remove_free_text(session: Session, user_id: str) -> None:
+    """Everything ``user_id`` typed: request notes, goals and tasks they wrote, reasons they
+    gave, their check-in notes, the details of their changes, their cached name and zone."""
+    session.execute(update(MentorRequest).where(MentorRequest.mentee_id == user_id).values(note=""))
+    session.execute(update(Pairing).where(Pairing.ended_by == user_id).values(end_reason=None))
+    goals = _written_by(session, user_id, _WRITTEN_GOALS)
+    if goals:
+        session.execute(update(Goal).where(Goal.id.in_(goals)).values(text=REMOVED))
+    closed = _written_by(session, user_id, _CLOSED_GOALS)
+    if closed:
+        session.execute(update(Goal).where(Goal.id.in_(closed)).values(close_reason=None))
+    tasks = _written_by(session, user_id, ("task.added",))
+    if tasks:
+        session.execute(update(Task).where(Task.id.in_(tasks)).values(text=REMOVED))
+    session.execute(update(CheckIn).where(CheckIn.answered_by == user_id).values(note=None))
+    session.execute(update(Activity).where(Activity.actor_id == user_id).values(detail={}))
+    session.execute(
+        update(Person)
+        .where(Person.user_id == user_id)
+        .values(display_name="", tz=None, capacity=None, profile_fetched_at=None)
+    )
+
+
+def _replace_in_json(value: Any, user_id: str, stand_in: str) -> Any:
+    return json.loads(json.dumps(value).replace(user_id, stand_in))
+
+
+def replace_user_id(session: Session, user_id: str, stand_in: str) -> None:
+    """Put ``stand_in`` wherever ``user_id`` appears, in every table: whole values and inside
+    longer text (a mention typed into someone else's goal) alike."""
+    pattern = f"%{user_id}%"
+    people: Table = Person.__table__  # type: ignore[assignment]
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if table is people and column.name == "user_id":
+                continue  # the key itself: a new row stands in for the person (below)
+            if isinstance(column.type, String | Text):
+                session.execute(
+                    update(table)
+                    .where(column.like(pattern))
+                    .values({column.name: func.replace(column, user_id, stand_in)})
+                )
+            elif isinstance(column.type, JSON):
+                keys = list(table.primary_key.columns)
+                rows = session.execute(
+                    select(*keys, column).where(cast(column, Text).like(pattern))
+                ).all()
+                for row in rows:
+                    session.execute(
+                        update(table)
+                        .where(and_(*(key == row[i] for i, key in enumerate(keys))))
+                        .values({column.name: _replace_in_json(row[-1], user_id, stand_in)})
+                    )
+
+
+def erase_person(
+    session: Session, user_id: str, *, key: str, by: str, now: datetime
+) -> tuple[Departure, str]:
+    """Erase ``user_id`` (``by`` themselves or a coordinator): their open mentorships end and
+    requests are withdrawn (returned, for the partners' notes), their free text goes, and
+    their id is replaced by its pseudonym (also returned)."""
+    stand_in = pseudonym(user_id, key)
+    departure = end_everything_of(
+        session, user_id, by=user_id, reason=ERASED_REASON, kind=MEMBER_ERASED, now=now
+    )
+    remove_free_text(session, user_id)
+    session.flush()
+    person = session.get(Person, user_id)
+    if session.get(Person, stand_in) is None:
+        session.add(
+            Person(
+                user_id=stand_in,
+                display_name="",
+                is_bot=False,
+                is_deleted=True,
+                left_at=person.left_at if person is not None else None,
+                erased_at=now,
+            )
+        )
+        session.flush()
+    replace_user_id(session, user_id, stand_in)
+    session.execute(delete(Person).where(Person.user_id == user_id))
+    session.flush()
+    session.expire_all()
+    return departure, stand_in

@@ -1,0 +1,266 @@
+"""What the app holds about one person, read for ``/mentor my data`` and ``/mentor plan``.
+
+Only what the person wrote, did, or already saw in Slack: their requests both ways, their
+mentorships with the goals, tasks and reassessments both members see, their own check-in
+answers and notes, and the changes they made. A partner appears by user id only; a partner's
+private reason for ending, or their check-in notes, are not the person's to take away."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Activity,
+    AuditEntry,
+    CheckIn,
+    Goal,
+    MentorRequest,
+    Pairing,
+    Person,
+    Program,
+    ProgramMember,
+    Reassessment,
+    Task,
+)
+
+JsonObject = dict[str, Any]
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _program_names(session: Session) -> dict[int, str]:
+    return {p.id: p.name for p in session.scalars(select(Program))}
+
+
+def pairings_of(session: Session, user_id: str) -> Sequence[Pairing]:
+    return session.scalars(
+        select(Pairing)
+        .where(or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id))
+        .order_by(Pairing.started_at, Pairing.id)
+    ).all()
+
+
+def _goal(goal: Goal) -> JsonObject:
+    return {
+        "id": goal.id,
+        "text": goal.text,
+        "competency": goal.competency,
+        "status": goal.status,
+        "target_date": _when(goal.target_date),
+        "created_at": _when(goal.created_at),
+        "closed_at": _when(goal.closed_at),
+        "close_reason": goal.close_reason,
+    }
+
+
+def _task(task: Task) -> JsonObject:
+    return {
+        "id": task.id,
+        "goal_id": task.goal_id,
+        "text": task.text,
+        "assignee": task.assignee_id,
+        "due_date": _when(task.due_date),
+        "status": task.status,
+        "completed_at": _when(task.completed_at),
+        "completed_by": task.completed_by,
+    }
+
+
+def _reassessment(row: Reassessment) -> JsonObject:
+    return {
+        "at": _when(row.at),
+        "goals_achieved": row.goals_achieved,
+        "goals_dropped": row.goals_dropped,
+        "goals_added": row.goals_added,
+        "tasks_done": row.tasks_done,
+        "tasks_dropped": row.tasks_dropped,
+    }
+
+
+def _by_pairing(rows: Sequence[Any]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
+    for row in rows:
+        found.setdefault(row.pairing_id, []).append(row)
+    return found
+
+
+def personal_data(session: Session, user_id: str) -> JsonObject:
+    """Everything held about ``user_id``, as JSON-ready values."""
+    names = _program_names(session)
+    person = session.get(Person, user_id)
+    pairings = pairings_of(session, user_id)
+    ids = [p.id for p in pairings]
+    goals = _by_pairing(
+        session.scalars(
+            select(Goal).where(Goal.pairing_id.in_(ids)).order_by(Goal.created_at, Goal.id)
+        ).all()
+    )
+    tasks = _by_pairing(
+        session.scalars(select(Task).where(Task.pairing_id.in_(ids)).order_by(Task.id)).all()
+    )
+    checkins = _by_pairing(
+        session.scalars(
+            select(CheckIn).where(CheckIn.pairing_id.in_(ids)).order_by(CheckIn.slot_at)
+        ).all()
+    )
+    reassessments = _by_pairing(
+        session.scalars(
+            select(Reassessment).where(Reassessment.pairing_id.in_(ids)).order_by(Reassessment.at)
+        ).all()
+    )
+    requests = session.scalars(
+        select(MentorRequest)
+        .where(or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id))
+        .order_by(MentorRequest.created_at, MentorRequest.id)
+    ).all()
+    memberships = session.scalars(
+        select(ProgramMember).where(ProgramMember.user_id == user_id).order_by(ProgramMember.id)
+    ).all()
+    activity = session.scalars(
+        select(Activity).where(Activity.actor_id == user_id).order_by(Activity.at, Activity.id)
+    ).all()
+    audit = session.scalars(
+        select(AuditEntry).where(AuditEntry.actor == user_id).order_by(AuditEntry.at)
+    ).all()
+    return {
+        "user_id": user_id,
+        "profile": {
+            "display_name": person.display_name if person else "",
+            "timezone": person.tz if person else None,
+            "capacity": person.capacity if person else None,
+        },
+        "programs": [
+            {
+                "program": names.get(m.program_id, ""),
+                "role": m.role,
+                "source": m.source,
+                "added_at": _when(m.added_at),
+            }
+            for m in memberships
+        ],
+        "requests_made": [
+            {
+                "id": r.id,
+                "program": names.get(r.program_id, ""),
+                "mentor": r.mentor_id,
+                "focus": r.focus,
+                "note": r.note,
+                "status": r.status,
+                "created_at": _when(r.created_at),
+            }
+            for r in requests
+            if r.mentee_id == user_id
+        ],
+        "requests_received": [
+            {
+                "id": r.id,
+                "program": names.get(r.program_id, ""),
+                "mentee": r.mentee_id,
+                "focus": r.focus,
+                "note": r.note,  # addressed to them: they read it in Slack
+                "status": r.status,
+                "created_at": _when(r.created_at),
+            }
+            for r in requests
+            if r.mentor_id == user_id
+        ],
+        "mentorships": [
+            {
+                "id": p.id,
+                "program": names.get(p.program_id, ""),
+                "role": "mentor" if p.mentor_id == user_id else "mentee",
+                "partner": p.mentee_id if p.mentor_id == user_id else p.mentor_id,
+                "focus": p.focus,
+                "status": p.status,
+                "started_at": _when(p.started_at),
+                "ended_at": _when(p.ended_at),
+                # A reason is the writer's: the partner's stays private to coordinators.
+                "end_reason": p.end_reason if p.ended_by == user_id else None,
+                "cadence": p.cadence,
+                "meeting_format": p.meeting_format,
+                "goals": [_goal(g) for g in goals.get(p.id, [])],
+                "tasks": [_task(t) for t in tasks.get(p.id, [])],
+                "checkins": [
+                    {
+                        "slot_at": _when(c.slot_at),
+                        "answer": c.answer,
+                        "answered_by": c.answered_by,
+                        "answered_at": _when(c.answered_at),
+                        "note": c.note if c.answered_by == user_id else None,
+                        "duration_minutes": c.duration_minutes,
+                    }
+                    for c in checkins.get(p.id, [])
+                ],
+                "reassessments": [_reassessment(r) for r in reassessments.get(p.id, [])],
+            }
+            for p in pairings
+        ],
+        "activity": [
+            {
+                "at": _when(a.at),
+                "kind": a.kind,
+                "mentorship": a.pairing_id,
+                "subject_id": a.subject_id,
+                "detail": a.detail,
+            }
+            for a in activity
+        ],
+        "coordinator_actions": [
+            {
+                "at": _when(e.at),
+                "program": names.get(e.program_id or 0, ""),
+                "action": e.action,
+                "subject": e.subject,
+            }
+            for e in audit
+        ],
+    }
+
+
+def learning_plan(session: Session, trainee_id: str, pairing_ids: Sequence[int]) -> JsonObject:
+    """The trainee's goals, tasks and reassessments in these mentorships (where they are the
+    mentee), as JSON-ready values for the plan document."""
+    names = _program_names(session)
+    pairings = session.scalars(
+        select(Pairing)
+        .where(Pairing.id.in_(list(pairing_ids)), Pairing.mentee_id == trainee_id)
+        .order_by(Pairing.started_at, Pairing.id)
+    ).all()
+    ids = [p.id for p in pairings]
+    goals = _by_pairing(
+        session.scalars(
+            select(Goal).where(Goal.pairing_id.in_(ids)).order_by(Goal.created_at, Goal.id)
+        ).all()
+    )
+    tasks = _by_pairing(
+        session.scalars(select(Task).where(Task.pairing_id.in_(ids)).order_by(Task.id)).all()
+    )
+    reassessments = _by_pairing(
+        session.scalars(
+            select(Reassessment).where(Reassessment.pairing_id.in_(ids)).order_by(Reassessment.at)
+        ).all()
+    )
+    return {
+        "trainee": trainee_id,
+        "mentorships": [
+            {
+                "program": names.get(p.program_id, ""),
+                "mentor": p.mentor_id,
+                "focus": p.focus,
+                "status": p.status,
+                "started_at": _when(p.started_at),
+                "ended_at": _when(p.ended_at),
+                "goals": [_goal(g) for g in goals.get(p.id, [])],
+                "tasks": [_task(t) for t in tasks.get(p.id, [])],
+                "reassessments": [_reassessment(r) for r in reassessments.get(p.id, [])],
+            }
+            for p in pairings
+        ],
+    }

@@ -1,0 +1,293 @@
+"""Erasure (``/mentor forget``): a marker written into every text field a person can fill is
+gone from every text column of every table afterwards, and so is their user id; the partner's
+records and past weeks' digest numbers stay. Through the running app, on both databases."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import JSON, String, Text, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from handlers import ids
+from storage.audit import record_audit
+from storage.checkins import record_answer
+from storage.goals import add_goal, set_goal_status
+from storage.models import AuditEntry, Base, CheckIn, Goal, Pairing, Person, ScheduledSend
+from storage.outbox import NewSend, enqueue_many
+from storage.pairings import close_pairing, create_pairing, record
+from storage.programs import default_program_id
+from storage.reports import Period, digest_numbers
+from storage.tasks import add_task
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.data.test_audit import nursing_coordinated_by, replied
+from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
+from tests.harness import Harness
+
+MARKER = "Zq7MARKERx"
+PAST_WEEK = Period(
+    start=datetime(2026, 11, 16, 5, 0, tzinfo=UTC), end=datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+)
+SEEDED_AT = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+# Every text column a person can fill (directly, or as Slack tells us their name); the test
+# below fails when a new text column appears that is in neither list, so that whoever adds
+# one decides whether erasure must clear it.
+PERSON_TEXT = {
+    ("people", "display_name"),
+    ("mentor_requests", "note"),
+    ("pairings", "end_reason"),
+    ("goals", "text"),
+    ("goals", "close_reason"),
+    ("tasks", "text"),
+    ("checkins", "note"),
+    ("activity", "detail"),
+}
+NOT_PERSON_TEXT = {
+    ("scheduled_sends", "error"),  # Slack's error codes
+    ("audit_log", "detail"),  # written by the app about coordinator actions
+    ("programs", "name"),  # set by admins, not members
+    ("programs", "name_key"),
+    ("programs", "focus_areas"),
+    ("programs", "competencies"),
+    ("programs", "specialties"),
+}
+
+
+def remaining_mentions(session: Session, needles: list[str]) -> list[tuple[str, str]]:
+    """(table, column) of every string, text or JSON column of every table still holding any
+    of ``needles``."""
+    found: list[tuple[str, str]] = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, String | Text | JSON):
+                continue
+            text = column if isinstance(column.type, String | Text) else cast(column, Text)
+            hits = session.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(or_(*(text.like(f"%{needle}%") for needle in needles)))
+            )
+            if hits:
+                found.append((table.name, column.name))
+    return found
+
+
+def test_every_free_text_column_is_classified() -> None:
+    text_columns = {
+        (table.name, column.name)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, Text | JSON)
+        or (isinstance(column.type, String) and (column.type.length or 0) > 64)
+    }
+    text_columns -= {("scheduled_sends", "dedupe_key")}  # keys the app makes
+    assert text_columns <= PERSON_TEXT | NOT_PERSON_TEXT, (
+        text_columns - PERSON_TEXT - NOT_PERSON_TEXT
+    )
+
+
+def _pair(harness: Harness, note: str) -> int:
+    harness.command(f"ask <@{MENTOR}> research {note}", user_id=MENTEE)
+    value = buttons(last_dm(harness, MENTOR).args["blocks"])[ids.REQUEST_ACCEPT]["value"]
+    harness.block_action(user_id=MENTOR, action_id=ids.REQUEST_ACCEPT, value=value)
+    with harness.session() as session:
+        return session.scalars(
+            select(Pairing.id).where(Pairing.mentee_id == MENTEE, Pairing.mentor_id == MENTOR)
+        ).one()
+
+
+def seed(harness: Harness) -> int:
+    """MENTEE fills every field they can with MARKER, in the past week and now; returns the
+    mentorship with MENTOR, which is still open."""
+    harness.clock.set(SEEDED_AT)
+    pairing_id = _pair(harness, f"request note {MARKER}")
+    harness.command(f"goal add <@{MENTOR}> goal {MARKER}", user_id=MENTEE)
+    harness.command(f"goal add <@{MENTEE}> Mentor's own goal for <@{MENTEE}>", user_id=MENTOR)
+    with harness.session() as session:
+        pairing = session.get(Pairing, pairing_id)
+        assert pairing is not None
+        now = SEEDED_AT
+        add_task(session, pairing, text=f"task {MARKER}", by=MENTEE, assignee_id=MENTEE, now=now)
+        dropped = add_goal(session, pairing, text=f"dropped {MARKER}", by=MENTEE, now=now)
+        set_goal_status(session, pairing, dropped, "dropped", by=MENTEE, now=now, reason=MARKER)
+        kept = add_goal(session, pairing, text="Present at grand rounds", by=MENTOR, now=now)
+        set_goal_status(session, pairing, kept, "achieved", by=MENTOR, now=now)
+        checkin = CheckIn(pairing_id=pairing.id, slot_at=now, sent_at=now)
+        session.add(checkin)
+        session.flush()
+        record_answer(session, pairing, checkin, "met", by=MENTEE, now=now, note=MARKER, minutes=30)
+        record(session, pairing, actor_id=MENTEE, kind="pairing.paused", now=now, until=MARKER)
+        earlier = create_pairing(
+            session,
+            program_id=pairing.program_id,
+            mentor_id=MENTOR2,
+            mentee_id=MENTEE,
+            focus="research",
+            origin="request",
+            now=now,
+        )
+        close_pairing(
+            session,
+            earlier,
+            by=MENTEE,
+            completed=False,
+            reason=f"reason {MARKER}",
+            reason_visibility="coordinators",
+            now=now + timedelta(hours=1),
+        )
+        record_audit(
+            session,
+            program_id=pairing.program_id,
+            actor=COORDINATOR,
+            action="nudge",
+            subject=MENTEE,
+            now=now,
+        )
+    harness.clock.set(NOW)
+    harness.command(f"ask <@{MENTOR2}> research now {MARKER}", user_id=MENTEE)
+    with harness.session() as session:
+        enqueue_many(
+            session,
+            [
+                NewSend(
+                    key=f"checkin/{pairing_id}/{MENTEE}",
+                    kind="checkin",
+                    slot_at=NOW + timedelta(days=2),
+                    due_at=NOW + timedelta(days=2),
+                    pairing_id=pairing_id,
+                    recipient=MENTEE,
+                )
+            ],
+        )
+        person = session.get(Person, MENTEE)
+        assert person is not None
+        person.display_name = f"Alice {MARKER}"  # as Slack would tell us a name
+    return pairing_id
+
+
+def _counts(session: Session) -> dict[str, Any]:
+    numbers = asdict(digest_numbers(session, PAST_WEEK, PAST_WEEK.end))
+    # What the week counted; "now" figures (open pairs, pending requests) may move, and the
+    # erased person's own reasons go with their text.
+    for now_figure in (
+        "active_pairings",
+        "pending_requests",
+        "oldest_pending",
+        "waiting_mentees",
+        "shared_end_reasons",
+        "mentors_at_capacity",
+        "failed_sends",
+    ):
+        numbers.pop(now_figure)
+    return numbers
+
+
+def _confirm(harness: Harness, user_id: str) -> None:
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == ids.FORGET_VIEW
+    assert "can't be undone" in all_text(view["blocks"])
+    harness.view_submission(
+        user_id=user_id,
+        callback_id=ids.FORGET_VIEW,
+        private_metadata=view["private_metadata"],
+        values={},
+    )
+
+
+def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
+    pairing_id = seed(harness)
+    with harness.session() as session:
+        assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
+        past = _counts(session)
+        pairings_before = session.scalar(select(func.count()).select_from(Pairing))
+    told_before = len(dms_to(harness, MENTOR))
+
+    harness.command("forget me", user_id=MENTEE)
+    with harness.session() as session:
+        assert remaining_mentions(session, [MARKER]) != []  # nothing yet: only the modal
+    _confirm(harness, MENTEE)
+
+    with harness.session() as session:
+        assert remaining_mentions(session, [MARKER, MENTEE]) == []
+        assert _counts(session) == past
+        assert session.scalar(select(func.count()).select_from(Pairing)) == pairings_before
+        pairing = session.get(Pairing, pairing_id)
+        assert pairing is not None
+        assert pairing.status == "ended"
+        assert pairing.mentee_id.startswith("X")
+        mentor_goals = session.scalars(
+            select(Goal.text).where(Goal.pairing_id == pairing_id, Goal.status != "dropped")
+        ).all()
+        assert "Present at grand rounds" in mentor_goals
+        assert f"Mentor's own goal for <@{pairing.mentee_id}>" in mentor_goals
+        assert session.get(Person, MENTEE) is None
+        sends = session.scalars(select(ScheduledSend)).all()
+        assert all(s.status != "pending" for s in sends)
+    told = dms_to(harness, MENTOR)[told_before:]
+    assert len(told) == 1
+    assert "no longer taking part" in all_text(told[0].args["blocks"])
+    assert MENTEE not in json.dumps(told[0].args)
+    response = harness.command("list", user_id=MENTOR)  # the partner's records still draw
+    assert "went wrong" not in replied(harness, response)
+
+
+def test_a_coordinator_forgets_someone_in_their_program_and_it_is_audited(
+    harness: Harness,
+) -> None:
+    seed(harness)
+    harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
+    _confirm(harness, COORDINATOR)
+    with harness.session() as session:
+        assert remaining_mentions(session, [MARKER, MENTEE]) == []
+        (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "forget")).all()
+        assert entry.actor == COORDINATOR
+        assert entry.subject is not None
+        assert entry.subject.startswith("X")
+        assert entry.program_id == default_program_id(session)
+
+
+@pytest.mark.parametrize("forger", [STRANGER, MENTOR])
+def test_forged_confirmations_change_nothing(harness: Harness, forger: str) -> None:
+    seed(harness)
+    with harness.session() as session:
+        program = default_program_id(session)
+    for metadata in (
+        json.dumps({"user": MENTEE, "program": program}),
+        json.dumps({"user": MENTEE, "program": None}),
+        "not json",
+    ):
+        harness.view_submission(
+            user_id=forger, callback_id=ids.FORGET_VIEW, private_metadata=metadata, values={}
+        )
+    with harness.session() as session:
+        assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
+        assert session.get(Person, MENTEE) is not None
+
+
+def test_a_coordinator_of_another_program_cannot_forget(harness: Harness) -> None:
+    seed(harness)
+    nursing = nursing_coordinated_by(harness, STRANGER)
+    response = harness.command(f"forget <@{MENTEE}>", user_id=STRANGER)
+    assert "isn't in" in replied(harness, response)
+    assert harness.fake.calls_to("views.open") == []
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.FORGET_VIEW,
+        private_metadata=json.dumps({"user": MENTEE, "program": nursing}),
+        values={},
+    )
+    with harness.session() as session:
+        assert session.get(Person, MENTEE) is not None
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "forget")).all() == []
+
+
+def test_members_cannot_forget_someone_else(harness: Harness) -> None:
+    response = harness.command(f"forget <@{MENTOR}>", user_id=MENTEE)
+    assert "program coordinators" in replied(harness, response)
+    assert harness.fake.calls_to("views.open") == []
