@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~-])")
+# Brackets, emphasis, code, HTML, headings, tables and strike-through; the text never starts a
+# line, so list markers need no escape, and parentheses mean nothing without brackets.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 Name = Callable[[str], str]
 
