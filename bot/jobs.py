@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, exists
 
 from bot.context import AppContext
 from bot.logging import get_logger
+from bot.retention import retention_cutoff
 from bot.tick import Probed, Step, StepResult, TickContext
 from handlers.flows import checkins, digest, request_deadlines
 from handlers.flows.delivery import (
@@ -22,6 +23,7 @@ from handlers.flows.delivery import (
     retry_stale,
     stale_claims_exist,
 )
+from storage import retention
 from storage.db import unit_of_work
 from storage.due import answer_all
 from storage.events import forget_events_before, received_before_clause
@@ -41,6 +43,23 @@ def forget_old_events(tick: TickContext) -> StepResult:
 
 def old_events_exist(tick: TickContext) -> ColumnElement[bool]:
     return exists().where(received_before_clause(tick.now - EVENT_MEMORY))
+
+
+def purge_expired_text(tick: TickContext) -> StepResult:
+    """Free text of mentorships that ended more than RETENTION_MONTHS ago (and notes of old
+    answered requests) goes; dates and counts stay."""
+    cutoff = retention_cutoff(tick.now, tick.app.settings.retention_months)
+    with unit_of_work(tick.app.sessions) as session:
+        purged = retention.purge_expired_text(session, cutoff, tick.now)
+    if purged:
+        log.info("retention.purged", mentorships=purged, cutoff=cutoff.isoformat())
+    return StepResult(due=purged)
+
+
+def expired_text_exists(tick: TickContext) -> ColumnElement[bool]:
+    return retention.expired_text_exists(
+        retention_cutoff(tick.now, tick.app.settings.retention_months)
+    )
 
 
 def _outbox_kinds() -> dict[str, Kind]:
@@ -82,6 +101,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(request_deadlines.expire_unanswered_requests, request_deadlines.expiries_due),
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
         Probed(forget_old_events, old_events_exist, sends=False),
+        Probed(purge_expired_text, expired_text_exists, sends=False),
     )
 
 

@@ -143,6 +143,13 @@ class MentorRequest(Base):
         # The scheduler's due queries filter on status and a due time, and order by the time.
         Index("ix_mentor_requests_due_reminder", "status", "remind_at"),
         Index("ix_mentor_requests_due_expiry", "status", "expires_at"),
+        # The retention probe: requests whose note is still kept, by age.
+        Index(
+            "ix_mentor_requests_noted",
+            "created_at",
+            sqlite_where=text("note <> ''"),
+            postgresql_where=text("note <> ''"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,6 +188,8 @@ class Pairing(Base):
         Index("ix_pairings_due_checkin", "status", "next_checkin_at", "id"),
         Index("ix_pairings_due_reassess", "status", "next_reassess_at", "id"),
         Index("ix_pairings_due_pause_end", "status", "paused_until", "id"),
+        # The retention probe: ended pairings whose text is not purged yet, by end time.
+        Index("ix_pairings_unpurged_ended", "purged_at", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,6 +227,8 @@ class Pairing(Base):
     share_proposal_channel: Mapped[str | None] = mapped_column(SHORT)
     share_proposal_ts: Mapped[str | None] = mapped_column(SHORT)
     last_activity_at: Mapped[datetime]
+    # When its free text was purged, RETENTION_MONTHS after it ended (dates and counts stay).
+    purged_at: Mapped[datetime | None]
 
 
 class Goal(Base):

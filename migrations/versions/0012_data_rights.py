@@ -1,5 +1,6 @@
 """A person's data and people who leave: the coordinators' audit log, the installation's state
-(sending stopped when the app is removed), and when a person left or was erased.
+(sending stopped when the app is removed), when a person left or was erased, and when a
+mentorship's free text was purged by retention.
 
 Revision ID: 0012
 Revises: 0008
@@ -43,9 +44,23 @@ def upgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("left_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(
+        "ix_mentor_requests_noted",
+        "mentor_requests",
+        ["created_at"],
+        sqlite_where=sa.text("note <> ''"),
+        postgresql_where=sa.text("note <> ''"),
+    )
+    with op.batch_alter_table("pairings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index("ix_pairings_unpurged_ended", ["purged_at", "ended_at"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("pairings", schema=None) as batch_op:
+        batch_op.drop_index("ix_pairings_unpurged_ended")
+        batch_op.drop_column("purged_at")
+    op.drop_index("ix_mentor_requests_noted", table_name="mentor_requests")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
         batch_op.drop_column("left_at")

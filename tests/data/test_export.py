@@ -7,8 +7,6 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
 from storage.models import CheckIn, Pairing, Reassessment
@@ -82,7 +80,8 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_others(harness: Harness
     got = files(harness)
     assert set(got) == {"my-mentorbot-data.json", "my-mentorbot-data.md"}
     (upload,) = [f for f in harness.fake.files if f.filename.endswith(".json")]
-    assert upload.channel is not None and upload.channel.startswith("D")
+    assert upload.channel is not None
+    assert upload.channel.startswith("D")
     data: dict[str, Any] = json.loads(got["my-mentorbot-data.json"])
     assert data["user_id"] == MENTEE
     (made,) = data["requests_made"]
