@@ -38,11 +38,15 @@ def test_cutoff_is_calendar_months_back() -> None:
 
 
 @given(
-    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.datetimes(
+        min_value=datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
+        max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
     st.integers(1, 240),
 )
 def test_cutoff_is_never_later_than_now_and_about_right(moment: datetime, months: int) -> None:
-    now = moment.replace(tzinfo=UTC)
+    now = moment
     cutoff = retention_cutoff(now, months)
     assert now - timedelta(days=31 * months) <= cutoff < now
 
