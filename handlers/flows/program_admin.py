@@ -22,7 +22,6 @@ from handlers.flows.programs import (
     coordinator_choice,
     program_names,
     settled_program,
-    which_program,
 )
 from handlers.flows.slack import notify, slack_error
 from storage.db import unit_of_work
@@ -141,6 +140,21 @@ def _unknown_program(name: str, known: list[ProgramConfig]) -> Refused:
     )
 
 
+def _which(configs: list[ProgramConfig], usage: Mrkdwn, joiner: Mrkdwn) -> Refused:
+    """The refusal asking an admin which program they mean."""
+    return Refused(
+        fmt(
+            "There are several programs ({names}). Say which one, for example "
+            "`{usage} {joiner}{example}`.",
+            names=program_names(configs),
+            usage=usage,
+            joiner=joiner,
+            example=configs[-1].name,
+        ),
+        reason="bad_input",
+    )
+
+
 def draft_for_edit(ctx: AppContext, user_id: str, name: str | None) -> ProgramDraft:
     """The program an admin asked to edit: the one named, or the only one there is."""
     require_admin(ctx.settings, user_id)
@@ -148,7 +162,7 @@ def draft_for_edit(ctx: AppContext, user_id: str, name: str | None) -> ProgramDr
         configs = all_configs(session, ctx.settings)
         if name is None:
             if len(configs) > 1:
-                raise which_program(configs)
+                raise _which(configs, md("/mentor program edit"), md(""))
             program = get_program(session, configs[0].id)
         else:
             program = program_named(session, name)
@@ -370,7 +384,7 @@ def members_draft(ctx: AppContext, user_id: str, hint: str | None) -> MembersDra
             elif len(configs) == 1:
                 program = configs[0]
             else:
-                raise which_program(configs)
+                raise _which(configs, md("/mentor program members"), md("in "))
         else:
             program = settled_program(coordinator_choice(session, ctx.settings, user_id, hint))
         members = sorted(member_ids(session, program.id))
