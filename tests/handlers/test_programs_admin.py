@@ -131,7 +131,7 @@ def people(harness: Harness, name: str, role: str = Role.MEMBER) -> dict[str, st
             .join(Program, Program.id == ProgramMember.program_id)
             .where(Program.name == name, ProgramMember.role == role)
         )
-        return dict(rows)
+        return {str(user): str(source) for user, source in rows.all()}
 
 
 def replies(harness: Harness, response: Any) -> str:
