@@ -273,6 +273,9 @@ def sync_linked_members(
                 )
                 notify(client, tell, _unreadable(source, name, slack_error(error)))
                 continue
+        if source == Source.CHANNEL and linked is not None and bot_user and bot_user not in people:
+            # Slack sends join and leave events only for channels the app is in.
+            notify(client, tell, _not_in_channel(name))
         people = [p for p in people if p != bot_user]
         with unit_of_work(ctx.sessions) as session:
             added, removed = match_linked_members(
@@ -285,6 +288,14 @@ def sync_linked_members(
             added=len(added),
             removed=removed,
         )
+
+
+def _not_in_channel(name: str) -> Mrkdwn:
+    return fmt(
+        "I've added the people in the channel linked to {name}. To follow who joins and "
+        "leaves it from now on, please invite me to that channel (`/invite @mentorbot`).",
+        name=name,
+    )
 
 
 def _unreadable(source: str, name: str, error: str) -> Mrkdwn:
