@@ -27,7 +27,7 @@ from bot.programs import NAME_LIMIT, ProgramConfig, ProgramValues
 from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text, plain, plural
 from handlers import ids
 from handlers.blocks.common import (
-    VIEW_BLOCK_LIMIT,
+    MESSAGE_BLOCK_LIMIT,
     MessageBody,
     context,
     divider,
@@ -159,7 +159,7 @@ def build_programs_list(
         blocks.append(context(md("`/mentor program members in <program>` adds or removes people.")))
     names = [s.config.name for s in managed] + [p.name for p in (*mine, *joinable)]
     text = fmt("Programs: {names}", names=md_join(", ", names) if names else md("none"))
-    return MessageBody(text, blocks[:VIEW_BLOCK_LIMIT])
+    return MessageBody(text, blocks[:MESSAGE_BLOCK_LIMIT])
 
 
 def _names(programs: Sequence[ProgramConfig]) -> Mrkdwn:

@@ -408,7 +408,9 @@ def change_members(
     """Add and remove members by hand; (added, removed count, program name). Refused, changing
     nothing, for anyone but an admin or that program's coordinator."""
     with unit_of_work(ctx.sessions) as session:
-        if not may_manage_members(session, ctx.settings, program_id, user_id):
+        if get_program(session, program_id) is None or not may_manage_members(
+            session, ctx.settings, program_id, user_id
+        ):
             log.warning("programs.members_refused", user=user_id, program=program_id)
             raise Refused(NOT_A_COORDINATOR, reason="forbidden")
         config = program_config(session, ctx.settings, program_id)

@@ -353,6 +353,9 @@ def test_a_coordinator_manages_their_programs_members_and_no_other(harness: Harn
     submit(STRANGER, surgery.id, [STRANGER], [])
     assert people(harness, "Surgery") == {MENTEE: Source.ADDED}
 
+    submit(ADMIN, surgery.id + 100, [STRANGER], [])  # a program that doesn't exist
+    with harness.session() as session:
+        assert session.scalars(select(ProgramMember).filter_by(user_id=STRANGER)).all() == []
     # An admin manages any program.
     submit(ADMIN, surgery.id, [MENTOR], [])
     assert set(people(harness, "Surgery")) == {MENTEE, MENTOR}
