@@ -158,7 +158,11 @@ def build_programs_list(
     elif managed:
         blocks.append(context(md("`/mentor program members in <program>` adds or removes people.")))
     names = [s.config.name for s in managed] + [p.name for p in (*mine, *joinable)]
-    text = fmt("Programs: {names}", names=md_join(", ", names) if names else md("none"))
+    text = (
+        fmt("Programs: {names}", names=md_join(", ", names))
+        if names
+        else md("There are no programs for you here yet.")
+    )
     return MessageBody(text, blocks[:MESSAGE_BLOCK_LIMIT])
 
 
