@@ -17,6 +17,7 @@ from handlers.flows.program_admin import (
     members_draft,
     programs_listing,
     require_admin,
+    typed_program_name,
 )
 
 
@@ -37,7 +38,8 @@ def handle_program_add(ctx: AppContext, args: Args, command: parsing.ProgramAdd)
 
 
 def handle_program_edit(ctx: AppContext, args: Args, command: parsing.ProgramEdit) -> None:
-    draft = draft_for_edit(ctx, actor_id(args), command.name or program_hint(args))
+    name = typed_program_name(ctx, command.name, program_hint(args))
+    draft = draft_for_edit(ctx, actor_id(args), name)
     args.ack()
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
@@ -59,11 +61,13 @@ def handle_program_members(ctx: AppContext, args: Args, command: parsing.Program
 
 
 def handle_join(ctx: AppContext, args: Args, command: parsing.Join) -> None:
-    ack_text(args, join_program(ctx, actor_id(args), command.name))
+    name = typed_program_name(ctx, command.name, program_hint(args)) or command.name
+    ack_text(args, join_program(ctx, actor_id(args), name))
 
 
 def handle_leave(ctx: AppContext, args: Args, command: parsing.Leave) -> None:
-    ack_text(args, leave_program(ctx, actor_id(args), command.name))
+    name = typed_program_name(ctx, command.name, program_hint(args)) or command.name
+    ack_text(args, leave_program(ctx, actor_id(args), name))
 
 
 ROUTES: Routes = {

@@ -106,6 +106,18 @@ def programs_listing(ctx: AppContext, user_id: str) -> ProgramsListing:
     )
 
 
+def typed_program_name(ctx: AppContext, name: str | None, hint: str | None) -> str | None:
+    """The program a subcommand names. ``in <program>`` was taken out of the typed text before
+    parsing, which splits a name such as "Fellowship in Cardiology" when "Cardiology" is a
+    program too: the whole name is preferred when a program has it."""
+    if name and hint:
+        whole = f"{name} in {hint}"
+        with unit_of_work(ctx.sessions) as session:
+            if program_named(session, whole) is not None:
+                return whole
+    return name or hint
+
+
 # -- the add/edit modal ---------------------------------------------------------------------------
 
 

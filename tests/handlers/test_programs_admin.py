@@ -464,3 +464,15 @@ def test_help_shows_program_administration_to_admins_and_coordinators_only(
         assert ("/mentor program add" in guide) is shown, user
         assert "/mentor join" in guide
         assert "/mentor programs" in guide
+
+
+def test_a_program_name_with_in_is_taken_whole(harness: Harness) -> None:
+    submit_program(harness, "Cardiology", open_to_join=True)
+    submit_program(harness, "Fellowship in Cardiology", open_to_join=True)
+    harness.command("join Fellowship in Cardiology", user_id=STRANGER)
+    assert STRANGER in people(harness, "Fellowship in Cardiology")
+    assert STRANGER not in people(harness, "Cardiology")
+    harness.command("program edit fellowship in cardiology", user_id=ADMIN)
+    opened = harness.fake.calls_to("views.open")[-1].args["view"]
+    fellowship = programs(harness)["Fellowship in Cardiology"]
+    assert json.loads(opened["private_metadata"]) == {"program": fellowship.id}
