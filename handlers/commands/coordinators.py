@@ -16,15 +16,15 @@ from handlers.blocks.digest import build_digest
 from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, program_hint, respond_text
 from handlers.flows.digest import (
-    coordinated_program,
+    ReportProgram,
     engagement_chart,
     preview_digest,
     report_csv,
+    report_program,
     week_before,
 )
 from handlers.flows.shared_work import shared_goals_csv
 from handlers.flows.slack import share_files
-from storage.db import unit_of_work
 from storage.reports import Period
 
 
@@ -54,8 +54,8 @@ def describe_period(command: parsing.Report) -> str:
 
 def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
     user = actor_id(args)
-    with unit_of_work(ctx.sessions) as session:
-        program = coordinated_program(session, ctx.settings, user, program_hint(args))
+    chosen = report_program(ctx, user, program_hint(args))
+    program = chosen.program
     ack_text(args, md("Preparing your report; it will arrive in our DM."))
     dm = args.client.conversations_open(users=user)
     channel = str(dm["channel"]["id"])
@@ -79,17 +79,25 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
     share_files(
         args.client,
         channel,
-        fmt(
-            "Here is the mentorship report for {period}. {goals}",
-            period=describe_period(command),
-            goals=shared_goals_note(sharing),
-        ),
+        report_comment(chosen, describe_period(command), shared_goals_note(sharing)),
         [
             {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
             {"filename": "shared-goals.csv", "title": "Shared goals and tasks", "content": goals},
         ],
     )
+
+
+def report_comment(chosen: ReportProgram, period: str, goals: Mrkdwn) -> Mrkdwn:
+    """What the report holds; the program is named where there are several."""
+    if chosen.named:
+        return fmt(
+            "Here is the mentorship report of {program} for {period}. {goals}",
+            program=chosen.program.name,
+            period=period,
+            goals=goals,
+        )
+    return fmt("Here is the mentorship report for {period}. {goals}", period=period, goals=goals)
 
 
 def shared_goals_note(pairs: int) -> Mrkdwn:

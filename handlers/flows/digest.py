@@ -143,6 +143,21 @@ def coordinated_program(
     return settled_program(coordinator_choice(session, settings, user_id, hint))
 
 
+@dataclass(frozen=True)
+class ReportProgram:
+    """The program a report is for, and whether to name it (several programs installed)."""
+
+    program: ProgramConfig
+    named: bool
+
+
+def report_program(ctx: AppContext, user_id: str, hint: str | None) -> ReportProgram:
+    """The program ``/mentor report`` is for (see :func:`coordinated_program`)."""
+    with unit_of_work(ctx.sessions) as session:
+        program = coordinated_program(session, ctx.settings, user_id, hint)
+        return ReportProgram(program, _several_programs(session))
+
+
 def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestView:
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:

@@ -309,6 +309,8 @@ def test_each_report_holds_only_its_program(harness: Harness) -> None:
     goals = _csv_rows(files["shared-goals.csv"])
     assert {r["text"] for r in goals} == {GOAL_NURSING, "achieved goal"}
     assert {int(r["pairing_id"]) for r in goals} == {w.nursing_pairs[1]}
+    comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args["initial_comment"]
+    assert f"report of {NURSING} for the last 7 days" in comment
 
     harness.command("report", user_id=COORDINATOR)
     files = {f.filename: f.content for f in harness.fake.files[3:]}
