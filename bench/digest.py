@@ -2,7 +2,7 @@
 peak at, with 10,000 active pairs (plus check-ins, tasks, goals, reassessments and requests) on
 SQLite and PostgreSQL. With ``--programs N`` the pairs and requests are dealt out among N
 programs and the figures are those of one program's digest and report (the default program's,
-which holds its 1/N share).
+which holds its 1/N share, see :func:`spread_over_programs`).
 
 Run it as ``.venv/bin/python -m bench.digest``; see bench/README.md."""
 
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Engine, func, insert, select, text, update
 
 from bench.tick import CHUNK, NOW, seed, sqlite_url
 from bot.logging import configure_logging
@@ -176,15 +176,15 @@ def seed_activity(engine: Engine) -> None:
 
 
 def spread_over_programs(engine: Engine, programs: int) -> None:
-    """``programs - 1`` more programs, and every pairing and request dealt out among all of them
-    by id, so each program holds its share and the digest must leave the others out."""
+    """``programs - 1`` more programs, and the pairings and requests dealt out among all of them
+    in contiguous blocks of ids, so the seed's every-n-th patterns stay mixed in each block.
+    The default program, whose digest is measured, holds the last block."""
     if programs > 1:
         with engine.begin() as connection:
-            default_id = default_program_id(connection)
-            ids = [default_id]
+            others = []
             for n in range(1, programs):
                 name = f"Program {n:03d}"
-                ids.append(
+                others.append(
                     int(
                         connection.execute(
                             insert(Program)
@@ -199,11 +199,14 @@ def spread_over_programs(engine: Engine, programs: int) -> None:
                         ).scalar_one()
                     )
                 )
-            for index, program_id in enumerate(ids[1:], start=1):
-                for model in (Pairing, MentorRequest):
+            for model in (Pairing, MentorRequest):
+                low, high = connection.execute(select(func.min(model.id), func.max(model.id))).one()
+                block = (int(high) - int(low)) // programs + 1
+                for index, program_id in enumerate(others):
+                    start = int(low) + index * block
                     connection.execute(
                         update(model)
-                        .where(model.id % programs == index)
+                        .where(model.id >= start, model.id < start + block)
                         .values(program_id=program_id)
                     )
     if engine.dialect.name == "postgresql":
