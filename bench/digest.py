@@ -201,6 +201,8 @@ def spread_over_programs(engine: Engine, programs: int) -> None:
                 )
             for model in (Pairing, MentorRequest):
                 low, high = connection.execute(select(func.min(model.id), func.max(model.id))).one()
+                if low is None:
+                    continue
                 block = (int(high) - int(low)) // programs + 1
                 for index, program_id in enumerate(others):
                     start = int(low) + index * block
