@@ -10,7 +10,16 @@ from bot.focus import focus_areas
 from bot.logging import get_logger
 from bot.programs import ProgramHint, split_program_hint
 from handlers import ids
-from handlers.commands import checkins, coordinators, data, pairings, reassess, requests, work
+from handlers.commands import (
+    checkins,
+    coordinators,
+    data,
+    pairings,
+    programs,
+    reassess,
+    requests,
+    work,
+)
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
 from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
@@ -28,6 +37,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     checkins.ROUTES,
     coordinators.ROUTES,
     data.ROUTES,
+    programs.ROUTES,
 )
 
 

@@ -172,7 +172,7 @@ def seed(harness: Harness) -> int:
 
 
 def _counts(session: Session) -> dict[str, Any]:
-    numbers = asdict(digest_numbers(session, PAST_WEEK, PAST_WEEK.end))
+    numbers = asdict(digest_numbers(session, PAST_WEEK, PAST_WEEK.end, default_program_id(session)))
     # What the week counted; "now" figures (open pairs, pending requests) may move, and the
     # erased person's own reasons go with their text.
     for now_figure in (

@@ -15,6 +15,7 @@ from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Task
 from storage.pairings import close_pairing, record
+from storage.programs import default_program_id
 from storage.reports import Period, digest_numbers
 from storage.retention import PURGED
 from storage.tasks import add_task
@@ -107,7 +108,7 @@ def test_text_is_purged_after_the_boundary_and_counts_stay(harness: Harness) -> 
     pairing_id = seed(harness)
     period = Period(start=ENDED - timedelta(days=7), end=ENDED + timedelta(days=1))
     with harness.session() as session:
-        before = asdict(digest_numbers(session, period, period.end))
+        before = asdict(digest_numbers(session, period, period.end, default_program_id(session)))
     before.pop("shared_end_reasons")
 
     harness.clock.set(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # exactly 24 months: kept
@@ -122,7 +123,7 @@ def test_text_is_purged_after_the_boundary_and_counts_stay(harness: Harness) -> 
     assert not any(TEXT in (t or "") for t in remaining)
     assert remaining.count(PURGED) == 3  # two goals and a task keep a placeholder
     with harness.session() as session:
-        after = asdict(digest_numbers(session, period, period.end))
+        after = asdict(digest_numbers(session, period, period.end, default_program_id(session)))
         pairing = session.get(Pairing, pairing_id)
         assert pairing is not None
         assert (pairing.status, pairing.ended_at) == ("completed", ENDED)
