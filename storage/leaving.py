@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import RequestEvent
-from storage.models import MentorRequest, Pairing, Person, ScheduledSend
+from storage.models import Activity, MentorRequest, Pairing, Person, ScheduledSend
 from storage.outbox import PENDING, SKIPPED
 from storage.pairings import OPEN, close_pairing, other_member, record
 from storage.requests import try_request_event
@@ -159,6 +159,29 @@ def mark_returned(session: Session, user_id: str) -> bool:
     person.is_deleted = False
     person.left_at = None
     return True
+
+
+def departures_between(
+    session: Session, program_id: int, start: datetime, end: datetime
+) -> tuple[tuple[str, str], ...]:
+    """(who left, their partner) for each of the program's mentorships that ended because a
+    member left in [start, end), oldest first: what the digest of that period lists."""
+    rows = session.execute(
+        select(Activity.actor_id, Pairing.mentor_id, Pairing.mentee_id)
+        .join(Pairing, Pairing.id == Activity.pairing_id)
+        .where(
+            Activity.kind == MEMBER_LEFT,
+            Pairing.program_id == program_id,
+            Activity.at >= start,
+            Activity.at < end,
+        )
+        .order_by(Activity.at, Activity.id)
+    ).all()
+    return tuple(
+        (str(left), mentee if left == mentor else mentor)
+        for left, mentor, mentee in rows
+        if left is not None
+    )
 
 
 def departed_among(session: Session, user_ids: Sequence[str]) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +40,9 @@ class DigestView:
     # Named when the installation runs several programs; None keeps a single program's digest
     # as it always was.
     program_name: str | None = None
+    # (who left, their partner) for each mentorship that ended because someone left in the
+    # period: each appears in the one digest whose period holds it.
+    departures: tuple[tuple[str, str], ...] = ()
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -93,6 +97,27 @@ def _reason_lines(n: DigestNumbers) -> list[Mrkdwn]:
         md("*Reasons shared with coordinators:*"),
         *(fmt("• {reason}", reason=clip(r.replace("\n", " "), 200)) for r in n.shared_end_reasons),
     ]
+
+
+DEPARTURES_SHOWN = 20
+
+
+def departure_lines(departures: Sequence[tuple[str, str]]) -> list[Mrkdwn]:
+    """Mentorships that ended because a member left the workspace or the program."""
+    if not departures:
+        return []
+    lines = [fmt("*Ended because a member left:* {n}", n=plural(len(departures), "mentorship"))]
+    lines += [
+        fmt(
+            "• {left} left; {partner} was told and offered someone new",
+            left=mention(left),
+            partner=mention(partner),
+        )
+        for left, partner in departures[:DEPARTURES_SHOWN]
+    ]
+    if len(departures) > DEPARTURES_SHOWN:
+        lines.append(fmt("…and {n} more", n=len(departures) - DEPARTURES_SHOWN))
+    return lines
 
 
 def _ops_lines(n: DigestNumbers) -> list[Mrkdwn]:
@@ -166,6 +191,7 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     ]
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
+    blocks += sections_from_lines(departure_lines(view.departures))[:1]
     blocks += sections_from_lines(_ops_lines(view.numbers))
     blocks.append(divider())
     risk = view.risk

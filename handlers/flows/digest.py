@@ -42,6 +42,7 @@ from handlers.flows.slack import notify, program_focus_label, slack_error
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.audit import record_audit
 from storage.db import unit_of_work
+from storage.leaving import departures_between
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
@@ -128,6 +129,7 @@ def build_digest_view(
         risk=at_risk(session, now, now.astimezone(zone).date(), program.id),
         now=now,
         program_name=program.name if named else None,
+        departures=departures_between(session, program.id, period.start, period.end),
     )
 
 

@@ -12,7 +12,7 @@ from structlog.testing import capture_logs
 from handlers import ids
 from storage.leaving import LEFT_REASON, MEMBER_LEFT
 from storage.models import Activity, MentorRequest, Pairing, Person, ScheduledSend
-from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
 from tests.harness import Harness
 from tests.slack import payloads
@@ -156,3 +156,34 @@ def test_sending_resumes_once_the_app_is_used_again(harness: Harness) -> None:
     assert harness.tick().sent == 0
     harness.command("list", user_id=MENTEE)  # reinstalled: Slack delivers commands again
     assert harness.tick().sent == 1
+
+
+def _digest_preview(harness: Harness) -> str:
+    response = harness.command("digest", user_id=COORDINATOR)
+    body = response.json() if response.body else {}
+    shown = [all_text(body.get("blocks"))] + [
+        all_text(call.args.get("blocks")) for call in harness.fake.calls_to("response_url")
+    ]
+    return "\n".join(shown)
+
+
+def test_the_digest_lists_a_departure_once(harness: Harness) -> None:
+    pair(harness)
+    harness.event(user_change(MENTOR, deleted=True))
+    harness.clock.advance(timedelta(hours=1))
+    shown = _digest_preview(harness)
+    assert "Ended because a member left:* 1 mentorship" in shown
+    assert f"<@{MENTOR}> left; <@{MENTEE}> was told" in shown
+    harness.fake.reset_calls()
+    harness.clock.advance(timedelta(days=8))
+    assert "member left" not in _digest_preview(harness)
+
+
+def test_departure_lines_stay_short() -> None:
+    from handlers.blocks.digest import DEPARTURES_SHOWN, departure_lines
+
+    many = [(MENTOR, MENTEE)] * (DEPARTURES_SHOWN + 5)
+    lines = departure_lines(many)
+    assert len(lines) == DEPARTURES_SHOWN + 2
+    assert lines[-1] == "…and 5 more"
+    assert departure_lines([]) == []
