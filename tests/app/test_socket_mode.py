@@ -174,8 +174,6 @@ def test_app_home_opened_publishes_the_home_tab_once_per_event(app: SocketHarnes
     [
         payloads.app_mention_event("hello", user_id=MENTEE, now=1_700_000_000.0),
         payloads.message_event("hi there", user_id=MENTEE, now=1_700_000_000.0),
-        payloads.app_uninstalled_event(),
-        payloads.tokens_revoked_event(),
     ],
     ids=lambda event: str(event["type"]),
 )

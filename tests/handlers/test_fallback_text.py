@@ -25,6 +25,7 @@ from bot.sharing import SharingState
 from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
+from handlers.blocks.forget import ForgetRequest
 from handlers.blocks.home import HomeContent, HomePairing, HomeRequest
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingLine, RequestLine
@@ -237,6 +238,18 @@ SAMPLES: dict[str, list[Case]] = {
         )
     ],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
+    "forget.build_forget_modal": [
+        ((ForgetRequest(ME, None),), {"yourself": True, "program_name": None}),
+        ((ForgetRequest(THEM, 2),), {"yourself": False, "program_name": TYPED}),
+    ],
+    "leaving.build_partner_left": [
+        ((THEM, LABEL), {"partner_is_mentee": True}),
+        ((THEM, LABEL), {"partner_is_mentee": False, "erased": True}),
+    ],
+    "leaving.build_request_closed_for_mentee": [
+        ((THEM, LABEL), {"erased": False}),
+        ((THEM, LABEL), {"erased": True}),
+    ],
 }
 
 # Fallback texts that say nothing about the message they stand for.

@@ -85,8 +85,10 @@ def test_health_says_503_when_the_database_is_gone(harness: Harness) -> None:
 
 def test_an_event_no_listener_handles_is_acknowledged(harness: Harness) -> None:
     """Slack retries an event delivery that is not answered 200; one the app has no use for
-    (Slack sends app_uninstalled to every app) is acknowledged all the same."""
-    response = harness.sender.event(payloads.app_uninstalled_event())
+    (a message in its DM) is acknowledged all the same."""
+    response = harness.sender.event(
+        payloads.message_event("hello", user_id=MENTEE, now=harness.clock().timestamp())
+    )
     assert response.status == 200
     harness.wait_idle()
     assert [call.method for call in harness.fake.calls] == ["auth.test"]
