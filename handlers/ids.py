@@ -22,6 +22,10 @@ COMMUNICATION_VIEW = "communication.submit"
 DECLINE_ASSIGNMENT_VIEW = "assignment.decline.submit"
 
 FOCUS_BLOCK, FOCUS_INPUT = "focus", "focus_input"
+# The program picker of the ask and assign modals, for people in (or coordinating) several
+# programs: choosing one dispatches a block action so the focus options follow it.
+PROGRAM_BLOCK = "program"
+ASK_PROGRAM_INPUT, ASSIGN_PROGRAM_INPUT = "ask.program", "assign.program"
 NOTE_BLOCK, NOTE_INPUT = "note", "note_input"
 SUGGEST_BLOCK, SUGGEST_INPUT = "suggested", "suggested_input"
 PAIRING_BLOCK, PAIRING_INPUT = "pairing", "pairing_input"

@@ -10,6 +10,7 @@ from handlers.actions import (
     digest,
     home,
     pairings,
+    program_pick,
     reassess,
     requests,
     sharing,
@@ -26,3 +27,4 @@ def register(app: App, ctx: AppContext) -> None:
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    program_pick.register(app, ctx)

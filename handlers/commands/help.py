@@ -10,7 +10,9 @@ from bot import commands as parsing
 from bot.context import AppContext
 from handlers.blocks.help import build_help, build_topic_help
 from handlers.commands.routing import Route
-from handlers.edge import ack_text
+from handlers.edge import ack_text, actor_id
+from storage.db import unit_of_work
+from storage.programs import programs_of
 
 
 def help_entries(offered: Iterable[str]) -> list[tuple[str, str]]:
@@ -30,11 +32,14 @@ def help_route(offered: Iterable[str]) -> Route:
             example, detail = parsing.TOPICS[command.topic]
             shown = build_topic_help(*topic, example, detail)
         else:
+            with unit_of_work(ctx.sessions) as session:
+                mine = programs_of(session, ctx.settings, actor_id(args))
             shown = build_help(
                 entries,
-                ctx.settings.focus_areas,
+                mine[0].focus_labels if mine else ctx.settings.focus_areas,
                 unknown=command.unknown,
                 unknown_topic=command.topic,
+                programs=[(p.name, p.focus_labels) for p in mine],
             )
         ack_text(args, shown.text, shown.blocks)
 
