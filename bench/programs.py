@@ -48,7 +48,7 @@ from handlers.flows.digest import build_digest_view, week_before
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
 from storage.models import Base, MentorRequest, Program, ProgramMember
-from storage.programs import default_program_id
+from storage.programs import all_configs, default_program_id, program_config
 from tests import databases
 
 PROGRAMS = 50
@@ -195,24 +195,39 @@ def _tick_row(database: str, case: str, measured: Measured) -> Row:
 
 
 def digest_work(
-    sessions: SessionFactory, settings: Settings
+    sessions: SessionFactory, settings: Settings, program_ids: Sequence[int]
 ) -> Iterator[tuple[str, Callable[[], str]]]:
-    """The digest builds to time: (what, work returning a summary of what it built).
-
-    ``build_digest_view`` as on main when this was written covers the installation (it takes
-    the settings, not a program), so the one build there is every program's pairs together."""
+    """The digest builds to time: (what, work returning a summary of what it built): one
+    program's digest (a program other than the default, with its 1/50 share), then every
+    program's digest one after another in one transaction, as a week's posts add up."""
     period = week_before(NOW)
 
-    def installation() -> str:
+    def one() -> str:
         with unit_of_work(sessions) as session:
-            view = build_digest_view(session, settings, period, NOW)
+            program = program_config(session, settings, program_ids[-1])
+            view = build_digest_view(session, program, period, NOW, named=True)
             blocks = build_digest(view).blocks
         return (
             f"{len(blocks)} blocks; {view.numbers.active_pairings:,} active, "
             f"{view.risk.total_pairs:,} pairs + {view.risk.total_requests:,} requests at risk"
         )
 
-    yield "weekly digest, every program's pairs in one (main's API)", installation
+    def every() -> str:
+        with unit_of_work(sessions) as session:
+            views = [
+                build_digest_view(session, program, period, NOW, named=True)
+                for program in all_configs(session, settings)
+            ]
+            blocks = sum(len(build_digest(view).blocks) for view in views)
+        return (
+            f"{len(views)} digests, {blocks:,} blocks; "
+            f"{sum(v.numbers.active_pairings for v in views):,} active, "
+            f"{sum(v.risk.total_pairs for v in views):,} pairs + "
+            f"{sum(v.risk.total_requests for v in views):,} requests at risk"
+        )
+
+    yield "weekly digest, one program", one
+    yield f"weekly digest, each of the {len(program_ids)} programs", every
 
 
 def bench(
@@ -251,7 +266,7 @@ def bench(
             key=lambda m: m.seconds,
         )
         yield _tick_row(database, f"idle tick (fastest of {idle_runs})", fastest)
-        for case, work in digest_work(sessions, settings):
+        for case, work in digest_work(sessions, settings, program_ids):
             statements = counter.count
             times, output = [], ""
             for _ in range(REPEATS):
