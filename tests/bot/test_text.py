@@ -177,3 +177,15 @@ def test_md_truncate_stays_within_the_limit_and_whole(text: str, limit: int) -> 
     assert len(cut) <= limit
     body = cut.removesuffix("…")
     assert unescape(body) == text[: len(unescape(body))]
+
+
+def test_an_erased_person_is_named_a_former_member_never_by_pseudonym() -> None:
+    from bot.text import is_pseudonym, mention
+    from storage.erasure import pseudonym
+
+    stand_in = pseudonym("U0MENTEE1", "key")
+    assert is_pseudonym(stand_in)
+    assert stand_in == pseudonym("U0MENTEE1", "key")  # stable
+    assert stand_in != pseudonym("U0MENTEE1", "another key")
+    assert mention(stand_in) == "_a former member_"
+    assert not is_pseudonym("U0MENTEE1")

@@ -235,6 +235,9 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
     assert MENTEE not in json.dumps(told[0].args)
     response = harness.command("list", user_id=MENTOR)  # the partner's records still draw
     assert "went wrong" not in replied(harness, response)
+    home = json.dumps(harness.fake.home_views[MENTOR])
+    assert MENTEE not in home
+    assert pairing.mentee_id not in home  # the pseudonym is never shown either
 
 
 def test_a_coordinator_forgets_someone_in_their_program_and_it_is_audited(
