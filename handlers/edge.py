@@ -30,7 +30,11 @@ def acting_user(body: dict[str, Any]) -> str | None:
     user = body.get("user")
     if isinstance(user, dict):
         return user.get("id")
-    return body.get("user_id") or (body.get("event") or {}).get("user")
+    event_user = (body.get("event") or {}).get("user")
+    if isinstance(event_user, dict):
+        # user_change carries the whole profile: only its id is ever logged or used.
+        event_user = event_user.get("id")
+    return body.get("user_id") or event_user
 
 
 def acting_team(body: dict[str, Any]) -> str | None:

@@ -71,7 +71,10 @@ def test_a_deactivated_mentor_leaves_kindly_and_once(harness: Harness) -> None:
 
 def test_a_reactivated_person_is_active_again(harness: Harness) -> None:
     pair(harness)
-    harness.event(user_change(MENTOR, deleted=True))
+    with capture_logs() as logs:
+        harness.event(user_change(MENTOR, deleted=True))
+    (line,) = [e for e in logs if e.get("handled") == "event:user_change"]
+    assert line["user"] == MENTOR  # the id only, never the profile Slack sent
     harness.event(user_change(MENTOR, deleted=False))
     with harness.session() as session:
         person = session.get(Person, MENTOR)
