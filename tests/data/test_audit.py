@@ -118,3 +118,19 @@ def test_audit_cells_cannot_run_as_formulas() -> None:
     )
     (row,) = list(csv.reader(io.StringIO(build_audit_csv([entry]).decode())))[1:]
     assert row[3:] == ["'=HYPERLINK()", "'+1"]
+
+
+def test_a_reassignment_is_recorded_with_both_pairings(harness: Harness) -> None:
+    from tests.coordinators.test_digest import _reassign_to
+
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
+    with harness.session() as session:
+        old = session.scalars(select(Pairing.id)).one()
+    _reassign_to(harness, old, MENTOR2)
+    with harness.session() as session:
+        new = session.scalars(select(Pairing.id).where(Pairing.mentor_id == MENTOR2)).one()
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(e.action, e.subject, e.detail) for e in entries] == [
+            ("assign", f"pairing:{old}", ""),
+            ("reassign", f"pairing:{old}", f"new pairing:{new}"),
+        ]
