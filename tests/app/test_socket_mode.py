@@ -248,3 +248,19 @@ def test_a_refresh_from_slack_reconnects_and_serving_goes_on(
     ack = app.command("help", user_id=MENTEE)
     assert ack.payload is not None
     assert ack.payload["response_type"] == "ephemeral"
+
+
+def test_removal_and_deactivation_arrive_over_socket_mode_too(app: SocketHarness) -> None:
+    from storage.installation import sending_stopped
+    from storage.models import Person
+    from storage.people import ensure_person
+
+    with app.session() as session:
+        ensure_person(session, MENTEE)
+    app.event({"type": "user_change", "user": {"id": MENTEE, "deleted": True}})
+    app.event(payloads.app_uninstalled_event())
+    with app.session() as session:
+        person = session.get(Person, MENTEE)
+        assert person is not None
+        assert person.left_at is not None
+        assert sending_stopped(session)
