@@ -46,6 +46,8 @@ def remember_profile(session: Session, profile: Profile, now: datetime) -> Perso
     person.is_bot = profile.is_bot
     person.is_deleted = profile.is_deleted
     person.profile_fetched_at = now
+    if not profile.is_deleted:
+        person.left_at = None  # Slack says they are active: back, even if no event said so
     return person
 
 
@@ -70,6 +72,8 @@ def remember_profiles(session: Session, profiles: Sequence[Profile], now: dateti
         person.is_bot = profile.is_bot
         person.is_deleted = profile.is_deleted
         person.profile_fetched_at = now
+        if not profile.is_deleted:
+            person.left_at = None
 
 
 def profile_is_fresh(person: Person | None, now: datetime) -> bool:

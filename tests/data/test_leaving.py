@@ -190,3 +190,17 @@ def test_departure_lines_stay_short() -> None:
     assert len(lines) == DEPARTURES_SHOWN + 2
     assert lines[-1] == "…and 5 more"
     assert departure_lines([]) == []
+
+
+def test_someone_slack_shows_active_again_is_back_without_an_event(harness: Harness) -> None:
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    with harness.session() as session:
+        person = session.get(Person, MENTOR)
+        assert person is not None
+        person.left_at = harness.clock()
+        person.profile_fetched_at = None  # read again from Slack on next use
+    harness.command(f"ask <@{MENTOR}> clinical", user_id=MENTEE)
+    with harness.session() as session:
+        person = session.get(Person, MENTOR)
+        assert person is not None
+        assert person.left_at is None
