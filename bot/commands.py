@@ -122,6 +122,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Match:
+    pass
+
+
+@dataclass(frozen=True)
 class Report:
     kind: str  # "csv" or "chart"
     start: date | None = None  # first day of the period (inclusive)
@@ -146,6 +151,7 @@ Command = (
     | Resume
     | Digest
     | Report
+    | Match
 )
 
 # (name, usage, what it does) in the order /mentor help lists them.
@@ -166,6 +172,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
     ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
+    ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("help", "/mentor help", "This guide."),
 )
 
@@ -243,6 +250,12 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor report 2026-09-01 2026-11-30",
         "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
         "period (first and last day); `/mentor report chart` for the engagement chart.",
+    ),
+    "match": (
+        "/mentor match in Surgery residency",
+        "For coordinators: a matching round. Trainees rank up to five mentors and mentors can "
+        "mark trainees they'd rather not take; at the deadline I propose stable pairs within "
+        "every mentor's places, with a CSV of reasons, for you to change or approve.",
     ),
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
@@ -459,6 +472,8 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
+    if name == "match":
+        return Match()
     return Help(unknown=first_word(text))
 
 

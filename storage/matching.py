@@ -119,7 +119,9 @@ def open_round(
     return round_
 
 
-def participants(session: Session, round_id: int, role: str | None = None) -> list[MatchParticipant]:
+def participants(
+    session: Session, round_id: int, role: str | None = None
+) -> list[MatchParticipant]:
     query = select(MatchParticipant).where(MatchParticipant.round_id == round_id)
     if role is not None:
         query = query.where(MatchParticipant.role == role)
@@ -156,7 +158,9 @@ def require_collecting(round_: MatchRound | None) -> MatchRound:
     return round_
 
 
-def set_ranked(session: Session, row: MatchParticipant, mentors: Sequence[str], now: datetime) -> None:
+def set_ranked(
+    session: Session, row: MatchParticipant, mentors: Sequence[str], now: datetime
+) -> None:
     row.ranked = list(dict.fromkeys(mentors))
     row.updated_at = now
 

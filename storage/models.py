@@ -429,9 +429,7 @@ class MatchParticipant(Base):
     suggestions they were shown), a mentor's places and the trainees they would rather not take."""
 
     __tablename__ = "match_participants"
-    __table_args__ = (
-        UniqueConstraint("round_id", "user_id", "role", name="uq_match_participant"),
-    )
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "role", name="uq_match_participant"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id"), index=True)

@@ -9,6 +9,7 @@ from handlers.actions import (
     checkins,
     digest,
     home,
+    matching,
     pairings,
     reassess,
     requests,
@@ -26,3 +27,4 @@ def register(app: App, ctx: AppContext) -> None:
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    matching.register(app, ctx)

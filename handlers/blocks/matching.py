@@ -58,7 +58,9 @@ def _actions(*buttons: ButtonElement) -> Block:
 # The coordinator's modal ----------------------------------------------------------------------
 
 
-def build_match_modal(program_id: int, program_name: str, areas: Sequence[FocusArea]) -> dict[str, Any]:
+def build_match_modal(
+    program_id: int, program_name: str, areas: Sequence[FocusArea]
+) -> dict[str, Any]:
     return _modal(
         "Start a matching round",
         ids.MATCH_VIEW,
@@ -97,6 +99,8 @@ def build_match_modal(program_id: int, program_name: str, areas: Sequence[FocusA
             InputBlock(
                 block_id=ids.MATCH_MENTORS_BLOCK,
                 label="Mentors",
+                optional=True,
+                hint="Leave empty for every open mentor profile in the program for this focus.",
                 element=UserMultiSelectElement(action_id=ids.MATCH_MENTORS_INPUT),
             ),
             InputBlock(
@@ -129,9 +133,12 @@ def parse_match_submission(
     values: Values, metadata: str, areas: Sequence[FocusArea], today: date
 ) -> MatchSetup:
     errors: dict[str, str] = {}
-    focus = str(((values.get(ids.FOCUS_BLOCK) or {}).get(ids.FOCUS_INPUT) or {}).get(
-        "selected_option", {}
-    ).get("value") or "")
+    focus = str(
+        ((values.get(ids.FOCUS_BLOCK) or {}).get(ids.FOCUS_INPUT) or {})
+        .get("selected_option", {})
+        .get("value")
+        or ""
+    )
     if focus not in {a.key for a in areas}:
         errors[ids.FOCUS_BLOCK] = "Choose one of the program's focus areas."
     trainees = _picked(values, ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, "selected_users")
@@ -139,10 +146,10 @@ def parse_match_submission(
         values, ids.MATCH_CHANNEL_BLOCK, ids.MATCH_CHANNEL_INPUT, "selected_conversations"
     )
     if not trainees and not channels:
-        errors[ids.MATCH_TRAINEES_BLOCK] = "Choose the trainees, or a channel whose members they are."
+        errors[ids.MATCH_TRAINEES_BLOCK] = (
+            "Choose the trainees, or a channel whose members they are."
+        )
     mentors = _picked(values, ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, "selected_users")
-    if not mentors:
-        errors[ids.MATCH_MENTORS_BLOCK] = "Choose at least one mentor."
     raw_date = str(
         ((values.get(ids.MATCH_DEADLINE_BLOCK) or {}).get(ids.MATCH_DEADLINE_INPUT) or {}).get(
             "selected_date"
@@ -190,7 +197,9 @@ def build_round_opened(
 # Invitations and answers ------------------------------------------------------------------------
 
 
-def build_trainee_invite(participant_id: int, focus_label: str, suggestions: Sequence[str]) -> MessageBody:
+def build_trainee_invite(
+    participant_id: int, focus_label: str, suggestions: Sequence[str]
+) -> MessageBody:
     text = fmt(
         "You're in a matching round for a *{focus}* mentor. Rank up to five mentors you'd like; "
         "places you leave open are filled from these suggestions, best fit first.",
@@ -206,7 +215,9 @@ def build_trainee_invite(participant_id: int, focus_label: str, suggestions: Seq
         [
             section(text),
             section(fmt("Suggested for you: {mentors}", mentors=listed)),
-            _actions(_button("Rank my choices", ids.MATCH_RANK_OPEN, str(participant_id), "primary")),
+            _actions(
+                _button("Rank my choices", ids.MATCH_RANK_OPEN, str(participant_id), "primary")
+            ),
         ],
     )
 
@@ -224,7 +235,9 @@ def build_mentor_invite(participant_id: int, focus_label: str, places: int) -> M
         [
             section(text),
             _actions(
-                _button("Trainees I'd rather not take", ids.MATCH_RATHER_NOT_OPEN, str(participant_id))
+                _button(
+                    "Trainees I'd rather not take", ids.MATCH_RATHER_NOT_OPEN, str(participant_id)
+                )
             ),
         ],
     )
@@ -244,7 +257,9 @@ def build_rank_modal(participant_id: int, ranked: Sequence[str]) -> dict[str, An
                 element=UserSelectElement(action_id=ids.MATCH_CHOICE_INPUT, initial_user=initial),
             )
         )
-    return _modal("Rank your mentors", ids.MATCH_RANK_VIEW, blocks, {"participant": participant_id}, "Save")
+    return _modal(
+        "Rank your mentors", ids.MATCH_RANK_VIEW, blocks, {"participant": participant_id}, "Save"
+    )
 
 
 def parse_rank_submission(values: Values, allowed: Sequence[str], own_id: str) -> list[str]:
@@ -344,7 +359,10 @@ def build_proposal(
                     "Unmatched: {people}",
                     people=md_join(
                         ", ",
-                        [fmt("{who} ({why})", who=mention(r.trainee_id), why=r.reason) for r in left[:30]],
+                        [
+                            fmt("{who} ({why})", who=mention(r.trainee_id), why=r.reason)
+                            for r in left[:30]
+                        ],
                     ),
                 )
             )

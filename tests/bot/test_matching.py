@@ -65,7 +65,8 @@ def test_only_five_choices_count_and_unknown_or_repeated_mentors_are_ignored() -
 
 def test_nobody_in_the_round() -> None:
     proposal = solve(Round(choices={}, places={}))
-    assert proposal.pairs == () and proposal.unmatched == ()
+    assert proposal.pairs == ()
+    assert proposal.unmatched == ()
 
 
 def test_the_proposal_is_the_same_whatever_order_people_are_listed_in() -> None:
@@ -124,5 +125,7 @@ def test_blocking_pairs_finds_an_unstable_proposal() -> None:
     )
     # T1 and M1 both prefer each other over this (M1 prefers a first-choice, equal rank; T1
     # ranked first, T2 too: ties go to the trainee id, T1).
-    unstable = Proposal(pairs=(Placed("T2", "M1", 1, True), Placed("T1", "M2", 2, True)), unmatched=())
+    unstable = Proposal(
+        pairs=(Placed("T2", "M1", 1, True), Placed("T1", "M2", 2, True)), unmatched=()
+    )
     assert blocking_pairs(round_, unstable) == [("T1", "M1")]

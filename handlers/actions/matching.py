@@ -1,0 +1,85 @@
+"""Buttons of matching rounds: rank, rather not, close early, approve, change a pair."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from slack_bolt import App, Args
+
+from bot.context import AppContext
+from bot.text import fmt, md
+from handlers import ids
+from handlers.blocks.matching import build_change_modal, build_rank_modal, build_rather_not_modal
+from handlers.edge import action_value, actor_id, edge, id_values, reply_privately
+from handlers.flows import matching as flow
+from handlers.flows.programs import require_coordinator_of
+from storage import matching as rounds
+from storage.db import unit_of_work
+
+
+def handle_rank_open(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (participant_id,) = id_values(action_value(args))[:1]
+    ranked = flow.rank_form(ctx, participant_id, actor_id(args))
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"], view=build_rank_modal(participant_id, ranked)
+    )
+
+
+def handle_rather_not_open(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (participant_id,) = id_values(action_value(args))[:1]
+    current = flow.rather_not_form(ctx, participant_id, actor_id(args))
+    args.client.views_open(
+        trigger_id=args.body["trigger_id"], view=build_rather_not_modal(participant_id, current)
+    )
+
+
+def handle_close(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (round_id,) = id_values(action_value(args))[:1]
+    if not flow.propose(ctx, args.client, round_id, actor_id(args)):
+        args.context["outcome"] = "repeat"
+        reply_privately(args, md("That round has closed already; its proposal is in our DM."))
+
+
+def handle_approve(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (round_id,) = id_values(action_value(args))[:1]
+    outcome = flow.approve_round(ctx, args.client, round_id, actor_id(args))
+    if outcome.repeat:
+        args.context["outcome"] = "repeat"
+        reply_privately(args, md("That round was approved already; nothing changed."))
+        return
+    reply_privately(
+        args,
+        fmt(
+            "Approved: {made} pairs made and introduced; {left} trainees told kindly and put on "
+            "the waiting list.",
+            made=outcome.made,
+            left=outcome.left,
+        ),
+    )
+
+
+def handle_change_open(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (round_id,) = id_values(action_value(args))[:1]
+    caller = actor_id(args)
+    with unit_of_work(ctx.sessions) as session:
+        found = rounds.get_round(session, round_id)
+        if found is not None:
+            require_coordinator_of(session, ctx.settings, found.program_id, caller)
+    args.client.views_open(trigger_id=args.body["trigger_id"], view=build_change_modal(round_id))
+
+
+def register(app: App, ctx: AppContext) -> None:
+    handlers = {
+        ids.MATCH_RANK_OPEN: handle_rank_open,
+        ids.MATCH_RATHER_NOT_OPEN: handle_rather_not_open,
+        ids.MATCH_CLOSE: handle_close,
+        ids.MATCH_APPROVE: handle_approve,
+        ids.MATCH_CHANGE_OPEN: handle_change_open,
+    }
+    for action_id, handler in handlers.items():
+        app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

@@ -1,0 +1,483 @@
+"""Matching rounds, end to end: a coordinator opens one, trainees rank and mentors mark, the
+round closes at its deadline (a scheduler step) or early, the coordinator gets the proposal and
+approves it; approved pairs are introduced, unmatched trainees told kindly and put on the
+waiting list.
+
+Invitations and the notes to unmatched trainees go through the outbox (each keyed by its
+participant or pair), so a restart or a retried tick never sends one twice. Introductions are
+sent after the approving transaction commits, only for the pairs that approval created."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from slack_sdk import WebClient
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
+
+from bot.context import AppContext
+from bot.directory import MentorCandidate, Seeker, rank_mentors
+from bot.errors import Refused
+from bot.logging import get_logger
+from bot.matching import MAX_CHOICES, Proposal, Round, Unplaced, solve
+from bot.programs import ProgramConfig
+from bot.text import md
+from bot.tick import StepResult, TickContext
+from handlers.blocks import matching as blocks
+from handlers.blocks import pairings as pairing_blocks
+from handlers.blocks.matching import MatchSetup, PairChange, ProposalRow
+from handlers.flows.delivery import Kind, Message
+from handlers.flows.programs import require_coordinator_of
+from handlers.flows.slack import notify, program_focus_label, share_files
+from storage import matching as rounds
+from storage.db import unit_of_work
+from storage.models import MatchPair, MatchRound, Pairing, Person, ProgramMember, ScheduledSend
+from storage.pairings import OPEN
+from storage.profiles import (
+    directory_candidates,
+    join_waiting_list,
+    mentee_counts,
+    trainee_profiles,
+)
+from storage.programs import program_config
+
+log = get_logger("mentorbot.matching")
+
+# A mentor who set no limit offers this many places in a round, so one popular mentor is not
+# given every trainee who ranked them; a mentor's own limit (/mentor capacity) wins when set.
+PLACES_WITHOUT_LIMIT = 2
+
+
+@dataclass(frozen=True)
+class Opened:
+    round_id: int
+    trainees: int
+    mentors: int
+
+
+def _channel_members(client: WebClient, channel: str) -> list[str]:
+    members: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
+        members += [str(m) for m in page.get("members") or []]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return members
+
+
+def _in_program(session: Session, program: ProgramConfig, user_ids: Sequence[str]) -> set[str]:
+    """Who of ``user_ids`` belongs to the program (in the default program: also whoever belongs
+    to no program yet, as everywhere else)."""
+    if not user_ids:
+        return set()
+    rows = session.execute(
+        select(ProgramMember.user_id, ProgramMember.program_id).where(
+            ProgramMember.user_id.in_(list(user_ids))
+        )
+    ).all()
+    members = {user for user, program_id in rows if program_id == program.id}
+    if program.is_default:
+        members |= set(user_ids) - {user for user, _ in rows}
+    return members
+
+
+def _already_paired(session: Session, program_id: int, focus: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(Pairing.mentee_id).where(
+                Pairing.program_id == program_id, Pairing.focus == focus, Pairing.status.in_(OPEN)
+            )
+        )
+    )
+
+
+def _mentors_of(session: Session, mentor_ids: Sequence[str]) -> list[MentorCandidate]:
+    """Each chosen mentor as the ranking sees them (with their profile when they have one)."""
+    from storage.models import MentorProfile
+
+    counts = mentee_counts(session, mentor_ids)
+    people = {
+        p.user_id: p
+        for p in session.scalars(select(Person).where(Person.user_id.in_(list(mentor_ids))))
+    }
+    profiles = {
+        p.user_id: p
+        for p in session.scalars(
+            select(MentorProfile).where(MentorProfile.user_id.in_(list(mentor_ids)))
+        )
+    }
+    found: list[MentorCandidate] = []
+    for user in mentor_ids:
+        person, profile = people.get(user), profiles.get(user)
+        found.append(
+            MentorCandidate(
+                user_id=user,
+                focus_areas=frozenset(profile.focus_areas or ()) if profile else frozenset(),
+                specialty=profile.specialty if profile else None,
+                stages=frozenset(profile.stages or ()) if profile else frozenset(),
+                formats=frozenset(profile.formats or ()) if profile else frozenset(),
+                tz=person.tz if person else None,
+                mentees=counts.get(user, 0),
+                capacity=person.capacity if person else None,
+            )
+        )
+    return found
+
+
+def _places(candidate: MentorCandidate) -> int:
+    free = candidate.places_free
+    return PLACES_WITHOUT_LIMIT if free is None else free
+
+
+def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSetup) -> Opened:
+    """Open the round ``setup`` describes in its program (the caller must coordinate it)."""
+    channel_people = _channel_members(client, setup.channel) if setup.channel else []
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        program = require_coordinator_of(session, ctx.settings, setup.program_id, caller)
+        if setup.focus not in {a.key for a in program.focus_areas}:
+            raise Refused(md("That focus isn't one of the program's."), reason="bad_input")
+        if setup.mentors:
+            mentor_ids = list(setup.mentors)
+        else:
+            # Nobody chosen: every open mentor profile in the program for that focus.
+            mentor_ids = [
+                c.user_id
+                for c in directory_candidates(
+                    session,
+                    program_id=program.id,
+                    is_default=program.is_default,
+                    seeker_id=None,
+                    focus=setup.focus,
+                )
+            ]
+        mentors = _mentors_of(session, mentor_ids)
+        if not mentors:
+            raise Refused(
+                md("No mentor with an open profile mentors that focus yet; choose the mentors."),
+                reason="bad_input",
+            )
+        wanted = list(dict.fromkeys([*setup.trainees, *channel_people]))
+        wanted = [t for t in wanted if t not in set(mentor_ids)]
+        paired = _already_paired(session, program.id, setup.focus)
+        people = {
+            p.user_id: p for p in session.scalars(select(Person).where(Person.user_id.in_(wanted)))
+        }
+        trainees = [
+            t
+            for t in wanted
+            if t not in paired
+            and not (people.get(t) is not None and (people[t].is_bot or people[t].is_deleted))
+        ]
+        if not trainees:
+            raise Refused(
+                md(
+                    "Everyone you chose already has a mentor for that focus, so there's nobody to match."
+                ),
+                reason="bad_input",
+            )
+        profiles = {p.user_id: p for p in trainee_profiles(session, trainees)}
+        suggestions: dict[str, list[str]] = {}
+        for trainee in trainees:
+            profile = profiles.get(trainee)
+            person = people.get(trainee)
+            seeker = Seeker(
+                user_id=trainee,
+                focus=setup.focus,
+                specialty=profile.specialty if profile else None,
+                stage=profile.stage if profile else None,
+                tz=person.tz if person else None,
+            )
+            ranked = rank_mentors(seeker, [m for m in mentors if _places(m) > 0], now)
+            suggestions[trainee] = [r.candidate.user_id for r in ranked[:MAX_CHOICES]]
+        deadline = datetime.combine(setup.deadline, time(23, 59), program.zone).astimezone(UTC)
+        round_ = rounds.open_round(
+            session,
+            program_id=program.id,
+            focus=setup.focus,
+            deadline=deadline,
+            created_by=caller,
+            now=now,
+            trainees=suggestions,
+            mentors={m.user_id: _places(m) for m in mentors},
+        )
+        opened = Opened(round_.id, len(trainees), len(mentors))
+        label = program_focus_label(program, setup.focus)
+    message = blocks.build_round_opened(
+        opened.round_id, label, opened.trainees, opened.mentors, setup.deadline
+    )
+    notify(client, caller, message.text, message.blocks)
+    return opened
+
+
+# Invitations and answers ------------------------------------------------------------------------
+
+
+def _render_invite(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    row = rounds.participant_of_send(session, send.dedupe_key)
+    if row is None:
+        return "not in a round any more"
+    round_ = rounds.get_round(session, row.round_id)
+    if round_ is None or round_.status != rounds.RoundStatus.COLLECTING.value:
+        return "the round closed before the invitation went out"
+    label = program_focus_label(
+        program_config(session, ctx.settings, round_.program_id), round_.focus
+    )
+    if row.role == rounds.TRAINEE:
+        body = blocks.build_trainee_invite(row.id, label, row.suggestions)
+    else:
+        body = blocks.build_mentor_invite(row.id, label, row.places)
+    return Message(to=row.user_id, text=body.text, blocks=body.blocks)
+
+
+def _render_unmatched(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    pair = rounds.pair_of_send(session, send.dedupe_key)
+    round_ = rounds.get_round(session, pair.round_id) if pair is not None else None
+    if pair is None or round_ is None:
+        return "the pair is gone"
+    label = program_focus_label(
+        program_config(session, ctx.settings, round_.program_id), round_.focus
+    )
+    body = blocks.build_unmatched_note(label)
+    return Message(to=pair.trainee_id, text=body.text, blocks=body.blocks)
+
+
+KINDS: dict[str, Kind] = {
+    rounds.INVITE_TRAINEE: Kind(render=_render_invite),
+    rounds.INVITE_MENTOR: Kind(render=_render_invite),
+    rounds.NOT_MATCHED: Kind(render=_render_unmatched),
+}
+
+
+def rank_form(ctx: AppContext, participant_id: int, caller: str) -> list[str]:
+    with unit_of_work(ctx.sessions) as session:
+        row = rounds.participant_of(session, participant_id, caller, rounds.TRAINEE)
+        rounds.require_collecting(rounds.get_round(session, row.round_id))
+        return list(row.ranked)
+
+
+def rather_not_form(ctx: AppContext, participant_id: int, caller: str) -> list[str]:
+    with unit_of_work(ctx.sessions) as session:
+        row = rounds.participant_of(session, participant_id, caller, rounds.MENTOR)
+        rounds.require_collecting(rounds.get_round(session, row.round_id))
+        return list(row.rather_not)
+
+
+def round_people(ctx: AppContext, participant_id: int, caller: str, role: str) -> list[str]:
+    """Whom ``caller`` may name in their answer: the round's mentors (a trainee) or trainees."""
+    with unit_of_work(ctx.sessions) as session:
+        row = rounds.participant_of(session, participant_id, caller, role)
+        other = rounds.MENTOR if role == rounds.TRAINEE else rounds.TRAINEE
+        return [p.user_id for p in rounds.participants(session, row.round_id, other)]
+
+
+def save_answer(
+    ctx: AppContext, participant_id: int, caller: str, role: str, people: list[str]
+) -> None:
+    with unit_of_work(ctx.sessions) as session:
+        row = rounds.participant_of(session, participant_id, caller, role)
+        rounds.require_collecting(rounds.get_round(session, row.round_id, lock=True))
+        if role == rounds.TRAINEE:
+            rounds.set_ranked(session, row, people, ctx.now())
+        else:
+            rounds.set_rather_not(session, row, people, ctx.now())
+
+
+# Closing and the proposal ----------------------------------------------------------------------
+
+
+def _ordinal(rank: int) -> str:
+    return blocks.ORDINALS[rank - 1] if 1 <= rank <= len(blocks.ORDINALS) else f"{rank}th"
+
+
+def reasons_of(round_: Round, proposal: Proposal) -> dict[str, str]:
+    """Why each trainee got their mentor, or none, in words for the coordinator's CSV."""
+    load: dict[str, int] = {}
+    for pair in proposal.pairs:
+        load[pair.mentor] = load.get(pair.mentor, 0) + 1
+    reasons: dict[str, str] = {}
+    for pair in proposal.pairs:
+        how = "their" if pair.chose else "suggested from the directory,"
+        reasons[pair.trainee] = (
+            f"{how} {_ordinal(pair.rank)} choice; {load[pair.mentor]} of "
+            f"{round_.places[pair.mentor]} places"
+        )
+    for miss in proposal.unmatched:
+        reasons[miss.trainee] = (
+            "nobody on their list could take them"
+            if miss.why is Unplaced.NO_CHOICES
+            else "the mentors on their list were filled by trainees who ranked them higher"
+        )
+    return reasons
+
+
+def _proposal_csv(rows: Sequence[ProposalRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["trainee", "mentor", "reason"])
+    for row in rows:
+        writer.writerow([row.trainee_id, row.mentor_id or "", row.reason])
+    return out.getvalue()
+
+
+def _rows(session: Session, round_id: int) -> list[ProposalRow]:
+    return [
+        ProposalRow(
+            p.trainee_id,
+            p.mentor_id if p.status in ("proposed", "approved") else None,
+            p.reason,
+        )
+        for p in rounds.pairs_of(session, round_id)
+    ]
+
+
+def propose(ctx: AppContext, client: WebClient, round_id: int, by: str | None) -> bool:
+    """Close the round and send its proposal to the coordinator who opened it (and the one who
+    closed it); False when it had been closed already."""
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        if by is not None:
+            found = rounds.get_round(session, round_id)
+            if found is None:
+                raise Refused(md("That matching round is gone."), reason="bad_input")
+            require_coordinator_of(session, ctx.settings, found.program_id, by)
+        if not rounds.close_round(session, round_id, by, now):
+            return False
+        round_ = rounds.get_round(session, round_id)
+        assert round_ is not None
+        stated = rounds.round_to_solve(session, round_id)
+        proposal = solve(stated)
+        rounds.save_proposal(session, round_id, proposal, reasons_of(stated, proposal))
+        session.flush()
+        rows = _rows(session, round_id)
+        label = program_focus_label(
+            program_config(session, ctx.settings, round_.program_id), round_.focus
+        )
+        to = list(dict.fromkeys([round_.created_by, *([by] if by else [])]))
+        mentors = len(stated.places)
+    message = blocks.build_proposal(round_id, label, rows, mentors)
+    for coordinator in to:
+        notify(client, coordinator, message.text, message.blocks)
+        dm = client.conversations_open(users=coordinator)
+        share_files(
+            client,
+            str(dm["channel"]["id"]),
+            md("Proposed pairs, with the reason for each."),
+            [
+                {
+                    "filename": f"match-{round_id}.csv",
+                    "title": "Proposed pairs",
+                    "content": _proposal_csv(rows),
+                }
+            ],
+        )
+    return True
+
+
+def propose_due_rounds(tick: TickContext) -> StepResult:
+    """Close every round whose deadline passed and send its proposal."""
+    with unit_of_work(tick.app.sessions) as session:
+        due = rounds.due_round_ids(session, tick.now)
+    result = StepResult()
+    for round_id in due:
+        try:
+            if propose(tick.app, tick.client, round_id, None):
+                result.sent += 1
+        except Exception:
+            log.exception("matching.propose.failed", round_id=round_id)
+            result.failed += 1
+            result.failures.append(f"match/{round_id}")
+        result.due += 1
+    return result
+
+
+def rounds_due(tick: TickContext) -> ColumnElement[bool]:
+    return exists().where(rounds.due_rounds_clause(tick.now))
+
+
+# Approving ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    made: int
+    left: int
+    repeat: bool
+
+
+def _locked_proposed(session: Session, ctx: AppContext, round_id: int, caller: str) -> MatchRound:
+    found = rounds.get_round(session, round_id)
+    if found is None:
+        raise Refused(md("That matching round is gone."), reason="bad_input")
+    require_coordinator_of(session, ctx.settings, found.program_id, caller)
+    locked = rounds.get_round(session, round_id, lock=True)
+    assert locked is not None
+    session.refresh(locked)
+    return locked
+
+
+def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> Outcome:
+    """Create every proposed pair once, introduce them, and tell the unmatched kindly."""
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        round_ = _locked_proposed(session, ctx, round_id, caller)
+        if round_.status != rounds.RoundStatus.PROPOSED.value:
+            return Outcome(0, 0, repeat=True)
+        made = rounds.approve_pairs(session, round_, None, caller, now)
+        left = [
+            p
+            for p in rounds.pairs_of(session, round_id)
+            if p.status in ("unmatched", "removed", "not_made")
+        ]
+        for miss in left:
+            join_waiting_list(
+                session,
+                program_id=round_.program_id,
+                user_id=miss.trainee_id,
+                focus=round_.focus,
+                now=now,
+            )
+        label = program_focus_label(
+            program_config(session, ctx.settings, round_.program_id), round_.focus
+        )
+    for pair in made:
+        intro = pairing_blocks.Introduction(
+            pairing_id=pair.pairing_id,
+            mentor_id=pair.mentor_id,
+            mentee_id=pair.trainee_id,
+            coordinator_id=caller,
+            focus_label=label,
+            note="",
+        )
+        for person, body in (
+            (pair.mentor_id, pairing_blocks.build_introduction_for_mentor(intro)),
+            (pair.trainee_id, pairing_blocks.build_introduction_for_mentee(intro)),
+        ):
+            notify(client, person, body.text, body.blocks)
+    return Outcome(len(made), len(left), repeat=False)
+
+
+def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
+    """Another mentor for one trainee of a proposal, or none (the pair removed)."""
+    with unit_of_work(ctx.sessions) as session:
+        round_ = _locked_proposed(session, ctx, change.round_id, caller)
+        if round_.status != rounds.RoundStatus.PROPOSED.value:
+            raise Refused(
+                md("That round was already approved, so I left it as it is."), reason="bad_input"
+            )
+        pair = session.scalar(
+            select(MatchPair).where(
+                MatchPair.round_id == round_.id, MatchPair.trainee_id == change.trainee_id
+            )
+        )
+        if pair is None:
+            raise Refused(md("They're not a trainee in this round."), reason="bad_input")
+        mentors = {p.user_id for p in rounds.participants(session, round_.id, rounds.MENTOR)}
+        if change.mentor_id is not None and change.mentor_id not in mentors:
+            raise Refused(md("Choose one of this round's mentors."), reason="bad_input")
+        rounds.change_pair(session, pair, change.mentor_id, caller, ctx.now())

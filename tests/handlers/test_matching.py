@@ -1,0 +1,230 @@
+"""Matching rounds end to end: a coordinator opens a round of 80 trainees and 40 mentors,
+trainees rank, a mentor marks someone, the deadline closes it, the proposal is approved once
+and everyone is introduced; forged answers and approvals change nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.matching import blocking_pairs
+from handlers import ids
+from storage import matching as rounds
+from storage.models import MatchPair, MatchParticipant, Pairing, ScheduledSend, WaitingEntry
+from tests.conftest import COORDINATOR, STRANGER
+from tests.handlers.helpers import all_text, buttons, dms_to, last_dm, modal_values, selected
+from tests.harness import Harness
+
+TRAINEES = [f"U0T{i:05d}" for i in range(80)]
+MENTORS = [f"U0M{i:05d}" for i in range(40)]
+
+
+def users(*people: str) -> dict[str, Any]:
+    return {"type": "multi_users_select", "selected_users": list(people)}
+
+
+def one_user(user: str) -> dict[str, Any]:
+    return {"type": "users_select", "selected_user": user}
+
+
+def open_round(harness: Harness, trainees: list[str], mentors: list[str]) -> int:
+    for person in trainees + mentors:
+        harness.fake.add_user(person, person.lower())
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == ids.MATCH_VIEW
+    deadline = (harness.clock() + timedelta(days=3)).date().isoformat()
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            trainees=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(*trainees)),
+            mentors=(ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, users(*mentors)),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": deadline},
+            ),
+        ),
+    )
+    value = buttons(last_dm(harness, COORDINATOR).args["blocks"])[ids.MATCH_CLOSE]["value"]
+    return int(value)
+
+
+def invite_value(harness: Harness, user: str, action_id: str) -> str:
+    return str(buttons(last_dm(harness, user).args["blocks"])[action_id]["value"])
+
+
+def rank(harness: Harness, trainee: str, value: str, mentors: list[str]) -> None:
+    harness.block_action(user_id=trainee, action_id=ids.MATCH_RANK_OPEN, value=value)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=trainee,
+        callback_id=ids.MATCH_RANK_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            **{
+                f"c{i}": (f"{ids.MATCH_CHOICE_BLOCK}{i}", ids.MATCH_CHOICE_INPUT, one_user(m))
+                for i, m in enumerate(mentors)
+            }
+        ),
+    )
+
+
+def pairings_count(harness: Harness) -> int:
+    with harness.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Pairing)) or 0)
+
+
+def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
+    round_id = open_round(harness, TRAINEES, MENTORS)
+    harness.tick()  # the invitations go out through the outbox
+    assert all(dms_to(harness, person) for person in TRAINEES + MENTORS)
+    harness.tick()  # and never twice
+    assert all(len(dms_to(harness, person)) == 1 for person in TRAINEES + MENTORS)
+
+    # Ten trainees rank the same two mentors first; M0 would rather not take T0.
+    for trainee in TRAINEES[:10]:
+        rank(harness, trainee, invite_value(harness, trainee, ids.MATCH_RANK_OPEN), MENTORS[:2])
+    value = invite_value(harness, MENTORS[0], ids.MATCH_RATHER_NOT_OPEN)
+    harness.block_action(user_id=MENTORS[0], action_id=ids.MATCH_RATHER_NOT_OPEN, value=value)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=MENTORS[0],
+        callback_id=ids.MATCH_RATHER_NOT_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            t=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(TRAINEES[0]))
+        ),
+    )
+
+    # A forged ranking (someone else's list) and a stranger's early close change nothing.
+    opened = len(harness.fake.calls_to("views.open"))
+    forged = invite_value(harness, TRAINEES[20], ids.MATCH_RANK_OPEN)
+    harness.block_action(user_id=TRAINEES[21], action_id=ids.MATCH_RANK_OPEN, value=forged)
+    harness.view_submission(
+        user_id=TRAINEES[21],
+        callback_id=ids.MATCH_RANK_VIEW,
+        private_metadata=json.dumps({"participant": int(forged)}),
+        values=modal_values(
+            c=(f"{ids.MATCH_CHOICE_BLOCK}0", ids.MATCH_CHOICE_INPUT, one_user(MENTORS[5]))
+        ),
+    )
+    harness.block_action(user_id=STRANGER, action_id=ids.MATCH_CLOSE, value=str(round_id))
+    assert len(harness.fake.calls_to("views.open")) == opened
+    with harness.session() as session:
+        row = session.get(MatchParticipant, int(forged))
+        assert row is not None
+        assert row.ranked == []
+        found = rounds.get_round(session, round_id)
+        assert found is not None
+        assert found.status == "collecting"
+
+    harness.clock.advance(timedelta(days=4))
+    harness.tick()  # the deadline passed: the proposal goes to the coordinator
+    proposal = last_dm(harness, COORDINATOR)
+    assert "Proposal for the" in all_text(proposal.args["blocks"])
+    uploads = harness.fake.calls_to("files.completeUploadExternal")
+    assert len(uploads) == 1
+    with harness.session() as session:
+        stated = rounds.round_to_solve(session, round_id)
+        pairs = rounds.pairs_of(session, round_id)
+        proposed = [p for p in pairs if p.status == "proposed"]
+        load: dict[str, int] = {}
+        for pair in proposed:
+            load[str(pair.mentor_id)] = load.get(str(pair.mentor_id), 0) + 1
+        assert all(count <= stated.places[m] for m, count in load.items())
+        assert not any(p.trainee_id == TRAINEES[0] and p.mentor_id == MENTORS[0] for p in pairs)
+        assert {p.trainee_id for p in pairs} == set(TRAINEES)
+        first_choice = [p for p in proposed if p.trainee_id in TRAINEES[1:10]]
+        assert {p.mentor_id for p in first_choice if "their 1st" in p.reason} <= set(MENTORS[:2])
+    from bot.matching import solve
+
+    assert blocking_pairs(stated, solve(stated)) == []
+
+    # Forged approvals: a stranger, and a value that is not a round.
+    harness.block_action(user_id=STRANGER, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value="x")
+    assert pairings_count(harness) == 0
+
+    # The coordinator moves one trainee to another mentor, then approves all, twice.
+    moved = proposed[0]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_CHANGE_VIEW,
+        private_metadata=json.dumps({"round": round_id}),
+        values=modal_values(
+            t=(ids.MATCH_PAIR_BLOCK, ids.MATCH_PAIR_INPUT, one_user(moved.trainee_id)),
+            m=(ids.MATCH_NEW_MENTOR_BLOCK, ids.MATCH_NEW_MENTOR_INPUT, one_user(MENTORS[39])),
+        ),
+    )
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    assert pairings_count(harness) == len(proposed)
+    with harness.session() as session:
+        approved = session.scalars(
+            select(MatchPair).where(MatchPair.round_id == round_id, MatchPair.status == "approved")
+        ).all()
+        assert len(approved) == len(proposed)
+        assert all(p.pairing_id is not None for p in approved)
+        moved_now = session.scalar(select(MatchPair).where(MatchPair.id == moved.id))
+        assert moved_now is not None
+        assert moved_now.mentor_id == MENTORS[39]
+        waiting = session.scalars(select(WaitingEntry.user_id)).all()
+    left = [p.trainee_id for p in pairs if p.status == "unmatched"]
+    assert left  # ten trainees crowding two mentors leaves some of them without a place
+    assert sorted(waiting) == sorted(left)
+    for pair in approved:
+        for person, other in (
+            (str(pair.mentor_id), pair.trainee_id),
+            (pair.trainee_id, pair.mentor_id),
+        ):
+            intros = [
+                d
+                for d in dms_to(harness, person)
+                if f"has paired you with <@{other}>" in all_text(d.args.get("blocks"))
+                and ids.COMMUNICATION_OPEN in buttons(d.args.get("blocks"))
+            ]
+            assert len(intros) == 1  # once, though approved twice
+
+    harness.tick()  # the unmatched are told kindly, once
+    harness.tick()
+    for trainee in left:
+        notes = [
+            d for d in dms_to(harness, trainee) if "waiting list" in all_text(d.args.get("blocks"))
+        ]
+        assert len(notes) == 1
+    with harness.session() as session:
+        unsent = session.scalar(
+            select(func.count())
+            .select_from(ScheduledSend)
+            .where(ScheduledSend.kind.like("match.%"), ScheduledSend.status != "sent")
+        )
+        assert unsent == 0
+
+
+def test_only_coordinators_open_a_round(harness: Harness) -> None:
+    harness.command("match", user_id=STRANGER)
+    assert harness.fake.calls_to("views.open") == []
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=json.dumps({"program": 1}),
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            trainees=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(*TRAINEES[:2])),
+            mentors=(ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, users(*MENTORS[:2])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2099-01-01"},
+            ),
+        ),
+    )
+    with harness.session() as session:
+        assert session.scalar(select(func.count()).select_from(MatchParticipant)) == 0
