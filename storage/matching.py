@@ -55,6 +55,27 @@ def get_round(session: Session, round_id: int, *, lock: bool = False) -> MatchRo
     return session.scalar(query)
 
 
+def lock_round(session: Session, round_id: int) -> MatchRound | None:
+    """The round, locked for this transaction: a no-op update, which takes the row lock on
+    PostgreSQL and the database's write lock on SQLite (where ``FOR UPDATE`` does nothing), so
+    approvals of one round, and of rounds that share a mentor, run one after another. Called
+    first in its transaction, so on SQLite everything read after it is read under the lock."""
+    locked = session.scalar(
+        update(MatchRound)
+        .where(MatchRound.id == round_id)
+        .values(status=MatchRound.status)
+        .returning(MatchRound.id)
+        .execution_options(synchronize_session=False)
+    )
+    if locked is None:
+        return None
+    return session.scalar(
+        select(MatchRound)
+        .where(MatchRound.id == round_id)
+        .execution_options(populate_existing=True)
+    )
+
+
 def open_round(
     session: Session,
     *,
@@ -278,7 +299,7 @@ def approve_pairs(
 ) -> list[Approved]:
     """Create the pairings of the proposed pairs ``pair_ids`` (all of them: None), each once.
 
-    The caller has locked ``round_``. A pair is claimed by a conditional update before its
+    The caller has locked ``round_`` (:func:`lock_round`). A pair is claimed by a conditional update before its
     pairing is made, so a pair another approval took is skipped; a mentor who reached their
     limit meanwhile (a request accepted since the proposal) gets no more, and that pair is
     marked ``not_made``."""

@@ -85,7 +85,10 @@ def build_match_modal(
                 block_id=ids.MATCH_TRAINEES_BLOCK,
                 label="Trainees",
                 optional=True,
-                hint="People to find a mentor for. Or choose a channel below.",
+                hint=(
+                    "People to find a mentor for, or a channel below. Leave both empty for "
+                    "everyone with a trainee profile who has no mentor for this focus yet."
+                ),
                 element=UserMultiSelectElement(action_id=ids.MATCH_TRAINEES_INPUT),
             ),
             InputBlock(
@@ -145,10 +148,6 @@ def parse_match_submission(
     channels = _picked(
         values, ids.MATCH_CHANNEL_BLOCK, ids.MATCH_CHANNEL_INPUT, "selected_conversations"
     )
-    if not trainees and not channels:
-        errors[ids.MATCH_TRAINEES_BLOCK] = (
-            "Choose the trainees, or a channel whose members they are."
-        )
     mentors = _picked(values, ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, "selected_users")
     raw_date = str(
         ((values.get(ids.MATCH_DEADLINE_BLOCK) or {}).get(ids.MATCH_DEADLINE_INPUT) or {}).get(

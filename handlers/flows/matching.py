@@ -163,6 +163,11 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 reason="bad_input",
             )
         wanted = list(dict.fromkeys([*setup.trainees, *channel_people]))
+        if not wanted:
+            # Nobody chosen: everyone in the program with a trainee profile (those who already
+            # have a mentor for the focus are left out below).
+            profiled = [p.user_id for p in trainee_profiles(session)]
+            wanted = sorted(_in_program(session, program, profiled))
         wanted = [t for t in wanted if t not in set(mentor_ids)]
         paired = _already_paired(session, program.id, setup.focus)
         people = {
@@ -177,7 +182,8 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
         if not trainees:
             raise Refused(
                 md(
-                    "Everyone you chose already has a mentor for that focus, so there's nobody to match."
+                    "Everyone you chose (or, with nobody chosen, everyone with a trainee "
+                    "profile) already has a mentor for that focus, so there's nobody to match."
                 ),
                 reason="bad_input",
             )
@@ -410,22 +416,29 @@ class Outcome:
     repeat: bool
 
 
-def _locked_proposed(session: Session, ctx: AppContext, round_id: int, caller: str) -> MatchRound:
-    found = rounds.get_round(session, round_id)
-    if found is None:
+def _check_coordinator(ctx: AppContext, round_id: int, caller: str) -> None:
+    """Refused unless ``caller`` coordinates the round's program; read in a transaction of its
+    own, so the approving one starts with its lock (:func:`storage.matching.lock_round`)."""
+    with unit_of_work(ctx.sessions) as session:
+        found = rounds.get_round(session, round_id)
+        if found is None:
+            raise Refused(md("That matching round is gone."), reason="bad_input")
+        require_coordinator_of(session, ctx.settings, found.program_id, caller)
+
+
+def _locked(session: Session, round_id: int) -> MatchRound:
+    locked = rounds.lock_round(session, round_id)
+    if locked is None:
         raise Refused(md("That matching round is gone."), reason="bad_input")
-    require_coordinator_of(session, ctx.settings, found.program_id, caller)
-    locked = rounds.get_round(session, round_id, lock=True)
-    assert locked is not None
-    session.refresh(locked)
     return locked
 
 
 def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> Outcome:
     """Create every proposed pair once, introduce them, and tell the unmatched kindly."""
     now = ctx.now()
+    _check_coordinator(ctx, round_id, caller)
     with unit_of_work(ctx.sessions) as session:
-        round_ = _locked_proposed(session, ctx, round_id, caller)
+        round_ = _locked(session, round_id)
         if round_.status != rounds.RoundStatus.PROPOSED.value:
             return Outcome(0, 0, repeat=True)
         made = rounds.approve_pairs(session, round_, None, caller, now)
@@ -464,8 +477,9 @@ def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str
 
 def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
     """Another mentor for one trainee of a proposal, or none (the pair removed)."""
+    _check_coordinator(ctx, change.round_id, caller)
     with unit_of_work(ctx.sessions) as session:
-        round_ = _locked_proposed(session, ctx, change.round_id, caller)
+        round_ = _locked(session, change.round_id)
         if round_.status != rounds.RoundStatus.PROPOSED.value:
             raise Refused(
                 md("That round was already approved, so I left it as it is."), reason="bad_input"

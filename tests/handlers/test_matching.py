@@ -5,17 +5,38 @@ and everyone is introduced; forged answers and approvals change nothing."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.matching import blocking_pairs
+from bot.programs import ProgramValues, Role
+from bot.slack_client import make_web_client
 from handlers import ids
+from handlers.flows import matching as flow
 from storage import matching as rounds
-from storage.models import MatchPair, MatchParticipant, Pairing, ScheduledSend, WaitingEntry
+from storage.models import (
+    MatchPair,
+    MatchParticipant,
+    MatchRound,
+    Pairing,
+    ScheduledSend,
+    WaitingEntry,
+)
+from storage.people import set_capacity
+from storage.programs import add_members, create_program, default_program_id
 from tests.conftest import COORDINATOR, STRANGER
-from tests.handlers.helpers import all_text, buttons, dms_to, last_dm, modal_values, selected
+from tests.handlers.helpers import (
+    all_text,
+    buttons,
+    dms_to,
+    ephemeral_replies,
+    last_dm,
+    modal_values,
+    selected,
+)
 from tests.harness import Harness
 
 TRAINEES = [f"U0T{i:05d}" for i in range(80)]
@@ -228,3 +249,181 @@ def test_only_coordinators_open_a_round(harness: Harness) -> None:
     )
     with harness.session() as session:
         assert session.scalar(select(func.count()).select_from(MatchParticipant)) == 0
+
+
+def close_now(harness: Harness, round_id: int) -> None:
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_CLOSE, value=str(round_id))
+
+
+def test_a_channel_gives_the_trainees_and_answers_after_closing_are_refused(
+    harness: Harness,
+) -> None:
+    harness.fake.add_channel("C0INTERNS", "interns", members=tuple(TRAINEES[:3]))
+    for person in TRAINEES[:3] + MENTORS[:2]:
+        harness.fake.add_user(person, person.lower())
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            channel=(
+                ids.MATCH_CHANNEL_BLOCK,
+                ids.MATCH_CHANNEL_INPUT,
+                {"type": "multi_conversations_select", "selected_conversations": ["C0INTERNS"]},
+            ),
+            mentors=(ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, users(*MENTORS[:2])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": harness.clock().date().isoformat()},
+            ),
+        ),
+    )
+    round_id = int(buttons(last_dm(harness, COORDINATOR).args["blocks"])[ids.MATCH_CLOSE]["value"])
+    with harness.session() as session:
+        trainees = [p.user_id for p in rounds.participants(session, round_id, rounds.TRAINEE)]
+    assert trainees == TRAINEES[:3]
+    harness.tick()
+    value = invite_value(harness, TRAINEES[0], ids.MATCH_RANK_OPEN)
+    close_now(harness, round_id)
+    opened = len(harness.fake.calls_to("views.open"))
+    harness.block_action(user_id=TRAINEES[0], action_id=ids.MATCH_RANK_OPEN, value=value)
+    assert len(harness.fake.calls_to("views.open")) == opened
+    with harness.session() as session:
+        pairs = rounds.pairs_of(session, round_id)
+    # Two mentors with two places each (no limit set): all three placed.
+    assert sorted(p.trainee_id for p in pairs if p.status == "proposed") == TRAINEES[:3]
+
+
+def test_a_date_in_the_past_is_refused_in_the_modal(harness: Harness) -> None:
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    response = harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            trainees=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(TRAINEES[0])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2020-01-01"},
+            ),
+        ),
+    )
+    assert ids.MATCH_DEADLINE_BLOCK in response.json()["errors"]
+    with harness.session() as session:
+        assert session.scalar(select(func.count()).select_from(MatchParticipant)) == 0
+
+
+def test_a_coordinator_of_another_program_changes_nothing(harness: Harness) -> None:
+    other = "U0COORDB1"
+    harness.fake.add_user(other, "coordinator-b")
+    with harness.session() as session:
+        program = create_program(
+            session,
+            name="Nursing fellowship",
+            values=ProgramValues(),
+            open_to_join=False,
+            now=harness.clock(),
+            by=None,
+        )
+        session.flush()
+        add_members(
+            session,
+            program.id,
+            [other],
+            role=Role.COORDINATOR,
+            source="manual",
+            now=harness.clock(),
+        )
+        default_id = default_program_id(session)
+    round_id = open_round(harness, TRAINEES[:4], MENTORS[:2])
+    for action in (ids.MATCH_CLOSE, ids.MATCH_APPROVE, ids.MATCH_CHANGE_OPEN):
+        harness.block_action(user_id=other, action_id=action, value=str(round_id))
+    with harness.session() as session:
+        found = rounds.get_round(session, round_id)
+        assert found is not None
+        assert found.status == "collecting"
+    close_now(harness, round_id)
+    harness.block_action(user_id=other, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    harness.view_submission(
+        user_id=other,
+        callback_id=ids.MATCH_CHANGE_VIEW,
+        private_metadata=json.dumps({"round": round_id}),
+        values=modal_values(t=(ids.MATCH_PAIR_BLOCK, ids.MATCH_PAIR_INPUT, one_user(TRAINEES[0]))),
+    )
+    # A forged modal naming the default program opens nothing there.
+    harness.view_submission(
+        user_id=other,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=json.dumps({"program": default_id}),
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            trainees=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(TRAINEES[5])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2099-01-01"},
+            ),
+        ),
+    )
+    assert pairings_count(harness) == 0
+    with harness.session() as session:
+        assert [p.status for p in rounds.pairs_of(session, round_id)] == ["proposed"] * 4
+        assert session.scalar(select(func.count()).select_from(MatchRound)) == 1
+    refusals = [r for r in ephemeral_replies(harness) if "for program coordinators" in r]
+    assert len(refusals) >= 4
+
+
+def _approve_together(harness: Harness, round_ids: list[int]) -> list[flow.Outcome]:
+    client = make_web_client(harness.settings)
+    barrier = threading.Barrier(len(round_ids))
+    outcomes: list[flow.Outcome] = []
+
+    def approve(round_id: int) -> None:
+        barrier.wait()
+        outcomes.append(flow.approve_round(harness.ctx, client, round_id, COORDINATOR))
+
+    threads = [threading.Thread(target=approve, args=(r,)) for r in round_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_approving_at_once_twice_makes_each_pair_once(harness: Harness) -> None:
+    round_id = open_round(harness, TRAINEES[:12], MENTORS[:6])
+    close_now(harness, round_id)
+    with harness.session() as session:
+        proposed = [p for p in rounds.pairs_of(session, round_id) if p.status == "proposed"]
+    assert len(proposed) >= 10
+    outcomes = _approve_together(harness, [round_id, round_id, round_id])
+    assert sorted(o.repeat for o in outcomes) == [False, True, True]
+    assert pairings_count(harness) == len(proposed)
+    with harness.session() as session:
+        made = [p.pairing_id for p in rounds.pairs_of(session, round_id) if p.pairing_id]
+    assert len(set(made)) == len(proposed)
+
+
+def test_a_mentors_limit_holds_when_two_rounds_are_approved_at_once(harness: Harness) -> None:
+    with harness.session() as session:
+        set_capacity(session, MENTORS[0], 1)
+    first = open_round(harness, TRAINEES[:1], MENTORS[:1])
+    second = open_round(harness, TRAINEES[1:2], MENTORS[:1])
+    close_now(harness, first)
+    close_now(harness, second)
+    outcomes = _approve_together(harness, [first, second])
+    assert sorted(o.made for o in outcomes) == [0, 1]
+    with harness.session() as session:
+        mentored = session.scalar(
+            select(func.count()).select_from(Pairing).where(Pairing.mentor_id == MENTORS[0])
+        )
+        statuses = sorted(p.status for r in (first, second) for p in rounds.pairs_of(session, r))
+    assert mentored == 1
+    assert statuses == ["approved", "not_made"]

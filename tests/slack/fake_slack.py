@@ -216,6 +216,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
@@ -304,8 +305,11 @@ class FakeSlack:
         is_private: bool = False,
         is_member: bool = True,
         is_archived: bool = False,
+        members: tuple[str, ...] = (),
     ) -> None:
-        conversation = _Conversation(channel_id, name, is_private, is_member, is_archived)
+        conversation = _Conversation(
+            channel_id, name, is_private, is_member, is_archived, members=members
+        )
         with self._changed:
             self._conversations[channel_id] = conversation
 
@@ -609,6 +613,22 @@ class FakeSlack:
         if conversation is None:
             raise SlackRefusal("channel_not_found")
         return {"channel": self._conversation_object(conversation)}
+
+    def _conversations_members(self, args: JsonObject) -> JsonObject:
+        """Members a page at a time, as Slack pages them: ``cursor`` is the offset here."""
+        conversation = self._conversations.get(str(args.get("channel", "")))
+        if conversation is None:
+            raise SlackRefusal("channel_not_found")
+        if conversation.is_private and not conversation.is_member:
+            raise SlackRefusal("channel_not_found")
+        start = int(str(args.get("cursor") or "0"))
+        limit = int(str(args.get("limit") or "100"))
+        page = conversation.members[start : start + limit]
+        more = start + limit < len(conversation.members)
+        return {
+            "members": list(page),
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _resolve_channel(self, channel: Any, *, users_allowed: bool = True) -> str:
         """The conversation a message goes to: a user id means the app's DM with them (Slack
