@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from bot.errors import Refused
 from bot.matching import Choices, Proposal, Round
 from bot.text import md
-from storage.models import MatchPair, MatchParticipant, MatchRound, Person
-from storage.outbox import NewSend, enqueue_many, send_key
+from storage.models import MatchPair, MatchParticipant, MatchRound, Person, ScheduledSend
+from storage.outbox import NewSend, enqueue, enqueue_many, send_key
 from storage.pairings import create_pairing, open_pairing_for
 from storage.people import ensure_person, is_at_capacity
 
@@ -46,6 +46,7 @@ MENTOR = "mentor"
 INVITE_TRAINEE = "match.invite.trainee"
 INVITE_MENTOR = "match.invite.mentor"
 NOT_MATCHED = "match.unmatched"
+PROPOSAL = "match.proposal"
 
 
 def get_round(session: Session, round_id: int, *, lock: bool = False) -> MatchRound | None:
@@ -379,6 +380,25 @@ def finish_round(session: Session, round_: MatchRound, now: datetime) -> list[Ma
         ],
     )
     return left
+
+
+def enqueue_proposal(
+    session: Session, round_id: int, coordinator: str, now: datetime
+) -> ScheduledSend | None:
+    """The proposal owed to ``coordinator``, enqueued claimed for sending at once."""
+    return enqueue(
+        session,
+        key=send_key(PROPOSAL, f"{round_id}/{coordinator}"),
+        kind=PROPOSAL,
+        slot_at=now,
+        now=now,
+        recipient=coordinator,
+    )
+
+
+def round_of_proposal_send(session: Session, key: str) -> MatchRound | None:
+    """The round a ``match.proposal/<round>/<coordinator>`` send is about."""
+    return session.get(MatchRound, int(key.split("/")[1]))
 
 
 def pair_of_send(session: Session, key: str) -> MatchPair | None:

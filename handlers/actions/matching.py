@@ -1,4 +1,5 @@
-"""Buttons of matching rounds: rank, rather not, close early, approve, change a pair."""
+"""Buttons of matching rounds: rank, rather not, close early, approve, change a pair, and
+the proposal's CSV again."""
 
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ from handlers import ids
 from handlers.blocks.matching import build_change_modal, build_rank_modal, build_rather_not_modal
 from handlers.edge import action_value, actor_id, edge, id_values, reply_privately
 from handlers.flows import matching as flow
-from handlers.flows.programs import require_coordinator_of
-from storage import matching as rounds
-from storage.db import unit_of_work
 
 
 def handle_rank_open(ctx: AppContext, args: Args) -> None:
@@ -65,12 +63,14 @@ def handle_approve(ctx: AppContext, args: Args) -> None:
 def handle_change_open(ctx: AppContext, args: Args) -> None:
     args.ack()
     (round_id,) = id_values(action_value(args))[:1]
-    caller = actor_id(args)
-    with unit_of_work(ctx.sessions) as session:
-        found = rounds.get_round(session, round_id)
-        if found is not None:
-            require_coordinator_of(session, ctx.settings, found.program_id, caller)
+    flow.require_round_coordinator(ctx, round_id, actor_id(args))
     args.client.views_open(trigger_id=args.body["trigger_id"], view=build_change_modal(round_id))
+
+
+def handle_csv(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (round_id,) = id_values(action_value(args))[:1]
+    flow.send_csv(ctx, args.client, round_id, actor_id(args))
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -80,6 +80,7 @@ def register(app: App, ctx: AppContext) -> None:
         ids.MATCH_CLOSE: handle_close,
         ids.MATCH_APPROVE: handle_approve,
         ids.MATCH_CHANGE_OPEN: handle_change_open,
+        ids.MATCH_CSV: handle_csv,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

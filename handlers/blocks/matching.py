@@ -370,6 +370,7 @@ def build_proposal(
         _actions(
             _button("Approve all", ids.MATCH_APPROVE, str(round_id), "primary"),
             _button("Change a pair", ids.MATCH_CHANGE_OPEN, str(round_id)),
+            _button("Send the CSV", ids.MATCH_CSV, str(round_id)),
         )
     )
     return MessageBody(text, blocks)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
@@ -25,14 +26,15 @@ from bot.errors import Refused
 from bot.logging import get_logger
 from bot.matching import MAX_CHOICES, Proposal, Round, Unplaced, solve
 from bot.programs import ProgramConfig
+from bot.spreadsheet import safe_cell
 from bot.text import md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import matching as blocks
 from handlers.blocks import pairings as pairing_blocks
 from handlers.blocks.matching import MatchSetup, PairChange, ProposalRow
-from handlers.flows.delivery import Kind, Message
+from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.programs import require_coordinator_of
-from handlers.flows.slack import notify, program_focus_label, share_files
+from handlers.flows.slack import notify, program_focus_label, slack_error
 from storage import matching as rounds
 from storage.db import unit_of_work
 from storage.models import MatchPair, MatchRound, Pairing, Person, ProgramMember, ScheduledSend
@@ -253,13 +255,6 @@ def _render_unmatched(session: Session, ctx: AppContext, send: ScheduledSend) ->
     return Message(to=pair.trainee_id, text=body.text, blocks=body.blocks)
 
 
-KINDS: dict[str, Kind] = {
-    rounds.INVITE_TRAINEE: Kind(render=_render_invite),
-    rounds.INVITE_MENTOR: Kind(render=_render_invite),
-    rounds.NOT_MATCHED: Kind(render=_render_unmatched),
-}
-
-
 def rank_form(ctx: AppContext, participant_id: int, caller: str) -> list[str]:
     with unit_of_work(ctx.sessions) as session:
         row = rounds.participant_of(session, participant_id, caller, rounds.TRAINEE)
@@ -322,12 +317,37 @@ def reasons_of(round_: Round, proposal: Proposal) -> dict[str, str]:
     return reasons
 
 
-def _proposal_csv(rows: Sequence[ProposalRow]) -> str:
+CSV_COLUMNS = ("trainee_id", "trainee", "mentor_id", "mentor", "status", "reason")
+
+
+def proposal_csv(session: Session, round_id: int) -> str:
+    """Every trainee of the round: their proposed mentor (or none) and why, names made safe."""
+    pairs = rounds.pairs_of(session, round_id)
+    names = {
+        person.user_id: person.display_name
+        for person in session.scalars(
+            select(Person).where(
+                Person.user_id.in_(
+                    {p.trainee_id for p in pairs} | {p.mentor_id for p in pairs if p.mentor_id}
+                )
+            )
+        )
+    }
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["trainee", "mentor", "reason"])
-    for row in rows:
-        writer.writerow([row.trainee_id, row.mentor_id or "", row.reason])
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for pair in pairs:
+        mentor = pair.mentor_id or ""
+        writer.writerow(
+            (
+                pair.trainee_id,
+                safe_cell(names.get(pair.trainee_id, "")),
+                mentor,
+                safe_cell(names.get(mentor, "")),
+                pair.status,
+                safe_cell(pair.reason),
+            )
+        )
     return out.getvalue()
 
 
@@ -335,16 +355,31 @@ def _rows(session: Session, round_id: int) -> list[ProposalRow]:
     return [
         ProposalRow(
             p.trainee_id,
-            p.mentor_id if p.status in ("proposed", "approved") else None,
+            p.mentor_id if p.status == rounds.PairStatus.PROPOSED.value else None,
             p.reason,
         )
         for p in rounds.pairs_of(session, round_id)
     ]
 
 
+def _render_proposal(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    round_ = rounds.round_of_proposal_send(session, send.dedupe_key)
+    if round_ is None or round_.status != rounds.RoundStatus.PROPOSED.value:
+        return "the round was decided before its proposal went out"
+    label = program_focus_label(
+        program_config(session, ctx.settings, round_.program_id), round_.focus
+    )
+    mentors = len(rounds.participants(session, round_.id, rounds.MENTOR))
+    body = blocks.build_proposal(round_.id, label, _rows(session, round_.id), mentors)
+    return Message(to=str(send.recipient), text=body.text, blocks=body.blocks)
+
+
 def propose(ctx: AppContext, client: WebClient, round_id: int, by: str | None) -> bool:
-    """Close the round and send its proposal to the coordinator who opened it (and the one who
-    closed it); False when it had been closed already."""
+    """Close the round, solve it and send the proposal to the coordinator who opened it (and
+    the one who closed it), the CSV in its thread; False when it had been closed already.
+
+    The proposal is enqueued in the closing transaction and sent from the outbox, so a process
+    that dies after closing still sends it (a later tick takes the claim over)."""
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         if by is not None:
@@ -359,30 +394,62 @@ def propose(ctx: AppContext, client: WebClient, round_id: int, by: str | None) -
         stated = rounds.round_to_solve(session, round_id)
         proposal = solve(stated)
         rounds.save_proposal(session, round_id, proposal, reasons_of(stated, proposal))
+        sends = [
+            rounds.enqueue_proposal(session, round_id, coordinator, now)
+            for coordinator in dict.fromkeys([round_.created_by, *([by] if by else [])])
+        ]
         session.flush()
-        rows = _rows(session, round_id)
-        label = program_focus_label(
-            program_config(session, ctx.settings, round_.program_id), round_.focus
-        )
-        to = list(dict.fromkeys([round_.created_by, *([by] if by else [])]))
-        mentors = len(stated.places)
-    message = blocks.build_proposal(round_id, label, rows, mentors)
-    for coordinator in to:
-        notify(client, coordinator, message.text, message.blocks)
-        dm = client.conversations_open(users=coordinator)
-        share_files(
-            client,
-            str(dm["channel"]["id"]),
-            md("Proposed pairs, with the reason for each."),
-            [
-                {
-                    "filename": f"match-{round_id}.csv",
-                    "title": "Proposed pairs",
-                    "content": _proposal_csv(rows),
-                }
-            ],
-        )
+        send_ids = [send.id for send in sends if send is not None]
+        csv_text = proposal_csv(session, round_id)
+    tick = TickContext(app=ctx, client=client, now=now, clock=ctx.now)
+    deliver(tick, KINDS, send_ids)
+    for send_id in send_ids:
+        _attach_csv(ctx, client, send_id, round_id, csv_text)
     return True
+
+
+def _attach_csv(
+    ctx: AppContext, client: WebClient, send_id: int, round_id: int, csv_text: str
+) -> None:
+    """The CSV follows the proposal in its thread; a failure leaves the proposal standing."""
+    with unit_of_work(ctx.sessions) as session:
+        send = session.get(ScheduledSend, send_id)
+        where = (str(send.channel), send.ts) if send is not None and send.ts else None
+    if where is None:
+        return  # not delivered yet: a later tick sends it, with its "Send the CSV" button
+    _upload_csv(client, where[0], where[1], round_id, csv_text)
+
+
+def _upload_csv(
+    client: WebClient, channel: str, thread_ts: str | None, round_id: int, csv_text: str
+) -> None:
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=thread_ts,
+            filename=f"match-round-{round_id}.csv",
+            title="Proposed pairs, with the reason for each",
+            content=csv_text,
+        )
+    except SlackApiError as error:
+        log.warning("matching.csv.failed", error=slack_error(error))
+
+
+def send_csv(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> None:
+    """The round's CSV again, in the coordinator's DM (a coordinator of its program only)."""
+    require_round_coordinator(ctx, round_id, caller)
+    with unit_of_work(ctx.sessions) as session:
+        csv_text = proposal_csv(session, round_id)
+    dm = client.conversations_open(users=caller)
+    _upload_csv(client, str(dm["channel"]["id"]), None, round_id, csv_text)
+
+
+KINDS: dict[str, Kind] = {
+    rounds.INVITE_TRAINEE: Kind(render=_render_invite),
+    rounds.INVITE_MENTOR: Kind(render=_render_invite),
+    rounds.NOT_MATCHED: Kind(render=_render_unmatched),
+    rounds.PROPOSAL: Kind(render=_render_proposal),
+}
 
 
 def propose_due_rounds(tick: TickContext) -> StepResult:
@@ -416,7 +483,7 @@ class Outcome:
     repeat: bool
 
 
-def _check_coordinator(ctx: AppContext, round_id: int, caller: str) -> None:
+def require_round_coordinator(ctx: AppContext, round_id: int, caller: str) -> None:
     """Refused unless ``caller`` coordinates the round's program; read in a transaction of its
     own, so the approving one starts with its lock (:func:`storage.matching.lock_round`)."""
     with unit_of_work(ctx.sessions) as session:
@@ -436,7 +503,7 @@ def _locked(session: Session, round_id: int) -> MatchRound:
 def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> Outcome:
     """Create every proposed pair once, introduce them, and tell the unmatched kindly."""
     now = ctx.now()
-    _check_coordinator(ctx, round_id, caller)
+    require_round_coordinator(ctx, round_id, caller)
     with unit_of_work(ctx.sessions) as session:
         round_ = _locked(session, round_id)
         if round_.status != rounds.RoundStatus.PROPOSED.value:
@@ -477,7 +544,7 @@ def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str
 
 def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
     """Another mentor for one trainee of a proposal, or none (the pair removed)."""
-    _check_coordinator(ctx, change.round_id, caller)
+    require_round_coordinator(ctx, change.round_id, caller)
     with unit_of_work(ctx.sessions) as session:
         round_ = _locked(session, change.round_id)
         if round_.status != rounds.RoundStatus.PROPOSED.value:

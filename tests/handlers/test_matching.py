@@ -150,8 +150,10 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
     harness.tick()  # the deadline passed: the proposal goes to the coordinator
     proposal = last_dm(harness, COORDINATOR)
     assert "Proposal for the" in all_text(proposal.args["blocks"])
-    uploads = harness.fake.calls_to("files.completeUploadExternal")
-    assert len(uploads) == 1
+    (csv_file,) = harness.fake.files()
+    lines = csv_file.content.decode().splitlines()
+    assert lines[0] == "trainee_id,trainee,mentor_id,mentor,status,reason"
+    assert len(lines) == 1 + len(TRAINEES)
     with harness.session() as session:
         stated = rounds.round_to_solve(session, round_id)
         pairs = rounds.pairs_of(session, round_id)
@@ -427,3 +429,15 @@ def test_a_mentors_limit_holds_when_two_rounds_are_approved_at_once(harness: Har
         statuses = sorted(p.status for r in (first, second) for p in rounds.pairs_of(session, r))
     assert mentored == 1
     assert statuses == ["approved", "not_made"]
+
+
+def test_the_csv_again_for_the_coordinator_only(harness: Harness) -> None:
+    round_id = open_round(harness, TRAINEES[:3], MENTORS[:2])
+    close_now(harness, round_id)
+    proposal = last_dm(harness, COORDINATOR)
+    assert ids.MATCH_CSV in buttons(proposal.args["blocks"])
+    harness.fake.add_user(STRANGER, "stranger")
+    harness.block_action(user_id=STRANGER, action_id=ids.MATCH_CSV, value=str(round_id))
+    assert len(harness.fake.calls_to("files.completeUploadExternal")) == 1
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_CSV, value=str(round_id))
+    assert len(harness.fake.calls_to("files.completeUploadExternal")) == 2
