@@ -150,7 +150,7 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
     harness.tick()  # the deadline passed: the proposal goes to the coordinator
     proposal = last_dm(harness, COORDINATOR)
     assert "Proposal for the" in all_text(proposal.args["blocks"])
-    (csv_file,) = harness.fake.files()
+    (csv_file,) = harness.fake.files
     lines = csv_file.content.decode().splitlines()
     assert lines[0] == "trainee_id,trainee,mentor_id,mentor,status,reason"
     assert len(lines) == 1 + len(TRAINEES)
