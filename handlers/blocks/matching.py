@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 
 from bot.focus import FocusArea
 from bot.matching import MAX_CHOICES
-from bot.text import Mrkdwn, clip, fmt, md, md_join, mention
+from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, section
 from handlers.blocks.modals import InvalidSubmission, Values, parse_metadata
@@ -180,11 +180,11 @@ def build_round_opened(
     round_id: int, focus_label: str, trainees: int, mentors: int, deadline: date
 ) -> MessageBody:
     text = fmt(
-        "Matching round for *{focus}* started: {trainees} trainees and {mentors} mentors are "
-        "invited to give their preferences until {deadline}. Then I'll send you the proposal.",
+        "Matching round for *{focus}* started: {trainees} and {mentors} are invited to give "
+        "their preferences until {deadline}. Then I'll send you the proposal.",
         focus=focus_label,
-        trainees=trainees,
-        mentors=mentors,
+        trainees=plural(trainees, "trainee"),
+        mentors=plural(mentors, "mentor"),
         deadline=deadline.isoformat(),
     )
     return MessageBody(
@@ -223,11 +223,11 @@ def build_trainee_invite(
 
 def build_mentor_invite(participant_id: int, focus_label: str, places: int) -> MessageBody:
     text = fmt(
-        "You're a mentor in a matching round for *{focus}* with {places} place(s). If there are "
+        "You're a mentor in a matching round for *{focus}* with {places}. If there are "
         "trainees you'd rather not take (for example someone you assess), mark them here; "
         "I'll never pair you with them.",
         focus=focus_label,
-        places=places,
+        places=plural(places, "place"),
     )
     return MessageBody(
         text,
@@ -330,12 +330,12 @@ def build_proposal(
     paired = [row for row in rows if row.mentor_id]
     left = [row for row in rows if not row.mentor_id]
     text = fmt(
-        "Proposal for the *{focus}* round: {paired} pairs, {left} trainees unmatched, "
-        "{mentors} mentors. The CSV has every pair with its reason.",
+        "Proposal for the *{focus}* round: {paired} and {left} without a mentor, "
+        "from {mentors}. The CSV has every trainee with the reason.",
         focus=focus_label,
-        paired=len(paired),
-        left=len(left),
-        mentors=mentors,
+        paired=plural(len(paired), "pair"),
+        left=plural(len(left), "trainee"),
+        mentors=plural(mentors, "mentor"),
     )
     lines: list[Mrkdwn] = [
         fmt(

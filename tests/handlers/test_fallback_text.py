@@ -25,6 +25,7 @@ from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
 from handlers.blocks.home import HomeContent, HomePairing, HomeRequest
+from handlers.blocks.matching import ProposalRow
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingLine, RequestLine
 from handlers.blocks.reassess import ReassessForm
@@ -205,6 +206,35 @@ SAMPLES: dict[str, list[Case]] = {
         )
     ],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
+    "matching.build_match_modal": [((1, TYPED, AREAS), {})],
+    "matching.build_round_opened": [((5, TYPED, 80, 40, TODAY), {})],
+    "matching.build_trainee_invite": [((3, TYPED, [THEM, COORD]), {}), ((3, LABEL, []), {})],
+    "matching.build_mentor_invite": [((3, TYPED, 2), {})],
+    "matching.build_rank_modal": [((3, [THEM]), {}), ((3, []), {})],
+    "matching.build_rather_not_modal": [((3, [ME]), {}), ((3, []), {})],
+    "matching.build_proposal": [
+        (
+            (
+                5,
+                TYPED,
+                [ProposalRow(ME, THEM, "their 1st choice"), ProposalRow(COORD, None, TYPED)],
+                2,
+            ),
+            {},
+        ),
+        (
+            (
+                5,
+                LABEL,
+                [ProposalRow(f"U0T{i:05d}", THEM, "their 2nd choice") for i in range(40)],
+                20,
+            ),
+            {},
+        ),
+        ((5, LABEL, [], 0), {}),
+    ],
+    "matching.build_change_modal": [((5,), {})],
+    "matching.build_unmatched_note": [((TYPED,), {})],
 }
 
 # Fallback texts that say nothing about the message they stand for.
