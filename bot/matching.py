@@ -7,10 +7,16 @@ trainee and mentor would both rather have each other than what they got), and is
 stable result for every trainee at once. Such a result is unique, so it does not depend on the
 order anyone is listed in: the same round gives the same proposal every time.
 
-The solving is done by the PyPI package ``matching`` (MIT, Gusfield & Irving's algorithm),
-wrapped here behind a small typed API, because it is a maintained, tested implementation of
-exactly this algorithm. Its game wants every preference reciprocated and no mentor without a
-place (a mentor with no places left raises in 1.4), so this module states the game that way:
+The solving is done by the PyPI package ``matching`` (MIT; Gusfield & Irving's resident-optimal
+algorithm), wrapped here behind a small typed API, because it is a maintained, tested
+implementation of exactly this algorithm. Two things about it shape the wrapper:
+
+- its ``HospitalResident`` game deep-copies the whole graph of players before solving, and that
+  copy recurses along the preference lists past Python's recursion limit for a round of 1,000
+  trainees and 500 mentors; so the players are built here (the package's ``Player`` and
+  ``Hospital``) and handed to its algorithm, ``matching.algorithms.hospital_resident``, directly;
+- the algorithm wants every preference reciprocated and no mentor without a place (a mentor
+  with no places raises in 1.4), so this module states the game that way:
 
 - a trainee's list is their ranked mentors (at most :data:`MAX_CHOICES`), minus the mentors who
   would rather not take them, the mentors who are not in the round and those with no places;
@@ -22,12 +28,12 @@ place (a mentor with no places left raises in 1.4), so this module states the ga
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from matching.games import HospitalResident  # type: ignore[import-untyped]
+from matching.algorithms import hospital_resident  # type: ignore[import-untyped]
+from matching.players import Hospital, Player  # type: ignore[import-untyped]
 
 MAX_CHOICES = 5
 
@@ -77,6 +83,32 @@ class Proposal:
     unmatched: tuple[Unmatched, ...]
 
 
+def spread_suggestions(
+    ranked: Mapping[str, Sequence[tuple[str, int]]],
+    places: Mapping[str, int],
+    size: int = MAX_CHOICES,
+) -> dict[str, list[str]]:
+    """Each trainee's suggestions, from their directory ranking (mentor, fit points; best
+    first): the best fits first, but between mentors who fit equally well, the one suggested
+    least so far for their places. The directory breaks such ties the same way for everyone
+    (fewer mentees, then the id), so without this every trainee of a round would be shown the
+    same few mentors and most would go unmatched."""
+    shown: dict[str, int] = {}
+    suggestions: dict[str, list[str]] = {}
+    for trainee in sorted(ranked):
+        order = ranked[trainee]
+
+        def key(index: int, order: Sequence[tuple[str, int]] = order) -> tuple[int, float, int]:
+            mentor, points = order[index]
+            return (-points, shown.get(mentor, 0) / max(places.get(mentor, 0), 1), index)
+
+        chosen = [order[i][0] for i in sorted(range(len(order)), key=key)[:size]]
+        for mentor in chosen:
+            shown[mentor] = shown.get(mentor, 0) + 1
+        suggestions[trainee] = chosen
+    return suggestions
+
+
 def acceptable_lists(round_: Round) -> dict[str, list[str]]:
     """Each trainee's list as the game sees it: their choices (at most five, no repeats) that
     are in the round, have a place and did not say they would rather not take them."""
@@ -119,16 +151,18 @@ def solve(round_: Round) -> Proposal:
     residents = {trainee: mentors for trainee, mentors in lists.items() if mentors}
     placed: dict[str, str] = {}
     if residents:
-        game = HospitalResident.create_from_dictionaries(
-            residents, hospitals, {mentor: round_.places[mentor] for mentor in hospitals}
+        trainees = {name: Player(name) for name in sorted(residents)}
+        mentors = {name: Hospital(name, round_.places[name]) for name in sorted(hospitals)}
+        for name, player in trainees.items():
+            player.set_prefs([mentors[mentor] for mentor in residents[name]])
+        for name, mentor in mentors.items():
+            mentor.set_prefs([trainees[trainee] for trainee in hospitals[name]])
+        result = hospital_resident(
+            list(trainees.values()), list(mentors.values()), optimal="resident"
         )
-        with warnings.catch_warnings():
-            # Every list is reciprocated by construction; nothing to warn about.
-            warnings.simplefilter("ignore")
-            result = game.solve(optimal="resident")
-        for hospital, matched in result.items():
-            for resident in matched:
-                placed[str(resident.name)] = str(hospital.name)
+        for mentor, matched in result.items():
+            for trainee in matched:
+                placed[str(trainee.name)] = str(mentor.name)
     pairs: list[Placed] = []
     unmatched: list[Unmatched] = []
     for trainee in sorted(round_.choices):

@@ -24,7 +24,7 @@ from bot.context import AppContext
 from bot.directory import MentorCandidate, Seeker, rank_mentors
 from bot.errors import Refused
 from bot.logging import get_logger
-from bot.matching import MAX_CHOICES, Proposal, Round, Unplaced, solve
+from bot.matching import Proposal, Round, Unplaced, solve, spread_suggestions
 from bot.programs import ProgramConfig
 from bot.spreadsheet import safe_cell
 from bot.text import md
@@ -190,7 +190,8 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 reason="bad_input",
             )
         profiles = {p.user_id: p for p in trainee_profiles(session, trainees)}
-        suggestions: dict[str, list[str]] = {}
+        open_mentors = [m for m in mentors if _places(m) > 0]
+        ranked: dict[str, list[tuple[str, int]]] = {}
         for trainee in trainees:
             profile = profiles.get(trainee)
             person = people.get(trainee)
@@ -201,8 +202,10 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 stage=profile.stage if profile else None,
                 tz=person.tz if person else None,
             )
-            ranked = rank_mentors(seeker, [m for m in mentors if _places(m) > 0], now)
-            suggestions[trainee] = [r.candidate.user_id for r in ranked[:MAX_CHOICES]]
+            ranked[trainee] = [
+                (r.candidate.user_id, r.fit.points) for r in rank_mentors(seeker, open_mentors, now)
+            ]
+        suggestions = spread_suggestions(ranked, {m.user_id: _places(m) for m in mentors})
         deadline = datetime.combine(setup.deadline, time(23, 59), program.zone).astimezone(UTC)
         round_ = rounds.open_round(
             session,

@@ -14,6 +14,7 @@ from bot.matching import (
     Unplaced,
     blocking_pairs,
     solve,
+    spread_suggestions,
 )
 
 
@@ -129,3 +130,36 @@ def test_blocking_pairs_finds_an_unstable_proposal() -> None:
         pairs=(Placed("T2", "M1", 1, True), Placed("T1", "M2", 2, True)), unmatched=()
     )
     assert blocking_pairs(round_, unstable) == [("T1", "M1")]
+
+
+def test_suggestions_keep_the_best_fit_first_and_spread_equal_fits_over_places() -> None:
+    equal = [("M1", 10), ("M2", 10), ("M3", 10), ("M4", 10)]
+    ranked = {
+        "T1": [("M9", 20), *equal],  # M9 fits T1 better than anyone: always first
+        "T2": equal,
+        "T3": equal,
+    }
+    suggestions = spread_suggestions(ranked, {"M1": 1, "M2": 1, "M3": 1, "M4": 2, "M9": 1}, size=2)
+    assert suggestions["T1"] == ["M9", "M1"]
+    # M1 was shown once for its one place; M2 and M3 not yet.
+    assert suggestions["T2"] == ["M2", "M3"]
+    # M4 has two places and has not been shown; then the least shown of the rest, in rank order.
+    assert suggestions["T3"] == ["M4", "M1"]
+    assert spread_suggestions(ranked, {}, size=2) == spread_suggestions(ranked, {}, size=2)
+
+
+def test_a_round_of_1000_trainees_and_500_mentors_is_solved_stably() -> None:
+    # Overlapping lists chain every trainee to every mentor: the package's own game object
+    # deep-copies such a graph past Python's recursion limit, which the wrapper avoids.
+    choices = {
+        f"T{i:04d}": Choices(
+            tuple(f"M{(i // 2 + k * 7) % 500:03d}" for k in range(5)), ranked=i % 6
+        )
+        for i in range(1000)
+    }
+    places = {f"M{m:03d}": 1 + m % 3 for m in range(500)}
+    round_ = Round(choices=choices, places=places, rather_not={"M000": {"T0000"}})
+    proposal = solve(round_)
+    assert len(proposal.pairs) + len(proposal.unmatched) == 1000
+    assert len(proposal.pairs) > 900
+    assert blocking_pairs(round_, proposal) == []
