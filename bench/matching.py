@@ -267,7 +267,7 @@ def _round(database: str, fake_url: str, trainees: int, mentors: int, traced: bo
         measure("close, solve and propose", propose)
 
         def approve() -> str:
-            outcome = flow.approve_round(ctx, client, round_id, COORDINATOR)
+            outcome = flow.approve_round(ctx, round_id, COORDINATOR)
             return f"{outcome.made:,} pairings made, {outcome.made * 2:,} introduction DMs"
 
         measure("approve all and introduce", approve)

@@ -47,6 +47,7 @@ INVITE_TRAINEE = "match.invite.trainee"
 INVITE_MENTOR = "match.invite.mentor"
 NOT_MATCHED = "match.unmatched"
 PROPOSAL = "match.proposal"
+INTRODUCTION = "match.intro"
 
 
 def get_round(session: Session, round_id: int, *, lock: bool = False) -> MatchRound | None:
@@ -298,7 +299,8 @@ def approve_pairs(
     by: str,
     now: datetime,
 ) -> list[Approved]:
-    """Create the pairings of the proposed pairs ``pair_ids`` (all of them: None), each once.
+    """Create the pairings of the proposed pairs ``pair_ids`` (all of them: None), each once,
+    and enqueue each new pair's introductions (one to each person, keyed by the pair).
 
     The caller has locked ``round_`` (:func:`lock_round`). A pair is claimed by a conditional update before its
     pairing is made, so a pair another approval took is skipped; a mentor who reached their
@@ -350,6 +352,21 @@ def approve_pairs(
         )
         pair.pairing_id = pairing.id
         made.append(Approved(pair.id, pairing.id, pair.trainee_id, mentor_id))
+    enqueue_many(
+        session,
+        [
+            NewSend(
+                key=send_key(INTRODUCTION, f"{approved.pair_id}/{person}"),
+                kind=INTRODUCTION,
+                slot_at=now,
+                due_at=now,
+                pairing_id=approved.pairing_id,
+                recipient=person,
+            )
+            for approved in made
+            for person in (approved.mentor_id, approved.trainee_id)
+        ],
+    )
     if pair_ids is None:
         finish_round(session, round_, now)
     return made
@@ -402,8 +419,8 @@ def round_of_proposal_send(session: Session, key: str) -> MatchRound | None:
 
 
 def pair_of_send(session: Session, key: str) -> MatchPair | None:
-    """The pair a ``match.unmatched/<id>`` send is about."""
-    return session.get(MatchPair, int(key.rsplit("/", 1)[1]))
+    """The pair a ``match.unmatched/<id>`` or ``match.intro/<id>/<person>`` send is about."""
+    return session.get(MatchPair, int(key.split("/")[1]))
 
 
 def participant_of_send(session: Session, key: str) -> MatchParticipant | None:

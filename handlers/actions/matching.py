@@ -8,7 +8,7 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.text import fmt, md
+from bot.text import fmt, md, plural
 from handlers import ids
 from handlers.blocks.matching import build_change_modal, build_rank_modal, build_rather_not_modal
 from handlers.edge import action_value, actor_id, edge, id_values, reply_privately
@@ -44,7 +44,7 @@ def handle_close(ctx: AppContext, args: Args) -> None:
 def handle_approve(ctx: AppContext, args: Args) -> None:
     args.ack()
     (round_id,) = id_values(action_value(args))[:1]
-    outcome = flow.approve_round(ctx, args.client, round_id, actor_id(args))
+    outcome = flow.approve_round(ctx, round_id, actor_id(args))
     if outcome.repeat:
         args.context["outcome"] = "repeat"
         reply_privately(args, md("That round was approved already; nothing changed."))
@@ -52,10 +52,10 @@ def handle_approve(ctx: AppContext, args: Args) -> None:
     reply_privately(
         args,
         fmt(
-            "Approved: {made} pairs made and introduced; {left} trainees told kindly and put on "
-            "the waiting list.",
-            made=outcome.made,
-            left=outcome.left,
+            "Approved: {made} made; I'm introducing each pair now. {left} told kindly and "
+            "put on the waiting list.",
+            made=plural(outcome.made, "pairing"),
+            left=plural(outcome.left, "trainee"),
         ),
     )
 

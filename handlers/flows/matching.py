@@ -38,7 +38,7 @@ from handlers.flows.slack import notify, program_focus_label, slack_error
 from storage import matching as rounds
 from storage.db import unit_of_work
 from storage.models import MatchPair, MatchRound, Pairing, Person, ProgramMember, ScheduledSend
-from storage.pairings import OPEN
+from storage.pairings import OPEN, pairings_by_id
 from storage.profiles import (
     directory_candidates,
     join_waiting_list,
@@ -192,19 +192,27 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
         profiles = {p.user_id: p for p in trainee_profiles(session, trainees)}
         open_mentors = [m for m in mentors if _places(m) > 0]
         ranked: dict[str, list[tuple[str, int]]] = {}
+        # Trainees alike in what the ranking reads (specialty, stage, time zone) rank the
+        # mentors alike (no trainee is a mentor of the round), so each such group is ranked
+        # once: a round of 1,000 trainees holds a few dozen groups, not 1,000.
+        by_kind: dict[tuple[str | None, str | None, str | None], list[tuple[str, int]]] = {}
         for trainee in trainees:
             profile = profiles.get(trainee)
             person = people.get(trainee)
-            seeker = Seeker(
-                user_id=trainee,
-                focus=setup.focus,
-                specialty=profile.specialty if profile else None,
-                stage=profile.stage if profile else None,
-                tz=person.tz if person else None,
+            kind = (
+                profile.specialty if profile else None,
+                profile.stage if profile else None,
+                person.tz if person else None,
             )
-            ranked[trainee] = [
-                (r.candidate.user_id, r.fit.points) for r in rank_mentors(seeker, open_mentors, now)
-            ]
+            if kind not in by_kind:
+                seeker = Seeker(
+                    user_id=trainee, focus=setup.focus, specialty=kind[0], stage=kind[1], tz=kind[2]
+                )
+                by_kind[kind] = [
+                    (r.candidate.user_id, r.fit.points)
+                    for r in rank_mentors(seeker, open_mentors, now)
+                ]
+            ranked[trainee] = by_kind[kind]
         suggestions = spread_suggestions(ranked, {m.user_id: _places(m) for m in mentors})
         deadline = datetime.combine(setup.deadline, time(23, 59), program.zone).astimezone(UTC)
         round_ = rounds.open_round(
@@ -447,11 +455,58 @@ def send_csv(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> 
     _upload_csv(client, str(dm["channel"]["id"]), None, round_id, csv_text)
 
 
+def _render_intros(
+    session: Session, ctx: AppContext, sends: Sequence[ScheduledSend]
+) -> dict[int, Message | str]:
+    """A chunk of introductions, with one read per table: the existing introduction, from the
+    coordinator who approved the pair, to each of the two."""
+    pairings = pairings_by_id(session, {int(s.pairing_id or 0) for s in sends})
+    pairs = {
+        p.id: p
+        for p in session.scalars(
+            select(MatchPair).where(
+                MatchPair.id.in_({int(s.dedupe_key.split("/")[1]) for s in sends})
+            )
+        )
+    }
+    configs: dict[int, ProgramConfig] = {}
+    rendered: dict[int, Message | str] = {}
+    for send in sends:
+        pairing = pairings.get(int(send.pairing_id or 0))
+        pair = pairs.get(int(send.dedupe_key.split("/")[1]))
+        if pairing is None or pair is None or pairing.status not in OPEN:
+            rendered[send.id] = "the pairing ended before its introduction went out"
+            continue
+        program = configs.get(pairing.program_id) or configs.setdefault(
+            pairing.program_id, program_config(session, ctx.settings, pairing.program_id)
+        )
+        intro = pairing_blocks.Introduction(
+            pairing_id=pairing.id,
+            mentor_id=pairing.mentor_id,
+            mentee_id=pairing.mentee_id,
+            coordinator_id=str(pair.decided_by or pairing.assigned_by),
+            focus_label=program_focus_label(program, pairing.focus),
+            note="",
+        )
+        body = (
+            pairing_blocks.build_introduction_for_mentor(intro)
+            if send.recipient == pairing.mentor_id
+            else pairing_blocks.build_introduction_for_mentee(intro)
+        )
+        rendered[send.id] = Message(to=str(send.recipient), text=body.text, blocks=body.blocks)
+    return rendered
+
+
+def _render_intro(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    return _render_intros(session, ctx, [send])[send.id]
+
+
 KINDS: dict[str, Kind] = {
     rounds.INVITE_TRAINEE: Kind(render=_render_invite),
     rounds.INVITE_MENTOR: Kind(render=_render_invite),
     rounds.NOT_MATCHED: Kind(render=_render_unmatched),
     rounds.PROPOSAL: Kind(render=_render_proposal),
+    rounds.INTRODUCTION: Kind(render=_render_intro, render_many=_render_intros),
 }
 
 
@@ -503,8 +558,10 @@ def _locked(session: Session, round_id: int) -> MatchRound:
     return locked
 
 
-def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> Outcome:
-    """Create every proposed pair once, introduce them, and tell the unmatched kindly."""
+def approve_round(ctx: AppContext, round_id: int, caller: str) -> Outcome:
+    """Create every proposed pair once and put the unmatched on the waiting list. The
+    introductions and the kind notes to the unmatched are enqueued with the change and go out
+    from the outbox (at the scheduler's pace, however large the round; never twice)."""
     now = ctx.now()
     require_round_coordinator(ctx, round_id, caller)
     with unit_of_work(ctx.sessions) as session:
@@ -525,23 +582,6 @@ def approve_round(ctx: AppContext, client: WebClient, round_id: int, caller: str
                 focus=round_.focus,
                 now=now,
             )
-        label = program_focus_label(
-            program_config(session, ctx.settings, round_.program_id), round_.focus
-        )
-    for pair in made:
-        intro = pairing_blocks.Introduction(
-            pairing_id=pair.pairing_id,
-            mentor_id=pair.mentor_id,
-            mentee_id=pair.trainee_id,
-            coordinator_id=caller,
-            focus_label=label,
-            note="",
-        )
-        for person, body in (
-            (pair.mentor_id, pairing_blocks.build_introduction_for_mentor(intro)),
-            (pair.trainee_id, pairing_blocks.build_introduction_for_mentee(intro)),
-        ):
-            notify(client, person, body.text, body.blocks)
     return Outcome(len(made), len(left), repeat=False)
 
 

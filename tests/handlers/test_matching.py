@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from bot.matching import blocking_pairs
 from bot.programs import ProgramValues, Role
-from bot.slack_client import make_web_client
 from handlers import ids
 from handlers.flows import matching as flow
 from storage import matching as rounds
@@ -202,6 +201,11 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
     left = [p.trainee_id for p in pairs if p.status == "unmatched"]
     assert left  # ten trainees crowding two mentors leaves some of them without a place
     assert sorted(waiting) == sorted(left)
+    assert any("made; I'm introducing each pair now" in r for r in ephemeral_replies(harness))
+    assert any("approved already; nothing changed" in r for r in ephemeral_replies(harness))
+
+    harness.tick()  # the introductions and the kind notes go out from the outbox
+    harness.tick()  # and never twice
     for pair in approved:
         for person, other in (
             (str(pair.mentor_id), pair.trainee_id),
@@ -214,9 +218,6 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
                 and ids.COMMUNICATION_OPEN in buttons(d.args.get("blocks"))
             ]
             assert len(intros) == 1  # once, though approved twice
-
-    harness.tick()  # the unmatched are told kindly, once
-    harness.tick()
     for trainee in left:
         notes = [
             d for d in dms_to(harness, trainee) if "waiting list" in all_text(d.args.get("blocks"))
@@ -383,13 +384,12 @@ def test_a_coordinator_of_another_program_changes_nothing(harness: Harness) -> N
 
 
 def _approve_together(harness: Harness, round_ids: list[int]) -> list[flow.Outcome]:
-    client = make_web_client(harness.settings)
     barrier = threading.Barrier(len(round_ids))
     outcomes: list[flow.Outcome] = []
 
     def approve(round_id: int) -> None:
         barrier.wait()
-        outcomes.append(flow.approve_round(harness.ctx, client, round_id, COORDINATOR))
+        outcomes.append(flow.approve_round(harness.ctx, round_id, COORDINATOR))
 
     threads = [threading.Thread(target=approve, args=(r,)) for r in round_ids]
     for thread in threads:
