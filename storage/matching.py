@@ -13,16 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.matching import Choices, Proposal, Round
 from bot.text import md
-from storage.models import MatchPair, MatchParticipant, MatchRound, Person, ScheduledSend
+from storage.models import (
+    MatchPair,
+    MatchParticipant,
+    MatchRound,
+    Pairing,
+    Person,
+    ScheduledSend,
+)
 from storage.outbox import NewSend, enqueue, enqueue_many, send_key
-from storage.pairings import create_pairing, open_pairing_for
-from storage.people import ensure_person, is_at_capacity
+from storage.pairings import OPEN, create_pairing
 
 
 class RoundStatus(StrEnum):
@@ -38,6 +44,11 @@ class PairStatus(StrEnum):
     REMOVED = "removed"
     APPROVED = "approved"
     NOT_MADE = "not_made"  # approved, but the mentor had no place left by then
+    ALREADY_PAIRED = "already_paired"  # the trainee found a mentor for the focus meanwhile
+
+
+# The trainees a decided round leaves without a mentor: told kindly, put on the waiting list.
+LEFT_WITHOUT = (PairStatus.UNMATCHED.value, PairStatus.REMOVED.value, PairStatus.NOT_MADE.value)
 
 
 TRAINEE = "trainee"
@@ -91,6 +102,7 @@ def open_round(
 ) -> MatchRound:
     """A new round collecting preferences until ``deadline``: ``trainees`` with the suggestions
     each is shown, ``mentors`` with their places. Everyone's invitation is enqueued with it."""
+    _ensure_people(session, [*trainees, *mentors])
     round_ = MatchRound(
         program_id=program_id,
         focus=focus,
@@ -140,6 +152,14 @@ def open_round(
         ],
     )
     return round_
+
+
+def _ensure_people(session: Session, user_ids: Sequence[str]) -> None:
+    """A people row for each of ``user_ids`` (pairings refer to it), in two statements."""
+    wanted = set(user_ids)
+    known = set(session.scalars(select(Person.user_id).where(Person.user_id.in_(wanted))))
+    session.add_all(Person(user_id=user, display_name="") for user in sorted(wanted - known))
+    session.flush()
 
 
 def participants(
@@ -212,6 +232,21 @@ def round_to_solve(session: Session, round_id: int) -> Round:
     return Round(choices=choices, places=places, rather_not=rather_not)
 
 
+def cancel_round(session: Session, round_id: int, by: str, now: datetime) -> bool:
+    """Cancel a round that is not decided yet; False when it was (or is gone). Invitations
+    still waiting are then not sent, and nobody is paired."""
+    won = session.scalar(
+        update(MatchRound)
+        .where(
+            MatchRound.id == round_id,
+            MatchRound.status.in_([RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value]),
+        )
+        .values(status=RoundStatus.CANCELLED.value, closed_by=by, decided_at=now)
+        .returning(MatchRound.id)
+    )
+    return won is not None
+
+
 def due_rounds_clause(now: datetime) -> ColumnElement[bool]:
     """Rounds still collecting whose deadline has passed."""
     return and_(MatchRound.status == RoundStatus.COLLECTING.value, MatchRound.deadline <= now)
@@ -270,7 +305,11 @@ def change_pair(
     session: Session, pair: MatchPair, mentor_id: str | None, by: str, now: datetime
 ) -> None:
     """A coordinator's change before approval: another mentor, or (None) no mentor."""
-    if pair.status not in (PairStatus.PROPOSED.value, PairStatus.UNMATCHED.value, "removed"):
+    if pair.status not in (
+        PairStatus.PROPOSED.value,
+        PairStatus.UNMATCHED.value,
+        PairStatus.REMOVED.value,
+    ):
         raise Refused(
             md("That pair was already approved, so I left it as it is."),
             reason="bad_input",
@@ -302,41 +341,57 @@ def approve_pairs(
     """Create the pairings of the proposed pairs ``pair_ids`` (all of them: None), each once,
     and enqueue each new pair's introductions (one to each person, keyed by the pair).
 
-    The caller has locked ``round_`` (:func:`lock_round`). A pair is claimed by a conditional update before its
-    pairing is made, so a pair another approval took is skipped; a mentor who reached their
-    limit meanwhile (a request accepted since the proposal) gets no more, and that pair is
-    marked ``not_made``."""
-    query = select(MatchPair).where(
-        MatchPair.round_id == round_.id, MatchPair.status == PairStatus.PROPOSED.value
+    The caller has locked ``round_`` (:func:`lock_round`). The pairs are claimed by one
+    conditional update, so pairs another approval took are skipped. The mentors' rows are then
+    locked (in id order, so approvals of rounds that share mentors never deadlock) before
+    their mentees are counted: a mentor who reached their limit since the proposal gets no
+    more (the pair is marked ``not_made``), and a trainee who found a mentor for the focus
+    meanwhile keeps theirs (``already_paired``). Reads are a handful of statements for the
+    whole round; only the pairings are made one by one."""
+    claim = (
+        update(MatchPair)
+        .where(MatchPair.round_id == round_.id, MatchPair.status == PairStatus.PROPOSED.value)
+        .values(decided_by=by, decided_at=now, status=PairStatus.APPROVED.value)
+        .returning(MatchPair.id)
+        .execution_options(synchronize_session=False)
     )
     if pair_ids is not None:
-        query = query.where(MatchPair.id.in_(list(pair_ids)))
+        claim = claim.where(MatchPair.id.in_(list(pair_ids)))
+    claimed = list(session.scalars(claim))
+    pairs = (
+        list(
+            session.scalars(
+                select(MatchPair)
+                .where(MatchPair.id.in_(claimed))
+                .order_by(MatchPair.id)
+                .execution_options(populate_existing=True)
+            )
+        )
+        if claimed
+        else []
+    )
+    mentor_ids = sorted({str(pair.mentor_id) for pair in pairs})
+    limits = {
+        person.user_id: person.capacity
+        for person in session.scalars(
+            select(Person)
+            .where(Person.user_id.in_(mentor_ids))
+            .order_by(Person.user_id)
+            .with_for_update()
+        )
+    }
+    mentees = _mentee_counts(session, mentor_ids)
+    paired = _mentored_for(session, round_.program_id, [p.trainee_id for p in pairs], round_.focus)
     made: list[Approved] = []
-    for pair in session.scalars(query.order_by(MatchPair.id)).all():
+    for pair in pairs:
         mentor_id = str(pair.mentor_id)
-        ensure_person(session, mentor_id)
-        session.get(Person, mentor_id, with_for_update=True, populate_existing=True)
-        claimed = session.scalar(
-            update(MatchPair)
-            .where(MatchPair.id == pair.id, MatchPair.status == PairStatus.PROPOSED.value)
-            .values(decided_by=by, decided_at=now, status=PairStatus.APPROVED.value)
-            .returning(MatchPair.id)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed is None:
+        if pair.trainee_id in paired:
+            pair.status = PairStatus.ALREADY_PAIRED.value
+            pair.pairing_id = paired[pair.trainee_id]
+            pair.reason = "already had a mentor for this focus by the time it was approved"
             continue
-        session.refresh(pair)
-        already = open_pairing_for(
-            session,
-            program_id=round_.program_id,
-            mentor_id=mentor_id,
-            mentee_id=pair.trainee_id,
-            focus=round_.focus,
-        )
-        if already is not None:
-            pair.pairing_id = already.id
-            continue
-        if is_at_capacity(session, mentor_id):
+        limit = limits.get(mentor_id)
+        if limit is not None and mentees.get(mentor_id, 0) >= limit:
             pair.status = PairStatus.NOT_MADE.value
             pair.reason = "the mentor had no place left by the time it was approved"
             continue
@@ -350,6 +405,7 @@ def approve_pairs(
             now=now,
             assigned_by=by,
         )
+        mentees[mentor_id] = mentees.get(mentor_id, 0) + 1
         pair.pairing_id = pairing.id
         made.append(Approved(pair.id, pairing.id, pair.trainee_id, mentor_id))
     enqueue_many(
@@ -372,17 +428,41 @@ def approve_pairs(
     return made
 
 
+def _mentee_counts(session: Session, mentor_ids: Sequence[str]) -> dict[str, int]:
+    """Open mentorships per mentor, in every program (a mentor's limit counts them all)."""
+    if not mentor_ids:
+        return {}
+    rows = session.execute(
+        select(Pairing.mentor_id, func.count())
+        .where(Pairing.mentor_id.in_(list(mentor_ids)), Pairing.status.in_(OPEN))
+        .group_by(Pairing.mentor_id)
+    )
+    return {mentor: int(count) for mentor, count in rows}
+
+
+def _mentored_for(
+    session: Session, program_id: int, mentee_ids: Sequence[str], focus: str
+) -> dict[str, int]:
+    """Which of ``mentee_ids`` have an open pairing for ``focus`` in the program (its id)."""
+    if not mentee_ids:
+        return {}
+    rows = session.execute(
+        select(Pairing.mentee_id, Pairing.id).where(
+            Pairing.program_id == program_id,
+            Pairing.mentee_id.in_(list(mentee_ids)),
+            Pairing.focus == focus,
+            Pairing.status.in_(OPEN),
+        )
+    )
+    return {str(mentee): int(pairing_id) for mentee, pairing_id in rows}
+
+
 def finish_round(session: Session, round_: MatchRound, now: datetime) -> list[MatchPair]:
     """Mark the round approved and enqueue the kind note to each trainee left without a mentor
     (once: the note is keyed by the pair). The trainees told, for the waiting list."""
     round_.status = RoundStatus.APPROVED.value
     round_.decided_at = now
-    left = [
-        pair
-        for pair in pairs_of(session, round_.id)
-        if pair.status
-        in (PairStatus.UNMATCHED.value, PairStatus.REMOVED.value, PairStatus.NOT_MADE.value)
-    ]
+    left = [pair for pair in pairs_of(session, round_.id) if pair.status in LEFT_WITHOUT]
     enqueue_many(
         session,
         [

@@ -1,5 +1,5 @@
-"""Buttons of matching rounds: rank, rather not, close early, approve, change a pair, and
-the proposal's CSV again."""
+"""Buttons of matching rounds: rank, rather not, close early, approve, change a pair, cancel,
+and the proposal's CSV again."""
 
 from __future__ import annotations
 
@@ -47,7 +47,10 @@ def handle_approve(ctx: AppContext, args: Args) -> None:
     outcome = flow.approve_round(ctx, round_id, actor_id(args))
     if outcome.repeat:
         args.context["outcome"] = "repeat"
-        reply_privately(args, md("That round was approved already; nothing changed."))
+        if outcome.status == "cancelled":
+            reply_privately(args, md("That round was cancelled, so nobody was paired."))
+        else:
+            reply_privately(args, md("That round was approved already; nothing changed."))
         return
     reply_privately(
         args,
@@ -58,6 +61,16 @@ def handle_approve(ctx: AppContext, args: Args) -> None:
             left=plural(outcome.left, "trainee"),
         ),
     )
+
+
+def handle_cancel(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    (round_id,) = id_values(action_value(args))[:1]
+    if flow.cancel_round(ctx, round_id, actor_id(args)):
+        reply_privately(args, md("Cancelled the round: nobody will be paired by it."))
+    else:
+        args.context["outcome"] = "repeat"
+        reply_privately(args, md("That round was already decided, so I left it as it is."))
 
 
 def handle_change_open(ctx: AppContext, args: Args) -> None:
@@ -81,6 +94,7 @@ def register(app: App, ctx: AppContext) -> None:
         ids.MATCH_APPROVE: handle_approve,
         ids.MATCH_CHANGE_OPEN: handle_change_open,
         ids.MATCH_CSV: handle_csv,
+        ids.MATCH_CANCEL: handle_cancel,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

@@ -189,7 +189,13 @@ def build_round_opened(
     )
     return MessageBody(
         text,
-        [section(text), _actions(_button("Close now and propose", ids.MATCH_CLOSE, str(round_id)))],
+        [
+            section(text),
+            _actions(
+                _button("Close now and propose", ids.MATCH_CLOSE, str(round_id)),
+                _button("Cancel the round", ids.MATCH_CANCEL, str(round_id), "danger"),
+            ),
+        ],
     )
 
 
@@ -314,6 +320,28 @@ def participant_in(metadata: str) -> int:
     return found if isinstance(found, int) else 0
 
 
+def build_answer_saved(trainee: bool, people: Sequence[str]) -> MessageBody:
+    """What a trainee or mentor is told after saving their answer."""
+    named = md_join(", ", [mention(person) for person in people])
+    if trainee:
+        text = (
+            fmt(
+                "Saved your choices, in order: {people}. You can change them until the round "
+                "closes.",
+                people=named,
+            )
+            if people
+            else md("Saved: no choices of your own, so your suggestions will be used.")
+        )
+    else:
+        text = (
+            fmt("Saved. I won't pair you with {people} in this round.", people=named)
+            if people
+            else md("Saved: there's nobody you'd rather not take.")
+        )
+    return MessageBody(text, [section(text)])
+
+
 # The proposal ---------------------------------------------------------------------------------
 
 
@@ -371,6 +399,7 @@ def build_proposal(
             _button("Approve all", ids.MATCH_APPROVE, str(round_id), "primary"),
             _button("Change a pair", ids.MATCH_CHANGE_OPEN, str(round_id)),
             _button("Send the CSV", ids.MATCH_CSV, str(round_id)),
+            _button("Cancel the round", ids.MATCH_CANCEL, str(round_id), "danger"),
         )
     )
     return MessageBody(text, blocks)

@@ -314,10 +314,13 @@ def reasons_of(round_: Round, proposal: Proposal) -> dict[str, str]:
         load[pair.mentor] = load.get(pair.mentor, 0) + 1
     reasons: dict[str, str] = {}
     for pair in proposal.pairs:
-        how = "their" if pair.chose else "suggested from the directory,"
+        how = (
+            f"their {_ordinal(pair.rank)} choice"
+            if pair.chose
+            else f"{_ordinal(pair.rank)} on their list, suggested by the directory"
+        )
         reasons[pair.trainee] = (
-            f"{how} {_ordinal(pair.rank)} choice; {load[pair.mentor]} of "
-            f"{round_.places[pair.mentor]} places"
+            f"{how}; the mentor's places: {load[pair.mentor]} of {round_.places[pair.mentor]} taken"
         )
     for miss in proposal.unmatched:
         reasons[miss.trainee] = (
@@ -539,6 +542,7 @@ class Outcome:
     made: int
     left: int
     repeat: bool
+    status: str = ""  # the round's status when nothing was done
 
 
 def require_round_coordinator(ctx: AppContext, round_id: int, caller: str) -> None:
@@ -567,13 +571,9 @@ def approve_round(ctx: AppContext, round_id: int, caller: str) -> Outcome:
     with unit_of_work(ctx.sessions) as session:
         round_ = _locked(session, round_id)
         if round_.status != rounds.RoundStatus.PROPOSED.value:
-            return Outcome(0, 0, repeat=True)
+            return Outcome(0, 0, repeat=True, status=round_.status)
         made = rounds.approve_pairs(session, round_, None, caller, now)
-        left = [
-            p
-            for p in rounds.pairs_of(session, round_id)
-            if p.status in ("unmatched", "removed", "not_made")
-        ]
+        left = [p for p in rounds.pairs_of(session, round_id) if p.status in rounds.LEFT_WITHOUT]
         for miss in left:
             join_waiting_list(
                 session,
@@ -583,6 +583,13 @@ def approve_round(ctx: AppContext, round_id: int, caller: str) -> Outcome:
                 now=now,
             )
     return Outcome(len(made), len(left), repeat=False)
+
+
+def cancel_round(ctx: AppContext, round_id: int, caller: str) -> bool:
+    """Cancel the round (a coordinator of its program); False when it was decided already."""
+    require_round_coordinator(ctx, round_id, caller)
+    with unit_of_work(ctx.sessions) as session:
+        return rounds.cancel_round(session, round_id, caller, ctx.now())
 
 
 def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:

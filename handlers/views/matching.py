@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.matching import (
+    build_answer_saved,
     parse_change_submission,
     parse_match_submission,
     parse_rank_submission,
@@ -68,6 +69,8 @@ def _answer(ctx: AppContext, args: Args, role: str) -> None:
         return
     args.ack()
     flow.save_answer(ctx, participant_id, caller, role, people)
+    saved = build_answer_saved(role == rounds.TRAINEE, people)
+    notify(args.client, caller, saved.text, saved.blocks)
 
 
 def handle_rank_submission(ctx: AppContext, args: Args) -> None:

@@ -235,6 +235,12 @@ SAMPLES: dict[str, list[Case]] = {
     ],
     "matching.build_change_modal": [((5,), {})],
     "matching.build_unmatched_note": [((TYPED,), {})],
+    "matching.build_answer_saved": [
+        ((True, [THEM, COORD]), {}),
+        ((True, []), {}),
+        ((False, [ME]), {}),
+        ((False, []), {}),
+    ],
 }
 
 # Fallback texts that say nothing about the message they stand for.

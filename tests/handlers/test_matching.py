@@ -24,6 +24,7 @@ from storage.models import (
     ScheduledSend,
     WaitingEntry,
 )
+from storage.pairings import create_pairing
 from storage.people import set_capacity
 from storage.programs import add_members, create_program, default_program_id
 from tests.conftest import COORDINATOR, STRANGER
@@ -163,8 +164,12 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
         assert all(count <= stated.places[m] for m, count in load.items())
         assert not any(p.trainee_id == TRAINEES[0] and p.mentor_id == MENTORS[0] for p in pairs)
         assert {p.trainee_id for p in pairs} == set(TRAINEES)
-        first_choice = [p for p in proposed if p.trainee_id in TRAINEES[1:10]]
-        assert {p.mentor_id for p in first_choice if "their 1st" in p.reason} <= set(MENTORS[:2])
+        # The two mentors ten trainees ranked are full, with trainees who chose them.
+        for mentor in MENTORS[:2]:
+            taken = [p for p in proposed if p.mentor_id == mentor]
+            assert len(taken) == stated.places[mentor] == 2
+            assert all(p.trainee_id in TRAINEES[:10] for p in taken)
+            assert all(p.reason.startswith("their ") for p in taken)
     from bot.matching import solve
 
     assert blocking_pairs(stated, solve(stated)) == []
@@ -441,3 +446,60 @@ def test_the_csv_again_for_the_coordinator_only(harness: Harness) -> None:
     assert len(harness.fake.calls_to("files.completeUploadExternal")) == 1
     harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_CSV, value=str(round_id))
     assert len(harness.fake.calls_to("files.completeUploadExternal")) == 2
+
+
+def test_cancelling_sends_no_more_invitations_and_pairs_nobody(harness: Harness) -> None:
+    round_id = open_round(harness, TRAINEES[:3], MENTORS[:2])
+    harness.fake.add_user(STRANGER, "stranger")
+    harness.block_action(user_id=STRANGER, action_id=ids.MATCH_CANCEL, value=str(round_id))
+    with harness.session() as session:
+        found = rounds.get_round(session, round_id)
+        assert found is not None
+        assert found.status == "collecting"
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_CANCEL, value=str(round_id))
+    harness.tick()
+    assert not any(dms_to(harness, person) for person in TRAINEES[:3] + MENTORS[:2])
+    close_now(harness, round_id)
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    assert pairings_count(harness) == 0
+    replies = ephemeral_replies(harness)
+    assert any("Cancelled the round" in r for r in replies)
+    assert any("That round has closed already" in r for r in replies)
+    assert any("That round was cancelled, so nobody was paired" in r for r in replies)
+    with harness.session() as session:
+        assert rounds.pairs_of(session, round_id) == []
+
+
+def test_a_trainee_paired_meanwhile_is_left_as_they_are(harness: Harness) -> None:
+    round_id = open_round(harness, TRAINEES[:2], MENTORS[:2])
+    harness.tick()
+    rank(harness, TRAINEES[0], invite_value(harness, TRAINEES[0], ids.MATCH_RANK_OPEN), MENTORS[:1])
+    saved = last_dm(harness, TRAINEES[0])
+    assert f"Saved your choices, in order: <@{MENTORS[0]}>" in all_text(saved.args["blocks"])
+    close_now(harness, round_id)
+    with harness.session() as session:
+        pairs = {p.trainee_id: p for p in rounds.pairs_of(session, round_id)}
+        assert pairs[TRAINEES[0]].mentor_id == MENTORS[0]
+        assert pairs[TRAINEES[0]].reason == "their 1st choice; the mentor's places: 2 of 2 taken"
+        program_id = default_program_id(session)
+        # Before the approval, the trainee and another mentor agree a mentorship themselves.
+        create_pairing(
+            session,
+            program_id=program_id,
+            mentor_id=MENTORS[1],
+            mentee_id=TRAINEES[0],
+            focus="research",
+            origin="request",
+            now=harness.clock(),
+        )
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    harness.tick()
+    with harness.session() as session:
+        pairs = {p.trainee_id: p for p in rounds.pairs_of(session, round_id)}
+        waiting = session.scalars(select(WaitingEntry.user_id)).all()
+    assert pairs[TRAINEES[0]].status == "already_paired"
+    assert TRAINEES[0] not in waiting
+    assert not any(
+        "waiting list" in all_text(d.args.get("blocks")) for d in dms_to(harness, TRAINEES[0])
+    )
+    assert pairings_count(harness) == 1 + sum(p.status == "approved" for p in pairs.values())
