@@ -1,6 +1,7 @@
 """A matching round of 1,000 trainees and 500 mentors: the solver alone, and the whole round
-through the app's flows (open it with everyone's suggestions, close and propose, approve and
-introduce) on SQLite and PostgreSQL; wall time and peak memory (tracemalloc) of each phase.
+through the app's flows (open it with everyone's suggestions, close and propose, approve, and
+the tick that sends the introductions) on SQLite and PostgreSQL, against the Slack fake in a
+process of its own; wall time and peak memory (tracemalloc) of each phase.
 
 Run it as ``.venv/bin/python -m bench matching``; see bench/README.md."""
 
@@ -23,6 +24,7 @@ from sqlalchemy import Engine, insert
 from bench.fake_slack_server import fake_slack_process
 from bench.tick import sqlite_url
 from bot.context import AppContext
+from bot.jobs import run_tick
 from bot.logging import configure_logging
 from bot.matching import Choices, Round, solve
 from bot.settings import LogFormat, Settings, load_settings
@@ -250,6 +252,12 @@ def _round(database: str, fake_url: str, trainees: int, mentors: int, traced: bo
 
         measure("open the round", open_it)
         round_id = opened[0].round_id
+
+        def invite() -> str:
+            result = run_tick(ctx, client, NOW)
+            return f"{result.sent:,} invitations sent by one scheduler tick"
+
+        measure("invite (the next tick)", invite)
         # Six in ten trainees rank their own list (a part of their suggestions, reversed).
         pick = random.Random(3)
         with unit_of_work(ctx.sessions) as session:
@@ -268,9 +276,18 @@ def _round(database: str, fake_url: str, trainees: int, mentors: int, traced: bo
 
         def approve() -> str:
             outcome = flow.approve_round(ctx, round_id, COORDINATOR)
-            return f"{outcome.made:,} pairings made, {outcome.made * 2:,} introduction DMs"
+            return (
+                f"{outcome.made:,} pairings made, their introductions and "
+                f"{outcome.left:,} kind notes enqueued"
+            )
 
-        measure("approve all and introduce", approve)
+        measure("approve all", approve)
+
+        def introduce() -> str:
+            result = run_tick(ctx, client, NOW)
+            return f"{result.sent:,} DMs sent by one scheduler tick"
+
+        measure("introduce (the next tick)", introduce)
         engine.dispose()
     return rows
 
@@ -310,7 +327,7 @@ def main(argv: Sequence[str]) -> int:
     with fake_slack_process(TOKEN, users, 0) as fake_url:
         for database in args.databases:
             rows += bench_round(database, fake_url, args.trainees, args.mentors)
-            print("\n".join(render(rows).splitlines()[-3:]), flush=True)
+            print("\n".join(render(rows).splitlines()[-6:]), flush=True)
     print()
     print(render(rows))
     return 0
