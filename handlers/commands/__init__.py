@@ -9,7 +9,16 @@ from bot.context import AppContext
 from bot.focus import focus_areas
 from bot.programs import ProgramHint, split_program_hint
 from handlers import ids
-from handlers.commands import checkins, coordinators, matching, pairings, reassess, requests, work
+from handlers.commands import (
+    checkins,
+    coordinators,
+    matching,
+    pairings,
+    programs,
+    reassess,
+    requests,
+    work,
+)
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
 from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
@@ -24,6 +33,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     checkins.ROUTES,
     coordinators.ROUTES,
     matching.ROUTES,
+    programs.ROUTES,
 )
 
 
