@@ -501,8 +501,3 @@ def round_of_proposal_send(session: Session, key: str) -> MatchRound | None:
 def pair_of_send(session: Session, key: str) -> MatchPair | None:
     """The pair a ``match.unmatched/<id>`` or ``match.intro/<id>/<person>`` send is about."""
     return session.get(MatchPair, int(key.split("/")[1]))
-
-
-def participant_of_send(session: Session, key: str) -> MatchParticipant | None:
-    """The participant a ``match.invite/<id>`` send is for."""
-    return session.get(MatchParticipant, int(key.rsplit("/", 1)[1]))

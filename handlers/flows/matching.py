@@ -237,21 +237,40 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
 # Invitations and answers ------------------------------------------------------------------------
 
 
-def _render_invite(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
-    row = rounds.participant_of_send(session, send.dedupe_key)
-    if row is None:
-        return "not in a round any more"
-    round_ = rounds.get_round(session, row.round_id)
-    if round_ is None or round_.status != rounds.RoundStatus.COLLECTING.value:
-        return "the round closed before the invitation went out"
-    label = program_focus_label(
-        program_config(session, ctx.settings, round_.program_id), round_.focus
+def _render_invites(
+    session: Session, ctx: AppContext, sends: Sequence[ScheduledSend]
+) -> dict[int, Message | str]:
+    """A chunk of invitations, with one read per table (a round's are sent together)."""
+    people = rounds.participants_by_id(
+        session, [int(send.dedupe_key.rsplit("/", 1)[1]) for send in sends]
     )
-    if row.role == rounds.TRAINEE:
-        body = blocks.build_trainee_invite(row.id, label, row.suggestions)
-    else:
-        body = blocks.build_mentor_invite(row.id, label, row.places)
-    return Message(to=row.user_id, text=body.text, blocks=body.blocks)
+    found: dict[int, MatchRound | None] = {}
+    labels: dict[int, str] = {}
+    rendered: dict[int, Message | str] = {}
+    for send in sends:
+        row = people.get(int(send.dedupe_key.rsplit("/", 1)[1]))
+        if row is None:
+            rendered[send.id] = "not in a round any more"
+            continue
+        if row.round_id not in found:
+            found[row.round_id] = rounds.get_round(session, row.round_id)
+        round_ = found[row.round_id]
+        if round_ is None or round_.status != rounds.RoundStatus.COLLECTING.value:
+            rendered[send.id] = "the round closed before the invitation went out"
+            continue
+        if round_.id not in labels:
+            program = program_config(session, ctx.settings, round_.program_id)
+            labels[round_.id] = program_focus_label(program, round_.focus)
+        if row.role == rounds.TRAINEE:
+            body = blocks.build_trainee_invite(row.id, labels[round_.id], row.suggestions)
+        else:
+            body = blocks.build_mentor_invite(row.id, labels[round_.id], row.places)
+        rendered[send.id] = Message(to=row.user_id, text=body.text, blocks=body.blocks)
+    return rendered
+
+
+def _render_invite(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    return _render_invites(session, ctx, [send])[send.id]
 
 
 def _render_unmatched(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -505,8 +524,8 @@ def _render_intro(session: Session, ctx: AppContext, send: ScheduledSend) -> Mes
 
 
 KINDS: dict[str, Kind] = {
-    rounds.INVITE_TRAINEE: Kind(render=_render_invite),
-    rounds.INVITE_MENTOR: Kind(render=_render_invite),
+    rounds.INVITE_TRAINEE: Kind(render=_render_invite, render_many=_render_invites),
+    rounds.INVITE_MENTOR: Kind(render=_render_invite, render_many=_render_invites),
     rounds.NOT_MATCHED: Kind(render=_render_unmatched),
     rounds.PROPOSAL: Kind(render=_render_proposal),
     rounds.INTRODUCTION: Kind(render=_render_intro, render_many=_render_intros),
