@@ -18,9 +18,10 @@ from handlers.flows import matching as flow
 def handle_rank_open(ctx: AppContext, args: Args) -> None:
     args.ack()
     (participant_id,) = id_values(action_value(args))[:1]
-    ranked = flow.rank_form(ctx, participant_id, actor_id(args))
+    ranked, suggested = flow.rank_form(ctx, participant_id, actor_id(args))
     args.client.views_open(
-        trigger_id=args.body["trigger_id"], view=build_rank_modal(participant_id, ranked)
+        trigger_id=args.body["trigger_id"],
+        view=build_rank_modal(participant_id, ranked, suggested),
     )
 
 

@@ -248,10 +248,21 @@ def build_mentor_invite(participant_id: int, focus_label: str, places: int) -> M
     )
 
 
-def build_rank_modal(participant_id: int, ranked: Sequence[str]) -> dict[str, Any]:
+def build_rank_modal(
+    participant_id: int, ranked: Sequence[str], suggested: Sequence[str] = ()
+) -> dict[str, Any]:
     blocks: list[Any] = [
-        section(md("Choose up to five mentors from this round, your favourite first."))
+        section(md("Choose up to five mentors from this round, your favourite first.")),
     ]
+    if suggested:
+        blocks.append(
+            context(
+                fmt(
+                    "Suggested for you: {mentors}. Places you leave empty are filled from them.",
+                    mentors=md_join(", ", [mention(m) for m in suggested]),
+                )
+            )
+        )
     for index, ordinal in enumerate(ORDINALS):
         initial = ranked[index] if index < len(ranked) else None
         blocks.append(

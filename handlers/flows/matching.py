@@ -138,7 +138,17 @@ def _places(candidate: MentorCandidate) -> int:
 
 def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSetup) -> Opened:
     """Open the round ``setup`` describes in its program (the caller must coordinate it)."""
-    channel_people = _channel_members(client, setup.channel) if setup.channel else []
+    try:
+        channel_people = _channel_members(client, setup.channel) if setup.channel else []
+    except SlackApiError as error:
+        log.warning("matching.channel.unreadable", error=slack_error(error))
+        raise Refused(
+            md(
+                "I can't see who is in that channel. Invite me to it (a private channel needs "
+                "that), or choose the trainees by name."
+            ),
+            reason="bad_input",
+        ) from error
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         program = require_coordinator_of(session, ctx.settings, setup.program_id, caller)
@@ -285,11 +295,12 @@ def _render_unmatched(session: Session, ctx: AppContext, send: ScheduledSend) ->
     return Message(to=pair.trainee_id, text=body.text, blocks=body.blocks)
 
 
-def rank_form(ctx: AppContext, participant_id: int, caller: str) -> list[str]:
+def rank_form(ctx: AppContext, participant_id: int, caller: str) -> tuple[list[str], list[str]]:
+    """The trainee's ranking so far and their suggestions (their own row only)."""
     with unit_of_work(ctx.sessions) as session:
         row = rounds.participant_of(session, participant_id, caller, rounds.TRAINEE)
         rounds.require_collecting(rounds.get_round(session, row.round_id))
-        return list(row.ranked)
+        return list(row.ranked), list(row.suggestions)
 
 
 def rather_not_form(ctx: AppContext, participant_id: int, caller: str) -> list[str]:

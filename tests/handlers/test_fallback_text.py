@@ -242,7 +242,7 @@ SAMPLES: dict[str, list[Case]] = {
     "matching.build_round_opened": [((5, TYPED, 80, 40, TODAY), {})],
     "matching.build_trainee_invite": [((3, TYPED, [THEM, COORD]), {}), ((3, LABEL, []), {})],
     "matching.build_mentor_invite": [((3, TYPED, 2), {})],
-    "matching.build_rank_modal": [((3, [THEM]), {}), ((3, []), {})],
+    "matching.build_rank_modal": [((3, [THEM], [THEM, COORD]), {}), ((3, []), {})],
     "matching.build_rather_not_modal": [((3, [ME]), {}), ((3, []), {})],
     "matching.build_proposal": [
         (

@@ -503,3 +503,30 @@ def test_a_trainee_paired_meanwhile_is_left_as_they_are(harness: Harness) -> Non
         "waiting list" in all_text(d.args.get("blocks")) for d in dms_to(harness, TRAINEES[0])
     )
     assert pairings_count(harness) == 1 + sum(p.status == "approved" for p in pairs.values())
+
+
+def test_a_channel_the_app_cannot_read_is_refused_kindly(harness: Harness) -> None:
+    harness.fake.add_channel("C0SECRET1", "secret", is_private=True, is_member=False)
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            channel=(
+                ids.MATCH_CHANNEL_BLOCK,
+                ids.MATCH_CHANNEL_INPUT,
+                {"type": "multi_conversations_select", "selected_conversations": ["C0SECRET1"]},
+            ),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2099-01-01"},
+            ),
+        ),
+    )
+    assert "I can't see who is in that channel" in last_dm(harness, COORDINATOR).args["text"]
+    with harness.session() as session:
+        assert session.scalar(select(func.count()).select_from(MatchRound)) == 0
