@@ -37,14 +37,17 @@ from handlers.flows.programs import require_coordinator_of
 from handlers.flows.slack import notify, program_focus_label, slack_error
 from storage import matching as rounds
 from storage.db import unit_of_work
-from storage.models import MatchPair, MatchRound, Pairing, Person, ProgramMember, ScheduledSend
-from storage.pairings import OPEN, pairings_by_id
-from storage.profiles import (
-    directory_candidates,
-    join_waiting_list,
-    mentee_counts,
-    trainee_profiles,
+from storage.models import (
+    MatchPair,
+    MatchRound,
+    MentorProfile,
+    Pairing,
+    Person,
+    ProgramMember,
+    ScheduledSend,
 )
+from storage.pairings import OPEN, pairings_by_id
+from storage.profiles import join_waiting_list, mentee_counts, trainee_profiles
 from storage.programs import program_config
 
 log = get_logger("mentorbot.matching")
@@ -88,6 +91,24 @@ def _in_program(session: Session, program: ProgramConfig, user_ids: Sequence[str
     return members
 
 
+def _open_profiles(session: Session, program: ProgramConfig, focus: str) -> list[str]:
+    """Mentors whose profile is listed and open for ``focus``, in the program."""
+    rows = session.execute(
+        select(MentorProfile.user_id, MentorProfile.focus_areas)
+        .join(Person, Person.user_id == MentorProfile.user_id)
+        .where(
+            MentorProfile.listed.is_(True),
+            MentorProfile.open.is_(True),
+            Person.is_deleted.is_(False),
+            Person.is_bot.is_(False),
+        )
+        .order_by(MentorProfile.user_id)
+    ).all()
+    offering = [user for user, areas in rows if focus in (areas or ())]
+    members = _in_program(session, program, offering)
+    return [user for user in offering if user in members]
+
+
 def _already_paired(session: Session, program_id: int, focus: str) -> set[str]:
     return set(
         session.scalars(
@@ -100,8 +121,6 @@ def _already_paired(session: Session, program_id: int, focus: str) -> set[str]:
 
 def _mentors_of(session: Session, mentor_ids: Sequence[str]) -> list[MentorCandidate]:
     """Each chosen mentor as the ranking sees them (with their profile when they have one)."""
-    from storage.models import MentorProfile
-
     counts = mentee_counts(session, mentor_ids)
     people = {
         p.user_id: p
@@ -157,18 +176,10 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
         if setup.mentors:
             mentor_ids = list(setup.mentors)
         else:
-            # Nobody chosen: every open mentor profile in the program for that focus.
-            mentor_ids = [
-                c.user_id
-                for c in directory_candidates(
-                    session,
-                    program_id=program.id,
-                    is_default=program.is_default,
-                    seeker_id=None,
-                    focus=setup.focus,
-                )
-            ]
-        mentors = _mentors_of(session, mentor_ids)
+            # Nobody chosen: every open, listed mentor profile in the program for that focus.
+            mentor_ids = _open_profiles(session, program, setup.focus)
+        # A mentor with no place left could be matched with nobody: not in the round.
+        mentors = [m for m in _mentors_of(session, mentor_ids) if _places(m) > 0]
         if not mentors:
             raise Refused(
                 md("No mentor with an open profile mentors that focus yet; choose the mentors."),
@@ -200,7 +211,6 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 reason="bad_input",
             )
         profiles = {p.user_id: p for p in trainee_profiles(session, trainees)}
-        open_mentors = [m for m in mentors if _places(m) > 0]
         ranked: dict[str, list[tuple[str, int]]] = {}
         # Trainees alike in what the ranking reads (specialty, stage, time zone) rank the
         # mentors alike (no trainee is a mentor of the round), so each such group is ranked
@@ -220,7 +230,7 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 )
                 by_kind[kind] = [
                     (r.candidate.user_id, r.fit.points)
-                    for r in rank_mentors(seeker, open_mentors, now)
+                    for r in rank_mentors(seeker, mentors, now)
                 ]
             ranked[trainee] = by_kind[kind]
         suggestions = spread_suggestions(ranked, {m.user_id: _places(m) for m in mentors})

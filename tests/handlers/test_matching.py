@@ -26,6 +26,12 @@ from storage.models import (
 )
 from storage.pairings import create_pairing
 from storage.people import set_capacity
+from storage.profiles import (
+    MentorProfileValues,
+    TraineeProfileValues,
+    save_mentor_profile,
+    save_trainee_profile,
+)
 from storage.programs import add_members, create_program, default_program_id
 from tests.conftest import COORDINATOR, STRANGER
 from tests.handlers.helpers import (
@@ -530,3 +536,50 @@ def test_a_channel_the_app_cannot_read_is_refused_kindly(harness: Harness) -> No
     assert "I can't see who is in that channel" in last_dm(harness, COORDINATOR).args["text"]
     with harness.session() as session:
         assert session.scalar(select(func.count()).select_from(MatchRound)) == 0
+
+
+def profile_values(focus: str, *, open_: bool = True) -> MentorProfileValues:
+    return MentorProfileValues(
+        listed=True,
+        open=open_,
+        focus_areas=(focus,),
+        specialty=None,
+        specialty_other=None,
+        stages=("residents",),
+        formats=("call",),
+        languages=(),
+        bio="",
+    )
+
+
+def test_with_nobody_chosen_the_round_takes_profiles(harness: Harness) -> None:
+    now = harness.clock()
+    with harness.session() as session:
+        for trainee in TRAINEES[:3]:
+            save_trainee_profile(
+                session,
+                trainee,
+                TraineeProfileValues("residents", None, None, ("research",), ""),
+                now,
+            )
+        save_mentor_profile(session, MENTORS[0], profile_values("research"), now)
+        save_mentor_profile(session, MENTORS[1], profile_values("research", open_=False), now)
+        save_mentor_profile(session, MENTORS[2], profile_values("clinical-skills"), now)
+        save_mentor_profile(session, MENTORS[3], profile_values("research"), now)
+        set_capacity(session, MENTORS[3], 1)  # and already full:
+        create_pairing(
+            session,
+            program_id=default_program_id(session),
+            mentor_id=MENTORS[3],
+            mentee_id=TRAINEES[2],
+            focus="research",
+            origin="request",
+            now=now,
+        )
+    round_id = open_round(harness, [], [])
+    with harness.session() as session:
+        trainees = [p.user_id for p in rounds.participants(session, round_id, rounds.TRAINEE)]
+        mentors = [p.user_id for p in rounds.participants(session, round_id, rounds.MENTOR)]
+    # TRAINEES[2] has a mentor for the focus already; only MENTORS[0] is open with a place.
+    assert trainees == TRAINEES[:2]
+    assert mentors == [MENTORS[0]]
