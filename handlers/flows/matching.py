@@ -3,9 +3,12 @@ round closes at its deadline (a scheduler step) or early, the coordinator gets t
 approves it; approved pairs are introduced, unmatched trainees told kindly and put on the
 waiting list.
 
-Invitations and the notes to unmatched trainees go through the outbox (each keyed by its
-participant or pair), so a restart or a retried tick never sends one twice. Introductions are
-sent after the approving transaction commits, only for the pairs that approval created."""
+Every message of a round goes through the outbox, enqueued in the transaction that makes it
+owed and keyed by its participant, round or pair: the invitations (sent by the next tick), the
+proposal (sent at once after the round closes, its CSV following in the thread), and after an
+approval each new pair's introductions and the kind notes to those left without a mentor (sent
+by the next tick, at the scheduler's pace however large the round). A restart or a retried tick
+never sends one twice, and no Web API call is made while a transaction is open."""
 
 from __future__ import annotations
 
@@ -182,7 +185,15 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
         mentors = [m for m in _mentors_of(session, mentor_ids) if _places(m) > 0]
         if not mentors:
             raise Refused(
-                md("No mentor with an open profile mentors that focus yet; choose the mentors."),
+                md(
+                    "None of the mentors you chose has a place left; ask them to raise their "
+                    "limit with `/mentor capacity`, or choose others."
+                )
+                if setup.mentors
+                else md(
+                    "No mentor with an open profile offers that focus and has a place left; "
+                    "choose the mentors yourself."
+                ),
                 reason="bad_input",
             )
         wanted = list(dict.fromkeys([*setup.trainees, *channel_people]))
@@ -191,7 +202,8 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
             # have a mentor for the focus are left out below).
             profiled = [p.user_id for p in trainee_profiles(session)]
             wanted = sorted(_in_program(session, program, profiled))
-        wanted = [t for t in wanted if t not in set(mentor_ids)]
+        in_round = set(mentor_ids)
+        wanted = [t for t in wanted if t not in in_round]
         paired = _already_paired(session, program.id, setup.focus)
         people = {
             p.user_id: p for p in session.scalars(select(Person).where(Person.user_id.in_(wanted)))
@@ -229,8 +241,7 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                     user_id=trainee, focus=setup.focus, specialty=kind[0], stage=kind[1], tz=kind[2]
                 )
                 by_kind[kind] = [
-                    (r.candidate.user_id, r.fit.points)
-                    for r in rank_mentors(seeker, mentors, now)
+                    (r.candidate.user_id, r.fit.points) for r in rank_mentors(seeker, mentors, now)
                 ]
             ranked[trainee] = by_kind[kind]
         suggestions = spread_suggestions(ranked, {m.user_id: _places(m) for m in mentors})

@@ -583,3 +583,31 @@ def test_with_nobody_chosen_the_round_takes_profiles(harness: Harness) -> None:
     # TRAINEES[2] has a mentor for the focus already; only MENTORS[0] is open with a place.
     assert trainees == TRAINEES[:2]
     assert mentors == [MENTORS[0]]
+
+
+def test_chosen_mentors_without_a_place_are_refused_and_nothing_opens(harness: Harness) -> None:
+    with harness.session() as session:
+        set_capacity(session, MENTORS[0], 0)
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            trainees=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(TRAINEES[0])),
+            mentors=(ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, users(MENTORS[0])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2099-01-01"},
+            ),
+        ),
+    )
+    assert (
+        "None of the mentors you chose has a place left"
+        in (last_dm(harness, COORDINATOR).args["text"])
+    )
+    with harness.session() as session:
+        assert session.scalar(select(func.count()).select_from(MatchRound)) == 0
