@@ -185,7 +185,7 @@ def build_round_opened(
         focus=focus_label,
         trainees=plural(trainees, "trainee"),
         mentors=plural(mentors, "mentor"),
-        deadline=deadline.isoformat(),
+        deadline=f"{deadline:%a %-d %b}",
     )
     return MessageBody(
         text,
@@ -203,12 +203,13 @@ def build_round_opened(
 
 
 def build_trainee_invite(
-    participant_id: int, focus_label: str, suggestions: Sequence[str]
+    participant_id: int, focus_label: str, suggestions: Sequence[str], closes: date
 ) -> MessageBody:
     text = fmt(
-        "You're in a matching round for a *{focus}* mentor. Rank up to five mentors you'd like; "
-        "places you leave open are filled from these suggestions, best fit first.",
+        "You're in a matching round for a *{focus}* mentor. Rank up to five mentors you'd like "
+        "by {closes}; places you leave open are filled from these suggestions, best fit first.",
         focus=focus_label,
+        closes=f"{closes:%a %-d %b}",
     )
     listed = (
         md_join(", ", [mention(m) for m in suggestions])
@@ -227,13 +228,16 @@ def build_trainee_invite(
     )
 
 
-def build_mentor_invite(participant_id: int, focus_label: str, places: int) -> MessageBody:
+def build_mentor_invite(
+    participant_id: int, focus_label: str, places: int, closes: date
+) -> MessageBody:
     text = fmt(
         "You're a mentor in a matching round for *{focus}* with {places}. If there are "
-        "trainees you'd rather not take (for example someone you assess), mark them here; "
-        "I'll never pair you with them.",
+        "trainees you'd rather not take (for example someone you assess), mark them here by "
+        "{closes}; I'll never pair you with them.",
         focus=focus_label,
         places=plural(places, "place"),
+        closes=f"{closes:%a %-d %b}",
     )
     return MessageBody(
         text,

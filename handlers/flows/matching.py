@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -276,7 +276,7 @@ def _render_invites(
         session, [int(send.dedupe_key.rsplit("/", 1)[1]) for send in sends]
     )
     found: dict[int, MatchRound | None] = {}
-    labels: dict[int, str] = {}
+    labels: dict[int, tuple[str, date]] = {}
     rendered: dict[int, Message | str] = {}
     for send in sends:
         row = people.get(int(send.dedupe_key.rsplit("/", 1)[1]))
@@ -291,11 +291,15 @@ def _render_invites(
             continue
         if round_.id not in labels:
             program = program_config(session, ctx.settings, round_.program_id)
-            labels[round_.id] = program_focus_label(program, round_.focus)
+            labels[round_.id] = (
+                program_focus_label(program, round_.focus),
+                round_.deadline.astimezone(program.zone).date(),
+            )
+        label, closes = labels[round_.id]
         if row.role == rounds.TRAINEE:
-            body = blocks.build_trainee_invite(row.id, labels[round_.id], row.suggestions)
+            body = blocks.build_trainee_invite(row.id, label, row.suggestions, closes)
         else:
-            body = blocks.build_mentor_invite(row.id, labels[round_.id], row.places)
+            body = blocks.build_mentor_invite(row.id, label, row.places, closes)
         rendered[send.id] = Message(to=row.user_id, text=body.text, blocks=body.blocks)
     return rendered
 

@@ -240,8 +240,11 @@ SAMPLES: dict[str, list[Case]] = {
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
     "matching.build_match_modal": [((1, TYPED, AREAS), {})],
     "matching.build_round_opened": [((5, TYPED, 80, 40, TODAY), {})],
-    "matching.build_trainee_invite": [((3, TYPED, [THEM, COORD]), {}), ((3, LABEL, []), {})],
-    "matching.build_mentor_invite": [((3, TYPED, 2), {})],
+    "matching.build_trainee_invite": [
+        ((3, TYPED, [THEM, COORD], TODAY), {}),
+        ((3, LABEL, [], TODAY), {}),
+    ],
+    "matching.build_mentor_invite": [((3, TYPED, 2, TODAY), {})],
     "matching.build_rank_modal": [((3, [THEM], [THEM, COORD]), {}), ((3, []), {})],
     "matching.build_rather_not_modal": [((3, [ME]), {}), ((3, []), {})],
     "matching.build_proposal": [

@@ -8,6 +8,7 @@ import json
 import threading
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -45,6 +46,7 @@ from tests.handlers.helpers import (
 )
 from tests.harness import Harness
 
+NEW_YORK = ZoneInfo("America/New_York")  # the default program's zone in the tests
 TRAINEES = [f"U0T{i:05d}" for i in range(80)]
 MENTORS = [f"U0M{i:05d}" for i in range(40)]
 
@@ -114,6 +116,10 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
     assert all(dms_to(harness, person) for person in TRAINEES + MENTORS)
     harness.tick()  # and never twice
     assert all(len(dms_to(harness, person)) == 1 for person in TRAINEES + MENTORS)
+    closes = f"{(harness.clock() + timedelta(days=3)).astimezone(NEW_YORK):%a %-d %b}"
+    invite = all_text(last_dm(harness, TRAINEES[3]).args["blocks"])
+    assert f"by {closes}" in invite
+    assert "Suggested for you: <@U0M" in invite
 
     # Ten trainees rank the same two mentors first; M0 would rather not take T0.
     for trainee in TRAINEES[:10]:
