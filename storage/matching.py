@@ -1,10 +1,13 @@
 """Matching rounds: opening one, the preferences people give, the proposal, and approving it.
 
 Each step that must happen once is a conditional update that only one caller can win: closing
-(``collecting`` -> ``proposed``) and approving a pair (``proposed`` -> ``approved``). Approvals
-lock the round row first, so approvals of one round run one after another (two coordinators
-clicking at once, or one clicking twice), and each mentor's row before counting their mentees,
-so a mentor's limit holds against requests accepted at the same moment too."""
+(``collecting`` -> ``proposed``), cancelling, and approving a pair (``proposed`` ->
+``approved``). Approvals lock the round row first, so approvals of one round run one after
+another (two coordinators clicking at once, or one clicking twice), and the mentors' rows in
+``people`` before counting their mentees, so two rounds approved at once that share a mentor
+never both take their last place. (Accepting a request counts a mentor's mentees without that
+row lock; for the limit to hold against an acceptance at the very same moment, that flow would
+take the same lock.)"""
 
 from __future__ import annotations
 
