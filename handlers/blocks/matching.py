@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     Option,
+    PlainTextInputElement,
     StaticSelectElement,
     UserMultiSelectElement,
     UserSelectElement,
@@ -28,6 +29,7 @@ from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, section
 from handlers.blocks.modals import InvalidSubmission, Values, parse_metadata
+from handlers.blocks.programs import parse_usergroup
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
 SHOWN_PAIRS = 15  # pairs listed in the proposal message; all of them are in the CSV
@@ -86,8 +88,9 @@ def build_match_modal(
                 label="Trainees",
                 optional=True,
                 hint=(
-                    "People to find a mentor for, or a channel below. Leave both empty for "
-                    "everyone with a trainee profile who has no mentor for this focus yet."
+                    "People to find a mentor for, or a channel or user group below. Leave all "
+                    "empty for everyone with a trainee profile who has no mentor for this "
+                    "focus yet."
                 ),
                 element=UserMultiSelectElement(action_id=ids.MATCH_TRAINEES_INPUT),
             ),
@@ -97,6 +100,15 @@ def build_match_modal(
                 optional=True,
                 element=ConversationMultiSelectElement(
                     action_id=ids.MATCH_CHANNEL_INPUT, max_selected_items=1
+                ),
+            ),
+            InputBlock(
+                block_id=ids.MATCH_USERGROUP_BLOCK,
+                label="Or the members of a user group",
+                optional=True,
+                hint="The user group's id (S...), as in a program's settings.",
+                element=PlainTextInputElement(
+                    action_id=ids.MATCH_USERGROUP_INPUT, max_length=200, placeholder="S0123ABCD"
                 ),
             ),
             InputBlock(
@@ -125,6 +137,7 @@ class MatchSetup:
     channel: str | None
     mentors: tuple[str, ...]
     deadline: date
+    usergroup: str | None = None
 
 
 def _picked(values: Values, block: str, action: str, key: str) -> list[str]:
@@ -163,6 +176,19 @@ def parse_match_submission(
     else:
         if deadline < today:
             errors[ids.MATCH_DEADLINE_BLOCK] = "Choose today or a day after it."
+    typed_group = str(
+        ((values.get(ids.MATCH_USERGROUP_BLOCK) or {}).get(ids.MATCH_USERGROUP_INPUT) or {}).get(
+            "value"
+        )
+        or ""
+    )
+    usergroup = None
+    try:
+        usergroup = parse_usergroup(typed_group)
+    except ValueError:
+        errors[ids.MATCH_USERGROUP_BLOCK] = (
+            "That doesn't look like a user group id. It starts with S, like S0123ABCD."
+        )
     program = parse_metadata(metadata).get("program")
     if errors:
         raise InvalidSubmission(errors)
@@ -173,6 +199,7 @@ def parse_match_submission(
         channel=channels[0] if channels else None,
         mentors=tuple(dict.fromkeys(mentors)),
         deadline=deadline,
+        usergroup=usergroup,
     )
 
 

@@ -171,6 +171,20 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
             ),
             reason="bad_input",
         ) from error
+    try:
+        group_people = (
+            [str(u) for u in client.usergroups_users_list(usergroup=setup.usergroup)["users"]]
+            if setup.usergroup
+            else []
+        )
+    except SlackApiError as error:
+        log.warning("matching.usergroup.unreadable", error=slack_error(error))
+        raise Refused(
+            md(
+                "I can't find that user group. Check its id (S...), or choose the trainees by name."
+            ),
+            reason="bad_input",
+        ) from error
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         program = require_coordinator_of(session, ctx.settings, setup.program_id, caller)
@@ -196,7 +210,7 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 ),
                 reason="bad_input",
             )
-        wanted = list(dict.fromkeys([*setup.trainees, *channel_people]))
+        wanted = list(dict.fromkeys([*setup.trainees, *channel_people, *group_people]))
         if not wanted:
             # Nobody chosen: everyone in the program with a trainee profile (those who already
             # have a mentor for the focus are left out below).

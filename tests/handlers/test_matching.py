@@ -617,3 +617,39 @@ def test_chosen_mentors_without_a_place_are_refused_and_nothing_opens(harness: H
     )
     with harness.session() as session:
         assert session.scalar(select(func.count()).select_from(MatchRound)) == 0
+
+
+def submit_group(harness: Harness, usergroup: str) -> None:
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            group=(
+                ids.MATCH_USERGROUP_BLOCK,
+                ids.MATCH_USERGROUP_INPUT,
+                {"type": "plain_text_input", "value": usergroup},
+            ),
+            mentors=(ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, users(*MENTORS[:2])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2099-01-01"},
+            ),
+        ),
+    )
+
+
+def test_a_user_group_gives_the_trainees(harness: Harness) -> None:
+    harness.fake.add_usergroup("S0INTERNS", TRAINEES[:4])
+    submit_group(harness, "S0NOSUCH1")
+    assert "I can't find that user group" in last_dm(harness, COORDINATOR).args["text"]
+    submit_group(harness, "S0INTERNS")
+    round_id = int(buttons(last_dm(harness, COORDINATOR).args["blocks"])[ids.MATCH_CLOSE]["value"])
+    with harness.session() as session:
+        trainees = [p.user_id for p in rounds.participants(session, round_id, rounds.TRAINEE)]
+        assert session.scalar(select(func.count()).select_from(MatchRound)) == 1
+    assert trainees == TRAINEES[:4]

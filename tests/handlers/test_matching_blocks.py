@@ -41,8 +41,10 @@ def match_values(
     channel: list[str] | None = None,
     mentors: list[str] | None = None,
     deadline: str = "2026-12-04",
+    usergroup: str = "",
 ) -> dict[str, Any]:
     return {
+        ids.MATCH_USERGROUP_BLOCK: {ids.MATCH_USERGROUP_INPUT: {"value": usergroup}},
         ids.FOCUS_BLOCK: {ids.FOCUS_INPUT: {"selected_option": {"value": focus}}},
         ids.MATCH_TRAINEES_BLOCK: {ids.MATCH_TRAINEES_INPUT: {"selected_users": trainees or []}},
         ids.MATCH_CHANNEL_BLOCK: {
@@ -59,6 +61,7 @@ def test_the_round_modal_reads_back_what_it_defines() -> None:
         ids.FOCUS_BLOCK,
         ids.MATCH_TRAINEES_BLOCK,
         ids.MATCH_CHANNEL_BLOCK,
+        ids.MATCH_USERGROUP_BLOCK,
         ids.MATCH_MENTORS_BLOCK,
         ids.MATCH_DEADLINE_BLOCK,
     } <= block_ids(view)
@@ -74,6 +77,11 @@ def test_the_round_modal_reads_back_what_it_defines() -> None:
     assert setup.channel == "C1"
     assert setup.mentors == ("U9",)
     assert setup.deadline == date(2026, 12, 4)
+    assert setup.usergroup is None
+    grouped = parse_match_submission(
+        match_values(usergroup=" <!subteam^S0INTERNS|@interns> "), "{}", AREAS, TODAY
+    )
+    assert grouped.usergroup == "S0INTERNS"
 
 
 def test_nobody_chosen_is_allowed_and_means_everyone_with_a_profile() -> None:
@@ -89,6 +97,7 @@ def test_nobody_chosen_is_allowed_and_means_everyone_with_a_profile() -> None:
         (match_values(focus="astrology"), ids.FOCUS_BLOCK),
         (match_values(deadline="2026-11-30"), ids.MATCH_DEADLINE_BLOCK),
         (match_values(deadline=""), ids.MATCH_DEADLINE_BLOCK),
+        (match_values(usergroup="@interns"), ids.MATCH_USERGROUP_BLOCK),
     ],
 )
 def test_bad_round_input_is_shown_next_to_its_field(values: dict[str, Any], block: str) -> None:
