@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConversationFilter,
     ConversationMultiSelectElement,
     DatePickerElement,
     InputBlock,
@@ -99,7 +100,10 @@ def build_match_modal(
                 label="Or the members of a channel",
                 optional=True,
                 element=ConversationMultiSelectElement(
-                    action_id=ids.MATCH_CHANNEL_INPUT, max_selected_items=1
+                    action_id=ids.MATCH_CHANNEL_INPUT,
+                    max_selected_items=1,
+                    # Channels only: a DM's members are not a cohort of trainees.
+                    filter=ConversationFilter(include=["public", "private"]),
                 ),
             ),
             InputBlock(
