@@ -653,3 +653,29 @@ def test_a_user_group_gives_the_trainees(harness: Harness) -> None:
         trainees = [p.user_id for p in rounds.participants(session, round_id, rounds.TRAINEE)]
         assert session.scalar(select(func.count()).select_from(MatchRound)) == 1
     assert trainees == TRAINEES[:4]
+
+
+def test_only_the_mentor_marks_their_own_list(harness: Harness) -> None:
+    open_round(harness, TRAINEES[:2], MENTORS[:2])
+    harness.tick()
+    value = invite_value(harness, MENTORS[0], ids.MATCH_RATHER_NOT_OPEN)
+    own = invite_value(harness, TRAINEES[0], ids.MATCH_RANK_OPEN)
+    opened = len(harness.fake.calls_to("views.open"))
+    for forger in (MENTORS[1], TRAINEES[0]):
+        harness.block_action(user_id=forger, action_id=ids.MATCH_RATHER_NOT_OPEN, value=value)
+        harness.view_submission(
+            user_id=forger,
+            callback_id=ids.MATCH_RATHER_NOT_VIEW,
+            private_metadata=json.dumps({"participant": int(value)}),
+            values=modal_values(
+                t=(ids.MATCH_TRAINEES_BLOCK, ids.MATCH_TRAINEES_INPUT, users(TRAINEES[1]))
+            ),
+        )
+    # A trainee's own list is not a mentor's list either.
+    harness.block_action(user_id=TRAINEES[0], action_id=ids.MATCH_RATHER_NOT_OPEN, value=own)
+    assert len(harness.fake.calls_to("views.open")) == opened
+    with harness.session() as session:
+        rows = rounds.participants(session, 1, rounds.MENTOR)
+    assert all(row.rather_not == [] for row in rows)
+    refusals = [r for r in ephemeral_replies(harness) if "belongs to someone else" in r]
+    assert len(refusals) >= 3
