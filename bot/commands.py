@@ -122,6 +122,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Match:
+    pass
+
+
+@dataclass(frozen=True)
 class Report:
     kind: str  # "csv", "chart" or "audit"
     start: date | None = None  # first day of the period (inclusive)
@@ -194,6 +199,7 @@ Command = (
     | MyData
     | Plan
     | Forget
+    | Match
     | Programs
     | ProgramAdd
     | ProgramEdit
@@ -224,6 +230,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("plan", "/mentor plan [@person]", "A trainee's learning plan, as a file in our DM."),
     ("forget", "/mentor forget me | @person", "Erase your data (coordinators: someone's)."),
     ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
+    ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
     ("join", "/mentor join <program>", "Join a program that is open to everyone."),
     ("leave", "/mentor leave <program>", "Leave a program (your mentorships carry on)."),
@@ -332,6 +339,12 @@ TOPICS: dict[str, tuple[str, str]] = {
         "cancels your requests and anything scheduled for you, and replaces your name in "
         "what remains with an anonymous one. It can't be undone. Coordinators can do this "
         "for someone in their program with `/mentor forget @person`.",
+    ),
+    "match": (
+        "/mentor match in Surgery residency",
+        "For coordinators: a matching round. Trainees rank up to five mentors and mentors can "
+        "mark trainees they'd rather not take; at the deadline I propose stable pairs within "
+        "every mentor's places, with a CSV of reasons, for you to change or approve.",
     ),
     "programs": (
         "/mentor programs",
@@ -627,6 +640,8 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Plan(other_id=_optional_who(rest, "/mentor plan @person"))
     if name == "forget":
         return _forget(rest)
+    if name == "match":
+        return Match()
     if name == "programs":
         return Programs()
     if name == "program":

@@ -203,11 +203,16 @@ def personal_data_markdown(data: Mapping[str, Any], name: Name, made_on: str) ->
             for e in data["coordinator_actions"]
         ]
     for extra, rows in data.items():
-        if extra in _SHOWN or not isinstance(rows, list):
+        if extra in _SHOWN:
             continue
-        # Sections added by other features (profiles, feedback): listed as they are.
+        # Sections of other features (profiles, waiting list, matching): listed as they are.
         out += ["", f"## {md_text(extra.replace('_', ' ').capitalize())}", ""]
-        out += [f"- {md_text(str(row))}" for row in rows] or ["_None._"]
+        if isinstance(rows, dict):
+            out += [f"- **{md_text(key)}:** {md_text(str(value))}" for key, value in rows.items()]
+        elif isinstance(rows, list):
+            out += [f"- {md_text(str(row))}" for row in rows] or ["_None._"]
+        else:
+            out.append("_None._")
     return "\n".join(out).rstrip() + "\n"
 
 

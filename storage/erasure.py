@@ -23,10 +23,13 @@ from storage.models import (
     Base,
     CheckIn,
     Goal,
+    MatchParticipant,
+    MentorProfile,
     MentorRequest,
     Pairing,
     Person,
     Task,
+    TraineeProfile,
 )
 
 ERASED_REASON = "Ended early: the member left the program"
@@ -60,7 +63,8 @@ def _written_by(session: Session, user_id: str, kinds: tuple[str, ...]) -> list[
 
 def remove_free_text(session: Session, user_id: str) -> None:
     """Everything ``user_id`` typed: request notes, goals and tasks they wrote, reasons they
-    gave, their check-in notes, the details of their changes, their cached name and zone."""
+    gave, their check-in notes, the details of their changes, their profiles, their matching
+    preferences, their cached name and zone."""
     session.execute(update(MentorRequest).where(MentorRequest.mentee_id == user_id).values(note=""))
     session.execute(update(Pairing).where(Pairing.ended_by == user_id).values(end_reason=None))
     goals = _written_by(session, user_id, _WRITTEN_GOALS)
@@ -74,6 +78,15 @@ def remove_free_text(session: Session, user_id: str) -> None:
         session.execute(update(Task).where(Task.id.in_(tasks)).values(text=REMOVED))
     session.execute(update(CheckIn).where(CheckIn.answered_by == user_id).values(note=None))
     session.execute(update(Activity).where(Activity.actor_id == user_id).values(detail={}))
+    # Their profiles are theirs alone: bio, notes, specialties, preferences all go.
+    session.execute(delete(MentorProfile).where(MentorProfile.user_id == user_id))
+    session.execute(delete(TraineeProfile).where(TraineeProfile.user_id == user_id))
+    # What they said in matching rounds (whom they ranked, whom they'd rather not take).
+    session.execute(
+        update(MatchParticipant)
+        .where(MatchParticipant.user_id == user_id)
+        .values(ranked=[], rather_not=[], suggestions=[])
+    )
     session.execute(
         update(Person)
         .where(Person.user_id == user_id)

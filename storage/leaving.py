@@ -1,8 +1,9 @@
 """People who leave the workspace: what changes when the app learns it, and when they return.
 
 Leaving ends each open mentorship (ended early, recorded as ``pairing.member_left`` so the
-digest lists it once), withdraws the requests waiting either way, and skips whatever the
-outbox still owed them or those pairs and requests."""
+digest lists it once), withdraws the requests waiting either way, takes the person off waiting
+lists and out of matching rounds not yet decided, and skips whatever the outbox still owed them
+or those pairs and requests."""
 
 from __future__ import annotations
 
@@ -10,13 +11,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import RequestEvent
-from storage.models import Activity, MentorRequest, Pairing, Person, ScheduledSend
+from storage.matching import PairStatus, RoundStatus
+from storage.models import (
+    Activity,
+    MatchPair,
+    MatchParticipant,
+    MatchRound,
+    MentorRequest,
+    Pairing,
+    Person,
+    ScheduledSend,
+    WaitingEntry,
+)
 from storage.outbox import PENDING, SKIPPED
 from storage.pairings import OPEN, close_pairing, other_member, record
+from storage.profiles import LEFT, WAITING
 from storage.requests import try_request_event
 
 LEFT_REASON = "Ended early: the member left the workspace"
@@ -114,7 +127,47 @@ def end_everything_of(
         [r.request_id for r in departure.requests],
         now,
     )
+    leave_lists_and_rounds(session, user_id, now)
     return departure
+
+
+def leave_lists_and_rounds(session: Session, user_id: str, now: datetime) -> None:
+    """Off every waiting list, out of the matching rounds still collecting answers, and out of
+    the proposals still waiting for approval (their trainees are left for the coordinator)."""
+    session.execute(
+        update(WaitingEntry)
+        .where(WaitingEntry.user_id == user_id, WaitingEntry.status == WAITING)
+        .values(status=LEFT, left_at=now)
+    )
+    collecting = select(MatchRound.id).where(MatchRound.status == RoundStatus.COLLECTING.value)
+    session.execute(
+        delete(MatchParticipant).where(
+            MatchParticipant.user_id == user_id, MatchParticipant.round_id.in_(collecting)
+        )
+    )
+    proposed = select(MatchRound.id).where(MatchRound.status == RoundStatus.PROPOSED.value)
+    session.execute(
+        update(MatchPair)
+        .where(
+            MatchPair.round_id.in_(proposed),
+            MatchPair.trainee_id == user_id,
+            MatchPair.status == PairStatus.PROPOSED.value,
+        )
+        .values(status=PairStatus.REMOVED.value, reason="No longer taking part")
+    )
+    session.execute(
+        update(MatchPair)
+        .where(
+            MatchPair.round_id.in_(proposed),
+            MatchPair.mentor_id == user_id,
+            MatchPair.status == PairStatus.PROPOSED.value,
+        )
+        .values(
+            mentor_id=None,
+            status=PairStatus.UNMATCHED.value,
+            reason="The proposed mentor is no longer taking part",
+        )
+    )
 
 
 def skip_sends_of(

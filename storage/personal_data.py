@@ -19,6 +19,9 @@ from storage.models import (
     AuditEntry,
     CheckIn,
     Goal,
+    MatchParticipant,
+    MatchRound,
+    MentorProfile,
     MentorRequest,
     Pairing,
     Person,
@@ -26,6 +29,8 @@ from storage.models import (
     ProgramMember,
     Reassessment,
     Task,
+    TraineeProfile,
+    WaitingEntry,
 )
 
 JsonObject = dict[str, Any]
@@ -129,6 +134,17 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
     audit = session.scalars(
         select(AuditEntry).where(AuditEntry.actor == user_id).order_by(AuditEntry.at)
     ).all()
+    mentor_profile = session.get(MentorProfile, user_id)
+    trainee_profile = session.get(TraineeProfile, user_id)
+    waiting = session.scalars(
+        select(WaitingEntry).where(WaitingEntry.user_id == user_id).order_by(WaitingEntry.id)
+    ).all()
+    rounds = session.execute(
+        select(MatchParticipant, MatchRound)
+        .join(MatchRound, MatchRound.id == MatchParticipant.round_id)
+        .where(MatchParticipant.user_id == user_id)
+        .order_by(MatchRound.created_at, MatchRound.id)
+    ).all()
     return {
         "user_id": user_id,
         "profile": {
@@ -211,6 +227,51 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                 "detail": a.detail,
             }
             for a in activity
+        ],
+        "mentor_profile": None
+        if mentor_profile is None
+        else {
+            "listed": mentor_profile.listed,
+            "open": mentor_profile.open,
+            "focus_areas": mentor_profile.focus_areas,
+            "specialty": mentor_profile.specialty,
+            "specialty_other": mentor_profile.specialty_other,
+            "stages": mentor_profile.stages,
+            "formats": mentor_profile.formats,
+            "languages": mentor_profile.languages,
+            "bio": mentor_profile.bio,
+            "updated_at": _when(mentor_profile.updated_at),
+        },
+        "trainee_profile": None
+        if trainee_profile is None
+        else {
+            "stage": trainee_profile.stage,
+            "specialty": trainee_profile.specialty,
+            "specialty_other": trainee_profile.specialty_other,
+            "focus_areas": trainee_profile.focus_areas,
+            "note": trainee_profile.note,
+            "updated_at": _when(trainee_profile.updated_at),
+        },
+        "waiting_list": [
+            {
+                "program": names.get(w.program_id, ""),
+                "focus": w.focus,
+                "status": w.status,
+                "joined_at": _when(w.joined_at),
+            }
+            for w in waiting
+        ],
+        "matching_rounds": [
+            {
+                "program": names.get(r.program_id, ""),
+                "focus": r.focus,
+                "role": p.role,
+                "round_status": r.status,
+                "suggested_to_you": p.suggestions,
+                "your_ranking": p.ranked,
+                "rather_not": p.rather_not,
+            }
+            for p, r in rounds
         ],
         "coordinator_actions": [
             {

@@ -9,6 +9,7 @@ from handlers.actions import (
     checkins,
     digest,
     home,
+    matching,
     pairings,
     program_pick,
     reassess,
@@ -27,4 +28,5 @@ def register(app: App, ctx: AppContext) -> None:
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    matching.register(app, ctx)
     program_pick.register(app, ctx)

@@ -14,6 +14,7 @@ from handlers.commands import (
     checkins,
     coordinators,
     data,
+    matching,
     pairings,
     programs,
     reassess,
@@ -37,6 +38,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     checkins.ROUTES,
     coordinators.ROUTES,
     data.ROUTES,
+    matching.ROUTES,
     programs.ROUTES,
 )
 

@@ -9,6 +9,7 @@ from handlers.views import (
     checkins,
     digest,
     forget,
+    matching,
     pairings,
     programs,
     reassess,
@@ -25,4 +26,5 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     forget.register(app, ctx)
+    matching.register(app, ctx)
     programs.register(app, ctx)

@@ -17,7 +17,20 @@ from handlers import ids
 from storage.audit import record_audit
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
-from storage.models import AuditEntry, Base, CheckIn, Goal, Pairing, Person, ScheduledSend
+from storage.models import (
+    AuditEntry,
+    Base,
+    CheckIn,
+    Goal,
+    MatchParticipant,
+    MatchRound,
+    MentorProfile,
+    Pairing,
+    Person,
+    ScheduledSend,
+    TraineeProfile,
+    WaitingEntry,
+)
 from storage.outbox import NewSend, enqueue_many
 from storage.pairings import close_pairing, create_pairing, record
 from storage.programs import default_program_id
@@ -47,9 +60,26 @@ PERSON_TEXT = {
     ("tasks", "text"),
     ("checkins", "note"),
     ("activity", "detail"),
+    ("mentor_profiles", "bio"),
+    ("mentor_profiles", "specialty_other"),
+    ("trainee_profiles", "note"),
+    ("trainee_profiles", "specialty_other"),
+}
+# Profile choices from the program's lists and whom someone ranked: not free text, but theirs,
+# so erasure removes them too (the profile rows go; ranked lists are emptied).
+PERSON_CHOICES = {
+    ("mentor_profiles", "focus_areas"),
+    ("mentor_profiles", "stages"),
+    ("mentor_profiles", "formats"),
+    ("mentor_profiles", "languages"),
+    ("trainee_profiles", "focus_areas"),
+    ("match_participants", "ranked"),
+    ("match_participants", "rather_not"),
+    ("match_participants", "suggestions"),
 }
 NOT_PERSON_TEXT = {
     ("scheduled_sends", "error"),  # Slack's error codes
+    ("match_pairs", "reason"),  # written by the app ("their 1st choice")
     ("audit_log", "detail"),  # written by the app about coordinator actions
     ("programs", "name"),  # set by admins, not members
     ("programs", "name_key"),
@@ -87,9 +117,8 @@ def test_every_free_text_column_is_classified() -> None:
         or (isinstance(column.type, String) and (column.type.length or 0) > 64)
     }
     text_columns -= {("scheduled_sends", "dedupe_key")}  # keys the app makes
-    assert text_columns <= PERSON_TEXT | NOT_PERSON_TEXT, (
-        text_columns - PERSON_TEXT - NOT_PERSON_TEXT
-    )
+    known = PERSON_TEXT | PERSON_CHOICES | NOT_PERSON_TEXT
+    assert text_columns <= known, text_columns - known
 
 
 def _pair(harness: Harness, note: str) -> int:
@@ -168,6 +197,67 @@ def seed(harness: Harness) -> int:
         person = session.get(Person, MENTEE)
         assert person is not None
         person.display_name = f"Alice {MARKER}"  # as Slack would tell us a name
+        program_id = default_program_id(session)
+        session.add_all(
+            [
+                MentorProfile(
+                    user_id=MENTEE,
+                    bio=f"bio {MARKER}",
+                    specialty="other",
+                    specialty_other=f"specialty {MARKER}",
+                    focus_areas=["research"],
+                    created_at=NOW,
+                    updated_at=NOW,
+                ),
+                TraineeProfile(
+                    user_id=MENTEE,
+                    note=f"note {MARKER}",
+                    specialty="other",
+                    specialty_other=f"wish {MARKER}",
+                    focus_areas=["research"],
+                    created_at=NOW,
+                    updated_at=NOW,
+                ),
+                WaitingEntry(
+                    program_id=program_id,
+                    user_id=MENTEE,
+                    focus="clinical-skills",
+                    status="waiting",
+                    joined_at=NOW,
+                ),
+            ]
+        )
+        round_ = MatchRound(
+            program_id=program_id,
+            focus="clinical-skills",
+            status="collecting",
+            deadline=NOW + timedelta(days=7),
+            created_by=COORDINATOR,
+            created_at=NOW,
+        )
+        session.add(round_)
+        session.flush()
+        session.add_all(
+            [
+                MatchParticipant(
+                    round_id=round_.id,
+                    user_id=MENTEE,
+                    role="trainee",
+                    suggestions=[MENTOR2],
+                    ranked=[MENTOR2],
+                    rather_not=[],
+                ),
+                MatchParticipant(
+                    round_id=round_.id,
+                    user_id=MENTOR2,
+                    role="mentor",
+                    places=2,
+                    suggestions=[],
+                    ranked=[],
+                    rather_not=[MENTEE],
+                ),
+            ]
+        )
     return pairing_id
 
 
@@ -229,6 +319,10 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
         assert session.get(Person, MENTEE) is None
         sends = session.scalars(select(ScheduledSend)).all()
         assert all(s.status != "pending" for s in sends)
+        # Off the waiting list and out of the round still collecting; the other mentor's
+        # "rather not" list names the pseudonym.
+        assert session.scalars(select(WaitingEntry.status)).all() == ["left"]
+        assert session.scalars(select(MatchParticipant.rather_not)).all() == [[pairing.mentee_id]]
     told = dms_to(harness, MENTOR)[told_before:]
     assert len(told) == 1
     assert "no longer taking part" in all_text(told[0].args["blocks"])

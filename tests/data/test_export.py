@@ -9,7 +9,7 @@ from typing import Any
 
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
-from storage.models import CheckIn, Pairing, Reassessment
+from storage.models import CheckIn, Pairing, Reassessment, TraineeProfile
 from storage.pairings import close_pairing
 from storage.tasks import add_task
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
@@ -68,8 +68,27 @@ def seed(harness: Harness) -> int:
             reason_visibility="coordinators",
             now=now,
         )
-    # A third person's mentorship and request, which the caller never saw.
+        session.add(
+            TraineeProfile(
+                user_id=MENTEE,
+                note=f"profile {MINE}",
+                focus_areas=["research"],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    # A third person's mentorship, request and profile, which the caller never saw.
     harness.command(f"ask <@{MENTOR2}> research {THIRD}", user_id=STRANGER)
+    with harness.session() as session:
+        session.add(
+            TraineeProfile(
+                user_id=STRANGER,
+                note=f"profile {THIRD}",
+                focus_areas=["research"],
+                created_at=now,
+                updated_at=now,
+            )
+        )
     return pairing_id
 
 
@@ -97,6 +116,9 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_others(harness: Harness
     assert [t["text"] for t in mentorship["tasks"]] == [f"Task {MINE}"]
     assert sorted(c["note"] or "" for c in mentorship["checkins"]) == ["", f"note {MINE}"]
     assert [r["goals_achieved"] for r in mentorship["reassessments"]] == [1]
+    assert data["trainee_profile"]["note"] == f"profile {MINE}"
+    assert data["mentor_profile"] is None
+    assert f"profile {MINE}" in got["my-mentorbot-data.md"]
     kinds = {a["kind"] for a in data["activity"]}
     assert {"goal.added", "goal.achieved", "checkin.met"} <= kinds
     for name, content in got.items():
