@@ -18,6 +18,7 @@ from handlers import ids
 from handlers.flows import matching as flow
 from storage import matching as rounds
 from storage.models import (
+    AuditEntry,
     MatchPair,
     MatchParticipant,
     MatchRound,
@@ -205,6 +206,14 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
     harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
     harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
     assert pairings_count(harness) == len(proposed)
+    with harness.session() as session:
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("match.%")).order_by(AuditEntry.id)
+        ).all()
+        assert [(e.actor, e.action, e.subject) for e in audited] == [
+            (COORDINATOR, "match.change", moved.trainee_id),
+            (COORDINATOR, "match.approve", f"round:{round_id}"),  # once: the repeat did nothing
+        ]
     with harness.session() as session:
         approved = session.scalars(
             select(MatchPair).where(MatchPair.round_id == round_id, MatchPair.status == "approved")
