@@ -122,6 +122,21 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Find:
+    """Look for a mentor: an optional focus, then words their profile must mention."""
+
+    focus: FocusArea | None = None
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditProfile:
+    """Open a profile form: "mentor", "trainee", or None to choose."""
+
+    which: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     kind: str  # "csv" or "chart"
     start: date | None = None  # first day of the period (inclusive)
@@ -146,10 +161,14 @@ Command = (
     | Resume
     | Digest
     | Report
+    | Find
+    | EditProfile
 )
 
 # (name, usage, what it does) in the order /mentor help lists them.
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("find", "/mentor find [focus] [words]", "Find a mentor who can take you on now."),
+    ("profile", "/mentor profile [mentor|trainee]", "Your mentor or trainee profile."),
     ("ask", "/mentor ask @person [focus] [note]", "Ask someone to be your mentor."),
     ("withdraw", "/mentor withdraw [@person]", "Cancel a request that has no answer yet."),
     ("list", "/mentor list", "Your mentors, mentees and open requests."),
@@ -171,6 +190,19 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
 
 # What ``/mentor help <topic>`` shows beyond a subcommand's line: a worked example, and more.
 TOPICS: dict[str, tuple[str, str]] = {
+    "find": (
+        "/mentor find research cardiology",
+        "Mentors who can take someone now, best fit first, each with why: focus, specialty, "
+        "places free, working hours in common and how they meet. Ask with one tap; filters "
+        "and more results are below the list. When nobody fits, join the waiting list and "
+        "I'll tell you when a place opens. Add `in <program>` if you're in several.",
+    ),
+    "profile": (
+        "/mentor profile mentor",
+        "Your mentor profile (open to new mentees, focus areas, specialty, stages, formats, "
+        "languages, a short bio) or your trainee profile (stage, specialty interest, what "
+        "you're looking for). Hide your mentor profile there to leave the directory at once.",
+    ),
     "ask": (
         "/mentor ask @person research I'd like help planning my first study",
         "Pick the person from Slack's @ list. The focus and a note are optional: without a "
@@ -247,7 +279,12 @@ TOPICS: dict[str, tuple[str, str]] = {
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
 
+# More words than this narrow nothing further; they are left out.
+MAX_FIND_WORDS = 8
+
 _ALIASES = {
+    "search": "find",
+    "directory": "find",
     "status": "list",
     "mentors": "list",
     "checkins": "cadence",
@@ -321,6 +358,26 @@ def _ask(rest: list[str], areas: Sequence[FocusArea]) -> Ask:
     mentor = _who(rest[0] if rest else None, "your mentor", example)
     focus, note = _focus_and_note(rest[1:], areas)
     return Ask(mentor_id=mentor, focus=focus, note=note)
+
+
+def _find(rest: list[str], areas: Sequence[FocusArea]) -> Find:
+    matched = match_focus(rest, areas)
+    focus, used = matched if matched is not None else (None, 0)
+    words = tuple(unescape(w) for w in rest[used:] if w.strip())
+    return Find(focus=focus, words=words[:MAX_FIND_WORDS])
+
+
+def _profile(rest: list[str]) -> EditProfile:
+    if not rest:
+        return EditProfile()
+    which = rest[0].lower()
+    if which in ("mentor", "trainee"):
+        return EditProfile(which=which)
+    if which in ("mentee", "student"):
+        return EditProfile(which="trainee")
+    raise CommandError(
+        md("Say which profile: `/mentor profile mentor` or `/mentor profile trainee`.")
+    )
 
 
 def _assign(rest: list[str], areas: Sequence[FocusArea]) -> Assign:
@@ -427,6 +484,10 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         typed = text.split()
         word = unescape(typed[1] if len(typed) > 1 else rest[0]).lower()  # the whole word
         return Help(topic=_ALIASES.get(word, word))
+    if name == "find":
+        return _find(rest, areas)
+    if name == "profile":
+        return _profile(rest)
     if name == "ask":
         return _ask(rest, areas)
     if name == "withdraw":

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, exists
 from bot.context import AppContext
 from bot.logging import get_logger
 from bot.tick import Probed, Step, StepResult, TickContext
-from handlers.flows import checkins, digest, request_deadlines
+from handlers.flows import checkins, digest, request_deadlines, waiting
 from handlers.flows.delivery import (
     Kind,
     deliver_due_pending,
@@ -43,7 +43,7 @@ def old_events_exist(tick: TickContext) -> ColumnElement[bool]:
 
 
 def _outbox_kinds() -> dict[str, Kind]:
-    return {**request_deadlines.KINDS, **checkins.KINDS, **digest.KINDS}
+    return {**request_deadlines.KINDS, **checkins.KINDS, **digest.KINDS, **waiting.KINDS}
 
 
 def retry_stale_sends(tick: TickContext) -> StepResult:

@@ -217,7 +217,7 @@ def directory_candidates(
         query = query.where(MentorProfile.user_id.in_(list(mentor_ids)))
     rows = [
         (profile, person)
-        for profile, person in session.execute(query).tuples()
+        for profile, person in session.execute(query).all()
         if profile.user_id != seeker_id and (focus is None or focus in (profile.focus_areas or ()))
     ]
     if not rows:

@@ -8,6 +8,7 @@ from bot.context import AppContext
 from handlers.actions import (
     checkins,
     digest,
+    directory,
     home,
     pairings,
     reassess,
@@ -26,3 +27,4 @@ def register(app: App, ctx: AppContext) -> None:
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    directory.register(app, ctx)

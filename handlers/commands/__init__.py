@@ -9,7 +9,15 @@ from bot.context import AppContext
 from bot.focus import focus_areas
 from bot.programs import ProgramHint, split_program_hint
 from handlers import ids
-from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
+from handlers.commands import (
+    checkins,
+    coordinators,
+    directory,
+    pairings,
+    reassess,
+    requests,
+    work,
+)
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
 from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
@@ -17,6 +25,7 @@ from storage.db import unit_of_work
 from storage.programs import all_programs, programs_of
 
 FEATURE_ROUTES: tuple[Routes, ...] = (
+    directory.ROUTES,
     requests.ROUTES,
     pairings.ROUTES,
     work.ROUTES,

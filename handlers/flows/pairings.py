@@ -14,6 +14,7 @@ from bot.text import fmt, md, mention
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify
+from handlers.flows.waiting import offer_free_places
 from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing
@@ -127,6 +128,7 @@ def decline_assignment(
         notify(client, coordinator_id, told.text, told.blocks)
     declined = blocks.build_assignment_declined_for_mentee(actor_id, label)
     notify(client, mentee_id, declined.text, declined.blocks)
+    offer_free_places(ctx, client, [actor_id])
     return True
 
 
@@ -158,7 +160,7 @@ def end_pairing(
             now=now,
         )
         other = other_member(pairing, actor_id)
-        mentee_id = pairing.mentee_id
+        mentee_id, mentor_id = pairing.mentee_id, pairing.mentor_id
         label = focus_label(ctx.settings, pairing.focus)
     ended = blocks.build_ended_for_other(
         actor_id, label, completed, other_is_mentee=other == mentee_id
@@ -168,6 +170,8 @@ def end_pairing(
         confirmed = blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True)
         notify(client, actor_id, confirmed.text, confirmed.blocks)
     refresh_homes(ctx, client, actor_id, other)
+    # The mentor has a place again: someone waiting for one may hear of it.
+    offer_free_places(ctx, client, [mentor_id])
     return True
 
 

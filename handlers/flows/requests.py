@@ -16,6 +16,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.lifecycle import RequestEvent, RequestStatus
 from bot.logging import get_logger
+from bot.programs import ProgramConfig
 from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
@@ -88,6 +89,7 @@ def send_request(
     mentor_id: str,
     focus: str,
     note: str,
+    program: ProgramConfig | None = None,
 ) -> Sent:
     """Record the request and DM the asked person; refuse what cannot be asked.
 
@@ -102,7 +104,7 @@ def send_request(
     with unit_of_work(ctx.sessions) as session:
         request = open_request(
             session,
-            program_id=default_program(session).id,
+            program_id=program.id if program is not None else default_program(session).id,
             mentee_id=mentee_id,
             mentor_id=mentor_id,
             focus=focus,
