@@ -60,7 +60,7 @@ def handle_profile_open(which: str, ctx: AppContext, args: Args) -> None:
 def handle_find(ctx: AppContext, args: Args) -> None:
     args.ack()
     caller = actor_id(args)
-    start = start_search(ctx, caller, hint=None, focus=None, words=(), typed=False)
+    start = start_search(ctx, args.client, caller, hint=None, focus=None, words=(), typed=False)
     view = start.results
     if view is None:
         form, choices = trainee_form(ctx, caller)

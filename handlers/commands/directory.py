@@ -19,15 +19,16 @@ from handlers.flows.directory import open_profile_modal, start_search, trainee_f
 
 def handle_find(ctx: AppContext, args: Args, command: parsing.Find) -> None:
     caller = actor_id(args)
+    args.ack()
     start = start_search(
         ctx,
+        args.client,
         caller,
         hint=program_hint(args),
         focus=command.focus.key if command.focus else None,
         words=search_words(command.words),
         typed=True,
     )
-    args.ack()
     view = start.results
     if view is None:
         # The first search asks for the trainee profile; its submission shows the results.

@@ -46,6 +46,7 @@ from handlers.flows.programs import member_choice, settled_program
 from handlers.flows.requests import Sent, send_request
 from handlers.flows.slack import program_focus_label
 from handlers.flows.waiting import offer_free_places, seeker_for
+from handlers.profiles import profiles_before_saving
 from storage.db import unit_of_work
 from storage.people import get_person, mentee_count
 from storage.profiles import (
@@ -171,6 +172,8 @@ def save_mentor(
     """Save the mentor profile; a profile listed and open may free a place for someone
     waiting, so they hear of it after the commit."""
     now = ctx.now()
+    # The time zone the directory compares working hours with comes from Slack.
+    profiles_before_saving(ctx.sessions, client, [user_id], now)
     with unit_of_work(ctx.sessions) as session:
         save_mentor_profile(
             session,
@@ -196,7 +199,10 @@ def save_mentor(
     return md("Saved. Your profile is hidden: you're in no directory and no suggestion.")
 
 
-def save_trainee(ctx: AppContext, user_id: str, submitted: TraineeSubmission) -> None:
+def save_trainee(
+    ctx: AppContext, client: WebClient, user_id: str, submitted: TraineeSubmission
+) -> None:
+    profiles_before_saving(ctx.sessions, client, [user_id], ctx.now())
     with unit_of_work(ctx.sessions) as session:
         save_trainee_profile(
             session,
@@ -226,6 +232,7 @@ class Start:
 
 def start_search(
     ctx: AppContext,
+    client: WebClient,
     user_id: str,
     *,
     hint: str | None,
@@ -233,6 +240,7 @@ def start_search(
     words: tuple[str, ...],
     typed: bool,
 ) -> Start:
+    profiles_before_saving(ctx.sessions, client, [user_id], ctx.now())
     with unit_of_work(ctx.sessions) as session:
         choice = member_choice(session, ctx.settings, user_id, hint)
         # Home has nowhere to type ``in <program>``: someone in several starts in their first.

@@ -56,7 +56,7 @@ def handle_trainee_profile(ctx: AppContext, args: Args) -> None:
         return
     carried = metadata(args)
     search = parse_search_or_refuse(carried) if carried else None
-    save_trainee(ctx, caller, submitted)
+    save_trainee(ctx, args.client, caller, submitted)
     if search is None:
         args.ack()
         notify(args.client, caller, md("Saved your trainee profile."))

@@ -70,7 +70,8 @@ def test_focus_fit_comes_before_load() -> None:
     idle_other = mentor("U0000000B", focus_areas=frozenset({"wellbeing"}), mentees=0)
     ranked = rank_mentors(Seeker("U0SEEKER1", focus="research"), [idle_other, busy_fit], AT)
     assert [r.candidate.user_id for r in ranked] == ["U0000000A", "U0000000B"]
-    assert ranked[0].fit.focus and not ranked[1].fit.focus
+    assert ranked[0].fit.focus
+    assert not ranked[1].fit.focus
 
 
 def test_specialty_outweighs_stage_and_other_matches_nobody() -> None:

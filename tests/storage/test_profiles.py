@@ -68,8 +68,10 @@ def test_profiles_save_and_update_one_row_per_person(session: Session) -> None:
     save_mentor_profile(session, MENTOR, profile(), NOW)
     save_mentor_profile(session, MENTOR, profile(bio="Changed"), NOW + timedelta(hours=1))
     saved = mentor_profile(session, MENTOR)
-    assert saved is not None and saved.bio == "Changed"
-    assert saved.created_at == NOW and saved.updated_at == NOW + timedelta(hours=1)
+    assert saved is not None
+    assert saved.bio == "Changed"
+    assert saved.created_at == NOW
+    assert saved.updated_at == NOW + timedelta(hours=1)
     assert saved.formats == ["call", "coffee"]
     save_trainee_profile(
         session,
@@ -78,7 +80,8 @@ def test_profiles_save_and_update_one_row_per_person(session: Session) -> None:
         NOW,
     )
     trainee = trainee_profile(session, MENTEE)
-    assert trainee is not None and trainee.focus_areas == ["research"]
+    assert trainee is not None
+    assert trainee.focus_areas == ["research"]
 
 
 def test_only_listed_open_mentors_with_a_place_and_the_focus_are_candidates(
@@ -157,7 +160,9 @@ def test_the_waiting_list_keeps_one_place_and_notifies_once(session: Session) ->
     again, new_again = join_waiting_list(
         session, program_id=program.id, user_id=MENTEE, focus="research", now=NOW
     )
-    assert new and not new_again and again.id == entry.id
+    assert new
+    assert not new_again
+    assert again.id == entry.id
     join_waiting_list(session, program_id=program.id, user_id=STRANGER, focus="research", now=NOW)
     join_waiting_list(session, program_id=program.id, user_id=STRANGER, focus="wellbeing", now=NOW)
     assert waiting_counts(session, program.id) == {"research": 2, "wellbeing": 1}
