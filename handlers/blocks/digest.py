@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +37,8 @@ class DigestView:
     numbers: DigestNumbers
     risk: AtRisk
     now: datetime
+    # Who waits for a mentor, per focus (counts only): handlers.blocks.directory builds them.
+    waiting: Sequence[Mrkdwn] = ()
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -164,6 +167,7 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(_ops_lines(view.numbers))
+    blocks += sections_from_lines(view.waiting)
     blocks.append(divider())
     risk = view.risk
     if not risk.pairs and not risk.requests:

@@ -32,12 +32,14 @@ from handlers.blocks.pairings import (
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import focus_label, local_date, notify, slack_error
+from handlers.flows.waiting import waiting_list_digest_lines
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
 from storage.people import Profile, is_at_capacity
+from storage.programs import default_program_id
 from storage.reports import (
     PAIRING_COLUMNS,
     TEACHING_COLUMNS,
@@ -110,6 +112,7 @@ def build_digest_view(
         numbers=digest_numbers(session, period, now),
         risk=at_risk(session, now, today),
         now=now,
+        waiting=waiting_list_digest_lines(session, settings, default_program_id(session)),
     )
 
 

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.directory import Seeker, rank_mentors
 from bot.logging import get_logger
+from bot.settings import Settings
+from bot.text import Mrkdwn
 from bot.tick import StepResult, TickContext
-from handlers.blocks.directory import build_place_free_message
+from handlers.blocks.directory import Labels, build_place_free_message, waiting_list_lines
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.slack import program_focus_label
 from storage.db import unit_of_work
@@ -32,6 +34,7 @@ from storage.profiles import (
     mark_notified,
     mentor_profile,
     trainee_profile,
+    waiting_counts,
     waiting_entries,
 )
 from storage.programs import all_programs, program_config
@@ -150,3 +153,15 @@ def _render_place_free(session: Session, ctx: AppContext, send: ScheduledSend) -
 
 
 KINDS: dict[str, Kind] = {PLACE_FREE: Kind(_render_place_free)}
+
+
+def waiting_list_digest_lines(
+    session: Session, settings: Settings, program_id: int
+) -> list[Mrkdwn]:
+    """The program's digest section: how many wait for a mentor, per focus."""
+    program = program_config(session, settings, program_id)
+    labels = Labels(
+        focus={a.key: a.label for a in program.focus_areas},
+        specialties={},
+    )
+    return waiting_list_lines(waiting_counts(session, program_id), labels)

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from bot.programs import ProgramValues, Source
 from handlers import ids
+from handlers.blocks.directory import Labels, waiting_list_lines
 from storage.models import MentorProfile, ScheduledSend, WaitingEntry
 from storage.pairings import create_pairing
 from storage.programs import add_members, create_program, default_program
-from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -364,3 +365,28 @@ def test_profile_modal_keeps_what_was_saved_and_refuses_a_long_bio(harness: Harn
         saved = session.get(MentorProfile, MENTOR)
         assert saved is not None
         assert saved.bio == "Short bio"
+
+
+def test_coordinators_see_the_waiting_list_per_focus_in_the_digest(harness: Harness) -> None:
+    save_mentor(harness, open_=False)
+    results = first_find(harness)
+    tap(harness, results, ids.DIRECTORY_WAIT, "research")
+    harness.fake.reset_calls()
+    response = harness.command("digest", user_id=COORDINATOR)
+    replies = [c.args for c in harness.fake.calls_to("response_url")]
+    shown = response.body + "".join(all_text(r.get("blocks")) for r in replies)
+    assert "Waiting for a mentor:* 1" in shown
+    assert "• Research: 1" in shown
+    # Counts only: nobody on the list is named.
+    assert MENTEE not in shown
+
+
+def test_waiting_list_lines_are_counts_most_waiting_first() -> None:
+    labels = Labels(focus={"research": "Research", "wellbeing": "Well<being>"}, specialties={})
+    lines = waiting_list_lines({"research": 1, "wellbeing": 3, "gone": 0}, labels)
+    assert lines == [
+        "*Waiting for a mentor:* 4",
+        "• Well&lt;being&gt;: 3",
+        "• Research: 1",
+    ]
+    assert waiting_list_lines({}, labels) == []
