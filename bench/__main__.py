@@ -1,4 +1,4 @@
-"""``python -m bench [tick | mixed | digest] [options]`` (``make bench``): the benchmarks, the
+"""``python -m bench [tick | mixed | digest | directory] [options]`` (``make bench``): the benchmarks, the
 scheduler tick by default; see bench/README.md."""
 
 from __future__ import annotations
@@ -6,12 +6,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import digest, mixed, tick
+from bench import digest, directory, mixed, tick
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "tick": tick.main,
     "mixed": mixed.main,
     "digest": digest.main,
+    "directory": directory.main,
 }
 
 
