@@ -841,7 +841,10 @@ def build_place_free_done(mentor_id: str, focus_label: str, sent: bool) -> Messa
             focus=focus_label,
         )
     else:
-        text = md("That place has gone. Try `/mentor find` to see who can take you now.")
+        text = md(
+            "That place has gone meanwhile, so you're back on the waiting list: I'll message "
+            "you when another opens. `/mentor find` shows who can take you now."
+        )
     return MessageBody(text=text, blocks=[section(text)])
 
 
