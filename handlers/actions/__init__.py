@@ -11,6 +11,7 @@ from handlers.actions import (
     directory,
     home,
     pairings,
+    program_pick,
     reassess,
     requests,
     sharing,
@@ -28,3 +29,4 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     directory.register(app, ctx)
+    program_pick.register(app, ctx)

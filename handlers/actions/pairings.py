@@ -26,7 +26,11 @@ def handle_communication_open(ctx: AppContext, args: Args) -> None:
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
         view=build_communication_modal(
-            choice.pairing_id, choice.other_id, choice.focus_label, choice.communication
+            choice.pairing_id,
+            choice.other_id,
+            choice.focus_label,
+            choice.communication,
+            default_cadence=choice.default_cadence,
         ),
     )
 

@@ -34,8 +34,10 @@ from handlers.blocks.work_modals import (
 from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.slack import replace_message
 from handlers.flows.work import (
+    goal_competencies,
     goal_for_edit,
     local_today,
+    offered_competencies,
     open_goals,
     pairing_options,
     redraw_task_dm,
@@ -111,9 +113,10 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
     if what == ids.GOAL_EDIT_OPEN:
         draft = goal_for_edit(ctx, goal_id, caller)
+        competencies = goal_competencies(ctx, goal_id, caller)
         args.client.views_open(
             trigger_id=args.body["trigger_id"],
-            view=build_goal_edit_modal(goal_id, ctx.settings.competencies, draft),
+            view=build_goal_edit_modal(goal_id, competencies, draft),
         )
         return
     if what == ids.GOAL_DROP_OPEN:
@@ -156,7 +159,7 @@ def handle_goal_add_open(ctx: AppContext, args: Args) -> None:
     options = _one_pairing(ctx, args)
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
-        view=build_goal_modal(options, ctx.settings.competencies),
+        view=build_goal_modal(options, offered_competencies(options)),
     )
 
 

@@ -19,20 +19,54 @@ HELP_TITLE = "mentorbot: mentorship, inside Slack"
 SHOWN_WORD_LIMIT = 50
 
 
-def _guide_blocks(entries: Sequence[tuple[str, str]], focus_labels: Sequence[str]) -> list[Block]:
-    return [
+def _guide_blocks(
+    entries: Sequence[tuple[str, str]],
+    focus_labels: Sequence[str],
+    programs: Sequence[tuple[str, Sequence[str]]],
+) -> list[Block]:
+    guide = [
         divider(),
         *sections_from_lines(
             fmt("`{usage}`\n{about}", usage=usage, about=about) for usage, about in entries
         ),
+    ]
+    if len(programs) > 1:
+        # Someone in several programs: each program's focus areas, and how to name one.
+        guide.append(
+            context(
+                md_join(
+                    "\n",
+                    [
+                        fmt(
+                            "Focus areas in *{name}*: {labels}.",
+                            name=name,
+                            labels=md_join(", ", labels),
+                        )
+                        for name, labels in programs
+                    ],
+                )
+            )
+        )
+        guide.append(
+            context(
+                md(
+                    "You're in more than one program: add `in &lt;program&gt;` to a command to say "
+                    "which (I ask when it matters). Pick people from Slack's @ list so I get a "
+                    "real mention. `/mentor help &lt;subcommand&gt;` shows one with an example."
+                )
+            )
+        )
+        return guide
+    guide.append(
         context(
             fmt(
                 "Focus areas: {labels}. Pick people from Slack's @ list so I get a real mention. "
                 "`/mentor help &lt;subcommand&gt;` shows one with an example.",
                 labels=md_join(", ", focus_labels),
             )
-        ),
-    ]
+        )
+    )
+    return guide
 
 
 def build_help(
@@ -40,10 +74,12 @@ def build_help(
     focus_labels: Sequence[str],
     unknown: str | None = None,
     unknown_topic: str | None = None,
+    programs: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> MessageBody:
     """The guide: ``entries`` are (usage, description) pairs of the subcommands this deployment
     supports; ``unknown`` is a subcommand the person typed that matched none of them, and
-    ``unknown_topic`` a help topic that did."""
+    ``unknown_topic`` a help topic that did. ``programs`` are (name, focus labels) of the
+    person's programs: with several, each program's focus areas are listed."""
     if unknown:
         word = clip(unknown, SHOWN_WORD_LIMIT)
         lead = fmt("I don't know `/mentor {unknown}`. Here is what I can do:", unknown=unknown)
@@ -62,7 +98,7 @@ def build_help(
             title=HELP_TITLE,
             names=md_join(", ", (f"/mentor {usage.split()[1]}" for usage, _ in entries)),
         )
-    blocks = [header(HELP_TITLE), section(lead), *_guide_blocks(entries, focus_labels)]
+    blocks = [header(HELP_TITLE), section(lead), *_guide_blocks(entries, focus_labels, programs)]
     return MessageBody(text, blocks)
 
 

@@ -85,54 +85,136 @@ def _note_input(
     )
 
 
-def _focus_input(areas: Sequence[FocusArea]) -> InputBlock:
+def focus_block_id(picked_program: int | None) -> str:
+    """The focus input's block id. Under a program picker it names the program chosen: Slack
+    keeps an input's value across views.update while its block id stays the same, and a focus
+    chosen from the last program's list must not linger in the next one's."""
+    return ids.FOCUS_BLOCK if picked_program is None else f"{ids.FOCUS_BLOCK}.{picked_program}"
+
+
+def focus_block_in(values: Values) -> str:
+    """The focus block a submitted modal holds (where errors about the focus go)."""
+    prefix = f"{ids.FOCUS_BLOCK}."
+    return next(
+        (b for b in values if b == ids.FOCUS_BLOCK or b.startswith(prefix)), ids.FOCUS_BLOCK
+    )
+
+
+def _focus_input(
+    areas: Sequence[FocusArea], chosen: str | None = None, block_id: str = ids.FOCUS_BLOCK
+) -> InputBlock:
+    options = [_option(a.key, a.label) for a in areas]
     return InputBlock(
-        block_id=ids.FOCUS_BLOCK,
+        block_id=block_id,
         label="Focus",
         element=StaticSelectElement(
             action_id=ids.FOCUS_INPUT,
             placeholder="What would you like help with?",
-            options=[_option(a.key, a.label) for a in areas],
+            options=options,
+            initial_option=next((o for o in options if o.value == chosen), None),
         ),
     )
 
 
-def build_ask_modal(mentor_id: str, areas: Sequence[FocusArea], note: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProgramPick:
+    """The programs a modal offers (id, name) and the one chosen, for someone in several; the
+    focus options shown are the chosen program's."""
+
+    options: tuple[tuple[int, str], ...]
+    chosen: int
+
+
+def _program_input(pick: ProgramPick, action_id: str) -> InputBlock:
+    options = [_option(str(program_id), name) for program_id, name in pick.options]
+    return InputBlock(
+        block_id=ids.PROGRAM_BLOCK,
+        label="Program",
+        hint="You're in more than one program; the focus areas are the chosen program's.",
+        # Choosing a program sends a block action at once, so the focus options follow it.
+        dispatch_action=True,
+        element=StaticSelectElement(
+            action_id=action_id,
+            options=options,
+            initial_option=next((o for o in options if o.value == str(pick.chosen)), None),
+        ),
+    )
+
+
+def _metadata(people: dict[str, str], program_id: int | None) -> str:
+    # The program travels with the modal only once settled; a picker's choice is in its state.
+    carried: dict[str, Any] = dict(people)
+    if program_id is not None:
+        carried["program"] = program_id
+    return json.dumps(carried)
+
+
+def build_ask_modal(
+    mentor_id: str,
+    areas: Sequence[FocusArea],
+    note: str,
+    *,
+    program_id: int | None = None,
+    pick: ProgramPick | None = None,
+    focus: str | None = None,
+) -> dict[str, Any]:
+    """The ask form; with ``pick`` it asks which program first (someone in several)."""
+    blocks: list[Any] = [
+        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id)))
+    ]
+    if pick is not None:
+        blocks.append(_program_input(pick, ids.ASK_PROGRAM_INPUT))
+    blocks += [
+        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
+        _note_input(
+            "A note for them (optional)",
+            "What you hope to work on, and how much time you're hoping for.",
+            note,
+        ),
+    ]
     return _modal(
         "Ask for a mentor",
         ids.ASK_VIEW,
-        [
-            section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id))),
-            _focus_input(areas),
-            _note_input(
-                "A note for them (optional)",
-                "What you hope to work on, and how much time you're hoping for.",
-                note,
-            ),
-        ],
-        json.dumps({"mentor": mentor_id}),
+        blocks,
+        _metadata({"mentor": mentor_id}, None if pick is not None else program_id),
         "Send request",
     )
 
 
 def build_assign_modal(
-    mentor_id: str, mentee_id: str, areas: Sequence[FocusArea], note: str
+    mentor_id: str,
+    mentee_id: str,
+    areas: Sequence[FocusArea],
+    note: str,
+    *,
+    program_id: int | None = None,
+    pick: ProgramPick | None = None,
+    focus: str | None = None,
 ) -> dict[str, Any]:
+    """The assign form; with ``pick`` it asks which program first (a coordinator of several)."""
+    blocks: list[Any] = [
+        section(
+            fmt(
+                "Pair {mentor} as mentor to {mentee}.",
+                mentor=mention(mentor_id),
+                mentee=mention(mentee_id),
+            )
+        )
+    ]
+    if pick is not None:
+        blocks.append(_program_input(pick, ids.ASSIGN_PROGRAM_INPUT))
+    blocks += [
+        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
+        _note_input("Why you paired them (shown to both)", None, note),
+    ]
     return _modal(
         "Assign a mentor",
         ids.ASSIGN_VIEW,
-        [
-            section(
-                fmt(
-                    "Pair {mentor} as mentor to {mentee}.",
-                    mentor=mention(mentor_id),
-                    mentee=mention(mentee_id),
-                )
-            ),
-            _focus_input(areas),
-            _note_input("Why you paired them (shown to both)", None, note),
-        ],
-        json.dumps({"mentor": mentor_id, "mentee": mentee_id}),
+        blocks,
+        _metadata(
+            {"mentor": mentor_id, "mentee": mentee_id},
+            None if pick is not None else program_id,
+        ),
         "Assign",
     )
 
@@ -159,11 +241,40 @@ def parse_note(values: Values, limit: int = NOTE_LIMIT) -> str:
 
 
 def parse_focus_note(values: Values, areas: Sequence[FocusArea]) -> tuple[str, str]:
-    focus = _selected(values, ids.FOCUS_BLOCK, ids.FOCUS_INPUT)
+    block_id = focus_block_in(values)
+    focus = _selected(values, block_id, ids.FOCUS_INPUT)
     if focus not in {a.key for a in areas}:
-        raise InvalidSubmission({ids.FOCUS_BLOCK: "Please choose a focus."})
+        raise InvalidSubmission({block_id: "Please choose a focus."})
     assert focus is not None
     return focus, parse_note(values)
+
+
+class ForgedProgram(Exception):
+    """A program id in a modal that is no id at all: only a forged payload carries one."""
+
+
+def parse_program(values: Values, metadata: dict[str, Any]) -> int | None:
+    """The program a modal was submitted for: the picker's choice, else the one settled when
+    it opened; None for a modal that carried neither (opened before programs existed)."""
+    block = values.get(ids.PROGRAM_BLOCK) or {}
+    for state in block.values():
+        option = state.get("selected_option") if isinstance(state, dict) else None
+        if isinstance(option, dict):
+            return program_id_of(option.get("value"))
+    if "program" in metadata:
+        return program_id_of(metadata["program"])
+    return None
+
+
+def program_id_of(raw: object) -> int:
+    """A program id as a modal carries it (a picker's option value, or metadata)."""
+    if isinstance(raw, bool):
+        raise ForgedProgram(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    raise ForgedProgram(raw)
 
 
 def parse_metadata(metadata: str) -> dict[str, Any]:
@@ -360,8 +471,14 @@ def parse_end(values: Values, metadata: str, allowed: Sequence[int]) -> EndChoic
 
 
 def build_communication_modal(
-    pairing_id: int, other_id: str, focus_label: str, current: Communication | None
+    pairing_id: int,
+    other_id: str,
+    focus_label: str,
+    current: Communication | None,
+    *,
+    default_cadence: str | None = None,
 ) -> dict[str, Any]:
+    """How the pair meets; a pair with no rhythm yet starts from its program's usual cadence."""
     cadences = [_option(c.value, CADENCE_LABELS[c]) for c in Cadence]
     weekdays = [_option(str(i), name) for i, name in enumerate(WEEKDAYS)]
     weeks = [
@@ -390,7 +507,7 @@ def build_communication_modal(
                 action_id=ids.CADENCE_INPUT,
                 options=cadences,
                 initial_option=initial(
-                    cadences, cur.cadence.value if cur else Cadence.BIWEEKLY.value
+                    cadences, cur.cadence.value if cur else _first_cadence(default_cadence)
                 ),
             ),
         ),
@@ -436,6 +553,11 @@ def build_communication_modal(
         ),
     ]
     return _modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
+
+
+def _first_cadence(default_cadence: str | None) -> str:
+    known = {c.value for c in Cadence}
+    return default_cadence if default_cadence in known else Cadence.BIWEEKLY.value
 
 
 def day_value(day: int) -> str:

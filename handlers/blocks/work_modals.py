@@ -45,6 +45,8 @@ PAIRING_OPTION_LIMIT = 100
 class PairingOption:
     pairing_id: int
     label: str  # plain text, e.g. "Bob Surgeon · Research"
+    # The competencies of the pairing's program, which its goals may be tagged with.
+    competencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

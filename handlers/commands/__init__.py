@@ -14,6 +14,7 @@ from handlers.commands import (
     coordinators,
     directory,
     pairings,
+    programs,
     reassess,
     requests,
     work,
@@ -32,6 +33,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     reassess.ROUTES,
     checkins.ROUTES,
     coordinators.ROUTES,
+    programs.ROUTES,
 )
 
 

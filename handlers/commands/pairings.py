@@ -42,7 +42,7 @@ def offer_choices(
     """An ephemeral list of the pairings, one button each, when a command named none."""
     offer = build_pairing_choices(
         lead,
-        [(c.pairing_id, c.other_id, c.focus_label) for c in choices],
+        [(c.pairing_id, c.other_id, c.label) for c in choices],
         button_text=button_text,
         action_id=action_id,
     )
@@ -68,7 +68,7 @@ def open_end_modal(args: Args, choices: list[PairingChoice]) -> None:
     """The end modal for pairings that all share the same other person."""
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
-        view=build_end_modal(choices[0].other_id, [(c.pairing_id, c.focus_label) for c in choices]),
+        view=build_end_modal(choices[0].other_id, [(c.pairing_id, c.label) for c in choices]),
     )
 
 
@@ -76,7 +76,11 @@ def open_communication_modal(args: Args, choice: PairingChoice) -> None:
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
         view=build_communication_modal(
-            choice.pairing_id, choice.other_id, choice.focus_label, choice.communication
+            choice.pairing_id,
+            choice.other_id,
+            choice.focus_label,
+            choice.communication,
+            default_cadence=choice.default_cadence,
         ),
     )
 

@@ -7,36 +7,47 @@ from slack_bolt import Args
 from bot import commands as parsing
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.focus import focus_areas
 from bot.text import fmt, md, md_join, mention
 from handlers.blocks.modals import build_ask_modal, build_assign_modal
 from handlers.blocks.pairings import build_pairing_list
 from handlers.blocks.requests import build_request_sent, build_withdraw_choices
 from handlers.commands.routing import Route, Routes
-from handlers.edge import ack_text, actor_id, respond_text
+from handlers.edge import ack_text, actor_id, program_hint, respond_text
 from handlers.flows.capacity import describe_capacity, update_capacity
 from handlers.flows.listing import pairing_overview
 from handlers.flows.pairings import assign_pairing
+from handlers.flows.program_scope import ask_scope, assign_scope
 from handlers.flows.requests import (
     pending_request_cards,
     send_request,
     withdraw_requests,
 )
 from handlers.flows.waiting import offer_free_places
+from storage.db import unit_of_work
 
 
 def handle_ask(ctx: AppContext, args: Args, command: parsing.Ask) -> None:
+    with unit_of_work(ctx.sessions) as session:
+        scope = ask_scope(session, ctx.settings, actor_id(args), program_hint(args), command.focus)
     args.ack()
-    if command.focus is None:
-        areas = focus_areas(ctx.settings.focus_areas)
+    if command.focus is None or scope.program is None:
+        # No focus, or a person in several programs who didn't say which: the form asks.
         args.client.views_open(
             trigger_id=args.body["trigger_id"],
-            view=build_ask_modal(command.mentor_id, areas, command.note),
+            view=build_ask_modal(
+                command.mentor_id,
+                scope.first.focus_areas,
+                command.note,
+                program_id=scope.first.id,
+                pick=scope.pick,
+                focus=command.focus.key if command.focus else None,
+            ),
         )
         return
     sent = send_request(
         ctx,
         args.client,
+        program=scope.program,
         mentee_id=actor_id(args),
         mentor_id=command.mentor_id,
         focus=command.focus.key,
@@ -84,25 +95,27 @@ def handle_capacity(ctx: AppContext, args: Args, command: parsing.Capacity) -> N
 
 def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
     caller = actor_id(args)
-    if caller not in ctx.settings.coordinators:
-        raise Refused(
-            md(
-                "Only program coordinators can assign mentors. You can ask someone yourself with "
-                "`/mentor ask @person`."
-            ),
-            reason="forbidden",
-        )
+    with unit_of_work(ctx.sessions) as session:
+        scope = assign_scope(session, ctx.settings, caller, program_hint(args), command.focus)
     args.ack()
-    if command.focus is None:
-        areas = focus_areas(ctx.settings.focus_areas)
+    if command.focus is None or scope.program is None:
         args.client.views_open(
             trigger_id=args.body["trigger_id"],
-            view=build_assign_modal(command.mentor_id, command.mentee_id, areas, command.note),
+            view=build_assign_modal(
+                command.mentor_id,
+                command.mentee_id,
+                scope.first.focus_areas,
+                command.note,
+                program_id=scope.first.id,
+                pick=scope.pick,
+                focus=command.focus.key if command.focus else None,
+            ),
         )
         return
     assign_pairing(
         ctx,
         args.client,
+        program_id=scope.program.id,
         coordinator_id=caller,
         mentor_id=command.mentor_id,
         mentee_id=command.mentee_id,

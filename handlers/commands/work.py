@@ -27,6 +27,7 @@ from handlers.edge import ack_text, actor_id, respond_text
 from handlers.flows.work import (
     add_goal_for,
     add_task_for,
+    offered_competencies,
     open_goals,
     pairing_options,
     today_for,
@@ -75,7 +76,7 @@ def handle_goal_add(ctx: AppContext, args: Args, command: parsing.GoalAdd) -> No
         trigger_id=args.body["trigger_id"],
         view=build_goal_modal(
             options,
-            ctx.settings.competencies,
+            offered_competencies(options),
             GoalDraft(command.text),
             warning=warning,
             warned=fingerprint(command.text) if warning else None,

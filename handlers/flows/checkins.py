@@ -33,8 +33,9 @@ from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
 from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.delivery import Kind, Message, deliver_due_pending
+from handlers.flows.program_scope import focus_label_in, program_configs
 from handlers.flows.rows import goal_row, goal_rows, task_row, task_rows
-from handlers.flows.slack import focus_label, notify, slack_error, update_message
+from handlers.flows.slack import notify, program_focus_label, slack_error, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
 from storage import goals as goal_store
@@ -386,6 +387,7 @@ def checkin_card(
     return _card(
         ctx,
         pairing,
+        focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
         checkin,
         recipient,
         goal_rows(session, pairing.id, open_only=True),
@@ -397,6 +399,7 @@ def checkin_card(
 def _card(
     ctx: AppContext,
     pairing: Pairing,
+    label: str,
     checkin: CheckIn,
     recipient: str,
     goals: Sequence[GoalRow],
@@ -407,7 +410,7 @@ def _card(
         checkin_id=checkin.id,
         recipient_id=recipient,
         other_id=other_member(pairing, recipient),
-        focus_label=focus_label(ctx.settings, pairing.focus),
+        focus_label=label,
         today=ctx.now().astimezone(zone_of(tz)).date(),
         goals=goals,
         tasks=tasks,
@@ -433,6 +436,7 @@ def _still_active(pairing: Pairing | None, send: ScheduledSend) -> Pairing | str
 def _checkin_message(
     ctx: AppContext,
     pairing: Pairing | str,
+    label: str,
     checkin: CheckIn | None,
     send: ScheduledSend,
     goals: Sequence[GoalRow],
@@ -445,7 +449,7 @@ def _checkin_message(
         return "check-in gone"
     if checkin.answer is not None:
         return "answered before this member's working hours began"
-    card = _card(ctx, pairing, checkin, str(send.recipient), goals, tasks, tz)
+    card = _card(ctx, pairing, label, checkin, str(send.recipient), goals, tasks, tz)
     message = blocks.build_checkin_message(card)
     return Message(to=str(send.recipient), text=message.text, blocks=message.blocks)
 
@@ -457,6 +461,7 @@ def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     return _checkin_message(
         ctx,
         pairing,
+        focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
         store.checkin_at(session, pairing.id, send.slot_at),
         send,
         goal_rows(session, pairing.id, open_only=True),
@@ -476,6 +481,11 @@ def _render_checkins(
     goals = goal_store.goals_by_pairing(session, pairing_ids)
     tasks = task_store.open_tasks_by_pairing(session, pairing_ids)
     zones = store.zones_of(session, {str(send.recipient) for send in sends})
+    programs = program_configs(session, ctx.settings, {p.program_id for p in pairings.values()})
+    labels = {
+        pairing_id: program_focus_label(programs[p.program_id], p.focus)
+        for pairing_id, p in pairings.items()
+    }
     default = ctx.settings.default_timezone
     goal_rows_of: dict[int, list[GoalRow]] = {}
     task_rows_of: dict[int, list[TaskRow]] = {}
@@ -489,6 +499,7 @@ def _render_checkins(
         send.id: _checkin_message(
             ctx,
             _still_active(pairings.get(send.pairing_id or 0), send),
+            labels.get(send.pairing_id or 0, ""),
             checkins.get((send.pairing_id or 0, send.slot_at)),
             send,
             goal_rows_of.get(send.pairing_id or 0, []),
@@ -506,7 +517,7 @@ def _render_reassess(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     recipient = str(send.recipient)
     other = other_member(pairing, recipient)
     prompt = blocks.build_reassess_prompt(
-        pairing.id, other, focus_label(ctx.settings, pairing.focus)
+        pairing.id, other, focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
     )
     return Message(to=recipient, text=prompt.text, blocks=prompt.blocks)
 
@@ -519,7 +530,7 @@ def _render_pause_ended(session: Session, ctx: AppContext, send: ScheduledSend) 
     other = other_member(pairing, recipient)
     ended = blocks.build_pause_ended(
         other,
-        focus_label(ctx.settings, pairing.focus),
+        focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
         _describe_next(session, ctx, pairing.next_checkin_at, recipient),
     )
     return Message(to=recipient, text=ended.text, blocks=ended.blocks)
@@ -647,7 +658,9 @@ def pause_pairings(
             other = other_member(pairing, actor_id)
             changed.pairing_ids.append(pairing.id)
             changed.other_ids.append(other)
-            told.append((other, focus_label(ctx.settings, pairing.focus)))
+            told.append(
+                (other, focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus))
+            )
     if not changed.pairing_ids:
         raise Refused(md("Those mentorships have ended, so there's nothing to pause."))
     for other, label in told:
@@ -678,7 +691,9 @@ def resume_pairings(
             other = other_member(pairing, actor_id)
             changed.pairing_ids.append(pairing.id)
             changed.other_ids.append(other)
-            told.append((other, focus_label(ctx.settings, pairing.focus)))
+            told.append(
+                (other, focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus))
+            )
     if not changed.pairing_ids:
         raise Refused(md("Nothing to resume: those check-ins aren't paused."), reason="bad_input")
     for other, label in told:

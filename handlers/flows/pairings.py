@@ -10,10 +10,12 @@ from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.focus import find_focus
 from bot.text import fmt, md, mention
 from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import focus_label, local_date, notify
+from handlers.flows.programs import require_coordinator_of
+from handlers.flows.slack import local_date, notify, program_focus_label
 from handlers.flows.waiting import offer_free_places
 from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
@@ -28,7 +30,7 @@ from storage.pairings import (
     require_member,
 )
 from storage.people import is_at_capacity
-from storage.programs import default_program
+from storage.programs import program_config
 
 VISIBILITIES = ("nobody", "coordinators")
 
@@ -37,25 +39,32 @@ def assign_pairing(
     ctx: AppContext,
     client: WebClient,
     *,
+    program_id: int,
     coordinator_id: str,
     mentor_id: str,
     mentee_id: str,
     focus: str,
     note: str,
 ) -> int:
-    if coordinator_id not in ctx.settings.coordinators:
+    """Pair two people in ``program_id``, which ``coordinator_id`` must coordinate; the focus
+    must be one of that program's."""
+    with unit_of_work(ctx.sessions) as session:
+        program = require_coordinator_of(session, ctx.settings, program_id, coordinator_id)
+    if find_focus(focus, program.focus_areas) is None:
         raise Refused(
-            md(
-                "Only program coordinators can assign mentors. You can ask someone yourself with "
-                "`/mentor ask @person`."
+            fmt(
+                "That focus isn't one of {program}'s focus areas, so I didn't pair them.",
+                program=program.name,
             ),
-            reason="forbidden",
+            reason="bad_input",
         )
     now = ctx.now()
     profiles = profiles_before_saving(ctx.sessions, client, [mentor_id, mentee_id], now)
     check_person(profiles[mentor_id], mentor_id)
     check_person(profiles[mentee_id], mentee_id, role="mentee")
     with unit_of_work(ctx.sessions) as session:
+        # Checked again in this unit of work: a coordinator removed meanwhile pairs nobody.
+        require_coordinator_of(session, ctx.settings, program_id, coordinator_id)
         if is_at_capacity(session, mentor_id):
             # The limit a mentor set holds for coordinators too (as for requests and reassigning).
             raise Refused(
@@ -68,7 +77,7 @@ def assign_pairing(
             )
         pairing = create_pairing(
             session,
-            program_id=default_program(session).id,
+            program_id=program_id,
             mentor_id=mentor_id,
             mentee_id=mentee_id,
             focus=focus,
@@ -81,7 +90,7 @@ def assign_pairing(
             mentor_id=mentor_id,
             mentee_id=mentee_id,
             coordinator_id=coordinator_id,
-            focus_label=focus_label(ctx.settings, focus),
+            focus_label=program_focus_label(program, focus),
             note=note,
         )
     for person, message in (
@@ -122,7 +131,9 @@ def decline_assignment(
             now=now,
         )
         coordinator_id, mentee_id = pairing.assigned_by, pairing.mentee_id
-        label = focus_label(ctx.settings, pairing.focus)
+        label = program_focus_label(
+            program_config(session, ctx.settings, pairing.program_id), pairing.focus
+        )
     if coordinator_id:
         told = blocks.build_assignment_declined_for_coordinator(actor_id, mentee_id, label, note)
         notify(client, coordinator_id, told.text, told.blocks)
@@ -161,7 +172,9 @@ def end_pairing(
         )
         other = other_member(pairing, actor_id)
         mentee_id, mentor_id = pairing.mentee_id, pairing.mentor_id
-        label = focus_label(ctx.settings, pairing.focus)
+        label = program_focus_label(
+            program_config(session, ctx.settings, pairing.program_id), pairing.focus
+        )
     ended = blocks.build_ended_for_other(
         actor_id, label, completed, other_is_mentee=other == mentee_id
     )

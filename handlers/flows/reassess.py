@@ -13,8 +13,9 @@ from bot.summary import reassessment_summary
 from bot.text import escape, fmt, md, mention, plural
 from handlers.blocks.reassess import ReassessForm, ReassessSubmission
 from handlers.flows.home import refresh_homes
+from handlers.flows.program_scope import focus_label_in
 from handlers.flows.rows import goal_rows, task_rows
-from handlers.flows.slack import focus_label, local_date, notify
+from handlers.flows.slack import local_date, notify
 from storage.db import unit_of_work
 from storage.models import Pairing
 from storage.pairings import get_pairing, is_open, other_member, record, require_member
@@ -40,7 +41,7 @@ def reassess_form(ctx: AppContext, pairing_id: int, actor_id: str) -> ReassessFo
         return ReassessForm(
             pairing_id=pairing.id,
             other_id=other_member(pairing, actor_id),
-            focus_label=focus_label(ctx.settings, pairing.focus),
+            focus_label=focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
             goals=goal_rows(session, pairing.id, open_only=True),
             tasks=task_rows(session, pairing.id, now, include_recent=False),
             every_weeks=pairing.reassess_every_weeks,
@@ -89,7 +90,7 @@ def apply_reassess(
                 tasks_dropped=round_.tasks_dropped,
             ),
             other_id=other_member(pairing, actor_id),
-            focus_label=focus_label(ctx.settings, pairing.focus),
+            focus_label=focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
             every_weeks=pairing.reassess_every_weeks,
         )
     label = escape(done.focus_label)

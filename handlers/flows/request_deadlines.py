@@ -14,11 +14,12 @@ from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.requests import card_for
-from handlers.flows.slack import focus_label, local_date, notify
+from handlers.flows.slack import local_date, notify, program_focus_label
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import enqueue, send_key
 from storage.people import get_person
+from storage.programs import program_config
 from storage.requests import (
     apply_request_event,
     discard_undelivered,
@@ -134,7 +135,9 @@ def discard_undelivered_requests(tick: TickContext) -> StepResult:
                 result.skipped += 1
                 continue
             mentee_id, mentor_id = request.mentee_id, request.mentor_id
-            label = focus_label(tick.app.settings, request.focus)
+            label = program_focus_label(
+                program_config(session, tick.app.settings, request.program_id), request.focus
+            )
         undelivered = blocks.build_undelivered_for_mentee(mentor_id, label)
         sent = notify(tick.client, mentee_id, undelivered.text, undelivered.blocks)
         if sent is None:
@@ -149,7 +152,7 @@ def _render_reminder(session: Session, ctx: AppContext, send: ScheduledSend) -> 
     if request is None or request.status != RequestStatus.PENDING.value:
         return "request no longer pending"
     tz = _tz(session, request.mentor_id)
-    card = card_for(ctx, request, tz)
+    card = card_for(ctx, session, request, tz)
     today = local_date(ctx.now(), tz, ctx.settings)
     reminder = blocks.build_request_reminder(card, today)
     return Message(to=request.mentor_id, text=reminder.text, blocks=reminder.blocks)
@@ -166,7 +169,9 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     request = get_request(session, send.request_id or 0)
     if request is None:
         return "request gone"
-    label = focus_label(ctx.settings, request.focus)
+    label = program_focus_label(
+        program_config(session, ctx.settings, request.program_id), request.focus
+    )
     if send.kind == EXPIRED_MENTEE:
         closed = blocks.build_expired_for_mentee(request.mentor_id, label)
         return Message(to=request.mentee_id, text=closed.text, blocks=closed.blocks)

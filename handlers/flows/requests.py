@@ -21,10 +21,10 @@ from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import requests as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import (
-    focus_label,
     is_permanent,
     local_date,
     notify_message,
+    program_focus_label,
     send_dm,
     slack_error,
     update_to,
@@ -34,7 +34,7 @@ from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
 from storage.people import get_person
-from storage.programs import default_program
+from storage.programs import program_config
 from storage.requests import (
     apply_request_event,
     deliver_request,
@@ -65,12 +65,16 @@ class Sent:
     focus_label: str
 
 
-def card_for(ctx: AppContext, request: MentorRequest, mentor_tz: str | None) -> blocks.RequestCard:
+def card_for(
+    ctx: AppContext, session: Session, request: MentorRequest, mentor_tz: str | None
+) -> blocks.RequestCard:
+    """The request as its cards show it, its focus worded as its program words it."""
+    program = program_config(session, ctx.settings, request.program_id)
     return blocks.RequestCard(
         request_id=request.id,
         mentee_id=request.mentee_id,
         mentor_id=request.mentor_id,
-        focus_label=focus_label(ctx.settings, request.focus),
+        focus_label=program_focus_label(program, request.focus),
         note=request.note,
         expires_on=local_date(request.expires_at, mentor_tz, ctx.settings),
     )
@@ -85,11 +89,11 @@ def send_request(
     ctx: AppContext,
     client: WebClient,
     *,
+    program: ProgramConfig,
     mentee_id: str,
     mentor_id: str,
     focus: str,
     note: str,
-    program: ProgramConfig | None = None,
 ) -> Sent:
     """Record the request and DM the asked person; refuse what cannot be asked.
 
@@ -104,16 +108,17 @@ def send_request(
     with unit_of_work(ctx.sessions) as session:
         request = open_request(
             session,
-            program_id=program.id if program is not None else default_program(session).id,
+            program_id=program.id,
             mentee_id=mentee_id,
             mentor_id=mentor_id,
             focus=focus,
             note=note,
             now=now,
-            remind_after=timedelta(days=settings.request_reminder_days),
-            expire_after=timedelta(days=settings.request_expiry_days),
+            # The program's own rhythm: a fellowship may give mentors longer to answer.
+            remind_after=timedelta(days=program.request_reminder_days),
+            expire_after=timedelta(days=program.request_expiry_days),
         )
-        card = card_for(ctx, request, mentor.tz)
+        card = card_for(ctx, session, request, mentor.tz)
     today = local_date(now, mentor.tz, settings)
     asking = blocks.build_request_message(card, today)
     try:
@@ -203,11 +208,13 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             request_id=request.id,
             mentee_id=request.mentee_id,
             mentor_id=request.mentor_id,
-            focus_label=focus_label(ctx.settings, request.focus),
+            focus_label=program_focus_label(
+                program_config(session, ctx.settings, request.program_id), request.focus
+            ),
             mentor_channel=request.mentor_channel,
             mentor_ts=request.mentor_ts,
             others=others,
-            card=card_for(ctx, request, _mentor_tz(session, request)),
+            card=card_for(ctx, session, request, _mentor_tz(session, request)),
         )
     update_to(
         client,
@@ -241,7 +248,7 @@ def decline_request(
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
         apply_request_event(request, RequestEvent.DECLINE, now)
-        card = card_for(ctx, request, _mentor_tz(session, request))
+        card = card_for(ctx, session, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
     update_to(
         client,
@@ -284,7 +291,7 @@ def redirect_request(
         suggested = check_person(suggested_profile[suggested_id], suggested_id)
         apply_request_event(request, RequestEvent.REDIRECT, now)
         request.suggested_id = suggested_id
-        card = card_for(ctx, request, _mentor_tz(session, request))
+        card = card_for(ctx, session, request, _mentor_tz(session, request))
         channel, ts = request.mentor_channel, request.mentor_ts
     update_to(
         client,
@@ -328,9 +335,12 @@ def ask_suggested(ctx: AppContext, client: WebClient, request_id: int, actor_id:
             raise Refused(md("That suggestion is no longer available."), reason="bad_input")
         mentee_id, suggested_id = original.mentee_id, original.suggested_id
         focus, note = original.focus, original.note
+        # The suggestion stays in the program the mentee first asked in.
+        program = program_config(session, ctx.settings, original.program_id)
     return send_request(
         ctx,
         client,
+        program=program,
         mentee_id=mentee_id,
         mentor_id=suggested_id,
         focus=focus,
@@ -363,7 +373,7 @@ def withdraw_requests(
             apply_request_event(request, RequestEvent.WITHDRAW, now)
             withdrawn.append(
                 Withdrawn(
-                    card_for(ctx, request, _mentor_tz(session, request)),
+                    card_for(ctx, session, request, _mentor_tz(session, request)),
                     request.mentor_channel,
                     request.mentor_ts,
                 )
@@ -385,7 +395,7 @@ def pending_request_cards(
     """The mentee's requests still waiting, optionally only those to ``mentor_id``."""
     with unit_of_work(ctx.sessions) as session:
         return [
-            card_for(ctx, r, _mentor_tz(session, r))
+            card_for(ctx, session, r, _mentor_tz(session, r))
             for r in pending_requests_from(session, mentee_id)
             if mentor_id is None or r.mentor_id == mentor_id
         ]
@@ -397,4 +407,4 @@ def answerable_request(ctx: AppContext, request_id: int, actor_id: str) -> block
         request = _answerable(get_request(session, request_id), actor_id)
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
-        return card_for(ctx, request, _mentor_tz(session, request))
+        return card_for(ctx, session, request, _mentor_tz(session, request))

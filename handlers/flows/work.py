@@ -3,6 +3,7 @@ members, recorded with who and when, and told to the other member."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,8 +26,15 @@ from handlers.blocks.work import (
 )
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
 from handlers.flows.home import refresh_homes
+from handlers.flows.program_scope import focus_label_in, program_configs
 from handlers.flows.rows import goal_row, goal_rows, one_task_row, task_rows
-from handlers.flows.slack import focus_label, local_date, notify, notify_message, update_to
+from handlers.flows.slack import (
+    local_date,
+    notify,
+    notify_message,
+    program_focus_label,
+    update_to,
+)
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.db import unit_of_work
@@ -34,6 +42,7 @@ from storage.goals import Closing
 from storage.models import Pairing
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member
 from storage.people import get_person
+from storage.programs import program_config, programs_of
 
 
 @dataclass(frozen=True)
@@ -73,15 +82,43 @@ def _name(session: Session, user_id: str) -> str:
 
 
 def pairing_options(ctx: AppContext, actor_id: str, other_id: str | None) -> list[PairingOption]:
-    """The caller's open pairings (with ``other_id`` only, if given), labelled in plain text."""
+    """The caller's open pairings (with ``other_id`` only, if given), labelled in plain text,
+    each with its program's competencies."""
     with unit_of_work(ctx.sessions) as session:
+        pairings = [
+            p
+            for p in open_pairings_of(session, actor_id)
+            if other_id is None or other_member(p, actor_id) == other_id
+        ]
+        programs = program_configs(session, ctx.settings, {p.program_id for p in pairings})
+        # The program is named only for someone in several, where two pairings with the same
+        # person and focus would otherwise read the same.
+        several = len(programs_of(session, ctx.settings, actor_id)) > 1
         options = []
-        for pairing in open_pairings_of(session, actor_id):
-            other = other_member(pairing, actor_id)
-            if other_id is None or other == other_id:
-                label = f"{_name(session, other)} · {focus_label(ctx.settings, pairing.focus)}"
-                options.append(PairingOption(pairing.id, label))
+        for pairing in pairings:
+            program = programs[pairing.program_id]
+            focus = program_focus_label(program, pairing.focus)
+            label = f"{_name(session, other_member(pairing, actor_id))} · {focus}"
+            if several:
+                label = f"{label} · {program.name}"
+            options.append(PairingOption(pairing.id, label, program.competencies))
         return options
+
+
+def offered_competencies(options: Sequence[PairingOption]) -> tuple[str, ...]:
+    """The competencies a goal form lists for these pairings: their programs' (usually one
+    program's), in order, each once. A submission is checked against its pairing's own."""
+    return tuple(dict.fromkeys(c for option in options for c in option.competencies))
+
+
+def goal_competencies(ctx: AppContext, goal_id: int, actor_id: str) -> tuple[str, ...]:
+    """The competencies of the program a goal's pairing is in (a member asking)."""
+    with unit_of_work(ctx.sessions) as session:
+        goal = goal_store.get_goal(session, goal_id)
+        if goal is None:
+            raise Refused(md("I couldn't find that goal any more."))
+        pairing = _open_member_pairing(session, goal.pairing_id, actor_id)
+        return program_config(session, ctx.settings, pairing.program_id).competencies
 
 
 def open_goals(ctx: AppContext, pairing_id: int) -> list[tuple[int, str]]:
@@ -104,7 +141,7 @@ def add_goal_for(ctx: AppContext, client: WebClient, actor_id: str, goal: GoalIn
             competency=goal.draft.competency,
         )
         other = other_member(pairing, actor_id)
-        label = focus_label(ctx.settings, pairing.focus)
+        label = focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
     notify_message(client, other, build_goal_added(actor_id, label, goal.draft.text))
     _refresh(ctx, client, members)
@@ -135,7 +172,7 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
         task_id = saved.id
         row = one_task_row(session, saved)
         today = today_for(ctx, session, assignee, now)
-        label = focus_label(ctx.settings, pairing.focus)
+        label = focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
         members = (pairing.mentor_id, pairing.mentee_id)
     dm = build_task_dm(row, today, actor_id, label)
     where = notify(client, assignee, dm.text, dm.blocks)
@@ -175,7 +212,7 @@ def set_task_done(
             dm,
         )
         other = other_member(pairing, actor_id)
-        label = focus_label(ctx.settings, pairing.focus)
+        label = focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
     if changed and done:
         notify_message(client, other, build_task_completed(actor_id, label, change.row.text))
     if changed:
@@ -211,7 +248,7 @@ def set_goal_status_for(
             session, pairing, goal, status, by=actor_id, now=now, reason=reason
         )
         other = other_member(pairing, actor_id)
-        label = focus_label(ctx.settings, pairing.focus)
+        label = focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
         row = goal_row(goal, Closing(actor_id, now), tz=zone_for(ctx, session, actor_id))
         members = (pairing.mentor_id, pairing.mentee_id)
     if changed and status != goal_store.OPEN:
@@ -273,7 +310,9 @@ def work_lists(
                     pairing_id=pairing.id,
                     other_id=other,
                     role="mentor" if pairing.mentor_id == actor_id else "mentee",
-                    focus_label=focus_label(ctx.settings, pairing.focus),
+                    focus_label=focus_label_in(
+                        session, ctx.settings, pairing.program_id, pairing.focus
+                    ),
                     goals=goal_rows(session, pairing.id, tz=tz),
                     tasks=task_rows(session, pairing.id, now, include_recent=True, tz=tz),
                 )

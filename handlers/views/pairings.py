@@ -7,9 +7,7 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.errors import Refused
-from bot.focus import focus_areas
-from bot.text import fmt, md, mention
+from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.modals import (
     InvalidSubmission,
@@ -27,16 +25,20 @@ from handlers.flows.pairings import (
     end_pairing,
     set_communication,
 )
+from handlers.flows.program_scope import coordinated_program
 from handlers.flows.slack import notify
-from handlers.views.requests import metadata, reject, state_values
+from handlers.views.requests import metadata, reject, state_values, submitted_program
+from storage.db import unit_of_work
 
 
 def handle_assign_submission(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
-    if caller not in ctx.settings.coordinators:
-        raise Refused(md("Only program coordinators can assign mentors."), reason="forbidden")
+    program_id = submitted_program(args)
     try:
-        focus, note = parse_focus_note(state_values(args), focus_areas(ctx.settings.focus_areas))
+        with unit_of_work(ctx.sessions) as session:
+            # A coordinator of another program forging this one's id is refused here.
+            program, _ = coordinated_program(session, ctx.settings, caller, program_id)
+        focus, note = parse_focus_note(state_values(args), program.focus_areas)
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
@@ -46,6 +48,7 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
     assign_pairing(
         ctx,
         args.client,
+        program_id=program.id,
         coordinator_id=caller,
         mentor_id=mentor_id,
         mentee_id=mentee_id,

@@ -7,20 +7,25 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.focus import focus_areas
+from bot.errors import Refused
 from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.modals import (
+    ForgedProgram,
     InvalidSubmission,
+    focus_block_in,
     parse_focus_note,
     parse_metadata,
     parse_note,
+    parse_program,
     parse_redirect,
 )
 from handlers.blocks.requests import build_request_sent
-from handlers.edge import actor_id, edge, id_values
+from handlers.edge import FORGED_VALUE, actor_id, edge, id_values
+from handlers.flows.program_scope import member_program
 from handlers.flows.requests import decline_request, redirect_request, send_request
 from handlers.flows.slack import notify
+from storage.db import unit_of_work
 
 
 def state_values(args: Args) -> dict[str, dict[str, dict[str, object]]]:
@@ -36,20 +41,40 @@ def reject(args: Args, invalid: InvalidSubmission) -> None:
     args.context["outcome"] = "bad_input"
 
 
-def handle_ask_submission(ctx: AppContext, args: Args) -> None:
+def submitted_program(args: Args) -> int | None:
+    """The program id a modal came back with; a malformed one only a forged payload carries."""
     try:
-        focus, note = parse_focus_note(state_values(args), focus_areas(ctx.settings.focus_areas))
+        return parse_program(state_values(args), parse_metadata(metadata(args)))
+    except ForgedProgram as forged:
+        raise Refused(FORGED_VALUE, reason="forbidden") from forged
+
+
+def handle_ask_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
+    program_id = submitted_program(args)
+    try:
+        with unit_of_work(ctx.sessions) as session:
+            # Checked here, not trusted from the modal: only the caller's own programs.
+            program, _ = member_program(session, ctx.settings, caller, program_id)
+        focus, note = parse_focus_note(state_values(args), program.focus_areas)
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
     mentor_id = str(parse_metadata(metadata(args)).get("mentor") or "")
-    caller = actor_id(args)
     if mentor_id == caller:
-        reject(args, InvalidSubmission({ids.FOCUS_BLOCK: "You can't ask yourself."}))
+        reject(
+            args, InvalidSubmission({focus_block_in(state_values(args)): "You can't ask yourself."})
+        )
         return
     args.ack()
     sent = send_request(
-        ctx, args.client, mentee_id=caller, mentor_id=mentor_id, focus=focus, note=note
+        ctx,
+        args.client,
+        program=program,
+        mentee_id=caller,
+        mentor_id=mentor_id,
+        focus=focus,
+        note=note,
     )
     notify(args.client, caller, build_request_sent(sent.mentor_id, sent.focus_label))
 

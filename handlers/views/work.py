@@ -28,7 +28,9 @@ from handlers.flows.work import (
     add_goal_for,
     add_task_for,
     edit_goal_for,
+    goal_competencies,
     local_today,
+    offered_competencies,
     open_goals,
     pairing_options,
     set_goal_status_for,
@@ -59,24 +61,32 @@ def handle_goal_submission(ctx: AppContext, args: Args) -> None:
     caller = actor_id(args)
     meta = read_metadata(metadata(args))
     options = pairing_options(ctx, caller, None)
+    offered = offered_competencies(options)
     try:
         goal = parse_goal(
             state_values(args),
             meta,
             [o.pairing_id for o in options],
-            ctx.settings.competencies,
+            offered,
             local_today(ctx, caller),
         )
+        chosen = [o for o in options if o.pairing_id == goal.pairing_id] or options
+        if goal.draft.competency is not None and goal.draft.competency not in (
+            chosen[0].competencies
+        ):
+            # Offered for another of their pairings, in a program this one isn't in.
+            raise InvalidSubmission(
+                {ids.COMPETENCY_BLOCK: "Please choose one of this mentorship's competencies."}
+            )
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    chosen = [o for o in options if o.pairing_id == goal.pairing_id] or options
     warn_or_save(
         args,
         goal.draft.text,
         meta,
         lambda warning, warned: build_goal_modal(
-            chosen, ctx.settings.competencies, goal.draft, warning=warning, warned=warned
+            chosen, offered_competencies(chosen), goal.draft, warning=warning, warned=warned
         ),
         lambda: add_goal_for(ctx, args.client, caller, goal),
     )
@@ -89,12 +99,13 @@ def handle_goal_edit_submission(ctx: AppContext, args: Args) -> None:
     if not isinstance(goal_id, int):
         reject(args, InvalidSubmission({ids.GOAL_TEXT_BLOCK: "I lost track of which goal."}))
         return
+    competencies = goal_competencies(ctx, goal_id, caller)
     try:
         goal = parse_goal(
             state_values(args),
             {"pairing": 0},
             [],
-            ctx.settings.competencies,
+            competencies,
             local_today(ctx, caller),
         )
     except InvalidSubmission as invalid:
@@ -105,7 +116,7 @@ def handle_goal_edit_submission(ctx: AppContext, args: Args) -> None:
         goal.draft.text,
         meta,
         lambda warning, warned: build_goal_edit_modal(
-            goal_id, ctx.settings.competencies, goal.draft, warning=warning, warned=warned
+            goal_id, competencies, goal.draft, warning=warning, warned=warned
         ),
         lambda: edit_goal_for(ctx, args.client, goal_id, caller, goal.draft),
     )

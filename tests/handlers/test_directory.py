@@ -20,6 +20,7 @@ from tests.handlers.helpers import (
     buttons,
     count_requests,
     dms_to,
+    ephemeral_replies,
     last_dm,
     modal_values,
     only_pairing,
@@ -390,3 +391,35 @@ def test_waiting_list_lines_are_counts_most_waiting_first() -> None:
         "• Research: 1",
     ]
     assert waiting_list_lines({}, labels) == []
+
+
+def test_the_directory_shows_only_the_programs_own_mentors(harness: Harness) -> None:
+    with harness.session() as session:
+        surgery = create_program(
+            session,
+            name="Surgery",
+            values=ProgramValues(focus_areas=("Research", "Operating skills")),
+            open_to_join=False,
+            now=harness.clock(),
+            by=None,
+        )
+        add_members(session, surgery.id, [MENTOR], source=Source.ADDED, now=harness.clock())
+    save_mentor(harness, MENTOR)
+    save_mentor(harness, MENTOR2)
+    # MENTEE belongs to no program yet, so to the default one, where MENTOR2 (in none) is.
+    results = first_find(harness)
+    assert f"<@{MENTOR2}>" in all_text(results["blocks"])
+    assert f"<@{MENTOR}>" not in all_text(results["blocks"])
+    # Naming a program one isn't in is refused.
+    harness.fake.reset_calls()
+    harness.command("find research in Surgery", user_id=MENTEE)
+    assert harness.fake.calls_to("views.open") == []
+    assert any("not in" in reply for reply in ephemeral_replies(harness))
+
+    with harness.session() as session:
+        add_members(session, surgery.id, [MENTEE], source=Source.ADDED, now=harness.clock())
+    in_surgery = find(harness, "find research in Surgery")
+    shown = all_text(in_surgery["blocks"])
+    assert f"<@{MENTOR}>" in shown
+    assert f"<@{MENTOR2}>" not in shown
+    assert "in Surgery" in shown

@@ -20,6 +20,7 @@ from bot.cadence import Cadence
 from bot.communication import Communication
 from bot.directory import MentorCandidate, Seeker, rank_mentors, specialties
 from bot.focus import focus_areas
+from bot.programs import ProgramConfig
 from bot.settings import DEFAULT_FOCUS_AREAS
 from bot.sharing import SharingState
 from bot.text import md
@@ -30,6 +31,7 @@ from handlers.blocks.directory import Labels, MentorForm, Results, Search, Train
 from handlers.blocks.home import HomeContent, HomePairing, HomeRequest
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingLine, RequestLine
+from handlers.blocks.programs import ProgramForm, ProgramSummary
 from handlers.blocks.reassess import ReassessForm
 from handlers.blocks.requests import RequestCard
 from handlers.blocks.work import GoalRow, PairingWork, TaskRow
@@ -97,6 +99,27 @@ SPECIALTY_CHOICES = specialties(["General surgery"])
 def _results(ranked: Any, waiting: bool = False, search: Search = SEARCH) -> Results:
     return Results(search, "Surgery", True, ranked, DIRECTORY_LABELS, waiting)
 
+
+PROGRAM = ProgramConfig(
+    2,
+    TYPED,
+    False,
+    frozenset({COORD}),
+    "C0DIGEST1",
+    ("Research",),
+    ("Patient care",),
+    (),
+    None,
+    4,
+    3,
+    14,
+    0,
+    "08:00",
+    "America/New_York",
+    True,
+    "S0GROUP01",
+    "C0MEMBERS",
+)
 
 # Each builder, with the inputs worth trying (several where it has branches).
 Case = tuple[tuple[Any, ...], dict[str, Any]]
@@ -170,6 +193,16 @@ SAMPLES: dict[str, list[Case]] = {
     "pairings.build_pairing_choices": [
         (("Which mentorship would you like to end?", [(4, THEM, LABEL)]), {})
     ],
+    "programs.build_programs_list": [
+        (([ProgramSummary(PROGRAM, 3)], [], [PROGRAM]), {"is_admin": True}),
+        (([], [PROGRAM], []), {"is_admin": False}),
+        (([], [], []), {"is_admin": False}),
+    ],
+    "programs.build_program_modal": [
+        ((None,), {"program_id": None}),
+        ((ProgramForm(TYPED, (COORD,)),), {"program_id": 2, "installation_coordinators": [ME]}),
+    ],
+    "programs.build_members_modal": [((2, TYPED, [ME, THEM]), {})],
     "reassess.build_reassess_modal": [
         ((ReassessForm(4, THEM, LABEL, [GOAL], [TASK], 4, TODAY),), {}),
     ],
