@@ -4,6 +4,7 @@ Slack fake out, a real database."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import select
@@ -423,3 +424,37 @@ def test_the_directory_shows_only_the_programs_own_mentors(harness: Harness) -> 
     assert f"<@{MENTOR}>" in shown
     assert f"<@{MENTOR2}>" not in shown
     assert "in Surgery" in shown
+
+
+def test_racing_free_places_tell_each_waiting_trainee_once(harness: Harness) -> None:
+    harness.command("capacity 1", user_id=MENTOR)
+    save_mentor(harness)
+    with harness.session() as session:
+        create_pairing(
+            session,
+            program_id=default_program(session).id,
+            mentor_id=MENTOR,
+            mentee_id=STRANGER,
+            focus="research",
+            origin="request",
+            now=harness.clock(),
+        )
+    results = first_find(harness)
+    tap(harness, results, ids.DIRECTORY_WAIT, "research")
+
+    # Two changes that free a place arrive at once (two tabs, a retry): one notice.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(
+            pool.map(
+                lambda limit: harness.sender.command(
+                    f"capacity {limit}", user_id=MENTOR, response_url=harness.fake.response_url()
+                ),
+                (2, 3),
+            )
+        )
+    harness.wait_idle()
+    assert [a.status for a in answers] == [200, 200]
+    notices = [
+        d for d in dms_to(harness, MENTEE) if ids.WAITING_ASK in buttons(d.args.get("blocks"))
+    ]
+    assert len(notices) == 1
