@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.directory import Seeker, rank_mentors
 from bot.logging import get_logger
-from bot.settings import Settings
+from bot.programs import ProgramConfig
 from bot.text import Mrkdwn
 from bot.tick import StepResult, TickContext
 from handlers.blocks.directory import Labels, build_place_free_message, waiting_list_lines
@@ -155,13 +155,10 @@ def _render_place_free(session: Session, ctx: AppContext, send: ScheduledSend) -
 KINDS: dict[str, Kind] = {PLACE_FREE: Kind(_render_place_free)}
 
 
-def waiting_list_digest_lines(
-    session: Session, settings: Settings, program_id: int
-) -> list[Mrkdwn]:
+def waiting_list_digest_lines(session: Session, program: ProgramConfig) -> list[Mrkdwn]:
     """The program's digest section: how many wait for a mentor, per focus."""
-    program = program_config(session, settings, program_id)
     labels = Labels(
         focus={a.key: a.label for a in program.focus_areas},
         specialties={},
     )
-    return waiting_list_lines(waiting_counts(session, program_id), labels)
+    return waiting_list_lines(waiting_counts(session, program.id), labels)
