@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.programs import ProgramValues, Source
+from bot.settings import load_settings
+from handlers.flows.waiting import waiting_list_digest_lines
 from storage.pairings import close_pairing, create_pairing
 from storage.people import ensure_person, set_capacity
 from storage.profiles import (
@@ -26,7 +28,7 @@ from storage.profiles import (
     waiting_counts,
     waiting_entries,
 )
-from storage.programs import add_members, create_program, default_program
+from storage.programs import add_members, create_program, default_program, program_config
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
@@ -183,3 +185,18 @@ def test_the_waiting_list_keeps_one_place_and_notifies_once(session: Session) ->
         session, program_id=program.id, user_id=MENTEE, focus="research", now=NOW
     )
     assert rejoined
+
+
+def test_each_programs_digest_counts_only_its_own_waiting_list(session: Session) -> None:
+    settings = load_settings({})
+    surgery = create_program(
+        session, name="Surgery", values=ProgramValues(), open_to_join=False, now=NOW, by=None
+    )
+    default_id = default_program(session).id
+    join_waiting_list(session, program_id=default_id, user_id=MENTEE, focus="research", now=NOW)
+    join_waiting_list(session, program_id=surgery.id, user_id=STRANGER, focus="research", now=NOW)
+    join_waiting_list(session, program_id=surgery.id, user_id=MENTEE, focus="wellbeing", now=NOW)
+    in_default = waiting_list_digest_lines(session, program_config(session, settings, default_id))
+    in_surgery = waiting_list_digest_lines(session, program_config(session, settings, surgery.id))
+    assert in_default == ["*Waiting for a mentor:* 1", "• Research: 1"]
+    assert in_surgery == ["*Waiting for a mentor:* 2", "• Research: 1", "• Wellbeing: 1"]
