@@ -122,6 +122,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Match:
+    pass
+
+
+@dataclass(frozen=True)
 class Find:
     """Look for a mentor: an optional focus, then words their profile must mention."""
 
@@ -193,6 +198,7 @@ Command = (
     | Report
     | Find
     | EditProfile
+    | Match
     | Programs
     | ProgramAdd
     | ProgramEdit
@@ -221,6 +227,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
     ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
+    ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
     ("join", "/mentor join <program>", "Join a program that is open to everyone."),
     ("leave", "/mentor leave <program>", "Leave a program (your mentorships carry on)."),
@@ -322,6 +329,12 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor report 2026-09-01 2026-11-30",
         "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
         "period (first and last day); `/mentor report chart` for the engagement chart.",
+    ),
+    "match": (
+        "/mentor match in Surgery residency",
+        "For coordinators: a matching round. Trainees rank up to five mentors and mentors can "
+        "mark trainees they'd rather not take; at the deadline I propose stable pairs within "
+        "every mentor's places, with a CSV of reasons, for you to change or approve.",
     ),
     "programs": (
         "/mentor programs",
@@ -620,6 +633,8 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
+    if name == "match":
+        return Match()
     if name == "programs":
         return Programs()
     if name == "program":

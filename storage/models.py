@@ -404,3 +404,56 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class MatchRound(Base):
+    """A program-wide matching round: who is in it, their preferences until ``deadline``, then
+    a proposal the program's coordinators approve pair by pair or all at once."""
+
+    __tablename__ = "match_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    focus: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(SHORT, index=True)  # collecting, proposed, approved, ...
+    deadline: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+    proposed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(USER_ID)
+    decided_at: Mapped[datetime | None]
+
+
+class MatchParticipant(Base):
+    """A trainee or mentor in a round, with what they said: a trainee's ranked mentors (and the
+    suggestions they were shown), a mentor's places and the trainees they would rather not take."""
+
+    __tablename__ = "match_participants"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "role", name="uq_match_participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id"), index=True)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    role: Mapped[str] = mapped_column(SHORT)  # trainee or mentor
+    places: Mapped[int] = mapped_column(Integer, default=0)
+    suggestions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ranked: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rather_not: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime | None]
+
+
+class MatchPair(Base):
+    """One proposed pair of a round, its reason, and whether it was approved (``pairing_id``)."""
+
+    __tablename__ = "match_pairs"
+    __table_args__ = (UniqueConstraint("round_id", "trainee_id", name="uq_match_pair_trainee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id"), index=True)
+    trainee_id: Mapped[str] = mapped_column(USER_ID)
+    mentor_id: Mapped[str | None] = mapped_column(USER_ID)  # None: unmatched
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(SHORT)  # proposed, unmatched, removed, approved
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"))
+    decided_by: Mapped[str | None] = mapped_column(USER_ID)
+    decided_at: Mapped[datetime | None]

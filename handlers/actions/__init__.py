@@ -10,6 +10,7 @@ from handlers.actions import (
     digest,
     directory,
     home,
+    matching,
     pairings,
     program_pick,
     reassess,
@@ -29,4 +30,5 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     directory.register(app, ctx)
+    matching.register(app, ctx)
     program_pick.register(app, ctx)

@@ -13,6 +13,7 @@ from handlers.commands import (
     checkins,
     coordinators,
     directory,
+    matching,
     pairings,
     programs,
     reassess,
@@ -33,6 +34,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     reassess.ROUTES,
     checkins.ROUTES,
     coordinators.ROUTES,
+    matching.ROUTES,
     programs.ROUTES,
 )
 

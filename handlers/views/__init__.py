@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.views import checkins, digest, directory, pairings, programs, reassess, requests, work
+from handlers.views import (
+    checkins,
+    digest,
+    directory,
+    matching,
+    pairings,
+    programs,
+    reassess,
+    requests,
+    work,
+)
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -16,4 +26,5 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     directory.register(app, ctx)
+    matching.register(app, ctx)
     programs.register(app, ctx)

@@ -30,6 +30,7 @@ from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
 from handlers.blocks.directory import Labels, MentorForm, Results, Search, TraineeForm
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
+from handlers.blocks.matching import ProposalRow
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingGroup, PairingLine, RequestLine
 from handlers.blocks.programs import ProgramForm, ProgramSummary
@@ -308,6 +309,44 @@ SAMPLES: dict[str, list[Case]] = {
     "directory.build_place_free_message": [((THEM, LABEL, "Surgery", True, 3), {})],
     "directory.build_place_free_done": [((THEM, LABEL, True), {}), ((THEM, LABEL, False), {})],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
+    "matching.build_match_modal": [((1, TYPED, AREAS), {})],
+    "matching.build_round_opened": [((5, TYPED, 80, 40, TODAY), {})],
+    "matching.build_trainee_invite": [
+        ((3, TYPED, [THEM, COORD], TODAY), {}),
+        ((3, LABEL, [], TODAY), {}),
+    ],
+    "matching.build_mentor_invite": [((3, TYPED, 2, TODAY), {})],
+    "matching.build_rank_modal": [((3, [THEM], [THEM, COORD]), {}), ((3, []), {})],
+    "matching.build_rather_not_modal": [((3, [ME]), {}), ((3, []), {})],
+    "matching.build_proposal": [
+        (
+            (
+                5,
+                TYPED,
+                [ProposalRow(ME, THEM, "their 1st choice"), ProposalRow(COORD, None, TYPED)],
+                2,
+            ),
+            {},
+        ),
+        (
+            (
+                5,
+                LABEL,
+                [ProposalRow(f"U0T{i:05d}", THEM, "their 2nd choice") for i in range(40)],
+                20,
+            ),
+            {},
+        ),
+        ((5, LABEL, [], 0), {}),
+    ],
+    "matching.build_change_modal": [((5,), {})],
+    "matching.build_unmatched_note": [((TYPED,), {})],
+    "matching.build_answer_saved": [
+        ((True, [THEM, COORD]), {}),
+        ((True, []), {}),
+        ((False, [ME]), {}),
+        ((False, []), {}),
+    ],
 }
 
 # Fallback texts that say nothing about the message they stand for.
