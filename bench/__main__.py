@@ -1,12 +1,12 @@
-"""``python -m bench [tick | mixed | digest | programs | matching] [options]`` (``make
-bench``): the benchmarks, the scheduler tick by default; see bench/README.md."""
+"""``python -m bench [tick | mixed | digest | programs | matching | directory] [options]``
+(``make bench``): the benchmarks, the scheduler tick by default; see bench/README.md."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import digest, matching, mixed, programs, tick
+from bench import digest, directory, matching, mixed, programs, tick
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "tick": tick.main,
@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "digest": digest.main,
     "programs": programs.main,
     "matching": matching.main,
+    "directory": directory.main,
 }
 
 

@@ -127,6 +127,21 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Find:
+    """Look for a mentor: an optional focus, then words their profile must mention."""
+
+    focus: FocusArea | None = None
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditProfile:
+    """Open a profile form: "mentor", "trainee", or None to choose."""
+
+    which: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     kind: str  # "csv", "chart" or "audit"
     start: date | None = None  # first day of the period (inclusive)
@@ -199,6 +214,8 @@ Command = (
     | MyData
     | Plan
     | Forget
+    | Find
+    | EditProfile
     | Match
     | Programs
     | ProgramAdd
@@ -210,7 +227,13 @@ Command = (
 
 # (name, usage, what it does) in the order /mentor help lists them.
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("ask", "/mentor ask @person [focus] [note]", "Ask someone to be your mentor."),
+    (
+        "find",
+        "/mentor find [focus] [words] [in <program>]",
+        "Find a mentor who can take you on now.",
+    ),
+    ("profile", "/mentor profile [mentor|trainee]", "Your mentor or trainee profile."),
+    ("ask", "/mentor ask @person [focus] [note] [in <program>]", "Ask someone to be your mentor."),
     ("withdraw", "/mentor withdraw [@person]", "Cancel a request that has no answer yet."),
     ("list", "/mentor list", "Your mentors, mentees and open requests."),
     ("cadence", "/mentor cadence [@person]", "Agree how often and how you check in."),
@@ -223,13 +246,20 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("resume", "/mentor resume [@person]", "Resume paused check-ins."),
     ("end", "/mentor end [@person]", "End a mentorship, privately and kindly."),
     ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
-    ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
-    ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
-    ("report", "/mentor report [from] [to] | chart | audit", "Coordinators: the program report."),
+    (
+        "assign",
+        "/mentor assign @mentor @mentee [focus] [in <program>]",
+        "Coordinators: pair two people.",
+    ),
+    ("digest", "/mentor digest [in <program>]", "Coordinators: how every pair is doing, now."),
+    (
+        "report",
+        "/mentor report [from] [to] | chart | audit [in <program>]",
+        "Coordinators: the program report.",
+    ),
     ("my", "/mentor my data", "Everything I hold about you, as files in our DM."),
     ("plan", "/mentor plan [@person]", "A trainee's learning plan, as a file in our DM."),
     ("forget", "/mentor forget me | @person", "Erase your data (coordinators: someone's)."),
-    ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
     ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
     ("join", "/mentor join <program>", "Join a program that is open to everyone."),
@@ -247,6 +277,19 @@ STAFF_SUBCOMMANDS = frozenset({"program"})
 
 # What ``/mentor help <topic>`` shows beyond a subcommand's line: a worked example, and more.
 TOPICS: dict[str, tuple[str, str]] = {
+    "find": (
+        "/mentor find research cardiology",
+        "Mentors who can take someone now, best fit first, each with why: focus, specialty, "
+        "places free, working hours in common and how they meet. Ask with one tap; filters "
+        "and more results are below the list. When nobody fits, join the waiting list and "
+        "I'll tell you when a place opens. Add `in <program>` if you're in several.",
+    ),
+    "profile": (
+        "/mentor profile mentor",
+        "Your mentor profile (open to new mentees, focus areas, specialty, stages, formats, "
+        "languages, a short bio) or your trainee profile (stage, specialty interest, what "
+        "you're looking for). Hide your mentor profile there to leave the directory at once.",
+    ),
     "ask": (
         "/mentor ask @person research I'd like help planning my first study",
         "Pick the person from Slack's @ list. The focus and a note are optional: without a "
@@ -369,7 +412,12 @@ TOPICS: dict[str, tuple[str, str]] = {
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
 
+# More words than this narrow nothing further; they are left out.
+MAX_FIND_WORDS = 8
+
 _ALIASES = {
+    "search": "find",
+    "directory": "find",
     "status": "list",
     "mentors": "list",
     "checkins": "cadence",
@@ -443,6 +491,26 @@ def _ask(rest: list[str], areas: Sequence[FocusArea]) -> Ask:
     mentor = _who(rest[0] if rest else None, "your mentor", example)
     focus, note = _focus_and_note(rest[1:], areas)
     return Ask(mentor_id=mentor, focus=focus, note=note)
+
+
+def _find(rest: list[str], areas: Sequence[FocusArea]) -> Find:
+    matched = match_focus(rest, areas)
+    focus, used = matched if matched is not None else (None, 0)
+    words = tuple(unescape(w) for w in rest[used:] if w.strip())
+    return Find(focus=focus, words=words[:MAX_FIND_WORDS])
+
+
+def _profile(rest: list[str]) -> EditProfile:
+    if not rest:
+        return EditProfile()
+    which = rest[0].lower()
+    if which in ("mentor", "trainee"):
+        return EditProfile(which=which)
+    if which in ("mentee", "student"):
+        return EditProfile(which="trainee")
+    raise CommandError(
+        md("Say which profile: `/mentor profile mentor` or `/mentor profile trainee`.")
+    )
 
 
 def _assign(rest: list[str], areas: Sequence[FocusArea]) -> Assign:
@@ -602,6 +670,10 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         typed = text.split()
         word = unescape(typed[1] if len(typed) > 1 else rest[0]).lower()  # the whole word
         return Help(topic=_ALIASES.get(word, word))
+    if name == "find":
+        return _find(rest, areas)
+    if name == "profile":
+        return _profile(rest)
     if name == "ask":
         return _ask(rest, areas)
     if name == "withdraw":

@@ -162,8 +162,10 @@ def _offset_minutes(tz: str | None, at: datetime) -> int | None:
 def working_hours_overlap(tz_a: str | None, tz_b: str | None, at: datetime) -> int | None:
     """Minutes a day that two people's 09:00-17:00 working days overlap, on the day ``at``
     (offsets change with daylight saving); None when either time zone is unknown."""
-    a = _offset_minutes(tz_a, at)
-    b = _offset_minutes(tz_b, at)
+    return _overlap(_offset_minutes(tz_a, at), _offset_minutes(tz_b, at))
+
+
+def _overlap(a: int | None, b: int | None) -> int | None:
     if a is None or b is None:
         return None
     apart = (a - b) % _DAY
@@ -171,7 +173,18 @@ def working_hours_overlap(tz_a: str | None, tz_b: str | None, at: datetime) -> i
     return max(0, WORKDAY_MINUTES - apart)
 
 
-def fit_of(seeker: Seeker, candidate: MentorCandidate, at: datetime) -> Fit:
+def fit_of(
+    seeker: Seeker,
+    candidate: MentorCandidate,
+    at: datetime,
+    offsets: dict[str | None, int | None] | None = None,
+) -> Fit:
+    """How ``candidate`` fits ``seeker``; ``offsets`` caches each zone's offset at ``at``
+    across one ranking (thousands of mentors share a handful of zones)."""
+    cache = {} if offsets is None else offsets
+    for tz in (seeker.tz, candidate.tz):
+        if tz not in cache:
+            cache[tz] = _offset_minutes(tz, at)
     shared = (
         tuple(sorted(candidate.formats & seeker.formats))
         if seeker.formats
@@ -185,7 +198,7 @@ def fit_of(seeker: Seeker, candidate: MentorCandidate, at: datetime) -> Fit:
             and seeker.specialty == candidate.specialty
         ),
         stage=seeker.stage is not None and seeker.stage in candidate.stages,
-        overlap_minutes=working_hours_overlap(seeker.tz, candidate.tz, at),
+        overlap_minutes=_overlap(cache[seeker.tz], cache[candidate.tz]),
         formats=shared,
     )
 
@@ -208,8 +221,9 @@ def rank_mentors(
     """``candidates`` in the documented order, each with its fit. ``at`` fixes the day the
     time zones are compared on. The seeker never ranks themselves."""
     moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    offsets: dict[str | None, int | None] = {}
     ranked = [
-        Ranked(candidate=c, fit=fit_of(seeker, c, moment))
+        Ranked(candidate=c, fit=fit_of(seeker, c, moment, offsets))
         for c in candidates
         if c.user_id != seeker.user_id
     ]
@@ -231,3 +245,29 @@ def matches_words(candidate: MentorCandidate, words: Sequence[str]) -> bool:
         )
     ).lower()
     return all(word.lower() in haystack for word in words)
+
+
+@dataclass(frozen=True)
+class MentorProfileValues:
+    """What the mentor profile modal sets."""
+
+    listed: bool
+    open: bool
+    focus_areas: tuple[str, ...]
+    specialty: str | None
+    specialty_other: str | None
+    stages: tuple[str, ...]
+    formats: tuple[str, ...]
+    languages: tuple[str, ...]
+    bio: str
+
+
+@dataclass(frozen=True)
+class TraineeProfileValues:
+    """What the trainee profile modal sets."""
+
+    stage: str | None
+    specialty: str | None
+    specialty_other: str | None
+    focus_areas: tuple[str, ...]
+    note: str

@@ -15,7 +15,7 @@ from bot.context import AppContext
 from bot.logging import get_logger
 from bot.retention import retention_cutoff
 from bot.tick import Probed, Step, StepResult, TickContext
-from handlers.flows import checkins, digest, matching, request_deadlines
+from handlers.flows import checkins, digest, matching, request_deadlines, waiting
 from handlers.flows.delivery import (
     Kind,
     deliver_due_pending,
@@ -63,7 +63,13 @@ def expired_text_exists(tick: TickContext) -> ColumnElement[bool]:
 
 
 def _outbox_kinds() -> dict[str, Kind]:
-    return {**request_deadlines.KINDS, **checkins.KINDS, **digest.KINDS, **matching.KINDS}
+    return {
+        **request_deadlines.KINDS,
+        **checkins.KINDS,
+        **digest.KINDS,
+        **matching.KINDS,
+        **waiting.KINDS,
+    }
 
 
 def retry_stale_sends(tick: TickContext) -> StepResult:

@@ -99,6 +99,30 @@ GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<
 
 # Erasure: the confirmation modal of /mentor forget.
 FORGET_VIEW = "forget.submit"
+# Profiles and the directory of mentors.
+# Open a profile modal (Home, and /mentor profile's chooser).
+PROFILE_MENTOR_OPEN, PROFILE_TRAINEE_OPEN = "profile.mentor.open", "profile.trainee.open"
+MENTOR_PROFILE_VIEW = "profile.mentor.submit"
+TRAINEE_PROFILE_VIEW = "profile.trainee.submit"
+LISTED_BLOCK, LISTED_INPUT = "listed", "listed_input"
+OPEN_BLOCK, OPEN_INPUT = "open", "open_input"
+FOCUSES_BLOCK, FOCUSES_INPUT = "focuses", "focuses_input"
+SPECIALTY_BLOCK, SPECIALTY_INPUT = "specialty", "specialty_input"
+SPECIALTY_OTHER_BLOCK, SPECIALTY_OTHER_INPUT = "specialty_other", "specialty_other_input"
+STAGES_BLOCK, STAGES_INPUT = "stages", "stages_input"
+STAGE_BLOCK, STAGE_INPUT = "stage", "stage_input"
+FORMATS_BLOCK, FORMATS_INPUT = "formats", "formats_input"
+LANGUAGES_BLOCK, LANGUAGES_INPUT = "languages", "languages_input"
+BIO_BLOCK, BIO_INPUT = "bio", "bio_input"
+DIRECTORY_VIEW = "directory.results"  # the results modal (no submit)
+DIRECTORY_FIND = "directory.find"  # Home's "Find a mentor"
+DIRECTORY_ASK = "directory.ask"  # value: mentor user id (the search is in the view's metadata)
+DIRECTORY_MORE = "directory.more"  # value: page number
+DIRECTORY_FILTERS_OPEN = "directory.filters.open"
+DIRECTORY_FILTERS_VIEW = "directory.filters.submit"
+DIRECTORY_WAIT = "directory.wait"  # join the waiting list for the search's program and focus
+WAITING_ASK = "waiting.ask"  # value: waiting list entry id (the DM when a place frees)
+
 # Matching rounds (/mentor match): the coordinator's modal, trainees' and mentors' answers.
 MATCH_VIEW = "match.submit"
 MATCH_RANK_VIEW = "match.rank.submit"

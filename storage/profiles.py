@@ -7,13 +7,12 @@ when they belong to no program at all yet."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory import MentorCandidate
+from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
 from storage.models import (
     MentorProfile,
     Pairing,
@@ -27,32 +26,6 @@ from storage.people import OPEN_PAIRING_STATUSES, ensure_person
 WAITING = "waiting"
 NOTIFIED = "notified"
 LEFT = "left"
-
-
-@dataclass(frozen=True)
-class MentorProfileValues:
-    """What the mentor profile modal sets."""
-
-    listed: bool
-    open: bool
-    focus_areas: tuple[str, ...]
-    specialty: str | None
-    specialty_other: str | None
-    stages: tuple[str, ...]
-    formats: tuple[str, ...]
-    languages: tuple[str, ...]
-    bio: str
-
-
-@dataclass(frozen=True)
-class TraineeProfileValues:
-    """What the trainee profile modal sets."""
-
-    stage: str | None
-    specialty: str | None
-    specialty_other: str | None
-    focus_areas: tuple[str, ...]
-    note: str
 
 
 def mentor_profile(session: Session, user_id: str) -> MentorProfile | None:
@@ -150,13 +123,10 @@ def _in_program(session: Session, program_id: int) -> set[str]:
 def _with_any_membership(session: Session, user_ids: Collection[str]) -> set[str]:
     if not user_ids:
         return set()
-    return set(
-        session.scalars(
-            select(ProgramMember.user_id)
-            .where(ProgramMember.user_id.in_(list(user_ids)))
-            .distinct()
-        )
-    )
+    query = select(ProgramMember.user_id).distinct()
+    if len(user_ids) <= _IN_LIST_LIMIT:
+        query = query.where(ProgramMember.user_id.in_(list(user_ids)))
+    return set(session.scalars(query)) & set(user_ids)
 
 
 def _paired_with(session: Session, program_id: int, mentee_id: str, focus: str) -> set[str]:
@@ -188,6 +158,24 @@ def candidate_of(profile: MentorProfile, person: Person, mentees: int) -> Mentor
     )
 
 
+# Above this many mentors, counting every open mentorship (or membership) once is cheaper than
+# sending the database a list of ids.
+_IN_LIST_LIMIT = 500
+
+_CANDIDATE_COLUMNS = (
+    MentorProfile.user_id,
+    MentorProfile.focus_areas,
+    MentorProfile.specialty,
+    MentorProfile.stages,
+    MentorProfile.formats,
+    Person.tz,
+    Person.capacity,
+    MentorProfile.specialty_other,
+    MentorProfile.languages,
+    MentorProfile.bio,
+)
+
+
 def directory_candidates(
     session: Session,
     *,
@@ -200,9 +188,11 @@ def directory_candidates(
     """The mentors a trainee may ask now in the program, unranked: listed and open, in the
     program, with a place left, not ``seeker_id`` and not already mentoring them for
     ``focus`` in this program; when ``focus`` is given, only those who mentor it.
-    ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors)."""
+    ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors).
+
+    Plain columns, not ORM objects: the directory reads thousands of rows it never changes."""
     query = (
-        select(MentorProfile, Person)
+        select(*_CANDIDATE_COLUMNS)
         .join(Person, Person.user_id == MentorProfile.user_id)
         .where(
             MentorProfile.listed.is_(True),
@@ -216,24 +206,35 @@ def directory_candidates(
             return []
         query = query.where(MentorProfile.user_id.in_(list(mentor_ids)))
     rows = [
-        (profile, person)
-        for profile, person in session.execute(query).tuples()
-        if profile.user_id != seeker_id and (focus is None or focus in (profile.focus_areas or ()))
+        row
+        for row in session.execute(query).all()
+        if row[0] != seeker_id and (focus is None or focus in (row[1] or ()))
     ]
     if not rows:
         return []
-    ids = {profile.user_id for profile, _ in rows}
-    members = _in_program(session, program_id)
-    allowed = ids & members
+    ids = {row[0] for row in rows}
+    allowed = ids & _in_program(session, program_id)
     if is_default:
         allowed |= ids - _with_any_membership(session, ids)
     if seeker_id is not None and focus is not None:
         allowed -= _paired_with(session, program_id, seeker_id, focus)
-    counts = mentee_counts(session, allowed)
+    counts = mentee_counts(session, allowed if len(allowed) <= _IN_LIST_LIMIT else None)
     found = [
-        candidate_of(profile, person, counts.get(profile.user_id, 0))
-        for profile, person in rows
-        if profile.user_id in allowed
+        MentorCandidate(
+            user_id=user_id,
+            focus_areas=frozenset(focuses or ()),
+            specialty=specialty,
+            stages=frozenset(stages or ()),
+            formats=frozenset(formats or ()),
+            tz=tz,
+            mentees=counts.get(user_id, 0),
+            capacity=capacity,
+            specialty_other=other,
+            languages=tuple(languages or ()),
+            bio=bio or "",
+        )
+        for user_id, focuses, specialty, stages, formats, tz, capacity, other, languages, bio in rows
+        if user_id in allowed
     ]
     return [c for c in found if c.has_place]
 

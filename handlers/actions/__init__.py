@@ -8,6 +8,7 @@ from bot.context import AppContext
 from handlers.actions import (
     checkins,
     digest,
+    directory,
     home,
     matching,
     pairings,
@@ -28,5 +29,6 @@ def register(app: App, ctx: AppContext) -> None:
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    directory.register(app, ctx)
     matching.register(app, ctx)
     program_pick.register(app, ctx)

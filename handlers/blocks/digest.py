@@ -43,6 +43,8 @@ class DigestView:
     # (who left, their partner) for each mentorship that ended because someone left in the
     # period: each appears in the one digest whose period holds it.
     departures: tuple[tuple[str, str], ...] = ()
+    # Who waits for a mentor, per focus (counts only): handlers.blocks.directory builds them.
+    waiting: Sequence[Mrkdwn] = ()
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -193,6 +195,7 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(departure_lines(view.departures))[:1]
     blocks += sections_from_lines(_ops_lines(view.numbers))
+    blocks += sections_from_lines(view.waiting)
     blocks.append(divider())
     risk = view.risk
     if not risk.pairs and not risk.requests:

@@ -14,6 +14,7 @@ from handlers.commands import (
     checkins,
     coordinators,
     data,
+    directory,
     matching,
     pairings,
     programs,
@@ -31,6 +32,7 @@ from storage.programs import all_programs, programs_of
 log = get_logger("mentorbot.installation")
 
 FEATURE_ROUTES: tuple[Routes, ...] = (
+    directory.ROUTES,
     requests.ROUTES,
     pairings.ROUTES,
     work.ROUTES,

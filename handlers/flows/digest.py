@@ -39,6 +39,7 @@ from handlers.flows.programs import (
     settled_program,
 )
 from handlers.flows.slack import notify, program_focus_label, slack_error
+from handlers.flows.waiting import waiting_list_digest_lines
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.audit import record_audit
 from storage.db import unit_of_work
@@ -130,6 +131,7 @@ def build_digest_view(
         now=now,
         program_name=program.name if named else None,
         departures=departures_between(session, program.id, period.start, period.end),
+        waiting=waiting_list_digest_lines(session, program),
     )
 
 

@@ -8,6 +8,7 @@ from bot.context import AppContext
 from handlers.views import (
     checkins,
     digest,
+    directory,
     forget,
     matching,
     pairings,
@@ -26,5 +27,6 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     forget.register(app, ctx)
+    directory.register(app, ctx)
     matching.register(app, ctx)
     programs.register(app, ctx)

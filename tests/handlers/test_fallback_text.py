@@ -19,13 +19,16 @@ import pytest
 import handlers.blocks as blocks_package
 from bot.cadence import Cadence
 from bot.communication import Communication
+from bot.directory import MentorCandidate, Seeker, rank_mentors, specialties
 from bot.focus import focus_areas
 from bot.programs import ProgramConfig
 from bot.settings import DEFAULT_FOCUS_AREAS
 from bot.sharing import SharingState
+from bot.text import md
 from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
+from handlers.blocks.directory import Labels, MentorForm, Results, Search, TraineeForm
 from handlers.blocks.forget import ForgetRequest
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
 from handlers.blocks.matching import ProposalRow
@@ -80,6 +83,27 @@ HOME_PAIRING = HomePairing(
 )
 TWO_PROGRAMS = [HomeProgram(1, "Surgery", [LABEL]), HomeProgram(2, TYPED, [LABEL])]
 COMMUNICATION = Communication(Cadence.MONTHLY, 1, time(9), None, "call", 15)
+SEARCH = Search(program_id=1, focus="research", words=("cardiology",))
+DIRECTORY_LABELS = Labels({"research": "Research"}, {"general-surgery": "General surgery"})
+LISTED = MentorCandidate(
+    THEM,
+    frozenset({"research"}),
+    "general-surgery",
+    frozenset({"resident"}),
+    frozenset({"call"}),
+    "America/Chicago",
+    1,
+    3,
+    bio=TYPED,
+)
+RANKED = rank_mentors(Seeker(ME, "research", tz="America/New_York"), [LISTED], NOW)
+SPECIALTY_CHOICES = specialties(["General surgery"])
+
+
+def _results(ranked: Any, waiting: bool = False, search: Search = SEARCH) -> Results:
+    return Results(search, "Surgery", True, ranked, DIRECTORY_LABELS, waiting)
+
+
 PROGRAM = ProgramConfig(
     2,
     TYPED,
@@ -266,6 +290,25 @@ SAMPLES: dict[str, list[Case]] = {
             {},
         )
     ],
+    "directory.build_results_view": [
+        ((_results(RANKED),), {}),
+        ((_results([]),), {}),
+        ((_results([], waiting=True),), {}),
+        ((_results([], search=Search(program_id=1)),), {}),
+    ],
+    "directory.build_note_view": [(("Request sent", md("I've asked them.")), {})],
+    "directory.build_mentor_profile_modal": [
+        ((MentorForm(bio=TYPED, languages=TYPED), AREAS, SPECIALTY_CHOICES), {}),
+        ((MentorForm(capacity=3, mentees=1), AREAS, SPECIALTY_CHOICES), {}),
+    ],
+    "directory.build_trainee_profile_modal": [
+        ((TraineeForm(note=TYPED), AREAS, SPECIALTY_CHOICES), {"first_time": True}),
+        ((TraineeForm(), AREAS, SPECIALTY_CHOICES), {}),
+    ],
+    "directory.build_profile_chooser": [((), {})],
+    "directory.build_filters_modal": [((SEARCH, AREAS, SPECIALTY_CHOICES), {})],
+    "directory.build_place_free_message": [((THEM, LABEL, "Surgery", True, 3), {})],
+    "directory.build_place_free_done": [((THEM, LABEL, True), {}), ((THEM, LABEL, False), {})],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
     "forget.build_forget_modal": [
         ((ForgetRequest(ME, None),), {"yourself": True, "program_name": None}),
