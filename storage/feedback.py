@@ -1,0 +1,266 @@
+"""Feedback rows: session ratings, exit surveys, pulses and their answers. Every answer is
+written once (a unique key per person and thing asked); reads hand back plain answers for the
+aggregates in bot/feedback.py, never a person's score to show."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.feedback import Answer
+from storage.models import (
+    CheckIn,
+    ExitSurvey,
+    Pairing,
+    Person,
+    Program,
+    Pulse,
+    PulseAnswer,
+    SessionRating,
+)
+
+MENTOR = "mentor"
+MENTEE = "mentee"
+
+
+# -- session ratings ------------------------------------------------------------------------------
+
+
+def meeting_feedback_on(session: Session, program_id: int) -> bool:
+    """Whether the program offers the usefulness rating after a meeting (on unless turned off)."""
+    value = session.scalar(select(Program.meeting_feedback).where(Program.id == program_id))
+    return value is not False
+
+
+def rating_of(session: Session, checkin_id: int, rater_id: str) -> SessionRating | None:
+    return session.scalar(
+        select(SessionRating).where(
+            SessionRating.checkin_id == checkin_id, SessionRating.rater_id == rater_id
+        )
+    )
+
+
+def record_rating(
+    session: Session,
+    pairing: Pairing,
+    checkin: CheckIn,
+    *,
+    rater_id: str,
+    score: int,
+    note: str | None,
+    now: datetime,
+) -> bool:
+    """Keep one member's rating of a met check-in; False when they rated it before."""
+    if rating_of(session, checkin.id, rater_id) is not None:
+        return False
+    row = SessionRating(
+        program_id=pairing.program_id,
+        pairing_id=pairing.id,
+        checkin_id=checkin.id,
+        rater_id=rater_id,
+        mentor_id=pairing.mentor_id,
+        focus=pairing.focus,
+        score=score,
+        note=note or None,
+        rated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False  # a double tap racing this one won
+    return True
+
+
+def rating_answers(
+    session: Session,
+    *,
+    program_id: int | None = None,
+    mentor_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    mentees_only: bool = False,
+) -> list[tuple[str, Answer]]:
+    """(focus, answer) for every rating matching the filters, oldest first."""
+    query = select(
+        SessionRating.focus, SessionRating.rater_id, SessionRating.score, SessionRating.rated_at
+    )
+    if program_id is not None:
+        query = query.where(SessionRating.program_id == program_id)
+    if mentor_id is not None:
+        query = query.where(SessionRating.mentor_id == mentor_id)
+    if mentees_only:
+        query = query.where(SessionRating.rater_id != SessionRating.mentor_id)
+    if since is not None:
+        query = query.where(SessionRating.rated_at >= since)
+    if until is not None:
+        query = query.where(SessionRating.rated_at < until)
+    rows = session.execute(query.order_by(SessionRating.rated_at, SessionRating.id)).all()
+    return [(focus, Answer(rater, score, at)) for focus, rater, score, at in rows]
+
+
+# -- exit surveys ---------------------------------------------------------------------------------
+
+
+def open_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> list[ExitSurvey]:
+    """One survey row per member of an ending pairing who is still in the workspace (none for
+    a deactivated person); rows made before are left as they were. The new rows."""
+    gone = set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.user_id.in_((pairing.mentor_id, pairing.mentee_id)),
+                Person.is_deleted.is_(True),
+            )
+        ).all()
+    )
+    made: list[ExitSurvey] = []
+    for user_id, role in ((pairing.mentor_id, MENTOR), (pairing.mentee_id, MENTEE)):
+        if user_id in gone:
+            continue
+        row = ExitSurvey(
+            program_id=pairing.program_id,
+            pairing_id=pairing.id,
+            user_id=user_id,
+            role=role,
+            mentor_id=pairing.mentor_id,
+            focus=pairing.focus,
+            created_at=now,
+            share_text=False,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            continue
+        made.append(row)
+    return made
+
+
+def exit_survey(
+    session: Session, pairing_id: int, user_id: str, *, lock: bool = False
+) -> ExitSurvey | None:
+    query = select(ExitSurvey).where(
+        ExitSurvey.pairing_id == pairing_id, ExitSurvey.user_id == user_id
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def get_exit_survey(session: Session, survey_id: int, *, lock: bool = False) -> ExitSurvey | None:
+    query = select(ExitSurvey).where(ExitSurvey.id == survey_id)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def exit_answers(
+    session: Session,
+    *,
+    program_id: int | None = None,
+    mentor_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Sequence[ExitSurvey]:
+    """Answered exit surveys matching the filters, oldest answer first."""
+    query = select(ExitSurvey).where(ExitSurvey.answered_at.is_not(None))
+    if program_id is not None:
+        query = query.where(ExitSurvey.program_id == program_id)
+    if mentor_id is not None:
+        query = query.where(ExitSurvey.mentor_id == mentor_id)
+    if since is not None:
+        query = query.where(ExitSurvey.answered_at >= since)
+    if until is not None:
+        query = query.where(ExitSurvey.answered_at < until)
+    return session.scalars(query.order_by(ExitSurvey.answered_at, ExitSurvey.id)).all()
+
+
+# -- pulses ---------------------------------------------------------------------------------------
+
+
+def create_pulse(
+    session: Session,
+    *,
+    program_id: int,
+    by: str,
+    questions: Sequence[str],
+    recipients: Collection[str],
+    now: datetime,
+    remind_at: datetime,
+    closes_at: datetime,
+) -> Pulse:
+    pulse = Pulse(
+        program_id=program_id,
+        created_by=by,
+        created_at=now,
+        questions=list(questions),
+        remind_at=remind_at,
+        closes_at=closes_at,
+    )
+    session.add(pulse)
+    session.flush()
+    session.add_all(PulseAnswer(pulse_id=pulse.id, user_id=user) for user in sorted(recipients))
+    session.flush()
+    return pulse
+
+
+def get_pulse(session: Session, pulse_id: int) -> Pulse | None:
+    return session.get(Pulse, pulse_id)
+
+
+def pulse_answer(
+    session: Session, pulse_id: int, user_id: str, *, lock: bool = False
+) -> PulseAnswer | None:
+    query = select(PulseAnswer).where(
+        PulseAnswer.pulse_id == pulse_id, PulseAnswer.user_id == user_id
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def pulse_answers(session: Session, pulse_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """The answers given to each pulse, each with who gave it only so that people are counted
+    once; never shown."""
+    found: dict[int, list[dict[str, Any]]] = {pulse_id: [] for pulse_id in pulse_ids}
+    if not pulse_ids:
+        return found
+    rows = session.execute(
+        select(PulseAnswer.pulse_id, PulseAnswer.user_id, PulseAnswer.answers).where(
+            PulseAnswer.pulse_id.in_(list(pulse_ids)), PulseAnswer.answered_at.is_not(None)
+        )
+    ).all()
+    for pulse_id, user_id, answers in rows:
+        found[pulse_id].append({"person": user_id, **dict(answers or {})})
+    return found
+
+
+def due_pulse_close_clause(now: datetime) -> ColumnElement[bool]:
+    return and_(Pulse.closed_at.is_(None), Pulse.closes_at <= now)
+
+
+def close_due_pulses(session: Session, now: datetime) -> list[int]:
+    """Close every pulse whose time is up; the ids closed."""
+    return list(
+        session.scalars(
+            update(Pulse)
+            .where(due_pulse_close_clause(now))
+            .values(closed_at=now)
+            .returning(Pulse.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    )
+
+
+def pulses_closed_between(
+    session: Session, program_id: int, since: datetime, until: datetime
+) -> Sequence[Pulse]:
+    return session.scalars(
+        select(Pulse)
+        .where(
+            Pulse.program_id == program_id,
+            Pulse.closed_at.is_not(None),
+            Pulse.closed_at >= since,
+            Pulse.closed_at < until,
+        )
+        .order_by(Pulse.closed_at, Pulse.id)
+    ).all()
