@@ -122,6 +122,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Survey:
+    """A program pulse (``/mentor survey``); the questions and days are asked in a modal."""
+
+
+@dataclass(frozen=True)
 class Report:
     kind: str  # "csv" or "chart"
     start: date | None = None  # first day of the period (inclusive)
@@ -130,6 +135,7 @@ class Report:
 
 Command = (
     Help
+    | Survey
     | Ask
     | Withdraw
     | Capacity
@@ -166,6 +172,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
     ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
+    ("survey", "/mentor survey", "Coordinators: send a short pulse survey to the program."),
     ("help", "/mentor help", "This guide."),
 )
 
@@ -243,6 +250,13 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor report 2026-09-01 2026-11-30",
         "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
         "period (first and last day); `/mentor report chart` for the engagement chart.",
+    ),
+    "survey": (
+        "/mentor survey",
+        "For coordinators: pick 1 to 3 questions (overall satisfaction, the meeting rhythm, "
+        "feeling supported) and how many days it stays open. Every active member gets it in "
+        "their working hours, with one reminder. Results show in the digest only once enough "
+        "people answered; add `in <program>` if you coordinate several.",
     ),
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
@@ -459,6 +473,10 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
+    if name in ("survey", "pulse"):
+        if rest:
+            raise CommandError(md("Just `/mentor survey`: I'll ask the rest in a form."))
+        return Survey()
     return Help(unknown=first_word(text))
 
 

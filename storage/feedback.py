@@ -23,9 +23,15 @@ from storage.models import (
     PulseAnswer,
     SessionRating,
 )
+from storage.outbox import NewSend, enqueue_many, send_key
 
 MENTOR = "mentor"
 MENTEE = "mentee"
+
+# Outbox kinds: the exit survey DM, a pulse and its one reminder.
+EXIT_SURVEY = "exit.survey"
+PULSE_ASK = "pulse.ask"
+PULSE_REMIND = "pulse.remind"
 
 
 # -- session ratings ------------------------------------------------------------------------------
@@ -141,6 +147,23 @@ def open_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> list
     return made
 
 
+def queue_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> int:
+    """At a pairing's end: its members' survey rows and one DM each in the outbox (sent by the
+    scheduler's next tick, after this transaction, and never twice). How many were queued."""
+    sends = [
+        NewSend(
+            key=send_key(EXIT_SURVEY, f"{pairing.id}:{row.user_id}"),
+            kind=EXIT_SURVEY,
+            slot_at=now,
+            due_at=now,
+            pairing_id=pairing.id,
+            recipient=row.user_id,
+        )
+        for row in open_exit_surveys(session, pairing, now)
+    ]
+    return enqueue_many(session, sends)
+
+
 def exit_survey(
     session: Session, pairing_id: int, user_id: str, *, lock: bool = False
 ) -> ExitSurvey | None:
@@ -203,6 +226,28 @@ def create_pulse(
     session.add_all(PulseAnswer(pulse_id=pulse.id, user_id=user) for user in sorted(recipients))
     session.flush()
     return pulse
+
+
+def active_members(session: Session, program_id: int) -> set[str]:
+    """Everyone in an open (active or paused) pairing of the program, still in the workspace."""
+    found: set[str] = set()
+    rows = session.execute(
+        select(Pairing.mentor_id, Pairing.mentee_id).where(
+            Pairing.program_id == program_id, Pairing.status.in_(("active", "paused"))
+        )
+    ).all()
+    for mentor_id, mentee_id in rows:
+        found.update((mentor_id, mentee_id))
+    if not found:
+        return found
+    gone = set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.user_id.in_(list(found)), Person.is_deleted.is_(True)
+            )
+        ).all()
+    )
+    return found - gone
 
 
 def get_pulse(session: Session, pulse_id: int) -> Pulse | None:

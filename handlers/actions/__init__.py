@@ -8,6 +8,7 @@ from bot.context import AppContext
 from handlers.actions import (
     checkins,
     digest,
+    feedback,
     home,
     pairings,
     program_pick,
@@ -28,3 +29,4 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     program_pick.register(app, ctx)
+    feedback.register(app, ctx)

@@ -422,4 +422,5 @@ def parse_pulse_answers(values: Values, questions: Sequence[str]) -> dict[str, i
 
 PULSE_ANSWERED_BEFORE = md("You've already answered that pulse, thank you. Your answers stand.")
 PULSE_CLOSED = md("That pulse has closed, so your answer wasn't counted. Thanks all the same!")
+NO_ONE_ACTIVE = md("Nobody is in an active mentorship in that program yet, so no pulse was sent.")
 NOT_ASKED = md("That survey was sent to someone else, so I did nothing.")

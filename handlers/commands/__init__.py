@@ -9,7 +9,15 @@ from bot.context import AppContext
 from bot.focus import focus_areas
 from bot.programs import ProgramHint, split_program_hint
 from handlers import ids
-from handlers.commands import checkins, coordinators, pairings, reassess, requests, work
+from handlers.commands import (
+    checkins,
+    coordinators,
+    feedback,
+    pairings,
+    reassess,
+    requests,
+    work,
+)
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
 from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
@@ -23,6 +31,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     reassess.ROUTES,
     checkins.ROUTES,
     coordinators.ROUTES,
+    feedback.ROUTES,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.views import checkins, digest, pairings, reassess, requests, work
+from handlers.views import checkins, digest, feedback, pairings, reassess, requests, work
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -15,3 +15,4 @@ def register(app: App, ctx: AppContext) -> None:
     work.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    feedback.register(app, ctx)

@@ -44,9 +44,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("checkin_id", "rater_id", name="uq_session_rating"),
     )
     op.create_index("ix_session_ratings_pairing_id", "session_ratings", ["pairing_id"])
-    op.create_index(
-        "ix_session_ratings_program_at", "session_ratings", ["program_id", "rated_at"]
-    )
+    op.create_index("ix_session_ratings_program_at", "session_ratings", ["program_id", "rated_at"])
     op.create_index("ix_session_ratings_mentor", "session_ratings", ["mentor_id", "rated_at"])
 
     op.create_table(
