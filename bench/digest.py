@@ -1,6 +1,8 @@
 """How long the coordinator digest and the CSV report take to build, and how much memory they
 peak at, with 10,000 active pairs (plus check-ins, tasks, goals, reassessments and requests) on
-SQLite and PostgreSQL.
+SQLite and PostgreSQL. With ``--programs N`` the pairs and requests are dealt out among N
+programs and the figures are those of one program's digest and report (the default program's,
+which holds its 1/N share, see :func:`spread_over_programs`).
 
 Run it as ``.venv/bin/python -m bench.digest``; see bench/README.md."""
 
@@ -15,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Engine, func, insert, select, text, update
 
 from bench.tick import CHUNK, NOW, seed, sqlite_url
 from bot.logging import configure_logging
@@ -29,8 +31,17 @@ from handlers.flows.digest import (
 )
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
-from storage.models import Base, CheckIn, Goal, MentorRequest, Pairing, Reassessment, Task
-from storage.programs import default_program_id
+from storage.models import (
+    Base,
+    CheckIn,
+    Goal,
+    MentorRequest,
+    Pairing,
+    Program,
+    Reassessment,
+    Task,
+)
+from storage.programs import default_program_id, program_config
 from storage.reports import at_risk_reasons
 from tests import databases
 
@@ -162,7 +173,46 @@ def seed_activity(engine: Engine) -> None:
                 for i in range(PENDING_REQUESTS)
             ],
         )
-        if engine.dialect.name == "postgresql":
+
+
+def spread_over_programs(engine: Engine, programs: int) -> None:
+    """``programs - 1`` more programs, and the pairings and requests dealt out among all of them
+    in contiguous blocks of ids, so the seed's every-n-th patterns stay mixed in each block.
+    The default program, whose digest is measured, holds the last block."""
+    if programs > 1:
+        with engine.begin() as connection:
+            others = []
+            for n in range(1, programs):
+                name = f"Program {n:03d}"
+                others.append(
+                    int(
+                        connection.execute(
+                            insert(Program)
+                            .values(
+                                name=name,
+                                name_key=name.lower(),
+                                is_default=False,
+                                open_to_join=False,
+                                created_at=NOW,
+                            )
+                            .returning(Program.id)
+                        ).scalar_one()
+                    )
+                )
+            for model in (Pairing, MentorRequest):
+                low, high = connection.execute(select(func.min(model.id), func.max(model.id))).one()
+                if low is None:
+                    continue
+                block = (int(high) - int(low)) // programs + 1
+                for index, program_id in enumerate(others):
+                    start = int(low) + index * block
+                    connection.execute(
+                        update(model)
+                        .where(model.id >= start, model.id < start + block)
+                        .values(program_id=program_id)
+                    )
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
             # Only this schema's tables: a bare ANALYZE would take locks across the database.
             connection.execute(text(f"ANALYZE {', '.join(Base.metadata.tables)}"))
 
@@ -186,19 +236,21 @@ def measure(work: Callable[[], str]) -> tuple[float, float, str]:
     return statistics.median(times), peak / 2**20, output
 
 
-def bench(database: str, url: str, pairs: int) -> list[Row]:
+def bench(database: str, url: str, pairs: int, programs: int = 1) -> list[Row]:
     engine = create_db_engine(url)
     try:
         schema.upgrade(engine)
         seed(engine, pairs)
         seed_activity(engine)
+        spread_over_programs(engine, programs)
         settings = _settings(url)
         sessions = make_session_factory(engine)
         period = week_before(NOW)
 
         def digest() -> str:
             with unit_of_work(sessions) as session:
-                view = build_digest_view(session, settings, period, NOW)
+                program = program_config(session, settings, default_program_id(session))
+                view = build_digest_view(session, program, period, NOW, named=programs > 1)
                 blocks = build_digest(view).blocks
             risk = view.risk
             return (
@@ -221,9 +273,10 @@ def bench(database: str, url: str, pairs: int) -> list[Row]:
 def _report(sessions: SessionFactory, settings: Settings) -> str:
     period = week_before(NOW)
     with unit_of_work(sessions) as session:
-        risk = at_risk_reasons(session, NOW, NOW.date())
-        pairings = build_pairings_csv(session, settings, period, risk)
-        teaching = build_teaching_csv(session, period)
+        program = program_config(session, settings, default_program_id(session))
+        risk = at_risk_reasons(session, NOW, NOW.date(), program.id)
+        pairings = build_pairings_csv(session, program, period, risk)
+        teaching = build_teaching_csv(session, period, program.id)
     pairing_rows = pairings.count(b"\n") - 1
     mentor_rows = teaching.count(b"\n") - 1
     return (
@@ -262,6 +315,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.digest", description=__doc__)
     parser.add_argument("--pairs", type=int, nargs="+", default=[10_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--programs", type=int, default=1)
     args = parser.parse_args(argv)
     configure_logging(LogFormat.JSON, "WARNING")
     rows: list[Row] = []
@@ -269,14 +323,14 @@ def main(argv: Sequence[str]) -> int:
         for pairs in args.pairs:
             if database == "sqlite":
                 with sqlite_url() as url:
-                    rows += bench(database, url, pairs)
+                    rows += bench(database, url, pairs, args.programs)
             else:
                 reason = databases.postgres_unavailable_reason()
                 if reason:
                     print(f"skipping PostgreSQL: {reason}")
                     continue
                 with databases.postgres_schema("mbbench") as url:
-                    rows += bench(database, url, pairs)
+                    rows += bench(database, url, pairs, args.programs)
             print("\n".join(render(rows[-2:]).splitlines()[2:]), flush=True)
     print()
     print(render(rows))

@@ -133,6 +133,36 @@ class Report:
     end: date | None = None  # last day of the period (inclusive)
 
 
+@dataclass(frozen=True)
+class Programs:
+    """``/mentor programs``: the programs the caller may see."""
+
+
+@dataclass(frozen=True)
+class ProgramAdd:
+    pass
+
+
+@dataclass(frozen=True)
+class ProgramEdit:
+    name: str | None  # as typed; None when the caller named none
+
+
+@dataclass(frozen=True)
+class ProgramMembers:
+    """``/mentor program members [in <program>]``; the program comes as the ``in`` hint."""
+
+
+@dataclass(frozen=True)
+class Join:
+    name: str
+
+
+@dataclass(frozen=True)
+class Leave:
+    name: str
+
+
 Command = (
     Help
     | Survey
@@ -152,6 +182,12 @@ Command = (
     | Resume
     | Digest
     | Report
+    | Programs
+    | ProgramAdd
+    | ProgramEdit
+    | ProgramMembers
+    | Join
+    | Leave
 )
 
 # (name, usage, what it does) in the order /mentor help lists them.
@@ -173,8 +209,19 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
     ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
     ("survey", "/mentor survey", "Coordinators: send a short pulse survey to the program."),
+    ("programs", "/mentor programs", "The programs you're in, and those you can join."),
+    ("join", "/mentor join <program>", "Join a program that is open to everyone."),
+    ("leave", "/mentor leave <program>", "Leave a program (your mentorships carry on)."),
+    (
+        "program",
+        "/mentor program add | edit [program] | members [in <program>]",
+        "Admins and coordinators: set up programs and who is in them.",
+    ),
     ("help", "/mentor help", "This guide."),
 )
+
+# Subcommands the guide shows only to workspace admins and program coordinators.
+STAFF_SUBCOMMANDS = frozenset({"program"})
 
 # What ``/mentor help <topic>`` shows beyond a subcommand's line: a worked example, and more.
 TOPICS: dict[str, tuple[str, str]] = {
@@ -257,6 +304,26 @@ TOPICS: dict[str, tuple[str, str]] = {
         "feeling supported) and how many days it stays open. Every active member gets it in "
         "their working hours, with one reminder. Results show in the digest only once enough "
         "people answered; add `in <program>` if you coordinate several.",
+    ),
+    "programs": (
+        "/mentor programs",
+        "Admins and coordinators also see each program's coordinators, digest channel and "
+        "day, whether it is open or invite-only, and its linked channel or user group.",
+    ),
+    "join": (
+        "/mentor join Internal Medicine",
+        "Open programs take anyone; for an invite-only program, ask its coordinators.",
+    ),
+    "leave": (
+        "/mentor leave Internal Medicine",
+        "You stop being a member. Mentorships you have there carry on until you end them.",
+    ),
+    "program": (
+        "/mentor program edit Internal Medicine",
+        "For admins: `add` and `edit` open a form with the program's name, coordinators, "
+        "digest channel and rhythm, focus areas, and a linked channel or user group whose "
+        "members join by themselves. For coordinators and admins: `members` adds and removes "
+        "people.",
     ),
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
@@ -428,6 +495,39 @@ def _report(rest: list[str]) -> Report:
     return Report(kind=kind, start=start, end=end)
 
 
+_PROGRAM_USAGE = md(
+    "Try `/mentor program add`, `/mentor program edit <program>` or "
+    "`/mentor program members in <program>`."
+)
+
+
+def _program_name(words: Sequence[str]) -> str:
+    return " ".join(unescape(" ".join(words)).split())
+
+
+def _program(rest: list[str]) -> ProgramAdd | ProgramEdit | ProgramMembers:
+    action = rest[0].lower() if rest else ""
+    if action == "add" and len(rest) == 1:
+        return ProgramAdd()
+    if action == "edit":
+        return ProgramEdit(name=_program_name(rest[1:]) or None)
+    if action == "members" and len(rest) == 1:
+        return ProgramMembers()
+    raise CommandError(_PROGRAM_USAGE)
+
+
+def _join_leave(name: str, rest: list[str]) -> Join | Leave:
+    program = _program_name(rest)
+    if not program:
+        raise CommandError(
+            fmt(
+                "Which program? Try `/mentor {name} <program>`; `/mentor programs` lists them.",
+                name=name,
+            )
+        )
+    return Join(name=program) if name == "join" else Leave(name=program)
+
+
 def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
     """The command in ``text``, or :class:`CommandError` saying what to type instead."""
     words = tokens(text.strip())
@@ -477,6 +577,12 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         if rest:
             raise CommandError(md("Just `/mentor survey`: I'll ask the rest in a form."))
         return Survey()
+    if name == "programs":
+        return Programs()
+    if name == "program":
+        return _program(rest)
+    if name in ("join", "leave"):
+        return _join_leave(name, rest)
     return Help(unknown=first_word(text))
 
 

@@ -122,3 +122,41 @@ DIGEST_CLOSE = "digest.close"
 DIGEST_DETAILS = "digest.details"
 DIGEST_REASSIGN_VIEW = "digest.reassign.submit"
 GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<goal id>"
+
+# Programs: the admin's add/edit modal and the coordinator's members modal (private_metadata
+# carries the program id; every submission re-checks who acts).
+PROGRAM_VIEW = "program.submit"
+PROGRAM_MEMBERS_VIEW = "program.members.submit"
+PROGRAM_NAME_BLOCK, PROGRAM_NAME_INPUT = "program_name", "program_name_input"
+PROGRAM_COORDINATORS_BLOCK, PROGRAM_COORDINATORS_INPUT = (
+    "program_coordinators",
+    "program_coordinators_input",
+)
+PROGRAM_DIGEST_CHANNEL_BLOCK, PROGRAM_DIGEST_CHANNEL_INPUT = (
+    "program_digest_channel",
+    "program_digest_channel_input",
+)
+PROGRAM_FOCUS_BLOCK, PROGRAM_FOCUS_INPUT = "program_focus", "program_focus_input"
+PROGRAM_COMPETENCIES_BLOCK, PROGRAM_COMPETENCIES_INPUT = (
+    "program_competencies",
+    "program_competencies_input",
+)
+PROGRAM_SPECIALTIES_BLOCK, PROGRAM_SPECIALTIES_INPUT = (
+    "program_specialties",
+    "program_specialties_input",
+)
+PROGRAM_CADENCE_BLOCK, PROGRAM_CADENCE_INPUT = "program_cadence", "program_cadence_input"
+PROGRAM_REASSESS_BLOCK, PROGRAM_REASSESS_INPUT = "program_reassess", "program_reassess_input"
+PROGRAM_REMINDER_BLOCK, PROGRAM_REMINDER_INPUT = "program_reminder", "program_reminder_input"
+PROGRAM_EXPIRY_BLOCK, PROGRAM_EXPIRY_INPUT = "program_expiry", "program_expiry_input"
+PROGRAM_WEEKDAY_BLOCK, PROGRAM_WEEKDAY_INPUT = "program_weekday", "program_weekday_input"
+PROGRAM_TIME_BLOCK, PROGRAM_TIME_INPUT = "program_time", "program_time_input"
+PROGRAM_ZONE_BLOCK, PROGRAM_ZONE_INPUT = "program_zone", "program_zone_input"
+PROGRAM_OPEN_BLOCK, PROGRAM_OPEN_INPUT = "program_open", "program_open_input"
+PROGRAM_USERGROUP_BLOCK, PROGRAM_USERGROUP_INPUT = "program_usergroup", "program_usergroup_input"
+PROGRAM_CHANNEL_BLOCK, PROGRAM_CHANNEL_INPUT = "program_channel", "program_channel_input"
+PROGRAM_ADD_MEMBERS_BLOCK, PROGRAM_ADD_MEMBERS_INPUT = "program_add", "program_add_input"
+PROGRAM_REMOVE_MEMBERS_BLOCK, PROGRAM_REMOVE_MEMBERS_INPUT = (
+    "program_remove",
+    "program_remove_input",
+)

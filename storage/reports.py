@@ -1,7 +1,9 @@
 """Program-wide numbers for coordinators: the digest, the at-risk pairs and the CSV report rows.
 
 Every figure is one aggregate query (GROUP BY / COUNT / SUM), so a program of ten thousand
-pairings costs a handful of queries, never a loop over its rows in Python."""
+pairings costs a handful of queries, never a loop over its rows in Python. Every function counts
+one program: its pairings and requests, and goals, tasks, check-ins and reassessments through
+their pairing, so a coordinator's numbers hold nothing of another program."""
 
 from __future__ import annotations
 
@@ -86,47 +88,65 @@ def _count(session: Session, query: Select[Any]) -> int:
     return int(session.scalar(query) or 0)
 
 
-def digest_numbers(session: Session, period: Period, now: datetime) -> DigestNumbers:
+def _pairings_of(program_id: int) -> ColumnElement[bool]:
+    return Pairing.program_id == program_id
+
+
+def _requests_of(program_id: int) -> ColumnElement[bool]:
+    return MentorRequest.program_id == program_id
+
+
+def digest_numbers(
+    session: Session, period: Period, now: datetime, program_id: int
+) -> DigestNumbers:
     start, end = period.start, period.end
+    in_program = _pairings_of(program_id)
 
     def in_period(column: Any) -> ColumnElement[bool]:
         return and_(column >= start, column < end)
 
     active = _count(
-        session, select(func.count()).select_from(Pairing).where(Pairing.status.in_(OPEN))
+        session,
+        select(func.count()).select_from(Pairing).where(in_program, Pairing.status.in_(OPEN)),
     )
     outcomes = {
         str(status): int(n)
         for status, n in session.execute(
             select(MentorRequest.status, func.count())
-            .where(in_period(MentorRequest.created_at))
+            .where(_requests_of(program_id), in_period(MentorRequest.created_at))
             .group_by(MentorRequest.status)
         )
     }
     pending, oldest = session.execute(
         select(func.count(), func.min(MentorRequest.created_at)).where(
-            MentorRequest.status == "pending"
+            _requests_of(program_id), MentorRequest.status == "pending"
         )
     ).one()
+    # Waiting in this program: a mentorship in another program doesn't answer this request.
     has_open = (
         select(Pairing.id)
-        .where(Pairing.mentee_id == MentorRequest.mentee_id, Pairing.status.in_(OPEN))
+        .where(in_program, Pairing.mentee_id == MentorRequest.mentee_id, Pairing.status.in_(OPEN))
         .exists()
     )
     waiting = _count(
         session,
         select(func.count(func.distinct(MentorRequest.mentee_id))).where(
-            MentorRequest.status == "pending", ~has_open
+            _requests_of(program_id), MentorRequest.status == "pending", ~has_open
         ),
     )
     sent = _count(
-        session, select(func.count()).select_from(CheckIn).where(in_period(CheckIn.sent_at))
+        session,
+        select(func.count())
+        .select_from(CheckIn)
+        .join(Pairing, Pairing.id == CheckIn.pairing_id)
+        .where(in_program, in_period(CheckIn.sent_at)),
     )
     answered = {
         str(answer): int(n)
         for answer, n in session.execute(
             select(CheckIn.answer, func.count())
-            .where(in_period(CheckIn.answered_at), CheckIn.answer.is_not(None))
+            .join(Pairing, Pairing.id == CheckIn.pairing_id)
+            .where(in_program, in_period(CheckIn.answered_at), CheckIn.answer.is_not(None))
             .group_by(CheckIn.answer)
         )
     }
@@ -134,23 +154,28 @@ def digest_numbers(session: Session, period: Period, now: datetime) -> DigestNum
         session,
         select(func.count())
         .select_from(Task)
-        .where(Task.status == "done", in_period(Task.completed_at)),
+        .join(Pairing, Pairing.id == Task.pairing_id)
+        .where(in_program, Task.status == "done", in_period(Task.completed_at)),
     )
     goals = _count(
         session,
         select(func.count())
         .select_from(Goal)
-        .where(Goal.status == "achieved", in_period(Goal.closed_at)),
+        .join(Pairing, Pairing.id == Goal.pairing_id)
+        .where(in_program, Goal.status == "achieved", in_period(Goal.closed_at)),
     )
     reassessments = _count(
         session,
-        select(func.count()).select_from(Reassessment).where(in_period(Reassessment.at)),
+        select(func.count())
+        .select_from(Reassessment)
+        .join(Pairing, Pairing.id == Reassessment.pairing_id)
+        .where(in_program, in_period(Reassessment.at)),
     )
     endings = {
         str(status): int(n)
         for status, n in session.execute(
             select(Pairing.status, func.count())
-            .where(in_period(Pairing.ended_at))
+            .where(in_program, in_period(Pairing.ended_at))
             .group_by(Pairing.status)
         )
     }
@@ -159,6 +184,7 @@ def digest_numbers(session: Session, period: Period, now: datetime) -> DigestNum
         for r in session.scalars(
             select(Pairing.end_reason)
             .where(
+                in_program,
                 in_period(Pairing.ended_at),
                 Pairing.end_reason_visibility == "coordinators",
                 Pairing.end_reason.is_not(None),
@@ -168,11 +194,18 @@ def digest_numbers(session: Session, period: Period, now: datetime) -> DigestNum
             .limit(20)
         )
     ]
+    # A failed send belongs to the program of the pairing or request it was about.
     failed = {
         str(error or "unknown"): int(n)
         for error, n in session.execute(
             select(ScheduledSend.error, func.count())
-            .where(ScheduledSend.status == "failed", in_period(ScheduledSend.slot_at))
+            .outerjoin(Pairing, Pairing.id == ScheduledSend.pairing_id)
+            .outerjoin(MentorRequest, MentorRequest.id == ScheduledSend.request_id)
+            .where(
+                ScheduledSend.status == "failed",
+                in_period(ScheduledSend.slot_at),
+                or_(in_program, _requests_of(program_id)),
+            )
             .group_by(ScheduledSend.error)
         )
     }
@@ -192,22 +225,33 @@ def digest_numbers(session: Session, period: Period, now: datetime) -> DigestNum
         ended_early=endings.get("ended", 0),
         shared_end_reasons=reasons,
         failed_sends=failed,
-        mentors_at_capacity=mentors_at_capacity(session),
+        mentors_at_capacity=mentors_at_capacity(session, program_id),
     )
 
 
-def mentors_at_capacity(session: Session) -> list[str]:
+def mentors_at_capacity(session: Session, program_id: int) -> list[str]:
+    """The program's mentors (an open pairing in it) who can take no one more: capacity is a
+    person's, so their mentees in every program count towards it."""
     counts = (
         select(Pairing.mentor_id.label("mentor_id"), func.count().label("n"))
         .where(Pairing.status.in_(OPEN))
         .group_by(Pairing.mentor_id)
         .subquery()
     )
+    mentors_here = (
+        select(Pairing.id)
+        .where(
+            _pairings_of(program_id),
+            Pairing.mentor_id == Person.user_id,
+            Pairing.status.in_(OPEN),
+        )
+        .exists()
+    )
     return list(
         session.scalars(
             select(Person.user_id)
             .join(counts, counts.c.mentor_id == Person.user_id)
-            .where(Person.capacity.is_not(None), counts.c.n >= Person.capacity)
+            .where(Person.capacity.is_not(None), counts.c.n >= Person.capacity, mentors_here)
             .order_by(Person.user_id)
         )
     )
@@ -217,10 +261,12 @@ def _ids(session: Session, query: Select[Any]) -> set[int]:
     return {int(i) for i in session.scalars(query)}
 
 
-def at_risk_reasons(session: Session, now: datetime, today: date) -> dict[int, tuple[str, ...]]:
-    """Every open pairing that looks stalled, with why: the rules of the digest's at-risk rows
-    (and of the export's at-risk column)."""
-    open_ = Pairing.status.in_(OPEN)
+def at_risk_reasons(
+    session: Session, now: datetime, today: date, program_id: int
+) -> dict[int, tuple[str, ...]]:
+    """Every open pairing of the program that looks stalled, with why: the rules of the
+    digest's at-risk rows (and of the export's at-risk column)."""
+    open_ = and_(_pairings_of(program_id), Pairing.status.in_(OPEN))
     unanswered = _ids(
         session, select(Pairing.id).where(open_, Pairing.unanswered_checkins >= UNANSWERED_LIMIT)
     )
@@ -263,9 +309,12 @@ def at_risk_reasons(session: Session, now: datetime, today: date) -> dict[int, t
     return reasons
 
 
-def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> AtRisk:
-    """Open pairings that look stalled, and pending requests already reminded once."""
-    flagged = at_risk_reasons(session, now, today)
+def at_risk(
+    session: Session, now: datetime, today: date, program_id: int, limit: int = 15
+) -> AtRisk:
+    """The program's open pairings that look stalled, and its pending requests already
+    reminded once."""
+    flagged = at_risk_reasons(session, now, today, program_id)
     shown = sorted(flagged)[:limit]
     pairs: list[AtRiskPair] = []
     if shown:
@@ -279,6 +328,7 @@ def at_risk(session: Session, now: datetime, today: date, limit: int = 15) -> At
             for pid, mentor, mentee, shared in rows
         ]
     late = and_(
+        _requests_of(program_id),
         MentorRequest.status == "pending",
         or_(MentorRequest.reminded_at.is_not(None), MentorRequest.remind_at < now),
     )
@@ -334,8 +384,11 @@ PAIRING_COLUMNS = (
 )
 
 
-def pairing_rows(session: Session, period: Period, batch: int = 1000) -> Iterator[PairingRow]:
-    """Pairings that overlapped the period, with what they did in it, streamed in batches."""
+def pairing_rows(
+    session: Session, period: Period, program_id: int, batch: int = 1000
+) -> Iterator[PairingRow]:
+    """The program's pairings that overlapped the period, with what they did in it, streamed in
+    batches."""
     start, end = period.start, period.end
     met = (
         select(CheckIn.pairing_id, func.count().label("n"))
@@ -374,6 +427,7 @@ def pairing_rows(session: Session, period: Period, batch: int = 1000) -> Iterato
         .outerjoin(done, done.c.pairing_id == Pairing.id)
         .outerjoin(achieved, achieved.c.pairing_id == Pairing.id)
         .where(
+            _pairings_of(program_id),
             Pairing.started_at < end,
             or_(Pairing.ended_at.is_(None), Pairing.ended_at >= start),
         )
@@ -394,12 +448,14 @@ class TeachingRow:
 TEACHING_COLUMNS = ("mentor", "meetings_held", "hours")
 
 
-def teaching_record(session: Session, period: Period) -> list[TeachingRow]:
-    """Per mentor: meetings held (check-ins answered **We met**) and their minutes, if given."""
+def teaching_record(session: Session, period: Period, program_id: int) -> list[TeachingRow]:
+    """Per mentor: meetings held in the program's pairings (check-ins answered **We met**) and
+    their minutes, if given."""
     rows = session.execute(
         select(Pairing.mentor_id, func.count(CheckIn.id), func.sum(CheckIn.duration_minutes))
         .join(CheckIn, CheckIn.pairing_id == Pairing.id)
         .where(
+            _pairings_of(program_id),
             CheckIn.answer == "met",
             CheckIn.answered_at >= period.start,
             CheckIn.answered_at < period.end,
@@ -413,15 +469,20 @@ def teaching_record(session: Session, period: Period) -> list[TeachingRow]:
     ]
 
 
-def weekly_engagement(session: Session, weeks: list[Period]) -> list[tuple[date, int, int]]:
-    """(week start, check-ins answered, tasks done) for each week, oldest first."""
+def weekly_engagement(
+    session: Session, weeks: list[Period], program_id: int
+) -> list[tuple[date, int, int]]:
+    """(week start, check-ins answered, tasks done) in the program for each week, oldest
+    first."""
     out = []
     for week in weeks:
         answered = _count(
             session,
             select(func.count())
             .select_from(CheckIn)
+            .join(Pairing, Pairing.id == CheckIn.pairing_id)
             .where(
+                _pairings_of(program_id),
                 CheckIn.answer.is_not(None),
                 CheckIn.answered_at >= week.start,
                 CheckIn.answered_at < week.end,
@@ -431,8 +492,12 @@ def weekly_engagement(session: Session, weeks: list[Period]) -> list[tuple[date,
             session,
             select(func.count())
             .select_from(Task)
+            .join(Pairing, Pairing.id == Task.pairing_id)
             .where(
-                Task.status == "done", Task.completed_at >= week.start, Task.completed_at < week.end
+                _pairings_of(program_id),
+                Task.status == "done",
+                Task.completed_at >= week.start,
+                Task.completed_at < week.end,
             ),
         )
         out.append((week.start.date(), answered, done))

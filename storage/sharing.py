@@ -153,19 +153,19 @@ class SharedItem:
     assignee_id: str | None
 
 
-def shared_items(session: Session) -> Iterator[SharedItem]:
-    """Goals (all) and open tasks of every pair that shares, pair by pair."""
+def shared_items(session: Session, program_id: int) -> Iterator[SharedItem]:
+    """Goals (all) and open tasks of every pair of the program that shares, pair by pair."""
     pair = (Pairing.id, Pairing.mentor_id, Pairing.mentee_id, Pairing.focus)
     goals = session.execute(
         select(*pair, Goal.text, Goal.competency, Goal.status, Goal.target_date)
         .join(Goal, Goal.pairing_id == Pairing.id)
-        .where(shared_clause())
+        .where(Pairing.program_id == program_id, shared_clause())
         .order_by(Pairing.id, Goal.status != "open", Goal.created_at, Goal.id)
     ).all()
     tasks = session.execute(
         select(*pair, Task.text, Task.status, Task.due_date, Task.assignee_id)
         .join(Task, Task.pairing_id == Pairing.id)
-        .where(shared_clause(), Task.status == "open")
+        .where(Pairing.program_id == program_id, shared_clause(), Task.status == "open")
         .order_by(Pairing.id, Task.due_date.is_(None), Task.due_date, Task.id)
     ).all()
     by_pair: dict[int, list[SharedItem]] = {}
@@ -181,10 +181,15 @@ def shared_items(session: Session) -> Iterator[SharedItem]:
         yield from by_pair[pid]
 
 
-def sharing_pairs(session: Session) -> int:
-    """How many open pairs share their text now."""
+def sharing_pairs(session: Session, program_id: int) -> int:
+    """How many open pairs of the program share their text now."""
     return int(
-        session.scalar(select(func.count()).select_from(Pairing).where(shared_clause())) or 0
+        session.scalar(
+            select(func.count())
+            .select_from(Pairing)
+            .where(Pairing.program_id == program_id, shared_clause())
+        )
+        or 0
     )
 
 

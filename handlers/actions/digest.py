@@ -1,5 +1,5 @@
 """Buttons on the coordinator digest's at-risk rows: Details, Nudge, Reassign and Close
-(coordinators only, checked on every click)."""
+(coordinators of the pair's program only, checked on every click)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from handlers.blocks.pair_details import build_pair_details_modal
 from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.digest import close_from_digest, nudge_pair, reassign_parties
 from handlers.flows.shared_work import pair_details
-from handlers.flows.slack import local_date, update_message
+from handlers.flows.slack import update_message
 
 
 def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
@@ -63,10 +63,9 @@ def handle_reassign(ctx: AppContext, args: Args) -> None:
 def handle_details(ctx: AppContext, args: Args) -> None:
     args.ack()
     (pairing_id,) = id_values(action_value(args))[:1]
-    details = pair_details(ctx, pairing_id, actor_id(args))
+    details, today = pair_details(ctx, pairing_id, actor_id(args))
     args.client.views_open(
-        trigger_id=args.body["trigger_id"],
-        view=build_pair_details_modal(details, local_date(ctx.now(), None, ctx.settings)),
+        trigger_id=args.body["trigger_id"], view=build_pair_details_modal(details, today)
     )
 
 

@@ -36,6 +36,9 @@ class DigestView:
     numbers: DigestNumbers
     risk: AtRisk
     now: datetime
+    # Named when the installation runs several programs; None keeps a single program's digest
+    # as it always was.
+    program_name: str | None = None
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -159,7 +162,7 @@ def build_digest(view: DigestView) -> MessageBody:
 def _digest_blocks(view: DigestView) -> list[Block]:
     blocks: list[Block] = [
         header("Mentorship program digest"),
-        context(escape(describe_period(view.start, view.end))),
+        context(_period_line(view)),
     ]
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
@@ -208,8 +211,23 @@ def mark_row(blocks: list[Block], pairing_id: int, note: Mrkdwn) -> list[Block]:
     return [context(note) if b.get("block_id") == target else b for b in blocks]
 
 
+def _period_line(view: DigestView) -> Mrkdwn:
+    period = describe_period(view.start, view.end)
+    if view.program_name is None:
+        return escape(period)
+    return fmt("*{program}* · {period}", program=view.program_name, period=period)
+
+
 def _digest_text(view: DigestView) -> Mrkdwn:
     n = view.numbers
+    if view.program_name is not None:
+        return fmt(
+            "Mentorship digest for {program}, {period}: {active}, {at_risk} at risk.",
+            program=view.program_name,
+            period=describe_period(view.start, view.end),
+            active=plural(n.active_pairings, "active pairing"),
+            at_risk=plural(view.risk.total_pairs, "pair"),
+        )
     return fmt(
         "Mentorship digest, {period}: {active}, {at_risk} at risk.",
         period=describe_period(view.start, view.end),

@@ -14,6 +14,7 @@ from handlers.commands import (
     coordinators,
     feedback,
     pairings,
+    programs,
     reassess,
     requests,
     work,
@@ -32,6 +33,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     checkins.ROUTES,
     coordinators.ROUTES,
     feedback.ROUTES,
+    programs.ROUTES,
 )
 
 

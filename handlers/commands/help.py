@@ -11,6 +11,7 @@ from bot.context import AppContext
 from handlers.blocks.help import build_help, build_topic_help
 from handlers.commands.routing import Route
 from handlers.edge import ack_text, actor_id
+from handlers.flows.program_admin import caller_is_staff
 from storage.db import unit_of_work
 from storage.programs import programs_of
 
@@ -23,11 +24,14 @@ def help_entries(offered: Iterable[str]) -> list[tuple[str, str]]:
 def help_route(offered: Iterable[str]) -> Route:
     """The help route, listing exactly the subcommands in ``offered``."""
     names = {*offered, "help"}
-    entries = help_entries(names)
     topics = {name: (usage, about) for name, usage, about in parsing.SUBCOMMANDS if name in names}
 
     def show_help(ctx: AppContext, args: Args, command: parsing.Help) -> None:
-        topic = topics.get(command.topic or "")
+        # Program administration is listed only for those who may use it.
+        staff = bool(names & parsing.STAFF_SUBCOMMANDS) and caller_is_staff(ctx, actor_id(args))
+        hidden = set() if staff else parsing.STAFF_SUBCOMMANDS
+        shown_entries = help_entries(names - hidden)
+        topic = topics.get(command.topic or "") if command.topic not in hidden else None
         if topic is not None and command.topic in parsing.TOPICS:
             example, detail = parsing.TOPICS[command.topic]
             shown = build_topic_help(*topic, example, detail)
@@ -35,7 +39,7 @@ def help_route(offered: Iterable[str]) -> Route:
             with unit_of_work(ctx.sessions) as session:
                 mine = programs_of(session, ctx.settings, actor_id(args))
             shown = build_help(
-                entries,
+                shown_entries,
                 mine[0].focus_labels if mine else ctx.settings.focus_areas,
                 unknown=command.unknown,
                 unknown_topic=command.topic,

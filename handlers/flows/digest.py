@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import ColumnElement, exists
+from sqlalchemy import ColumnElement, exists, or_
 from sqlalchemy.orm import Session
 
 from bot.chart import render_engagement_chart
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.logging import get_logger
+from bot.programs import ProgramConfig, resolve_config
 from bot.settings import Settings
 from bot.spreadsheet import safe_cell
 from bot.text import escape, fmt, md, mention
@@ -31,13 +32,26 @@ from handlers.blocks.pairings import (
 )
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import focus_label, local_date, notify, slack_error
+from handlers.flows.programs import (
+    NOT_A_COORDINATOR,
+    coordinator_choice,
+    require_coordinator_of,
+    settled_program,
+)
+from handlers.flows.slack import notify, program_focus_label, slack_error
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
 from storage.people import Profile, is_at_capacity
+from storage.programs import (
+    all_programs,
+    default_program_id,
+    program_config,
+    programs_of,
+    values_of,
+)
 from storage.reports import (
     PAIRING_COLUMNS,
     TEACHING_COLUMNS,
@@ -56,27 +70,15 @@ DIGEST = "digest"
 CHART_WEEKS = 12
 
 
-def require_coordinator(settings: Settings, user_id: str) -> None:
-    if user_id not in settings.coordinators:
-        log.warning("digest.refused", user=user_id)
-        raise Refused(
-            md(
-                "That's for program coordinators. If you think you should have access, "
-                "please ask your program director."
-            ),
-            reason="forbidden",
-        )
-
-
-def digest_slot(now: datetime, settings: Settings) -> datetime:
-    """The most recent weekly digest time at or before ``now`` (local weekday and time)."""
-    zone = ZoneInfo(settings.default_timezone)
+def digest_slot(now: datetime, program: ProgramConfig) -> datetime:
+    """The most recent weekly digest time of ``program`` at or before ``now`` (its local
+    weekday and time)."""
+    zone = program.zone
     local = now.astimezone(zone)
-    hour, minute = (int(p) for p in settings.digest_time.split(":"))
-    day = local.date() - timedelta(days=(local.weekday() - settings.digest_weekday) % 7)
-    slot = datetime.combine(day, time(hour, minute), zone)
+    day = local.date() - timedelta(days=(local.weekday() - program.digest_weekday) % 7)
+    slot = datetime.combine(day, program.digest_clock, zone)
     if slot > now:
-        slot = datetime.combine(day - timedelta(days=7), time(hour, minute), zone)
+        slot = datetime.combine(day - timedelta(days=7), program.digest_clock, zone)
     return slot.astimezone(UTC)
 
 
@@ -84,59 +86,110 @@ def week_before(end: datetime) -> Period:
     return Period(start=end - timedelta(days=7), end=end)
 
 
-def digest_week(slot: datetime, settings: Settings) -> Period:
+def digest_week(slot: datetime, program: ProgramConfig) -> Period:
     """What the weekly digest posted at ``slot`` covers: the seven whole local days before the
-    digest's day (midnight to midnight, across daylight-saving changes)."""
-    zone = ZoneInfo(settings.default_timezone)
+    digest's day (midnight to midnight in the program's zone, across daylight-saving changes)."""
+    zone = program.zone
     day = slot.astimezone(zone).date()
     start = datetime.combine(day - timedelta(days=7), time(0), zone)
     end = datetime.combine(day, time(0), zone)
     return Period(start=start.astimezone(UTC), end=end.astimezone(UTC))
 
 
-def digest_key(slot: datetime, settings: Settings) -> str:
-    year, week, _ = slot.astimezone(ZoneInfo(settings.default_timezone)).isocalendar()
-    return f"{DIGEST}/{year}-W{week:02d}"
+_PROGRAM_KEY = re.compile(rf"^{DIGEST}/program-(\d+)/")
+
+
+def digest_key(slot: datetime, program: ProgramConfig) -> str:
+    """The weekly digest's dedupe key. The default program keeps the key it had before there
+    were programs, so an upgrade in the middle of a week never posts that week's digest again;
+    every other program's key names it."""
+    year, week, _ = slot.astimezone(program.zone).isocalendar()
+    if program.is_default:
+        return f"{DIGEST}/{year}-W{week:02d}"
+    return f"{DIGEST}/program-{program.id}/{year}-W{week:02d}"
+
+
+def _program_of_key(session: Session, key: str) -> int:
+    found = _PROGRAM_KEY.match(key)
+    return int(found.group(1)) if found is not None else default_program_id(session)
 
 
 def build_digest_view(
-    session: Session, settings: Settings, period: Period, now: datetime
+    session: Session, program: ProgramConfig, period: Period, now: datetime, *, named: bool
 ) -> DigestView:
-    today = local_date(now, None, settings)
-    zone = ZoneInfo(settings.default_timezone)
+    """The program's digest for ``period``; ``named`` shows the program's name (an installation
+    with several programs)."""
+    zone = program.zone
     return DigestView(
         start=period.start.astimezone(zone),
         end=period.end.astimezone(zone),
-        numbers=digest_numbers(session, period, now),
-        risk=at_risk(session, now, today),
+        numbers=digest_numbers(session, period, now, program.id),
+        risk=at_risk(session, now, now.astimezone(zone).date(), program.id),
         now=now,
+        program_name=program.name if named else None,
     )
 
 
-def preview_digest(ctx: AppContext, user_id: str) -> DigestView:
-    require_coordinator(ctx.settings, user_id)
+def _several_programs(session: Session) -> bool:
+    return len(all_programs(session)) > 1
+
+
+def coordinated_program(
+    session: Session, settings: Settings, user_id: str, hint: str | None
+) -> ProgramConfig:
+    """The program a typed coordinator command is for: the one named with ``in <program>``,
+    else the only one ``user_id`` coordinates; refused when they coordinate none (or not the
+    one named), and a question when they coordinate several."""
+    return settled_program(coordinator_choice(session, settings, user_id, hint))
+
+
+@dataclass(frozen=True)
+class ReportProgram:
+    """The program a report is for, and whether to name it (several programs installed)."""
+
+    program: ProgramConfig
+    named: bool
+
+
+def report_program(ctx: AppContext, user_id: str, hint: str | None) -> ReportProgram:
+    """The program ``/mentor report`` is for (see :func:`coordinated_program`)."""
+    with unit_of_work(ctx.sessions) as session:
+        program = coordinated_program(session, ctx.settings, user_id, hint)
+        return ReportProgram(program, _several_programs(session))
+
+
+def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestView:
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
-        return build_digest_view(session, ctx.settings, week_before(now), now)
+        program = coordinated_program(session, ctx.settings, user_id, hint)
+        return build_digest_view(
+            session, program, week_before(now), now, named=_several_programs(session)
+        )
 
 
-def chart_png(session: Session, now: datetime) -> bytes:
+def chart_png(session: Session, now: datetime, program_id: int) -> bytes:
     weeks = [week_before(now - timedelta(days=7 * i)) for i in reversed(range(CHART_WEEKS))]
-    return render_engagement_chart(weekly_engagement(session, weeks))
+    return render_engagement_chart(weekly_engagement(session, weeks, program_id))
 
 
-def engagement_chart(ctx: AppContext) -> bytes:
-    """The 12-week engagement chart as PNG bytes, for ``/mentor report chart``."""
+def engagement_chart(ctx: AppContext, user_id: str, program_id: int) -> bytes:
+    """The program's 12-week engagement chart as PNG bytes, for ``/mentor report chart``."""
     with unit_of_work(ctx.sessions) as session:
-        return chart_png(session, ctx.now())
+        require_coordinator_of(session, ctx.settings, program_id, user_id)
+        return chart_png(session, ctx.now(), program_id)
 
 
 def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
-    channel = ctx.settings.coordinator_channel
+    program = program_config(session, ctx.settings, _program_of_key(session, send.dedupe_key))
+    channel = program.digest_channel
     if not channel:
-        return "no coordinator channel configured"
+        return "no digest channel configured"
     view = build_digest_view(
-        session, ctx.settings, digest_week(send.slot_at, ctx.settings), ctx.now()
+        session,
+        program,
+        digest_week(send.slot_at, program),
+        ctx.now(),
+        named=_several_programs(session),
     )
     digest = build_digest(view)
     return Message(to=channel, text=digest.text, blocks=digest.blocks)
@@ -152,62 +205,92 @@ DIGEST_GRACE = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class _DigestSlot:
+    program_id: int
     channel: str
     slot: datetime
     key: str
 
 
-def _digest_to_post(tick: TickContext) -> _DigestSlot | None:
-    """This week's digest when it may be posted now: a coordinator channel is set and this
-    week's moment has come and not passed by more than ``DIGEST_GRACE`` (a new install, long
-    downtime)."""
-    settings = tick.app.settings
-    channel = settings.coordinator_channel
-    if not channel:
-        return None
-    slot = digest_slot(tick.now, settings)
-    if tick.now - slot > DIGEST_GRACE:
-        return None
-    return _DigestSlot(channel, slot, digest_key(slot, settings))
+def _digest_schedules(session: Session, settings: Settings) -> list[ProgramConfig]:
+    """Every program's digest settings in force, read in one statement. Coordinators play no
+    part in when or where a digest goes, so they are not read here."""
+    return [
+        resolve_config(
+            program_id=program.id,
+            name=program.name,
+            is_default=program.is_default,
+            open_to_join=program.open_to_join,
+            values=values_of(program),
+            coordinators=(),
+            settings=settings,
+        )
+        for program in all_programs(session)
+    ]
+
+
+def _digests_to_post(tick: TickContext) -> list[_DigestSlot]:
+    """Each program's digest of this week that may be posted now: the program has a digest
+    channel, and its moment (its weekday and time, in its zone) has come and not passed by
+    more than ``DIGEST_GRACE`` (a new install, long downtime)."""
+    with unit_of_work(tick.app.sessions) as session:
+        programs = _digest_schedules(session, tick.app.settings)
+    due = []
+    for program in programs:
+        if not program.digest_channel:
+            continue
+        slot = digest_slot(tick.now, program)
+        if tick.now - slot > DIGEST_GRACE:
+            continue
+        due.append(_DigestSlot(program.id, program.digest_channel, slot, digest_key(slot, program)))
+    return due
 
 
 def weekly_digest_due(tick: TickContext) -> ColumnElement[bool] | bool:
-    """Whether :func:`post_weekly_digest` has work: within the digest's moment, and not enqueued
-    yet (its key is the one the step enqueues under); no question for the database otherwise."""
-    due = _digest_to_post(tick)
-    if due is None:
+    """Whether :func:`post_weekly_digest` has work: some program within its digest's moment
+    whose digest is not enqueued yet (its key is the one the step enqueues under). The
+    programs' schedules are one small read; no question for the database about sends when no
+    program's moment has come."""
+    keys = [due.key for due in _digests_to_post(tick)]
+    if not keys:
         return False
-    return ~exists().where(keyed_clause(due.key))
+    return or_(*(~exists().where(keyed_clause(key)) for key in keys))
 
 
 def post_weekly_digest(tick: TickContext) -> StepResult:
-    """Post the week's digest once, at the configured local weekday and time, with the chart."""
-    due = _digest_to_post(tick)
-    if due is None:
-        return StepResult()
-    channel, slot, key = due.channel, due.slot, due.key
-    with unit_of_work(tick.app.sessions) as session:
-        send = enqueue(session, key=key, kind=DIGEST, slot_at=slot, now=tick.now, recipient=channel)
-        if send is None:
-            return StepResult()
-        session.flush()
-        send_id = send.id
-    result = deliver(tick, KINDS, [send_id])
-    result.due += 1
-    if result.sent:
-        _attach_chart(tick, key, channel)
-    return result
+    """Post each program's digest of the week once, to its channel, at its local weekday and
+    time, each with its own chart."""
+    total = StepResult()
+    for due in _digests_to_post(tick):
+        with unit_of_work(tick.app.sessions) as session:
+            send = enqueue(
+                session,
+                key=due.key,
+                kind=DIGEST,
+                slot_at=due.slot,
+                now=tick.now,
+                recipient=due.channel,
+            )
+            if send is None:
+                continue
+            session.flush()
+            send_id = send.id
+        result = deliver(tick, KINDS, [send_id])
+        result.due += 1
+        if result.sent:
+            _attach_chart(tick, due)
+        total.add(result)
+    return total
 
 
-def _attach_chart(tick: TickContext, key: str, channel: str) -> None:
+def _attach_chart(tick: TickContext, due: _DigestSlot) -> None:
     """The chart follows the digest in its thread; a failure leaves the digest standing."""
     with unit_of_work(tick.app.sessions) as session:
-        send = get_send(session, key)
+        send = get_send(session, due.key)
         thread_ts = send.ts if send is not None else None
-        png = chart_png(session, tick.now)
+        png = chart_png(session, tick.now, due.program_id)
     try:
         tick.client.files_upload_v2(
-            channel=channel,
+            channel=due.channel,
             thread_ts=thread_ts,
             filename="engagement.png",
             title="Weekly engagement, last 12 weeks",
@@ -217,14 +300,17 @@ def _attach_chart(tick: TickContext, key: str, channel: str) -> None:
         log.warning("digest.chart.failed", error=slack_error(error))
 
 
-def report_csv(ctx: AppContext, user_id: str, period: Period) -> tuple[bytes, bytes]:
-    """(pairings CSV, teaching record CSV) for the period; coordinators only."""
-    require_coordinator(ctx.settings, user_id)
+def report_csv(
+    ctx: AppContext, user_id: str, program_id: int, period: Period
+) -> tuple[bytes, bytes]:
+    """(pairings CSV, teaching record CSV) of the program for the period; its coordinators
+    only."""
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
-        risk = at_risk_reasons(session, now, local_date(now, None, ctx.settings))
-        return build_pairings_csv(session, ctx.settings, period, risk), build_teaching_csv(
-            session, period
+        program = require_coordinator_of(session, ctx.settings, program_id, user_id)
+        risk = at_risk_reasons(session, now, now.astimezone(program.zone).date(), program_id)
+        return build_pairings_csv(session, program, period, risk), build_teaching_csv(
+            session, period, program_id
         )
 
 
@@ -233,7 +319,7 @@ def _iso(value: datetime) -> str:
 
 
 def build_pairings_csv(
-    session: Session, settings: Settings, period: Period, risk: Mapping[int, tuple[str, ...]]
+    session: Session, program: ProgramConfig, period: Period, risk: Mapping[int, tuple[str, ...]]
 ) -> bytes:
     """One row per pairing in the period; ``risk`` flags the open ones at risk now, with why
     (as the digest's at-risk rows), so the export holds every pair the digest had no room for."""
@@ -241,9 +327,9 @@ def build_pairings_csv(
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PAIRING_COLUMNS)
     labels: dict[str, str] = {}
-    for row in pairing_rows(session, period):
+    for row in pairing_rows(session, period, program.id):
         label = labels.get(row.focus) or labels.setdefault(
-            row.focus, focus_label(settings, row.focus)
+            row.focus, program_focus_label(program, row.focus)
         )
         writer.writerow(
             (
@@ -266,22 +352,43 @@ def build_pairings_csv(
     return out.getvalue().encode()
 
 
-def build_teaching_csv(session: Session, period: Period) -> bytes:
+def build_teaching_csv(session: Session, period: Period, program_id: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TEACHING_COLUMNS)
-    for row in teaching_record(session, period):
+    for row in teaching_record(session, period, program_id):
         hours = "" if row.minutes is None else f"{row.minutes / 60:.2f}"
         writer.writerow((row.mentor_id, row.meetings_held, hours))
     return out.getvalue().encode()
 
 
+def coordinated_pairing(
+    session: Session,
+    settings: Settings,
+    pairing_id: int,
+    coordinator_id: str,
+    *,
+    lock: bool = False,
+) -> tuple[Pairing, ProgramConfig]:
+    """The pairing a coordinator's button or view names, with its program, when they coordinate
+    that program. A pairing that doesn't exist gets the same refusal as one of another program,
+    so a forged payload learns nothing."""
+    pairing = get_pairing(session, pairing_id, lock=lock)
+    if pairing is None:
+        log.warning("digest.refused", user=coordinator_id, pairing=pairing_id)
+        raise Refused(NOT_A_COORDINATOR, reason="forbidden")
+    return pairing, require_coordinator_of(session, settings, pairing.program_id, coordinator_id)
+
+
+def _ended() -> Refused:
+    return Refused(md("That mentorship has already ended."), reason="bad_input")
+
+
 def nudge_pair(ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str) -> None:
-    require_coordinator(ctx.settings, coordinator_id)
     with unit_of_work(ctx.sessions) as session:
-        pairing = get_pairing(session, pairing_id)
-        if pairing is None or not is_open(pairing):
-            raise Refused(md("That mentorship has already ended."), reason="bad_input")
+        pairing, _ = coordinated_pairing(session, ctx.settings, pairing_id, coordinator_id)
+        if not is_open(pairing):
+            raise _ended()
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
     for person, other in ((mentor_id, mentee_id), (mentee_id, mentor_id)):
         notify(
@@ -302,12 +409,11 @@ def close_from_digest(
     ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str
 ) -> bool:
     """End the pairing with the coordinator recorded as closer; both members are told kindly."""
-    require_coordinator(ctx.settings, coordinator_id)
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
-        pairing = get_pairing(session, pairing_id, lock=True)
-        if pairing is None:
-            raise Refused(md("I couldn't find that mentorship."), reason="bad_input")
+        pairing, program = coordinated_pairing(
+            session, ctx.settings, pairing_id, coordinator_id, lock=True
+        )
         if not is_open(pairing):
             return False
         close_pairing(
@@ -320,7 +426,7 @@ def close_from_digest(
             now=now,
         )
         mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
-        label = focus_label(ctx.settings, pairing.focus)
+        label = program_focus_label(program, pairing.focus)
     _tell_closed(client, coordinator_id, mentor_id, mentee_id, label)
     _tell_closed(client, coordinator_id, mentee_id, mentor_id, label)
     refresh_homes(ctx, client, mentor_id, mentee_id)
@@ -345,7 +451,12 @@ def _tell_closed(
 
 
 def _reassign_problem(
-    session: Session, pairing: Pairing, new_mentor_id: str, profile: Profile | None
+    session: Session,
+    settings: Settings,
+    pairing: Pairing,
+    program: ProgramConfig,
+    new_mentor_id: str,
+    profile: Profile | None,
 ) -> str | None:
     """Why ``new_mentor_id`` can't take over ``pairing``'s mentee, in plain words (the modal
     shows it under the picker); None when they can."""
@@ -358,6 +469,10 @@ def _reassign_problem(
     problem = person_problem(profile, who)
     if problem is not None:
         return problem
+    # The new mentor works in the pair's program: a coordinator can't draw in someone of a
+    # program they don't run.
+    if all(p.id != program.id for p in programs_of(session, settings, new_mentor_id)):
+        return f"{who} isn't in {program.name}. Please choose someone in the program."
     if open_pairing_for(
         session,
         program_id=pairing.program_id,
@@ -373,25 +488,33 @@ def _reassign_problem(
     return None
 
 
-def _open_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pairing:
-    pairing = get_pairing(session, pairing_id, lock=lock)
-    if pairing is None or not is_open(pairing):
-        raise Refused(md("That mentorship has already ended."), reason="bad_input")
-    return pairing
+def _open_pairing(
+    session: Session,
+    settings: Settings,
+    pairing_id: int,
+    coordinator_id: str,
+    *,
+    lock: bool = False,
+) -> tuple[Pairing, ProgramConfig]:
+    pairing, program = coordinated_pairing(session, settings, pairing_id, coordinator_id, lock=lock)
+    if not is_open(pairing):
+        raise _ended()
+    return pairing, program
 
 
 def reassign_problem(
     ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str, new_mentor_id: str
 ) -> str | None:
     """What stops ``new_mentor_id`` from taking over, checked before anything changes."""
-    require_coordinator(ctx.settings, coordinator_id)
+    with unit_of_work(ctx.sessions) as session:
+        # Who may act is settled before the profile look-up reaches Slack.
+        _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
     profile = profiles_before_saving(ctx.sessions, client, [new_mentor_id], ctx.now())[
         new_mentor_id
     ]
     with unit_of_work(ctx.sessions) as session:
-        return _reassign_problem(
-            session, _open_pairing(session, pairing_id), new_mentor_id, profile
-        )
+        pairing, program = _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
+        return _reassign_problem(session, ctx.settings, pairing, program, new_mentor_id, profile)
 
 
 def reassign_from_digest(
@@ -405,12 +528,15 @@ def reassign_from_digest(
     """Move a stalled pairing's mentee to a new mentor for the same focus: the new mentor is
     checked first, then the old pairing ends and the new one starts in one transaction, so a
     refused choice changes nothing. Returns the new pairing's id."""
-    require_coordinator(ctx.settings, coordinator_id)
     now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
     profile = profiles_before_saving(ctx.sessions, client, [new_mentor_id], now)[new_mentor_id]
     with unit_of_work(ctx.sessions) as session:
-        pairing = _open_pairing(session, pairing_id, lock=True)
-        problem = _reassign_problem(session, pairing, new_mentor_id, profile)
+        pairing, program = _open_pairing(
+            session, ctx.settings, pairing_id, coordinator_id, lock=True
+        )
+        problem = _reassign_problem(session, ctx.settings, pairing, program, new_mentor_id, profile)
         if problem is not None:
             raise Refused(escape(problem), reason="bad_input")
         close_pairing(
@@ -438,7 +564,7 @@ def reassign_from_digest(
             mentor_id=new_mentor_id,
             mentee_id=pairing.mentee_id,
             coordinator_id=coordinator_id,
-            focus_label=focus_label(ctx.settings, pairing.focus),
+            focus_label=program_focus_label(program, pairing.focus),
             note=note,
         )
     _tell_closed(client, coordinator_id, old_mentor_id, intro.mentee_id, intro.focus_label)
@@ -451,9 +577,6 @@ def reassign_from_digest(
 
 
 def reassign_parties(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple[str, str]:
-    require_coordinator(ctx.settings, coordinator_id)
     with unit_of_work(ctx.sessions) as session:
-        pairing = get_pairing(session, pairing_id)
-        if pairing is None or not is_open(pairing):
-            raise Refused(md("That mentorship has already ended."), reason="bad_input")
+        pairing, _ = _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
         return pairing.mentor_id, pairing.mentee_id

@@ -2,24 +2,24 @@
 every pair, text only for pairs that share) and the goals CSV (pairs that share, only).
 
 Both read the text through :mod:`storage.sharing`, which hands it out only while both members
-agree; each request re-checks that the person asking is a coordinator."""
+agree; each request re-checks, in its unit of work, that the person asking coordinates the
+pair's program (or the program the goals CSV is for)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from bot.context import AppContext
-from bot.errors import Refused
 from bot.spreadsheet import safe_cell
-from bot.text import md
 from handlers.blocks.pair_details import PairDetails
-from handlers.flows.digest import require_coordinator
+from handlers.flows.digest import coordinated_pairing
+from handlers.flows.programs import require_coordinator_of
 from handlers.flows.rows import goal_row, task_row
-from handlers.flows.slack import focus_label, local_date
+from handlers.flows.slack import program_focus_label
 from storage.db import unit_of_work
 from storage.goals import closings_of
-from storage.pairings import get_pairing
 from storage.sharing import pair_counts, shared_items, shared_work, sharing_pairs
 
 GOALS_COLUMNS = (
@@ -36,15 +36,13 @@ GOALS_COLUMNS = (
 )
 
 
-def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> PairDetails:
-    """One pair as a coordinator may see it now."""
-    require_coordinator(ctx.settings, coordinator_id)
+def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple[PairDetails, date]:
+    """One pair as a coordinator of its program may see it now, and today in that program."""
     now = ctx.now()
-    today = local_date(now, None, ctx.settings)
     with unit_of_work(ctx.sessions) as session:
-        pairing = get_pairing(session, pairing_id)
-        if pairing is None:
-            raise Refused(md("I couldn't find that mentorship."), reason="bad_input")
+        pairing, program = coordinated_pairing(session, ctx.settings, pairing_id, coordinator_id)
+        zone = program.zone
+        today = now.astimezone(zone).date()
         work = shared_work(session, pairing)
         # The same rows the pair sees (a closed goal with who closed it and why, a task with
         # the goal it works towards), and only while both members share them.
@@ -54,34 +52,35 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> PairD
             goals = [goal_row(g, closings.get(g.id)) for g in work.goals]
             texts = {g.id: g.text for g in work.goals}
             open_tasks = [task_row(t, texts) for t in work.open_tasks]
-        return PairDetails(
+        details = PairDetails(
             pairing_id=pairing.id,
             mentor_id=pairing.mentor_id,
             mentee_id=pairing.mentee_id,
-            focus_label=focus_label(ctx.settings, pairing.focus),
+            focus_label=program_focus_label(program, pairing.focus),
             status=pairing.status,
-            started=local_date(pairing.started_at, None, ctx.settings),
-            last_activity=local_date(pairing.last_activity_at, None, ctx.settings),
+            started=pairing.started_at.astimezone(zone).date(),
+            last_activity=pairing.last_activity_at.astimezone(zone).date(),
             unanswered_checkins=pairing.unanswered_checkins,
             counts=pair_counts(session, pairing.id, today),
             shared=work is not None,
             goals=goals,
             open_tasks=open_tasks,
         )
+        return details, today
 
 
-def shared_goals_csv(ctx: AppContext, coordinator_id: str) -> tuple[bytes, int]:
-    """(the goals CSV, how many pairs are in it): every goal and open task of each pair whose
-    members both agree to share them, as they stand now."""
-    require_coordinator(ctx.settings, coordinator_id)
+def shared_goals_csv(ctx: AppContext, coordinator_id: str, program_id: int) -> tuple[bytes, int]:
+    """(the goals CSV, how many pairs are in it): every goal and open task of each pair of the
+    program whose members both agree to share them, as they stand now."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(GOALS_COLUMNS)
     labels: dict[str, str] = {}
     with unit_of_work(ctx.sessions) as session:
-        for item in shared_items(session):
+        program = require_coordinator_of(session, ctx.settings, program_id, coordinator_id)
+        for item in shared_items(session, program_id):
             label = labels.get(item.focus) or labels.setdefault(
-                item.focus, focus_label(ctx.settings, item.focus)
+                item.focus, program_focus_label(program, item.focus)
             )
             writer.writerow(
                 (
@@ -97,5 +96,5 @@ def shared_goals_csv(ctx: AppContext, coordinator_id: str) -> tuple[bytes, int]:
                     item.assignee_id or "",
                 )
             )
-        pairs = sharing_pairs(session)
+        pairs = sharing_pairs(session, program_id)
     return out.getvalue().encode(), pairs

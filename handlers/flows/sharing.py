@@ -20,10 +20,11 @@ from handlers.blocks.sharing import (
     sharing_notice,
 )
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import focus_label, notify, notify_message, update_to
+from handlers.flows.slack import notify, notify_message, program_focus_label, update_to
 from storage.db import unit_of_work
 from storage.pairings import get_pairing, is_open, other_member
 from storage.pairings import require_member as require_pairing_member
+from storage.programs import program_config
 from storage.sharing import change_sharing, consent_of, remember_proposal_dm, take_proposal_dm
 
 # Outcomes that end an open proposal, and so the DM that asked it.
@@ -82,7 +83,10 @@ def set_sharing(
             pairing_id=pairing.id,
             actor_id=actor_id,
             other_id=other_member(pairing, actor_id),
-            focus_label=focus_label(ctx.settings, pairing.focus),
+            # The focus as the pair's program words it (programs may name areas differently).
+            focus_label=program_focus_label(
+                program_config(session, ctx.settings, pairing.program_id), pairing.focus
+            ),
             proposal_dm=ended_dm,
         )
     if not decision.changed:

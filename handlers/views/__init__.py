@@ -5,7 +5,16 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.views import checkins, digest, feedback, pairings, reassess, requests, work
+from handlers.views import (
+    checkins,
+    digest,
+    feedback,
+    pairings,
+    programs,
+    reassess,
+    requests,
+    work,
+)
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -16,3 +25,4 @@ def register(app: App, ctx: AppContext) -> None:
     reassess.register(app, ctx)
     digest.register(app, ctx)
     feedback.register(app, ctx)
+    programs.register(app, ctx)

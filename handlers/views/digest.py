@@ -11,14 +11,15 @@ from bot.text import fmt, mention
 from handlers import ids
 from handlers.blocks.modals import InvalidSubmission, parse_redirect
 from handlers.edge import actor_id, edge, id_values
-from handlers.flows.digest import reassign_from_digest, reassign_problem, require_coordinator
+from handlers.flows.digest import reassign_from_digest, reassign_problem
 from handlers.flows.slack import notify
 from handlers.views.requests import metadata, reject, state_values
 
 
 def handle_reassign_submission(ctx: AppContext, args: Args) -> None:
     coordinator = actor_id(args)
-    require_coordinator(ctx.settings, coordinator)
+    # Who may reassign is checked against the pair's own program, in reassign_problem and again
+    # in reassign_from_digest, each inside its unit of work.
     try:
         new_mentor, note = parse_redirect(state_values(args))
     except InvalidSubmission as invalid:

@@ -113,8 +113,9 @@ def _seed(harness: Harness) -> int:
 def test_digest_numbers_match_the_data(harness: Harness) -> None:
     stalled_id = _seed(harness)
     with harness.session() as s:
-        n = digest_numbers(s, Period(NOW - timedelta(days=7), NOW), NOW)
-        risk = at_risk(s, NOW, date(2026, 12, 1))
+        program_id = default_program(s).id
+        n = digest_numbers(s, Period(NOW - timedelta(days=7), NOW), NOW, program_id)
+        risk = at_risk(s, NOW, date(2026, 12, 1), program_id)
     assert n.active_pairings == 2
     assert n.new_requests == 1
     assert n.request_outcomes == {"pending": 1}

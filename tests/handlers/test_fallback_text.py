@@ -19,6 +19,7 @@ import handlers.blocks as blocks_package
 from bot.cadence import Cadence
 from bot.communication import Communication
 from bot.focus import focus_areas
+from bot.programs import ProgramConfig
 from bot.settings import DEFAULT_FOCUS_AREAS
 from bot.sharing import SharingState
 from handlers.blocks.checkins import CheckinCard
@@ -27,6 +28,7 @@ from handlers.blocks.digest import DigestView
 from handlers.blocks.home import HomeContent, HomePairing, HomeRequest
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingLine, RequestLine
+from handlers.blocks.programs import ProgramForm, ProgramSummary
 from handlers.blocks.reassess import ReassessForm
 from handlers.blocks.requests import RequestCard
 from handlers.blocks.work import GoalRow, PairingWork, TaskRow
@@ -74,6 +76,26 @@ HOME_PAIRING = HomePairing(
     [DROPPED],
 )
 COMMUNICATION = Communication(Cadence.MONTHLY, 1, time(9), None, "call", 15)
+PROGRAM = ProgramConfig(
+    2,
+    TYPED,
+    False,
+    frozenset({COORD}),
+    "C0DIGEST1",
+    ("Research",),
+    ("Patient care",),
+    (),
+    None,
+    4,
+    3,
+    14,
+    0,
+    "08:00",
+    "America/New_York",
+    True,
+    "S0GROUP01",
+    "C0MEMBERS",
+)
 
 # Each builder, with the inputs worth trying (several where it has branches).
 Case = tuple[tuple[Any, ...], dict[str, Any]]
@@ -147,6 +169,16 @@ SAMPLES: dict[str, list[Case]] = {
     "pairings.build_pairing_choices": [
         (("Which mentorship would you like to end?", [(4, THEM, LABEL)]), {})
     ],
+    "programs.build_programs_list": [
+        (([ProgramSummary(PROGRAM, 3)], [], [PROGRAM]), {"is_admin": True}),
+        (([], [PROGRAM], []), {"is_admin": False}),
+        (([], [], []), {"is_admin": False}),
+    ],
+    "programs.build_program_modal": [
+        ((None,), {"program_id": None}),
+        ((ProgramForm(TYPED, (COORD,)),), {"program_id": 2, "installation_coordinators": [ME]}),
+    ],
+    "programs.build_members_modal": [((2, TYPED, [ME, THEM]), {})],
     "reassess.build_reassess_modal": [
         ((ReassessForm(4, THEM, LABEL, [GOAL], [TASK], 4, TODAY),), {}),
     ],

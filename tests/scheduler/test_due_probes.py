@@ -4,6 +4,7 @@ the step run."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -223,15 +224,21 @@ def test_a_row_made_due_makes_its_probe_true_and_its_step_run(harness: Harness, 
     assert _due_now(harness) == ({case.step} if case.due_after else set())
 
 
-def test_an_idle_tick_sends_one_statement(harness: Harness, engine: Engine) -> None:
+def _reads_programs(statement: str) -> bool:
+    return re.search(r"\bFROM programs\b", statement) is not None
+
+
+def test_an_idle_tick_sends_two_small_statements(harness: Harness, engine: Engine) -> None:
+    """The programs' digest schedules (a handful of rows), then every probe in one statement."""
     harness.clock.set(NOW)
     make_pair(harness)  # a pair whose check-in is days away
     with sql_statements(engine) as sent:
         result = harness.tick()
 
     assert (result.due, result.sent, result.failed) == (0, 0, 0)
-    assert len(sent) == 1, sent
-    assert sent[0][0].lstrip().upper().startswith("SELECT")
+    assert len(sent) == 2, sent
+    assert all(statement.lstrip().upper().startswith("SELECT") for statement, _ in sent)
+    assert [_reads_programs(statement) for statement, _ in sent] == [True, False]
 
 
 def test_a_step_that_did_work_has_the_later_steps_asked_again(

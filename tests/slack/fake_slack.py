@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -202,6 +202,7 @@ class FakeSlack:
         self._before: dict[str, Callable[[JsonObject], None]] = {}
         self._users: dict[str, _User] = {}
         self._conversations: dict[str, _Conversation] = {}
+        self._usergroups: dict[str, tuple[str, ...]] = {}
         self._messages: dict[str, list[JsonObject]] = {}
         self._views: dict[str, JsonObject] = {}
         self._home_views: dict[str, JsonObject] = {}
@@ -216,6 +217,8 @@ class FakeSlack:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
+            "usergroups.users.list": self._usergroups_users_list,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
@@ -304,10 +307,23 @@ class FakeSlack:
         is_private: bool = False,
         is_member: bool = True,
         is_archived: bool = False,
+        members: Sequence[str] = (),
     ) -> None:
-        conversation = _Conversation(channel_id, name, is_private, is_member, is_archived)
+        conversation = _Conversation(
+            channel_id, name, is_private, is_member, is_archived, tuple(members)
+        )
         with self._changed:
             self._conversations[channel_id] = conversation
+
+    def set_channel_members(self, channel_id: str, members: Sequence[str]) -> None:
+        """Who is in a channel now (what conversations.members answers)."""
+        with self._changed:
+            self._conversations[channel_id].members = tuple(members)
+
+    def add_usergroup(self, usergroup_id: str, users: Sequence[str]) -> None:
+        """A user group and its members (what usergroups.users.list answers)."""
+        with self._changed:
+            self._usergroups[usergroup_id] = tuple(users)
 
     def _add_workspace_defaults(self) -> None:
         """Every workspace has Slackbot, the app's own bot user and a general channel (the one
@@ -609,6 +625,32 @@ class FakeSlack:
         if conversation is None:
             raise SlackRefusal("channel_not_found")
         return {"channel": self._conversation_object(conversation)}
+
+    def _conversations_members(self, args: JsonObject) -> JsonObject:
+        """A page of a channel's member ids; ``next_cursor`` (an offset, opaque to callers) is
+        empty on the last page. A private channel the app is not in is ``channel_not_found``,
+        as in Slack."""
+        conversation = self._conversations.get(_require(args, "channel"))
+        if conversation is None or (conversation.is_private and not conversation.is_member):
+            raise SlackRefusal("channel_not_found")
+        limit = int(args.get("limit") or 100)
+        if not 1 <= limit <= 1000:
+            raise SlackRefusal("invalid_limit")
+        cursor = str(args.get("cursor") or "")
+        if cursor and not cursor.startswith("offset:"):
+            raise SlackRefusal("invalid_cursor")
+        start = int(cursor.removeprefix("offset:") or 0)
+        members = list(conversation.members)
+        page = members[start : start + limit]
+        following = start + limit
+        next_cursor = f"offset:{following}" if following < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _usergroups_users_list(self, args: JsonObject) -> JsonObject:
+        users = self._usergroups.get(_require(args, "usergroup"))
+        if users is None:
+            raise SlackRefusal("no_such_subteam")
+        return {"users": list(users)}
 
     def _resolve_channel(self, channel: Any, *, users_allowed: bool = True) -> str:
         """The conversation a message goes to: a user id means the app's DM with them (Slack

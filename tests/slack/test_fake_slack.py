@@ -552,3 +552,36 @@ def test_an_upload_completes_once(client: WebClient) -> None:
     with pytest.raises(SlackApiError) as excinfo:
         client.files_completeUploadExternal(files=[{"id": file_id, "title": "b"}])
     assert slack_error(excinfo) == "file_not_found"
+
+
+def test_conversations_members_pages_with_a_cursor(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_channel("C0CROWD01", "crowd", members=[f"U0CROWD{n:03d}" for n in range(5)])
+    first = client.conversations_members(channel="C0CROWD01", limit=2)
+    assert first["members"] == ["U0CROWD000", "U0CROWD001"]
+    seen = list(first["members"])
+    cursor = first["response_metadata"]["next_cursor"]
+    while cursor:
+        page = client.conversations_members(channel="C0CROWD01", limit=2, cursor=cursor)
+        seen += page["members"]
+        cursor = page["response_metadata"]["next_cursor"]
+    assert seen == [f"U0CROWD{n:03d}" for n in range(5)]
+    fake.set_channel_members("C0CROWD01", [ALICE])
+    assert client.conversations_members(channel="C0CROWD01")["members"] == [ALICE]
+
+
+def test_conversations_members_of_a_private_channel_needs_the_app_in_it(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.add_channel("G0SECRET1", "secret", is_private=True, is_member=False, members=[ALICE])
+    for channel in ("G0SECRET1", "C0NOWHERE"):
+        with pytest.raises(SlackApiError) as refused:
+            client.conversations_members(channel=channel)
+        assert refused.value.response["error"] == "channel_not_found"
+
+
+def test_usergroups_users_list(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_usergroup("S0RESIDNT", [ALICE, BOB])
+    assert client.usergroups_users_list(usergroup="S0RESIDNT")["users"] == [ALICE, BOB]
+    with pytest.raises(SlackApiError) as refused:
+        client.usergroups_users_list(usergroup="S0UNKNOWN")
+    assert refused.value.response["error"] == "no_such_subteam"

@@ -130,7 +130,7 @@ def test_only_open_pairs_where_both_agree_hand_out_text(session: Session) -> Non
     assert [g.text for g in work.goals] == ["goal of research", "a later goal", "an achieved goal"]
     assert [t.text for t in work.open_tasks] == ["task of research"]
 
-    items = list(shared_items(session))
+    items = list(shared_items(session, shared.program_id))
     assert {i.pairing_id for i in items} == {shared.id}
     assert [(i.item, i.text, i.status) for i in items] == [
         ("goal", "goal of research", "open"),
@@ -140,7 +140,7 @@ def test_only_open_pairs_where_both_agree_hand_out_text(session: Session) -> Non
     ]
     assert items[-1].when == TODAY - timedelta(days=2)
     assert items[-1].assignee_id == MENTEE
-    assert sharing_pairs(session) == 1
+    assert sharing_pairs(session, shared.program_id) == 1
 
     counts = pair_counts(session, shared.id, TODAY)
     assert counts.goals == {"open": 2, "achieved": 1, "dropped": 0}
