@@ -250,7 +250,14 @@ def bench(database: str, url: str, pairs: int, programs: int = 1) -> list[Row]:
         def digest() -> str:
             with unit_of_work(sessions) as session:
                 program = program_config(session, settings, default_program_id(session))
-                view = build_digest_view(session, program, period, NOW, named=programs > 1)
+                view = build_digest_view(
+                    session,
+                    program,
+                    period,
+                    NOW,
+                    named=programs > 1,
+                    minimum=settings.feedback_min_responses,
+                )
                 blocks = build_digest(view).blocks
             risk = view.risk
             return (

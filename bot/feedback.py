@@ -243,3 +243,157 @@ def parse_pulse_days(raw: str) -> int | None:
         return None
     days = int(text)
     return days if PULSE_DAYS_MIN <= days <= PULSE_DAYS_MAX else None
+
+
+def per_period(
+    answers: Sequence[Answer], periods: Sequence[tuple[datetime, datetime]], minimum: int
+) -> list[tuple[datetime, Aggregate]]:
+    """One aggregate per period (disjoint, oldest first): a fixed partition of time, so each
+    figure stands or falls alone and no two overlap."""
+    buckets: list[list[Answer]] = [[] for _ in periods]
+    for answer in answers:
+        if answer.at is None:
+            continue
+        for index, (start, end) in enumerate(periods):
+            if start <= answer.at < end:
+                buckets[index].append(answer)
+                break
+    return [
+        (start, aggregate(bucket, minimum))
+        for (start, _), bucket in zip(periods, buckets, strict=True)
+    ]
+
+
+def whole_buckets(buckets: Iterable[Sequence[Answer]], minimum: int) -> list[Answer]:
+    """The answers of the buckets (cells of a fixed partition, such as weeks) that each hold at
+    least ``minimum`` people: a figure over any run of cells then differs from another only by
+    whole cells of enough people, whatever span is asked for."""
+    return [a for bucket in buckets if people_of(bucket) >= minimum for a in bucket]
+
+
+@dataclass(frozen=True)
+class PulseResult:
+    closed_at: datetime
+    questions: tuple[tuple[str, Aggregate], ...]
+
+
+def pulse_result(
+    closed_at: datetime,
+    questions: Sequence[str],
+    answers: Sequence[Mapping[str, object]],
+    minimum: int,
+) -> PulseResult:
+    """Each question's mean over the people who answered it (each answer carries ``person``)."""
+    rows = []
+    for question in questions:
+        given = [
+            Answer(str(a["person"]), int(str(a[question])))
+            for a in answers
+            if isinstance(a.get(question), int)
+        ]
+        rows.append((question, aggregate(given, minimum)))
+    return PulseResult(closed_at, tuple(rows))
+
+
+@dataclass(frozen=True)
+class ExitRow:
+    person: str
+    role: str
+    goals_met: str | None
+    recommend: int | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class EndOfMentorship:
+    """To date, counted in whole blocks of enough people (see :func:`in_blocks`)."""
+
+    recommend: NetPromoter | Withheld
+    goals_met: Split | Withheld
+
+
+def end_of_mentorship(rows: Sequence[ExitRow], minimum: int) -> EndOfMentorship:
+    mentee = [Answer(r.person, r.recommend, r.at) for r in rows if r.recommend is not None]
+    goals = [
+        Answer(r.person, index, r.at)
+        for r in rows
+        for index, value in enumerate(GoalsMet)
+        if r.goals_met == value.value
+    ]
+    counted_goals = in_blocks(goals, minimum)
+    labels = [v.value for v in GoalsMet]
+    return EndOfMentorship(
+        recommend=net_promoter(in_blocks(mentee, minimum), minimum),
+        goals_met=split([(a.person, labels[a.value]) for a in counted_goals], labels, minimum),
+    )
+
+
+@dataclass(frozen=True)
+class ProgramFeedback:
+    """The digest's feedback section: each figure already held to the minimum."""
+
+    minimum: int
+    usefulness: tuple[tuple[datetime, Aggregate], ...]  # oldest first; the last is this week
+    pulses: tuple[PulseResult, ...]
+    end: EndOfMentorship
+
+    @property
+    def this_week(self) -> Aggregate:
+        return self.usefulness[-1][1] if self.usefulness else Withheld(self.minimum)
+
+    @property
+    def direction(self) -> str | None:
+        return trend([(start.date(), value) for start, value in self.usefulness])
+
+
+def program_feedback(
+    ratings: Sequence[Answer],
+    weeks: Sequence[tuple[datetime, datetime]],
+    pulses: Sequence[PulseResult],
+    exits: Sequence[ExitRow],
+    minimum: int,
+) -> ProgramFeedback:
+    return ProgramFeedback(
+        minimum=minimum,
+        usefulness=tuple(per_period(ratings, weeks, minimum)),
+        pulses=tuple(pulses),
+        end=end_of_mentorship(exits, minimum),
+    )
+
+
+@dataclass(frozen=True)
+class MentorFeedback:
+    """A mentor's own feedback to date (their mentees' ratings and exit answers), in blocks."""
+
+    usefulness: Aggregate
+    recommend: NetPromoter | Withheld
+
+    @property
+    def any_shown(self) -> bool:
+        return isinstance(self.usefulness, Shown) or isinstance(self.recommend, NetPromoter)
+
+
+def mentor_feedback(
+    ratings: Sequence[Answer], recommends: Sequence[Answer], minimum: int
+) -> MentorFeedback:
+    return MentorFeedback(
+        usefulness=aggregate(in_blocks(ratings, minimum), minimum),
+        recommend=net_promoter(in_blocks(recommends, minimum), minimum),
+    )
+
+
+def nps_text(value: NetPromoter | Withheld) -> str:
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    sign = "+" if value.score > 0 else ""
+    return f"{sign}{value.score} ({value.people} people)"
+
+
+def split_text(value: Split | Withheld) -> str:
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    shares = ", ".join(
+        f"{GOALS_MET_LABELS[GoalsMet(label)].lower()} {round(share * 100)}%"
+        for label, share in value.shares
+    )
+    return f"{shares} ({value.people} people)"

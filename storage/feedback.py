@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import feedback as fb
 from bot.feedback import Answer
 from storage.models import (
     CheckIn,
@@ -309,3 +310,126 @@ def pulses_closed_between(
         )
         .order_by(Pulse.closed_at, Pulse.id)
     ).all()
+
+
+# -- what the digest, the report and Home read -----------------------------------------------------
+
+
+def exit_rows(
+    session: Session, *, program_id: int | None = None, mentor_id: str | None = None
+) -> list[fb.ExitRow]:
+    """Answered exit surveys to date (columns only: a program's whole history stays small)."""
+    query = select(
+        ExitSurvey.user_id,
+        ExitSurvey.role,
+        ExitSurvey.goals_met,
+        ExitSurvey.recommend,
+        ExitSurvey.answered_at,
+        ExitSurvey.focus,
+    ).where(ExitSurvey.answered_at.is_not(None))
+    if program_id is not None:
+        query = query.where(ExitSurvey.program_id == program_id)
+    if mentor_id is not None:
+        query = query.where(ExitSurvey.mentor_id == mentor_id)
+    rows = session.execute(query.order_by(ExitSurvey.answered_at, ExitSurvey.id)).all()
+    return [
+        fb.ExitRow(user, role, goals, recommend, at) for user, role, goals, recommend, at, _ in rows
+    ]
+
+
+def exit_rows_by_focus(session: Session, program_id: int) -> dict[str, list[fb.ExitRow]]:
+    found: dict[str, list[fb.ExitRow]] = {}
+    rows = session.execute(
+        select(
+            ExitSurvey.focus,
+            ExitSurvey.user_id,
+            ExitSurvey.role,
+            ExitSurvey.goals_met,
+            ExitSurvey.recommend,
+            ExitSurvey.answered_at,
+        )
+        .where(ExitSurvey.program_id == program_id, ExitSurvey.answered_at.is_not(None))
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ).all()
+    for focus, user, role, goals, recommend, at in rows:
+        found.setdefault(focus, []).append(fb.ExitRow(user, role, goals, recommend, at))
+    return found
+
+
+def closed_pulse_results(
+    session: Session, program_id: int, since: datetime, until: datetime, minimum: int
+) -> list[fb.PulseResult]:
+    pulses = pulses_closed_between(session, program_id, since, until)
+    answers = pulse_answers(session, [p.id for p in pulses])
+    return [
+        fb.pulse_result(p.closed_at or until, p.questions, answers.get(p.id, []), minimum)
+        for p in pulses
+    ]
+
+
+def load_program_feedback(
+    session: Session,
+    program_id: int,
+    weeks: Sequence[tuple[datetime, datetime]],
+    minimum: int,
+) -> fb.ProgramFeedback:
+    """The digest's feedback section for ``weeks`` (oldest first; the last is the digest's own
+    week): ratings read for those weeks only, pulses closed in the last, exit answers to date."""
+    ratings = [
+        answer
+        for _, answer in rating_answers(
+            session, program_id=program_id, since=weeks[0][0], until=weeks[-1][1]
+        )
+    ]
+    pulses = closed_pulse_results(session, program_id, weeks[-1][0], weeks[-1][1], minimum)
+    return fb.program_feedback(
+        ratings, weeks, pulses, exit_rows(session, program_id=program_id), minimum
+    )
+
+
+def load_mentor_feedback(session: Session, mentor_id: str, minimum: int) -> fb.MentorFeedback:
+    """A mentor's own feedback to date: their mentees' ratings and recommendations."""
+    ratings = [a for _, a in rating_answers(session, mentor_id=mentor_id, mentees_only=True)]
+    recommends = [
+        fb.Answer(r.person, r.recommend, r.at)
+        for r in exit_rows(session, mentor_id=mentor_id)
+        if r.recommend is not None
+    ]
+    return fb.mentor_feedback(ratings, recommends, minimum)
+
+
+def mentor_feedback_by_mentor(
+    session: Session, program_id: int, minimum: int
+) -> dict[str, fb.MentorFeedback]:
+    """Each mentor's feedback to date within a program (for the teaching record)."""
+    ratings: dict[str, list[fb.Answer]] = {}
+    rows = session.execute(
+        select(
+            SessionRating.mentor_id,
+            SessionRating.rater_id,
+            SessionRating.score,
+            SessionRating.rated_at,
+        )
+        .where(
+            SessionRating.program_id == program_id,
+            SessionRating.rater_id != SessionRating.mentor_id,
+        )
+        .order_by(SessionRating.rated_at, SessionRating.id)
+    ).all()
+    for mentor, rater, score, at in rows:
+        ratings.setdefault(mentor, []).append(fb.Answer(rater, score, at))
+    recommends: dict[str, list[fb.Answer]] = {}
+    for mentor, user, recommend, answered in session.execute(
+        select(
+            ExitSurvey.mentor_id, ExitSurvey.user_id, ExitSurvey.recommend, ExitSurvey.answered_at
+        ).where(
+            ExitSurvey.program_id == program_id,
+            ExitSurvey.answered_at.is_not(None),
+            ExitSurvey.recommend.is_not(None),
+        )
+    ).all():
+        recommends.setdefault(mentor, []).append(fb.Answer(user, int(recommend or 0), answered))
+    return {
+        mentor: fb.mentor_feedback(ratings.get(mentor, []), recommends.get(mentor, []), minimum)
+        for mentor in set(ratings) | set(recommends)
+    }

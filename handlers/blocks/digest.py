@@ -8,6 +8,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
 from bot.dates import describe_period
+from bot.feedback import ProgramFeedback
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
@@ -21,6 +22,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.feedback import feedback_digest_lines
 from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
 ROW_PREFIX = "digest.pair."
@@ -39,6 +41,8 @@ class DigestView:
     # Named when the installation runs several programs; None keeps a single program's digest
     # as it always was.
     program_name: str | None = None
+    # The feedback section (figures of enough people only); None leaves it out.
+    feedback: ProgramFeedback | None = None
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -167,6 +171,8 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(_ops_lines(view.numbers))
+    if view.feedback is not None:
+        blocks += sections_from_lines(feedback_digest_lines(view.feedback))
     blocks.append(divider())
     risk = view.risk
     if not risk.pairs and not risk.requests:

@@ -424,3 +424,65 @@ PULSE_ANSWERED_BEFORE = md("You've already answered that pulse, thank you. Your 
 PULSE_CLOSED = md("That pulse has closed, so your answer wasn't counted. Thanks all the same!")
 NO_ONE_ACTIVE = md("Nobody is in an active mentorship in that program yet, so no pulse was sent.")
 NOT_ASKED = md("That survey was sent to someone else, so I did nothing.")
+
+
+# -- what coordinators and mentors see -------------------------------------------------------------
+
+TREND_WORDS = {"up": "up from", "down": "down from", "steady": "steady since"}
+
+
+def feedback_digest_lines(section: fb.ProgramFeedback) -> list[Mrkdwn]:
+    """The digest's feedback section: figures of enough people only, never a person's answer."""
+    lines: list[Mrkdwn] = [md("*Feedback*")]
+    this_week = fb.mean_text(section.this_week, 5)
+    direction = section.direction
+    if direction is not None:
+        this_week = f"{this_week}, {TREND_WORDS[direction]} the week before"
+    lines.append(fmt("• Session usefulness this week: {value}", value=this_week))
+    earlier = [
+        f"{start:%b %d}: {fb.mean_text(value, 5)}" for start, value in section.usefulness[:-1]
+    ]
+    if earlier:
+        lines.append(fmt("• Earlier weeks: {weeks}", weeks=" · ".join(earlier)))
+    for pulse in section.pulses:
+        answers = "; ".join(
+            f"{fb.PULSE_SHORT[fb.PulseQuestion(q)]} {fb.mean_text(value, 5)}"
+            for q, value in pulse.questions
+        )
+        lines.append(
+            fmt(
+                "• Pulse closed {day}: {answers}",
+                day=f"{pulse.closed_at:%b %d}",
+                answers=answers,
+            )
+        )
+    lines.append(
+        fmt(
+            "• End of mentorship, to date: would recommend their mentor {nps}; goals met {goals}",
+            nps=fb.nps_text(section.end.recommend),
+            goals=fb.split_text(section.end.goals_met),
+        )
+    )
+    return lines
+
+
+def mentor_feedback_lines(feedback: fb.MentorFeedback) -> list[Mrkdwn]:
+    """A mentor's own feedback on Home: nothing until enough people's answers are counted."""
+    if not feedback.any_shown:
+        return []
+    lines: list[Mrkdwn] = [md("*Your feedback to date*")]
+    if isinstance(feedback.usefulness, fb.Shown):
+        lines.append(
+            fmt(
+                "• Meetings rated useful: {value}",
+                value=fb.mean_text(feedback.usefulness, 5),
+            )
+        )
+    if isinstance(feedback.recommend, fb.NetPromoter):
+        lines.append(
+            fmt("• Mentees who would recommend you: {value}", value=fb.nps_text(feedback.recommend))
+        )
+    lines.append(
+        md("_Averages of several mentees' answers, updated in whole groups so none stands out._")
+    )
+    return lines

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.chart import render_engagement_chart
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.feedback import TREND_WEEKS
 from bot.logging import get_logger
 from bot.programs import ProgramConfig, resolve_config
 from bot.settings import Settings
@@ -41,6 +42,7 @@ from handlers.flows.programs import (
 from handlers.flows.slack import notify, program_focus_label, slack_error
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
+from storage.feedback import load_program_feedback
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
@@ -115,10 +117,16 @@ def _program_of_key(session: Session, key: str) -> int:
 
 
 def build_digest_view(
-    session: Session, program: ProgramConfig, period: Period, now: datetime, *, named: bool
+    session: Session,
+    program: ProgramConfig,
+    period: Period,
+    now: datetime,
+    *,
+    named: bool,
+    minimum: int,
 ) -> DigestView:
     """The program's digest for ``period``; ``named`` shows the program's name (an installation
-    with several programs)."""
+    with several programs); ``minimum`` is FEEDBACK_MIN_RESPONSES."""
     zone = program.zone
     return DigestView(
         start=period.start.astimezone(zone),
@@ -127,7 +135,17 @@ def build_digest_view(
         risk=at_risk(session, now, now.astimezone(zone).date(), program.id),
         now=now,
         program_name=program.name if named else None,
+        feedback=load_program_feedback(session, program.id, feedback_weeks(period), minimum),
     )
+
+
+def feedback_weeks(period: Period) -> list[tuple[datetime, datetime]]:
+    """The digest's week and the ones before it, oldest first: the usefulness trend's cells."""
+    step = timedelta(days=7)
+    return [
+        (period.start - step * back, period.end - step * back)
+        for back in range(TREND_WEEKS - 1, -1, -1)
+    ]
 
 
 def _several_programs(session: Session) -> bool:
@@ -163,7 +181,12 @@ def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestVie
     with unit_of_work(ctx.sessions) as session:
         program = coordinated_program(session, ctx.settings, user_id, hint)
         return build_digest_view(
-            session, program, week_before(now), now, named=_several_programs(session)
+            session,
+            program,
+            week_before(now),
+            now,
+            named=_several_programs(session),
+            minimum=ctx.settings.feedback_min_responses,
         )
 
 
@@ -190,6 +213,7 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
         digest_week(send.slot_at, program),
         ctx.now(),
         named=_several_programs(session),
+        minimum=ctx.settings.feedback_min_responses,
     )
     digest = build_digest(view)
     return Message(to=channel, text=digest.text, blocks=digest.blocks)
