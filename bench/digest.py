@@ -283,7 +283,7 @@ def _report(sessions: SessionFactory, settings: Settings) -> str:
         program = program_config(session, settings, default_program_id(session))
         risk = at_risk_reasons(session, NOW, NOW.date(), program.id)
         pairings = build_pairings_csv(session, program, period, risk)
-        teaching = build_teaching_csv(session, period, program.id)
+        teaching = build_teaching_csv(session, period, program.id, settings.feedback_min_responses)
     pairing_rows = pairings.count(b"\n") - 1
     mentor_rows = teaching.count(b"\n") - 1
     return (

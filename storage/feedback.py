@@ -387,6 +387,22 @@ def load_program_feedback(
     )
 
 
+def weekly_usefulness(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]], minimum: int
+) -> list[float | None]:
+    """The program's mean usefulness per week (oldest first), None where too few people rated."""
+    ratings = [
+        answer
+        for _, answer in rating_answers(
+            session, program_id=program_id, since=weeks[0][0], until=weeks[-1][1]
+        )
+    ]
+    return [
+        value.mean if isinstance(value, fb.Shown) else None
+        for _, value in fb.per_period(ratings, weeks, minimum)
+    ]
+
+
 def load_mentor_feedback(session: Session, mentor_id: str, minimum: int) -> fb.MentorFeedback:
     """A mentor's own feedback to date: their mentees' ratings and recommendations."""
     ratings = [a for _, a in rating_answers(session, mentor_id=mentor_id, mentees_only=True)]

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import ColumnElement, exists, or_
 from sqlalchemy.orm import Session
 
+from bot import feedback as fb
 from bot.chart import render_engagement_chart
 from bot.context import AppContext
 from bot.errors import Refused
@@ -42,7 +43,7 @@ from handlers.flows.programs import (
 from handlers.flows.slack import notify, program_focus_label, slack_error
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
-from storage.feedback import load_program_feedback
+from storage.feedback import load_program_feedback, mentor_feedback_by_mentor, weekly_usefulness
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
@@ -190,16 +191,19 @@ def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestVie
         )
 
 
-def chart_png(session: Session, now: datetime, program_id: int) -> bytes:
+def chart_png(session: Session, now: datetime, program_id: int, minimum: int) -> bytes:
     weeks = [week_before(now - timedelta(days=7 * i)) for i in reversed(range(CHART_WEEKS))]
-    return render_engagement_chart(weekly_engagement(session, weeks, program_id))
+    return render_engagement_chart(
+        weekly_engagement(session, weeks, program_id),
+        weekly_usefulness(session, program_id, [(w.start, w.end) for w in weeks], minimum),
+    )
 
 
 def engagement_chart(ctx: AppContext, user_id: str, program_id: int) -> bytes:
     """The program's 12-week engagement chart as PNG bytes, for ``/mentor report chart``."""
     with unit_of_work(ctx.sessions) as session:
         require_coordinator_of(session, ctx.settings, program_id, user_id)
-        return chart_png(session, ctx.now(), program_id)
+        return chart_png(session, ctx.now(), program_id, ctx.settings.feedback_min_responses)
 
 
 def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -311,7 +315,7 @@ def _attach_chart(tick: TickContext, due: _DigestSlot) -> None:
     with unit_of_work(tick.app.sessions) as session:
         send = get_send(session, due.key)
         thread_ts = send.ts if send is not None else None
-        png = chart_png(session, tick.now, due.program_id)
+        png = chart_png(session, tick.now, due.program_id, tick.app.settings.feedback_min_responses)
     try:
         tick.client.files_upload_v2(
             channel=due.channel,
@@ -334,7 +338,7 @@ def report_csv(
         program = require_coordinator_of(session, ctx.settings, program_id, user_id)
         risk = at_risk_reasons(session, now, now.astimezone(program.zone).date(), program_id)
         return build_pairings_csv(session, program, period, risk), build_teaching_csv(
-            session, period, program_id
+            session, period, program_id, ctx.settings.feedback_min_responses
         )
 
 
@@ -376,13 +380,19 @@ def build_pairings_csv(
     return out.getvalue().encode()
 
 
-def build_teaching_csv(session: Session, period: Period, program_id: int) -> bytes:
+def build_teaching_csv(session: Session, period: Period, program_id: int, minimum: int) -> bytes:
+    """Per mentor: meetings held in the period, their hours, and the mentor's feedback to date
+    (evidence for a teaching portfolio; withheld until enough mentees answered)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TEACHING_COLUMNS)
+    feedback = mentor_feedback_by_mentor(session, program_id, minimum)
     for row in teaching_record(session, period, program_id):
         hours = "" if row.minutes is None else f"{row.minutes / 60:.2f}"
-        writer.writerow((row.mentor_id, row.meetings_held, hours))
+        mine = feedback.get(row.mentor_id)
+        usefulness = fb.mean_text(mine.usefulness, 5) if mine else fb.withheld_text(minimum)
+        recommend = fb.nps_text(mine.recommend) if mine else fb.withheld_text(minimum)
+        writer.writerow((row.mentor_id, row.meetings_held, hours, usefulness, recommend))
     return out.getvalue().encode()
 
 

@@ -4,24 +4,31 @@ pulse closed), scheduling a pulse, and the scheduler step that closes pulses."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
+from bot import feedback as fb
 from bot.cadence import next_working_time, zone_of
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.logging import get_logger
+from bot.programs import ProgramConfig
+from bot.spreadsheet import safe_cell
 from bot.tick import StepResult, TickContext
 from handlers.blocks import feedback as blocks
 from handlers.flows.checkins import zone_for
 from handlers.flows.delivery import Kind, Message
 from handlers.flows.program_scope import focus_label_in
 from handlers.flows.programs import coordinator_choice, require_coordinator_of, settled_program
-from handlers.flows.slack import update_to
+from handlers.flows.slack import program_focus_label, update_to
 from storage import checkins as checkin_store
 from storage import feedback as store
 from storage.db import unit_of_work
@@ -30,6 +37,7 @@ from storage.outbox import NewSend, enqueue_many, get_send, send_key
 from storage.pairings import get_pairing
 from storage.people import get_person
 from storage.programs import program_config
+from storage.reports import Period
 
 log = get_logger("mentorbot.feedback")
 
@@ -284,3 +292,141 @@ KINDS: dict[str, Kind] = {
     store.PULSE_ASK: Kind(_render_pulse_ask),
     store.PULSE_REMIND: Kind(_render_pulse_remind),
 }
+
+
+# -- the report's feedback CSV --------------------------------------------------------------------
+
+FEEDBACK_COLUMNS = (
+    "focus",
+    "weeks_from",
+    "weeks_to",
+    "usefulness_people",
+    "usefulness_mean",
+    "exit_people_to_date",
+    "recommend_score_to_date",
+    "goals_met_all_pct",
+    "goals_met_some_pct",
+    "goals_met_none_pct",
+)
+ALL_FOCUS = "All focus areas"
+
+
+def report_weeks(
+    program: ProgramConfig, period: Period, now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The cells the CSV's usefulness counts: whole local weeks (Monday to Monday) that start
+    inside the period and are over by now. A figure over any period is then a set of whole cells,
+    so two reports of overlapping periods differ only by whole weeks of enough people."""
+    zone = program.zone
+    first = fb.week_start(period.start.astimezone(zone).date())
+    weeks: list[tuple[datetime, datetime]] = []
+    day = first
+    while True:
+        start = datetime.combine(day, time(0), zone).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=7), time(0), zone).astimezone(UTC)
+        if start >= period.end or end > now:
+            break
+        if start >= period.start:
+            weeks.append((start, end))
+        day += timedelta(days=7)
+    return weeks
+
+
+def _cells(
+    answers: Sequence[fb.Answer], weeks: Sequence[tuple[datetime, datetime]]
+) -> list[list[fb.Answer]]:
+    cells: list[list[fb.Answer]] = [[] for _ in weeks]
+    for answer in answers:
+        for index, (start, end) in enumerate(weeks):
+            if answer.at is not None and start <= answer.at < end:
+                cells[index].append(answer)
+                break
+    return cells
+
+
+def _mean_cells(value: fb.Aggregate) -> tuple[str, str]:
+    if isinstance(value, fb.Withheld):
+        return (fb.withheld_text(value.minimum), "")
+    return (str(value.people), f"{value.mean:.2f}")
+
+
+def _exit_cells(end: fb.EndOfMentorship) -> tuple[str, ...]:
+    people = (
+        str(end.recommend.people)
+        if isinstance(end.recommend, fb.NetPromoter)
+        else str(end.goals_met.people)
+        if isinstance(end.goals_met, fb.Split)
+        else fb.withheld_text(end.recommend.minimum)
+    )
+    nps = str(end.recommend.score) if isinstance(end.recommend, fb.NetPromoter) else ""
+    shares = (
+        tuple(f"{round(share * 100)}" for _, share in end.goals_met.shares)
+        if isinstance(end.goals_met, fb.Split)
+        else ("", "", "")
+    )
+    return (people, nps, *shares)
+
+
+def build_feedback_csv(
+    labels: Mapping[str, str],
+    ratings: Mapping[str, Sequence[fb.Answer]],
+    exits: Mapping[str, Sequence[fb.ExitRow]],
+    weeks: Sequence[tuple[datetime, datetime]],
+    minimum: int,
+    zone: ZoneInfo,
+) -> bytes:
+    """Aggregate feedback per focus and for all of them: usefulness over whole weeks that each
+    hold enough people, end-of-mentorship answers to date in whole blocks. A focus too small
+    shows "fewer than N responses" and adds nothing to the total, so no subtraction recovers
+    it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FEEDBACK_COLUMNS)
+    first = weeks[0][0].astimezone(zone).date().isoformat() if weeks else ""
+    last = (weeks[-1][1].astimezone(zone).date() - timedelta(days=1)).isoformat() if weeks else ""
+    kept_ratings: list[fb.Answer] = []
+    kept_exits: list[fb.ExitRow] = []
+    for focus in sorted(set(ratings) | set(exits), key=lambda f: labels.get(f, f).lower()):
+        counted = fb.whole_buckets(_cells(ratings.get(focus, []), weeks), minimum)
+        kept_ratings += counted
+        focus_exits = list(exits.get(focus, []))
+        end = fb.end_of_mentorship(focus_exits, minimum)
+        if isinstance(end.recommend, fb.NetPromoter) or isinstance(end.goals_met, fb.Split):
+            kept_exits += focus_exits
+        writer.writerow(
+            (
+                safe_cell(labels.get(focus, focus)),
+                first,
+                last,
+                *_mean_cells(fb.aggregate(counted, minimum)),
+                *_exit_cells(end),
+            )
+        )
+    writer.writerow(
+        (
+            ALL_FOCUS,
+            first,
+            last,
+            *_mean_cells(fb.aggregate(kept_ratings, minimum)),
+            *_exit_cells(fb.end_of_mentorship(kept_exits, minimum)),
+        )
+    )
+    return out.getvalue().encode()
+
+
+def feedback_report_csv(ctx: AppContext, user_id: str, program_id: int, period: Period) -> bytes:
+    """The program's feedback CSV for the report; its coordinators only."""
+    now = ctx.now()
+    minimum = ctx.settings.feedback_min_responses
+    with unit_of_work(ctx.sessions) as session:
+        program = require_coordinator_of(session, ctx.settings, program_id, user_id)
+        weeks = report_weeks(program, period, now)
+        ratings: dict[str, list[fb.Answer]] = {}
+        if weeks:
+            for focus, answer in store.rating_answers(
+                session, program_id=program_id, since=weeks[0][0], until=weeks[-1][1]
+            ):
+                ratings.setdefault(focus, []).append(answer)
+        exits = store.exit_rows_by_focus(session, program_id)
+        labels = {f: program_focus_label(program, f) for f in set(ratings) | set(exits)}
+    return build_feedback_csv(labels, ratings, exits, weeks, minimum, program.zone)

@@ -190,8 +190,8 @@ def test_report_csv_is_exact(harness: Harness) -> None:
         "",
     ]
     assert files["teaching-record.csv"].splitlines() == [
-        "mentor,meetings_held,hours",
-        f"{MENTOR2},2,0.75",
+        "mentor,meetings_held,hours,usefulness_to_date,recommend_score_to_date",
+        f"{MENTOR2},2,0.75,fewer than 5 responses,fewer than 5 responses",
     ]
 
 
