@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
+from bot.feedback import MentorFeedback
 from bot.sharing import SharingState
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention, plural
 from handlers import ids
@@ -23,6 +24,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.feedback import mentor_feedback_lines
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
 from handlers.blocks.work import (
@@ -85,6 +87,8 @@ class HomeContent:
     requests: Sequence[HomeRequest] = ()
     page: int = 0
     viewer_id: str | None = None  # whose Home it is: their own tasks say "For you"
+    # A mentor's own feedback to date; shown only once enough mentees' answers count.
+    feedback: MentorFeedback | None = None
 
 
 def page_count(pairing_count: int) -> int:
@@ -304,5 +308,7 @@ def build_home(content: HomeContent) -> dict[str, Any]:
         blocks.extend(_request_blocks(content.requests, today))
     for p in shown:
         blocks.extend(pairing_blocks(p, today, content.viewer_id))
+    if page == 0 and content.feedback is not None:
+        blocks.extend(sections_from_lines(mentor_feedback_lines(content.feedback)))
     blocks.extend(_paging_blocks(page, pages))
     return _home(blocks)

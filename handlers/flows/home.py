@@ -24,6 +24,7 @@ from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
 from handlers.flows.slack import focus_label, local_date, slack_error
 from storage.db import unit_of_work
+from storage.feedback import load_mentor_feedback
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
@@ -81,6 +82,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         pairings = [
             _home_pairing(ctx, session, p, user_id, tz) for p in open_pairings_of(session, user_id)
         ]
+        feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
         requests = [
             HomeRequest(
                 r.mentor_id,
@@ -105,6 +107,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         requests=requests,
         page=clamp_page(page, len(pairings)),
         viewer_id=user_id,
+        feedback=feedback,
     )
 
 
