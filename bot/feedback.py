@@ -397,3 +397,41 @@ def split_text(value: Split | Withheld) -> str:
         for label, share in value.shares
     )
     return f"{shares} ({value.people} people)"
+
+
+class BlockCounter:
+    """:func:`in_blocks` followed by :func:`aggregate` / :func:`net_promoter`, fed one answer at
+    a time in time order and keeping only counts: for figures over many answers (every mentor's
+    ratings in a program) without holding the answers."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+        self._people: set[str] = set()
+        self._values: dict[int, int] = {}
+        self._block_people: set[str] = set()
+        self._block_values: dict[int, int] = {}
+
+    def add(self, person: str, value: int) -> None:
+        self._block_people.add(person)
+        self._block_values[value] = self._block_values.get(value, 0) + 1
+        if len(self._block_people) >= self.minimum:
+            self._people |= self._block_people
+            for counted, times in self._block_values.items():
+                self._values[counted] = self._values.get(counted, 0) + times
+            self._block_people = set()
+            self._block_values = {}
+
+    def mean(self) -> Aggregate:
+        answers = sum(self._values.values())
+        if len(self._people) < self.minimum or not answers:
+            return Withheld(self.minimum)
+        total = sum(value * times for value, times in self._values.items())
+        return Shown(len(self._people), answers, total / answers)
+
+    def net_promoter(self) -> NetPromoter | Withheld:
+        answers = sum(self._values.values())
+        if len(self._people) < self.minimum or not answers:
+            return Withheld(self.minimum)
+        promoters = sum(times for value, times in self._values.items() if value >= 9)
+        detractors = sum(times for value, times in self._values.items() if value <= 6)
+        return NetPromoter(len(self._people), round(100 * (promoters - detractors) / answers))

@@ -417,35 +417,39 @@ def load_mentor_feedback(session: Session, mentor_id: str, minimum: int) -> fb.M
 def mentor_feedback_by_mentor(
     session: Session, program_id: int, minimum: int
 ) -> dict[str, fb.MentorFeedback]:
-    """Each mentor's feedback to date within a program (for the teaching record)."""
-    ratings: dict[str, list[fb.Answer]] = {}
-    rows = session.execute(
-        select(
-            SessionRating.mentor_id,
-            SessionRating.rater_id,
-            SessionRating.score,
-            SessionRating.rated_at,
-        )
+    """Each mentor's feedback to date within a program (for the teaching record): the ratings
+    streamed in time order into one counter per mentor, so a year of a large program's ratings
+    is never held at once."""
+    usefulness: dict[str, fb.BlockCounter] = {}
+    ratings = session.execute(
+        select(SessionRating.mentor_id, SessionRating.rater_id, SessionRating.score)
         .where(
             SessionRating.program_id == program_id,
             SessionRating.rater_id != SessionRating.mentor_id,
         )
         .order_by(SessionRating.rated_at, SessionRating.id)
-    ).all()
-    for mentor, rater, score, at in rows:
-        ratings.setdefault(mentor, []).append(fb.Answer(rater, score, at))
-    recommends: dict[str, list[fb.Answer]] = {}
-    for mentor, user, recommend, answered in session.execute(
-        select(
-            ExitSurvey.mentor_id, ExitSurvey.user_id, ExitSurvey.recommend, ExitSurvey.answered_at
-        ).where(
+        .execution_options(yield_per=5_000)
+    )
+    for mentor, rater, score in ratings:
+        counter = usefulness.get(mentor) or usefulness.setdefault(mentor, fb.BlockCounter(minimum))
+        counter.add(rater, score)
+    recommends: dict[str, fb.BlockCounter] = {}
+    for mentor, user, recommend in session.execute(
+        select(ExitSurvey.mentor_id, ExitSurvey.user_id, ExitSurvey.recommend)
+        .where(
             ExitSurvey.program_id == program_id,
             ExitSurvey.answered_at.is_not(None),
             ExitSurvey.recommend.is_not(None),
         )
-    ).all():
-        recommends.setdefault(mentor, []).append(fb.Answer(user, int(recommend or 0), answered))
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ):
+        counter = recommends.get(mentor) or recommends.setdefault(mentor, fb.BlockCounter(minimum))
+        counter.add(user, int(recommend or 0))
+    empty = fb.BlockCounter(minimum)
     return {
-        mentor: fb.mentor_feedback(ratings.get(mentor, []), recommends.get(mentor, []), minimum)
-        for mentor in set(ratings) | set(recommends)
+        mentor: fb.MentorFeedback(
+            usefulness=usefulness.get(mentor, empty).mean(),
+            recommend=recommends.get(mentor, empty).net_promoter(),
+        )
+        for mentor in set(usefulness) | set(recommends)
     }

@@ -126,3 +126,22 @@ def test_trend_compares_the_last_two_shown_weeks() -> None:
     ]
     assert fb.trend(series) == "up"
     assert fb.trend([*series[:2], (week, fb.Withheld(5))]) is None
+
+
+@given(answers_st, minimum_st)
+def test_the_streaming_counter_agrees_with_the_block_rule(
+    answers: list[fb.Answer], minimum: int
+) -> None:
+    ordered = sorted(answers, key=lambda a: (a.at, a.person))
+    counter = fb.BlockCounter(minimum)
+    for answer in ordered:
+        counter.add(answer.person, answer.value)
+    expected = fb.aggregate(fb.in_blocks(ordered, minimum), minimum)
+    got = counter.mean()
+    if isinstance(expected, fb.Shown):
+        assert isinstance(got, fb.Shown)
+        assert (got.people, got.answers) == (expected.people, expected.answers)
+        assert abs(got.mean - expected.mean) < 1e-9
+    else:
+        assert got == expected
+    assert counter.net_promoter() == fb.net_promoter(fb.in_blocks(ordered, minimum), minimum)
