@@ -453,3 +453,27 @@ def mentor_feedback_by_mentor(
         )
         for mentor in set(usefulness) | set(recommends)
     }
+
+
+def shared_comments(
+    session: Session, program_id: int
+) -> list[tuple[str, str, str | None, str | None, datetime | None]]:
+    """(writer, focus, what helped, what should change, when) of exit surveys whose writer chose
+    to share their words, oldest first; the writer is returned only to count people."""
+    rows = session.execute(
+        select(
+            ExitSurvey.user_id,
+            ExitSurvey.focus,
+            ExitSurvey.helped,
+            ExitSurvey.change,
+            ExitSurvey.answered_at,
+        )
+        .where(
+            ExitSurvey.program_id == program_id,
+            ExitSurvey.answered_at.is_not(None),
+            ExitSurvey.share_text.is_(True),
+            (ExitSurvey.helped.is_not(None)) | (ExitSurvey.change.is_not(None)),
+        )
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ).all()
+    return [(user, focus, helped, change, at) for user, focus, helped, change, at in rows]

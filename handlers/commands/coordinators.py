@@ -77,7 +77,7 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
     period = report_period(ctx, program, command)
     pairings, teaching = report_csv(ctx, user, program.id, period)
     goals, sharing = shared_goals_csv(ctx, user, program.id)
-    feedback = feedback_report_csv(ctx, user, program.id, period)
+    feedback, comments = feedback_report_csv(ctx, user, program.id, period)
     share_files(
         args.client,
         channel,
@@ -87,6 +87,11 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
             {"filename": "shared-goals.csv", "title": "Shared goals and tasks", "content": goals},
             {"filename": "feedback.csv", "title": "Feedback by focus", "content": feedback},
+            {
+                "filename": "feedback-comments.csv",
+                "title": "Shared end-of-mentorship comments",
+                "content": comments,
+            },
         ],
     )
 

@@ -414,8 +414,41 @@ def build_feedback_csv(
     return out.getvalue().encode()
 
 
-def feedback_report_csv(ctx: AppContext, user_id: str, program_id: int, period: Period) -> bytes:
-    """The program's feedback CSV for the report; its coordinators only."""
+COMMENT_COLUMNS = ("focus", "what_helped_most", "what_should_change")
+
+
+def build_comments_csv(
+    labels: Mapping[str, str],
+    comments: Sequence[tuple[str, str, str | None, str | None, datetime | None]],
+    minimum: int,
+) -> bytes:
+    """Shared end-of-mentorship words, without names: released in whole blocks of enough
+    writers (in the order they wrote), then sorted by focus and text, so neither the timing of
+    an ending nor the order of the file points to who wrote what."""
+    counted = fb.in_blocks(
+        [fb.Answer(writer, index, at) for index, (writer, _, _, _, at) in enumerate(comments)],
+        minimum,
+    )
+    rows = sorted(
+        (
+            labels.get(comments[a.value][1], comments[a.value][1]),
+            comments[a.value][2] or "",
+            comments[a.value][3] or "",
+        )
+        for a in counted
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COMMENT_COLUMNS)
+    for focus, helped, change in rows:
+        writer.writerow((safe_cell(focus), safe_cell(helped), safe_cell(change)))
+    return out.getvalue().encode()
+
+
+def feedback_report_csv(
+    ctx: AppContext, user_id: str, program_id: int, period: Period
+) -> tuple[bytes, bytes]:
+    """The program's (feedback, shared comments) CSVs for the report; its coordinators only."""
     now = ctx.now()
     minimum = ctx.settings.feedback_min_responses
     with unit_of_work(ctx.sessions) as session:
@@ -428,5 +461,10 @@ def feedback_report_csv(ctx: AppContext, user_id: str, program_id: int, period: 
             ):
                 ratings.setdefault(focus, []).append(answer)
         exits = store.exit_rows_by_focus(session, program_id)
-        labels = {f: program_focus_label(program, f) for f in set(ratings) | set(exits)}
-    return build_feedback_csv(labels, ratings, exits, weeks, minimum, program.zone)
+        comments = store.shared_comments(session, program_id)
+        foci = set(ratings) | set(exits) | {c[1] for c in comments}
+        labels = {f: program_focus_label(program, f) for f in foci}
+    return (
+        build_feedback_csv(labels, ratings, exits, weeks, minimum, program.zone),
+        build_comments_csv(labels, comments, minimum),
+    )

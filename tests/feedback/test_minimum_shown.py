@@ -197,3 +197,57 @@ def test_a_pulse_button_is_kept_out_of_the_digest(harness: Harness) -> None:
     blocks = harness.fake.calls_to("response_url")[-1].args["blocks"]
     assert ids.PULSE_OPEN not in str(blocks)
     assert ids.EXIT_SURVEY_OPEN not in str(blocks)
+
+
+def _exit(session: object, mentee: str, n: int, *, share: bool, text: str) -> None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    program_id = default_program(session).id
+    pairing = create_pairing(
+        session,
+        program_id=program_id,
+        mentor_id=MENTOR,
+        mentee_id=mentee,
+        focus="research",
+        origin="request",
+        now=NOW - timedelta(days=90),
+    )
+    session.add(
+        ExitSurvey(
+            program_id=program_id,
+            pairing_id=pairing.id,
+            user_id=mentee,
+            role="mentee",
+            mentor_id=MENTOR,
+            focus="research",
+            created_at=NOW - timedelta(days=5),
+            answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
+            goals_met="some",
+            recommend=8,
+            helped=text,
+            share_text=share,
+        )
+    )
+
+
+def test_shared_words_only_unnamed_in_whole_blocks_and_never_unshared(harness: Harness) -> None:
+    with harness.session() as session:
+        for n, mentee in enumerate(MENTEES[:4]):
+            _exit(session, mentee, n, share=True, text=f"shared {n}" if n else "=HYPERLINK(x)")
+        _exit(session, MENTEES[4], 4, share=False, text="private words")
+    rows = _report(harness)["feedback-comments.csv"]
+    assert rows == []  # four writers: not yet a whole block
+    with harness.session() as session:
+        _exit(session, MENTEES[5], 5, share=True, text="shared 5")
+        _exit(session, MENTEES[6], 6, share=True, text="shared 6")
+    rows = _report(harness)["feedback-comments.csv"]
+    assert [r["what_helped_most"] for r in rows] == [
+        "'=HYPERLINK(x)",  # a formula never runs in a spreadsheet
+        "shared 1",
+        "shared 2",
+        "shared 3",
+        "shared 5",
+    ]
+    assert all(set(r) == {"focus", "what_helped_most", "what_should_change"} for r in rows)
+    assert "private words" not in str(rows)
