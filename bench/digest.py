@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, func, insert, select, text, update
 
 from bench.tick import CHUNK, NOW, seed, sqlite_url
-from bot.feedback import Answer
+from bot.feedback import Cell
 from bot.logging import configure_logging
 from bot.settings import LogFormat, Settings, load_settings
 from handlers.blocks.digest import build_digest
@@ -34,7 +34,7 @@ from handlers.flows.feedback import build_feedback_csv, report_weeks
 from handlers.flows.slack import program_focus_label
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
-from storage.feedback import exit_rows_by_focus, rating_answers
+from storage.feedback import exit_rows_by_focus, rating_cells
 from storage.models import (
     Base,
     CheckIn,
@@ -377,11 +377,9 @@ def bench(
             with unit_of_work(sessions) as session:
                 program = program_config(session, settings, default_program_id(session))
                 weeks = report_weeks(program, Period(NOW - timedelta(days=364), NOW), NOW)
-                ratings: dict[str, list[Answer]] = {}
-                for focus, answer in rating_answers(
-                    session, program_id=program.id, since=weeks[0][0], until=weeks[-1][1]
-                ):
-                    ratings.setdefault(focus, []).append(answer)
+                ratings: dict[str, list[Cell]] = {}
+                for (_, focus), cell in rating_cells(session, program.id, weeks).items():
+                    ratings.setdefault(focus, []).append(cell)
                 exits = exit_rows_by_focus(session, program.id)
                 labels = {f: program_focus_label(program, f) for f in set(ratings) | set(exits)}
             out = build_feedback_csv(

@@ -435,3 +435,35 @@ class BlockCounter:
         promoters = sum(times for value, times in self._values.items() if value >= 9)
         detractors = sum(times for value, times in self._values.items() if value <= 6)
         return NetPromoter(len(self._people), round(100 * (promoters - detractors) / answers))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a fixed partition (a week, a focus in a week) as the database counts it:
+    how many different people answered, how many answers, and their sum."""
+
+    people: int
+    answers: int
+    total: int
+
+
+def cell_of(answers: Sequence[Answer]) -> Cell:
+    return Cell(people_of(answers), len(answers), sum(a.value for a in answers))
+
+
+def cell_aggregate(cell: Cell, minimum: int) -> Aggregate:
+    """The same as :func:`aggregate` over the cell's answers."""
+    if cell.people < minimum or not cell.answers:
+        return Withheld(minimum)
+    return Shown(cell.people, cell.answers, cell.total / cell.answers)
+
+
+def kept_cells(cells: Iterable[Cell], minimum: int) -> Aggregate:
+    """The mean over the cells that each hold at least ``minimum`` people (as
+    :func:`whole_buckets`); ``people`` is then the sum of each cell's people (a person answering
+    in two weeks counts in both), since cells are counted apart."""
+    kept = [cell for cell in cells if cell.people >= minimum and cell.answers]
+    if not kept:
+        return Withheld(minimum)
+    answers = sum(cell.answers for cell in kept)
+    return Shown(sum(c.people for c in kept), answers, sum(c.total for c in kept) / answers)

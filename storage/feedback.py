@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, distinct, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -367,6 +367,53 @@ def closed_pulse_results(
     ]
 
 
+def rating_cells(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
+) -> dict[tuple[datetime, str], fb.Cell]:
+    """Per week and focus: people, answers and their sum, counted by the database (one
+    aggregate query per week over the program's rating index), never the ratings themselves."""
+    cells: dict[tuple[datetime, str], fb.Cell] = {}
+    for start, end in weeks:
+        rows = session.execute(
+            select(
+                SessionRating.focus,
+                func.count(distinct(SessionRating.rater_id)),
+                func.count(),
+                func.sum(SessionRating.score),
+            )
+            .where(
+                SessionRating.program_id == program_id,
+                SessionRating.rated_at >= start,
+                SessionRating.rated_at < end,
+            )
+            .group_by(SessionRating.focus)
+        ).all()
+        for focus, people, answers, total in rows:
+            cells[(start, focus)] = fb.Cell(int(people), int(answers), int(total or 0))
+    return cells
+
+
+def weekly_cells(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
+) -> list[fb.Cell]:
+    """Per week (all foci together): people, answers and their sum, oldest first."""
+    found = []
+    for start, end in weeks:
+        people, answers, total = session.execute(
+            select(
+                func.count(distinct(SessionRating.rater_id)),
+                func.count(),
+                func.sum(SessionRating.score),
+            ).where(
+                SessionRating.program_id == program_id,
+                SessionRating.rated_at >= start,
+                SessionRating.rated_at < end,
+            )
+        ).one()
+        found.append(fb.Cell(int(people), int(answers), int(total or 0)))
+    return found
+
+
 def load_program_feedback(
     session: Session,
     program_id: int,
@@ -375,15 +422,16 @@ def load_program_feedback(
 ) -> fb.ProgramFeedback:
     """The digest's feedback section for ``weeks`` (oldest first; the last is the digest's own
     week): ratings read for those weeks only, pulses closed in the last, exit answers to date."""
-    ratings = [
-        answer
-        for _, answer in rating_answers(
-            session, program_id=program_id, since=weeks[0][0], until=weeks[-1][1]
-        )
+    usefulness = [
+        (start, fb.cell_aggregate(cell, minimum))
+        for (start, _), cell in zip(weeks, weekly_cells(session, program_id, weeks), strict=True)
     ]
     pulses = closed_pulse_results(session, program_id, weeks[-1][0], weeks[-1][1], minimum)
-    return fb.program_feedback(
-        ratings, weeks, pulses, exit_rows(session, program_id=program_id), minimum
+    return fb.ProgramFeedback(
+        minimum=minimum,
+        usefulness=tuple(usefulness),
+        pulses=tuple(pulses),
+        end=fb.end_of_mentorship(exit_rows(session, program_id=program_id), minimum),
     )
 
 
@@ -391,15 +439,11 @@ def weekly_usefulness(
     session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]], minimum: int
 ) -> list[float | None]:
     """The program's mean usefulness per week (oldest first), None where too few people rated."""
-    ratings = [
-        answer
-        for _, answer in rating_answers(
-            session, program_id=program_id, since=weeks[0][0], until=weeks[-1][1]
-        )
-    ]
     return [
         value.mean if isinstance(value, fb.Shown) else None
-        for _, value in fb.per_period(ratings, weeks, minimum)
+        for value in (
+            fb.cell_aggregate(c, minimum) for c in weekly_cells(session, program_id, weeks)
+        )
     ]
 
 

@@ -300,7 +300,8 @@ FEEDBACK_COLUMNS = (
     "focus",
     "weeks_from",
     "weeks_to",
-    "usefulness_people",
+    "usefulness_weeks_counted",
+    "usefulness_answers",
     "usefulness_mean",
     "exit_people_to_date",
     "recommend_score_to_date",
@@ -332,22 +333,12 @@ def report_weeks(
     return weeks
 
 
-def _cells(
-    answers: Sequence[fb.Answer], weeks: Sequence[tuple[datetime, datetime]]
-) -> list[list[fb.Answer]]:
-    cells: list[list[fb.Answer]] = [[] for _ in weeks]
-    for answer in answers:
-        for index, (start, end) in enumerate(weeks):
-            if answer.at is not None and start <= answer.at < end:
-                cells[index].append(answer)
-                break
-    return cells
-
-
-def _mean_cells(value: fb.Aggregate) -> tuple[str, str]:
+def _mean_cells(cells: Sequence[fb.Cell], minimum: int) -> tuple[str, str, str]:
+    counted = sum(1 for cell in cells if cell.people >= minimum and cell.answers)
+    value = fb.kept_cells(cells, minimum)
     if isinstance(value, fb.Withheld):
-        return (fb.withheld_text(value.minimum), "")
-    return (str(value.people), f"{value.mean:.2f}")
+        return ("0", fb.withheld_text(value.minimum), "")
+    return (str(counted), str(value.answers), f"{value.mean:.2f}")
 
 
 def _exit_cells(end: fb.EndOfMentorship) -> tuple[str, ...]:
@@ -369,14 +360,14 @@ def _exit_cells(end: fb.EndOfMentorship) -> tuple[str, ...]:
 
 def build_feedback_csv(
     labels: Mapping[str, str],
-    ratings: Mapping[str, Sequence[fb.Answer]],
+    ratings: Mapping[str, Sequence[fb.Cell]],
     exits: Mapping[str, Sequence[fb.ExitRow]],
     weeks: Sequence[tuple[datetime, datetime]],
     minimum: int,
     zone: ZoneInfo,
 ) -> bytes:
-    """Aggregate feedback per focus and for all of them: usefulness over whole weeks that each
-    hold enough people, end-of-mentorship answers to date in whole blocks. A focus too small
+    """Aggregate feedback per focus and for all of them: usefulness over the whole weeks
+    (``ratings``: a focus's cells, one per week) that each hold enough people, end-of-mentorship answers to date in whole blocks. A focus too small
     shows "fewer than N responses" and adds nothing to the total, so no subtraction recovers
     it."""
     out = io.StringIO()
@@ -384,11 +375,11 @@ def build_feedback_csv(
     writer.writerow(FEEDBACK_COLUMNS)
     first = weeks[0][0].astimezone(zone).date().isoformat() if weeks else ""
     last = (weeks[-1][1].astimezone(zone).date() - timedelta(days=1)).isoformat() if weeks else ""
-    kept_ratings: list[fb.Answer] = []
+    kept_ratings: list[fb.Cell] = []
     kept_exits: list[fb.ExitRow] = []
     for focus in sorted(set(ratings) | set(exits), key=lambda f: labels.get(f, f).lower()):
-        counted = fb.whole_buckets(_cells(ratings.get(focus, []), weeks), minimum)
-        kept_ratings += counted
+        cells = list(ratings.get(focus, []))
+        kept_ratings += [c for c in cells if c.people >= minimum]
         focus_exits = list(exits.get(focus, []))
         end = fb.end_of_mentorship(focus_exits, minimum)
         if isinstance(end.recommend, fb.NetPromoter) or isinstance(end.goals_met, fb.Split):
@@ -398,7 +389,7 @@ def build_feedback_csv(
                 safe_cell(labels.get(focus, focus)),
                 first,
                 last,
-                *_mean_cells(fb.aggregate(counted, minimum)),
+                *_mean_cells(cells, minimum),
                 *_exit_cells(end),
             )
         )
@@ -407,7 +398,7 @@ def build_feedback_csv(
             ALL_FOCUS,
             first,
             last,
-            *_mean_cells(fb.aggregate(kept_ratings, minimum)),
+            *_mean_cells(kept_ratings, minimum),
             *_exit_cells(fb.end_of_mentorship(kept_exits, minimum)),
         )
     )
@@ -454,12 +445,9 @@ def feedback_report_csv(
     with unit_of_work(ctx.sessions) as session:
         program = require_coordinator_of(session, ctx.settings, program_id, user_id)
         weeks = report_weeks(program, period, now)
-        ratings: dict[str, list[fb.Answer]] = {}
-        if weeks:
-            for focus, answer in store.rating_answers(
-                session, program_id=program_id, since=weeks[0][0], until=weeks[-1][1]
-            ):
-                ratings.setdefault(focus, []).append(answer)
+        ratings: dict[str, list[fb.Cell]] = {}
+        for (_, focus), cell in store.rating_cells(session, program_id, weeks).items():
+            ratings.setdefault(focus, []).append(cell)
         exits = store.exit_rows_by_focus(session, program_id)
         comments = store.shared_comments(session, program_id)
         foci = set(ratings) | set(exits) | {c[1] for c in comments}

@@ -145,3 +145,20 @@ def test_the_streaming_counter_agrees_with_the_block_rule(
     else:
         assert got == expected
     assert counter.net_promoter() == fb.net_promoter(fb.in_blocks(ordered, minimum), minimum)
+
+
+@given(st.lists(answers_st, max_size=6), minimum_st)
+def test_counting_cells_in_the_database_agrees_with_the_answers(
+    cells: list[list[fb.Answer]], minimum: int
+) -> None:
+    for answers in cells:
+        assert fb.cell_aggregate(fb.cell_of(answers), minimum) == fb.aggregate(answers, minimum)
+    kept = fb.kept_cells([fb.cell_of(c) for c in cells], minimum)
+    expected = fb.whole_buckets(cells, minimum)
+    if expected:
+        assert isinstance(kept, fb.Shown)
+        assert kept.answers == len(expected)
+        assert abs(kept.mean - sum(a.value for a in expected) / len(expected)) < 1e-9
+        assert kept.people >= minimum
+    else:
+        assert kept == fb.Withheld(minimum)

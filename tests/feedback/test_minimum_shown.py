@@ -125,13 +125,14 @@ def test_the_feedback_csv_withholds_small_foci_and_leaves_them_out_of_the_total(
     _rate(harness, MENTEES[:5], 4, last_week)
     _rate(harness, MENTEES[5:7], 1, last_week, focus="clinical-skills")
     rows = {r["focus"]: r for r in _report(harness, "report 2026-11-23 2026-11-29")["feedback.csv"]}
-    assert rows["Research"]["usefulness_people"] == "5"
+    assert rows["Research"]["usefulness_answers"] == "5"
+    assert rows["Research"]["usefulness_weeks_counted"] == "1"
     assert rows["Research"]["usefulness_mean"] == "4.00"
-    assert rows["Clinical skills"]["usefulness_people"] == "fewer than 5 responses"
+    assert rows["Clinical skills"]["usefulness_answers"] == "fewer than 5 responses"
     assert rows["Clinical skills"]["usefulness_mean"] == ""
     # The total is the shown foci only: it minus Research gives nothing about Clinical skills.
     assert rows["All focus areas"]["usefulness_mean"] == "4.00"
-    assert rows["All focus areas"]["usefulness_people"] == "5"
+    assert rows["All focus areas"]["usefulness_answers"] == "5"
 
 
 def test_a_narrow_period_cannot_narrow_the_figure(harness: Harness) -> None:
@@ -143,7 +144,7 @@ def test_a_narrow_period_cannot_narrow_the_figure(harness: Harness) -> None:
         for row in rows.values():
             assert row["usefulness_mean"] == ""
     rows = {r["focus"]: r for r in _report(harness, "report 2026-11-23 2026-12-03")["feedback.csv"]}
-    assert rows["Research"]["usefulness_people"] == "6"
+    assert rows["Research"]["usefulness_answers"] == "6"
 
 
 def test_the_teaching_record_shows_feedback_only_for_enough_mentees(harness: Harness) -> None:
