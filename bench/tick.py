@@ -64,11 +64,12 @@ def _mentee(n: int) -> str:
     return f"UE{n:08d}"
 
 
-def seed(engine: Engine, pairs: int) -> None:
-    """Bulk-insert people and active weekly pairings, none of them due yet."""
+def seed(engine: Engine, pairs: int, program_ids: Sequence[int] = ()) -> None:
+    """Bulk-insert people and active weekly pairings, none of them due yet: all in the default
+    program, or pairing ``n`` in ``program_ids[n % len(program_ids)]``."""
     people = [_mentor(n) for n in range(min(pairs, MENTORS))] + [_mentee(n) for n in range(pairs)]
     with engine.begin() as connection:
-        program_id = default_program_id(connection)
+        programs = list(program_ids) or [default_program_id(connection)]
         for start in range(0, len(people), CHUNK):
             connection.execute(
                 insert(Person),
@@ -89,7 +90,7 @@ def seed(engine: Engine, pairs: int) -> None:
                 insert(Pairing),
                 [
                     {
-                        "program_id": program_id,
+                        "program_id": programs[n % len(programs)],
                         "mentor_id": _mentor(n),
                         "mentee_id": _mentee(n),
                         "focus": "research",

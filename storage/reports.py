@@ -232,9 +232,13 @@ def digest_numbers(
 def mentors_at_capacity(session: Session, program_id: int) -> list[str]:
     """The program's mentors (an open pairing in it) who can take no one more: capacity is a
     person's, so their mentees in every program count towards it."""
+    mentors_of_program = select(Pairing.mentor_id).where(
+        _pairings_of(program_id), Pairing.status.in_(OPEN)
+    )
+    # Counted for this program's mentors only, not for everyone in the installation.
     counts = (
         select(Pairing.mentor_id.label("mentor_id"), func.count().label("n"))
-        .where(Pairing.status.in_(OPEN))
+        .where(Pairing.status.in_(OPEN), Pairing.mentor_id.in_(mentors_of_program))
         .group_by(Pairing.mentor_id)
         .subquery()
     )
@@ -277,8 +281,11 @@ def at_risk_reasons(
         .where(open_, Task.status == "open", Task.due_date < today)
         .distinct(),
     )
+    # The latest reassessment of each of the program's pairings (not of every pairing).
     last_reassess = (
         select(Reassessment.pairing_id, func.max(Reassessment.at).label("at"))
+        .join(Pairing, Pairing.id == Reassessment.pairing_id)
+        .where(_pairings_of(program_id))
         .group_by(Reassessment.pairing_id)
         .subquery()
     )

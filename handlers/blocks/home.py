@@ -1,5 +1,6 @@
 """The App Home tab: the welcome for someone with no pairings, and each pairing with its goals,
-open tasks and buttons, kept within Slack's limits by capping rows and paging pairings."""
+open tasks and buttons, kept within Slack's limits by capping rows and paging pairings. Someone
+in several programs sees their pairings and requests grouped under a heading per program."""
 
 from __future__ import annotations
 
@@ -50,6 +51,20 @@ BLOCKS_PER_PAIRING = 11 + GOALS_SHOWN + TASKS_SHOWN
 # Header, requests (heading + at most 2 sections), paging (context + 2 actions), spare.
 FIXED_BLOCKS = 1 + 3 + 3 + 2
 assert FIXED_BLOCKS + PAIRINGS_PER_PAGE * BLOCKS_PER_PAIRING <= VIEW_BLOCK_LIMIT
+# "Page n of m" and the two paging buttons.
+PAGING_BLOCKS = 3
+# What one page of a grouped Home (someone in several programs) may fill before its paging.
+GROUPED_PAGE_BLOCKS = VIEW_BLOCK_LIMIT - PAGING_BLOCKS
+PROGRAM_NAME_SHOWN = 120  # a header holds 150 characters; room for " (continued)"
+
+
+@dataclass(frozen=True)
+class HomeProgram:
+    """A program the person viewing Home belongs to (or has a pairing or request in)."""
+
+    program_id: int
+    name: str
+    focus_labels: Sequence[str]
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,7 @@ class HomePairing:
     goals: Sequence[GoalRow] = ()  # open goals; the builder shows at most GOALS_SHOWN
     open_tasks: Sequence[TaskRow] = ()  # the builder shows at most TASKS_SHOWN
     history: Sequence[GoalRow] = ()  # closed goals, latest first; at most HISTORY_SHOWN shown
+    program_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class HomeRequest:
     focus_label: str
     asked: date
     mine: bool  # True: the viewer asked; False: the viewer was asked
+    program_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,10 @@ class HomeContent:
     viewer_id: str | None = None  # whose Home it is: their own tasks say "For you"
     # A mentor's own feedback to date; shown only once enough mentees' answers count.
     feedback: MentorFeedback | None = None
+    # The viewer's programs in the order shown. With two or more, Home is grouped by program
+    # and every pairing's and request's program is among them; with one, Home has no heading
+    # per program, exactly as before there were programs.
+    programs: Sequence[HomeProgram] = ()
 
 
 def page_count(pairing_count: int) -> int:
@@ -106,7 +127,8 @@ def parse_page(value: str) -> int:
     return int(value) if value.isdigit() and len(value) < 6 else 0
 
 
-def _welcome_blocks(focus_labels: Sequence[str]) -> list[Block]:
+def _welcome_intro() -> list[Block]:
+    """The welcome without the focus areas (someone in several programs has several lists)."""
     return [
         header("Welcome to mentorbot"),
         section(
@@ -123,11 +145,16 @@ def _welcome_blocks(focus_labels: Sequence[str]) -> list[Block]:
                 "`/mentor ask @person research I'd like help planning my first study`"
             )
         ),
-        context(
-            md_truncate(fmt("Focus areas: {labels}", labels=md_join(", ", focus_labels)), 2000)
-        ),
         section(md("Type `/mentor help` to see everything you can do.")),
     ]
+
+
+def _welcome_blocks(focus_labels: Sequence[str]) -> list[Block]:
+    blocks = _welcome_intro()
+    focus = context(
+        md_truncate(fmt("Focus areas: {labels}", labels=md_join(", ", focus_labels)), 2000)
+    )
+    return [*blocks[:-1], focus, blocks[-1]]
 
 
 def build_welcome_home(focus_labels: Sequence[str]) -> dict[str, Any]:
@@ -291,7 +318,18 @@ def _paging_blocks(page: int, pages: int) -> list[Block]:
 
 def build_home(content: HomeContent) -> dict[str, Any]:
     """The Home view: the welcome when there are no pairings, else one page of pairings
-    (mentors first, then mentees) with pending requests on the first page."""
+    (mentors first, then mentees) with pending requests on the first page. Someone in several
+    programs sees them grouped by program instead (:func:`grouped_pages`)."""
+    if len(content.programs) > 1:
+        grouped = grouped_pages(content)
+        shown_page = min(max(content.page, 0), len(grouped) - 1)
+        return _home(
+            [
+                *grouped[shown_page],
+                *(_feedback_blocks(content) if shown_page == 0 else []),
+                *_paging_blocks(shown_page, len(grouped)),
+            ]
+        )
     today = content.today
     if not content.pairings:
         blocks = _welcome_blocks(content.focus_labels)
@@ -308,7 +346,88 @@ def build_home(content: HomeContent) -> dict[str, Any]:
         blocks.extend(_request_blocks(content.requests, today))
     for p in shown:
         blocks.extend(pairing_blocks(p, today, content.viewer_id))
-    if page == 0 and content.feedback is not None:
-        blocks.extend(sections_from_lines(mentor_feedback_lines(content.feedback)))
+    if page == 0:
+        blocks.extend(_feedback_blocks(content))
     blocks.extend(_paging_blocks(page, pages))
     return _home(blocks)
+
+
+def _feedback_blocks(content: HomeContent) -> list[Block]:
+    """A mentor's own feedback to date (across their programs), once enough mentees answered."""
+    if content.feedback is None:
+        return []
+    return sections_from_lines(mentor_feedback_lines(content.feedback))
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One program on a grouped Home: its heading with its requests (and, when it has no
+    pairings, how to ask someone in it), then each pairing's blocks."""
+
+    name: str
+    head: list[Block]
+    pairings: list[list[Block]]
+
+
+def _program_hint(program: HomeProgram) -> Block:
+    return context(
+        fmt(
+            "No mentorships here yet. Ask someone in this program: "
+            "`/mentor ask @person [focus] in {name}`",
+            name=program.name,
+        ),
+        md_truncate(fmt("Focus areas: {labels}", labels=md_join(", ", program.focus_labels)), 2000),
+    )
+
+
+def _groups(content: HomeContent) -> list[_Group]:
+    groups = []
+    for program in content.programs:
+        pairings = sorted(
+            (p for p in content.pairings if p.program_id == program.program_id),
+            key=lambda p: p.viewer_is_mentor,
+        )
+        requests = [r for r in content.requests if r.program_id == program.program_id]
+        name = clip(program.name, PROGRAM_NAME_SHOWN)
+        head = [header(name), *_request_blocks(requests, content.today)]
+        if not pairings:
+            head.append(_program_hint(program))
+        groups.append(
+            _Group(
+                name,
+                head,
+                [pairing_blocks(p, content.today, content.viewer_id) for p in pairings],
+            )
+        )
+    return groups
+
+
+def grouped_pages(content: HomeContent) -> list[list[Block]]:
+    """Home for someone in several programs, page by page (paging blocks not included): each
+    program under its own heading, its requests first, then its pairings (mentors first).
+
+    Pages are filled in order up to ``PAIRINGS_PER_PAGE`` pairings and the view's block limit;
+    a program's heading stays with its first pairing, and a program carried over to the next
+    page is headed again there. Someone with no pairings at all gets the welcome first."""
+    pages: list[list[Block]] = []
+    page: list[Block] = [] if content.pairings else _welcome_intro()
+    on_page = 0
+
+    def turn(first: list[Block]) -> None:
+        nonlocal page, on_page
+        pages.append(page)
+        page, on_page = first, 0
+
+    for group in _groups(content):
+        opening = group.head + group.pairings[0] if group.pairings else group.head
+        full = len(page) + len(opening) > GROUPED_PAGE_BLOCKS
+        if page and (full or (group.pairings and on_page == PAIRINGS_PER_PAGE)):
+            turn([])
+        page.extend(group.head)
+        for blocks in group.pairings:
+            if on_page == PAIRINGS_PER_PAGE or len(page) + len(blocks) > GROUPED_PAGE_BLOCKS:
+                turn([header(f"{group.name} (continued)")])
+            page.extend(blocks)
+            on_page += 1
+    pages.append(page)
+    return pages

@@ -10,6 +10,7 @@ from bot.dates import format_date
 from bot.text import Mrkdwn, escape, fmt, md, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
+    MESSAGE_BLOCK_LIMIT,
     Block,
     MessageBody,
     context,
@@ -267,6 +268,74 @@ def _request_lines(requests: Sequence[RequestLine], today: date, *, mine: bool) 
     return lines
 
 
+@dataclass(frozen=True)
+class PairingGroup:
+    """One program's part of ``/mentor list`` for someone in several programs."""
+
+    program: str
+    mentors: Sequence[PairingLine] = ()
+    mentees: Sequence[PairingLine] = ()
+    asked_by_me: Sequence[RequestLine] = ()
+    asked_of_me: Sequence[RequestLine] = ()
+
+
+def _group_lines(group: PairingGroup, today: date) -> list[Mrkdwn]:
+    lines: list[Mrkdwn] = []
+    if group.mentors:
+        lines += [md("*Your mentors*"), *_pairing_lines(group.mentors, today)]
+    if group.mentees:
+        lines += [md("*You mentor*"), *_pairing_lines(group.mentees, today)]
+    if group.asked_by_me or group.asked_of_me:
+        lines += [
+            md("*Waiting for an answer*"),
+            *_request_lines(group.asked_by_me, today, mine=True),
+            *_request_lines(group.asked_of_me, today, mine=False),
+        ]
+    if not lines:
+        lines.append(
+            fmt(
+                "_Nothing here yet._ Ask someone in this program with "
+                "`/mentor ask @person [focus] in {program}`.",
+                program=group.program,
+            )
+        )
+    return lines
+
+
+def _grouped_list(groups: Sequence[PairingGroup], today: date) -> MessageBody:
+    """The list under a heading per program; programs that would not fit in one message are
+    counted at the end."""
+    blocks: list[Block] = []
+    shown = 0
+    for group in groups:
+        part = [header(group.program), *sections_from_lines(_group_lines(group, today))]
+        # Keep one block for the note about the programs left out.
+        room = MESSAGE_BLOCK_LIMIT - 1 - len(blocks)
+        if len(part) > room:
+            if blocks:
+                break
+            part = part[:room]  # one program longer than a message: its first sections
+        blocks += part
+        shown += 1
+    if shown < len(groups):
+        blocks.append(
+            context(
+                fmt(
+                    "+{more} not shown here: see them on my Home tab.",
+                    more=plural(len(groups) - shown, "more program"),
+                )
+            )
+        )
+    text = fmt(
+        "Your mentorships in {programs}: {mentors}, {mentees}, {requests} waiting for an answer.",
+        programs=plural(len(groups), "program"),
+        mentors=plural(sum(len(g.mentors) for g in groups), "mentor"),
+        mentees=plural(sum(len(g.mentees) for g in groups), "mentee"),
+        requests=plural(sum(len(g.asked_by_me) + len(g.asked_of_me) for g in groups), "request"),
+    )
+    return MessageBody(text, blocks)
+
+
 def build_pairing_list(
     *,
     mentors: Sequence[PairingLine],
@@ -274,8 +343,13 @@ def build_pairing_list(
     asked_by_me: Sequence[RequestLine],
     asked_of_me: Sequence[RequestLine],
     today: date,
+    groups: Sequence[PairingGroup] = (),
 ) -> MessageBody:
-    """``/mentor list``: the caller's mentors, mentees and pending requests both ways."""
+    """``/mentor list``: the caller's mentors, mentees and pending requests both ways. With
+    ``groups`` (two or more: the caller is in several programs) they are listed per program
+    instead, each under the program's name."""
+    if len(groups) > 1:
+        return _grouped_list(groups, today)
     blocks: list[Block] = [header("Your mentorships")]
     if not (mentors or mentees or asked_by_me or asked_of_me):
         blocks.append(

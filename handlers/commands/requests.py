@@ -138,6 +138,7 @@ def handle_list(ctx: AppContext, args: Args, command: parsing.ListPairings) -> N
         asked_by_me=overview.asked_by_me,
         asked_of_me=overview.asked_of_me,
         today=overview.today,
+        groups=overview.groups,
     )
     ack_text(args, listing.text, listing.blocks)
 

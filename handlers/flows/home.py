@@ -1,7 +1,9 @@
-"""Publishing App Home: read someone's pairings, goals, tasks and requests, build, publish."""
+"""Publishing App Home: read someone's programs, pairings, goals, tasks and requests, build,
+publish."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -11,31 +13,53 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.logging import get_logger
+from bot.programs import ProgramConfig, name_key
+from bot.settings import Settings
 from bot.sharing import proposal_stamp, sharing_state
 from handlers.blocks.home import (
     HISTORY_SHOWN,
     HomeContent,
     HomePairing,
+    HomeProgram,
     HomeRequest,
     build_home,
-    clamp_page,
 )
 from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
-from handlers.flows.slack import focus_label, local_date, slack_error
+from handlers.flows.slack import local_date, program_focus_label, slack_error
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
+from storage.programs import configs_of, get_program, programs_of
 from storage.requests import pending_from, pending_to
 from storage.sharing import consent_of
 
 log = get_logger("mentorbot.home")
 
 
+def programs_shown(
+    session: Session, settings: Settings, user_id: str, program_ids: Iterable[int]
+) -> list[ProgramConfig]:
+    """The programs ``user_id`` belongs to, plus any other program one of their open pairings
+    or requests is in (they may have left it since), the default first, then by name."""
+    shown = programs_of(session, settings, user_id)
+    known = {c.id for c in shown}
+    others = [i for i in dict.fromkeys(program_ids) if i not in known]
+    if others:
+        extra = [get_program(session, i) for i in others]
+        shown += configs_of(session, settings, [p for p in extra if p is not None])
+    return sorted(shown, key=lambda c: (not c.is_default, name_key(c.name), c.id))
+
+
 def _home_pairing(
-    ctx: AppContext, session: Session, pairing: Pairing, viewer_id: str, tz: str
+    ctx: AppContext,
+    session: Session,
+    pairing: Pairing,
+    viewer_id: str,
+    tz: str,
+    program: ProgramConfig,
 ) -> HomePairing:
     zone = ZoneInfo(tz)
     agreed = current_communication(pairing)
@@ -52,7 +76,7 @@ def _home_pairing(
         pairing_id=pairing.id,
         other_id=other_id,
         viewer_is_mentor=pairing.mentor_id == viewer_id,
-        focus_label=focus_label(ctx.settings, pairing.focus),
+        focus_label=program_focus_label(program, pairing.focus),
         rhythm=rhythm,
         next_checkin=(
             pairing.next_checkin_at.astimezone(zone)
@@ -70,6 +94,7 @@ def _home_pairing(
         goals=goal_rows(session, pairing.id, open_only=True),
         open_tasks=task_rows(session, pairing.id, ctx.now(), include_recent=False),
         history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN, tz=tz),
+        program_id=pairing.program_id,
     )
 
 
@@ -79,35 +104,39 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
     with unit_of_work(ctx.sessions) as session:
         person = get_person(session, user_id)
         tz = (person.tz if person is not None else None) or ctx.settings.default_timezone
+        open_pairings = open_pairings_of(session, user_id)
+        asked, asked_of = pending_from(session, user_id), pending_to(session, user_id)
+        programs = programs_shown(
+            session,
+            ctx.settings,
+            user_id,
+            [p.program_id for p in open_pairings] + [r.program_id for r in asked + asked_of],
+        )
+        by_id = {c.id: c for c in programs}
         pairings = [
-            _home_pairing(ctx, session, p, user_id, tz) for p in open_pairings_of(session, user_id)
+            _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
         ]
         feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
         requests = [
             HomeRequest(
-                r.mentor_id,
-                focus_label(ctx.settings, r.focus),
+                r.mentor_id if mine else r.mentee_id,
+                program_focus_label(by_id[r.program_id], r.focus),
                 local_date(r.created_at, tz, ctx.settings),
-                mine=True,
+                mine=mine,
+                program_id=r.program_id,
             )
-            for r in pending_from(session, user_id)
-        ] + [
-            HomeRequest(
-                r.mentee_id,
-                focus_label(ctx.settings, r.focus),
-                local_date(r.created_at, tz, ctx.settings),
-                mine=False,
-            )
-            for r in pending_to(session, user_id)
+            for mine, found in ((True, asked), (False, asked_of))
+            for r in found
         ]
     return HomeContent(
         today=local_date(now, tz, ctx.settings),
-        focus_labels=ctx.settings.focus_areas,
+        focus_labels=programs[0].focus_labels,
         pairings=pairings,
         requests=requests,
-        page=clamp_page(page, len(pairings)),
+        page=page,  # the builder shows the last page when this one no longer exists
         viewer_id=user_id,
         feedback=feedback,
+        programs=[HomeProgram(c.id, c.name, c.focus_labels) for c in programs],
     )
 
 

@@ -1,19 +1,20 @@
-"""What ``/mentor list`` shows: someone's mentors, mentees and pending requests."""
+"""What ``/mentor list`` shows: someone's mentors, mentees and pending requests, per program
+when they are in several."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-
-from sqlalchemy.orm import Session
+from typing import TypeVar
 
 from bot.context import AppContext
-from handlers.blocks.pairings import PairingLine, RequestLine
-from handlers.flows.program_scope import focus_label_in
+from bot.programs import ProgramConfig
+from handlers.blocks.pairings import PairingGroup, PairingLine, RequestLine
+from handlers.flows.home import programs_shown
 from handlers.flows.rhythm import current_communication
-from handlers.flows.slack import local_date
+from handlers.flows.slack import local_date, program_focus_label
 from storage.db import unit_of_work
-from storage.models import Pairing
+from storage.models import MentorRequest, Pairing
 from storage.pairings import open_pairings_of
 from storage.people import get_person
 from storage.requests import pending_from, pending_to
@@ -26,10 +27,12 @@ class Overview:
     asked_by_me: list[RequestLine]
     asked_of_me: list[RequestLine]
     today: date
+    # The same, per program, when the caller is in several (else empty).
+    groups: list[PairingGroup] = field(default_factory=list)
 
 
 def _line(
-    ctx: AppContext, session: Session, pairing: Pairing, other_id: str, tz: str | None
+    ctx: AppContext, pairing: Pairing, other_id: str, tz: str | None, program: ProgramConfig
 ) -> PairingLine:
     agreed = current_communication(pairing)
     rhythm = None
@@ -40,11 +43,29 @@ def _line(
         )
     return PairingLine(
         other_id=other_id,
-        focus_label=focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
+        focus_label=program_focus_label(program, pairing.focus),
         rhythm=rhythm,
         started=local_date(pairing.started_at, tz, ctx.settings),
         paused=pairing.status == "paused",
     )
+
+
+def _request_line(
+    ctx: AppContext, request: MentorRequest, other_id: str, tz: str | None, program: ProgramConfig
+) -> RequestLine:
+    return RequestLine(
+        other_id,
+        program_focus_label(program, request.focus),
+        local_date(request.created_at, tz, ctx.settings),
+    )
+
+
+T = TypeVar("T")
+
+
+def _of(lines: list[tuple[int, T]], program_id: int | None = None) -> list[T]:
+    """The lines of one program (of every program without ``program_id``)."""
+    return [line for pid, line in lines if program_id in (None, pid)]
 
 
 def pairing_overview(ctx: AppContext, user_id: str) -> Overview:
@@ -53,26 +74,50 @@ def pairing_overview(ctx: AppContext, user_id: str) -> Overview:
         person = get_person(session, user_id)
         tz = person.tz if person is not None else None
         pairings = open_pairings_of(session, user_id)
+        asked, asked_of = pending_from(session, user_id), pending_to(session, user_id)
+        programs = programs_shown(
+            session,
+            ctx.settings,
+            user_id,
+            [p.program_id for p in pairings] + [r.program_id for r in asked + asked_of],
+        )
+        by_id = {c.id: c for c in programs}
+        # Each line with its program, so the same lines serve the whole list and each group.
         mentors = [
-            _line(ctx, session, p, p.mentor_id, tz) for p in pairings if p.mentee_id == user_id
+            (p.program_id, _line(ctx, p, p.mentor_id, tz, by_id[p.program_id]))
+            for p in pairings
+            if p.mentee_id == user_id
         ]
         mentees = [
-            _line(ctx, session, p, p.mentee_id, tz) for p in pairings if p.mentor_id == user_id
+            (p.program_id, _line(ctx, p, p.mentee_id, tz, by_id[p.program_id]))
+            for p in pairings
+            if p.mentor_id == user_id
         ]
         asked_by_me = [
-            RequestLine(
-                r.mentor_id,
-                focus_label_in(session, ctx.settings, r.program_id, r.focus),
-                local_date(r.created_at, tz, ctx.settings),
-            )
-            for r in pending_from(session, user_id)
+            (r.program_id, _request_line(ctx, r, r.mentor_id, tz, by_id[r.program_id]))
+            for r in asked
         ]
         asked_of_me = [
-            RequestLine(
-                r.mentee_id,
-                focus_label_in(session, ctx.settings, r.program_id, r.focus),
-                local_date(r.created_at, tz, ctx.settings),
-            )
-            for r in pending_to(session, user_id)
+            (r.program_id, _request_line(ctx, r, r.mentee_id, tz, by_id[r.program_id]))
+            for r in asked_of
         ]
-    return Overview(mentors, mentees, asked_by_me, asked_of_me, local_date(now, tz, ctx.settings))
+    groups = []
+    if len(programs) > 1:
+        groups = [
+            PairingGroup(
+                program.name,
+                _of(mentors, program.id),
+                _of(mentees, program.id),
+                _of(asked_by_me, program.id),
+                _of(asked_of_me, program.id),
+            )
+            for program in programs
+        ]
+    return Overview(
+        _of(mentors),
+        _of(mentees),
+        _of(asked_by_me),
+        _of(asked_of_me),
+        local_date(now, tz, ctx.settings),
+        groups,
+    )

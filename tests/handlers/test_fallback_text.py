@@ -9,6 +9,7 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,9 +26,9 @@ from bot.sharing import SharingState
 from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
-from handlers.blocks.home import HomeContent, HomePairing, HomeRequest
+from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
 from handlers.blocks.pair_details import PairDetails
-from handlers.blocks.pairings import Introduction, PairingLine, RequestLine
+from handlers.blocks.pairings import Introduction, PairingGroup, PairingLine, RequestLine
 from handlers.blocks.programs import ProgramForm, ProgramSummary
 from handlers.blocks.reassess import ReassessForm
 from handlers.blocks.requests import RequestCard
@@ -75,6 +76,7 @@ HOME_PAIRING = HomePairing(
     [TASK],
     [DROPPED],
 )
+TWO_PROGRAMS = [HomeProgram(1, "Surgery", [LABEL]), HomeProgram(2, TYPED, [LABEL])]
 COMMUNICATION = Communication(Cadence.MONTHLY, 1, time(9), None, "call", 15)
 PROGRAM = ProgramConfig(
     2,
@@ -127,6 +129,18 @@ SAMPLES: dict[str, list[Case]] = {
     "home.build_home": [
         ((HomeContent(TODAY, ["Research"], [HOME_PAIRING], viewer_id=ME),), {}),
         ((HomeContent(TODAY, ["Research"], [], [HomeRequest(THEM, LABEL, TODAY, True)]),), {}),
+        # Someone in two programs: a heading per program.
+        (
+            (
+                HomeContent(
+                    TODAY,
+                    ["Research"],
+                    [replace(HOME_PAIRING, program_id=1)],
+                    programs=TWO_PROGRAMS,
+                ),
+            ),
+            {},
+        ),
     ],
     "modals.build_ask_modal": [((THEM, AREAS, TYPED), {})],
     "modals.build_assign_modal": [((THEM, ME, AREAS, TYPED), {})],
@@ -165,6 +179,20 @@ SAMPLES: dict[str, list[Case]] = {
             },
         ),
         ((), {"mentors": [], "mentees": [], "asked_by_me": [], "asked_of_me": [], "today": TODAY}),
+        (
+            (),
+            {
+                "mentors": [PairingLine(THEM, LABEL, "Weekly", TODAY, False)],
+                "mentees": [],
+                "asked_by_me": [],
+                "asked_of_me": [],
+                "today": TODAY,
+                "groups": [
+                    PairingGroup("Surgery", mentors=[PairingLine(THEM, LABEL, None, TODAY, True)]),
+                    PairingGroup(TYPED),
+                ],
+            },
+        ),
     ],
     "pairings.build_pairing_choices": [
         (("Which mentorship would you like to end?", [(4, THEM, LABEL)]), {})

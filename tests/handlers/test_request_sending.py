@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -133,6 +134,13 @@ def test_an_accept_in_the_moment_before_the_request_is_marked_sent_is_answered_k
             response_url=harness.fake.response_url(),
         )
         clicked.append(response.status)
+        # Hold the DM's answer until the click has been handled: the listener runs after the
+        # ack, and must read the request while it is still being sent.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(
+            "still on its way" in reply for reply in ephemeral_replies(harness)
+        ):
+            time.sleep(0.01)
 
     harness.fake.before("chat.postMessage", click_while_sending)
     assert harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE).status == 200
