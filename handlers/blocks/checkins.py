@@ -20,7 +20,7 @@ from bot.dates import DateParseError, format_date, parse_pause
 from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, header, section
-from handlers.blocks.feedback import build_rating_blocks
+from handlers.blocks.feedback import rating_blocks
 from handlers.blocks.modals import InvalidSubmission, Values
 from handlers.blocks.requests import actions, button, quote
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
@@ -123,7 +123,7 @@ def build_checkin_message(card: CheckinCard) -> MessageBody:
     else:
         blocks += _answer_line(card)
         if card.answer == "met" and card.rating_offered:
-            blocks += build_rating_blocks(card.checkin_id, card.rating)
+            blocks += rating_blocks(card.checkin_id, card.rating)
     return MessageBody(_checkin_text(card), blocks)
 
 

@@ -83,7 +83,7 @@ def _score(raw: str | None, scale: Sequence[int]) -> int | None:
 # -- after a meeting ------------------------------------------------------------------------------
 
 
-def build_rating_blocks(checkin_id: int, rating: int | None) -> list[Block]:
+def rating_blocks(checkin_id: int, rating: int | None) -> list[Block]:
     """Under a met check-in: "How useful was this?" 1-5 and a note, or the thanks once rated."""
     if rating is not None:
         return [context(fmt("You rated this meeting {score}/5. Thank you!", score=str(rating)))]
