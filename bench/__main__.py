@@ -1,18 +1,20 @@
-"""``python -m bench [tick | mixed | digest | programs] [options]`` (``make bench``): the
-benchmarks, the scheduler tick by default; see bench/README.md."""
+"""``python -m bench [tick | mixed | digest | programs | matching | directory] [options]``
+(``make bench``): the benchmarks, the scheduler tick by default; see bench/README.md."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import digest, mixed, programs, tick
+from bench import digest, directory, matching, mixed, programs, tick
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "tick": tick.main,
     "mixed": mixed.main,
     "digest": digest.main,
     "programs": programs.main,
+    "matching": matching.main,
+    "directory": directory.main,
 }
 
 

@@ -127,6 +127,26 @@ class Survey:
 
 
 @dataclass(frozen=True)
+class Match:
+    pass
+
+
+@dataclass(frozen=True)
+class Find:
+    """Look for a mentor: an optional focus, then words their profile must mention."""
+
+    focus: FocusArea | None = None
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditProfile:
+    """Open a profile form: "mentor", "trainee", or None to choose."""
+
+    which: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     kind: str  # "csv" or "chart"
     start: date | None = None  # first day of the period (inclusive)
@@ -182,6 +202,9 @@ Command = (
     | Resume
     | Digest
     | Report
+    | Find
+    | EditProfile
+    | Match
     | Programs
     | ProgramAdd
     | ProgramEdit
@@ -192,6 +215,8 @@ Command = (
 
 # (name, usage, what it does) in the order /mentor help lists them.
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("find", "/mentor find [focus] [words]", "Find a mentor who can take you on now."),
+    ("profile", "/mentor profile [mentor|trainee]", "Your mentor or trainee profile."),
     ("ask", "/mentor ask @person [focus] [note]", "Ask someone to be your mentor."),
     ("withdraw", "/mentor withdraw [@person]", "Cancel a request that has no answer yet."),
     ("list", "/mentor list", "Your mentors, mentees and open requests."),
@@ -209,6 +234,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
     ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
     ("survey", "/mentor survey", "Coordinators: send a short pulse survey to the program."),
+    ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
     ("join", "/mentor join <program>", "Join a program that is open to everyone."),
     ("leave", "/mentor leave <program>", "Leave a program (your mentorships carry on)."),
@@ -225,6 +251,19 @@ STAFF_SUBCOMMANDS = frozenset({"program"})
 
 # What ``/mentor help <topic>`` shows beyond a subcommand's line: a worked example, and more.
 TOPICS: dict[str, tuple[str, str]] = {
+    "find": (
+        "/mentor find research cardiology",
+        "Mentors who can take someone now, best fit first, each with why: focus, specialty, "
+        "places free, working hours in common and how they meet. Ask with one tap; filters "
+        "and more results are below the list. When nobody fits, join the waiting list and "
+        "I'll tell you when a place opens. Add `in <program>` if you're in several.",
+    ),
+    "profile": (
+        "/mentor profile mentor",
+        "Your mentor profile (open to new mentees, focus areas, specialty, stages, formats, "
+        "languages, a short bio) or your trainee profile (stage, specialty interest, what "
+        "you're looking for). Hide your mentor profile there to leave the directory at once.",
+    ),
     "ask": (
         "/mentor ask @person research I'd like help planning my first study",
         "Pick the person from Slack's @ list. The focus and a note are optional: without a "
@@ -305,6 +344,12 @@ TOPICS: dict[str, tuple[str, str]] = {
         "their working hours, with one reminder. Results show in the digest only once enough "
         "people answered; add `in <program>` if you coordinate several.",
     ),
+    "match": (
+        "/mentor match in Surgery residency",
+        "For coordinators: a matching round. Trainees rank up to five mentors and mentors can "
+        "mark trainees they'd rather not take; at the deadline I propose stable pairs within "
+        "every mentor's places, with a CSV of reasons, for you to change or approve.",
+    ),
     "programs": (
         "/mentor programs",
         "Admins and coordinators also see each program's coordinators, digest channel and "
@@ -328,7 +373,12 @@ TOPICS: dict[str, tuple[str, str]] = {
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }
 
+# More words than this narrow nothing further; they are left out.
+MAX_FIND_WORDS = 8
+
 _ALIASES = {
+    "search": "find",
+    "directory": "find",
     "status": "list",
     "mentors": "list",
     "checkins": "cadence",
@@ -402,6 +452,26 @@ def _ask(rest: list[str], areas: Sequence[FocusArea]) -> Ask:
     mentor = _who(rest[0] if rest else None, "your mentor", example)
     focus, note = _focus_and_note(rest[1:], areas)
     return Ask(mentor_id=mentor, focus=focus, note=note)
+
+
+def _find(rest: list[str], areas: Sequence[FocusArea]) -> Find:
+    matched = match_focus(rest, areas)
+    focus, used = matched if matched is not None else (None, 0)
+    words = tuple(unescape(w) for w in rest[used:] if w.strip())
+    return Find(focus=focus, words=words[:MAX_FIND_WORDS])
+
+
+def _profile(rest: list[str]) -> EditProfile:
+    if not rest:
+        return EditProfile()
+    which = rest[0].lower()
+    if which in ("mentor", "trainee"):
+        return EditProfile(which=which)
+    if which in ("mentee", "student"):
+        return EditProfile(which="trainee")
+    raise CommandError(
+        md("Say which profile: `/mentor profile mentor` or `/mentor profile trainee`.")
+    )
 
 
 def _assign(rest: list[str], areas: Sequence[FocusArea]) -> Assign:
@@ -541,6 +611,10 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         typed = text.split()
         word = unescape(typed[1] if len(typed) > 1 else rest[0]).lower()  # the whole word
         return Help(topic=_ALIASES.get(word, word))
+    if name == "find":
+        return _find(rest, areas)
+    if name == "profile":
+        return _profile(rest)
     if name == "ask":
         return _ask(rest, areas)
     if name == "withdraw":
@@ -577,6 +651,8 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         if rest:
             raise CommandError(md("Just `/mentor survey`: I'll ask the rest in a form."))
         return Survey()
+    if name == "match":
+        return Match()
     if name == "programs":
         return Programs()
     if name == "program":

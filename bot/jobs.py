@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, exists
 from bot.context import AppContext
 from bot.logging import get_logger
 from bot.tick import Probed, Step, StepResult, TickContext
-from handlers.flows import checkins, digest, feedback, request_deadlines
+from handlers.flows import checkins, digest, feedback, matching, request_deadlines, waiting
 from handlers.flows.delivery import (
     Kind,
     deliver_due_pending,
@@ -43,7 +43,14 @@ def old_events_exist(tick: TickContext) -> ColumnElement[bool]:
 
 
 def _outbox_kinds() -> dict[str, Kind]:
-    return {**request_deadlines.KINDS, **checkins.KINDS, **digest.KINDS, **feedback.KINDS}
+    return {
+        **request_deadlines.KINDS,
+        **checkins.KINDS,
+        **digest.KINDS,
+        **feedback.KINDS,
+        **matching.KINDS,
+        **waiting.KINDS,
+    }
 
 
 def retry_stale_sends(tick: TickContext) -> StepResult:
@@ -81,6 +88,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(request_deadlines.expire_unanswered_requests, request_deadlines.expiries_due),
         Probed(feedback.close_due_pulses, feedback.pulses_due_to_close),
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
+        Probed(matching.propose_due_rounds, matching.rounds_due),
         Probed(forget_old_events, old_events_exist),
     )
 

@@ -130,7 +130,7 @@ def resolve_config(
         digest_channel=channel,
         focus_labels=values.focus_areas or settings.focus_areas,
         competencies=values.competencies or settings.competencies,
-        specialties=values.specialties or (),
+        specialties=values.specialties or settings.specialties,
         default_cadence=values.default_cadence,
         reassess_every_weeks=pick(values.reassess_every_weeks, DEFAULT_REASSESS_WEEKS),
         request_reminder_days=pick(values.request_reminder_days, settings.request_reminder_days),

@@ -34,6 +34,17 @@ DEFAULT_COMPETENCIES = (
     "Systems-based practice",
 )
 
+# Specialties (departments) offered in profiles when a program names none of its own.
+DEFAULT_SPECIALTIES = (
+    "Internal medicine",
+    "General surgery",
+    "Pediatrics",
+    "Emergency medicine",
+    "Obstetrics and gynecology",
+    "Psychiatry",
+    "Nursing",
+)
+
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _HH_MM = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -83,6 +94,7 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: int = Field(default=60, ge=5, le=3600)
     focus_areas: Annotated[tuple[str, ...], NoDecode] = DEFAULT_FOCUS_AREAS
     competencies: Annotated[tuple[str, ...], NoDecode] = DEFAULT_COMPETENCIES
+    specialties: Annotated[tuple[str, ...], NoDecode] = DEFAULT_SPECIALTIES
     request_reminder_days: int = Field(default=3, ge=1, le=60)
     request_expiry_days: int = Field(default=14, ge=2, le=120)
     claim_timeout_minutes: int = Field(default=10, ge=1, le=1440)
@@ -91,7 +103,9 @@ class Settings(BaseSettings):
     # Feedback is shown only as aggregates of at least this many people's answers.
     feedback_min_responses: int = Field(default=5, ge=2, le=100)
 
-    @field_validator("coordinators", "admins", "focus_areas", "competencies", mode="before")
+    @field_validator(
+        "coordinators", "admins", "focus_areas", "competencies", "specialties", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return _split_list(value)

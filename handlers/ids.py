@@ -123,6 +123,51 @@ DIGEST_DETAILS = "digest.details"
 DIGEST_REASSIGN_VIEW = "digest.reassign.submit"
 GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<goal id>"
 
+# Profiles and the directory of mentors.
+# Open a profile modal (Home, and /mentor profile's chooser).
+PROFILE_MENTOR_OPEN, PROFILE_TRAINEE_OPEN = "profile.mentor.open", "profile.trainee.open"
+MENTOR_PROFILE_VIEW = "profile.mentor.submit"
+TRAINEE_PROFILE_VIEW = "profile.trainee.submit"
+LISTED_BLOCK, LISTED_INPUT = "listed", "listed_input"
+OPEN_BLOCK, OPEN_INPUT = "open", "open_input"
+FOCUSES_BLOCK, FOCUSES_INPUT = "focuses", "focuses_input"
+SPECIALTY_BLOCK, SPECIALTY_INPUT = "specialty", "specialty_input"
+SPECIALTY_OTHER_BLOCK, SPECIALTY_OTHER_INPUT = "specialty_other", "specialty_other_input"
+STAGES_BLOCK, STAGES_INPUT = "stages", "stages_input"
+STAGE_BLOCK, STAGE_INPUT = "stage", "stage_input"
+FORMATS_BLOCK, FORMATS_INPUT = "formats", "formats_input"
+LANGUAGES_BLOCK, LANGUAGES_INPUT = "languages", "languages_input"
+BIO_BLOCK, BIO_INPUT = "bio", "bio_input"
+DIRECTORY_VIEW = "directory.results"  # the results modal (no submit)
+DIRECTORY_FIND = "directory.find"  # Home's "Find a mentor"
+DIRECTORY_ASK = "directory.ask"  # value: mentor user id (the search is in the view's metadata)
+DIRECTORY_MORE = "directory.more"  # value: page number
+DIRECTORY_FILTERS_OPEN = "directory.filters.open"
+DIRECTORY_FILTERS_VIEW = "directory.filters.submit"
+DIRECTORY_WAIT = "directory.wait"  # join the waiting list for the search's program and focus
+WAITING_ASK = "waiting.ask"  # value: waiting list entry id (the DM when a place frees)
+
+# Matching rounds (/mentor match): the coordinator's modal, trainees' and mentors' answers.
+MATCH_VIEW = "match.submit"
+MATCH_RANK_VIEW = "match.rank.submit"
+MATCH_RATHER_NOT_VIEW = "match.rather_not.submit"
+MATCH_CHANGE_VIEW = "match.change.submit"
+MATCH_RANK_OPEN = "match.rank.open"
+MATCH_RATHER_NOT_OPEN = "match.rather_not.open"
+MATCH_CLOSE = "match.close"
+MATCH_APPROVE = "match.approve"
+MATCH_CHANGE_OPEN = "match.change.open"
+MATCH_CSV = "match.csv"
+MATCH_CANCEL = "match.cancel"
+MATCH_TRAINEES_BLOCK, MATCH_TRAINEES_INPUT = "match_trainees", "match_trainees_input"
+MATCH_CHANNEL_BLOCK, MATCH_CHANNEL_INPUT = "match_channel", "match_channel_input"
+MATCH_USERGROUP_BLOCK, MATCH_USERGROUP_INPUT = "match_usergroup", "match_usergroup_input"
+MATCH_MENTORS_BLOCK, MATCH_MENTORS_INPUT = "match_mentors", "match_mentors_input"
+MATCH_DEADLINE_BLOCK, MATCH_DEADLINE_INPUT = "match_deadline", "match_deadline_input"
+MATCH_CHOICE_BLOCK, MATCH_CHOICE_INPUT = "match_choice_", "match_choice_input"
+MATCH_PAIR_BLOCK, MATCH_PAIR_INPUT = "match_pair", "match_pair_input"
+MATCH_NEW_MENTOR_BLOCK, MATCH_NEW_MENTOR_INPUT = "match_new_mentor", "match_new_mentor_input"
+
 # Programs: the admin's add/edit modal and the coordinator's members modal (private_metadata
 # carries the program id; every submission re-checks who acts).
 PROGRAM_VIEW = "program.submit"

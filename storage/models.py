@@ -1,5 +1,5 @@
-"""Typed SQLAlchemy models: programs, people, requests, pairings, goals, tasks, check-ins and the
-outbox."""
+"""Typed SQLAlchemy models: programs, people, profiles, the waiting list, requests, pairings,
+goals, tasks, check-ins and the outbox."""
 
 from __future__ import annotations
 
@@ -120,6 +120,73 @@ class Person(Base):
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     capacity: Mapped[int | None] = mapped_column(Integer)
+
+
+class MentorProfile(Base):
+    """Someone's mentor profile: one per person, whatever their programs. ``listed`` is the
+    opt-in (a hidden profile is in no directory and no suggestion); ``open`` is "taking new
+    mentees now". Capacity stays on :class:`Person`; the time zone comes from Slack."""
+
+    __tablename__ = "mentor_profiles"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), primary_key=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    focus_areas: Mapped[list[str]] = mapped_column(JSON, default=list)  # focus slugs
+    specialty: Mapped[str | None] = mapped_column(String(64))  # a specialty slug, or "other"
+    specialty_other: Mapped[str | None] = mapped_column(String(80))
+    stages: Mapped[list[str]] = mapped_column(JSON, default=list)  # career stages mentored
+    formats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TraineeProfile(Base):
+    """What someone looking for a mentor says about themselves: one per person."""
+
+    __tablename__ = "trainee_profiles"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), primary_key=True)
+    stage: Mapped[str | None] = mapped_column(SHORT)
+    specialty: Mapped[str | None] = mapped_column(String(64))
+    specialty_other: Mapped[str | None] = mapped_column(String(80))
+    focus_areas: Mapped[list[str]] = mapped_column(JSON, default=list)  # focus slugs sought
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class WaitingEntry(Base):
+    """A trainee waiting for a mentor in one program and focus, because nobody fitted.
+
+    ``waiting`` until a fitting mentor has a free place; then ``notified`` (told once, with the
+    mentor named in ``notified_mentor_id``), or ``left`` when they leave the list."""
+
+    __tablename__ = "waiting_list"
+    __table_args__ = (
+        Index(
+            "uq_waiting_entry",
+            "program_id",
+            "user_id",
+            "focus",
+            unique=True,
+            sqlite_where=text("status = 'waiting'"),
+            postgresql_where=text("status = 'waiting'"),
+        ),
+        Index("ix_waiting_list_status_program", "status", "program_id", "focus"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("people.user_id"), index=True)
+    focus: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(SHORT)
+    joined_at: Mapped[datetime]
+    notified_at: Mapped[datetime | None]
+    notified_mentor_id: Mapped[str | None] = mapped_column(USER_ID)
+    left_at: Mapped[datetime | None]
 
 
 class MentorRequest(Base):
@@ -339,6 +406,59 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class MatchRound(Base):
+    """A program-wide matching round: who is in it, their preferences until ``deadline``, then
+    a proposal the program's coordinators approve pair by pair or all at once."""
+
+    __tablename__ = "match_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    focus: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(SHORT, index=True)  # collecting, proposed, approved, ...
+    deadline: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+    proposed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(USER_ID)
+    decided_at: Mapped[datetime | None]
+
+
+class MatchParticipant(Base):
+    """A trainee or mentor in a round, with what they said: a trainee's ranked mentors (and the
+    suggestions they were shown), a mentor's places and the trainees they would rather not take."""
+
+    __tablename__ = "match_participants"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "role", name="uq_match_participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id"), index=True)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    role: Mapped[str] = mapped_column(SHORT)  # trainee or mentor
+    places: Mapped[int] = mapped_column(Integer, default=0)
+    suggestions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ranked: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rather_not: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime | None]
+
+
+class MatchPair(Base):
+    """One proposed pair of a round, its reason, and whether it was approved (``pairing_id``)."""
+
+    __tablename__ = "match_pairs"
+    __table_args__ = (UniqueConstraint("round_id", "trainee_id", name="uq_match_pair_trainee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id"), index=True)
+    trainee_id: Mapped[str] = mapped_column(USER_ID)
+    mentor_id: Mapped[str | None] = mapped_column(USER_ID)  # None: unmatched
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(SHORT)  # proposed, unmatched, removed, approved
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"))
+    decided_by: Mapped[str | None] = mapped_column(USER_ID)
+    decided_at: Mapped[datetime | None]
 
 
 class SessionRating(Base):

@@ -8,8 +8,10 @@ from bot.context import AppContext
 from handlers.actions import (
     checkins,
     digest,
+    directory,
     feedback,
     home,
+    matching,
     pairings,
     program_pick,
     reassess,
@@ -28,5 +30,7 @@ def register(app: App, ctx: AppContext) -> None:
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    directory.register(app, ctx)
+    matching.register(app, ctx)
     program_pick.register(app, ctx)
     feedback.register(app, ctx)

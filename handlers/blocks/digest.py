@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +42,8 @@ class DigestView:
     # Named when the installation runs several programs; None keeps a single program's digest
     # as it always was.
     program_name: str | None = None
+    # Who waits for a mentor, per focus (counts only): handlers.blocks.directory builds them.
+    waiting: Sequence[Mrkdwn] = ()
     # The feedback section (figures of enough people only); None leaves it out.
     feedback: ProgramFeedback | None = None
 
@@ -171,6 +174,7 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     blocks += sections_from_lines(_numbers_lines(view))
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(_ops_lines(view.numbers))
+    blocks += sections_from_lines(view.waiting)
     if view.feedback is not None:
         blocks += sections_from_lines(feedback_digest_lines(view.feedback))
     blocks.append(divider())

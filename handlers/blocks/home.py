@@ -48,8 +48,9 @@ HISTORY_TEXT_LIMIT = 200
 # its tasks under it), "+N more", other tasks label, the other task rows, "+N more", recently
 # closed goals, sharing (a line and its answer buttons), buttons.
 BLOCKS_PER_PAIRING = 11 + GOALS_SHOWN + TASKS_SHOWN
-# Header, requests (heading + at most 2 sections), paging (context + 2 actions), spare.
-FIXED_BLOCKS = 1 + 3 + 3 + 2
+# Header, directory buttons, requests (heading + at most 2 sections), paging (context + 2
+# actions), spare.
+FIXED_BLOCKS = 1 + 1 + 3 + 3 + 2
 assert FIXED_BLOCKS + PAIRINGS_PER_PAGE * BLOCKS_PER_PAIRING <= VIEW_BLOCK_LIMIT
 # "Page n of m" and the two paging buttons.
 PAGING_BLOCKS = 3
@@ -127,6 +128,16 @@ def parse_page(value: str) -> int:
     return int(value) if value.isdigit() and len(value) < 6 else 0
 
 
+def directory_buttons() -> Block:
+    """Find a mentor in the directory, and edit one's profiles."""
+    return actions(
+        "home-directory",
+        button("Find a mentor", ids.DIRECTORY_FIND, "find", "primary"),
+        button("Mentor profile", ids.PROFILE_MENTOR_OPEN, "mentor"),
+        button("Trainee profile", ids.PROFILE_TRAINEE_OPEN, "trainee"),
+    )
+
+
 def _welcome_intro() -> list[Block]:
     """The welcome without the focus areas (someone in several programs has several lists)."""
     return [
@@ -141,10 +152,12 @@ def _welcome_intro() -> list[Block]:
         divider(),
         section(
             md(
-                "*Find a mentor*\nAsk someone directly, naming what you'd like help with:\n"
+                "*Find a mentor*\nSee who can take you on now with `/mentor find research`, "
+                "or ask someone directly, naming what you'd like help with:\n"
                 "`/mentor ask @person research I'd like help planning my first study`"
             )
         ),
+        directory_buttons(),
         section(md("Type `/mentor help` to see everything you can do.")),
     ]
 
@@ -343,6 +356,7 @@ def build_home(content: HomeContent) -> dict[str, Any]:
     shown = ordered[page * PAIRINGS_PER_PAGE : (page + 1) * PAIRINGS_PER_PAGE]
     blocks = [header("Your mentorships")]
     if page == 0:
+        blocks.append(directory_buttons())
         blocks.extend(_request_blocks(content.requests, today))
     for p in shown:
         blocks.extend(pairing_blocks(p, today, content.viewer_id))
@@ -410,7 +424,7 @@ def grouped_pages(content: HomeContent) -> list[list[Block]]:
     a program's heading stays with its first pairing, and a program carried over to the next
     page is headed again there. Someone with no pairings at all gets the welcome first."""
     pages: list[list[Block]] = []
-    page: list[Block] = [] if content.pairings else _welcome_intro()
+    page: list[Block] = [directory_buttons()] if content.pairings else _welcome_intro()
     on_page = 0
 
     def turn(first: list[Block]) -> None:

@@ -12,7 +12,9 @@ from handlers import ids
 from handlers.commands import (
     checkins,
     coordinators,
+    directory,
     feedback,
+    matching,
     pairings,
     programs,
     reassess,
@@ -26,12 +28,14 @@ from storage.db import unit_of_work
 from storage.programs import all_programs, programs_of
 
 FEATURE_ROUTES: tuple[Routes, ...] = (
+    directory.ROUTES,
     requests.ROUTES,
     pairings.ROUTES,
     work.ROUTES,
     reassess.ROUTES,
     checkins.ROUTES,
     coordinators.ROUTES,
+    matching.ROUTES,
     feedback.ROUTES,
     programs.ROUTES,
 )

@@ -22,6 +22,7 @@ from handlers.flows.requests import (
     send_request,
     withdraw_requests,
 )
+from handlers.flows.waiting import offer_free_places
 from storage.db import unit_of_work
 
 
@@ -88,6 +89,8 @@ def handle_capacity(ctx: AppContext, args: Args, command: parsing.Capacity) -> N
         ack_text(args, describe_capacity(ctx, caller))
         return
     ack_text(args, update_capacity(ctx, caller, command.limit))
+    # A raised (or removed) limit may free a place someone on the waiting list is waiting for.
+    offer_free_places(ctx, args.client, [caller])
 
 
 def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:

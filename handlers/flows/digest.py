@@ -41,6 +41,7 @@ from handlers.flows.programs import (
     settled_program,
 )
 from handlers.flows.slack import notify, program_focus_label, slack_error
+from handlers.flows.waiting import waiting_list_digest_lines
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
 from storage.feedback import load_program_feedback, mentor_feedback_by_mentor, weekly_usefulness
@@ -136,6 +137,7 @@ def build_digest_view(
         risk=at_risk(session, now, now.astimezone(zone).date(), program.id),
         now=now,
         program_name=program.name if named else None,
+        waiting=waiting_list_digest_lines(session, program),
         feedback=load_program_feedback(session, program.id, feedback_weeks(period), minimum),
     )
 

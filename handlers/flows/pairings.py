@@ -16,6 +16,7 @@ from handlers.blocks import pairings as blocks
 from handlers.flows.home import refresh_homes
 from handlers.flows.programs import require_coordinator_of
 from handlers.flows.slack import local_date, notify, program_focus_label
+from handlers.flows.waiting import offer_free_places
 from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import Pairing
@@ -138,6 +139,7 @@ def decline_assignment(
         notify(client, coordinator_id, told.text, told.blocks)
     declined = blocks.build_assignment_declined_for_mentee(actor_id, label)
     notify(client, mentee_id, declined.text, declined.blocks)
+    offer_free_places(ctx, client, [actor_id])
     return True
 
 
@@ -169,7 +171,7 @@ def end_pairing(
             now=now,
         )
         other = other_member(pairing, actor_id)
-        mentee_id = pairing.mentee_id
+        mentee_id, mentor_id = pairing.mentee_id, pairing.mentor_id
         label = program_focus_label(
             program_config(session, ctx.settings, pairing.program_id), pairing.focus
         )
@@ -181,6 +183,8 @@ def end_pairing(
         confirmed = blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True)
         notify(client, actor_id, confirmed.text, confirmed.blocks)
     refresh_homes(ctx, client, actor_id, other)
+    # The mentor has a place again: someone waiting for one may hear of it.
+    offer_free_places(ctx, client, [mentor_id])
     return True
 
 

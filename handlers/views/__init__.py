@@ -8,7 +8,9 @@ from bot.context import AppContext
 from handlers.views import (
     checkins,
     digest,
+    directory,
     feedback,
+    matching,
     pairings,
     programs,
     reassess,
@@ -24,5 +26,7 @@ def register(app: App, ctx: AppContext) -> None:
     work.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)
+    directory.register(app, ctx)
+    matching.register(app, ctx)
     feedback.register(app, ctx)
     programs.register(app, ctx)

@@ -20,15 +20,19 @@ import handlers.blocks as blocks_package
 from bot import feedback as fb
 from bot.cadence import Cadence
 from bot.communication import Communication
+from bot.directory import MentorCandidate, Seeker, rank_mentors, specialties
 from bot.focus import focus_areas
 from bot.programs import ProgramConfig
 from bot.settings import DEFAULT_FOCUS_AREAS
 from bot.sharing import SharingState
+from bot.text import md
 from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
+from handlers.blocks.directory import Labels, MentorForm, Results, Search, TraineeForm
 from handlers.blocks.feedback import ExitInvite
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
+from handlers.blocks.matching import ProposalRow
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingGroup, PairingLine, RequestLine
 from handlers.blocks.programs import ProgramForm, ProgramSummary
@@ -86,6 +90,27 @@ HOME_PAIRING = HomePairing(
 )
 TWO_PROGRAMS = [HomeProgram(1, "Surgery", [LABEL]), HomeProgram(2, TYPED, [LABEL])]
 COMMUNICATION = Communication(Cadence.MONTHLY, 1, time(9), None, "call", 15)
+SEARCH = Search(program_id=1, focus="research", words=("cardiology",))
+DIRECTORY_LABELS = Labels({"research": "Research"}, {"general-surgery": "General surgery"})
+LISTED = MentorCandidate(
+    THEM,
+    frozenset({"research"}),
+    "general-surgery",
+    frozenset({"resident"}),
+    frozenset({"call"}),
+    "America/Chicago",
+    1,
+    3,
+    bio=TYPED,
+)
+RANKED = rank_mentors(Seeker(ME, "research", tz="America/New_York"), [LISTED], NOW)
+SPECIALTY_CHOICES = specialties(["General surgery"])
+
+
+def _results(ranked: Any, waiting: bool = False, search: Search = SEARCH) -> Results:
+    return Results(search, "Surgery", True, ranked, DIRECTORY_LABELS, waiting)
+
+
 PROGRAM = ProgramConfig(
     2,
     TYPED,
@@ -144,7 +169,7 @@ SAMPLES: dict[str, list[Case]] = {
     "digest.build_digest": [
         ((DigestView(*WEEK, NUMBERS, RISK, NOW),), {}),
         ((DigestView(*WEEK, NUMBERS, AtRisk([], 0, [], 0), NOW),), {}),
-        ((DigestView(*WEEK, NUMBERS, RISK, NOW, "Nursing", FEEDBACK),), {}),
+        ((DigestView(*WEEK, NUMBERS, RISK, NOW, "Nursing", feedback=FEEDBACK),), {}),
     ],
     "help.build_help": [
         (([("/mentor ask @person", "Ask someone.")], ["Research"]), {}),
@@ -291,7 +316,64 @@ SAMPLES: dict[str, list[Case]] = {
             {},
         )
     ],
+    "directory.build_results_view": [
+        ((_results(RANKED),), {}),
+        ((_results([]),), {}),
+        ((_results([], waiting=True),), {}),
+        ((_results([], search=Search(program_id=1)),), {}),
+    ],
+    "directory.build_note_view": [(("Request sent", md("I've asked them.")), {})],
+    "directory.build_mentor_profile_modal": [
+        ((MentorForm(bio=TYPED, languages=TYPED), AREAS, SPECIALTY_CHOICES), {}),
+        ((MentorForm(capacity=3, mentees=1), AREAS, SPECIALTY_CHOICES), {}),
+    ],
+    "directory.build_trainee_profile_modal": [
+        ((TraineeForm(note=TYPED), AREAS, SPECIALTY_CHOICES), {"first_time": True}),
+        ((TraineeForm(), AREAS, SPECIALTY_CHOICES), {}),
+    ],
+    "directory.build_profile_chooser": [((), {})],
+    "directory.build_filters_modal": [((SEARCH, AREAS, SPECIALTY_CHOICES), {})],
+    "directory.build_place_free_message": [((THEM, LABEL, "Surgery", True, 3), {})],
+    "directory.build_place_free_done": [((THEM, LABEL, True), {}), ((THEM, LABEL, False), {})],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
+    "matching.build_match_modal": [((1, TYPED, AREAS), {})],
+    "matching.build_round_opened": [((5, TYPED, 80, 40, TODAY), {})],
+    "matching.build_trainee_invite": [
+        ((3, TYPED, [THEM, COORD], TODAY), {}),
+        ((3, LABEL, [], TODAY), {}),
+    ],
+    "matching.build_mentor_invite": [((3, TYPED, 2, TODAY), {})],
+    "matching.build_rank_modal": [((3, [THEM], [THEM, COORD]), {}), ((3, []), {})],
+    "matching.build_rather_not_modal": [((3, [ME]), {}), ((3, []), {})],
+    "matching.build_proposal": [
+        (
+            (
+                5,
+                TYPED,
+                [ProposalRow(ME, THEM, "their 1st choice"), ProposalRow(COORD, None, TYPED)],
+                2,
+            ),
+            {},
+        ),
+        (
+            (
+                5,
+                LABEL,
+                [ProposalRow(f"U0T{i:05d}", THEM, "their 2nd choice") for i in range(40)],
+                20,
+            ),
+            {},
+        ),
+        ((5, LABEL, [], 0), {}),
+    ],
+    "matching.build_change_modal": [((5,), {})],
+    "matching.build_unmatched_note": [((TYPED,), {})],
+    "matching.build_answer_saved": [
+        ((True, [THEM, COORD]), {}),
+        ((True, []), {}),
+        ((False, [ME]), {}),
+        ((False, []), {}),
+    ],
 }
 
 # Fallback texts that say nothing about the message they stand for.

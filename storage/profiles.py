@@ -1,0 +1,376 @@
+"""Mentor and trainee profiles, the directory's candidates, and the waiting list.
+
+A profile is per person, whatever their programs; the directory is per program: a mentor shows
+in a program's directory when they belong to it (in any role), or, for the default program,
+when they belong to no program at all yet."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.directory import MentorCandidate
+from storage.models import (
+    MentorProfile,
+    Pairing,
+    Person,
+    ProgramMember,
+    TraineeProfile,
+    WaitingEntry,
+)
+from storage.people import OPEN_PAIRING_STATUSES, ensure_person
+
+WAITING = "waiting"
+NOTIFIED = "notified"
+LEFT = "left"
+
+
+@dataclass(frozen=True)
+class MentorProfileValues:
+    """What the mentor profile modal sets."""
+
+    listed: bool
+    open: bool
+    focus_areas: tuple[str, ...]
+    specialty: str | None
+    specialty_other: str | None
+    stages: tuple[str, ...]
+    formats: tuple[str, ...]
+    languages: tuple[str, ...]
+    bio: str
+
+
+@dataclass(frozen=True)
+class TraineeProfileValues:
+    """What the trainee profile modal sets."""
+
+    stage: str | None
+    specialty: str | None
+    specialty_other: str | None
+    focus_areas: tuple[str, ...]
+    note: str
+
+
+def mentor_profile(session: Session, user_id: str) -> MentorProfile | None:
+    return session.get(MentorProfile, user_id)
+
+
+def trainee_profile(session: Session, user_id: str) -> TraineeProfile | None:
+    return session.get(TraineeProfile, user_id)
+
+
+def save_mentor_profile(
+    session: Session, user_id: str, values: MentorProfileValues, now: datetime
+) -> MentorProfile:
+    ensure_person(session, user_id)
+    profile = session.get(MentorProfile, user_id)
+    if profile is None:
+        profile = MentorProfile(user_id=user_id, created_at=now)
+        session.add(profile)
+    profile.listed = values.listed
+    profile.open = values.open
+    profile.focus_areas = list(values.focus_areas)
+    profile.specialty = values.specialty
+    profile.specialty_other = values.specialty_other
+    profile.stages = list(values.stages)
+    profile.formats = list(values.formats)
+    profile.languages = list(values.languages)
+    profile.bio = values.bio
+    profile.updated_at = now
+    session.flush()
+    return profile
+
+
+def set_listed(session: Session, user_id: str, listed: bool, now: datetime) -> MentorProfile | None:
+    """Show or hide someone's mentor profile; None when they have none."""
+    profile = session.get(MentorProfile, user_id)
+    if profile is None:
+        return None
+    profile.listed = listed
+    profile.updated_at = now
+    session.flush()
+    return profile
+
+
+def save_trainee_profile(
+    session: Session, user_id: str, values: TraineeProfileValues, now: datetime
+) -> TraineeProfile:
+    ensure_person(session, user_id)
+    profile = session.get(TraineeProfile, user_id)
+    if profile is None:
+        profile = TraineeProfile(user_id=user_id, created_at=now)
+        session.add(profile)
+    profile.stage = values.stage
+    profile.specialty = values.specialty
+    profile.specialty_other = values.specialty_other
+    profile.focus_areas = list(values.focus_areas)
+    profile.note = values.note
+    profile.updated_at = now
+    session.flush()
+    return profile
+
+
+def trainee_profiles(
+    session: Session, user_ids: Collection[str] | None = None
+) -> list[TraineeProfile]:
+    """Trainee profiles, of ``user_ids`` or everyone's, by user id."""
+    query = select(TraineeProfile).order_by(TraineeProfile.user_id)
+    if user_ids is not None:
+        if not user_ids:
+            return []
+        query = query.where(TraineeProfile.user_id.in_(list(user_ids)))
+    return list(session.scalars(query))
+
+
+def mentee_counts(session: Session, user_ids: Collection[str] | None = None) -> dict[str, int]:
+    """Open mentorships (active or paused, in every program) per mentor."""
+    query = (
+        select(Pairing.mentor_id, func.count())
+        .where(Pairing.status.in_(OPEN_PAIRING_STATUSES))
+        .group_by(Pairing.mentor_id)
+    )
+    if user_ids is not None:
+        if not user_ids:
+            return {}
+        query = query.where(Pairing.mentor_id.in_(list(user_ids)))
+    return {mentor: int(count) for mentor, count in session.execute(query)}
+
+
+def _in_program(session: Session, program_id: int) -> set[str]:
+    """Who belongs to the program, in any role."""
+    return set(
+        session.scalars(select(ProgramMember.user_id).where(ProgramMember.program_id == program_id))
+    )
+
+
+def _with_any_membership(session: Session, user_ids: Collection[str]) -> set[str]:
+    if not user_ids:
+        return set()
+    query = select(ProgramMember.user_id).distinct()
+    if len(user_ids) <= _IN_LIST_LIMIT:
+        query = query.where(ProgramMember.user_id.in_(list(user_ids)))
+    return set(session.scalars(query)) & set(user_ids)
+
+
+def _paired_with(session: Session, program_id: int, mentee_id: str, focus: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(Pairing.mentor_id).where(
+                Pairing.program_id == program_id,
+                Pairing.mentee_id == mentee_id,
+                Pairing.focus == focus,
+                Pairing.status.in_(OPEN_PAIRING_STATUSES),
+            )
+        )
+    )
+
+
+def candidate_of(profile: MentorProfile, person: Person, mentees: int) -> MentorCandidate:
+    return MentorCandidate(
+        user_id=profile.user_id,
+        focus_areas=frozenset(profile.focus_areas or ()),
+        specialty=profile.specialty,
+        stages=frozenset(profile.stages or ()),
+        formats=frozenset(profile.formats or ()),
+        tz=person.tz,
+        mentees=mentees,
+        capacity=person.capacity,
+        specialty_other=profile.specialty_other,
+        languages=tuple(profile.languages or ()),
+        bio=profile.bio or "",
+    )
+
+
+# Above this many mentors, counting every open mentorship (or membership) once is cheaper than
+# sending the database a list of ids.
+_IN_LIST_LIMIT = 500
+
+_CANDIDATE_COLUMNS = (
+    MentorProfile.user_id,
+    MentorProfile.focus_areas,
+    MentorProfile.specialty,
+    MentorProfile.stages,
+    MentorProfile.formats,
+    Person.tz,
+    Person.capacity,
+    MentorProfile.specialty_other,
+    MentorProfile.languages,
+    MentorProfile.bio,
+)
+
+
+def directory_candidates(
+    session: Session,
+    *,
+    program_id: int,
+    is_default: bool,
+    seeker_id: str | None,
+    focus: str | None,
+    mentor_ids: Collection[str] | None = None,
+) -> list[MentorCandidate]:
+    """The mentors a trainee may ask now in the program, unranked: listed and open, in the
+    program, with a place left, not ``seeker_id`` and not already mentoring them for
+    ``focus`` in this program; when ``focus`` is given, only those who mentor it.
+    ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors).
+
+    Plain columns, not ORM objects: the directory reads thousands of rows it never changes."""
+    query = (
+        select(*_CANDIDATE_COLUMNS)
+        .join(Person, Person.user_id == MentorProfile.user_id)
+        .where(
+            MentorProfile.listed.is_(True),
+            MentorProfile.open.is_(True),
+            Person.is_deleted.is_(False),
+            Person.is_bot.is_(False),
+        )
+    )
+    if mentor_ids is not None:
+        if not mentor_ids:
+            return []
+        query = query.where(MentorProfile.user_id.in_(list(mentor_ids)))
+    rows = [
+        row
+        for row in session.execute(query).all()
+        if row[0] != seeker_id and (focus is None or focus in (row[1] or ()))
+    ]
+    if not rows:
+        return []
+    ids = {row[0] for row in rows}
+    allowed = ids & _in_program(session, program_id)
+    if is_default:
+        allowed |= ids - _with_any_membership(session, ids)
+    if seeker_id is not None and focus is not None:
+        allowed -= _paired_with(session, program_id, seeker_id, focus)
+    counts = mentee_counts(session, allowed if len(allowed) <= _IN_LIST_LIMIT else None)
+    found = [
+        MentorCandidate(
+            user_id=user_id,
+            focus_areas=frozenset(focuses or ()),
+            specialty=specialty,
+            stages=frozenset(stages or ()),
+            formats=frozenset(formats or ()),
+            tz=tz,
+            mentees=counts.get(user_id, 0),
+            capacity=capacity,
+            specialty_other=other,
+            languages=tuple(languages or ()),
+            bio=bio or "",
+        )
+        for user_id, focuses, specialty, stages, formats, tz, capacity, other, languages, bio in rows
+        if user_id in allowed
+    ]
+    return [c for c in found if c.has_place]
+
+
+# The waiting list.
+
+
+def join_waiting_list(
+    session: Session, *, program_id: int, user_id: str, focus: str, now: datetime
+) -> tuple[WaitingEntry, bool]:
+    """Put someone on the program's waiting list for ``focus``; the entry and whether it is
+    new (joining twice keeps the first place)."""
+    found = session.scalar(
+        select(WaitingEntry).where(
+            WaitingEntry.program_id == program_id,
+            WaitingEntry.user_id == user_id,
+            WaitingEntry.focus == focus,
+            WaitingEntry.status == WAITING,
+        )
+    )
+    if found is not None:
+        return found, False
+    ensure_person(session, user_id)
+    entry = WaitingEntry(
+        program_id=program_id, user_id=user_id, focus=focus, status=WAITING, joined_at=now
+    )
+    session.add(entry)
+    session.flush()
+    return entry, True
+
+
+def get_waiting_entry(session: Session, entry_id: int) -> WaitingEntry | None:
+    return session.get(WaitingEntry, entry_id)
+
+
+def waiting_entries(
+    session: Session,
+    *,
+    program_id: int | None = None,
+    focuses: Collection[str] | None = None,
+    user_id: str | None = None,
+) -> list[WaitingEntry]:
+    """Entries still waiting, first come first."""
+    query = select(WaitingEntry).where(WaitingEntry.status == WAITING)
+    if program_id is not None:
+        query = query.where(WaitingEntry.program_id == program_id)
+    if focuses is not None:
+        if not focuses:
+            return []
+        query = query.where(WaitingEntry.focus.in_(list(focuses)))
+    if user_id is not None:
+        query = query.where(WaitingEntry.user_id == user_id)
+    return list(session.scalars(query.order_by(WaitingEntry.joined_at, WaitingEntry.id)))
+
+
+def waiting_counts(session: Session, program_id: int) -> dict[str, int]:
+    """How many wait in the program, per focus slug."""
+    rows = session.execute(
+        select(WaitingEntry.focus, func.count())
+        .where(WaitingEntry.program_id == program_id, WaitingEntry.status == WAITING)
+        .group_by(WaitingEntry.focus)
+    )
+    return {focus: int(count) for focus, count in rows}
+
+
+def leave_waiting_list(session: Session, entry_id: int, user_id: str, now: datetime) -> bool:
+    """Take someone's own entry off the list; False when it is not theirs or not waiting."""
+    result = session.execute(
+        update(WaitingEntry)
+        .where(
+            WaitingEntry.id == entry_id,
+            WaitingEntry.user_id == user_id,
+            WaitingEntry.status == WAITING,
+        )
+        .values(status=LEFT, left_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def settle_waiting(
+    session: Session, *, program_id: int, user_id: str, focus: str, now: datetime
+) -> None:
+    """Someone who found a mentor for the focus (a request sent, a pairing made) waits no
+    more."""
+    session.execute(
+        update(WaitingEntry)
+        .where(
+            WaitingEntry.program_id == program_id,
+            WaitingEntry.user_id == user_id,
+            WaitingEntry.focus == focus,
+            WaitingEntry.status == WAITING,
+        )
+        .values(status=LEFT, left_at=now)
+    )
+
+
+def mark_notified(session: Session, entry_id: int, mentor_id: str, now: datetime) -> bool:
+    """Claim the one notice an entry gets: True for exactly one caller, however many race."""
+    result = session.execute(
+        update(WaitingEntry)
+        .where(WaitingEntry.id == entry_id, WaitingEntry.status == WAITING)
+        .values(status=NOTIFIED, notified_at=now, notified_mentor_id=mentor_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def people_by_id(session: Session, user_ids: Sequence[str]) -> dict[str, Person]:
+    if not user_ids:
+        return {}
+    return {
+        p.user_id: p for p in session.scalars(select(Person).where(Person.user_id.in_(user_ids)))
+    }
