@@ -215,9 +215,13 @@ Command = (
 
 # (name, usage, what it does) in the order /mentor help lists them.
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("find", "/mentor find [focus] [words]", "Find a mentor who can take you on now."),
+    (
+        "find",
+        "/mentor find [focus] [words] [in <program>]",
+        "Find a mentor who can take you on now.",
+    ),
     ("profile", "/mentor profile [mentor|trainee]", "Your mentor or trainee profile."),
-    ("ask", "/mentor ask @person [focus] [note]", "Ask someone to be your mentor."),
+    ("ask", "/mentor ask @person [focus] [note] [in <program>]", "Ask someone to be your mentor."),
     ("withdraw", "/mentor withdraw [@person]", "Cancel a request that has no answer yet."),
     ("list", "/mentor list", "Your mentors, mentees and open requests."),
     ("cadence", "/mentor cadence [@person]", "Agree how often and how you check in."),
@@ -230,10 +234,22 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("resume", "/mentor resume [@person]", "Resume paused check-ins."),
     ("end", "/mentor end [@person]", "End a mentorship, privately and kindly."),
     ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
-    ("assign", "/mentor assign @mentor @mentee [focus]", "Coordinators: pair two people."),
-    ("digest", "/mentor digest", "Coordinators: how every pair is doing, now."),
-    ("report", "/mentor report [from] [to] | chart", "Coordinators: the program report."),
-    ("survey", "/mentor survey", "Coordinators: send a short pulse survey to the program."),
+    (
+        "assign",
+        "/mentor assign @mentor @mentee [focus] [in <program>]",
+        "Coordinators: pair two people.",
+    ),
+    ("digest", "/mentor digest [in <program>]", "Coordinators: how every pair is doing, now."),
+    (
+        "report",
+        "/mentor report [from] [to] | chart [in <program>]",
+        "Coordinators: the program report.",
+    ),
+    (
+        "survey",
+        "/mentor survey [in <program>]",
+        "Coordinators: send a short pulse survey to the program.",
+    ),
     ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
     ("join", "/mentor join <program>", "Join a program that is open to everyone."),

@@ -14,7 +14,7 @@ from bot.programs import DEFAULT_REASSESS_WEEKS, Source
 from bot.text import fmt, md, mention
 from storage.feedback import queue_exit_surveys
 from storage.models import Activity, Pairing
-from storage.people import ensure_person
+from storage.people import ensure_person, hold_places, mentee_count
 from storage.programs import add_members, get_program
 
 OPEN = (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value)
@@ -105,8 +105,19 @@ def create_pairing(
                 mentee=mention(mentee_id),
             )
         )
-    ensure_person(session, mentor_id)
     ensure_person(session, mentee_id)
+    # The mentor's limit holds however mentorships start (accepting, assigning, reassigning, a
+    # matching round), and under concurrent starts: their row is locked before counting.
+    mentor = hold_places(session, mentor_id)
+    if mentor.capacity is not None and mentee_count(session, mentor_id) >= mentor.capacity:
+        raise Refused(
+            fmt(
+                "{mentor} is mentoring as many people as they said they can take on, so "
+                "this mentorship wasn't started.",
+                mentor=mention(mentor_id),
+            ),
+            reason="bad_input",
+        )
     program = get_program(session, program_id)
     if program is None:
         raise LookupError(f"no program {program_id}")

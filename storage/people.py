@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Pairing, Person
@@ -104,6 +104,20 @@ def mentee_count(session: Session, mentor_id: str) -> int:
         .where(Pairing.mentor_id == mentor_id, Pairing.status.in_(OPEN_PAIRING_STATUSES))
     )
     return int(count or 0)
+
+
+def hold_places(session: Session, mentor_id: str) -> Person:
+    """The mentor's row, locked for the rest of the transaction, so that two transactions
+    starting mentorships with the same mentor count their mentees one after the other: a no-op
+    update takes the row lock on PostgreSQL and the write lock on SQLite (where ``FOR UPDATE``
+    does nothing, and reads made before a transaction's first write see no lock)."""
+    ensure_person(session, mentor_id)
+    session.execute(
+        update(Person).where(Person.user_id == mentor_id).values(capacity=Person.capacity)
+    )
+    person = session.get(Person, mentor_id, populate_existing=True)
+    assert person is not None
+    return person
 
 
 def is_at_capacity(session: Session, mentor_id: str) -> bool:

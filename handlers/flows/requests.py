@@ -33,7 +33,7 @@ from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
-from storage.people import get_person
+from storage.people import get_person, hold_places, mentee_count
 from storage.programs import program_config
 from storage.requests import (
     apply_request_event,
@@ -188,10 +188,24 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         request = _answerable(get_request(session, request_id, lock=True), actor_id)
+        # Lock the mentor's places, then read the request again: on SQLite the first read
+        # may predate another click's commit.
+        mentor = hold_places(session, request.mentor_id)
+        session.refresh(request)
         if request.status == RequestStatus.ACCEPTED.value:
             return False
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
+        if mentor.capacity is not None and mentee_count(session, mentor.user_id) >= mentor.capacity:
+            raise Refused(
+                fmt(
+                    "You're mentoring as many people as you said you can take on ({limit}), "
+                    "so I haven't accepted yet. To take this request, raise your limit with "
+                    "`/mentor capacity <number>` and accept again.",
+                    limit=str(mentor.capacity),
+                ),
+                reason="bad_input",
+            )
         apply_request_event(request, RequestEvent.ACCEPT, now)
         pairing = create_pairing(
             session,

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.focus import find_focus, focus_areas
+from bot.focus import find_focus
 from bot.logging import get_logger
 from bot.programs import ProgramConfig
 from bot.settings import Settings
@@ -114,11 +114,6 @@ def update_message(
         replace_message(client, channel, ts, text, blocks)
     except SlackApiError as error:
         log.warning("slack.update.failed", channel=channel, error=slack_error(error))
-
-
-def focus_label(settings: Settings, key: str) -> str:
-    area = find_focus(key, focus_areas(settings.focus_areas))
-    return area.label if area is not None else key.replace("-", " ").capitalize()
 
 
 def program_focus_label(program: ProgramConfig, key: str) -> str:
