@@ -122,6 +122,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Survey:
+    """A program pulse (``/mentor survey``); the questions and days are asked in a modal."""
+
+
+@dataclass(frozen=True)
 class Match:
     pass
 
@@ -195,6 +200,7 @@ class Leave:
 
 Command = (
     Help
+    | Survey
     | Ask
     | Withdraw
     | Capacity
@@ -260,6 +266,11 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("my", "/mentor my data", "Everything I hold about you, as files in our DM."),
     ("plan", "/mentor plan [@person]", "A trainee's learning plan, as a file in our DM."),
     ("forget", "/mentor forget me | @person", "Erase your data (coordinators: someone's)."),
+    (
+        "survey",
+        "/mentor survey [in <program>]",
+        "Coordinators: send a short pulse survey to the program.",
+    ),
     ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
     ("join", "/mentor join <program>", "Join a program that is open to everyone."),
@@ -382,6 +393,13 @@ TOPICS: dict[str, tuple[str, str]] = {
         "cancels your requests and anything scheduled for you, and replaces your name in "
         "what remains with an anonymous one. It can't be undone. Coordinators can do this "
         "for someone in their program with `/mentor forget @person`.",
+    ),
+    "survey": (
+        "/mentor survey",
+        "For coordinators: pick 1 to 3 questions (overall satisfaction, the meeting rhythm, "
+        "feeling supported) and how many days it stays open. Every active member gets it in "
+        "their working hours, with one reminder. Results show in the digest only once enough "
+        "people answered; add `in <program>` if you coordinate several.",
     ),
     "match": (
         "/mentor match in Surgery residency",
@@ -712,6 +730,10 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Plan(other_id=_optional_who(rest, "/mentor plan @person"))
     if name == "forget":
         return _forget(rest)
+    if name in ("survey", "pulse"):
+        if rest:
+            raise CommandError(md("Just `/mentor survey`: I'll ask the rest in a form."))
+        return Survey()
     if name == "match":
         return Match()
     if name == "programs":

@@ -22,12 +22,14 @@ from storage.models import (
     Activity,
     Base,
     CheckIn,
+    ExitSurvey,
     Goal,
     MatchParticipant,
     MentorProfile,
     MentorRequest,
     Pairing,
     Person,
+    SessionRating,
     Task,
     TraineeProfile,
 )
@@ -81,6 +83,13 @@ def remove_free_text(session: Session, user_id: str) -> None:
     # Their profiles are theirs alone: bio, notes, specialties, preferences all go.
     session.execute(delete(MentorProfile).where(MentorProfile.user_id == user_id))
     session.execute(delete(TraineeProfile).where(TraineeProfile.user_id == user_id))
+    # What they wrote in feedback; their scores stay (pseudonymous) in the aggregates.
+    session.execute(
+        update(SessionRating).where(SessionRating.rater_id == user_id).values(note=None)
+    )
+    session.execute(
+        update(ExitSurvey).where(ExitSurvey.user_id == user_id).values(helped=None, change=None)
+    )
     # What they said in matching rounds (whom they ranked, whom they'd rather not take).
     session.execute(
         update(MatchParticipant)
@@ -133,6 +142,10 @@ def erase_person(
     requests are withdrawn (returned, for the partners' notes), their free text goes, and
     their id is replaced by its pseudonym (also returned)."""
     stand_in = pseudonym(user_id, key)
+    person = session.get(Person, user_id)
+    if person is not None:
+        person.is_deleted = True  # as for someone who left: no exit survey is asked of them
+        session.flush()
     departure = end_everything_of(
         session, user_id, by=user_id, reason=ERASED_REASON, kind=MEMBER_ERASED, now=now
     )

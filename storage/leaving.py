@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import RequestEvent
+from storage.feedback import EXIT_SURVEY
 from storage.matching import PairStatus, RoundStatus
 from storage.models import (
     Activity,
@@ -181,7 +182,13 @@ def skip_sends_of(
     requests: none of them should reach anyone now."""
     about = [ScheduledSend.recipient == user_id]
     if pairing_ids:
-        about.append(ScheduledSend.pairing_id.in_(list(pairing_ids)))
+        # The partner's survey about the mentorship that just ended is still theirs to get.
+        about.append(
+            and_(
+                ScheduledSend.pairing_id.in_(list(pairing_ids)),
+                ScheduledSend.kind != EXIT_SURVEY,
+            )
+        )
     if request_ids:
         about.append(ScheduledSend.request_id.in_(list(request_ids)))
     session.execute(

@@ -18,6 +18,7 @@ from storage.models import (
     Activity,
     AuditEntry,
     CheckIn,
+    ExitSurvey,
     Goal,
     MatchParticipant,
     MatchRound,
@@ -27,7 +28,9 @@ from storage.models import (
     Person,
     Program,
     ProgramMember,
+    PulseAnswer,
     Reassessment,
+    SessionRating,
     Task,
     TraineeProfile,
     WaitingEntry,
@@ -144,6 +147,15 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
         .join(MatchRound, MatchRound.id == MatchParticipant.round_id)
         .where(MatchParticipant.user_id == user_id)
         .order_by(MatchRound.created_at, MatchRound.id)
+    ).all()
+    ratings = session.scalars(
+        select(SessionRating).where(SessionRating.rater_id == user_id).order_by(SessionRating.id)
+    ).all()
+    exits = session.scalars(
+        select(ExitSurvey).where(ExitSurvey.user_id == user_id).order_by(ExitSurvey.id)
+    ).all()
+    pulses = session.scalars(
+        select(PulseAnswer).where(PulseAnswer.user_id == user_id).order_by(PulseAnswer.id)
     ).all()
     return {
         "user_id": user_id,
@@ -272,6 +284,37 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                 "rather_not": p.rather_not,
             }
             for p, r in rounds
+        ],
+        "feedback_given": [
+            *(
+                {
+                    "kind": "session rating",
+                    "mentorship": r.pairing_id,
+                    "score": r.score,
+                    "note": r.note,
+                    "at": _when(r.rated_at),
+                }
+                for r in ratings
+            ),
+            *(
+                {
+                    "kind": "exit survey",
+                    "mentorship": e.pairing_id,
+                    "goals_met": e.goals_met,
+                    "recommend": e.recommend,
+                    "helped": e.helped,
+                    "change": e.change,
+                    "share_text": e.share_text,
+                    "at": _when(e.answered_at),
+                }
+                for e in exits
+                if e.answered_at is not None
+            ),
+            *(
+                {"kind": "pulse", "answers": p.answers, "at": _when(p.answered_at)}
+                for p in pulses
+                if p.answered_at is not None
+            ),
         ],
         "coordinator_actions": [
             {

@@ -9,7 +9,16 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, select, text, update
 from sqlalchemy.orm import Session
 
-from storage.models import Activity, CheckIn, Goal, MentorRequest, Pairing, Task
+from storage.models import (
+    Activity,
+    CheckIn,
+    ExitSurvey,
+    Goal,
+    MentorRequest,
+    Pairing,
+    SessionRating,
+    Task,
+)
 from storage.pairings import OPEN
 from storage.requests import OPEN as OPEN_REQUESTS
 
@@ -59,6 +68,14 @@ def purge_expired_text(session: Session, cutoff: datetime, now: datetime) -> int
         session.execute(update(Task).where(Task.pairing_id.in_(ids)).values(text=PURGED))
         session.execute(update(CheckIn).where(CheckIn.pairing_id.in_(ids)).values(note=None))
         session.execute(update(Activity).where(Activity.pairing_id.in_(ids)).values(detail={}))
+        session.execute(
+            update(SessionRating).where(SessionRating.pairing_id.in_(ids)).values(note=None)
+        )
+        session.execute(
+            update(ExitSurvey)
+            .where(ExitSurvey.pairing_id.in_(ids))
+            .values(helped=None, change=None)
+        )
         session.execute(
             update(Pairing).where(Pairing.id.in_(ids)).values(end_reason=None, purged_at=now)
         )

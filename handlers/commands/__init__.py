@@ -15,6 +15,7 @@ from handlers.commands import (
     coordinators,
     data,
     directory,
+    feedback,
     matching,
     pairings,
     programs,
@@ -41,6 +42,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     coordinators.ROUTES,
     data.ROUTES,
     matching.ROUTES,
+    feedback.ROUTES,
     programs.ROUTES,
 )
 

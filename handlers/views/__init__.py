@@ -9,6 +9,7 @@ from handlers.views import (
     checkins,
     digest,
     directory,
+    feedback,
     forget,
     matching,
     pairings,
@@ -29,4 +30,5 @@ def register(app: App, ctx: AppContext) -> None:
     forget.register(app, ctx)
     directory.register(app, ctx)
     matching.register(app, ctx)
+    feedback.register(app, ctx)
     programs.register(app, ctx)

@@ -21,6 +21,7 @@ from storage.models import (
     AuditEntry,
     Base,
     CheckIn,
+    ExitSurvey,
     Goal,
     MatchParticipant,
     MatchRound,
@@ -28,6 +29,7 @@ from storage.models import (
     Pairing,
     Person,
     ScheduledSend,
+    SessionRating,
     TraineeProfile,
     WaitingEntry,
 )
@@ -64,6 +66,9 @@ PERSON_TEXT = {
     ("mentor_profiles", "specialty_other"),
     ("trainee_profiles", "note"),
     ("trainee_profiles", "specialty_other"),
+    ("session_ratings", "note"),
+    ("exit_surveys", "helped"),
+    ("exit_surveys", "change"),
 }
 # Profile choices from the program's lists and whom someone ranked: not free text, but theirs,
 # so erasure removes them too (the profile rows go; ranked lists are emptied).
@@ -80,6 +85,8 @@ PERSON_CHOICES = {
 NOT_PERSON_TEXT = {
     ("scheduled_sends", "error"),  # Slack's error codes
     ("match_pairs", "reason"),  # written by the app ("their 1st choice")
+    ("pulses", "questions"),  # written by coordinators
+    ("pulse_answers", "answers"),  # scores only, kept (pseudonymous) for the aggregates
     ("audit_log", "detail"),  # written by the app about coordinator actions
     ("programs", "name"),  # set by admins, not members
     ("programs", "name_key"),
@@ -151,6 +158,19 @@ def seed(harness: Harness) -> int:
         session.add(checkin)
         session.flush()
         record_answer(session, pairing, checkin, "met", by=MENTEE, now=now, note=MARKER, minutes=30)
+        session.add(
+            SessionRating(
+                program_id=pairing.program_id,
+                pairing_id=pairing.id,
+                checkin_id=checkin.id,
+                rater_id=MENTEE,
+                mentor_id=MENTOR,
+                focus="research",
+                score=4,
+                note=f"rating {MARKER}",
+                rated_at=now,
+            )
+        )
         record(session, pairing, actor_id=MENTEE, kind="pairing.paused", now=now, until=MARKER)
         earlier = create_pairing(
             session,
@@ -160,6 +180,22 @@ def seed(harness: Harness) -> int:
             focus="research",
             origin="request",
             now=now,
+        )
+        session.add(
+            ExitSurvey(
+                program_id=pairing.program_id,
+                pairing_id=earlier.id,
+                user_id=MENTEE,
+                role="mentee",
+                mentor_id=MENTOR2,
+                focus="research",
+                created_at=now,
+                answered_at=now,
+                goals_met="some",
+                recommend=8,
+                helped=f"helped {MARKER}",
+                change=f"change {MARKER}",
+            )
         )
         close_pairing(
             session,
@@ -318,7 +354,14 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
         assert f"Mentor's own goal for <@{pairing.mentee_id}>" in mentor_goals
         assert session.get(Person, MENTEE) is None
         sends = session.scalars(select(ScheduledSend)).all()
-        assert all(s.status != "pending" for s in sends)
+        assert [
+            s for s in sends if s.status == "pending" and s.recipient == pairing.mentee_id
+        ] == []
+        # The partner is still asked about the mentorship that ended.
+        assert [(s.kind, s.recipient) for s in sends if s.status == "pending"] == [
+            ("exit.survey", MENTOR2),
+            ("exit.survey", MENTOR),
+        ]
         # Off the waiting list and out of the round still collecting; the other mentor's
         # "rather not" list names the pseudonym.
         assert session.scalars(select(WaitingEntry.status)).all() == ["left"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
-from storage.models import CheckIn, Pairing, Reassessment, TraineeProfile
+from storage.models import CheckIn, Pairing, Reassessment, SessionRating, TraineeProfile
 from storage.pairings import close_pairing
 from storage.tasks import add_task
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
@@ -58,6 +58,20 @@ def seed(harness: Harness) -> int:
         session.flush()
         record_answer(session, pairing, mine, "met", by=MENTEE, now=now, note=f"note {MINE}")
         record_answer(session, pairing, theirs, "met", by=MENTOR, now=now, note=f"note {THEIRS}")
+        for rater, note in ((MENTEE, f"rating {MINE}"), (MENTOR, f"rating {THEIRS}")):
+            session.add(
+                SessionRating(
+                    program_id=pairing.program_id,
+                    pairing_id=pairing.id,
+                    checkin_id=mine.id,
+                    rater_id=rater,
+                    mentor_id=MENTOR,
+                    focus="research",
+                    score=5,
+                    note=note,
+                    rated_at=now,
+                )
+            )
         session.add(Reassessment(pairing_id=pairing.id, at=now, goals_achieved=1))
         close_pairing(
             session,
@@ -118,6 +132,9 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_others(harness: Harness
     assert [r["goals_achieved"] for r in mentorship["reassessments"]] == [1]
     assert data["trainee_profile"]["note"] == f"profile {MINE}"
     assert data["mentor_profile"] is None
+    assert [(f["kind"], f["note"]) for f in data["feedback_given"]] == [
+        ("session rating", f"rating {MINE}")
+    ]
     assert f"profile {MINE}" in got["my-mentorbot-data.md"]
     kinds = {a["kind"] for a in data["activity"]}
     assert {"goal.added", "goal.achieved", "checkin.met"} <= kinds
