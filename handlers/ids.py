@@ -120,6 +120,9 @@ DIRECTORY_FILTERS_OPEN = "directory.filters.open"
 DIRECTORY_FILTERS_VIEW = "directory.filters.submit"
 DIRECTORY_WAIT = "directory.wait"  # join the waiting list for the search's program and focus
 WAITING_ASK = "waiting.ask"  # value: waiting list entry id (the DM when a place frees)
+WAITING_LEAVE = "waiting.leave"  # value: waiting list entry id (confirmation or notice)
+# The results modal's program picker (someone in several programs); value: program id.
+DIRECTORY_PROGRAM_BLOCK, DIRECTORY_PROGRAM = "directory_program", "directory.program"
 
 # Matching rounds (/mentor match): the coordinator's modal, trainees' and mentors' answers.
 MATCH_VIEW = "match.submit"
