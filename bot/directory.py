@@ -245,3 +245,29 @@ def matches_words(candidate: MentorCandidate, words: Sequence[str]) -> bool:
         )
     ).lower()
     return all(word.lower() in haystack for word in words)
+
+
+@dataclass(frozen=True)
+class MentorProfileValues:
+    """What the mentor profile modal sets."""
+
+    listed: bool
+    open: bool
+    focus_areas: tuple[str, ...]
+    specialty: str | None
+    specialty_other: str | None
+    stages: tuple[str, ...]
+    formats: tuple[str, ...]
+    languages: tuple[str, ...]
+    bio: str
+
+
+@dataclass(frozen=True)
+class TraineeProfileValues:
+    """What the trainee profile modal sets."""
+
+    stage: str | None
+    specialty: str | None
+    specialty_other: str | None
+    focus_areas: tuple[str, ...]
+    note: str

@@ -7,13 +7,12 @@ when they belong to no program at all yet."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory import MentorCandidate
+from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
 from storage.models import (
     MentorProfile,
     Pairing,
@@ -27,32 +26,6 @@ from storage.people import OPEN_PAIRING_STATUSES, ensure_person
 WAITING = "waiting"
 NOTIFIED = "notified"
 LEFT = "left"
-
-
-@dataclass(frozen=True)
-class MentorProfileValues:
-    """What the mentor profile modal sets."""
-
-    listed: bool
-    open: bool
-    focus_areas: tuple[str, ...]
-    specialty: str | None
-    specialty_other: str | None
-    stages: tuple[str, ...]
-    formats: tuple[str, ...]
-    languages: tuple[str, ...]
-    bio: str
-
-
-@dataclass(frozen=True)
-class TraineeProfileValues:
-    """What the trainee profile modal sets."""
-
-    stage: str | None
-    specialty: str | None
-    specialty_other: str | None
-    focus_areas: tuple[str, ...]
-    note: str
 
 
 def mentor_profile(session: Session, user_id: str) -> MentorProfile | None:

@@ -29,7 +29,9 @@ from bot.directory import (
     STAGE_SINGULAR,
     STAGES,
     Choice,
+    MentorProfileValues,
     Ranked,
+    TraineeProfileValues,
     label_of,
 )
 from bot.focus import FocusArea
@@ -741,36 +743,14 @@ def split_languages(text: str) -> tuple[str, ...]:
     return tuple(found[:10])
 
 
-@dataclass(frozen=True)
-class MentorSubmission:
-    listed: bool
-    open: bool
-    focus_areas: tuple[str, ...]
-    specialty: str | None
-    specialty_other: str | None
-    stages: tuple[str, ...]
-    formats: tuple[str, ...]
-    languages: tuple[str, ...]
-    bio: str
-
-
-@dataclass(frozen=True)
-class TraineeSubmission:
-    stage: str | None
-    specialty: str | None
-    specialty_other: str | None
-    focus_areas: tuple[str, ...]
-    note: str
-
-
 def parse_mentor_profile(
     values: Values, areas: Sequence[FocusArea], specialties: Sequence[Choice]
-) -> MentorSubmission:
+) -> MentorProfileValues:
     focuses = _picked_many(values, ids.FOCUSES_BLOCK, ids.FOCUSES_INPUT, {a.key for a in areas})
     if not focuses:
         raise InvalidProfile({ids.FOCUSES_BLOCK: "Please choose at least one focus area."})
     specialty, other = _specialty(values, specialties)
-    return MentorSubmission(
+    return MentorProfileValues(
         listed=_yes(values, ids.LISTED_BLOCK, ids.LISTED_INPUT),
         open=_yes(values, ids.OPEN_BLOCK, ids.OPEN_INPUT),
         focus_areas=focuses,
@@ -789,9 +769,9 @@ def parse_mentor_profile(
 
 def parse_trainee_profile(
     values: Values, areas: Sequence[FocusArea], specialties: Sequence[Choice]
-) -> TraineeSubmission:
+) -> TraineeProfileValues:
     specialty, other = _specialty(values, specialties)
-    return TraineeSubmission(
+    return TraineeProfileValues(
         stage=_picked(values, ids.STAGE_BLOCK, ids.STAGE_INPUT, {c.key for c in STAGES}),
         specialty=specialty,
         specialty_other=other,

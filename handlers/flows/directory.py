@@ -19,7 +19,9 @@ from bot.directory import (
     FORMAT_KEYS,
     Choice,
     MentorCandidate,
+    MentorProfileValues,
     Ranked,
+    TraineeProfileValues,
     matches_words,
     rank_mentors,
     specialties,
@@ -32,11 +34,9 @@ from handlers.blocks.directory import (
     ForgedSearch,
     Labels,
     MentorForm,
-    MentorSubmission,
     Results,
     Search,
     TraineeForm,
-    TraineeSubmission,
     build_mentor_profile_modal,
     build_results_view,
     build_trainee_profile_modal,
@@ -51,8 +51,6 @@ from storage.db import unit_of_work
 from storage.people import get_person, mentee_count
 from storage.profiles import (
     NOTIFIED,
-    MentorProfileValues,
-    TraineeProfileValues,
     directory_candidates,
     get_waiting_entry,
     join_waiting_list,
@@ -168,7 +166,7 @@ def trainee_form(ctx: AppContext, user_id: str) -> tuple[TraineeForm | None, Pro
 
 
 def save_mentor(
-    ctx: AppContext, client: WebClient, user_id: str, submitted: MentorSubmission
+    ctx: AppContext, client: WebClient, user_id: str, submitted: MentorProfileValues
 ) -> Mrkdwn:
     """Save the mentor profile; a profile listed and open may free a place for someone
     waiting, so they hear of it after the commit."""
@@ -176,22 +174,7 @@ def save_mentor(
     # The time zone the directory compares working hours with comes from Slack.
     profiles_before_saving(ctx.sessions, client, [user_id], now)
     with unit_of_work(ctx.sessions) as session:
-        save_mentor_profile(
-            session,
-            user_id,
-            MentorProfileValues(
-                listed=submitted.listed,
-                open=submitted.open,
-                focus_areas=submitted.focus_areas,
-                specialty=submitted.specialty,
-                specialty_other=submitted.specialty_other,
-                stages=submitted.stages,
-                formats=submitted.formats,
-                languages=submitted.languages,
-                bio=submitted.bio,
-            ),
-            now,
-        )
+        save_mentor_profile(session, user_id, submitted, now)
     if submitted.listed and submitted.open:
         offer_free_places(ctx, client, [user_id])
         return md("Saved. You're in the directory and open to new mentees.")
@@ -201,22 +184,11 @@ def save_mentor(
 
 
 def save_trainee(
-    ctx: AppContext, client: WebClient, user_id: str, submitted: TraineeSubmission
+    ctx: AppContext, client: WebClient, user_id: str, submitted: TraineeProfileValues
 ) -> None:
     profiles_before_saving(ctx.sessions, client, [user_id], ctx.now())
     with unit_of_work(ctx.sessions) as session:
-        save_trainee_profile(
-            session,
-            user_id,
-            TraineeProfileValues(
-                stage=submitted.stage,
-                specialty=submitted.specialty,
-                specialty_other=submitted.specialty_other,
-                focus_areas=submitted.focus_areas,
-                note=submitted.note,
-            ),
-            ctx.now(),
-        )
+        save_trainee_profile(session, user_id, submitted, ctx.now())
 
 
 # The directory.

@@ -448,7 +448,11 @@ def join_program(ctx: AppContext, user_id: str, name: str) -> Mrkdwn:
                 ),
                 reason="bad_input",
             )
-        if is_member(session, program.id, user_id):
+        if is_member(session, program.id, user_id) or (
+            # Someone placed in no program yet already counts as in the default one.
+            program.is_default
+            and program.id in {p.id for p in programs_of(session, ctx.settings, user_id)}
+        ):
             return fmt("You're already in {name}. Nothing to do!", name=program.name)
         if not program.open_to_join:
             config = program_config(session, ctx.settings, program.id)

@@ -476,3 +476,15 @@ def test_a_program_name_with_in_is_taken_whole(harness: Harness) -> None:
     opened = harness.fake.calls_to("views.open")[-1].args["view"]
     fellowship = programs(harness)["Fellowship in Cardiology"]
     assert json.loads(opened["private_metadata"]) == {"program": fellowship.id}
+
+
+def test_someone_in_no_program_yet_is_already_in_the_default_one(harness: Harness) -> None:
+    response = harness.command("join Main program", user_id=STRANGER)
+    assert "already in Main program" in replies(harness, response)
+    assert people(harness, "Main program") == {}
+
+    submit_program(harness, "Clerkships", open_to_join=True)
+    harness.command("join Clerkships", user_id=STRANGER)
+    # Now placed in a program, they are no longer counted in the invite-only default one.
+    response = harness.command("join Main program", user_id=STRANGER)
+    assert "invite-only" in replies(harness, response)
