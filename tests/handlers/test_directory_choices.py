@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.directory import MentorProfileValues
 from bot.programs import ProgramValues, Source
 from handlers import ids
 from storage.models import WaitingEntry
 from storage.pairings import create_pairing
-from storage.profiles import MentorProfileValues, save_mentor_profile
+from storage.profiles import save_mentor_profile
 from storage.programs import add_members, create_program, default_program
 from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import (
