@@ -400,9 +400,8 @@ def _render_unmatched(session: Session, ctx: AppContext, send: ScheduledSend) ->
 
 
 def _render_cancelled(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
-    row = rounds.participants_by_id(session, [int(send.dedupe_key.rsplit("/", 1)[1])]).get(
-        int(send.dedupe_key.rsplit("/", 1)[1])
-    )
+    participant_id = int(send.dedupe_key.rsplit("/", 1)[1])
+    row = rounds.participants_by_id(session, [participant_id]).get(participant_id)
     round_ = rounds.get_round(session, row.round_id) if row is not None else None
     if row is None or round_ is None or round_.status != rounds.RoundStatus.CANCELLED.value:
         return "the round is not cancelled"
