@@ -198,6 +198,7 @@ PROGRAM_WEEKDAY_BLOCK, PROGRAM_WEEKDAY_INPUT = "program_weekday", "program_weekd
 PROGRAM_TIME_BLOCK, PROGRAM_TIME_INPUT = "program_time", "program_time_input"
 PROGRAM_ZONE_BLOCK, PROGRAM_ZONE_INPUT = "program_zone", "program_zone_input"
 PROGRAM_OPEN_BLOCK, PROGRAM_OPEN_INPUT = "program_open", "program_open_input"
+PROGRAM_RATING_BLOCK, PROGRAM_RATING_INPUT = "program_rating", "program_rating_input"
 PROGRAM_USERGROUP_BLOCK, PROGRAM_USERGROUP_INPUT = "program_usergroup", "program_usergroup_input"
 PROGRAM_CHANNEL_BLOCK, PROGRAM_CHANNEL_INPUT = "program_channel", "program_channel_input"
 PROGRAM_ADD_MEMBERS_BLOCK, PROGRAM_ADD_MEMBERS_INPUT = "program_add", "program_add_input"
