@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, func, insert, select, text, update
 
 from bench.tick import CHUNK, NOW, seed, sqlite_url
+from bot.feedback import Cell
 from bot.logging import configure_logging
 from bot.settings import LogFormat, Settings, load_settings
 from handlers.blocks.digest import build_digest
@@ -29,20 +30,27 @@ from handlers.flows.digest import (
     build_teaching_csv,
     week_before,
 )
+from handlers.flows.feedback import build_feedback_csv, report_weeks
+from handlers.flows.slack import program_focus_label
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
+from storage.feedback import exit_rows_by_focus, rating_cells
 from storage.models import (
     Base,
     CheckIn,
+    ExitSurvey,
     Goal,
     MentorRequest,
     Pairing,
     Program,
+    Pulse,
+    PulseAnswer,
     Reassessment,
+    SessionRating,
     Task,
 )
 from storage.programs import default_program_id, program_config
-from storage.reports import at_risk_reasons
+from storage.reports import Period, at_risk_reasons
 from tests import databases
 
 PENDING_REQUESTS = 200
@@ -175,6 +183,95 @@ def seed_activity(engine: Engine) -> None:
         )
 
 
+RATING_WEEKS = 52
+EXIT_SURVEYS = 2_000
+
+
+def seed_feedback(engine: Engine, weeks: int = RATING_WEEKS) -> None:
+    """A year of feedback: every pair met weekly and its mentee rated each meeting (one
+    check-in and one rating per pair and week, ``weeks`` weeks back), a pulse closed this week
+    answered by every mentee, and exit surveys answered by ``EXIT_SURVEYS`` mentees."""
+    day = timedelta(days=1)
+    with engine.begin() as connection:
+        pairs = connection.execute(
+            select(Pairing.id, Pairing.program_id, Pairing.mentor_id, Pairing.mentee_id).order_by(
+                Pairing.id
+            )
+        ).all()
+        for week in range(weeks):
+            # An hour before the seed's own slots, so no slot is taken twice.
+            slot = NOW - timedelta(weeks=week, hours=1) - 5 * day
+            checkins: list[dict[str, object]] = [
+                {"pairing_id": pid, "slot_at": slot, "sent_at": slot, "answer": "met"}
+                for pid, _, _, _ in pairs
+            ]
+            for chunk in _chunks(checkins):
+                connection.execute(insert(CheckIn), chunk)
+            ids = dict(
+                connection.execute(
+                    select(CheckIn.pairing_id, CheckIn.id).where(CheckIn.slot_at == slot)
+                ).all()
+            )
+            ratings: list[dict[str, object]] = [
+                {
+                    "program_id": program_id,
+                    "pairing_id": pid,
+                    "checkin_id": ids[pid],
+                    "rater_id": mentee,
+                    "mentor_id": mentor,
+                    "focus": "research",
+                    "score": 1 + (pid + week) % 5,
+                    "rated_at": slot + timedelta(hours=3),
+                }
+                for pid, program_id, mentor, mentee in pairs
+            ]
+            for chunk in _chunks(ratings):
+                connection.execute(insert(SessionRating), chunk)
+        default_id = default_program_id(connection)
+        pulse_id = connection.execute(
+            insert(Pulse)
+            .values(
+                program_id=default_id,
+                created_by="U0BENCH01",
+                created_at=NOW - 6 * day,
+                questions=["satisfaction", "supported"],
+                remind_at=NOW - 4 * day,
+                closes_at=NOW - day,
+                closed_at=NOW - day,
+            )
+            .returning(Pulse.id)
+        ).scalar_one()
+        answers: list[dict[str, object]] = [
+            {
+                "pulse_id": pulse_id,
+                "user_id": mentee,
+                "answers": {"satisfaction": 1 + pid % 5, "supported": 1 + (pid // 2) % 5},
+                "answered_at": NOW - 2 * day,
+            }
+            for pid, _, _, mentee in pairs
+        ]
+        for chunk in _chunks(answers):
+            connection.execute(insert(PulseAnswer), chunk)
+        surveys: list[dict[str, object]] = [
+            {
+                "program_id": program_id,
+                "pairing_id": pid,
+                "user_id": mentee,
+                "role": "mentee",
+                "mentor_id": mentor,
+                "focus": "research",
+                "created_at": NOW - timedelta(days=200 - i % 190),
+                "answered_at": NOW - timedelta(days=199 - i % 190),
+                "goals_met": ("all", "some", "none")[i % 3],
+                "recommend": i % 11,
+                "share_text": False,
+            }
+            for i, (pid, program_id, mentor, mentee) in enumerate(pairs[:EXIT_SURVEYS])
+        ]
+        for chunk in _chunks(surveys):
+            connection.execute(insert(ExitSurvey), chunk)
+
+
 def spread_over_programs(engine: Engine, programs: int) -> None:
     """``programs - 1`` more programs, and the pairings and requests dealt out among all of them
     in contiguous blocks of ids, so the seed's every-n-th patterns stay mixed in each block.
@@ -199,7 +296,7 @@ def spread_over_programs(engine: Engine, programs: int) -> None:
                         ).scalar_one()
                     )
                 )
-            for model in (Pairing, MentorRequest):
+            for model in (Pairing, MentorRequest):  # feedback rows follow their pairing below
                 low, high = connection.execute(select(func.min(model.id), func.max(model.id))).one()
                 if low is None:
                     continue
@@ -236,13 +333,21 @@ def measure(work: Callable[[], str]) -> tuple[float, float, str]:
     return statistics.median(times), peak / 2**20, output
 
 
-def bench(database: str, url: str, pairs: int, programs: int = 1) -> list[Row]:
+def bench(
+    database: str, url: str, pairs: int, programs: int = 1, *, feedback: bool = True
+) -> list[Row]:
     engine = create_db_engine(url)
     try:
         schema.upgrade(engine)
         seed(engine, pairs)
         seed_activity(engine)
         spread_over_programs(engine, programs)
+        if feedback:
+            # Seeded after the spread, so each rating carries its pairing's program.
+            seed_feedback(engine)
+            if engine.dialect.name == "postgresql":
+                with engine.begin() as connection:
+                    connection.execute(text(f"ANALYZE {', '.join(Base.metadata.tables)}"))
         settings = _settings(url)
         sessions = make_session_factory(engine)
         period = week_before(NOW)
@@ -250,7 +355,14 @@ def bench(database: str, url: str, pairs: int, programs: int = 1) -> list[Row]:
         def digest() -> str:
             with unit_of_work(sessions) as session:
                 program = program_config(session, settings, default_program_id(session))
-                view = build_digest_view(session, program, period, NOW, named=programs > 1)
+                view = build_digest_view(
+                    session,
+                    program,
+                    period,
+                    NOW,
+                    named=programs > 1,
+                    minimum=settings.feedback_min_responses,
+                )
                 blocks = build_digest(view).blocks
             risk = view.risk
             return (
@@ -261,8 +373,29 @@ def bench(database: str, url: str, pairs: int, programs: int = 1) -> list[Row]:
         def report() -> str:
             return _report(sessions, settings)
 
+        def feedback_report() -> str:
+            with unit_of_work(sessions) as session:
+                program = program_config(session, settings, default_program_id(session))
+                weeks = report_weeks(program, Period(NOW - timedelta(days=364), NOW), NOW)
+                ratings: dict[str, list[Cell]] = {}
+                for (_, focus), cell in rating_cells(session, program.id, weeks).items():
+                    ratings.setdefault(focus, []).append(cell)
+                exits = exit_rows_by_focus(session, program.id)
+                labels = {f: program_focus_label(program, f) for f in set(ratings) | set(exits)}
+            out = build_feedback_csv(
+                labels, ratings, exits, weeks, settings.feedback_min_responses, program.zone
+            )
+            lines = out.count(b"\n") - 1
+            return f"{lines} focus rows over {len(weeks)} weeks"
+
         rows = []
-        for case, work in (("weekly digest", digest), ("CSV report", report)):
+        cases: list[tuple[str, Callable[[], str]]] = [
+            ("weekly digest", digest),
+            ("CSV report", report),
+        ]
+        if feedback:
+            cases.append(("feedback CSV, a year", feedback_report))
+        for case, work in cases:
             seconds, peak, output = measure(work)
             rows.append(Row(database, pairs, case, seconds, peak, output))
         return rows
@@ -276,7 +409,7 @@ def _report(sessions: SessionFactory, settings: Settings) -> str:
         program = program_config(session, settings, default_program_id(session))
         risk = at_risk_reasons(session, NOW, NOW.date(), program.id)
         pairings = build_pairings_csv(session, program, period, risk)
-        teaching = build_teaching_csv(session, period, program.id)
+        teaching = build_teaching_csv(session, period, program.id, settings.feedback_min_responses)
     pairing_rows = pairings.count(b"\n") - 1
     mentor_rows = teaching.count(b"\n") - 1
     return (
@@ -316,22 +449,25 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--pairs", type=int, nargs="+", default=[10_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--programs", type=int, default=1)
+    parser.add_argument("--no-feedback", action="store_true", help="leave out the year of feedback")
     args = parser.parse_args(argv)
+    feedback = not args.no_feedback
     configure_logging(LogFormat.JSON, "WARNING")
     rows: list[Row] = []
     for database in args.databases:
         for pairs in args.pairs:
             if database == "sqlite":
                 with sqlite_url() as url:
-                    rows += bench(database, url, pairs, args.programs)
+                    rows += bench(database, url, pairs, args.programs, feedback=feedback)
             else:
                 reason = databases.postgres_unavailable_reason()
                 if reason:
                     print(f"skipping PostgreSQL: {reason}")
                     continue
                 with databases.postgres_schema("mbbench") as url:
-                    rows += bench(database, url, pairs, args.programs)
-            print("\n".join(render(rows[-2:]).splitlines()[2:]), flush=True)
+                    rows += bench(database, url, pairs, args.programs, feedback=feedback)
+            shown = 3 if feedback else 2
+            print("\n".join(render(rows[-shown:]).splitlines()[2:]), flush=True)
     print()
     print(render(rows))
     return 0

@@ -205,7 +205,14 @@ def digest_work(
     def one() -> str:
         with unit_of_work(sessions) as session:
             program = program_config(session, settings, program_ids[-1])
-            view = build_digest_view(session, program, period, NOW, named=True)
+            view = build_digest_view(
+                session,
+                program,
+                period,
+                NOW,
+                named=True,
+                minimum=settings.feedback_min_responses,
+            )
             blocks = build_digest(view).blocks
         return (
             f"{len(blocks)} blocks; {view.numbers.active_pairings:,} active, "
@@ -215,7 +222,14 @@ def digest_work(
     def every() -> str:
         with unit_of_work(sessions) as session:
             views = [
-                build_digest_view(session, program, period, NOW, named=True)
+                build_digest_view(
+                    session,
+                    program,
+                    period,
+                    NOW,
+                    named=True,
+                    minimum=settings.feedback_min_responses,
+                )
                 for program in all_configs(session, settings)
             ]
             blocks = sum(len(build_digest(view).blocks) for view in views)

@@ -122,6 +122,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Survey:
+    """A program pulse (``/mentor survey``); the questions and days are asked in a modal."""
+
+
+@dataclass(frozen=True)
 class Match:
     pass
 
@@ -180,6 +185,7 @@ class Leave:
 
 Command = (
     Help
+    | Survey
     | Ask
     | Withdraw
     | Capacity
@@ -238,6 +244,11 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
         "report",
         "/mentor report [from] [to] | chart [in <program>]",
         "Coordinators: the program report.",
+    ),
+    (
+        "survey",
+        "/mentor survey [in <program>]",
+        "Coordinators: send a short pulse survey to the program.",
     ),
     ("match", "/mentor match [in <program>]", "Coordinators: match many trainees at once."),
     ("programs", "/mentor programs", "The programs you're in, and those you can join."),
@@ -343,6 +354,13 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor report 2026-09-01 2026-11-30",
         "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
         "period (first and last day); `/mentor report chart` for the engagement chart.",
+    ),
+    "survey": (
+        "/mentor survey",
+        "For coordinators: pick 1 to 3 questions (overall satisfaction, the meeting rhythm, "
+        "feeling supported) and how many days it stays open. Every active member gets it in "
+        "their working hours, with one reminder. Results show in the digest only once enough "
+        "people answered; add `in <program>` if you coordinate several.",
     ),
     "match": (
         "/mentor match in Surgery residency",
@@ -647,6 +665,10 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return Digest()
     if name == "report":
         return _report(rest)
+    if name in ("survey", "pulse"):
+        if rest:
+            raise CommandError(md("Just `/mentor survey`: I'll ask the rest in a form."))
+        return Survey()
     if name == "match":
         return Match()
     if name == "programs":

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, exists
 from bot.context import AppContext
 from bot.logging import get_logger
 from bot.tick import Probed, Step, StepResult, TickContext
-from handlers.flows import checkins, digest, matching, request_deadlines, waiting
+from handlers.flows import checkins, digest, feedback, matching, request_deadlines, waiting
 from handlers.flows.delivery import (
     Kind,
     deliver_due_pending,
@@ -47,6 +47,7 @@ def _outbox_kinds() -> dict[str, Kind]:
         **request_deadlines.KINDS,
         **checkins.KINDS,
         **digest.KINDS,
+        **feedback.KINDS,
         **matching.KINDS,
         **waiting.KINDS,
     }
@@ -85,6 +86,7 @@ def default_steps() -> tuple[Step, ...]:
         ),
         Probed(request_deadlines.remind_unanswered_requests, request_deadlines.reminders_due),
         Probed(request_deadlines.expire_unanswered_requests, request_deadlines.expiries_due),
+        Probed(feedback.close_due_pulses, feedback.pulses_due_to_close),
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
         Probed(matching.propose_due_rounds, matching.rounds_due),
         Probed(forget_old_events, old_events_exist),

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     claim_timeout_minutes: int = Field(default=10, ge=1, le=1440)
     digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 is Monday
     digest_time: str = "08:00"  # local time in DEFAULT_TIMEZONE, "HH:MM"
+    # Feedback is shown only as aggregates of at least this many people's answers.
+    feedback_min_responses: int = Field(default=5, ge=2, le=100)
 
     @field_validator(
         "coordinators", "admins", "focus_areas", "competencies", "specialties", mode="before"

@@ -84,6 +84,32 @@ CHECKIN_MET = "checkin.met"  # value: check-in id
 CHECKIN_RESCHEDULED = "checkin.rescheduled"
 CHECKIN_SKIPPED = "checkin.skipped"
 CHECKIN_MET_VIEW = "checkin.met.submit"
+# How useful a met check-in was (1-5), once per member: a tap, or the modal with a note.
+# One button per score (action ids are unique within a block): "checkin.rate.<score>".
+CHECKIN_RATE = "checkin.rate"  # value: "<check-in id>,<score>"
+CHECKIN_RATE_NOTE = "checkin.rate.note"  # value: check-in id
+CHECKIN_RATE_VIEW = "checkin.rate.submit"
+RATING_BLOCK, RATING_INPUT = "rating", "rating_input"
+
+
+def checkin_rate_action(score: int) -> str:
+    return f"{CHECKIN_RATE}.{score}"
+
+
+# The survey at the end of a mentorship (the DM's button opens it), and program pulses.
+EXIT_SURVEY_OPEN = "exit.open"  # value: exit survey id
+EXIT_SURVEY_VIEW = "exit.submit"
+GOALS_MET_BLOCK, GOALS_MET_INPUT = "goals_met", "goals_met_input"
+RECOMMEND_BLOCK, RECOMMEND_INPUT = "recommend", "recommend_input"
+HELPED_BLOCK, HELPED_INPUT = "helped", "helped_input"
+CHANGE_BLOCK, CHANGE_INPUT = "change", "change_input"
+SHARE_TEXT_BLOCK, SHARE_TEXT_INPUT = "share_text", "share_text_input"
+PULSE_VIEW = "pulse.submit"  # private_metadata: program id
+PULSE_QUESTIONS_BLOCK, PULSE_QUESTIONS_INPUT = "pulse_questions", "pulse_questions_input"
+PULSE_DAYS_BLOCK, PULSE_DAYS_INPUT = "pulse_days", "pulse_days_input"
+PULSE_OPEN = "pulse.open"  # value: pulse id
+PULSE_ANSWER_VIEW = "pulse.answer.submit"
+PULSE_ANSWER_BLOCK, PULSE_ANSWER_INPUT = "pulse_answer", "pulse_answer_input"
 PAUSE_VIEW = "pause.submit"
 PAUSE_RESUME = "pause.resume"  # value: pairing id
 MINUTES_BLOCK, MINUTES_INPUT = "minutes", "minutes_input"
@@ -175,6 +201,7 @@ PROGRAM_WEEKDAY_BLOCK, PROGRAM_WEEKDAY_INPUT = "program_weekday", "program_weekd
 PROGRAM_TIME_BLOCK, PROGRAM_TIME_INPUT = "program_time", "program_time_input"
 PROGRAM_ZONE_BLOCK, PROGRAM_ZONE_INPUT = "program_zone", "program_zone_input"
 PROGRAM_OPEN_BLOCK, PROGRAM_OPEN_INPUT = "program_open", "program_open_input"
+PROGRAM_RATING_BLOCK, PROGRAM_RATING_INPUT = "program_rating", "program_rating_input"
 PROGRAM_USERGROUP_BLOCK, PROGRAM_USERGROUP_INPUT = "program_usergroup", "program_usergroup_input"
 PROGRAM_CHANNEL_BLOCK, PROGRAM_CHANNEL_INPUT = "program_channel", "program_channel_input"
 PROGRAM_ADD_MEMBERS_BLOCK, PROGRAM_ADD_MEMBERS_INPUT = "program_add", "program_add_input"

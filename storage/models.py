@@ -85,6 +85,8 @@ class Program(Base):
     member_channel: Mapped[str | None] = mapped_column(SHORT)
     created_at: Mapped[datetime]
     created_by: Mapped[str | None] = mapped_column(USER_ID)
+    # Whether a "We met" check-in offers the usefulness rating; NULL means on.
+    meeting_feedback: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class ProgramMember(Base):
@@ -457,3 +459,83 @@ class MatchPair(Base):
     pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"))
     decided_by: Mapped[str | None] = mapped_column(USER_ID)
     decided_at: Mapped[datetime | None]
+
+
+class SessionRating(Base):
+    """How useful one member found one met check-in (1-5), with an optional private note.
+    Never shown on its own: only aggregates of enough people's ratings are."""
+
+    __tablename__ = "session_ratings"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "rater_id", name="uq_session_rating"),
+        Index("ix_session_ratings_program_at", "program_id", "rated_at"),
+        Index("ix_session_ratings_mentor", "mentor_id", "rated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"))
+    rater_id: Mapped[str] = mapped_column(USER_ID)
+    # The pairing's mentor, whose teaching the rating is evidence of (when the mentee rates).
+    mentor_id: Mapped[str] = mapped_column(USER_ID)
+    focus: Mapped[str] = mapped_column(String(64))
+    score: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime]
+
+
+class ExitSurvey(Base):
+    """The survey one member of an ended mentorship is asked once, and their answers."""
+
+    __tablename__ = "exit_surveys"
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "user_id", name="uq_exit_survey"),
+        Index("ix_exit_surveys_program_answered", "program_id", "answered_at"),
+        Index("ix_exit_surveys_mentor", "mentor_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    role: Mapped[str] = mapped_column(SHORT)  # mentor or mentee
+    mentor_id: Mapped[str] = mapped_column(USER_ID)
+    focus: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    goals_met: Mapped[str | None] = mapped_column(SHORT)  # all, some, none
+    recommend: Mapped[int | None] = mapped_column(Integer)  # 0-10, mentees only
+    helped: Mapped[str | None] = mapped_column(Text)
+    change: Mapped[str | None] = mapped_column(Text)
+    # The writer agreed to show their text to coordinators, without their name.
+    share_text: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Pulse(Base):
+    """A short survey a coordinator sent to every active member of a program."""
+
+    __tablename__ = "pulses"
+    __table_args__ = (Index("ix_pulses_open", "closed_at", "closes_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime]
+    questions: Mapped[list[str]] = mapped_column(JSON)
+    remind_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class PulseAnswer(Base):
+    """One person asked in a pulse, and their answers once they gave them."""
+
+    __tablename__ = "pulse_answers"
+    __table_args__ = (UniqueConstraint("pulse_id", "user_id", name="uq_pulse_answer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pulse_id: Mapped[int] = mapped_column(ForeignKey("pulses.id"))
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from bot.errors import Refused
 from bot.lifecycle import PairingEvent, PairingStatus, next_pairing_status
 from bot.programs import DEFAULT_REASSESS_WEEKS, Source
 from bot.text import fmt, md, mention
+from storage.feedback import queue_exit_surveys
 from storage.models import Activity, Pairing
 from storage.people import ensure_person, hold_places, mentee_count
 from storage.programs import add_members, get_program
@@ -155,7 +156,8 @@ def close_pairing(
     reason_visibility: str,
     now: datetime,
 ) -> None:
-    """End (or complete) a pairing: history stays, scheduled check-ins stop at once."""
+    """End (or complete) a pairing: history stays, scheduled check-ins stop at once, and each
+    member still in the workspace is owed one exit survey DM (through the outbox)."""
     apply_pairing_event(pairing, PairingEvent.COMPLETE if completed else PairingEvent.END, now)
     pairing.ended_at = now
     pairing.ended_by = by
@@ -171,6 +173,7 @@ def close_pairing(
         kind="pairing.completed" if completed else "pairing.ended",
         now=now,
     )
+    queue_exit_surveys(session, pairing, now)
 
 
 def record(

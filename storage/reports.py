@@ -452,7 +452,15 @@ class TeachingRow:
     minutes: int | None  # None when no meeting gave a duration
 
 
-TEACHING_COLUMNS = ("mentor", "meetings_held", "hours")
+# The last two are the mentor's feedback to date (their mentees' mean usefulness rating and
+# recommend score), counted in whole blocks of enough people, or "fewer than N responses".
+TEACHING_COLUMNS = (
+    "mentor",
+    "meetings_held",
+    "hours",
+    "usefulness_to_date",
+    "recommend_score_to_date",
+)
 
 
 def teaching_record(session: Session, period: Period, program_id: int) -> list[TeachingRow]:

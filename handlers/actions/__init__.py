@@ -9,6 +9,7 @@ from handlers.actions import (
     checkins,
     digest,
     directory,
+    feedback,
     home,
     matching,
     pairings,
@@ -32,3 +33,4 @@ def register(app: App, ctx: AppContext) -> None:
     directory.register(app, ctx)
     matching.register(app, ctx)
     program_pick.register(app, ctx)
+    feedback.register(app, ctx)

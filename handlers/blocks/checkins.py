@@ -20,6 +20,7 @@ from bot.dates import DateParseError, format_date, parse_pause
 from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, header, section
+from handlers.blocks.feedback import rating_blocks
 from handlers.blocks.modals import InvalidSubmission, Values
 from handlers.blocks.requests import actions, button, quote
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
@@ -48,6 +49,9 @@ class CheckinCard:
     answered_by: str | None = None
     note: str | None = None
     minutes: int | None = None
+    # After "We met": whether this member is offered the usefulness rating, and theirs if given.
+    rating_offered: bool = False
+    rating: int | None = None
 
 
 def _checkin_text(card: CheckinCard) -> Mrkdwn:
@@ -118,6 +122,8 @@ def build_checkin_message(card: CheckinCard) -> MessageBody:
         )
     else:
         blocks += _answer_line(card)
+        if card.answer == "met" and card.rating_offered:
+            blocks += rating_blocks(card.checkin_id, card.rating)
     return MessageBody(_checkin_text(card), blocks)
 
 

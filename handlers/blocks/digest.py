@@ -9,6 +9,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
 from bot.dates import describe_period
+from bot.feedback import ProgramFeedback
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
@@ -22,6 +23,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.feedback import feedback_digest_lines
 from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
 ROW_PREFIX = "digest.pair."
@@ -42,6 +44,8 @@ class DigestView:
     program_name: str | None = None
     # Who waits for a mentor, per focus (counts only): handlers.blocks.directory builds them.
     waiting: Sequence[Mrkdwn] = ()
+    # The feedback section (figures of enough people only); None leaves it out.
+    feedback: ProgramFeedback | None = None
 
 
 def _days(since: datetime, now: datetime) -> int:
@@ -171,6 +175,8 @@ def _digest_blocks(view: DigestView) -> list[Block]:
     blocks += sections_from_lines(_reason_lines(view.numbers))
     blocks += sections_from_lines(_ops_lines(view.numbers))
     blocks += sections_from_lines(view.waiting)
+    if view.feedback is not None:
+        blocks += sections_from_lines(feedback_digest_lines(view.feedback))
     blocks.append(divider())
     risk = view.risk
     if not risk.pairs and not risk.requests:

@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk.models.views import View
 
 from bot.dates import format_date
+from bot.feedback import MentorFeedback
 from bot.sharing import SharingState
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, md_truncate, mention, plural
 from handlers import ids
@@ -24,6 +25,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.feedback import mentor_feedback_lines
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
 from handlers.blocks.work import (
@@ -103,6 +105,8 @@ class HomeContent:
     requests: Sequence[HomeRequest] = ()
     page: int = 0
     viewer_id: str | None = None  # whose Home it is: their own tasks say "For you"
+    # A mentor's own feedback to date; shown only once enough mentees' answers count.
+    feedback: MentorFeedback | None = None
     # The viewer's programs in the order shown. With two or more, Home is grouped by program
     # and every pairing's and request's program is among them; with one, Home has no heading
     # per program, exactly as before there were programs.
@@ -332,7 +336,13 @@ def build_home(content: HomeContent) -> dict[str, Any]:
     if len(content.programs) > 1:
         grouped = grouped_pages(content)
         shown_page = min(max(content.page, 0), len(grouped) - 1)
-        return _home([*grouped[shown_page], *_paging_blocks(shown_page, len(grouped))])
+        return _home(
+            [
+                *grouped[shown_page],
+                *(_feedback_blocks(content) if shown_page == 0 else []),
+                *_paging_blocks(shown_page, len(grouped)),
+            ]
+        )
     today = content.today
     if not content.pairings:
         blocks = _welcome_blocks(content.focus_labels)
@@ -350,8 +360,17 @@ def build_home(content: HomeContent) -> dict[str, Any]:
         blocks.extend(_request_blocks(content.requests, today))
     for p in shown:
         blocks.extend(pairing_blocks(p, today, content.viewer_id))
+    if page == 0:
+        blocks.extend(_feedback_blocks(content))
     blocks.extend(_paging_blocks(page, pages))
     return _home(blocks)
+
+
+def _feedback_blocks(content: HomeContent) -> list[Block]:
+    """A mentor's own feedback to date (across their programs), once enough mentees answered."""
+    if content.feedback is None:
+        return []
+    return sections_from_lines(mentor_feedback_lines(content.feedback))
 
 
 @dataclass(frozen=True)

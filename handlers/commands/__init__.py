@@ -13,6 +13,7 @@ from handlers.commands import (
     checkins,
     coordinators,
     directory,
+    feedback,
     matching,
     pairings,
     programs,
@@ -35,6 +36,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     checkins.ROUTES,
     coordinators.ROUTES,
     matching.ROUTES,
+    feedback.ROUTES,
     programs.ROUTES,
 )
 

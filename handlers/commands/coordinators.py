@@ -23,6 +23,7 @@ from handlers.flows.digest import (
     report_program,
     week_before,
 )
+from handlers.flows.feedback import feedback_report_csv
 from handlers.flows.shared_work import shared_goals_csv
 from handlers.flows.slack import share_files
 from storage.reports import Period
@@ -76,6 +77,7 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
     period = report_period(ctx, program, command)
     pairings, teaching = report_csv(ctx, user, program.id, period)
     goals, sharing = shared_goals_csv(ctx, user, program.id)
+    feedback, comments = feedback_report_csv(ctx, user, program.id, period)
     share_files(
         args.client,
         channel,
@@ -84,6 +86,12 @@ def handle_report(ctx: AppContext, args: Args, command: parsing.Report) -> None:
             {"filename": "pairings.csv", "title": "Pairings", "content": pairings},
             {"filename": "teaching-record.csv", "title": "Teaching record", "content": teaching},
             {"filename": "shared-goals.csv", "title": "Shared goals and tasks", "content": goals},
+            {"filename": "feedback.csv", "title": "Feedback by focus", "content": feedback},
+            {
+                "filename": "feedback-comments.csv",
+                "title": "Shared end-of-mentorship comments",
+                "content": comments,
+            },
         ],
     )
 

@@ -4,7 +4,7 @@ steps (each through the outbox, so every DM goes out once) and the answers peopl
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -31,6 +31,7 @@ from bot.logging import get_logger
 from bot.text import md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import checkins as blocks
+from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.delivery import Kind, Message, deliver_due_pending
 from handlers.flows.program_scope import focus_label_in, program_configs
@@ -38,8 +39,10 @@ from handlers.flows.rows import goal_row, goal_rows, task_row, task_rows
 from handlers.flows.slack import notify, program_focus_label, slack_error, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
+from storage import feedback as feedback_store
 from storage import goals as goal_store
 from storage import tasks as task_store
+from storage.checkins import MET
 from storage.db import unit_of_work
 from storage.models import CheckIn, Pairing, ScheduledSend
 from storage.outbox import NewSend, enqueue_many, send_key
@@ -384,7 +387,7 @@ def checkin_card(
     session: Session, ctx: AppContext, pairing: Pairing, checkin: CheckIn, recipient: str
 ) -> blocks.CheckinCard:
     now = ctx.now()
-    return _card(
+    card = _card(
         ctx,
         pairing,
         focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus),
@@ -394,6 +397,10 @@ def checkin_card(
         task_rows(session, pairing.id, now, include_recent=False),
         _tz_of(session, ctx, recipient),
     )
+    if checkin.answer != MET or not feedback_store.meeting_feedback_on(session, pairing.program_id):
+        return card
+    rated = feedback_store.rating_of(session, checkin.id, recipient)
+    return replace(card, rating_offered=True, rating=rated.score if rated else None)
 
 
 def _card(
@@ -614,6 +621,53 @@ def answer_checkin(
             )
             for send in store.checkin_messages(session, pairing.id, checkin.slot_at, CHECKIN)
             if send.recipient
+        ]
+    for update in updates:
+        redrawn = blocks.build_checkin_message(update.card)
+        update_message(client, update.channel, update.ts, redrawn.text, redrawn.blocks)
+
+
+# -- rating a met check-in -------------------------------------------------------------------------
+
+
+def ratable_checkin(ctx: AppContext, checkin_id: int, actor_id: str) -> None:
+    """Refuse kindly unless ``actor_id`` may still rate this check-in."""
+    with unit_of_work(ctx.sessions) as session:
+        checkin, pairing = _member_checkin(session, checkin_id, actor_id)
+        _check_ratable(session, checkin, pairing, actor_id)
+
+
+def _check_ratable(session: Session, checkin: CheckIn, pairing: Pairing, actor_id: str) -> None:
+    if checkin.answer != MET:
+        raise Refused(feedback_blocks.RATING_NOT_MET, reason="bad_input")
+    if not feedback_store.meeting_feedback_on(session, pairing.program_id):
+        raise Refused(feedback_blocks.RATING_OFF, reason="bad_input")
+    if feedback_store.rating_of(session, checkin.id, actor_id) is not None:
+        raise Refused(feedback_blocks.RATED_BEFORE, reason="repeat")
+
+
+def rate_checkin(
+    ctx: AppContext,
+    client: WebClient,
+    checkin_id: int,
+    actor_id: str,
+    score: int,
+    *,
+    note: str | None = None,
+) -> None:
+    """Keep the acting member's rating once, then redraw their own check-in DM with the thanks."""
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        checkin, pairing = _member_checkin(session, checkin_id, actor_id, lock=True)
+        _check_ratable(session, checkin, pairing, actor_id)
+        if not feedback_store.record_rating(
+            session, pairing, checkin, rater_id=actor_id, score=score, note=note, now=now
+        ):
+            raise Refused(feedback_blocks.RATED_BEFORE, reason="repeat")
+        updates = [
+            _Update(send.channel, send.ts, checkin_card(session, ctx, pairing, checkin, actor_id))
+            for send in store.checkin_messages(session, pairing.id, checkin.slot_at, CHECKIN)
+            if send.recipient == actor_id
         ]
     for update in updates:
         redrawn = blocks.build_checkin_message(update.card)

@@ -15,9 +15,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import ColumnElement, exists, or_
 from sqlalchemy.orm import Session
 
+from bot import feedback as fb
 from bot.chart import render_engagement_chart
 from bot.context import AppContext
 from bot.errors import Refused
+from bot.feedback import TREND_WEEKS
 from bot.logging import get_logger
 from bot.programs import ProgramConfig, resolve_config
 from bot.settings import Settings
@@ -42,6 +44,7 @@ from handlers.flows.slack import notify, program_focus_label, slack_error
 from handlers.flows.waiting import waiting_list_digest_lines
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.db import unit_of_work
+from storage.feedback import load_program_feedback, mentor_feedback_by_mentor, weekly_usefulness
 from storage.models import Pairing, ScheduledSend
 from storage.outbox import enqueue, get_send, keyed_clause
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
@@ -116,10 +119,16 @@ def _program_of_key(session: Session, key: str) -> int:
 
 
 def build_digest_view(
-    session: Session, program: ProgramConfig, period: Period, now: datetime, *, named: bool
+    session: Session,
+    program: ProgramConfig,
+    period: Period,
+    now: datetime,
+    *,
+    named: bool,
+    minimum: int,
 ) -> DigestView:
     """The program's digest for ``period``; ``named`` shows the program's name (an installation
-    with several programs)."""
+    with several programs); ``minimum`` is FEEDBACK_MIN_RESPONSES."""
     zone = program.zone
     return DigestView(
         start=period.start.astimezone(zone),
@@ -129,7 +138,17 @@ def build_digest_view(
         now=now,
         program_name=program.name if named else None,
         waiting=waiting_list_digest_lines(session, program),
+        feedback=load_program_feedback(session, program.id, feedback_weeks(period), minimum),
     )
+
+
+def feedback_weeks(period: Period) -> list[tuple[datetime, datetime]]:
+    """The digest's week and the ones before it, oldest first: the usefulness trend's cells."""
+    step = timedelta(days=7)
+    return [
+        (period.start - step * back, period.end - step * back)
+        for back in range(TREND_WEEKS - 1, -1, -1)
+    ]
 
 
 def _several_programs(session: Session) -> bool:
@@ -165,20 +184,28 @@ def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestVie
     with unit_of_work(ctx.sessions) as session:
         program = coordinated_program(session, ctx.settings, user_id, hint)
         return build_digest_view(
-            session, program, week_before(now), now, named=_several_programs(session)
+            session,
+            program,
+            week_before(now),
+            now,
+            named=_several_programs(session),
+            minimum=ctx.settings.feedback_min_responses,
         )
 
 
-def chart_png(session: Session, now: datetime, program_id: int) -> bytes:
+def chart_png(session: Session, now: datetime, program_id: int, minimum: int) -> bytes:
     weeks = [week_before(now - timedelta(days=7 * i)) for i in reversed(range(CHART_WEEKS))]
-    return render_engagement_chart(weekly_engagement(session, weeks, program_id))
+    return render_engagement_chart(
+        weekly_engagement(session, weeks, program_id),
+        weekly_usefulness(session, program_id, [(w.start, w.end) for w in weeks], minimum),
+    )
 
 
 def engagement_chart(ctx: AppContext, user_id: str, program_id: int) -> bytes:
     """The program's 12-week engagement chart as PNG bytes, for ``/mentor report chart``."""
     with unit_of_work(ctx.sessions) as session:
         require_coordinator_of(session, ctx.settings, program_id, user_id)
-        return chart_png(session, ctx.now(), program_id)
+        return chart_png(session, ctx.now(), program_id, ctx.settings.feedback_min_responses)
 
 
 def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -192,6 +219,7 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
         digest_week(send.slot_at, program),
         ctx.now(),
         named=_several_programs(session),
+        minimum=ctx.settings.feedback_min_responses,
     )
     digest = build_digest(view)
     return Message(to=channel, text=digest.text, blocks=digest.blocks)
@@ -289,7 +317,7 @@ def _attach_chart(tick: TickContext, due: _DigestSlot) -> None:
     with unit_of_work(tick.app.sessions) as session:
         send = get_send(session, due.key)
         thread_ts = send.ts if send is not None else None
-        png = chart_png(session, tick.now, due.program_id)
+        png = chart_png(session, tick.now, due.program_id, tick.app.settings.feedback_min_responses)
     try:
         tick.client.files_upload_v2(
             channel=due.channel,
@@ -312,7 +340,7 @@ def report_csv(
         program = require_coordinator_of(session, ctx.settings, program_id, user_id)
         risk = at_risk_reasons(session, now, now.astimezone(program.zone).date(), program_id)
         return build_pairings_csv(session, program, period, risk), build_teaching_csv(
-            session, period, program_id
+            session, period, program_id, ctx.settings.feedback_min_responses
         )
 
 
@@ -354,13 +382,19 @@ def build_pairings_csv(
     return out.getvalue().encode()
 
 
-def build_teaching_csv(session: Session, period: Period, program_id: int) -> bytes:
+def build_teaching_csv(session: Session, period: Period, program_id: int, minimum: int) -> bytes:
+    """Per mentor: meetings held in the period, their hours, and the mentor's feedback to date
+    (evidence for a teaching portfolio; withheld until enough mentees answered)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TEACHING_COLUMNS)
+    feedback = mentor_feedback_by_mentor(session, program_id, minimum)
     for row in teaching_record(session, period, program_id):
         hours = "" if row.minutes is None else f"{row.minutes / 60:.2f}"
-        writer.writerow((row.mentor_id, row.meetings_held, hours))
+        mine = feedback.get(row.mentor_id)
+        usefulness = fb.mean_text(mine.usefulness, 5) if mine else fb.withheld_text(minimum)
+        recommend = fb.nps_text(mine.recommend) if mine else fb.withheld_text(minimum)
+        writer.writerow((row.mentor_id, row.meetings_held, hours, usefulness, recommend))
     return out.getvalue().encode()
 
 

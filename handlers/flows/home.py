@@ -28,6 +28,7 @@ from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
 from storage.db import unit_of_work
+from storage.feedback import load_mentor_feedback
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
@@ -115,6 +116,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         pairings = [
             _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
         ]
+        feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
         requests = [
             HomeRequest(
                 r.mentor_id if mine else r.mentee_id,
@@ -133,6 +135,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         requests=requests,
         page=page,  # the builder shows the last page when this one no longer exists
         viewer_id=user_id,
+        feedback=feedback,
         programs=[HomeProgram(c.id, c.name, c.focus_labels) for c in programs],
     )
 

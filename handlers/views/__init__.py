@@ -9,6 +9,7 @@ from handlers.views import (
     checkins,
     digest,
     directory,
+    feedback,
     matching,
     pairings,
     programs,
@@ -27,4 +28,5 @@ def register(app: App, ctx: AppContext) -> None:
     digest.register(app, ctx)
     directory.register(app, ctx)
     matching.register(app, ctx)
+    feedback.register(app, ctx)
     programs.register(app, ctx)

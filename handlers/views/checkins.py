@@ -1,4 +1,5 @@
-"""Modal submissions for check-ins: how a meeting went (We met), and how long to pause."""
+"""Modal submissions for check-ins: how a meeting went (We met), how useful it was, and how long
+to pause."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from handlers import ids
 from handlers.blocks.checkins import build_paused_reply, parse_checkin_met, parse_pause_until
+from handlers.blocks.feedback import parse_rating
 from handlers.blocks.modals import InvalidSubmission
 from handlers.edge import actor_id, edge, id_values
-from handlers.flows.checkins import actor_today, answer_checkin, pause_pairings
+from handlers.flows.checkins import actor_today, answer_checkin, pause_pairings, rate_checkin
 from handlers.flows.slack import post_message
 from handlers.views.requests import metadata, reject, state_values
 from storage.checkins import MET
@@ -26,6 +28,17 @@ def handle_checkin_met_submission(ctx: AppContext, args: Args) -> None:
     args.ack()
     (checkin_id,) = id_values(metadata(args))[:1]
     answer_checkin(ctx, args.client, checkin_id, actor_id(args), MET, note=note, minutes=minutes)
+
+
+def handle_rating_submission(ctx: AppContext, args: Args) -> None:
+    try:
+        score, note = parse_rating(state_values(args))
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
+    args.ack()
+    (checkin_id,) = id_values(metadata(args))[:1]
+    rate_checkin(ctx, args.client, checkin_id, actor_id(args), score, note=note)
 
 
 def handle_pause_submission(ctx: AppContext, args: Args) -> None:
@@ -46,6 +59,7 @@ def register(app: App, ctx: AppContext) -> None:
     handlers = {
         ids.CHECKIN_MET_VIEW: handle_checkin_met_submission,
         ids.PAUSE_VIEW: handle_pause_submission,
+        ids.CHECKIN_RATE_VIEW: handle_rating_submission,
     }
     for callback_id, handler in handlers.items():
         app.view(callback_id)(edge(f"view:{callback_id}", partial(handler, ctx)))

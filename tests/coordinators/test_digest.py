@@ -190,8 +190,8 @@ def test_report_csv_is_exact(harness: Harness) -> None:
         "",
     ]
     assert files["teaching-record.csv"].splitlines() == [
-        "mentor,meetings_held,hours",
-        f"{MENTOR2},2,0.75",
+        "mentor,meetings_held,hours,usefulness_to_date,recommend_score_to_date",
+        f"{MENTOR2},2,0.75,fewer than 5 responses,fewer than 5 responses",
     ]
 
 
@@ -291,7 +291,9 @@ def test_report_for_a_period_counts_only_that_period(harness: Harness) -> None:
     harness.command("report 2026-11-01 2026-11-27", user_id=COORDINATOR)
     files = {f.filename: f.content.decode() for f in harness.fake.files}
     # The seeded meetings happened on 29-30 November, after this period.
-    assert files["teaching-record.csv"].splitlines() == ["mentor,meetings_held,hours"]
+    assert files["teaching-record.csv"].splitlines() == [
+        "mentor,meetings_held,hours,usefulness_to_date,recommend_score_to_date"
+    ]
     comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
     assert "2026-11-01 to 2026-11-27" in str(comment.get("initial_comment"))
 

@@ -536,7 +536,13 @@ def test_report_period_days_are_the_programs_days(harness: Harness) -> None:
     harness.command("report 2026-11-29 2026-11-29", user_id=NURSE_COORD)
     files = {f.filename: f.content for f in harness.fake.files}
     assert _csv_rows(files["teaching-record.csv"]) == [
-        {"mentor": NURSE_MENTOR, "meetings_held": "1", "hours": ""}
+        {
+            "mentor": NURSE_MENTOR,
+            "meetings_held": "1",
+            "hours": "",
+            "usefulness_to_date": "fewer than 5 responses",
+            "recommend_score_to_date": "fewer than 5 responses",
+        }
     ]
     assert date(2026, 11, 29).isoformat() in str(
         harness.fake.calls_to("files.completeUploadExternal")[-1].args.get("initial_comment")

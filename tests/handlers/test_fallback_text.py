@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import handlers.blocks as blocks_package
+from bot import feedback as fb
 from bot.cadence import Cadence
 from bot.communication import Communication
 from bot.directory import MentorCandidate, Seeker, rank_mentors, specialties
@@ -29,6 +30,7 @@ from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
 from handlers.blocks.directory import Labels, MentorForm, Results, Search, TraineeForm
+from handlers.blocks.feedback import ExitInvite
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
 from handlers.blocks.matching import ProposalRow
 from handlers.blocks.pair_details import PairDetails
@@ -57,6 +59,12 @@ TASK = TaskRow(7, TYPED, "open", ME, TODAY, goal_id=1, goal=TYPED)
 DONE_TASK = TaskRow(8, "Read two papers", "done", ME, None, ME, TODAY)
 CARD = CheckinCard(5, ME, THEM, LABEL, TODAY, [GOAL], [TASK])
 ANSWERED = CheckinCard(5, ME, THEM, LABEL, TODAY, [GOAL], [TASK], "met", THEM, TYPED, 45)
+FEEDBACK = fb.ProgramFeedback(
+    minimum=5,
+    usefulness=((NOW, fb.Withheld(5)), (NOW, fb.Shown(6, 9, 4.2))),
+    pulses=(fb.PulseResult(NOW, (("supported", fb.Shown(7, 7, 3.9)),)),),
+    end=fb.EndOfMentorship(fb.NetPromoter(8, 40), fb.Withheld(5)),
+)
 REQUEST = RequestCard(9, ME, THEM, LABEL, TYPED, TODAY)
 INTRO = Introduction(4, THEM, ME, COORD, LABEL, TYPED)
 NUMBERS = DigestNumbers(3, 2, {"pending": 2}, 2, NOW, 1, 5, {"met": 3}, 4, 1, 1, 1, 0, [], {}, [])
@@ -127,7 +135,25 @@ PROGRAM = ProgramConfig(
 # Each builder, with the inputs worth trying (several where it has branches).
 Case = tuple[tuple[Any, ...], dict[str, Any]]
 SAMPLES: dict[str, list[Case]] = {
-    "checkins.build_checkin_message": [((CARD,), {}), ((ANSWERED,), {})],
+    "checkins.build_checkin_message": [
+        ((CARD,), {}),
+        ((ANSWERED,), {}),
+        ((replace(ANSWERED, rating_offered=True),), {}),
+        ((replace(ANSWERED, rating_offered=True, rating=4),), {}),
+    ],
+    "feedback.build_rating_modal": [((5,), {})],
+    "feedback.build_exit_survey_message": [
+        ((ExitInvite(3, THEM, TYPED, True),), {}),
+        ((ExitInvite(3, ME, LABEL, False, answered=True),), {}),
+    ],
+    "feedback.build_exit_survey_modal": [((3, True), {}), ((3, False), {})],
+    "feedback.build_pulse_modal": [((2, TYPED), {}), ((2, None), {})],
+    "feedback.build_pulse_scheduled": [((12, date(2026, 12, 8), TODAY), {})],
+    "feedback.build_pulse_message": [
+        ((6, TYPED, date(2026, 12, 8), TODAY), {"reminder": False}),
+        ((6, TYPED, date(2026, 12, 8), TODAY), {"reminder": True}),
+    ],
+    "feedback.build_pulse_answer_modal": [((6, ["satisfaction", "rhythm", "supported"]), {})],
     "checkins.build_already_answered": [(("met", THEM), {}), (("skipped", None), {})],
     "checkins.build_checkin_met_modal": [((5, THEM), {})],
     "checkins.build_pause_modal": [(([4], [THEM]), {"today": TODAY})],
@@ -143,6 +169,7 @@ SAMPLES: dict[str, list[Case]] = {
     "digest.build_digest": [
         ((DigestView(*WEEK, NUMBERS, RISK, NOW),), {}),
         ((DigestView(*WEEK, NUMBERS, AtRisk([], 0, [], 0), NOW),), {}),
+        ((DigestView(*WEEK, NUMBERS, RISK, NOW, "Nursing", feedback=FEEDBACK),), {}),
     ],
     "help.build_help": [
         (([("/mentor ask @person", "Ask someone.")], ["Research"]), {}),

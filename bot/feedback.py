@@ -1,0 +1,469 @@
+"""Feedback aggregates and the rule that guards them: nothing is shown unless at least the
+minimum number of people answered the thing it summarises, and no set of figures shown together
+lets anyone work out a smaller group's answers by subtraction.
+
+Pure functions over plain values; storage reads the answers, builders word the results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+USEFULNESS_SCALE = (1, 2, 3, 4, 5)
+RECOMMEND_SCALE = tuple(range(11))
+PULSE_SCALE = (1, 2, 3, 4, 5)
+PULSE_DAYS_DEFAULT = 7
+PULSE_DAYS_MIN, PULSE_DAYS_MAX = 2, 30
+TREND_WEEKS = 4
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+class GoalsMet(StrEnum):
+    ALL = "all"
+    SOME = "some"
+    NONE = "none"
+
+
+GOALS_MET_LABELS = {GoalsMet.ALL: "All", GoalsMet.SOME: "Some", GoalsMet.NONE: "None"}
+
+
+class PulseQuestion(StrEnum):
+    """The fixed set a pulse picks from; each answered on a 1-5 agreement scale."""
+
+    SATISFACTION = "satisfaction"
+    RHYTHM = "rhythm"
+    SUPPORTED = "supported"
+
+
+PULSE_QUESTIONS = {
+    PulseQuestion.SATISFACTION: "Overall, how satisfied are you with your mentorship?",
+    PulseQuestion.RHYTHM: "Is the meeting rhythm right for you?",
+    PulseQuestion.SUPPORTED: "Do you feel supported?",
+}
+PULSE_SHORT = {
+    PulseQuestion.SATISFACTION: "Overall satisfaction",
+    PulseQuestion.RHYTHM: "Meeting rhythm right",
+    PulseQuestion.SUPPORTED: "Feel supported",
+}
+PULSE_SCALE_LABELS = {
+    PulseQuestion.SATISFACTION: ("Not at all", "Very"),
+    PulseQuestion.RHYTHM: ("Not at all", "Just right"),
+    PulseQuestion.SUPPORTED: ("Not at all", "Fully"),
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One person's answer to one question (a score), and when they gave it."""
+
+    person: str
+    value: int
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An aggregate that may be shown: how many people, how many answers, their mean."""
+
+    people: int
+    answers: int
+    mean: float
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Too few people answered: only that is said, never how few."""
+
+    minimum: int
+
+
+Aggregate = Shown | Withheld
+
+
+def people_of(answers: Iterable[Answer]) -> int:
+    return len({answer.person for answer in answers})
+
+
+def aggregate(answers: Sequence[Answer], minimum: int) -> Aggregate:
+    """The mean of ``answers`` when at least ``minimum`` different people gave them."""
+    people = people_of(answers)
+    if people < minimum or not answers:
+        return Withheld(minimum)
+    return Shown(people, len(answers), sum(a.value for a in answers) / len(answers))
+
+
+@dataclass(frozen=True)
+class NetPromoter:
+    """Net promoter score (-100..100) of enough people's 0-10 answers."""
+
+    people: int
+    score: int
+
+
+def net_promoter(answers: Sequence[Answer], minimum: int) -> NetPromoter | Withheld:
+    people = people_of(answers)
+    if people < minimum or not answers:
+        return Withheld(minimum)
+    promoters = sum(1 for a in answers if a.value >= 9)
+    detractors = sum(1 for a in answers if a.value <= 6)
+    return NetPromoter(people, round(100 * (promoters - detractors) / len(answers)))
+
+
+@dataclass(frozen=True)
+class Split:
+    """How enough people's categorical answers fell, as shares of the whole."""
+
+    people: int
+    shares: tuple[tuple[str, float], ...]
+
+
+def split(
+    choices: Sequence[tuple[str, str]], labels: Sequence[str], minimum: int
+) -> Split | Withheld:
+    """``choices`` are (person, label) pairs; the share of each of ``labels``."""
+    people = len({person for person, _ in choices})
+    if people < minimum or not choices:
+        return Withheld(minimum)
+    total = len(choices)
+    return Split(
+        people, tuple((label, sum(1 for _, c in choices if c == label) / total) for label in labels)
+    )
+
+
+def in_blocks(answers: Sequence[Answer], minimum: int) -> list[Answer]:
+    """The answers a figure that grows over time may count: in time order, whole blocks only,
+    each block holding at least ``minimum`` people. A figure shown again later then differs by
+    whole blocks, so comparing it with an earlier one reveals no fewer than ``minimum`` people's
+    answers (one new rating never shows by itself in the change)."""
+    ordered = sorted(answers, key=lambda a: (a.at is None, a.at or _EARLIEST, a.person))
+    counted = 0
+    people: set[str] = set()
+    for index, answer in enumerate(ordered):
+        people.add(answer.person)
+        if len(people) >= minimum:
+            counted = index + 1
+            people = set()
+    return ordered[:counted]
+
+
+_K = TypeVar("_K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Grouped(Generic[_K]):
+    """Aggregates per group (a focus, a week) and over all of them, shown together."""
+
+    groups: dict[_K, Aggregate]
+    total: Aggregate
+
+
+def by_group(groups: Mapping[_K, Sequence[Answer]], minimum: int) -> Grouped[_K]:
+    """Each group's aggregate and the total, guarded against subtraction: when the groups held
+    back (too few people) together hold between one and ``minimum - 1`` people, the total minus
+    the shown groups would give them away, so the smallest shown groups are held back too until
+    the held-back answers come from at least ``minimum`` people (or every group is held back)."""
+    shown = {key: aggregate(answers, minimum) for key, answers in groups.items()}
+    total = aggregate([a for answers in groups.values() for a in answers], minimum)
+
+    def hidden_people() -> int:
+        return people_of(
+            a
+            for key, answers in groups.items()
+            if isinstance(shown[key], Withheld)
+            for a in answers
+        )
+
+    while isinstance(total, Shown) and 0 < hidden_people() < minimum:
+        candidates = [key for key, value in shown.items() if isinstance(value, Shown)]
+        if not candidates:
+            break
+        smallest = min(candidates, key=lambda key: (people_of(groups[key]), len(groups[key])))
+        shown[smallest] = Withheld(minimum)
+    return Grouped(shown, total)
+
+
+def week_start(moment: date) -> date:
+    return moment - timedelta(days=moment.weekday())
+
+
+def weekly(
+    answers: Sequence[Answer],
+    last_week: date,
+    weeks: int,
+    minimum: int,
+    *,
+    local: Callable[[datetime], date],
+) -> list[tuple[date, Aggregate]]:
+    """One aggregate per week (oldest first) of the ``weeks`` weeks ending with the week that
+    starts ``last_week``; weeks hold disjoint answers, so each stands or falls alone."""
+    starts = [last_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    buckets: dict[date, list[Answer]] = {start: [] for start in starts}
+    for answer in answers:
+        if answer.at is None:
+            continue
+        start = week_start(local(answer.at))
+        if start in buckets:
+            buckets[start].append(answer)
+    return [(start, aggregate(buckets[start], minimum)) for start in starts]
+
+
+def trend(series: Sequence[tuple[date, Aggregate]]) -> str | None:
+    """Up, down or steady from the previous shown week to the last one, when both are shown."""
+    if len(series) < 2:
+        return None
+    last = series[-1][1]
+    earlier = [value for _, value in series[:-1] if isinstance(value, Shown)]
+    if not isinstance(last, Shown) or not earlier:
+        return None
+    change = last.mean - earlier[-1].mean
+    if change >= 0.1:
+        return "up"
+    if change <= -0.1:
+        return "down"
+    return "steady"
+
+
+def mean_text(value: Aggregate, scale_max: int) -> str:
+    """“4.2 / 5 (7 people)” or “fewer than 5 responses”."""
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    return f"{value.mean:.1f} / {scale_max} ({value.people} people)"
+
+
+def withheld_text(minimum: int) -> str:
+    return f"fewer than {minimum} responses"
+
+
+def parse_pulse_days(raw: str) -> int | None:
+    text = raw.strip()
+    if not text.isdigit():
+        return None
+    days = int(text)
+    return days if PULSE_DAYS_MIN <= days <= PULSE_DAYS_MAX else None
+
+
+def per_period(
+    answers: Sequence[Answer], periods: Sequence[tuple[datetime, datetime]], minimum: int
+) -> list[tuple[datetime, Aggregate]]:
+    """One aggregate per period (disjoint, oldest first): a fixed partition of time, so each
+    figure stands or falls alone and no two overlap."""
+    buckets: list[list[Answer]] = [[] for _ in periods]
+    for answer in answers:
+        if answer.at is None:
+            continue
+        for index, (start, end) in enumerate(periods):
+            if start <= answer.at < end:
+                buckets[index].append(answer)
+                break
+    return [
+        (start, aggregate(bucket, minimum))
+        for (start, _), bucket in zip(periods, buckets, strict=True)
+    ]
+
+
+def whole_buckets(buckets: Iterable[Sequence[Answer]], minimum: int) -> list[Answer]:
+    """The answers of the buckets (cells of a fixed partition, such as weeks) that each hold at
+    least ``minimum`` people: a figure over any run of cells then differs from another only by
+    whole cells of enough people, whatever span is asked for."""
+    return [a for bucket in buckets if people_of(bucket) >= minimum for a in bucket]
+
+
+@dataclass(frozen=True)
+class PulseResult:
+    closed_at: datetime
+    questions: tuple[tuple[str, Aggregate], ...]
+
+
+def pulse_result(
+    closed_at: datetime,
+    questions: Sequence[str],
+    answers: Sequence[Mapping[str, object]],
+    minimum: int,
+) -> PulseResult:
+    """Each question's mean over the people who answered it (each answer carries ``person``)."""
+    rows = []
+    for question in questions:
+        given = [
+            Answer(str(a["person"]), int(str(a[question])))
+            for a in answers
+            if isinstance(a.get(question), int)
+        ]
+        rows.append((question, aggregate(given, minimum)))
+    return PulseResult(closed_at, tuple(rows))
+
+
+@dataclass(frozen=True)
+class ExitRow:
+    person: str
+    role: str
+    goals_met: str | None
+    recommend: int | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class EndOfMentorship:
+    """To date, counted in whole blocks of enough people (see :func:`in_blocks`)."""
+
+    recommend: NetPromoter | Withheld
+    goals_met: Split | Withheld
+
+
+def end_of_mentorship(rows: Sequence[ExitRow], minimum: int) -> EndOfMentorship:
+    mentee = [Answer(r.person, r.recommend, r.at) for r in rows if r.recommend is not None]
+    goals = [
+        Answer(r.person, index, r.at)
+        for r in rows
+        for index, value in enumerate(GoalsMet)
+        if r.goals_met == value.value
+    ]
+    counted_goals = in_blocks(goals, minimum)
+    labels = [v.value for v in GoalsMet]
+    return EndOfMentorship(
+        recommend=net_promoter(in_blocks(mentee, minimum), minimum),
+        goals_met=split([(a.person, labels[a.value]) for a in counted_goals], labels, minimum),
+    )
+
+
+@dataclass(frozen=True)
+class ProgramFeedback:
+    """The digest's feedback section: each figure already held to the minimum."""
+
+    minimum: int
+    usefulness: tuple[tuple[datetime, Aggregate], ...]  # oldest first; the last is this week
+    pulses: tuple[PulseResult, ...]
+    end: EndOfMentorship
+
+    @property
+    def this_week(self) -> Aggregate:
+        return self.usefulness[-1][1] if self.usefulness else Withheld(self.minimum)
+
+    @property
+    def direction(self) -> str | None:
+        return trend([(start.date(), value) for start, value in self.usefulness])
+
+
+def program_feedback(
+    ratings: Sequence[Answer],
+    weeks: Sequence[tuple[datetime, datetime]],
+    pulses: Sequence[PulseResult],
+    exits: Sequence[ExitRow],
+    minimum: int,
+) -> ProgramFeedback:
+    return ProgramFeedback(
+        minimum=minimum,
+        usefulness=tuple(per_period(ratings, weeks, minimum)),
+        pulses=tuple(pulses),
+        end=end_of_mentorship(exits, minimum),
+    )
+
+
+@dataclass(frozen=True)
+class MentorFeedback:
+    """A mentor's own feedback to date (their mentees' ratings and exit answers), in blocks."""
+
+    usefulness: Aggregate
+    recommend: NetPromoter | Withheld
+
+    @property
+    def any_shown(self) -> bool:
+        return isinstance(self.usefulness, Shown) or isinstance(self.recommend, NetPromoter)
+
+
+def mentor_feedback(
+    ratings: Sequence[Answer], recommends: Sequence[Answer], minimum: int
+) -> MentorFeedback:
+    return MentorFeedback(
+        usefulness=aggregate(in_blocks(ratings, minimum), minimum),
+        recommend=net_promoter(in_blocks(recommends, minimum), minimum),
+    )
+
+
+def nps_text(value: NetPromoter | Withheld) -> str:
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    sign = "+" if value.score > 0 else ""
+    return f"{sign}{value.score} ({value.people} people)"
+
+
+def split_text(value: Split | Withheld) -> str:
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    shares = ", ".join(
+        f"{GOALS_MET_LABELS[GoalsMet(label)].lower()} {round(share * 100)}%"
+        for label, share in value.shares
+    )
+    return f"{shares} ({value.people} people)"
+
+
+class BlockCounter:
+    """:func:`in_blocks` followed by :func:`aggregate` / :func:`net_promoter`, fed one answer at
+    a time in time order and keeping only counts: for figures over many answers (every mentor's
+    ratings in a program) without holding the answers."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+        self._people: set[str] = set()
+        self._values: dict[int, int] = {}
+        self._block_people: set[str] = set()
+        self._block_values: dict[int, int] = {}
+
+    def add(self, person: str, value: int) -> None:
+        self._block_people.add(person)
+        self._block_values[value] = self._block_values.get(value, 0) + 1
+        if len(self._block_people) >= self.minimum:
+            self._people |= self._block_people
+            for counted, times in self._block_values.items():
+                self._values[counted] = self._values.get(counted, 0) + times
+            self._block_people = set()
+            self._block_values = {}
+
+    def mean(self) -> Aggregate:
+        answers = sum(self._values.values())
+        if len(self._people) < self.minimum or not answers:
+            return Withheld(self.minimum)
+        total = sum(value * times for value, times in self._values.items())
+        return Shown(len(self._people), answers, total / answers)
+
+    def net_promoter(self) -> NetPromoter | Withheld:
+        answers = sum(self._values.values())
+        if len(self._people) < self.minimum or not answers:
+            return Withheld(self.minimum)
+        promoters = sum(times for value, times in self._values.items() if value >= 9)
+        detractors = sum(times for value, times in self._values.items() if value <= 6)
+        return NetPromoter(len(self._people), round(100 * (promoters - detractors) / answers))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a fixed partition (a week, a focus in a week) as the database counts it:
+    how many different people answered, how many answers, and their sum."""
+
+    people: int
+    answers: int
+    total: int
+
+
+def cell_of(answers: Sequence[Answer]) -> Cell:
+    return Cell(people_of(answers), len(answers), sum(a.value for a in answers))
+
+
+def cell_aggregate(cell: Cell, minimum: int) -> Aggregate:
+    """The same as :func:`aggregate` over the cell's answers."""
+    if cell.people < minimum or not cell.answers:
+        return Withheld(minimum)
+    return Shown(cell.people, cell.answers, cell.total / cell.answers)
+
+
+def kept_cells(cells: Iterable[Cell], minimum: int) -> Aggregate:
+    """The mean over the cells that each hold at least ``minimum`` people (as
+    :func:`whole_buckets`); ``people`` is then the sum of each cell's people (a person answering
+    in two weeks counts in both), since cells are counted apart."""
+    kept = [cell for cell in cells if cell.people >= minimum and cell.answers]
+    if not kept:
+        return Withheld(minimum)
+    answers = sum(cell.answers for cell in kept)
+    return Shown(sum(c.people for c in kept), answers, sum(c.total for c in kept) / answers)

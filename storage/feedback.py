@@ -1,0 +1,523 @@
+"""Feedback rows: session ratings, exit surveys, pulses and their answers. Every answer is
+written once (a unique key per person and thing asked); reads hand back plain answers for the
+aggregates in bot/feedback.py, never a person's score to show."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, distinct, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import feedback as fb
+from bot.feedback import Answer
+from storage.models import (
+    CheckIn,
+    ExitSurvey,
+    Pairing,
+    Person,
+    Program,
+    Pulse,
+    PulseAnswer,
+    SessionRating,
+)
+from storage.outbox import NewSend, enqueue_many, send_key
+
+MENTOR = "mentor"
+MENTEE = "mentee"
+
+# Outbox kinds: the exit survey DM, a pulse and its one reminder.
+EXIT_SURVEY = "exit.survey"
+PULSE_ASK = "pulse.ask"
+PULSE_REMIND = "pulse.remind"
+
+
+# -- session ratings ------------------------------------------------------------------------------
+
+
+def meeting_feedback_on(session: Session, program_id: int) -> bool:
+    """Whether the program offers the usefulness rating after a meeting (on unless turned off)."""
+    value = session.scalar(select(Program.meeting_feedback).where(Program.id == program_id))
+    return value is not False
+
+
+def rating_of(session: Session, checkin_id: int, rater_id: str) -> SessionRating | None:
+    return session.scalar(
+        select(SessionRating).where(
+            SessionRating.checkin_id == checkin_id, SessionRating.rater_id == rater_id
+        )
+    )
+
+
+def record_rating(
+    session: Session,
+    pairing: Pairing,
+    checkin: CheckIn,
+    *,
+    rater_id: str,
+    score: int,
+    note: str | None,
+    now: datetime,
+) -> bool:
+    """Keep one member's rating of a met check-in; False when they rated it before."""
+    if rating_of(session, checkin.id, rater_id) is not None:
+        return False
+    row = SessionRating(
+        program_id=pairing.program_id,
+        pairing_id=pairing.id,
+        checkin_id=checkin.id,
+        rater_id=rater_id,
+        mentor_id=pairing.mentor_id,
+        focus=pairing.focus,
+        score=score,
+        note=note or None,
+        rated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False  # a double tap racing this one won
+    return True
+
+
+def rating_answers(
+    session: Session,
+    *,
+    program_id: int | None = None,
+    mentor_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    mentees_only: bool = False,
+) -> list[tuple[str, Answer]]:
+    """(focus, answer) for every rating matching the filters, oldest first."""
+    query = select(
+        SessionRating.focus, SessionRating.rater_id, SessionRating.score, SessionRating.rated_at
+    )
+    if program_id is not None:
+        query = query.where(SessionRating.program_id == program_id)
+    if mentor_id is not None:
+        query = query.where(SessionRating.mentor_id == mentor_id)
+    if mentees_only:
+        query = query.where(SessionRating.rater_id != SessionRating.mentor_id)
+    if since is not None:
+        query = query.where(SessionRating.rated_at >= since)
+    if until is not None:
+        query = query.where(SessionRating.rated_at < until)
+    rows = session.execute(query.order_by(SessionRating.rated_at, SessionRating.id)).all()
+    return [(focus, Answer(rater, score, at)) for focus, rater, score, at in rows]
+
+
+# -- exit surveys ---------------------------------------------------------------------------------
+
+
+def open_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> list[ExitSurvey]:
+    """One survey row per member of an ending pairing who is still in the workspace (none for
+    a deactivated person); rows made before are left as they were. The new rows."""
+    gone = set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.user_id.in_((pairing.mentor_id, pairing.mentee_id)),
+                Person.is_deleted.is_(True),
+            )
+        ).all()
+    )
+    made: list[ExitSurvey] = []
+    for user_id, role in ((pairing.mentor_id, MENTOR), (pairing.mentee_id, MENTEE)):
+        if user_id in gone:
+            continue
+        row = ExitSurvey(
+            program_id=pairing.program_id,
+            pairing_id=pairing.id,
+            user_id=user_id,
+            role=role,
+            mentor_id=pairing.mentor_id,
+            focus=pairing.focus,
+            created_at=now,
+            share_text=False,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            continue
+        made.append(row)
+    return made
+
+
+def queue_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> int:
+    """At a pairing's end: its members' survey rows and one DM each in the outbox (sent by the
+    scheduler's next tick, after this transaction, and never twice). How many were queued."""
+    sends = [
+        NewSend(
+            key=send_key(EXIT_SURVEY, f"{pairing.id}:{row.user_id}"),
+            kind=EXIT_SURVEY,
+            slot_at=now,
+            due_at=now,
+            pairing_id=pairing.id,
+            recipient=row.user_id,
+        )
+        for row in open_exit_surveys(session, pairing, now)
+    ]
+    return enqueue_many(session, sends)
+
+
+def exit_survey(
+    session: Session, pairing_id: int, user_id: str, *, lock: bool = False
+) -> ExitSurvey | None:
+    query = select(ExitSurvey).where(
+        ExitSurvey.pairing_id == pairing_id, ExitSurvey.user_id == user_id
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def get_exit_survey(session: Session, survey_id: int, *, lock: bool = False) -> ExitSurvey | None:
+    query = select(ExitSurvey).where(ExitSurvey.id == survey_id)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def exit_answers(
+    session: Session,
+    *,
+    program_id: int | None = None,
+    mentor_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Sequence[ExitSurvey]:
+    """Answered exit surveys matching the filters, oldest answer first."""
+    query = select(ExitSurvey).where(ExitSurvey.answered_at.is_not(None))
+    if program_id is not None:
+        query = query.where(ExitSurvey.program_id == program_id)
+    if mentor_id is not None:
+        query = query.where(ExitSurvey.mentor_id == mentor_id)
+    if since is not None:
+        query = query.where(ExitSurvey.answered_at >= since)
+    if until is not None:
+        query = query.where(ExitSurvey.answered_at < until)
+    return session.scalars(query.order_by(ExitSurvey.answered_at, ExitSurvey.id)).all()
+
+
+# -- pulses ---------------------------------------------------------------------------------------
+
+
+def create_pulse(
+    session: Session,
+    *,
+    program_id: int,
+    by: str,
+    questions: Sequence[str],
+    recipients: Collection[str],
+    now: datetime,
+    remind_at: datetime,
+    closes_at: datetime,
+) -> Pulse:
+    pulse = Pulse(
+        program_id=program_id,
+        created_by=by,
+        created_at=now,
+        questions=list(questions),
+        remind_at=remind_at,
+        closes_at=closes_at,
+    )
+    session.add(pulse)
+    session.flush()
+    session.add_all(PulseAnswer(pulse_id=pulse.id, user_id=user) for user in sorted(recipients))
+    session.flush()
+    return pulse
+
+
+def active_members(session: Session, program_id: int) -> set[str]:
+    """Everyone in an open (active or paused) pairing of the program, still in the workspace."""
+    found: set[str] = set()
+    rows = session.execute(
+        select(Pairing.mentor_id, Pairing.mentee_id).where(
+            Pairing.program_id == program_id, Pairing.status.in_(("active", "paused"))
+        )
+    ).all()
+    for mentor_id, mentee_id in rows:
+        found.update((mentor_id, mentee_id))
+    if not found:
+        return found
+    gone = set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.user_id.in_(list(found)), Person.is_deleted.is_(True)
+            )
+        ).all()
+    )
+    return found - gone
+
+
+def get_pulse(session: Session, pulse_id: int) -> Pulse | None:
+    return session.get(Pulse, pulse_id)
+
+
+def pulse_answer(
+    session: Session, pulse_id: int, user_id: str, *, lock: bool = False
+) -> PulseAnswer | None:
+    query = select(PulseAnswer).where(
+        PulseAnswer.pulse_id == pulse_id, PulseAnswer.user_id == user_id
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def pulse_answers(session: Session, pulse_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """The answers given to each pulse, each with who gave it only so that people are counted
+    once; never shown."""
+    found: dict[int, list[dict[str, Any]]] = {pulse_id: [] for pulse_id in pulse_ids}
+    if not pulse_ids:
+        return found
+    rows = session.execute(
+        select(PulseAnswer.pulse_id, PulseAnswer.user_id, PulseAnswer.answers).where(
+            PulseAnswer.pulse_id.in_(list(pulse_ids)), PulseAnswer.answered_at.is_not(None)
+        )
+    ).all()
+    for pulse_id, user_id, answers in rows:
+        found[pulse_id].append({"person": user_id, **dict(answers or {})})
+    return found
+
+
+def due_pulse_close_clause(now: datetime) -> ColumnElement[bool]:
+    return and_(Pulse.closed_at.is_(None), Pulse.closes_at <= now)
+
+
+def close_due_pulses(session: Session, now: datetime) -> list[int]:
+    """Close every pulse whose time is up; the ids closed."""
+    return list(
+        session.scalars(
+            update(Pulse)
+            .where(due_pulse_close_clause(now))
+            .values(closed_at=now)
+            .returning(Pulse.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    )
+
+
+def pulses_closed_between(
+    session: Session, program_id: int, since: datetime, until: datetime
+) -> Sequence[Pulse]:
+    return session.scalars(
+        select(Pulse)
+        .where(
+            Pulse.program_id == program_id,
+            Pulse.closed_at.is_not(None),
+            Pulse.closed_at >= since,
+            Pulse.closed_at < until,
+        )
+        .order_by(Pulse.closed_at, Pulse.id)
+    ).all()
+
+
+# -- what the digest, the report and Home read -----------------------------------------------------
+
+
+def exit_rows(
+    session: Session, *, program_id: int | None = None, mentor_id: str | None = None
+) -> list[fb.ExitRow]:
+    """Answered exit surveys to date (columns only: a program's whole history stays small)."""
+    query = select(
+        ExitSurvey.user_id,
+        ExitSurvey.role,
+        ExitSurvey.goals_met,
+        ExitSurvey.recommend,
+        ExitSurvey.answered_at,
+        ExitSurvey.focus,
+    ).where(ExitSurvey.answered_at.is_not(None))
+    if program_id is not None:
+        query = query.where(ExitSurvey.program_id == program_id)
+    if mentor_id is not None:
+        query = query.where(ExitSurvey.mentor_id == mentor_id)
+    rows = session.execute(query.order_by(ExitSurvey.answered_at, ExitSurvey.id)).all()
+    return [
+        fb.ExitRow(user, role, goals, recommend, at) for user, role, goals, recommend, at, _ in rows
+    ]
+
+
+def exit_rows_by_focus(session: Session, program_id: int) -> dict[str, list[fb.ExitRow]]:
+    found: dict[str, list[fb.ExitRow]] = {}
+    rows = session.execute(
+        select(
+            ExitSurvey.focus,
+            ExitSurvey.user_id,
+            ExitSurvey.role,
+            ExitSurvey.goals_met,
+            ExitSurvey.recommend,
+            ExitSurvey.answered_at,
+        )
+        .where(ExitSurvey.program_id == program_id, ExitSurvey.answered_at.is_not(None))
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ).all()
+    for focus, user, role, goals, recommend, at in rows:
+        found.setdefault(focus, []).append(fb.ExitRow(user, role, goals, recommend, at))
+    return found
+
+
+def closed_pulse_results(
+    session: Session, program_id: int, since: datetime, until: datetime, minimum: int
+) -> list[fb.PulseResult]:
+    pulses = pulses_closed_between(session, program_id, since, until)
+    answers = pulse_answers(session, [p.id for p in pulses])
+    return [
+        fb.pulse_result(p.closed_at or until, p.questions, answers.get(p.id, []), minimum)
+        for p in pulses
+    ]
+
+
+def rating_cells(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
+) -> dict[tuple[datetime, str], fb.Cell]:
+    """Per week and focus: people, answers and their sum, counted by the database (one
+    aggregate query per week over the program's rating index), never the ratings themselves."""
+    cells: dict[tuple[datetime, str], fb.Cell] = {}
+    for start, end in weeks:
+        rows = session.execute(
+            select(
+                SessionRating.focus,
+                func.count(distinct(SessionRating.rater_id)),
+                func.count(),
+                func.sum(SessionRating.score),
+            )
+            .where(
+                SessionRating.program_id == program_id,
+                SessionRating.rated_at >= start,
+                SessionRating.rated_at < end,
+            )
+            .group_by(SessionRating.focus)
+        ).all()
+        for focus, people, answers, total in rows:
+            cells[(start, focus)] = fb.Cell(int(people), int(answers), int(total or 0))
+    return cells
+
+
+def weekly_cells(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
+) -> list[fb.Cell]:
+    """Per week (all foci together): people, answers and their sum, oldest first."""
+    found = []
+    for start, end in weeks:
+        people, answers, total = session.execute(
+            select(
+                func.count(distinct(SessionRating.rater_id)),
+                func.count(),
+                func.sum(SessionRating.score),
+            ).where(
+                SessionRating.program_id == program_id,
+                SessionRating.rated_at >= start,
+                SessionRating.rated_at < end,
+            )
+        ).one()
+        found.append(fb.Cell(int(people), int(answers), int(total or 0)))
+    return found
+
+
+def load_program_feedback(
+    session: Session,
+    program_id: int,
+    weeks: Sequence[tuple[datetime, datetime]],
+    minimum: int,
+) -> fb.ProgramFeedback:
+    """The digest's feedback section for ``weeks`` (oldest first; the last is the digest's own
+    week): ratings read for those weeks only, pulses closed in the last, exit answers to date."""
+    usefulness = [
+        (start, fb.cell_aggregate(cell, minimum))
+        for (start, _), cell in zip(weeks, weekly_cells(session, program_id, weeks), strict=True)
+    ]
+    pulses = closed_pulse_results(session, program_id, weeks[-1][0], weeks[-1][1], minimum)
+    return fb.ProgramFeedback(
+        minimum=minimum,
+        usefulness=tuple(usefulness),
+        pulses=tuple(pulses),
+        end=fb.end_of_mentorship(exit_rows(session, program_id=program_id), minimum),
+    )
+
+
+def weekly_usefulness(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]], minimum: int
+) -> list[float | None]:
+    """The program's mean usefulness per week (oldest first), None where too few people rated."""
+    return [
+        value.mean if isinstance(value, fb.Shown) else None
+        for value in (
+            fb.cell_aggregate(c, minimum) for c in weekly_cells(session, program_id, weeks)
+        )
+    ]
+
+
+def load_mentor_feedback(session: Session, mentor_id: str, minimum: int) -> fb.MentorFeedback:
+    """A mentor's own feedback to date: their mentees' ratings and recommendations."""
+    ratings = [a for _, a in rating_answers(session, mentor_id=mentor_id, mentees_only=True)]
+    recommends = [
+        fb.Answer(r.person, r.recommend, r.at)
+        for r in exit_rows(session, mentor_id=mentor_id)
+        if r.recommend is not None
+    ]
+    return fb.mentor_feedback(ratings, recommends, minimum)
+
+
+def mentor_feedback_by_mentor(
+    session: Session, program_id: int, minimum: int
+) -> dict[str, fb.MentorFeedback]:
+    """Each mentor's feedback to date within a program (for the teaching record): the ratings
+    streamed in time order into one counter per mentor, so a year of a large program's ratings
+    is never held at once."""
+    usefulness: dict[str, fb.BlockCounter] = {}
+    ratings = session.execute(
+        select(SessionRating.mentor_id, SessionRating.rater_id, SessionRating.score)
+        .where(
+            SessionRating.program_id == program_id,
+            SessionRating.rater_id != SessionRating.mentor_id,
+        )
+        .order_by(SessionRating.rated_at, SessionRating.id)
+        .execution_options(yield_per=5_000)
+    )
+    for mentor, rater, score in ratings:
+        counter = usefulness.get(mentor) or usefulness.setdefault(mentor, fb.BlockCounter(minimum))
+        counter.add(rater, score)
+    recommends: dict[str, fb.BlockCounter] = {}
+    for mentor, user, recommend in session.execute(
+        select(ExitSurvey.mentor_id, ExitSurvey.user_id, ExitSurvey.recommend)
+        .where(
+            ExitSurvey.program_id == program_id,
+            ExitSurvey.answered_at.is_not(None),
+            ExitSurvey.recommend.is_not(None),
+        )
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ):
+        counter = recommends.get(mentor) or recommends.setdefault(mentor, fb.BlockCounter(minimum))
+        counter.add(user, int(recommend or 0))
+    empty = fb.BlockCounter(minimum)
+    return {
+        mentor: fb.MentorFeedback(
+            usefulness=usefulness.get(mentor, empty).mean(),
+            recommend=recommends.get(mentor, empty).net_promoter(),
+        )
+        for mentor in set(usefulness) | set(recommends)
+    }
+
+
+def shared_comments(
+    session: Session, program_id: int
+) -> list[tuple[str, str, str | None, str | None, datetime | None]]:
+    """(writer, focus, what helped, what should change, when) of exit surveys whose writer chose
+    to share their words, oldest first; the writer is returned only to count people."""
+    rows = session.execute(
+        select(
+            ExitSurvey.user_id,
+            ExitSurvey.focus,
+            ExitSurvey.helped,
+            ExitSurvey.change,
+            ExitSurvey.answered_at,
+        )
+        .where(
+            ExitSurvey.program_id == program_id,
+            ExitSurvey.answered_at.is_not(None),
+            ExitSurvey.share_text.is_(True),
+            (ExitSurvey.helped.is_not(None)) | (ExitSurvey.change.is_not(None)),
+        )
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ).all()
+    return [(user, focus, helped, change, at) for user, focus, helped, change, at in rows]

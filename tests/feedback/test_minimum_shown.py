@@ -1,0 +1,254 @@
+"""The minimum-responses rule against every feedback figure people see, end to end: the digest,
+a mentor's Home, the report's feedback CSV and the teaching record. Fewer than the minimum of
+people (however many answers they gave, whatever period is asked for) shows only “fewer than 5
+responses”; a coordinator of another program sees none of it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from handlers import ids
+from storage.checkins import record_checkins
+from storage.feedback import record_rating
+from storage.models import CheckIn, ExitSurvey, Pairing
+from storage.pairings import create_pairing
+from storage.programs import default_program
+from tests.conftest import COORDINATOR, MENTOR, MENTOR2
+from tests.handlers.helpers import all_text
+from tests.handlers.test_home_tab import home_opened, published_to
+from tests.harness import Harness
+
+NOW = datetime(2026, 12, 3, 15, tzinfo=UTC)  # a Thursday
+MENTEES = [f"U0FB{n:05d}" for n in range(12)]
+
+
+def _rate(
+    harness: Harness,
+    mentees: list[str],
+    score: int,
+    at: datetime,
+    *,
+    mentor: str = MENTOR,
+    focus: str = "research",
+    times: int = 1,
+) -> None:
+    """Each mentee meets ``mentor`` and rates the meeting ``times`` times, at ``at``."""
+    with harness.session() as session:
+        program_id = default_program(session).id
+        for mentee in mentees:
+            pairing = session.scalar(
+                select(Pairing).where(
+                    Pairing.mentor_id == mentor, Pairing.mentee_id == mentee, Pairing.focus == focus
+                )
+            ) or create_pairing(
+                session,
+                program_id=program_id,
+                mentor_id=mentor,
+                mentee_id=mentee,
+                focus=focus,
+                origin="request",
+                now=at - timedelta(days=60),
+            )
+            for n in range(times):
+                slot = at - timedelta(hours=n + 1)
+                record_checkins(session, {pairing.id: slot}, slot)
+                checkin = session.scalar(
+                    select(CheckIn).where(CheckIn.pairing_id == pairing.id, CheckIn.slot_at == slot)
+                )
+                assert checkin is not None
+                checkin.answer, checkin.answered_at = "met", at
+                record_rating(
+                    session, pairing, checkin, rater_id=mentee, score=score, note=None, now=at
+                )
+
+
+def _digest_text(harness: Harness) -> str:
+    harness.clock.set(NOW)
+    harness.command("digest", user_id=COORDINATOR)
+    return all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+
+
+def test_the_digest_shows_usefulness_only_for_enough_people(harness: Harness) -> None:
+    # Four people, one of them rating twenty times: still four people.
+    _rate(harness, MENTEES[:3], 5, NOW - timedelta(days=2))
+    _rate(harness, MENTEES[3:4], 1, NOW - timedelta(days=2), times=20)
+    text = _digest_text(harness)
+    assert "Session usefulness this week: fewer than 5 responses" in text
+    assert "/ 5" not in text
+    _rate(harness, MENTEES[4:5], 4, NOW - timedelta(days=1))
+    text = _digest_text(harness)
+    assert "Session usefulness this week: " in text
+    assert "(5 people)" in text
+    assert "fewer than 5 responses" in text  # the earlier weeks and the end-of-mentorship
+
+
+def test_home_shows_a_mentor_their_feedback_only_in_whole_groups(harness: Harness) -> None:
+    harness.clock.set(NOW)
+    _rate(harness, MENTEES[:4], 5, NOW - timedelta(days=3))
+    home_opened(harness, MENTOR)
+    shown = all_text(published_to(harness, MENTOR)[-1].args["view"]["blocks"])
+    assert "Your feedback to date" not in shown
+    _rate(harness, MENTEES[4:5], 3, NOW - timedelta(days=2))
+    home_opened(harness, MENTOR)
+    shown = all_text(published_to(harness, MENTOR)[-1].args["view"]["blocks"])
+    assert "Meetings rated useful: 4.6 / 5 (5 people)" in shown
+    # One more rating: the figure moves only when another whole group of five has answered,
+    # so the mentor cannot tell what the sixth person gave.
+    _rate(harness, MENTEES[5:6], 1, NOW - timedelta(days=1))
+    home_opened(harness, MENTOR)
+    shown = all_text(published_to(harness, MENTOR)[-1].args["view"]["blocks"])
+    assert "Meetings rated useful: 4.6 / 5 (5 people)" in shown
+    # Another mentor, rated by two people, sees nothing.
+    _rate(harness, MENTEES[6:8], 5, NOW - timedelta(days=1), mentor=MENTOR2)
+    home_opened(harness, MENTOR2)
+    assert "Your feedback" not in all_text(
+        published_to(harness, MENTOR2)[-1].args["view"]["blocks"]
+    )
+
+
+def _report(harness: Harness, text: str = "report") -> dict[str, list[dict[str, str]]]:
+    harness.clock.set(NOW)
+    before = len(harness.fake.files)
+    harness.command(text, user_id=COORDINATOR)
+    files = {f.filename: f.content.decode() for f in harness.fake.files[before:]}
+    return {name: list(csv.DictReader(io.StringIO(content))) for name, content in files.items()}
+
+
+def test_the_feedback_csv_withholds_small_foci_and_leaves_them_out_of_the_total(
+    harness: Harness,
+) -> None:
+    last_week = NOW - timedelta(days=7)  # inside the complete week of 23-29 November
+    _rate(harness, MENTEES[:5], 4, last_week)
+    _rate(harness, MENTEES[5:7], 1, last_week, focus="clinical-skills")
+    rows = {r["focus"]: r for r in _report(harness, "report 2026-11-23 2026-11-29")["feedback.csv"]}
+    assert rows["Research"]["usefulness_answers"] == "5"
+    assert rows["Research"]["usefulness_weeks_counted"] == "1"
+    assert rows["Research"]["usefulness_mean"] == "4.00"
+    assert rows["Clinical skills"]["usefulness_answers"] == "fewer than 5 responses"
+    assert rows["Clinical skills"]["usefulness_mean"] == ""
+    # The total is the shown foci only: it minus Research gives nothing about Clinical skills.
+    assert rows["All focus areas"]["usefulness_mean"] == "4.00"
+    assert rows["All focus areas"]["usefulness_answers"] == "5"
+
+
+def test_a_narrow_period_cannot_narrow_the_figure(harness: Harness) -> None:
+    _rate(harness, MENTEES[:5], 4, NOW - timedelta(days=7, hours=2))
+    _rate(harness, MENTEES[5:6], 1, NOW - timedelta(days=7))
+    # One day inside that week: no whole week, so no figure, however the days are chosen.
+    for period in ("report 2026-11-26 2026-11-26", "report 2026-11-24 2026-12-03"):
+        rows = {r["focus"]: r for r in _report(harness, period)["feedback.csv"]}
+        for row in rows.values():
+            assert row["usefulness_mean"] == ""
+    rows = {r["focus"]: r for r in _report(harness, "report 2026-11-23 2026-12-03")["feedback.csv"]}
+    assert rows["Research"]["usefulness_answers"] == "6"
+
+
+def test_the_teaching_record_shows_feedback_only_for_enough_mentees(harness: Harness) -> None:
+    _rate(harness, MENTEES[:5], 5, NOW - timedelta(days=3))
+    _rate(harness, MENTEES[5:9], 5, NOW - timedelta(days=3), mentor=MENTOR2)
+    rows = {r["mentor"]: r for r in _report(harness)["teaching-record.csv"]}
+    assert rows[MENTOR]["usefulness_to_date"] == "5.0 / 5 (5 people)"
+    assert rows[MENTOR2]["usefulness_to_date"] == "fewer than 5 responses"
+
+
+def test_recommend_scores_need_enough_mentees(harness: Harness) -> None:
+    with harness.session() as session:
+        program_id = default_program(session).id
+        pairing_ids = []
+        for n, mentee in enumerate(MENTEES[:5]):
+            pairing = create_pairing(
+                session,
+                program_id=program_id,
+                mentor_id=MENTOR,
+                mentee_id=mentee,
+                focus="research",
+                origin="request",
+                now=NOW - timedelta(days=90),
+            )
+            pairing_ids.append(pairing.id)
+            session.add(
+                ExitSurvey(
+                    program_id=program_id,
+                    pairing_id=pairing.id,
+                    user_id=mentee,
+                    role="mentee",
+                    mentor_id=MENTOR,
+                    focus="research",
+                    created_at=NOW - timedelta(days=5),
+                    answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
+                    goals_met="all",
+                    recommend=10 if n < 4 else None,
+                    share_text=False,
+                )
+            )
+    text = _digest_text(harness)
+    assert "would recommend their mentor fewer than 5 responses" in text
+    assert "goals met all 100%, some 0%, none 0% (5 people)" in text
+
+
+def test_a_pulse_button_is_kept_out_of_the_digest(harness: Harness) -> None:
+    # The digest carries no feedback buttons: nothing a coordinator can tap to reach answers.
+    _rate(harness, MENTEES[:5], 4, NOW - timedelta(days=2))
+    harness.clock.set(NOW)
+    harness.command("digest", user_id=COORDINATOR)
+    blocks = harness.fake.calls_to("response_url")[-1].args["blocks"]
+    assert ids.PULSE_OPEN not in str(blocks)
+    assert ids.EXIT_SURVEY_OPEN not in str(blocks)
+
+
+def _exit(session: object, mentee: str, n: int, *, share: bool, text: str) -> None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    program_id = default_program(session).id
+    pairing = create_pairing(
+        session,
+        program_id=program_id,
+        mentor_id=MENTOR,
+        mentee_id=mentee,
+        focus="research",
+        origin="request",
+        now=NOW - timedelta(days=90),
+    )
+    session.add(
+        ExitSurvey(
+            program_id=program_id,
+            pairing_id=pairing.id,
+            user_id=mentee,
+            role="mentee",
+            mentor_id=MENTOR,
+            focus="research",
+            created_at=NOW - timedelta(days=5),
+            answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
+            goals_met="some",
+            recommend=8,
+            helped=text,
+            share_text=share,
+        )
+    )
+
+
+def test_shared_words_only_unnamed_in_whole_blocks_and_never_unshared(harness: Harness) -> None:
+    with harness.session() as session:
+        for n, mentee in enumerate(MENTEES[:4]):
+            _exit(session, mentee, n, share=True, text=f"shared {n}" if n else "=HYPERLINK(x)")
+        _exit(session, MENTEES[4], 4, share=False, text="private words")
+    rows = _report(harness)["feedback-comments.csv"]
+    assert rows == []  # four writers: not yet a whole block
+    with harness.session() as session:
+        _exit(session, MENTEES[5], 5, share=True, text="shared 5")
+        _exit(session, MENTEES[6], 6, share=True, text="shared 6")
+    rows = _report(harness)["feedback-comments.csv"]
+    assert [r["what_helped_most"] for r in rows] == [
+        "'=HYPERLINK(x)",  # a formula never runs in a spreadsheet
+        "shared 1",
+        "shared 2",
+        "shared 3",
+        "shared 5",
+    ]
+    assert all(set(r) == {"focus", "what_helped_most", "what_should_change"} for r in rows)
+    assert "private words" not in str(rows)
