@@ -293,7 +293,9 @@ TOPICS: dict[str, tuple[str, str]] = {
         "Mentors who can take someone now, best fit first, each with why: focus, specialty, "
         "places free, working hours in common and how they meet. Ask with one tap; filters "
         "and more results are below the list. When nobody fits, join the waiting list and "
-        "I'll tell you when a place opens. Add `in <program>` if you're in several.",
+        "I'll tell you when a place opens (asking anyone for that focus takes you off the "
+        "list). In several programs? Choose one at the top of the results, or add "
+        "`in <program>`.",
     ),
     "profile": (
         "/mentor profile mentor",

@@ -148,6 +148,9 @@ DIRECTORY_FILTERS_OPEN = "directory.filters.open"
 DIRECTORY_FILTERS_VIEW = "directory.filters.submit"
 DIRECTORY_WAIT = "directory.wait"  # join the waiting list for the search's program and focus
 WAITING_ASK = "waiting.ask"  # value: waiting list entry id (the DM when a place frees)
+WAITING_LEAVE = "waiting.leave"  # value: waiting list entry id (confirmation or notice)
+# The results modal's program picker (someone in several programs); value: program id.
+DIRECTORY_PROGRAM_BLOCK, DIRECTORY_PROGRAM = "directory_program", "directory.program"
 
 # Matching rounds (/mentor match): the coordinator's modal, trainees' and mentors' answers.
 MATCH_VIEW = "match.submit"
@@ -200,6 +203,7 @@ PROGRAM_WEEKDAY_BLOCK, PROGRAM_WEEKDAY_INPUT = "program_weekday", "program_weekd
 PROGRAM_TIME_BLOCK, PROGRAM_TIME_INPUT = "program_time", "program_time_input"
 PROGRAM_ZONE_BLOCK, PROGRAM_ZONE_INPUT = "program_zone", "program_zone_input"
 PROGRAM_OPEN_BLOCK, PROGRAM_OPEN_INPUT = "program_open", "program_open_input"
+PROGRAM_RATING_BLOCK, PROGRAM_RATING_INPUT = "program_rating", "program_rating_input"
 PROGRAM_USERGROUP_BLOCK, PROGRAM_USERGROUP_INPUT = "program_usergroup", "program_usergroup_input"
 PROGRAM_CHANNEL_BLOCK, PROGRAM_CHANNEL_INPUT = "program_channel", "program_channel_input"
 PROGRAM_ADD_MEMBERS_BLOCK, PROGRAM_ADD_MEMBERS_INPUT = "program_add", "program_add_input"

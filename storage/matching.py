@@ -30,7 +30,7 @@ from storage.models import (
     Person,
     ScheduledSend,
 )
-from storage.outbox import NewSend, enqueue, enqueue_many, send_key
+from storage.outbox import CLAIMED, SENT, NewSend, enqueue, enqueue_many, send_key
 from storage.pairings import OPEN, create_pairing
 
 
@@ -62,6 +62,7 @@ INVITE_MENTOR = "match.invite.mentor"
 NOT_MATCHED = "match.unmatched"
 PROPOSAL = "match.proposal"
 INTRODUCTION = "match.intro"
+CANCELLED_NOTE = "match.cancelled"
 
 
 def get_round(session: Session, round_id: int, *, lock: bool = False) -> MatchRound | None:
@@ -248,6 +249,40 @@ def cancel_round(session: Session, round_id: int, by: str, now: datetime) -> boo
         .returning(MatchRound.id)
     )
     return won is not None
+
+
+def enqueue_cancelled_notes(session: Session, round_: MatchRound, now: datetime) -> int:
+    """After a cancel: a short note owed to each participant who got their invitation and has
+    not been matched (a trainee who found a mentor for the focus meanwhile is left alone), keyed
+    by the participant so it goes once. Those whose invitation had not gone out never heard of
+    the round. How many were enqueued."""
+    people = participants(session, round_.id)
+    sent = set(
+        session.scalars(
+            select(ScheduledSend.dedupe_key).where(
+                ScheduledSend.dedupe_key.in_([send_key("match.invite", p.id) for p in people]),
+                ScheduledSend.status == SENT,
+            )
+        )
+    )
+    invited = [p for p in people if send_key("match.invite", p.id) in sent]
+    paired = _mentored_for(
+        session, round_.program_id, [p.user_id for p in invited if p.role == TRAINEE], round_.focus
+    )
+    return enqueue_many(
+        session,
+        [
+            NewSend(
+                key=send_key(CANCELLED_NOTE, person.id),
+                kind=CANCELLED_NOTE,
+                slot_at=now,
+                due_at=now,
+                recipient=person.user_id,
+            )
+            for person in invited
+            if person.user_id not in paired
+        ],
+    )
 
 
 def due_rounds_clause(now: datetime) -> ColumnElement[bool]:
@@ -494,6 +529,27 @@ def enqueue_proposal(
         now=now,
         recipient=coordinator,
     )
+
+
+def proposal_sends(session: Session, round_id: int) -> list[ScheduledSend]:
+    """The round's proposal messages (one per coordinator it went to)."""
+    return list(
+        session.scalars(
+            select(ScheduledSend)
+            .where(ScheduledSend.dedupe_key.like(f"{PROPOSAL}/{round_id}/%"))
+            .order_by(ScheduledSend.id)
+        )
+    )
+
+
+def record_proposal_message(
+    session: Session, send: ScheduledSend, channel: str, ts: str, now: datetime
+) -> None:
+    """Where a proposal Slack took ended up, learnt from a click on it because its sender did
+    not record it; a claim still open is marked sent, so no sender posts it again."""
+    send.channel, send.ts = channel, ts
+    if send.status == CLAIMED:
+        send.status, send.sent_at = SENT, now
 
 
 def round_of_proposal_send(session: Session, key: str) -> MatchRound | None:

@@ -301,13 +301,14 @@ def waiting_counts(session: Session, program_id: int) -> dict[str, int]:
 
 
 def leave_waiting_list(session: Session, entry_id: int, user_id: str, now: datetime) -> bool:
-    """Take someone's own entry off the list; False when it is not theirs or not waiting."""
+    """Take someone's own entry off the list (waiting, or told of a place and its Ask not
+    used); False when it is not theirs or already left."""
     result = session.execute(
         update(WaitingEntry)
         .where(
             WaitingEntry.id == entry_id,
             WaitingEntry.user_id == user_id,
-            WaitingEntry.status == WAITING,
+            WaitingEntry.status.in_((WAITING, NOTIFIED)),
         )
         .values(status=LEFT, left_at=now)
     )
@@ -316,10 +317,10 @@ def leave_waiting_list(session: Session, entry_id: int, user_id: str, now: datet
 
 def settle_waiting(
     session: Session, *, program_id: int, user_id: str, focus: str, now: datetime
-) -> None:
+) -> bool:
     """Someone who found a mentor for the focus (a request sent, a pairing made) waits no
-    more."""
-    session.execute(
+    more; whether they were waiting."""
+    result = session.execute(
         update(WaitingEntry)
         .where(
             WaitingEntry.program_id == program_id,
@@ -329,6 +330,7 @@ def settle_waiting(
         )
         .values(status=LEFT, left_at=now)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def mark_notified(session: Session, entry_id: int, mentor_id: str, now: datetime) -> bool:

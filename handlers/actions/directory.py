@@ -1,5 +1,6 @@
-"""Buttons of profiles and the directory: open a profile, Find a mentor (Home), Show more,
-Filters, Ask, join the waiting list, and the Ask in a place-free notice.
+"""Buttons of profiles and the directory: open a profile, Find a mentor (Home), the program
+picker, Show more, Filters, Ask, join and leave the waiting list, and the Ask in a place-free
+notice.
 
 A button's value and a modal's metadata are only claims: the flows re-check the program,
 focus and mentor against who acts (Slack's signature) before anything changes."""
@@ -17,6 +18,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.text import fmt, mention
 from handlers import ids
+from handlers.blocks.common import section
 from handlers.blocks.directory import (
     ForgedSearch,
     TraineeForm,
@@ -24,6 +26,7 @@ from handlers.blocks.directory import (
     build_note_view,
     build_place_free_done,
     build_trainee_profile_modal,
+    build_waiting_joined_view,
     parse_page,
 )
 from handlers.edge import action_value, actor_id, edge, id_values, respond_text
@@ -33,8 +36,10 @@ from handlers.flows.directory import (
     filters_choices,
     forged,
     join_waiting,
+    leave_waiting,
     open_profile_modal,
     parse_search_or_refuse,
+    program_results_view,
     results_view,
     start_search,
     trainee_form,
@@ -117,11 +122,30 @@ def handle_ask(ctx: AppContext, args: Args) -> None:
     )
 
 
+def handle_program(ctx: AppContext, args: Args) -> None:
+    args.ack()
+    search = parse_search_or_refuse(str(_view(args).get("private_metadata") or ""))
+    option = (args.action or {}).get("selected_option") or {}
+    raw = option.get("value") if isinstance(option, dict) else None
+    _update(args, program_results_view(ctx, actor_id(args), search, raw))
+
+
 def handle_wait(ctx: AppContext, args: Args) -> None:
     args.ack()
     search = parse_search_or_refuse(str(_view(args).get("private_metadata") or ""))
-    said = join_waiting(ctx, actor_id(args), search, action_value(args))
-    _update(args, build_note_view("Waiting list", said))
+    said, entry_id = join_waiting(ctx, actor_id(args), search, action_value(args))
+    _update(args, build_waiting_joined_view(said, entry_id))
+
+
+def handle_waiting_leave(ctx: AppContext, args: Args) -> None:
+    """Leave from the confirmation modal (redrawn) or from the place-free DM (replaced)."""
+    args.ack()
+    (entry_id,) = id_values(action_value(args))[:1]
+    said = leave_waiting(ctx, actor_id(args), entry_id)
+    if args.body.get("view"):
+        _update(args, build_note_view("Waiting list", said))
+    else:
+        respond_text(args, said, [section(said)], replace_original=True)
 
 
 def handle_waiting_ask(ctx: AppContext, args: Args) -> None:
@@ -144,6 +168,8 @@ def register(app: App, ctx: AppContext) -> None:
         ids.DIRECTORY_ASK: handle_ask,
         ids.DIRECTORY_WAIT: handle_wait,
         ids.WAITING_ASK: handle_waiting_ask,
+        ids.WAITING_LEAVE: handle_waiting_leave,
+        ids.DIRECTORY_PROGRAM: handle_program,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

@@ -42,10 +42,22 @@ def handle_close(ctx: AppContext, args: Args) -> None:
         reply_privately(args, md("That round has closed already; its proposal is in our DM."))
 
 
+def _clicked_message(args: Args) -> tuple[str, str] | None:
+    """The channel and ts of the message whose button was pressed, when it was a message."""
+    container = args.body.get("container") or {}
+    message = args.body.get("message") or {}
+    channel = container.get("channel_id") or (args.body.get("channel") or {}).get("id")
+    ts = container.get("message_ts") or message.get("ts")
+    return (str(channel), str(ts)) if channel and ts else None
+
+
 def handle_approve(ctx: AppContext, args: Args) -> None:
     args.ack()
     (round_id,) = id_values(action_value(args))[:1]
-    outcome = flow.approve_round(ctx, round_id, actor_id(args))
+    caller = actor_id(args)
+    outcome = flow.approve_round(ctx, round_id, caller)
+    # After the approval committed (or was found done): the proposal loses its buttons.
+    flow.redraw_approved_proposal(ctx, args.client, round_id, caller, _clicked_message(args))
     if outcome.repeat:
         args.context["outcome"] = "repeat"
         if outcome.status == "cancelled":

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     CheckboxesElement,
     InputBlock,
     Option,
@@ -211,6 +212,25 @@ class Results:
     ranked: Sequence[Ranked]  # every fitting mentor, in order
     labels: Labels
     waiting: bool  # the caller is on the waiting list for this program and focus
+    # The caller's programs (id, name), for the picker shown to someone in more than one.
+    programs: tuple[tuple[int, str], ...] = ()
+
+
+def _program_picker(programs: Sequence[tuple[int, str]], chosen: int) -> Block:
+    """A select (not an input: the results modal has no submit) whose choice redraws the
+    results for that program at once."""
+    options = [_option(str(program_id), name) for program_id, name in programs]
+    return ActionsBlock(
+        block_id=ids.DIRECTORY_PROGRAM_BLOCK,
+        elements=[
+            StaticSelectElement(
+                action_id=ids.DIRECTORY_PROGRAM,
+                placeholder="Program",
+                options=options,
+                initial_option=next((o for o in options if o.value == str(chosen)), None),
+            )
+        ],
+    ).to_dict()
 
 
 def _modal(
@@ -278,7 +298,10 @@ def build_results_view(results: Results) -> dict[str, Any]:
     pages = max(1, -(-len(results.ranked) // PAGE_SIZE))
     page = min(search.page, pages - 1)
     shown = results.ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    blocks: list[Block] = [section(_filter_line(results))]
+    blocks: list[Block] = []
+    if len(results.programs) > 1:
+        blocks.append(_program_picker(results.programs, search.program_id))
+    blocks.append(section(_filter_line(results)))
     for ranked in shown:
         blocks.append(divider())
         blocks.extend(_mentor_blocks(ranked, results.labels, search.focus))
@@ -302,6 +325,16 @@ def build_results_view(results: Results) -> dict[str, Any]:
                 0, button("Join the waiting list", ids.DIRECTORY_WAIT, search.focus, "primary")
             )
     else:
+        if results.waiting:
+            blocks.append(divider())
+            blocks.append(
+                context(
+                    md(
+                        "You're on the waiting list for this focus. Asking someone here takes "
+                        "you off it."
+                    )
+                )
+            )
         blocks.append(divider())
         blocks.append(
             context(
@@ -808,9 +841,22 @@ def build_place_free_message(
             actions(
                 f"waiting-{entry_id}",
                 button("Ask", ids.WAITING_ASK, str(entry_id), "primary"),
+                button("Leave the waiting list", ids.WAITING_LEAVE, str(entry_id)),
             ),
         ],
     )
+
+
+def build_waiting_joined_view(said: Mrkdwn, entry_id: int) -> dict[str, Any]:
+    """The modal confirming the waiting list, with a way off it."""
+    blocks: list[Block] = [
+        section(said),
+        actions(
+            f"waiting-{entry_id}",
+            button("Leave the waiting list", ids.WAITING_LEAVE, str(entry_id)),
+        ),
+    ]
+    return _modal("Waiting list", ids.DIRECTORY_VIEW, blocks, "", None, "Done")
 
 
 def build_place_free_done(mentor_id: str, focus_label: str, sent: bool) -> MessageBody:

@@ -207,9 +207,41 @@ def parse_match_submission(
     )
 
 
+# Why someone chosen in the match modal was left out of the round (users.info said so).
+LEFT_OUT_APP = "app"
+LEFT_OUT_DEACTIVATED = "deactivated"
+LEFT_OUT_UNKNOWN = "unknown"
+LEFT_OUT_WORDS = {
+    LEFT_OUT_APP: "an app, not a person",
+    LEFT_OUT_DEACTIVATED: "their Slack account is deactivated",
+    LEFT_OUT_UNKNOWN: "not found in this workspace",
+}
+
+
+def left_out_line(left_out: Sequence[tuple[str, str]]) -> Mrkdwn:
+    """ "Left out: @a (an app, not a person), @b (their Slack account is deactivated)."."""
+    return fmt(
+        "Left out: {people}.",
+        people=md_join(
+            ", ",
+            [
+                fmt("{who} ({why})", who=mention(user), why=LEFT_OUT_WORDS.get(why, why))
+                for user, why in left_out
+            ],
+        ),
+    )
+
+
 def build_round_opened(
-    round_id: int, focus_label: str, trainees: int, mentors: int, deadline: date
+    round_id: int,
+    focus_label: str,
+    trainees: int,
+    mentors: int,
+    deadline: date,
+    left_out: Sequence[tuple[str, str]] = (),
 ) -> MessageBody:
+    """The coordinator's note that the round is open; ``left_out`` are (user, why) of people
+    they chose who can't take part."""
     text = fmt(
         "Matching round for *{focus}* started: {trainees} and {mentors} are invited to give "
         "their preferences until {deadline}. Then I'll send you the proposal.",
@@ -218,16 +250,34 @@ def build_round_opened(
         mentors=plural(mentors, "mentor"),
         deadline=f"{deadline:%a %-d %b}",
     )
-    return MessageBody(
-        text,
-        [
-            section(text),
-            _actions(
-                _button("Close now and propose", ids.MATCH_CLOSE, str(round_id)),
-                _button("Cancel the round", ids.MATCH_CANCEL, str(round_id), "danger"),
-            ),
-        ],
+    blocks: list[Block] = [section(text)]
+    if left_out:
+        blocks.append(section(left_out_line(left_out)))
+    blocks.append(
+        _actions(
+            _button("Close now and propose", ids.MATCH_CLOSE, str(round_id)),
+            _button("Cancel the round", ids.MATCH_CANCEL, str(round_id), "danger"),
+        )
     )
+    return MessageBody(text, blocks)
+
+
+def build_round_cancelled_note(focus_label: str, trainee: bool) -> MessageBody:
+    """The kind note to someone invited to a round that was then cancelled."""
+    if trainee:
+        text = fmt(
+            "The matching round for *{focus}* you were invited to has been cancelled, so it "
+            "won't pair you with a mentor. Nothing is needed from you: `/mentor find` shows "
+            "mentors who can take someone now, and you can ask one directly.",
+            focus=focus_label,
+        )
+    else:
+        text = fmt(
+            "The matching round for *{focus}* you were invited to has been cancelled, so it "
+            "won't pair you with anyone. Thank you for making room; nothing is needed from you.",
+            focus=focus_label,
+        )
+    return MessageBody(text, [section(text)])
 
 
 # Invitations and answers ------------------------------------------------------------------------
@@ -448,6 +498,32 @@ def build_proposal(
             _button("Cancel the round", ids.MATCH_CANCEL, str(round_id), "danger"),
         )
     )
+    return MessageBody(text, blocks)
+
+
+def build_proposal_approved(
+    round_id: int, focus_label: str, made: int, left: int, already: int, by: str
+) -> MessageBody:
+    """The proposal once approved: what was done, and no buttons that would do it again."""
+    text = fmt(
+        "Approved by {by}: the *{focus}* round made {made}; {left} told kindly and put on the "
+        "waiting list.",
+        by=mention(by),
+        focus=focus_label,
+        made=plural(made, "pairing"),
+        left=plural(left, "trainee"),
+    )
+    blocks: list[Block] = [section(text)]
+    if already:
+        blocks.append(
+            context(
+                fmt(
+                    "{already} had found a mentor for the focus meanwhile and kept them.",
+                    already=plural(already, "trainee"),
+                )
+            )
+        )
+    blocks.append(_actions(_button("Send the CSV", ids.MATCH_CSV, str(round_id))))
     return MessageBody(text, blocks)
 
 

@@ -44,6 +44,7 @@ REMINDER_RANGE = (1, 60)
 EXPIRY_RANGE = (2, 120)
 MEMBERS_SHOWN = 40
 _OPEN = "open"
+_RATE = "rate"
 _USERGROUP = re.compile(r"^(?:<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>|(S[A-Z0-9]+))$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]+$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -60,6 +61,8 @@ class ProgramForm:
     open_to_join: bool = False
     member_usergroup: str | None = None
     member_channel: str | None = None
+    # Members are asked how useful each meeting was, after answering "We met".
+    meeting_feedback: bool = True
 
 
 # -- the listing ----------------------------------------------------------------------------------
@@ -381,6 +384,18 @@ def build_program_modal(
                 else None,
             ),
         ),
+        InputBlock(
+            block_id=ids.PROGRAM_RATING_BLOCK,
+            label="After a meeting",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=ids.PROGRAM_RATING_INPUT,
+                options=[_option(_RATE, "Ask each member how useful it was (1–5)")],
+                initial_options=[_option(_RATE, "Ask each member how useful it was (1–5)")]
+                if form.meeting_feedback
+                else None,
+            ),
+        ),
         _channel_input(
             ids.PROGRAM_CHANNEL_BLOCK,
             ids.PROGRAM_CHANNEL_INPUT,
@@ -548,11 +563,18 @@ def parse_program_submission(values: Values) -> ProgramForm:
         raise InvalidSubmission(errors)
     chosen = _value(values, ids.PROGRAM_OPEN_BLOCK, ids.PROGRAM_OPEN_INPUT).get("selected_options")
     open_to_join = any(isinstance(o, dict) and o.get("value") == _OPEN for o in (chosen or []))
+    rating = _value(values, ids.PROGRAM_RATING_BLOCK, ids.PROGRAM_RATING_INPUT)
+    # A form without the box (an older modal still open) leaves the rating on, its default.
+    meeting_feedback = ids.PROGRAM_RATING_BLOCK not in values or any(
+        isinstance(o, dict) and o.get("value") == _RATE
+        for o in (rating.get("selected_options") or [])
+    )
     return ProgramForm(
         name=name,
         coordinators=_users(values, ids.PROGRAM_COORDINATORS_BLOCK, ids.PROGRAM_COORDINATORS_INPUT),
         values=program_values,
         open_to_join=open_to_join,
+        meeting_feedback=meeting_feedback,
         member_usergroup=usergroup,
         member_channel=_conversation(values, ids.PROGRAM_CHANNEL_BLOCK, ids.PROGRAM_CHANNEL_INPUT),
     )

@@ -54,6 +54,7 @@ from storage.profiles import (
     directory_candidates,
     get_waiting_entry,
     join_waiting_list,
+    leave_waiting_list,
     mentor_profile,
     save_mentor_profile,
     save_trainee_profile,
@@ -61,7 +62,7 @@ from storage.profiles import (
     trainee_profile,
     waiting_entries,
 )
-from storage.programs import all_programs, programs_of
+from storage.programs import all_programs, program_config, programs_of
 
 FORGED = md("That form didn't carry what I expected, so I did nothing.")
 
@@ -290,8 +291,25 @@ def _results_view(
             ranked=ranked,
             labels=labels_of(program),
             waiting=waiting,
+            programs=tuple((p.id, p.name) for p in programs_of(session, ctx.settings, user_id)),
         )
     )
+
+
+def program_results_view(
+    ctx: AppContext, user_id: str, search: Search, raw_program: object
+) -> dict[str, Any]:
+    """The results for another of the caller's programs (the picker): its words, and the
+    focus and specialty when the new program has them too; refused for a program not theirs."""
+    if not isinstance(raw_program, str) or not raw_program.isdigit() or len(raw_program) > 12:
+        raise forged()
+    with unit_of_work(ctx.sessions) as session:
+        program = _own_program(session, ctx, user_id, int(raw_program))
+        focus = search.focus if search.focus in {a.key for a in program.focus_areas} else None
+        offered = {c.key for c in specialties(program.specialties)}
+        specialty = search.specialty if search.specialty in offered else None
+        moved = replace(search, program_id=program.id, focus=focus, specialty=specialty, page=0)
+        return _results_view(session, ctx, user_id, program, moved)
 
 
 def filters_choices(ctx: AppContext, user_id: str, search: Search) -> ProfileChoices:
@@ -339,29 +357,57 @@ def ask_from_directory(
         focus = search.focus or _ask_focus(found, program, _sought_focus(session, user_id, program))
         profile = trainee_profile(session, user_id)
         note = profile.note if profile is not None else ""
-    sent = send_request(
+    # Sending takes the caller off the waiting list for the focus.
+    return send_request(
         ctx, client, mentee_id=user_id, mentor_id=mentor_id, focus=focus, note=note, program=program
     )
-    with unit_of_work(ctx.sessions) as session:
-        settle_waiting(session, program_id=program.id, user_id=user_id, focus=focus, now=ctx.now())
-    return sent
 
 
-def join_waiting(ctx: AppContext, user_id: str, search: Search, focus: str) -> Mrkdwn:
+def join_waiting(ctx: AppContext, user_id: str, search: Search, focus: str) -> tuple[Mrkdwn, int]:
+    """Put the caller on the waiting list for the search's focus: what to say, and the entry
+    (for its Leave button)."""
     with unit_of_work(ctx.sessions) as session:
         program = _own_program(session, ctx, user_id, search.program_id)
         if focus != search.focus:
             raise forged()
         _check_search(program, search)
-        _, new = join_waiting_list(
+        entry, new = join_waiting_list(
             session, program_id=program.id, user_id=user_id, focus=focus, now=ctx.now()
         )
         label = labels_of(program).focus_label(focus)
+        entry_id = entry.id
     if not new:
-        return fmt("You're already on the waiting list for {focus}.", focus=label)
-    return fmt(
+        return fmt("You're already on the waiting list for {focus}.", focus=label), entry_id
+    said = fmt(
         "You're on the waiting list for {focus}. As soon as a mentor who fits has a free "
         "place, I'll message you with a one-tap Ask.",
+        focus=label,
+    )
+    return said, entry_id
+
+
+def leave_waiting(ctx: AppContext, user_id: str, entry_id: int) -> Mrkdwn:
+    """Take the caller off the waiting list an entry of theirs stands for (still waiting, or
+    told of a place they no longer want); someone else's entry is refused."""
+    now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        entry = get_waiting_entry(session, entry_id)
+        if entry is None or entry.user_id != user_id:
+            raise Refused(md("That button wasn't for you, so I did nothing."), reason="forbidden")
+        label = program_focus_label(
+            program_config(session, ctx.settings, entry.program_id), entry.focus
+        )
+        left = leave_waiting_list(session, entry.id, user_id, now)
+        # A place that had gone sends someone back onto the list under a new entry: leaving
+        # from the older message takes that one off too.
+        again = settle_waiting(
+            session, program_id=entry.program_id, user_id=user_id, focus=entry.focus, now=now
+        )
+    if not (left or again):
+        return fmt("You're not on the waiting list for {focus} any more.", focus=label)
+    return fmt(
+        "You've left the waiting list for {focus}. `/mentor find` shows who can take you now, "
+        "and you can join the list again there.",
         focus=label,
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 from slack_sdk import WebClient
@@ -30,14 +30,15 @@ from bot.logging import get_logger
 from bot.matching import Proposal, Round, Unplaced, solve, spread_suggestions
 from bot.programs import ProgramConfig
 from bot.spreadsheet import safe_cell
-from bot.text import md
+from bot.text import fmt, md
 from bot.tick import StepResult, TickContext
 from handlers.blocks import matching as blocks
 from handlers.blocks import pairings as pairing_blocks
 from handlers.blocks.matching import MatchSetup, PairChange, ProposalRow
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.programs import require_coordinator_of
-from handlers.flows.slack import notify, program_focus_label, slack_error
+from handlers.flows.slack import notify, program_focus_label, slack_error, update_to
+from handlers.profiles import profiles_before_saving
 from storage import matching as rounds
 from storage.audit import record_audit
 from storage.db import unit_of_work
@@ -51,6 +52,7 @@ from storage.models import (
     ScheduledSend,
 )
 from storage.pairings import OPEN, pairings_by_id
+from storage.people import Profile
 from storage.profiles import join_waiting_list, mentee_counts, trainee_profiles
 from storage.programs import program_config
 
@@ -159,8 +161,71 @@ def _places(candidate: MentorCandidate) -> int:
     return PLACES_WITHOUT_LIMIT if free is None else free
 
 
+def left_out_reason(profile: Profile | None) -> str | None:
+    """Why someone chosen for a round can't take part (an app, a deactivated or unknown
+    account); None for a person who can."""
+    if profile is None:
+        return blocks.LEFT_OUT_UNKNOWN
+    if profile.is_bot:
+        return blocks.LEFT_OUT_APP
+    if profile.is_deleted:
+        return blocks.LEFT_OUT_DEACTIVATED
+    return None
+
+
+def _chosen_people(
+    ctx: AppContext, client: WebClient, setup: MatchSetup
+) -> tuple[MatchSetup, list[tuple[str, str]]]:
+    """The setup without the people chosen by name who can't take part, and who they were
+    with why. Slack is asked (users.info, cached for a day) before any transaction opens."""
+    chosen = list(dict.fromkeys([*setup.trainees, *setup.mentors]))
+    if not chosen:
+        return setup, []
+    try:
+        found = profiles_before_saving(ctx.sessions, client, chosen, ctx.now())
+    except SlackApiError as error:
+        log.warning("matching.people.unreadable", error=slack_error(error))
+        raise Refused(
+            md(
+                "Slack didn't tell me who the people you chose are just now, so I opened no "
+                "round. Please try again in a few minutes."
+            ),
+            reason="bad_input",
+        ) from error
+    left_out = [(user, why) for user in chosen if (why := left_out_reason(found.get(user)))]
+    out = {user for user, _ in left_out}
+    kept = replace(
+        setup,
+        trainees=tuple(t for t in setup.trainees if t not in out),
+        mentors=tuple(m for m in setup.mentors if m not in out),
+    )
+    # Leaving everyone chosen out must not turn into "nobody chosen" (which means everyone).
+    if setup.mentors and not kept.mentors:
+        raise Refused(
+            fmt(
+                "None of the mentors you chose can take part, so I opened no round. {line}",
+                line=blocks.left_out_line(left_out),
+            ),
+            reason="bad_input",
+        )
+    if setup.trainees and not kept.trainees and not (setup.channel or setup.usergroup):
+        raise Refused(
+            fmt(
+                "None of the trainees you chose can take part, so I opened no round. {line}",
+                line=blocks.left_out_line(left_out),
+            ),
+            reason="bad_input",
+        )
+    return kept, left_out
+
+
 def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSetup) -> Opened:
-    """Open the round ``setup`` describes in its program (the caller must coordinate it)."""
+    """Open the round ``setup`` describes in its program (the caller must coordinate it).
+    People chosen by name who are apps or deactivated are left out, and the coordinator told."""
+    with unit_of_work(ctx.sessions) as session:
+        # Checked first, so nobody who may not open a round has Slack asked about anyone.
+        require_coordinator_of(session, ctx.settings, setup.program_id, caller)
+    setup, left_out = _chosen_people(ctx, client, setup)
     try:
         channel_people = _channel_members(client, setup.channel) if setup.channel else []
     except SlackApiError as error:
@@ -274,7 +339,7 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
         opened = Opened(round_.id, len(trainees), len(mentors))
         label = program_focus_label(program, setup.focus)
     message = blocks.build_round_opened(
-        opened.round_id, label, opened.trainees, opened.mentors, setup.deadline
+        opened.round_id, label, opened.trainees, opened.mentors, setup.deadline, left_out
     )
     notify(client, caller, message.text, message.blocks)
     return opened
@@ -333,6 +398,19 @@ def _render_unmatched(session: Session, ctx: AppContext, send: ScheduledSend) ->
     )
     body = blocks.build_unmatched_note(label)
     return Message(to=pair.trainee_id, text=body.text, blocks=body.blocks)
+
+
+def _render_cancelled(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    participant_id = int(send.dedupe_key.rsplit("/", 1)[1])
+    row = rounds.participants_by_id(session, [participant_id]).get(participant_id)
+    round_ = rounds.get_round(session, row.round_id) if row is not None else None
+    if row is None or round_ is None or round_.status != rounds.RoundStatus.CANCELLED.value:
+        return "the round is not cancelled"
+    label = program_focus_label(
+        program_config(session, ctx.settings, round_.program_id), round_.focus
+    )
+    body = blocks.build_round_cancelled_note(label, row.role == rounds.TRAINEE)
+    return Message(to=row.user_id, text=body.text, blocks=body.blocks)
 
 
 def rank_form(ctx: AppContext, participant_id: int, caller: str) -> tuple[list[str], list[str]]:
@@ -580,6 +658,7 @@ KINDS: dict[str, Kind] = {
     rounds.NOT_MATCHED: Kind(render=_render_unmatched),
     rounds.PROPOSAL: Kind(render=_render_proposal),
     rounds.INTRODUCTION: Kind(render=_render_intro, render_many=_render_intros),
+    rounds.CANCELLED_NOTE: Kind(render=_render_cancelled),
 }
 
 
@@ -665,10 +744,55 @@ def approve_round(ctx: AppContext, round_id: int, caller: str) -> Outcome:
 
 
 def cancel_round(ctx: AppContext, round_id: int, caller: str) -> bool:
-    """Cancel the round (a coordinator of its program); False when it was decided already."""
+    """Cancel the round (a coordinator of its program); False when it was decided already.
+    Everyone invited and not matched is owed a short note, sent by the next tick."""
     require_round_coordinator(ctx, round_id, caller)
+    now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
-        return rounds.cancel_round(session, round_id, caller, ctx.now())
+        if not rounds.cancel_round(session, round_id, caller, now):
+            return False
+        round_ = rounds.get_round(session, round_id)
+        assert round_ is not None
+        rounds.enqueue_cancelled_notes(session, round_, now)
+    return True
+
+
+def redraw_approved_proposal(
+    ctx: AppContext,
+    client: WebClient,
+    round_id: int,
+    caller: str,
+    clicked: tuple[str, str] | None,
+) -> int:
+    """Redraw the round's proposal messages to their approved state (no Approve buttons left),
+    after the approval committed; how many. ``clicked`` is where the button was pressed: a
+    proposal sent but not recorded (its sender died after Slack took it) gets it stored."""
+    with unit_of_work(ctx.sessions) as session:
+        round_ = rounds.get_round(session, round_id)
+        if round_ is None or round_.status != rounds.RoundStatus.APPROVED.value:
+            return 0
+        require_coordinator_of(session, ctx.settings, round_.program_id, caller)
+        sends = rounds.proposal_sends(session, round_id)
+        known = {(s.channel, s.ts) for s in sends if s.channel and s.ts}
+        if clicked is not None and clicked not in known:
+            unrecorded = next((s for s in sends if s.recipient == caller and not s.ts), None)
+            if unrecorded is not None:
+                rounds.record_proposal_message(session, unrecorded, *clicked, ctx.now())
+                known.add(clicked)
+        pairs = rounds.pairs_of(session, round_id)
+        body = blocks.build_proposal_approved(
+            round_id,
+            program_focus_label(
+                program_config(session, ctx.settings, round_.program_id), round_.focus
+            ),
+            made=sum(p.status == rounds.PairStatus.APPROVED.value for p in pairs),
+            left=sum(p.status in rounds.LEFT_WITHOUT for p in pairs),
+            already=sum(p.status == rounds.PairStatus.ALREADY_PAIRED.value for p in pairs),
+            by=next((str(p.decided_by) for p in pairs if p.decided_by), caller),
+        )
+    for channel, ts in sorted(known, key=str):
+        update_to(client, channel, ts, body)
+    return len(known)
 
 
 def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:

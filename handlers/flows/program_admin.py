@@ -138,6 +138,7 @@ def _form_of(session: Session, program: Program) -> ProgramForm:
         open_to_join=program.open_to_join,
         member_usergroup=program.member_usergroup,
         member_channel=program.member_channel,
+        meeting_feedback=program.meeting_feedback is not False,
     )
 
 
@@ -229,6 +230,8 @@ def save_program(
             program.open_to_join = form.open_to_join
         program.member_channel = form.member_channel
         program.member_usergroup = form.member_usergroup
+        # Left empty while on, the default, as the migration left every program.
+        program.meeting_feedback = None if form.meeting_feedback else False
         set_coordinators(session, program.id, form.coordinators, now=now, by=user_id)
         session.flush()
         log.info("programs.saved", program=program.id, by=user_id, created=program_id is None)

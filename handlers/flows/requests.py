@@ -34,6 +34,7 @@ from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import create_pairing
 from storage.people import get_person, hold_places, mentee_count
+from storage.profiles import settle_waiting
 from storage.programs import program_config
 from storage.requests import (
     apply_request_event,
@@ -146,6 +147,10 @@ def send_request(
         ) from error
     with unit_of_work(ctx.sessions) as session:
         delivered = deliver_request(session, card.request_id, channel, ts)
+        if delivered:
+            # However the request was sent (typed, the directory, a place-free notice), someone
+            # who has asked a mentor for this focus waits for one no more.
+            settle_waiting(session, program_id=program.id, user_id=mentee_id, focus=focus, now=now)
     if not delivered:
         log.warning("request.delivered_after_discard", request_id=card.request_id)
     return Sent(card.request_id, mentor_id, card.focus_label)

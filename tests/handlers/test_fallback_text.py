@@ -322,6 +322,8 @@ SAMPLES: dict[str, list[Case]] = {
         ((_results([]),), {}),
         ((_results([], waiting=True),), {}),
         ((_results([], search=Search(program_id=1)),), {}),
+        ((_results(RANKED, waiting=True),), {}),
+        ((replace(_results(RANKED), programs=((1, TYPED), (2, "Surgery"))),), {}),
     ],
     "directory.build_note_view": [(("Request sent", md("I've asked them.")), {})],
     "directory.build_mentor_profile_modal": [
@@ -335,6 +337,7 @@ SAMPLES: dict[str, list[Case]] = {
     "directory.build_profile_chooser": [((), {})],
     "directory.build_filters_modal": [((SEARCH, AREAS, SPECIALTY_CHOICES), {})],
     "directory.build_place_free_message": [((THEM, LABEL, "Surgery", True, 3), {})],
+    "directory.build_waiting_joined_view": [((md("You're on the waiting list."), 3), {})],
     "directory.build_place_free_done": [((THEM, LABEL, True), {}), ((THEM, LABEL, False), {})],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
     "forget.build_forget_modal": [
@@ -350,7 +353,12 @@ SAMPLES: dict[str, list[Case]] = {
         ((THEM, LABEL), {"erased": True}),
     ],
     "matching.build_match_modal": [((1, TYPED, AREAS), {})],
-    "matching.build_round_opened": [((5, TYPED, 80, 40, TODAY), {})],
+    "matching.build_round_opened": [
+        ((5, TYPED, 80, 40, TODAY), {}),
+        ((5, TYPED, 80, 40, TODAY, [(THEM, "app"), (COORD, "deactivated")]), {}),
+    ],
+    "matching.build_round_cancelled_note": [((TYPED, True), {}), ((TYPED, False), {})],
+    "matching.build_proposal_approved": [((5, TYPED, 3, 1, 1, COORD), {})],
     "matching.build_trainee_invite": [
         ((3, TYPED, [THEM, COORD], TODAY), {}),
         ((3, LABEL, [], TODAY), {}),

@@ -603,6 +603,8 @@ def test_with_nobody_chosen_the_round_takes_profiles(harness: Harness) -> None:
 def test_chosen_mentors_without_a_place_are_refused_and_nothing_opens(harness: Harness) -> None:
     with harness.session() as session:
         set_capacity(session, MENTORS[0], 0)
+    for person in (TRAINEES[0], MENTORS[0]):
+        harness.fake.add_user(person, person.lower())
     harness.command("match", user_id=COORDINATOR)
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     harness.view_submission(
@@ -629,6 +631,8 @@ def test_chosen_mentors_without_a_place_are_refused_and_nothing_opens(harness: H
 
 
 def submit_group(harness: Harness, usergroup: str) -> None:
+    for mentor in MENTORS[:2]:
+        harness.fake.add_user(mentor, mentor.lower())
     harness.command("match", user_id=COORDINATOR)
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     harness.view_submission(

@@ -63,10 +63,21 @@ def program_form(
     open_to_join: bool = False,
     channel: str | None = None,
     usergroup: str = "",
+    meeting_feedback: bool | None = None,
 ) -> dict[str, Any]:
-    """view.state.values of the program modal as Slack sends them."""
+    """view.state.values of the program modal as Slack sends them (without the rating box
+    unless ``meeting_feedback`` says how it is ticked)."""
     option = {"value": "open", "text": {"type": "plain_text", "text": "open"}}
+    rate = {"value": "rate", "text": {"type": "plain_text", "text": "rate"}}
+    rating = {}
+    if meeting_feedback is not None:
+        rating["rating"] = (
+            ids.PROGRAM_RATING_BLOCK,
+            ids.PROGRAM_RATING_INPUT,
+            {"type": "checkboxes", "selected_options": [rate] if meeting_feedback else []},
+        )
     return modal_values(
+        **rating,
         name=(ids.PROGRAM_NAME_BLOCK, ids.PROGRAM_NAME_INPUT, typed(name)),
         coordinators=(
             ids.PROGRAM_COORDINATORS_BLOCK,
@@ -488,3 +499,21 @@ def test_someone_in_no_program_yet_is_already_in_the_default_one(harness: Harnes
     # Now placed in a program, they are no longer counted in the invite-only default one.
     response = harness.command("join Main program", user_id=STRANGER)
     assert "invite-only" in replies(harness, response)
+
+
+def test_the_rating_after_a_meeting_is_switched_per_program(harness: Harness) -> None:
+    submit_program(harness, "Surgery", meeting_feedback=False)
+    surgery = programs(harness)["Surgery"]
+    assert surgery.meeting_feedback is False
+
+    harness.command("program edit Surgery", user_id=ADMIN)
+    opened = harness.fake.calls_to("views.open")[-1].args["view"]
+    box = next(b for b in opened["blocks"] if b.get("block_id") == ids.PROGRAM_RATING_BLOCK)
+    assert not box["element"].get("initial_options")
+
+    submit_program(harness, "Surgery", program_id=surgery.id, meeting_feedback=True)
+    assert programs(harness)["Surgery"].meeting_feedback is None  # on, the default
+    harness.command("program edit Surgery", user_id=ADMIN)
+    opened = harness.fake.calls_to("views.open")[-1].args["view"]
+    box = next(b for b in opened["blocks"] if b.get("block_id") == ids.PROGRAM_RATING_BLOCK)
+    assert box["element"]["initial_options"]
