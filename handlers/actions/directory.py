@@ -21,11 +21,9 @@ from handlers import ids
 from handlers.blocks.common import section
 from handlers.blocks.directory import (
     ForgedSearch,
-    TraineeForm,
     build_filters_modal,
     build_note_view,
     build_place_free_done,
-    build_trainee_profile_modal,
     build_waiting_joined_view,
     parse_page,
 )
@@ -34,6 +32,7 @@ from handlers.flows.directory import (
     ask_from_directory,
     ask_from_waiting_list,
     filters_choices,
+    find_view,
     forged,
     join_waiting,
     leave_waiting,
@@ -41,8 +40,6 @@ from handlers.flows.directory import (
     parse_search_or_refuse,
     program_results_view,
     results_view,
-    start_search,
-    trainee_form,
 )
 
 
@@ -65,17 +62,7 @@ def handle_profile_open(which: str, ctx: AppContext, args: Args) -> None:
 def handle_find(ctx: AppContext, args: Args) -> None:
     args.ack()
     caller = actor_id(args)
-    start = start_search(ctx, args.client, caller, hint=None, focus=None, words=(), typed=False)
-    view = start.results
-    if view is None:
-        form, choices = trainee_form(ctx, caller)
-        view = build_trainee_profile_modal(
-            form or TraineeForm(),
-            choices.areas,
-            choices.specialties,
-            start.search.to_metadata(),
-            first_time=True,
-        )
+    view = find_view(ctx, args.client, caller, hint=None, focus=None, words=(), typed=False)
     args.client.views_open(trigger_id=args.body["trigger_id"], view=view)
 
 

@@ -7,20 +7,18 @@ from slack_bolt import Args
 from bot import commands as parsing
 from bot.context import AppContext
 from handlers.blocks.directory import (
-    TraineeForm,
     build_profile_chooser,
-    build_trainee_profile_modal,
     search_words,
 )
 from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, program_hint
-from handlers.flows.directory import open_profile_modal, start_search, trainee_form
+from handlers.flows.directory import find_view, open_profile_modal
 
 
 def handle_find(ctx: AppContext, args: Args, command: parsing.Find) -> None:
     caller = actor_id(args)
     args.ack()
-    start = start_search(
+    view = find_view(
         ctx,
         args.client,
         caller,
@@ -29,17 +27,6 @@ def handle_find(ctx: AppContext, args: Args, command: parsing.Find) -> None:
         words=search_words(command.words),
         typed=True,
     )
-    view = start.results
-    if view is None:
-        # The first search asks for the trainee profile; its submission shows the results.
-        form, choices = trainee_form(ctx, caller)
-        view = build_trainee_profile_modal(
-            form or TraineeForm(),
-            choices.areas,
-            choices.specialties,
-            start.search.to_metadata(),
-            first_time=True,
-        )
     args.client.views_open(trigger_id=args.body["trigger_id"], view=view)
 
 

@@ -233,6 +233,31 @@ def start_search(
         return Start(search, _results_view(session, ctx, user_id, program, search))
 
 
+def find_view(
+    ctx: AppContext,
+    client: WebClient,
+    user_id: str,
+    *,
+    hint: str | None,
+    focus: str | None,
+    words: tuple[str, ...],
+    typed: bool,
+) -> dict[str, Any]:
+    """The modal ``/mentor find`` (or Home's button) opens: the results, or on someone's first
+    search their trainee profile, whose submission then shows the results."""
+    start = start_search(ctx, client, user_id, hint=hint, focus=focus, words=words, typed=typed)
+    if start.results is not None:
+        return start.results
+    form, choices = trainee_form(ctx, user_id)
+    return build_trainee_profile_modal(
+        form or TraineeForm(),
+        choices.areas,
+        choices.specialties,
+        start.search.to_metadata(),
+        first_time=True,
+    )
+
+
 def results_view(ctx: AppContext, user_id: str, search: Search) -> dict[str, Any]:
     """The results modal for a search a modal or button carried, re-checked for the caller."""
     with unit_of_work(ctx.sessions) as session:

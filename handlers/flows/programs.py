@@ -3,7 +3,7 @@ fits, or a question when several do; and the coordinator check for one program."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -57,27 +57,37 @@ def which_program(options: Sequence[ProgramConfig]) -> Refused:
     )
 
 
+def _choose(
+    options: tuple[ProgramConfig, ...], hint: str | None, not_named: Callable[[], Refused]
+) -> ProgramChoice:
+    """The program named by ``hint`` among ``options`` (``not_named`` refuses any other), else
+    the only option; otherwise the choice stays open."""
+    if hint is not None:
+        named = _named(options, hint)
+        if named is None:
+            raise not_named()
+        return ProgramChoice(program=named, options=options)
+    return ProgramChoice(program=options[0] if len(options) == 1 else None, options=options)
+
+
 def member_choice(
     session: Session, settings: Settings, user_id: str, hint: str | None
 ) -> ProgramChoice:
     """The program ``user_id`` acts in: the one named (it must be theirs), else their only one;
     otherwise the choice stays open among theirs."""
     options = tuple(programs_of(session, settings, user_id))
-    if hint is not None:
-        named = _named(options, hint)
-        if named is None:
-            raise Refused(
-                fmt(
-                    "You're not in {name}. Your programs: {names}.",
-                    name=hint,
-                    names=program_names(options),
-                ),
-                reason="bad_input",
-            )
-        return ProgramChoice(program=named, options=options)
-    if len(options) == 1:
-        return ProgramChoice(program=options[0], options=options)
-    return ProgramChoice(program=None, options=options)
+
+    def not_theirs() -> Refused:
+        return Refused(
+            fmt(
+                "You're not in {name}. Your programs: {names}.",
+                name=hint or "",
+                names=program_names(options),
+            ),
+            reason="bad_input",
+        )
+
+    return _choose(options, hint, not_theirs)
 
 
 def coordinator_choice(
@@ -89,22 +99,19 @@ def coordinator_choice(
     if not options:
         log.warning("programs.not_coordinator", user=user_id)
         raise Refused(NOT_A_COORDINATOR, reason="forbidden")
-    if hint is not None:
-        named = _named(options, hint)
-        if named is None:
-            log.warning("programs.not_coordinator_of", user=user_id)
-            raise Refused(
-                fmt(
-                    "You don't coordinate {name}. The programs you coordinate: {names}.",
-                    name=hint,
-                    names=program_names(options),
-                ),
-                reason="forbidden",
-            )
-        return ProgramChoice(program=named, options=options)
-    if len(options) == 1:
-        return ProgramChoice(program=options[0], options=options)
-    return ProgramChoice(program=None, options=options)
+
+    def not_coordinated() -> Refused:
+        log.warning("programs.not_coordinator_of", user=user_id)
+        return Refused(
+            fmt(
+                "You don't coordinate {name}. The programs you coordinate: {names}.",
+                name=hint or "",
+                names=program_names(options),
+            ),
+            reason="forbidden",
+        )
+
+    return _choose(options, hint, not_coordinated)
 
 
 def settled_program(choice: ProgramChoice) -> ProgramConfig:
