@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 USEFULNESS_SCALE = (1, 2, 3, 4, 5)
 RECOMMEND_SCALE = tuple(range(11))
@@ -187,6 +188,24 @@ def by_group(groups: Mapping[_K, Sequence[Answer]], minimum: int) -> Grouped[_K]
 
 def week_start(moment: date) -> date:
     return moment - timedelta(days=moment.weekday())
+
+
+def whole_weeks(end: datetime, zone: ZoneInfo, count: int) -> list[tuple[datetime, datetime]]:
+    """The ``count`` whole local weeks (Monday midnight to Monday midnight in ``zone``, as UTC)
+    that are over by ``end``, oldest first. Every usefulness figure (digest, its preview, the
+    chart, the report) is made of these same cells: a window that slid with the clock would let
+    two figures a moment apart differ by one person's rating."""
+    last = week_start(end.astimezone(zone).date())
+    weeks = []
+    for back in range(count, 0, -1):
+        start = last - timedelta(weeks=back)
+        weeks.append(
+            (
+                datetime.combine(start, time(0), zone).astimezone(UTC),
+                datetime.combine(start + timedelta(days=7), time(0), zone).astimezone(UTC),
+            )
+        )
+    return weeks
 
 
 def weekly(

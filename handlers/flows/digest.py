@@ -141,17 +141,10 @@ def build_digest_view(
         program_name=program.name if named else None,
         departures=departures_between(session, program.id, period.start, period.end),
         waiting=waiting_list_digest_lines(session, program),
-        feedback=load_program_feedback(session, program.id, feedback_weeks(period), minimum),
+        feedback=load_program_feedback(
+            session, program.id, fb.whole_weeks(period.end, zone, TREND_WEEKS), minimum
+        ),
     )
-
-
-def feedback_weeks(period: Period) -> list[tuple[datetime, datetime]]:
-    """The digest's week and the ones before it, oldest first: the usefulness trend's cells."""
-    step = timedelta(days=7)
-    return [
-        (period.start - step * back, period.end - step * back)
-        for back in range(TREND_WEEKS - 1, -1, -1)
-    ]
 
 
 def _several_programs(session: Session) -> bool:
@@ -196,11 +189,14 @@ def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestVie
         )
 
 
-def chart_png(session: Session, now: datetime, program_id: int, minimum: int) -> bytes:
+def chart_png(
+    session: Session, settings: Settings, now: datetime, program_id: int, minimum: int
+) -> bytes:
     weeks = [week_before(now - timedelta(days=7 * i)) for i in reversed(range(CHART_WEEKS))]
+    zone = program_config(session, settings, program_id).zone
     return render_engagement_chart(
         weekly_engagement(session, weeks, program_id),
-        weekly_usefulness(session, program_id, [(w.start, w.end) for w in weeks], minimum),
+        weekly_usefulness(session, program_id, fb.whole_weeks(now, zone, CHART_WEEKS), minimum),
     )
 
 
@@ -208,7 +204,9 @@ def engagement_chart(ctx: AppContext, user_id: str, program_id: int) -> bytes:
     """The program's 12-week engagement chart as PNG bytes, for ``/mentor report chart``."""
     with unit_of_work(ctx.sessions) as session:
         require_coordinator_of(session, ctx.settings, program_id, user_id)
-        return chart_png(session, ctx.now(), program_id, ctx.settings.feedback_min_responses)
+        return chart_png(
+            session, ctx.settings, ctx.now(), program_id, ctx.settings.feedback_min_responses
+        )
 
 
 def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -320,7 +318,13 @@ def _attach_chart(tick: TickContext, due: _DigestSlot) -> None:
     with unit_of_work(tick.app.sessions) as session:
         send = get_send(session, due.key)
         thread_ts = send.ts if send is not None else None
-        png = chart_png(session, tick.now, due.program_id, tick.app.settings.feedback_min_responses)
+        png = chart_png(
+            session,
+            tick.app.settings,
+            tick.now,
+            due.program_id,
+            tick.app.settings.feedback_min_responses,
+        )
     try:
         tick.client.files_upload_v2(
             channel=due.channel,

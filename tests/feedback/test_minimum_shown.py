@@ -73,13 +73,14 @@ def _digest_text(harness: Harness) -> str:
 
 
 def test_the_digest_shows_usefulness_only_for_enough_people(harness: Harness) -> None:
-    # Four people, one of them rating twenty times: still four people.
-    _rate(harness, MENTEES[:3], 5, NOW - timedelta(days=2))
-    _rate(harness, MENTEES[3:4], 1, NOW - timedelta(days=2), times=20)
+    # Four people, one of them rating twenty times: still four people. The figure is of the
+    # last whole week (Monday to Monday), the cell every usefulness figure is made of.
+    _rate(harness, MENTEES[:3], 5, NOW - timedelta(days=9))
+    _rate(harness, MENTEES[3:4], 1, NOW - timedelta(days=9), times=20)
     text = _digest_text(harness)
     assert "Session usefulness this week: fewer than 5 responses" in text
     assert "/ 5" not in text
-    _rate(harness, MENTEES[4:5], 4, NOW - timedelta(days=1))
+    _rate(harness, MENTEES[4:5], 4, NOW - timedelta(days=8))
     text = _digest_text(harness)
     assert "Session usefulness this week: " in text
     assert "(5 people)" in text
@@ -252,3 +253,22 @@ def test_shared_words_only_unnamed_in_whole_blocks_and_never_unshared(harness: H
     ]
     assert all(set(r) == {"focus", "what_helped_most", "what_should_change"} for r in rows)
     assert "private words" not in str(rows)
+
+
+def test_two_previews_a_moment_apart_never_differ_by_one_rating(harness: Harness) -> None:
+    # Six people rated last week, six more this week, and one more rates just after the first
+    # preview: a window ending at the moment of asking would move by that one rating between
+    # the two previews, and the two means would give its score away.
+    _rate(harness, MENTEES[:6], 4, NOW - timedelta(days=8))
+    _rate(harness, MENTEES[6:12], 5, NOW - timedelta(days=2))
+    harness.clock.set(NOW)
+    harness.command("digest", user_id=COORDINATOR)
+    first = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    _rate(harness, MENTEES[6:7], 1, NOW + timedelta(minutes=30))
+    harness.clock.set(NOW + timedelta(hours=1))
+    harness.command("digest", user_id=COORDINATOR)
+    second = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    usefulness = [line for line in second.splitlines() if "Session usefulness this week" in line]
+    assert usefulness
+    assert usefulness[0] in first
+    assert "4.0 / 5 (6 people)" in usefulness[0]
