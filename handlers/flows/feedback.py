@@ -406,6 +406,7 @@ def build_feedback_csv(
 
 
 COMMENT_COLUMNS = ("focus", "what_helped_most", "what_should_change")
+OTHER_FOCUS = "Other focus areas"
 
 
 def build_comments_csv(
@@ -420,9 +421,16 @@ def build_comments_csv(
         [fb.Answer(writer, index, at) for index, (writer, _, _, _, at) in enumerate(comments)],
         minimum,
     )
+    # A focus few of the released writers share would point to them (a coordinator knows who
+    # ended a mentorship in which focus): it is named only with at least ``minimum`` writers.
+    writers_of: dict[str, set[str]] = {}
+    for a in counted:
+        writers_of.setdefault(comments[a.value][1], set()).add(a.person)
     rows = sorted(
         (
-            labels.get(comments[a.value][1], comments[a.value][1]),
+            labels.get(comments[a.value][1], comments[a.value][1])
+            if len(writers_of[comments[a.value][1]]) >= minimum
+            else OTHER_FOCUS,
             comments[a.value][2] or "",
             comments[a.value][3] or "",
         )

@@ -201,7 +201,9 @@ def test_a_pulse_button_is_kept_out_of_the_digest(harness: Harness) -> None:
     assert ids.EXIT_SURVEY_OPEN not in str(blocks)
 
 
-def _exit(session: object, mentee: str, n: int, *, share: bool, text: str) -> None:
+def _exit(
+    session: object, mentee: str, n: int, *, share: bool, text: str, focus: str = "research"
+) -> None:
     from sqlalchemy.orm import Session
 
     assert isinstance(session, Session)
@@ -211,7 +213,7 @@ def _exit(session: object, mentee: str, n: int, *, share: bool, text: str) -> No
         program_id=program_id,
         mentor_id=MENTOR,
         mentee_id=mentee,
-        focus="research",
+        focus=focus,
         origin="request",
         now=NOW - timedelta(days=90),
     )
@@ -222,7 +224,7 @@ def _exit(session: object, mentee: str, n: int, *, share: bool, text: str) -> No
             user_id=mentee,
             role="mentee",
             mentor_id=MENTOR,
-            focus="research",
+            focus=focus,
             created_at=NOW - timedelta(days=5),
             answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
             goals_met="some",
@@ -272,3 +274,20 @@ def test_two_previews_a_moment_apart_never_differ_by_one_rating(harness: Harness
     assert usefulness
     assert usefulness[0] in first
     assert "4.0 / 5 (6 people)" in usefulness[0]
+
+
+def test_shared_words_never_name_a_focus_fewer_writers_share(harness: Harness) -> None:
+    # Five writers make a whole block, but only one ended in Clinical skills: naming that focus
+    # beside their words would point to them.
+    with harness.session() as session:
+        for n, mentee in enumerate(MENTEES[:5]):
+            _exit(session, mentee, n, share=True, text=f"research words {n}")
+        for n, mentee in enumerate(MENTEES[5:9], start=5):
+            _exit(session, mentee, n, share=True, text=f"research words {n}")
+        _exit(session, MENTEES[9], 9, share=True, text="lonely words", focus="clinical-skills")
+    rows = _report(harness)["feedback-comments.csv"]
+    lonely = [r for r in rows if r["what_helped_most"] == "lonely words"]
+    assert len(lonely) == 1
+    assert lonely[0]["focus"] == "Other focus areas"
+    assert "Clinical skills" not in str(rows)
+    assert {r["focus"] for r in rows if r["what_helped_most"] != "lonely words"} == {"Research"}
