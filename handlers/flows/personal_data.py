@@ -26,6 +26,7 @@ from storage.db import unit_of_work
 from storage.erasure import erase_person
 from storage.models import MentorRequest, Pairing, Person, ProgramMember
 from storage.personal_data import learning_plan, personal_data
+from storage.programs import is_coordinator_of
 
 log = get_logger("mentorbot.personal_data")
 
@@ -162,9 +163,28 @@ def _in_program(session: Session, program_id: int, user_id: str) -> bool:
     )
 
 
+def _programs_of(session: Session, user_id: str) -> set[int]:
+    """Every program ``user_id`` takes part in: memberships, pairs and requests."""
+    return {
+        *session.scalars(select(ProgramMember.program_id).where(ProgramMember.user_id == user_id)),
+        *session.scalars(
+            select(Pairing.program_id).where(
+                or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id)
+            )
+        ),
+        *session.scalars(
+            select(MentorRequest.program_id).where(
+                or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id)
+            )
+        ),
+    }
+
+
 def check_forget(session: Session, ctx: AppContext, actor: str, target: ForgetTarget) -> None:
     """Refuse unless ``actor`` erases themselves, or coordinates the program ``target`` is in
-    (re-checked on submission: the modal's metadata could be forged)."""
+    and every other program they take part in: an erasure ends their mentorships everywhere,
+    and a coordinator changes nothing of a program they don't coordinate (re-checked on
+    submission: the modal's metadata could be forged)."""
     if target.user_id == actor:
         return
     if target.program_id is None:
@@ -176,6 +196,22 @@ def check_forget(session: Session, ctx: AppContext, actor: str, target: ForgetTa
                 "{person} isn't in {program}, so I left their data alone.",
                 person=mention(target.user_id),
                 program=program.name,
+            ),
+            reason="forbidden",
+        )
+    others = [
+        program_id
+        for program_id in _programs_of(session, target.user_id)
+        if not is_coordinator_of(session, ctx.settings, program_id, actor)
+    ]
+    if others:
+        log.warning("person.forget.other_programs", user=actor, programs=len(others))
+        raise Refused(
+            fmt(
+                "{person} also takes part in a program you don't coordinate, and erasing them "
+                "would change it too. They can ask with `/mentor forget me`, or a coordinator "
+                "of each of their programs can.",
+                person=mention(target.user_id),
             ),
             reason="forbidden",
         )

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import JSON, String, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.programs import Source
 from handlers import ids
 from storage.audit import record_audit
 from storage.checkins import record_answer
@@ -35,7 +36,7 @@ from storage.models import (
 )
 from storage.outbox import NewSend, enqueue_many
 from storage.pairings import close_pairing, create_pairing, record
-from storage.programs import default_program_id
+from storage.programs import add_members, default_program_id
 from storage.reports import Period, digest_numbers
 from storage.tasks import add_task
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
@@ -431,3 +432,29 @@ def test_members_cannot_forget_someone_else(harness: Harness) -> None:
     response = harness.command(f"forget <@{MENTOR}>", user_id=MENTEE)
     assert "program coordinators" in replied(harness, response)
     assert harness.fake.calls_to("views.open") == []
+
+
+def test_a_coordinator_cannot_forget_someone_also_in_a_program_they_dont_coordinate(
+    harness: Harness,
+) -> None:
+    # The erasure would end the mentee's pairs and withdraw their requests in every program,
+    # so coordinating one of them is not enough.
+    seed(harness)
+    nursing = nursing_coordinated_by(harness, STRANGER)
+    with harness.session() as session:
+        add_members(session, nursing, [MENTEE], source=Source.ADDED, now=harness.clock())
+    response = harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
+    assert "program you don't coordinate" in replied(harness, response)
+    assert harness.fake.calls_to("views.open") == []
+    with harness.session() as session:
+        program = default_program_id(session)
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.FORGET_VIEW,
+        private_metadata=json.dumps({"user": MENTEE, "program": program}),
+        values={},
+    )
+    with harness.session() as session:
+        assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
+        assert session.get(Person, MENTEE) is not None
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "forget")).all() == []
