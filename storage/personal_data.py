@@ -99,28 +99,35 @@ def _by_pairing(rows: Sequence[Any]) -> dict[int, list[Any]]:
     return found
 
 
+def _work(
+    session: Session, ids: Sequence[int]
+) -> tuple[dict[int, list[JsonObject]], dict[int, list[JsonObject]], dict[int, list[JsonObject]]]:
+    """(goals, tasks, reassessments) of the mentorships ``ids``, each by mentorship as
+    JSON-ready values: what both the export and the learning plan show of a mentorship's work."""
+    goals = session.scalars(
+        select(Goal).where(Goal.pairing_id.in_(ids)).order_by(Goal.created_at, Goal.id)
+    ).all()
+    tasks = session.scalars(select(Task).where(Task.pairing_id.in_(ids)).order_by(Task.id)).all()
+    reassessments = session.scalars(
+        select(Reassessment).where(Reassessment.pairing_id.in_(ids)).order_by(Reassessment.at)
+    ).all()
+    return (
+        {k: [_goal(g) for g in v] for k, v in _by_pairing(goals).items()},
+        {k: [_task(t) for t in v] for k, v in _by_pairing(tasks).items()},
+        {k: [_reassessment(r) for r in v] for k, v in _by_pairing(reassessments).items()},
+    )
+
+
 def personal_data(session: Session, user_id: str) -> JsonObject:
     """Everything held about ``user_id``, as JSON-ready values."""
     names = _program_names(session)
     person = session.get(Person, user_id)
     pairings = pairings_of(session, user_id)
     ids = [p.id for p in pairings]
-    goals = _by_pairing(
-        session.scalars(
-            select(Goal).where(Goal.pairing_id.in_(ids)).order_by(Goal.created_at, Goal.id)
-        ).all()
-    )
-    tasks = _by_pairing(
-        session.scalars(select(Task).where(Task.pairing_id.in_(ids)).order_by(Task.id)).all()
-    )
+    goals, tasks, reassessments = _work(session, ids)
     checkins = _by_pairing(
         session.scalars(
             select(CheckIn).where(CheckIn.pairing_id.in_(ids)).order_by(CheckIn.slot_at)
-        ).all()
-    )
-    reassessments = _by_pairing(
-        session.scalars(
-            select(Reassessment).where(Reassessment.pairing_id.in_(ids)).order_by(Reassessment.at)
         ).all()
     )
     requests = session.scalars(
@@ -213,8 +220,8 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                 "end_reason": p.end_reason if p.ended_by == user_id else None,
                 "cadence": p.cadence,
                 "meeting_format": p.meeting_format,
-                "goals": [_goal(g) for g in goals.get(p.id, [])],
-                "tasks": [_task(t) for t in tasks.get(p.id, [])],
+                "goals": goals.get(p.id, []),
+                "tasks": tasks.get(p.id, []),
                 "checkins": [
                     {
                         "slot_at": _when(c.slot_at),
@@ -226,7 +233,7 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                     }
                     for c in checkins.get(p.id, [])
                 ],
-                "reassessments": [_reassessment(r) for r in reassessments.get(p.id, [])],
+                "reassessments": reassessments.get(p.id, []),
             }
             for p in pairings
         ],
@@ -338,19 +345,7 @@ def learning_plan(session: Session, trainee_id: str, pairing_ids: Sequence[int])
         .order_by(Pairing.started_at, Pairing.id)
     ).all()
     ids = [p.id for p in pairings]
-    goals = _by_pairing(
-        session.scalars(
-            select(Goal).where(Goal.pairing_id.in_(ids)).order_by(Goal.created_at, Goal.id)
-        ).all()
-    )
-    tasks = _by_pairing(
-        session.scalars(select(Task).where(Task.pairing_id.in_(ids)).order_by(Task.id)).all()
-    )
-    reassessments = _by_pairing(
-        session.scalars(
-            select(Reassessment).where(Reassessment.pairing_id.in_(ids)).order_by(Reassessment.at)
-        ).all()
-    )
+    goals, tasks, reassessments = _work(session, ids)
     return {
         "trainee": trainee_id,
         "mentorships": [
@@ -361,9 +356,9 @@ def learning_plan(session: Session, trainee_id: str, pairing_ids: Sequence[int])
                 "status": p.status,
                 "started_at": _when(p.started_at),
                 "ended_at": _when(p.ended_at),
-                "goals": [_goal(g) for g in goals.get(p.id, [])],
-                "tasks": [_task(t) for t in tasks.get(p.id, [])],
-                "reassessments": [_reassessment(r) for r in reassessments.get(p.id, [])],
+                "goals": goals.get(p.id, []),
+                "tasks": tasks.get(p.id, []),
+                "reassessments": reassessments.get(p.id, []),
             }
             for p in pairings
         ],
