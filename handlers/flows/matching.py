@@ -81,6 +81,16 @@ def _channel_members(client: WebClient, channel: str) -> list[str]:
             return members
 
 
+def _is_private(client: WebClient, channel: str) -> bool:
+    """Whether ``channel`` is private; one Slack can't describe is treated as private."""
+    try:
+        found = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as error:
+        log.warning("matching.channel.info_failed", error=slack_error(error))
+        return True
+    return bool(found.get("is_private") or found.get("is_im") or found.get("is_mpim"))
+
+
 def _in_program(session: Session, program: ProgramConfig, user_ids: Sequence[str]) -> set[str]:
     """Who of ``user_ids`` belongs to the program (in the default program: also whoever belongs
     to no program yet, as everywhere else)."""
@@ -237,6 +247,16 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
             ),
             reason="bad_input",
         ) from error
+    if setup.channel and caller not in channel_people and _is_private(client, setup.channel):
+        # The app may be in a private channel the coordinator isn't (another program's linked
+        # channel): its members are not theirs to learn through a round.
+        raise Refused(
+            md(
+                "That's a private channel you're not in, so I won't read who is in it. Choose "
+                "a channel you're in, or the trainees by name."
+            ),
+            reason="forbidden",
+        )
     try:
         group_people = (
             [str(u) for u in client.usergroups_users_list(usergroup=setup.usergroup)["users"]]
