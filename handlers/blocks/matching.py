@@ -16,9 +16,7 @@ from slack_sdk.models.blocks import (
     ConversationMultiSelectElement,
     DatePickerElement,
     InputBlock,
-    Option,
     PlainTextInputElement,
-    StaticSelectElement,
     UserMultiSelectElement,
     UserSelectElement,
 )
@@ -29,7 +27,7 @@ from bot.matching import MAX_CHOICES
 from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, section
-from handlers.blocks.modals import InvalidSubmission, Values, parse_metadata
+from handlers.blocks.modals import InvalidSubmission, Values, focus_input, parse_metadata
 from handlers.blocks.programs import parse_usergroup
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
@@ -76,14 +74,7 @@ def build_match_modal(
                     program=program_name,
                 )
             ),
-            InputBlock(
-                block_id=ids.FOCUS_BLOCK,
-                label="Focus",
-                element=StaticSelectElement(
-                    action_id=ids.FOCUS_INPUT,
-                    options=[Option(value=a.key, text=clip(a.label, 75)) for a in areas],
-                ),
-            ),
+            focus_input(areas, placeholder=None),
             InputBlock(
                 block_id=ids.MATCH_TRAINEES_BLOCK,
                 label="Trainees",

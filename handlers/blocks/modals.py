@@ -100,16 +100,21 @@ def focus_block_in(values: Values) -> str:
     )
 
 
-def _focus_input(
-    areas: Sequence[FocusArea], chosen: str | None = None, block_id: str = ids.FOCUS_BLOCK
+def focus_input(
+    areas: Sequence[FocusArea],
+    chosen: str | None = None,
+    block_id: str = ids.FOCUS_BLOCK,
+    *,
+    placeholder: str | None = "What would you like help with?",
 ) -> InputBlock:
+    """The focus select of a form, its options the program's focus areas."""
     options = [_option(a.key, a.label) for a in areas]
     return InputBlock(
         block_id=block_id,
         label="Focus",
         element=StaticSelectElement(
             action_id=ids.FOCUS_INPUT,
-            placeholder="What would you like help with?",
+            placeholder=placeholder,
             options=options,
             initial_option=next((o for o in options if o.value == chosen), None),
         ),
@@ -149,49 +154,54 @@ def _metadata(people: dict[str, str], program_id: int | None) -> str:
     return json.dumps(carried)
 
 
-def build_ask_modal(
-    mentor_id: str,
-    areas: Sequence[FocusArea],
-    note: str,
-    *,
-    program_id: int | None = None,
-    pick: ProgramPick | None = None,
-    focus: str | None = None,
-) -> dict[str, Any]:
-    """The ask form; with ``pick`` it asks which program first (someone in several)."""
+@dataclass(frozen=True)
+class FocusForm:
+    """What the ask and assign forms share: the focus areas offered (the program's), the focus
+    already chosen, the note typed so far, and the program: settled (``program_id``, carried in
+    the metadata) or asked with ``pick`` (someone in several)."""
+
+    areas: Sequence[FocusArea]
+    note: str = ""
+    program_id: int | None = None
+    pick: ProgramPick | None = None
+    focus: str | None = None
+
+
+def _program_and_focus(form: FocusForm, program_action: str) -> list[InputBlock]:
+    """The program picker (when the program is not settled), then the focus select."""
+    pick = form.pick
+    picker = [_program_input(pick, program_action)] if pick is not None else []
+    block_id = focus_block_id(pick.chosen if pick else None)
+    return [*picker, focus_input(form.areas, form.focus, block_id)]
+
+
+def _form_metadata(people: dict[str, str], form: FocusForm) -> str:
+    return _metadata(people, None if form.pick is not None else form.program_id)
+
+
+def build_ask_modal(mentor_id: str, form: FocusForm) -> dict[str, Any]:
+    """The ask form; with ``form.pick`` it asks which program first (someone in several)."""
     blocks: list[Any] = [
-        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id)))
-    ]
-    if pick is not None:
-        blocks.append(_program_input(pick, ids.ASK_PROGRAM_INPUT))
-    blocks += [
-        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
+        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id))),
+        *_program_and_focus(form, ids.ASK_PROGRAM_INPUT),
         _note_input(
             "A note for them (optional)",
             "What you hope to work on, and how much time you're hoping for.",
-            note,
+            form.note,
         ),
     ]
     return _modal(
         "Ask for a mentor",
         ids.ASK_VIEW,
         blocks,
-        _metadata({"mentor": mentor_id}, None if pick is not None else program_id),
+        _form_metadata({"mentor": mentor_id}, form),
         "Send request",
     )
 
 
-def build_assign_modal(
-    mentor_id: str,
-    mentee_id: str,
-    areas: Sequence[FocusArea],
-    note: str,
-    *,
-    program_id: int | None = None,
-    pick: ProgramPick | None = None,
-    focus: str | None = None,
-) -> dict[str, Any]:
-    """The assign form; with ``pick`` it asks which program first (a coordinator of several)."""
+def build_assign_modal(mentor_id: str, mentee_id: str, form: FocusForm) -> dict[str, Any]:
+    """The assign form; with ``form.pick`` it asks which program first (a coordinator of
+    several)."""
     blocks: list[Any] = [
         section(
             fmt(
@@ -199,22 +209,15 @@ def build_assign_modal(
                 mentor=mention(mentor_id),
                 mentee=mention(mentee_id),
             )
-        )
-    ]
-    if pick is not None:
-        blocks.append(_program_input(pick, ids.ASSIGN_PROGRAM_INPUT))
-    blocks += [
-        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
-        _note_input("Why you paired them (shown to both)", None, note),
+        ),
+        *_program_and_focus(form, ids.ASSIGN_PROGRAM_INPUT),
+        _note_input("Why you paired them (shown to both)", None, form.note),
     ]
     return _modal(
         "Assign a mentor",
         ids.ASSIGN_VIEW,
         blocks,
-        _metadata(
-            {"mentor": mentor_id, "mentee": mentee_id},
-            None if pick is not None else program_id,
-        ),
+        _form_metadata({"mentor": mentor_id, "mentee": mentee_id}, form),
         "Assign",
     )
 
