@@ -54,9 +54,10 @@ def _option(value: str, text: str) -> Option:
     return Option(value=value, text=clip(plain(text), OPTION_TEXT_LIMIT))
 
 
-def _modal(
+def form_modal(
     title: str, callback_id: str, blocks: list[Any], metadata: str, submit: str
 ) -> dict[str, Any]:
+    """A modal with a submit and a Cancel, its title and submit cut to Slack's limits."""
     return View(
         type="modal",
         callback_id=callback_id,
@@ -190,7 +191,7 @@ def build_ask_modal(mentor_id: str, form: FocusForm) -> dict[str, Any]:
             form.note,
         ),
     ]
-    return _modal(
+    return form_modal(
         "Ask for a mentor",
         ids.ASK_VIEW,
         blocks,
@@ -213,7 +214,7 @@ def build_assign_modal(mentor_id: str, mentee_id: str, form: FocusForm) -> dict[
         *_program_and_focus(form, ids.ASSIGN_PROGRAM_INPUT),
         _note_input("Why you paired them (shown to both)", None, form.note),
     ]
-    return _modal(
+    return form_modal(
         "Assign a mentor",
         ids.ASSIGN_VIEW,
         blocks,
@@ -289,7 +290,7 @@ def parse_metadata(metadata: str) -> dict[str, Any]:
 
 
 def build_decline_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
-    return _modal(
+    return form_modal(
         "Decline request",
         ids.DECLINE_VIEW,
         [
@@ -310,7 +311,7 @@ def build_decline_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
 
 
 def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
-    return _modal(
+    return form_modal(
         "Suggest someone else",
         ids.REDIRECT_VIEW,
         [
@@ -337,7 +338,7 @@ def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
 
 def build_reassign_modal(pairing_id: int, mentor_id: str, mentee_id: str) -> dict[str, Any]:
     """A coordinator picks a new mentor for ``mentee_id``; the old pairing ends kindly."""
-    return _modal(
+    return form_modal(
         "Reassign mentor",
         ids.DIGEST_REASSIGN_VIEW,
         [
@@ -373,7 +374,7 @@ def parse_redirect(values: Values) -> tuple[str, str]:
 
 def build_decline_assignment_modal(pairing_id: int, coordinator_id: str | None) -> dict[str, Any]:
     who = mention(coordinator_id) if coordinator_id else "your coordinator"
-    return _modal(
+    return form_modal(
         "Decline assignment",
         ids.DECLINE_ASSIGNMENT_VIEW,
         [
@@ -446,7 +447,7 @@ def build_end_modal(other_id: str, pairings: Sequence[tuple[int, str]]) -> dict[
         context(md("Ending is private between you and the app.")),
     ]
     single = str(pairings[0][0]) if len(pairings) == 1 else ""
-    return _modal("End mentorship", ids.END_VIEW, blocks, single, "End mentorship")
+    return form_modal("End mentorship", ids.END_VIEW, blocks, single, "End mentorship")
 
 
 def parse_end(values: Values, metadata: str, allowed: Sequence[int]) -> EndChoice:
@@ -555,7 +556,7 @@ def build_communication_modal(
             ),
         ),
     ]
-    return _modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
+    return form_modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
 
 
 def _first_cadence(default_cadence: str | None) -> str:
