@@ -14,6 +14,7 @@ from bot.errors import Refused
 from bot.logging import get_logger
 from handlers import ids
 from handlers.blocks.modals import (
+    FocusForm,
     ForgedProgram,
     InvalidSubmission,
     ProgramPick,
@@ -63,7 +64,9 @@ def handle_ask_program(ctx: AppContext, args: Args) -> None:
     with unit_of_work(ctx.sessions) as session:
         program, options = member_program(session, ctx.settings, caller, program_id)
     pick = ProgramPick(tuple((p.id, p.name) for p in options), program.id)
-    updated = build_ask_modal(str(meta.get("mentor") or ""), program.focus_areas, note, pick=pick)
+    updated = build_ask_modal(
+        str(meta.get("mentor") or ""), FocusForm(program.focus_areas, note, pick=pick)
+    )
     _redraw(args, view, updated)
 
 
@@ -77,9 +80,7 @@ def handle_assign_program(ctx: AppContext, args: Args) -> None:
     updated = build_assign_modal(
         str(meta.get("mentor") or ""),
         str(meta.get("mentee") or ""),
-        program.focus_areas,
-        note,
-        pick=pick,
+        FocusForm(program.focus_areas, note, pick=pick),
     )
     _redraw(args, view, updated)
 

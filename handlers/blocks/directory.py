@@ -511,6 +511,22 @@ def _capacity_line(form: MentorForm) -> Mrkdwn:
     )
 
 
+def _specialty_inputs(
+    label: str, specialties: Sequence[Choice], chosen: str | None, other: str
+) -> list[InputBlock]:
+    """The specialty select and, under it, the "If other, which" field both profiles ask."""
+    return [
+        _single(ids.SPECIALTY_BLOCK, ids.SPECIALTY_INPUT, label, specialties, chosen),
+        _text_input(
+            ids.SPECIALTY_OTHER_BLOCK,
+            ids.SPECIALTY_OTHER_INPUT,
+            "If other, which",
+            other,
+            SPECIALTY_OTHER_LIMIT,
+        ),
+    ]
+
+
 def build_mentor_profile_modal(
     form: MentorForm,
     areas: Sequence[FocusArea],
@@ -548,19 +564,8 @@ def build_mentor_profile_modal(
             form.focus_areas,
             optional=False,
         ),
-        _single(
-            ids.SPECIALTY_BLOCK,
-            ids.SPECIALTY_INPUT,
-            "Specialty or department",
-            specialties,
-            form.specialty,
-        ),
-        _text_input(
-            ids.SPECIALTY_OTHER_BLOCK,
-            ids.SPECIALTY_OTHER_INPUT,
-            "If other, which",
-            form.specialty_other,
-            SPECIALTY_OTHER_LIMIT,
+        *_specialty_inputs(
+            "Specialty or department", specialties, form.specialty, form.specialty_other
         ),
         _multi(ids.STAGES_BLOCK, ids.STAGES_INPUT, "Career stages you mentor", STAGES, form.stages),
         context(_capacity_line(form)),
@@ -615,19 +620,8 @@ def build_trainee_profile_modal(
     blocks: list[Any] = [
         section(lead),
         _single(ids.STAGE_BLOCK, ids.STAGE_INPUT, "Your career stage", stage_choices, form.stage),
-        _single(
-            ids.SPECIALTY_BLOCK,
-            ids.SPECIALTY_INPUT,
-            "Specialty you're interested in",
-            specialties,
-            form.specialty,
-        ),
-        _text_input(
-            ids.SPECIALTY_OTHER_BLOCK,
-            ids.SPECIALTY_OTHER_INPUT,
-            "If other, which",
-            form.specialty_other,
-            SPECIALTY_OTHER_LIMIT,
+        *_specialty_inputs(
+            "Specialty you're interested in", specialties, form.specialty, form.specialty_other
         ),
         _multi(
             ids.FOCUSES_BLOCK,

@@ -16,20 +16,23 @@ from slack_sdk.models.blocks import (
     ConversationMultiSelectElement,
     DatePickerElement,
     InputBlock,
-    Option,
     PlainTextInputElement,
-    StaticSelectElement,
     UserMultiSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.focus import FocusArea
 from bot.matching import MAX_CHOICES
-from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, plural
+from bot.text import Mrkdwn, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, section
-from handlers.blocks.modals import InvalidSubmission, Values, parse_metadata
+from handlers.blocks.modals import (
+    InvalidSubmission,
+    Values,
+    focus_input,
+    form_modal,
+    parse_metadata,
+)
 from handlers.blocks.programs import parse_usergroup
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
@@ -39,15 +42,7 @@ SHOWN_PAIRS = 15  # pairs listed in the proposal message; all of them are in the
 def _modal(
     title: str, callback_id: str, blocks: list[Any], metadata: dict[str, Any], submit: str
 ) -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=callback_id,
-        title=clip(title, 24),
-        submit=clip(submit, 24),
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=blocks,
-    ).to_dict()
+    return form_modal(title, callback_id, blocks, json.dumps(metadata), submit)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
@@ -76,14 +71,7 @@ def build_match_modal(
                     program=program_name,
                 )
             ),
-            InputBlock(
-                block_id=ids.FOCUS_BLOCK,
-                label="Focus",
-                element=StaticSelectElement(
-                    action_id=ids.FOCUS_INPUT,
-                    options=[Option(value=a.key, text=clip(a.label, 75)) for a in areas],
-                ),
-            ),
+            focus_input(areas, placeholder=None),
             InputBlock(
                 block_id=ids.MATCH_TRAINEES_BLOCK,
                 label="Trainees",

@@ -54,9 +54,10 @@ def _option(value: str, text: str) -> Option:
     return Option(value=value, text=clip(plain(text), OPTION_TEXT_LIMIT))
 
 
-def _modal(
+def form_modal(
     title: str, callback_id: str, blocks: list[Any], metadata: str, submit: str
 ) -> dict[str, Any]:
+    """A modal with a submit and a Cancel, its title and submit cut to Slack's limits."""
     return View(
         type="modal",
         callback_id=callback_id,
@@ -100,16 +101,21 @@ def focus_block_in(values: Values) -> str:
     )
 
 
-def _focus_input(
-    areas: Sequence[FocusArea], chosen: str | None = None, block_id: str = ids.FOCUS_BLOCK
+def focus_input(
+    areas: Sequence[FocusArea],
+    chosen: str | None = None,
+    block_id: str = ids.FOCUS_BLOCK,
+    *,
+    placeholder: str | None = "What would you like help with?",
 ) -> InputBlock:
+    """The focus select of a form, its options the program's focus areas."""
     options = [_option(a.key, a.label) for a in areas]
     return InputBlock(
         block_id=block_id,
         label="Focus",
         element=StaticSelectElement(
             action_id=ids.FOCUS_INPUT,
-            placeholder="What would you like help with?",
+            placeholder=placeholder,
             options=options,
             initial_option=next((o for o in options if o.value == chosen), None),
         ),
@@ -149,49 +155,54 @@ def _metadata(people: dict[str, str], program_id: int | None) -> str:
     return json.dumps(carried)
 
 
-def build_ask_modal(
-    mentor_id: str,
-    areas: Sequence[FocusArea],
-    note: str,
-    *,
-    program_id: int | None = None,
-    pick: ProgramPick | None = None,
-    focus: str | None = None,
-) -> dict[str, Any]:
-    """The ask form; with ``pick`` it asks which program first (someone in several)."""
+@dataclass(frozen=True)
+class FocusForm:
+    """What the ask and assign forms share: the focus areas offered (the program's), the focus
+    already chosen, the note typed so far, and the program: settled (``program_id``, carried in
+    the metadata) or asked with ``pick`` (someone in several)."""
+
+    areas: Sequence[FocusArea]
+    note: str = ""
+    program_id: int | None = None
+    pick: ProgramPick | None = None
+    focus: str | None = None
+
+
+def _program_and_focus(form: FocusForm, program_action: str) -> list[InputBlock]:
+    """The program picker (when the program is not settled), then the focus select."""
+    pick = form.pick
+    picker = [_program_input(pick, program_action)] if pick is not None else []
+    block_id = focus_block_id(pick.chosen if pick else None)
+    return [*picker, focus_input(form.areas, form.focus, block_id)]
+
+
+def _form_metadata(people: dict[str, str], form: FocusForm) -> str:
+    return _metadata(people, None if form.pick is not None else form.program_id)
+
+
+def build_ask_modal(mentor_id: str, form: FocusForm) -> dict[str, Any]:
+    """The ask form; with ``form.pick`` it asks which program first (someone in several)."""
     blocks: list[Any] = [
-        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id)))
-    ]
-    if pick is not None:
-        blocks.append(_program_input(pick, ids.ASK_PROGRAM_INPUT))
-    blocks += [
-        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
+        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id))),
+        *_program_and_focus(form, ids.ASK_PROGRAM_INPUT),
         _note_input(
             "A note for them (optional)",
             "What you hope to work on, and how much time you're hoping for.",
-            note,
+            form.note,
         ),
     ]
-    return _modal(
+    return form_modal(
         "Ask for a mentor",
         ids.ASK_VIEW,
         blocks,
-        _metadata({"mentor": mentor_id}, None if pick is not None else program_id),
+        _form_metadata({"mentor": mentor_id}, form),
         "Send request",
     )
 
 
-def build_assign_modal(
-    mentor_id: str,
-    mentee_id: str,
-    areas: Sequence[FocusArea],
-    note: str,
-    *,
-    program_id: int | None = None,
-    pick: ProgramPick | None = None,
-    focus: str | None = None,
-) -> dict[str, Any]:
-    """The assign form; with ``pick`` it asks which program first (a coordinator of several)."""
+def build_assign_modal(mentor_id: str, mentee_id: str, form: FocusForm) -> dict[str, Any]:
+    """The assign form; with ``form.pick`` it asks which program first (a coordinator of
+    several)."""
     blocks: list[Any] = [
         section(
             fmt(
@@ -199,22 +210,15 @@ def build_assign_modal(
                 mentor=mention(mentor_id),
                 mentee=mention(mentee_id),
             )
-        )
+        ),
+        *_program_and_focus(form, ids.ASSIGN_PROGRAM_INPUT),
+        _note_input("Why you paired them (shown to both)", None, form.note),
     ]
-    if pick is not None:
-        blocks.append(_program_input(pick, ids.ASSIGN_PROGRAM_INPUT))
-    blocks += [
-        _focus_input(areas, focus, focus_block_id(pick.chosen if pick else None)),
-        _note_input("Why you paired them (shown to both)", None, note),
-    ]
-    return _modal(
+    return form_modal(
         "Assign a mentor",
         ids.ASSIGN_VIEW,
         blocks,
-        _metadata(
-            {"mentor": mentor_id, "mentee": mentee_id},
-            None if pick is not None else program_id,
-        ),
+        _form_metadata({"mentor": mentor_id, "mentee": mentee_id}, form),
         "Assign",
     )
 
@@ -286,7 +290,7 @@ def parse_metadata(metadata: str) -> dict[str, Any]:
 
 
 def build_decline_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
-    return _modal(
+    return form_modal(
         "Decline request",
         ids.DECLINE_VIEW,
         [
@@ -307,7 +311,7 @@ def build_decline_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
 
 
 def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
-    return _modal(
+    return form_modal(
         "Suggest someone else",
         ids.REDIRECT_VIEW,
         [
@@ -334,7 +338,7 @@ def build_redirect_modal(request_id: int, mentee_id: str) -> dict[str, Any]:
 
 def build_reassign_modal(pairing_id: int, mentor_id: str, mentee_id: str) -> dict[str, Any]:
     """A coordinator picks a new mentor for ``mentee_id``; the old pairing ends kindly."""
-    return _modal(
+    return form_modal(
         "Reassign mentor",
         ids.DIGEST_REASSIGN_VIEW,
         [
@@ -370,7 +374,7 @@ def parse_redirect(values: Values) -> tuple[str, str]:
 
 def build_decline_assignment_modal(pairing_id: int, coordinator_id: str | None) -> dict[str, Any]:
     who = mention(coordinator_id) if coordinator_id else "your coordinator"
-    return _modal(
+    return form_modal(
         "Decline assignment",
         ids.DECLINE_ASSIGNMENT_VIEW,
         [
@@ -443,7 +447,7 @@ def build_end_modal(other_id: str, pairings: Sequence[tuple[int, str]]) -> dict[
         context(md("Ending is private between you and the app.")),
     ]
     single = str(pairings[0][0]) if len(pairings) == 1 else ""
-    return _modal("End mentorship", ids.END_VIEW, blocks, single, "End mentorship")
+    return form_modal("End mentorship", ids.END_VIEW, blocks, single, "End mentorship")
 
 
 def parse_end(values: Values, metadata: str, allowed: Sequence[int]) -> EndChoice:
@@ -552,7 +556,7 @@ def build_communication_modal(
             ),
         ),
     ]
-    return _modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
+    return form_modal("Check-ins", ids.COMMUNICATION_VIEW, blocks, str(pairing_id), "Save")
 
 
 def _first_cadence(default_cadence: str | None) -> str:

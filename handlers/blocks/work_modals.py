@@ -28,11 +28,11 @@ from handlers.blocks.common import context, section
 from handlers.blocks.modals import (
     InvalidSubmission,
     Values,
-    _modal,
     _option,
     _selected,
     _text,
     _value,
+    form_modal,
 )
 
 GOAL_LIMIT = 500
@@ -169,7 +169,7 @@ def build_goal_modal(
     )
     blocks.append(context(md("Specific and checkable works best: what, by when, how you'll know.")))
     single = pairings[0].pairing_id if len(pairings) == 1 else None
-    return _modal("Add a goal", ids.GOAL_VIEW, blocks, _metadata(single, warned), "Add goal")
+    return form_modal("Add a goal", ids.GOAL_VIEW, blocks, _metadata(single, warned), "Add goal")
 
 
 def build_goal_edit_modal(
@@ -210,7 +210,9 @@ def build_goal_drop_modal(goal_id: int, goal_text: str) -> dict[str, Any]:
             ),
         ),
     ]
-    return _modal("Drop goal", ids.GOAL_DROP_VIEW, blocks, _metadata(None, goal=goal_id), "Drop")
+    return form_modal(
+        "Drop goal", ids.GOAL_DROP_VIEW, blocks, _metadata(None, goal=goal_id), "Drop"
+    )
 
 
 def build_task_modal(
@@ -256,7 +258,7 @@ def build_task_modal(
         )
     )
     single = pairings[0].pairing_id if len(pairings) == 1 else None
-    return _modal("Add a task", ids.TASK_VIEW, blocks, _metadata(single, warned), "Add task")
+    return form_modal("Add a task", ids.TASK_VIEW, blocks, _metadata(single, warned), "Add task")
 
 
 def _pairing(values: Values, metadata: dict[str, Any], allowed: Sequence[int]) -> int:

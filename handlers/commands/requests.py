@@ -34,14 +34,7 @@ def handle_ask(ctx: AppContext, args: Args, command: parsing.Ask) -> None:
         # No focus, or a person in several programs who didn't say which: the form asks.
         args.client.views_open(
             trigger_id=args.body["trigger_id"],
-            view=build_ask_modal(
-                command.mentor_id,
-                scope.first.focus_areas,
-                command.note,
-                program_id=scope.first.id,
-                pick=scope.pick,
-                focus=command.focus.key if command.focus else None,
-            ),
+            view=build_ask_modal(command.mentor_id, scope.form(command.note, command.focus)),
         )
         return
     sent = send_request(
@@ -104,11 +97,7 @@ def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
             view=build_assign_modal(
                 command.mentor_id,
                 command.mentee_id,
-                scope.first.focus_areas,
-                command.note,
-                program_id=scope.first.id,
-                pick=scope.pick,
-                focus=command.focus.key if command.focus else None,
+                scope.form(command.note, command.focus),
             ),
         )
         return

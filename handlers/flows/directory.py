@@ -258,6 +258,13 @@ def find_view(
     )
 
 
+def require_search(ctx: AppContext, user_id: str, search: Search) -> None:
+    """Refused (nothing said about it) unless a search a modal carried is one ``user_id`` may
+    run: one of their programs, with its focus and filters."""
+    with unit_of_work(ctx.sessions) as session:
+        _check_search(_own_program(session, ctx, user_id, search.program_id), search)
+
+
 def results_view(ctx: AppContext, user_id: str, search: Search) -> dict[str, Any]:
     """The results modal for a search a modal or button carried, re-checked for the caller."""
     with unit_of_work(ctx.sessions) as session:

@@ -81,6 +81,16 @@ def _channel_members(client: WebClient, channel: str) -> list[str]:
             return members
 
 
+def _is_private(client: WebClient, channel: str) -> bool:
+    """Whether ``channel`` is private; one Slack can't describe is treated as private."""
+    try:
+        found = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as error:
+        log.warning("matching.channel.info_failed", error=slack_error(error))
+        return True
+    return bool(found.get("is_private") or found.get("is_im") or found.get("is_mpim"))
+
+
 def _in_program(session: Session, program: ProgramConfig, user_ids: Sequence[str]) -> set[str]:
     """Who of ``user_ids`` belongs to the program (in the default program: also whoever belongs
     to no program yet, as everywhere else)."""
@@ -237,6 +247,16 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
             ),
             reason="bad_input",
         ) from error
+    if setup.channel and caller not in channel_people and _is_private(client, setup.channel):
+        # The app may be in a private channel the coordinator isn't (another program's linked
+        # channel): its members are not theirs to learn through a round.
+        raise Refused(
+            md(
+                "That's a private channel you're not in, so I won't read who is in it. Choose "
+                "a channel you're in, or the trainees by name."
+            ),
+            reason="forbidden",
+        )
     try:
         group_people = (
             [str(u) for u in client.usergroups_users_list(usergroup=setup.usergroup)["users"]]
@@ -766,7 +786,8 @@ def redraw_approved_proposal(
 ) -> int:
     """Redraw the round's proposal messages to their approved state (no Approve buttons left),
     after the approval committed; how many. ``clicked`` is where the button was pressed: a
-    proposal sent but not recorded (its sender died after Slack took it) gets it stored."""
+    proposal sent but not recorded (its sender died after Slack took it) gets it stored, when
+    it is in the caller's DM with the app."""
     with unit_of_work(ctx.sessions) as session:
         round_ = rounds.get_round(session, round_id)
         if round_ is None or round_.status != rounds.RoundStatus.APPROVED.value:
@@ -774,11 +795,11 @@ def redraw_approved_proposal(
         require_coordinator_of(session, ctx.settings, round_.program_id, caller)
         sends = rounds.proposal_sends(session, round_id)
         known = {(s.channel, s.ts) for s in sends if s.channel and s.ts}
-        if clicked is not None and clicked not in known:
-            unrecorded = next((s for s in sends if s.recipient == caller and not s.ts), None)
-            if unrecorded is not None:
-                rounds.record_proposal_message(session, unrecorded, *clicked, ctx.now())
-                known.add(clicked)
+        unrecorded = (
+            next((s.id for s in sends if s.recipient == caller and not s.ts), None)
+            if clicked is not None and clicked not in known
+            else None
+        )
         pairs = rounds.pairs_of(session, round_id)
         body = blocks.build_proposal_approved(
             round_id,
@@ -790,9 +811,27 @@ def redraw_approved_proposal(
             already=sum(p.status == rounds.PairStatus.ALREADY_PAIRED.value for p in pairs),
             by=next((str(p.decided_by) for p in pairs if p.decided_by), caller),
         )
+    if unrecorded is not None and clicked is not None and _in_dm_with(client, caller, clicked[0]):
+        with unit_of_work(ctx.sessions) as session:
+            send = session.get(ScheduledSend, unrecorded)
+            if send is not None and not send.ts:
+                rounds.record_proposal_message(session, send, *clicked, ctx.now())
+                known.add(clicked)
     for channel, ts in sorted(known, key=str):
         update_to(client, channel, ts, body)
     return len(known)
+
+
+def _in_dm_with(client: WebClient, user_id: str, channel: str) -> bool:
+    """Whether ``channel`` is the app's DM with ``user_id``, where their proposal was sent.
+    Where a click says it happened is only the payload's claim: a message anywhere else (the
+    DM of a trainee, another program's channel) is never redrawn as a proposal."""
+    try:
+        dm = client.conversations_open(users=user_id)
+    except SlackApiError as error:
+        log.warning("matching.dm.unknown", error=slack_error(error))
+        return False
+    return str(dm["channel"]["id"]) == channel
 
 
 def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:

@@ -16,7 +16,7 @@ from bot.programs import ProgramConfig
 from bot.settings import Settings
 from bot.text import fmt, md
 from handlers import ids
-from handlers.blocks.modals import InvalidSubmission, ProgramPick
+from handlers.blocks.modals import FocusForm, InvalidSubmission, ProgramPick
 from handlers.flows.programs import (
     ProgramChoice,
     coordinator_choice,
@@ -46,6 +46,17 @@ class Scope:
         if self.program is not None:
             return None
         return ProgramPick(tuple((p.id, p.name) for p in self.options), self.first.id)
+
+    def form(self, note: str, focus: FocusArea | None) -> FocusForm:
+        """The ask or assign form for this scope: the program's focus areas (the first
+        offered's while a picker asks), the focus and note typed."""
+        return FocusForm(
+            self.first.focus_areas,
+            note,
+            program_id=self.first.id,
+            pick=self.pick,
+            focus=focus.key if focus else None,
+        )
 
 
 def _keys(program: ProgramConfig) -> set[str]:

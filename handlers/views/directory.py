@@ -21,6 +21,7 @@ from handlers.flows.directory import (
     filters_choices,
     parse_search_or_refuse,
     profile_choices_of,
+    require_search,
     results_view,
     save_mentor,
     save_trainee,
@@ -56,6 +57,9 @@ def handle_trainee_profile(ctx: AppContext, args: Args) -> None:
         return
     carried = metadata(args)
     search = parse_search_or_refuse(carried) if carried else None
+    if search is not None:
+        # Checked before saving: a forged search is refused with the profile left as it was.
+        require_search(ctx, caller, search)
     save_trainee(ctx, args.client, caller, submitted)
     if search is None:
         args.ack()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.programs import ProgramValues, Source
 from handlers import ids
 from handlers.blocks.directory import Labels, waiting_list_lines
-from storage.models import MentorProfile, ScheduledSend, WaitingEntry
+from storage.models import MentorProfile, ScheduledSend, TraineeProfile, WaitingEntry
 from storage.pairings import create_pairing
 from storage.programs import add_members, create_program, default_program
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
@@ -458,3 +458,30 @@ def test_racing_free_places_tell_each_waiting_trainee_once(harness: Harness) -> 
         d for d in dms_to(harness, MENTEE) if ids.WAITING_ASK in buttons(d.args.get("blocks"))
     ]
     assert len(notices) == 1
+
+
+def test_a_trainee_profile_carrying_another_programs_search_is_refused_and_saves_nothing(
+    harness: Harness,
+) -> None:
+    harness.command("find research", user_id=MENTEE)
+    form = opened(harness, ids.TRAINEE_PROFILE_VIEW)
+    with harness.session() as session:
+        other = create_program(
+            session,
+            name="Nursing",
+            values=ProgramValues(),
+            open_to_join=False,
+            now=harness.clock(),
+            by=None,
+        )
+        other_id = other.id
+    metadata = json.loads(form["private_metadata"])
+    response = harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.TRAINEE_PROFILE_VIEW,
+        values=trainee_values(),
+        private_metadata=json.dumps({**metadata, "p": other_id}),
+    )
+    assert "response_action" not in (response.body or "")
+    with harness.session() as session:
+        assert session.scalars(select(TraineeProfile)).all() == []

@@ -34,6 +34,7 @@ from handlers.blocks.feedback import ExitInvite
 from handlers.blocks.forget import ForgetRequest
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
 from handlers.blocks.matching import ProposalRow
+from handlers.blocks.modals import FocusForm
 from handlers.blocks.pair_details import PairDetails
 from handlers.blocks.pairings import Introduction, PairingGroup, PairingLine, RequestLine
 from handlers.blocks.programs import ProgramForm, ProgramSummary
@@ -195,8 +196,8 @@ SAMPLES: dict[str, list[Case]] = {
             {},
         ),
     ],
-    "modals.build_ask_modal": [((THEM, AREAS, TYPED), {})],
-    "modals.build_assign_modal": [((THEM, ME, AREAS, TYPED), {})],
+    "modals.build_ask_modal": [((THEM, FocusForm(AREAS, TYPED)), {})],
+    "modals.build_assign_modal": [((THEM, ME, FocusForm(AREAS, TYPED)), {})],
     "modals.build_decline_modal": [((9, ME), {})],
     "modals.build_redirect_modal": [((9, ME), {})],
     "modals.build_reassign_modal": [((4, THEM, ME), {})],

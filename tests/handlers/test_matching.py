@@ -692,3 +692,37 @@ def test_only_the_mentor_marks_their_own_list(harness: Harness) -> None:
     assert all(row.rather_not == [] for row in rows)
     refusals = [r for r in ephemeral_replies(harness) if "belongs to someone else" in r]
     assert len(refusals) >= 3
+
+
+def test_a_private_channel_the_coordinator_is_not_in_is_refused(harness: Harness) -> None:
+    # The app is in it (say, another program's linked channel), the coordinator is not: its
+    # members are not theirs to read, so no round is opened from it.
+    harness.fake.add_channel(
+        "C0PRIVATE", "nursing-fellows", is_private=True, members=tuple(TRAINEES[:3])
+    )
+    for person in TRAINEES[:3] + MENTORS[:2]:
+        harness.fake.add_user(person, person.lower())
+    harness.command("match", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.MATCH_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            channel=(
+                ids.MATCH_CHANNEL_BLOCK,
+                ids.MATCH_CHANNEL_INPUT,
+                {"type": "multi_conversations_select", "selected_conversations": ["C0PRIVATE"]},
+            ),
+            mentors=(ids.MATCH_MENTORS_BLOCK, ids.MATCH_MENTORS_INPUT, users(*MENTORS[:2])),
+            deadline=(
+                ids.MATCH_DEADLINE_BLOCK,
+                ids.MATCH_DEADLINE_INPUT,
+                {"type": "datepicker", "selected_date": "2099-01-01"},
+            ),
+        ),
+    )
+    assert "private channel you're not in" in last_dm(harness, COORDINATOR).args["text"]
+    with harness.session() as session:
+        assert session.scalar(select(func.count()).select_from(MatchRound)) == 0

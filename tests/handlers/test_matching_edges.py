@@ -199,3 +199,28 @@ def test_a_proposal_whose_message_was_not_recorded_is_stored_from_the_click(
     before = len(dms_to(harness, COORDINATOR))
     harness.tick()
     assert len([d for d in dms_to(harness, COORDINATOR)[before:] if "Proposal" in str(d.args)]) == 0
+
+
+def test_a_forged_click_location_redraws_no_other_message(harness: Harness) -> None:
+    round_id = open_round(harness, TRAINEES[:2], MENTORS[:1])
+    harness.tick()
+    invite = last_dm(harness, TRAINEES[0])
+    elsewhere = (str(invite.response["channel"]), str(invite.response["ts"]))
+    close_now(harness, round_id)
+    with harness.session() as session:
+        # The coordinator's proposal was not recorded (its sender died after Slack took it).
+        session.execute(
+            update(ScheduledSend)
+            .where(ScheduledSend.kind == rounds.PROPOSAL)
+            .values(channel=None, ts=None, status="claimed")
+        )
+    # The payload says the button was pressed on a message in the trainee's DM with the app.
+    harness.block_action(
+        user_id=COORDINATOR,
+        action_id=ids.MATCH_APPROVE,
+        value=str(round_id),
+        message={"ts": elsewhere[1], "type": "message", "text": "", "blocks": []},
+        channel_id=elsewhere[0],
+    )
+    assert approved_redraws(harness, *elsewhere) == []
+    assert proposal_row(harness, round_id) == (None, None)

@@ -14,6 +14,7 @@ from bot.focus import focus_areas
 from bot.programs import ProgramValues, Role, Source
 from handlers import ids
 from handlers.blocks.modals import (
+    FocusForm,
     ForgedProgram,
     ProgramPick,
     build_ask_modal,
@@ -531,7 +532,7 @@ def test_a_picker_left_empty_is_asked_for_in_the_modal(harness: Harness) -> None
 def test_the_program_picker_round_trips() -> None:
     areas = focus_areas(("Simulation", "Wellbeing"))
     pick = ProgramPick(((1, "Main program"), (7, NURSING)), chosen=7)
-    view = build_ask_modal(MENTOR, areas, "", pick=pick, focus="wellbeing")
+    view = build_ask_modal(MENTOR, FocusForm(areas, pick=pick, focus="wellbeing"))
     picker = block(view, ids.PROGRAM_BLOCK)
     assert picker is not None
     assert picker["dispatch_action"] is True
@@ -546,7 +547,7 @@ def test_the_program_picker_round_trips() -> None:
     assert block(view, ids.FOCUS_BLOCK) is None
     values = modal_values(program=(ids.PROGRAM_BLOCK, ids.ASK_PROGRAM_INPUT, selected(chosen)))
     assert parse_program(values, metadata) == 7
-    settled = build_assign_modal(MENTOR, MENTEE, areas, "", program_id=3)
+    settled = build_assign_modal(MENTOR, MENTEE, FocusForm(areas, program_id=3))
     assert block(settled, ids.PROGRAM_BLOCK) is None
     assert parse_program({}, parse_metadata(settled["private_metadata"])) == 3
     assert parse_program({}, {}) is None
