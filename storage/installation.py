@@ -27,7 +27,10 @@ def stop_sending(session: Session, because: str, now: datetime) -> bool:
 
 
 def resume_sending(session: Session) -> bool:
-    """Sending is allowed again (the app was installed anew); True when it had stopped."""
+    """Sending is allowed again (the app was installed anew); True when it had stopped. Read
+    first: every command calls this, and an update would take SQLite's write lock each time."""
+    if not session.scalar(sending_stopped_clause().select()):
+        return False
     result = session.execute(
         update(InstallationState)
         .where(InstallationState.id == _ROW, InstallationState.sending_stopped_at.is_not(None))

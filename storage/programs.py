@@ -109,19 +109,24 @@ def all_configs(session: Session, settings: Settings) -> list[ProgramConfig]:
     return configs_of(session, settings, all_programs(session))
 
 
-def programs_of(session: Session, settings: Settings, user_id: str) -> list[ProgramConfig]:
+def programs_of(
+    session: Session,
+    settings: Settings,
+    user_id: str,
+    among: Sequence[Program] | None = None,
+) -> list[ProgramConfig]:
     """The programs ``user_id`` belongs to in any role, the default first. Someone the app has
-    placed nowhere yet is in the default program, as everyone was before programs existed."""
+    placed nowhere yet is in the default program, as everyone was before programs existed.
+    ``among`` is every program, when the caller has read them already."""
     ids = set(
         session.scalars(
             select(ProgramMember.program_id).where(ProgramMember.user_id == user_id).distinct()
         )
     )
-    default = default_program(session)
+    programs = all_programs(session) if among is None else among
     if not ids or user_id in settings.coordinators:
-        ids.add(default.id)
-    programs = [p for p in all_programs(session) if p.id in ids]
-    return configs_of(session, settings, programs)
+        ids.update(p.id for p in programs if p.is_default)
+    return configs_of(session, settings, [p for p in programs if p.id in ids])
 
 
 def coordinated_by(session: Session, settings: Settings, user_id: str) -> list[ProgramConfig]:

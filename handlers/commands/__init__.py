@@ -64,10 +64,10 @@ def _typed_scope(ctx: AppContext, user_id: str, text: str) -> tuple[ProgramHint,
         if resume_sending(session):
             # A command reached us with the app's token: it was installed again.
             log.warning("installation.sending_resumed")
-        names = [p.name for p in all_programs(session)]
-        labels = [
-            label for p in programs_of(session, ctx.settings, user_id) for label in p.focus_labels
-        ]
+        programs = all_programs(session)
+        names = [p.name for p in programs]
+        mine = programs_of(session, ctx.settings, user_id, among=programs)
+        labels = [label for p in mine for label in p.focus_labels]
     return split_program_hint(text, names), labels
 
 
