@@ -82,6 +82,21 @@ def open_pairings_of(session: Session, user_id: str) -> Sequence[Pairing]:
     ).all()
 
 
+class MentorAtCapacity(Refused):
+    """The mentor already has as many mentees as they said they can take on."""
+
+    def __init__(self, mentor_id: str, limit: int) -> None:
+        super().__init__(
+            fmt(
+                "{mentor} is mentoring as many people as they said they can take on, so "
+                "this mentorship wasn't started.",
+                mentor=mention(mentor_id),
+            ),
+            reason="bad_input",
+        )
+        self.limit = limit
+
+
 def create_pairing(
     session: Session,
     *,
@@ -110,14 +125,7 @@ def create_pairing(
     # matching round), and under concurrent starts: their row is locked before counting.
     mentor = hold_places(session, mentor_id)
     if mentor.capacity is not None and mentee_count(session, mentor_id) >= mentor.capacity:
-        raise Refused(
-            fmt(
-                "{mentor} is mentoring as many people as they said they can take on, so "
-                "this mentorship wasn't started.",
-                mentor=mention(mentor_id),
-            ),
-            reason="bad_input",
-        )
+        raise MentorAtCapacity(mentor_id, mentor.capacity)
     program = get_program(session, program_id)
     if program is None:
         raise LookupError(f"no program {program_id}")

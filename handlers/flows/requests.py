@@ -32,8 +32,8 @@ from handlers.flows.slack import (
 from handlers.profiles import check_person, profiles_before_saving
 from storage.db import unit_of_work
 from storage.models import MentorRequest
-from storage.pairings import create_pairing
-from storage.people import get_person, hold_places, mentee_count
+from storage.pairings import MentorAtCapacity, create_pairing
+from storage.people import get_person, hold_places
 from storage.profiles import settle_waiting
 from storage.programs import program_config
 from storage.requests import (
@@ -195,32 +195,34 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
         request = _answerable(get_request(session, request_id, lock=True), actor_id)
         # Lock the mentor's places, then read the request again: on SQLite the first read
         # may predate another click's commit.
-        mentor = hold_places(session, request.mentor_id)
+        hold_places(session, request.mentor_id)
         session.refresh(request)
         if request.status == RequestStatus.ACCEPTED.value:
             return False
         if request.status != RequestStatus.PENDING.value:
             raise Refused(_closed_outcome(request))
-        if mentor.capacity is not None and mentee_count(session, mentor.user_id) >= mentor.capacity:
+        apply_request_event(request, RequestEvent.ACCEPT, now)
+        try:
+            pairing = create_pairing(
+                session,
+                program_id=request.program_id,
+                mentor_id=request.mentor_id,
+                mentee_id=request.mentee_id,
+                focus=request.focus,
+                origin="request",
+                now=now,
+            )
+        except MentorAtCapacity as full:
+            # The one accepting is the mentor: say it to them, and how to go on.
             raise Refused(
                 fmt(
                     "You're mentoring as many people as you said you can take on ({limit}), "
                     "so I haven't accepted yet. To take this request, raise your limit with "
                     "`/mentor capacity <number>` and accept again.",
-                    limit=str(mentor.capacity),
+                    limit=str(full.limit),
                 ),
                 reason="bad_input",
-            )
-        apply_request_event(request, RequestEvent.ACCEPT, now)
-        pairing = create_pairing(
-            session,
-            program_id=request.program_id,
-            mentor_id=request.mentor_id,
-            mentee_id=request.mentee_id,
-            focus=request.focus,
-            origin="request",
-            now=now,
-        )
+            ) from full
         others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
         done = Accepted(
             pairing_id=pairing.id,
