@@ -11,7 +11,6 @@ from bot.context import AppContext
 from handlers.blocks.help import build_help, build_topic_help
 from handlers.commands.routing import Route
 from handlers.edge import ack_text, actor_id
-from handlers.flows.program_admin import caller_is_staff
 from storage.db import unit_of_work
 from storage.programs import programs_of
 
@@ -27,8 +26,14 @@ def help_route(offered: Iterable[str]) -> Route:
     topics = {name: (usage, about) for name, usage, about in parsing.SUBCOMMANDS if name in names}
 
     def show_help(ctx: AppContext, args: Args, command: parsing.Help) -> None:
-        # Program administration is listed only for those who may use it.
-        staff = bool(names & parsing.STAFF_SUBCOMMANDS) and caller_is_staff(ctx, actor_id(args))
+        caller = actor_id(args)
+        with unit_of_work(ctx.sessions) as session:
+            mine = programs_of(session, ctx.settings, caller)
+        # Program administration is listed only for those who may use it: admins, and
+        # coordinators of any program.
+        staff = bool(names & parsing.STAFF_SUBCOMMANDS) and (
+            ctx.settings.is_admin(caller) or any(p.is_coordinator(caller) for p in mine)
+        )
         hidden = set() if staff else parsing.STAFF_SUBCOMMANDS
         shown_entries = help_entries(names - hidden)
         topic = topics.get(command.topic or "") if command.topic not in hidden else None
@@ -36,8 +41,6 @@ def help_route(offered: Iterable[str]) -> Route:
             example, detail = parsing.TOPICS[command.topic]
             shown = build_topic_help(*topic, example, detail)
         else:
-            with unit_of_work(ctx.sessions) as session:
-                mine = programs_of(session, ctx.settings, actor_id(args))
             shown = build_help(
                 shown_entries,
                 mine[0].focus_labels if mine else ctx.settings.focus_areas,

@@ -39,7 +39,6 @@ from storage.programs import (
     add_members,
     all_configs,
     apply_values,
-    coordinated_by,
     create_program,
     get_program,
     is_coordinator_of,
@@ -65,16 +64,6 @@ def require_admin(settings: Settings, user_id: str) -> None:
     if not settings.is_admin(user_id):
         log.warning("programs.not_admin", user=user_id)
         raise Refused(ADMINS_ONLY, reason="forbidden")
-
-
-def is_staff(session: Session, settings: Settings, user_id: str) -> bool:
-    """Admins and anyone who coordinates a program: who sees the administration subcommands."""
-    return settings.is_admin(user_id) or bool(coordinated_by(session, settings, user_id))
-
-
-def caller_is_staff(ctx: AppContext, user_id: str) -> bool:
-    with unit_of_work(ctx.sessions) as session:
-        return is_staff(session, ctx.settings, user_id)
 
 
 # -- /mentor programs -----------------------------------------------------------------------------
