@@ -295,6 +295,9 @@ def redirect_request(
     note: str,
 ) -> bool:
     now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        # Who may answer is settled before the profile look-up reaches Slack.
+        _answerable(get_request(session, request_id), actor_id)
     suggested_profile = profiles_before_saving(ctx.sessions, client, [suggested_id], now)
     with unit_of_work(ctx.sessions) as session:
         request = _answerable(get_request(session, request_id, lock=True), actor_id)
