@@ -222,18 +222,18 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
             now=now,
         )
         others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
+        # The card already words the focus as the program does: one read of its settings.
+        card = card_for(ctx, session, request, _mentor_tz(session, request))
         done = Accepted(
             pairing_id=pairing.id,
             request_id=request.id,
             mentee_id=request.mentee_id,
             mentor_id=request.mentor_id,
-            focus_label=program_focus_label(
-                program_config(session, ctx.settings, request.program_id), request.focus
-            ),
+            focus_label=card.focus_label,
             mentor_channel=request.mentor_channel,
             mentor_ts=request.mentor_ts,
             others=others,
-            card=card_for(ctx, session, request, _mentor_tz(session, request)),
+            card=card,
         )
     update_to(
         client,
