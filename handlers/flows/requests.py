@@ -224,18 +224,18 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
                 reason="bad_input",
             ) from full
         others = tuple((r.id, r.mentor_id) for r in other_pending_for_focus(session, request))
+        # The card already words the focus as the program does: one read of its settings.
+        card = card_for(ctx, session, request, _mentor_tz(session, request))
         done = Accepted(
             pairing_id=pairing.id,
             request_id=request.id,
             mentee_id=request.mentee_id,
             mentor_id=request.mentor_id,
-            focus_label=program_focus_label(
-                program_config(session, ctx.settings, request.program_id), request.focus
-            ),
+            focus_label=card.focus_label,
             mentor_channel=request.mentor_channel,
             mentor_ts=request.mentor_ts,
             others=others,
-            card=card_for(ctx, session, request, _mentor_tz(session, request)),
+            card=card,
         )
     update_to(
         client,
@@ -297,6 +297,9 @@ def redirect_request(
     note: str,
 ) -> bool:
     now = ctx.now()
+    with unit_of_work(ctx.sessions) as session:
+        # Who may answer is settled before the profile look-up reaches Slack.
+        _answerable(get_request(session, request_id), actor_id)
     suggested_profile = profiles_before_saving(ctx.sessions, client, [suggested_id], now)
     with unit_of_work(ctx.sessions) as session:
         request = _answerable(get_request(session, request_id, lock=True), actor_id)

@@ -19,6 +19,7 @@ from tests.handlers.helpers import (
     typed,
 )
 from tests.harness import Harness
+from tests.scheduler.helpers import sql_statements
 
 
 def ask(harness: Harness, mentor: str = MENTOR, focus: str = "research", note: str = "") -> int:
@@ -226,3 +227,41 @@ def test_one_tap_withdraws_every_request_the_button_carries_and_only_the_tappers
     click(harness, MENTEE, ids.REQUEST_WITHDRAW_OTHERS, value)
     assert count_requests(harness, status="withdrawn", mentee_id=MENTEE) == 2
     assert count_requests(harness, status="pending", mentee_id=STRANGER) == 1
+
+
+def test_a_forged_suggestion_from_someone_else_looks_nobody_up(harness: Harness) -> None:
+    request_id = ask(harness)
+    click(harness, MENTOR, ids.REQUEST_REDIRECT, str(request_id))
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    looked_up = len(harness.fake.calls_to("users.info"))
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.REDIRECT_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            who=(
+                ids.SUGGEST_BLOCK,
+                ids.SUGGEST_INPUT,
+                {"type": "users_select", "selected_user": MENTOR2},
+            ),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+        ),
+    )
+    # Refused before anything reaches Slack on the stranger's behalf.
+    assert len(harness.fake.calls_to("users.info")) == looked_up
+    assert count_requests(harness, status="pending") == 1
+
+
+def test_accepting_reads_the_programs_settings_once(harness: Harness) -> None:
+    request_id = ask(harness)
+    published = len(harness.fake.calls_to("views.publish"))
+    with sql_statements(harness.engine) as sent:
+        click(harness, MENTOR, ids.REQUEST_ACCEPT, str(request_id))
+    homes = len(harness.fake.calls_to("views.publish")) - published
+    coordinator_reads = [
+        s for s, _ in sent if "FROM program_members" in s and "program_members.role" in s
+    ]
+    # Once for the accept itself (its card and its notices share the focus label), and once
+    # for each Home it redraws.
+    assert homes == 2
+    assert len([s for s in coordinator_reads if "program_id IN" in s]) == 1 + homes
