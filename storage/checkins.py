@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import PairingEvent, PairingStatus
 from storage.models import CheckIn, Pairing, Person, ScheduledSend
 from storage.outbox import SENT
 from storage.pairings import apply_pairing_event, record
+from storage.upsert import insert_new
 
 MET = "met"
 RESCHEDULED = "rescheduled"
@@ -172,18 +172,19 @@ def record_checkins(session: Session, slots: Mapping[int, datetime], now: dateti
     check-in was new (a slot that already has one is left as it was)."""
     if not slots:
         return set()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(CheckIn)
-        .on_conflict_do_nothing(index_elements=[CheckIn.pairing_id, CheckIn.slot_at])
-        .returning(CheckIn.pairing_id)
-    )
     rows = [
         {"pairing_id": pairing_id, "slot_at": slot_at, "sent_at": now}
         for pairing_id, slot_at in slots.items()
     ]
-    return set(session.scalars(statement, rows).all())
+    return set(
+        insert_new(
+            session,
+            CheckIn,
+            rows,
+            key=[CheckIn.pairing_id, CheckIn.slot_at],
+            returning=CheckIn.pairing_id,
+        )
+    )
 
 
 def checkins_at(

@@ -33,6 +33,7 @@ from storage.models import (
     Task,
     TraineeProfile,
 )
+from storage.upsert import insert_new
 
 ERASED_REASON = "Ended early: the member left the program"
 MEMBER_ERASED = "pairing.member_left"
@@ -152,18 +153,21 @@ def erase_person(
     remove_free_text(session, user_id)
     session.flush()
     person = session.get(Person, user_id)
-    if session.get(Person, stand_in) is None:
-        session.add(
-            Person(
-                user_id=stand_in,
-                display_name="",
-                is_bot=False,
-                is_deleted=True,
-                left_at=person.left_at if person is not None else None,
-                erased_at=now,
-            )
-        )
-        session.flush()
+    insert_new(
+        session,
+        Person,
+        [
+            {
+                "user_id": stand_in,
+                "display_name": "",
+                "is_bot": False,
+                "is_deleted": True,
+                "left_at": person.left_at if person is not None else None,
+                "erased_at": now,
+            }
+        ],
+        key=[Person.user_id],
+    )
     replace_user_id(session, user_id, stand_in)
     session.execute(delete(Person).where(Person.user_id == user_id))
     session.flush()

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, delete
 from sqlalchemy.orm import Session
 
 from storage.models import ProcessedEvent
+from storage.upsert import insert_new
 
 
 def first_delivery(session: Session, event_id: str, now: datetime) -> bool:
     """Record ``event_id``; False when it was seen before (a retry to ignore).
 
-    The insert runs in a savepoint so that a concurrent delivery of the same event, which
-    breaks the primary key, answers False instead of failing the whole unit of work."""
-    if session.scalar(select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == event_id)):
-        return False
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(event_id=event_id, received_at=now))
-    except IntegrityError:
-        return False
-    return True
+    Of two deliveries of the same event at once, the database lets one insert the row; the
+    other answers False instead of failing its whole unit of work."""
+    added = insert_new(
+        session,
+        ProcessedEvent,
+        [{"event_id": event_id, "received_at": now}],
+        key=[ProcessedEvent.event_id],
+    )
+    return bool(added)
 
 
 def received_before_clause(cutoff: datetime) -> ColumnElement[bool]:

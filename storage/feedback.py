@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, distinct, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import feedback as fb
@@ -25,6 +24,7 @@ from storage.models import (
     SessionRating,
 )
 from storage.outbox import NewSend, enqueue_many, send_key
+from storage.upsert import insert_new
 
 MENTOR = "mentor"
 MENTEE = "mentee"
@@ -65,23 +65,25 @@ def record_rating(
     """Keep one member's rating of a met check-in; False when they rated it before."""
     if rating_of(session, checkin.id, rater_id) is not None:
         return False
-    row = SessionRating(
-        program_id=pairing.program_id,
-        pairing_id=pairing.id,
-        checkin_id=checkin.id,
-        rater_id=rater_id,
-        mentor_id=pairing.mentor_id,
-        focus=pairing.focus,
-        score=score,
-        note=note or None,
-        rated_at=now,
+    added = insert_new(
+        session,
+        SessionRating,
+        [
+            {
+                "program_id": pairing.program_id,
+                "pairing_id": pairing.id,
+                "checkin_id": checkin.id,
+                "rater_id": rater_id,
+                "mentor_id": pairing.mentor_id,
+                "focus": pairing.focus,
+                "score": score,
+                "note": note or None,
+                "rated_at": now,
+            }
+        ],
+        key=[SessionRating.checkin_id, SessionRating.rater_id],
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return False  # a double tap racing this one won
-    return True
+    return bool(added)  # empty: a double tap racing this one won
 
 
 def rating_answers(
@@ -125,27 +127,30 @@ def open_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> list
             )
         ).all()
     )
-    made: list[ExitSurvey] = []
-    for user_id, role in ((pairing.mentor_id, MENTOR), (pairing.mentee_id, MENTEE)):
-        if user_id in gone:
-            continue
-        row = ExitSurvey(
-            program_id=pairing.program_id,
-            pairing_id=pairing.id,
-            user_id=user_id,
-            role=role,
-            mentor_id=pairing.mentor_id,
-            focus=pairing.focus,
-            created_at=now,
-            share_text=False,
-        )
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            continue
-        made.append(row)
-    return made
+    made = insert_new(
+        session,
+        ExitSurvey,
+        [
+            {
+                "program_id": pairing.program_id,
+                "pairing_id": pairing.id,
+                "user_id": user_id,
+                "role": role,
+                "mentor_id": pairing.mentor_id,
+                "focus": pairing.focus,
+                "created_at": now,
+                "share_text": False,
+            }
+            for user_id, role in ((pairing.mentor_id, MENTOR), (pairing.mentee_id, MENTEE))
+            if user_id not in gone
+        ],
+        key=[ExitSurvey.pairing_id, ExitSurvey.user_id],
+    )
+    if not made:
+        return []
+    return list(
+        session.scalars(select(ExitSurvey).where(ExitSurvey.id.in_(made)).order_by(ExitSurvey.id))
+    )
 
 
 def queue_exit_surveys(session: Session, pairing: Pairing, now: datetime) -> int:
@@ -224,8 +229,12 @@ def create_pulse(
     )
     session.add(pulse)
     session.flush()
-    session.add_all(PulseAnswer(pulse_id=pulse.id, user_id=user) for user in sorted(recipients))
-    session.flush()
+    insert_new(
+        session,
+        PulseAnswer,
+        [{"pulse_id": pulse.id, "user_id": user} for user in sorted(recipients)],
+        key=[PulseAnswer.pulse_id, PulseAnswer.user_id],
+    )
     return pulse
 
 

@@ -8,16 +8,14 @@ from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import InstallationState
+from storage.upsert import get_or_insert
 
 _ROW = 1
 
 
 def stop_sending(session: Session, because: str, now: datetime) -> bool:
     """Stop every send from now on; False when sending had already stopped (a second event)."""
-    state = session.scalar(select(InstallationState).where(InstallationState.id == _ROW))
-    if state is None:
-        state = InstallationState(id=_ROW)
-        session.add(state)
+    state, _ = get_or_insert(session, InstallationState, {"id": _ROW}, key=[InstallationState.id])
     if state.sending_stopped_at is not None:
         return False
     state.sending_stopped_at = now

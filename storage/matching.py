@@ -32,6 +32,8 @@ from storage.models import (
 )
 from storage.outbox import CLAIMED, SENT, NewSend, enqueue, enqueue_many, send_key
 from storage.pairings import OPEN, create_pairing
+from storage.people import ensure_people
+from storage.upsert import insert_new
 
 
 class RoundStatus(StrEnum):
@@ -117,31 +119,21 @@ def open_round(
     )
     session.add(round_)
     session.flush()
-    people = [
-        MatchParticipant(
-            round_id=round_.id,
-            user_id=user,
-            role=TRAINEE,
-            places=0,
-            suggestions=list(suggested),
-            ranked=[],
-            rather_not=[],
-        )
-        for user, suggested in trainees.items()
-    ] + [
-        MatchParticipant(
-            round_id=round_.id,
-            user_id=user,
-            role=MENTOR,
-            places=places,
-            suggestions=[],
-            ranked=[],
-            rather_not=[],
-        )
-        for user, places in mentors.items()
-    ]
-    session.add_all(people)
-    session.flush()
+    blank = {"round_id": round_.id, "suggestions": [], "ranked": [], "rather_not": []}
+    insert_new(
+        session,
+        MatchParticipant,
+        [
+            {**blank, "user_id": user, "role": TRAINEE, "places": 0, "suggestions": list(shown)}
+            for user, shown in trainees.items()
+        ]
+        + [
+            {**blank, "user_id": user, "role": MENTOR, "places": places}
+            for user, places in mentors.items()
+        ],
+        key=[MatchParticipant.round_id, MatchParticipant.user_id, MatchParticipant.role],
+    )
+    people = participants(session, round_.id)
     enqueue_many(
         session,
         [
@@ -159,11 +151,8 @@ def open_round(
 
 
 def _ensure_people(session: Session, user_ids: Sequence[str]) -> None:
-    """A people row for each of ``user_ids`` (pairings refer to it), in two statements."""
-    wanted = set(user_ids)
-    known = set(session.scalars(select(Person.user_id).where(Person.user_id.in_(wanted))))
-    session.add_all(Person(user_id=user, display_name="") for user in sorted(wanted - known))
-    session.flush()
+    """A people row for each of ``user_ids`` (pairings refer to it), in one statement."""
+    ensure_people(session, user_ids)
 
 
 def participants(
@@ -310,25 +299,25 @@ def save_proposal(
 ) -> None:
     """The proposed pairs and the unmatched trainees, each with its reason (by trainee id)."""
     rows = [
-        MatchPair(
-            round_id=round_id,
-            trainee_id=pair.trainee,
-            mentor_id=pair.mentor,
-            reason=reasons.get(pair.trainee, ""),
-            status=PairStatus.PROPOSED.value,
-        )
+        {
+            "round_id": round_id,
+            "trainee_id": pair.trainee,
+            "mentor_id": pair.mentor,
+            "reason": reasons.get(pair.trainee, ""),
+            "status": PairStatus.PROPOSED.value,
+        }
         for pair in proposal.pairs
     ] + [
-        MatchPair(
-            round_id=round_id,
-            trainee_id=miss.trainee,
-            mentor_id=None,
-            reason=reasons.get(miss.trainee, ""),
-            status=PairStatus.UNMATCHED.value,
-        )
+        {
+            "round_id": round_id,
+            "trainee_id": miss.trainee,
+            "mentor_id": None,
+            "reason": reasons.get(miss.trainee, ""),
+            "status": PairStatus.UNMATCHED.value,
+        }
         for miss in proposal.unmatched
     ]
-    session.add_all(rows)
+    insert_new(session, MatchPair, rows, key=[MatchPair.round_id, MatchPair.trainee_id])
 
 
 def pairs_of(session: Session, round_id: int) -> list[MatchPair]:

@@ -31,11 +31,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, String, and_, column, select, update, values
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import ScheduledSend
+from storage.upsert import insert_new
 
 PENDING = "pending"
 CLAIMED = "claimed"
@@ -71,14 +70,6 @@ def enqueue_many(session: Session, sends: Sequence[NewSend]) -> int:
     How many were new."""
     if not sends:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # One statement, cached once compiled: SQLAlchemy sends the rows as multi-row VALUES.
-    statement = (
-        insert(ScheduledSend)
-        .on_conflict_do_nothing(index_elements=[ScheduledSend.dedupe_key])
-        .returning(ScheduledSend.id)
-    )
     rows = [
         {
             "dedupe_key": send.key,
@@ -93,7 +84,8 @@ def enqueue_many(session: Session, sends: Sequence[NewSend]) -> int:
         }
         for send in sends
     ]
-    return len(session.execute(statement, rows).all())
+    # One statement, cached once compiled: SQLAlchemy sends the rows as multi-row VALUES.
+    return len(insert_new(session, ScheduledSend, rows, key=[ScheduledSend.dedupe_key]))
 
 
 def enqueue(
@@ -112,25 +104,27 @@ def enqueue(
     pending until then); None when it was enqueued before. For a message or two; a batch goes
     through :func:`enqueue_many`."""
     later = due_at is not None and due_at > now
-    row = ScheduledSend(
-        dedupe_key=key,
-        kind=kind,
-        pairing_id=pairing_id,
-        request_id=request_id,
-        recipient=recipient,
-        slot_at=slot_at,
-        due_at=due_at or slot_at,
-        status=PENDING if later else CLAIMED,
-        claimed_at=None if later else now,
-        claim_token=None if later else uuid.uuid4().hex,
-        attempts=0,
+    added = insert_new(
+        session,
+        ScheduledSend,
+        [
+            {
+                "dedupe_key": key,
+                "kind": kind,
+                "pairing_id": pairing_id,
+                "request_id": request_id,
+                "recipient": recipient,
+                "slot_at": slot_at,
+                "due_at": due_at or slot_at,
+                "status": PENDING if later else CLAIMED,
+                "claimed_at": None if later else now,
+                "claim_token": None if later else uuid.uuid4().hex,
+                "attempts": 0,
+            }
+        ],
+        key=[ScheduledSend.dedupe_key],
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return None
-    return row
+    return session.get(ScheduledSend, added[0]) if added else None
 
 
 def _claim(

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from bot.errors import Refused
 from bot.lifecycle import PairingEvent, PairingStatus, next_pairing_status
 from bot.programs import DEFAULT_REASSESS_WEEKS, Source
-from bot.text import fmt, md, mention
+from bot.text import Mrkdwn, fmt, md, mention
 from storage.feedback import queue_exit_surveys
 from storage.models import Activity, Pairing
 from storage.people import ensure_person, hold_places, mentee_count
 from storage.programs import add_members, get_program
+from storage.upsert import insert_new, unique_index
 
 OPEN = (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value)
 
@@ -113,13 +114,7 @@ def create_pairing(
     if open_pairing_for(
         session, program_id=program_id, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus
     ):
-        raise Refused(
-            fmt(
-                "{mentor} already mentors {mentee} for this focus.",
-                mentor=mention(mentor_id),
-                mentee=mention(mentee_id),
-            )
-        )
+        raise Refused(_already_paired(mentor_id, mentee_id))
     ensure_person(session, mentee_id)
     # The mentor's limit holds however mentorships start (accepting, assigning, reassigning, a
     # matching round), and under concurrent starts: their row is locked before counting.
@@ -130,23 +125,43 @@ def create_pairing(
     if program is None:
         raise LookupError(f"no program {program_id}")
     add_members(session, program_id, (mentor_id, mentee_id), source=Source.PAIRING, now=now)
-    pairing = Pairing(
-        program_id=program_id,
-        mentor_id=mentor_id,
-        mentee_id=mentee_id,
-        focus=focus,
-        status=PairingStatus.ACTIVE.value,
-        origin=origin,
-        assigned_by=assigned_by,
-        started_at=now,
-        last_activity_at=now,
-        reassess_every_weeks=program.reassess_every_weeks or DEFAULT_REASSESS_WEEKS,
-        unanswered_checkins=0,
+    one_open = unique_index(Pairing, "uq_open_pairing")
+    added = insert_new(
+        session,
+        Pairing,
+        [
+            {
+                "program_id": program_id,
+                "mentor_id": mentor_id,
+                "mentee_id": mentee_id,
+                "focus": focus,
+                "status": PairingStatus.ACTIVE.value,
+                "origin": origin,
+                "assigned_by": assigned_by,
+                "started_at": now,
+                "last_activity_at": now,
+                "reassess_every_weeks": program.reassess_every_weeks or DEFAULT_REASSESS_WEEKS,
+                "unanswered_checkins": 0,
+            }
+        ],
+        key=one_open.columns,
+        where=one_open.where,
     )
-    session.add(pairing)
-    session.flush()
+    if not added:
+        # The same pair started at the same moment by another request (two accepts at once).
+        raise Refused(_already_paired(mentor_id, mentee_id))
+    pairing = session.get(Pairing, added[0])
+    assert pairing is not None
     record(session, pairing, actor_id=assigned_by or mentor_id, kind="pairing.started", now=now)
     return pairing
+
+
+def _already_paired(mentor_id: str, mentee_id: str) -> Mrkdwn:
+    return fmt(
+        "{mentor} already mentors {mentee} for this focus.",
+        mentor=mention(mentor_id),
+        mentee=mention(mentee_id),
+    )
 
 
 def apply_pairing_event(pairing: Pairing, event: PairingEvent, now: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Pairing, Person
+from storage.upsert import get_or_insert, insert_new
 
 PROFILE_MAX_AGE = timedelta(days=1)
 OPEN_PAIRING_STATUSES = ("active", "paused")
@@ -33,10 +34,21 @@ def get_person(session: Session, user_id: str) -> Person | None:
 def ensure_person(session: Session, user_id: str) -> Person:
     person = session.get(Person, user_id)
     if person is None:
-        person = Person(user_id=user_id, display_name="")
-        session.add(person)
-        session.flush()
+        person, _ = get_or_insert(
+            session, Person, {"user_id": user_id, "display_name": ""}, key=[Person.user_id]
+        )
     return person
+
+
+def ensure_people(session: Session, user_ids: Collection[str]) -> None:
+    """A people row for each of ``user_ids`` (requests and pairings refer to it), in one
+    statement, whoever else adds them at the same moment."""
+    insert_new(
+        session,
+        Person,
+        [{"user_id": user, "display_name": ""} for user in sorted(set(user_ids))],
+        key=[Person.user_id],
+    )
 
 
 def remember_profile(session: Session, profile: Profile, now: datetime) -> Person:
@@ -55,6 +67,7 @@ def remember_profiles(session: Session, profiles: Sequence[Profile], now: dateti
     """:func:`remember_profile` for a batch, with one read for the people already known."""
     if not profiles:
         return
+    ensure_people(session, [p.user_id for p in profiles])
     known = {
         person.user_id: person
         for person in session.scalars(
@@ -62,11 +75,7 @@ def remember_profiles(session: Session, profiles: Sequence[Profile], now: dateti
         )
     }
     for profile in profiles:
-        person = known.get(profile.user_id)
-        if person is None:
-            person = Person(user_id=profile.user_id, created_at=now)
-            session.add(person)
-            known[profile.user_id] = person
+        person = known[profile.user_id]
         person.display_name = profile.display_name
         person.tz = profile.tz
         person.is_bot = profile.is_bot

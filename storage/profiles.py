@@ -22,6 +22,7 @@ from storage.models import (
     WaitingEntry,
 )
 from storage.people import OPEN_PAIRING_STATUSES, ensure_person
+from storage.upsert import get_or_insert
 
 WAITING = "waiting"
 NOTIFIED = "notified"
@@ -40,10 +41,12 @@ def save_mentor_profile(
     session: Session, user_id: str, values: MentorProfileValues, now: datetime
 ) -> MentorProfile:
     ensure_person(session, user_id)
-    profile = session.get(MentorProfile, user_id)
-    if profile is None:
-        profile = MentorProfile(user_id=user_id, created_at=now)
-        session.add(profile)
+    profile, _ = get_or_insert(
+        session,
+        MentorProfile,
+        {"user_id": user_id, "created_at": now, "updated_at": now},
+        key=[MentorProfile.user_id],
+    )
     profile.listed = values.listed
     profile.open = values.open
     profile.focus_areas = list(values.focus_areas)
@@ -73,10 +76,12 @@ def save_trainee_profile(
     session: Session, user_id: str, values: TraineeProfileValues, now: datetime
 ) -> TraineeProfile:
     ensure_person(session, user_id)
-    profile = session.get(TraineeProfile, user_id)
-    if profile is None:
-        profile = TraineeProfile(user_id=user_id, created_at=now)
-        session.add(profile)
+    profile, _ = get_or_insert(
+        session,
+        TraineeProfile,
+        {"user_id": user_id, "created_at": now, "updated_at": now},
+        key=[TraineeProfile.user_id],
+    )
     profile.stage = values.stage
     profile.specialty = values.specialty
     profile.specialty_other = values.specialty_other
@@ -247,23 +252,20 @@ def join_waiting_list(
 ) -> tuple[WaitingEntry, bool]:
     """Put someone on the program's waiting list for ``focus``; the entry and whether it is
     new (joining twice keeps the first place)."""
-    found = session.scalar(
-        select(WaitingEntry).where(
-            WaitingEntry.program_id == program_id,
-            WaitingEntry.user_id == user_id,
-            WaitingEntry.focus == focus,
-            WaitingEntry.status == WAITING,
-        )
-    )
-    if found is not None:
-        return found, False
     ensure_person(session, user_id)
-    entry = WaitingEntry(
-        program_id=program_id, user_id=user_id, focus=focus, status=WAITING, joined_at=now
+    return get_or_insert(
+        session,
+        WaitingEntry,
+        {
+            "program_id": program_id,
+            "user_id": user_id,
+            "focus": focus,
+            "status": WAITING,
+            "joined_at": now,
+        },
+        key=[WaitingEntry.program_id, WaitingEntry.user_id, WaitingEntry.focus],
+        where=WaitingEntry.status == WAITING,
     )
-    session.add(entry)
-    session.flush()
-    return entry, True
 
 
 def get_waiting_entry(session: Session, entry_id: int) -> WaitingEntry | None:

@@ -15,6 +15,7 @@ from bot.programs import ProgramConfig, ProgramValues, Role, name_key, resolve_c
 from bot.settings import Settings
 from bot.text import fmt
 from storage.models import Program, ProgramMember
+from storage.upsert import get_or_insert, insert_new
 
 
 def get_program(session: Session, program_id: int) -> Program | None:
@@ -186,29 +187,26 @@ def add_members(
     wanted = list(dict.fromkeys(user_ids))
     if not wanted:
         return []
-    present = set(
-        session.scalars(
-            select(ProgramMember.user_id).where(
-                ProgramMember.program_id == program_id,
-                ProgramMember.role == role,
-                ProgramMember.user_id.in_(wanted),
-            )
-        )
+    added = insert_new(
+        session,
+        ProgramMember,
+        [
+            {
+                "program_id": program_id,
+                "user_id": user_id,
+                "role": role,
+                "source": source,
+                "added_at": now,
+                "added_by": by,
+            }
+            for user_id in wanted
+        ],
+        key=[ProgramMember.program_id, ProgramMember.user_id, ProgramMember.role],
+        returning=ProgramMember.user_id,
     )
-    added = [u for u in wanted if u not in present]
-    for user_id in added:
-        session.add(
-            ProgramMember(
-                program_id=program_id,
-                user_id=user_id,
-                role=role,
-                source=source,
-                added_at=now,
-                added_by=by,
-            )
-        )
-    session.flush()
-    return added
+    # In the order asked for, whatever order the database returned them in.
+    new = set(added)
+    return [user_id for user_id in wanted if user_id in new]
 
 
 def remove_members(
@@ -251,16 +249,26 @@ def create_program(
             fmt("There is already a program called {name}. Please pick another name.", name=clean),
             reason="bad_input",
         )
-    program = Program(
-        name=clean,
-        name_key=name_key(clean),
-        is_default=False,
-        open_to_join=open_to_join,
-        created_at=now,
-        created_by=by,
+    program, created = get_or_insert(
+        session,
+        Program,
+        {
+            "name": clean,
+            "name_key": name_key(clean),
+            "is_default": False,
+            "open_to_join": open_to_join,
+            "created_at": now,
+            "created_by": by,
+        },
+        key=[Program.name_key],
     )
+    if not created:
+        # Another coordinator took the name at the same moment.
+        raise Refused(
+            fmt("There is already a program called {name}. Please pick another name.", name=clean),
+            reason="bad_input",
+        )
     apply_values(program, values)
-    session.add(program)
     session.flush()
     return program
 

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from bot.errors import Refused
 from bot.lifecycle import IllegalTransition, RequestEvent, RequestStatus, next_request_status
 from bot.programs import Source
-from bot.text import fmt, md, mention
+from bot.text import Mrkdwn, fmt, md, mention
 from storage.models import MentorRequest
 from storage.pairings import open_pairing_for
 from storage.people import ensure_person, is_at_capacity
 from storage.programs import add_members
+from storage.upsert import insert_new, unique_index
 
 PENDING = RequestStatus.PENDING.value
 SENDING = RequestStatus.SENDING.value
@@ -91,13 +92,7 @@ def open_request(
     if mentee_id == mentor_id:
         raise Refused(md("You can't ask yourself to be your mentor. Pick a colleague instead."))
     if find_open(session, program_id, mentee_id, mentor_id, focus) is not None:
-        raise Refused(
-            fmt(
-                "You've already asked {mentor} for this focus and they haven't answered "
-                "yet. I'll let you know as soon as they do.",
-                mentor=mention(mentor_id),
-            )
-        )
+        raise Refused(_already_asked(mentor_id))
     if open_pairing_for(
         session, program_id=program_id, mentor_id=mentor_id, mentee_id=mentee_id, focus=focus
     ):
@@ -115,20 +110,40 @@ def open_request(
     ensure_person(session, mentee_id)
     ensure_person(session, mentor_id)
     add_members(session, program_id, (mentee_id,), source=Source.PAIRING, now=now)
-    request = MentorRequest(
-        program_id=program_id,
-        mentee_id=mentee_id,
-        mentor_id=mentor_id,
-        focus=focus,
-        note=note,
-        status=SENDING,
-        created_at=now,
-        remind_at=now + remind_after,
-        expires_at=now + expire_after,
+    pending = unique_index(MentorRequest, "uq_pending_request")
+    added = insert_new(
+        session,
+        MentorRequest,
+        [
+            {
+                "program_id": program_id,
+                "mentee_id": mentee_id,
+                "mentor_id": mentor_id,
+                "focus": focus,
+                "note": note,
+                "status": SENDING,
+                "created_at": now,
+                "remind_at": now + remind_after,
+                "expires_at": now + expire_after,
+            }
+        ],
+        key=pending.columns,
+        where=pending.where,
     )
-    session.add(request)
-    session.flush()
+    if not added:
+        # The same ask, sent twice at the same moment (a double tap, a retried request).
+        raise Refused(_already_asked(mentor_id))
+    request = session.get(MentorRequest, added[0])
+    assert request is not None
     return request
+
+
+def _already_asked(mentor_id: str) -> Mrkdwn:
+    return fmt(
+        "You've already asked {mentor} for this focus and they haven't answered "
+        "yet. I'll let you know as soon as they do.",
+        mentor=mention(mentor_id),
+    )
 
 
 def deliver_request(session: Session, request_id: int, channel: str, ts: str) -> bool:
