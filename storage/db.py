@@ -36,6 +36,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_lock_for_update(
+    connection: Any, clauseelement: Any, _multiparams: Any, _params: Any, _options: Any
+) -> None:
+    """SQLite has no ``SELECT … FOR UPDATE`` and Python's driver begins a transaction only at
+    the first write, so two requests could both read "pending" and both act on it. A locking
+    read that is the transaction's first statement therefore takes the database's write lock
+    (``BEGIN IMMEDIATE``, waiting its turn under ``busy_timeout``) before it reads: what it
+    reads stays true until the commit, as a row lock keeps it on PostgreSQL. A transaction that
+    has written already holds that lock."""
+    if getattr(clauseelement, "_for_update_arg", None) is None:
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")
+
+
 # A PostgreSQL connection that sat in the pool longer than this is pinged (``SELECT 1``) when
 # taken out, and replaced if the server dropped it. Connections reused within seconds, as in a
 # busy tick or a burst of requests, are not pinged each time.
@@ -74,6 +90,7 @@ def create_db_engine(
             options["poolclass"] = StaticPool
         engine = create_engine(url, **options, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_execute", _sqlite_lock_for_update)
         return engine
     engine = create_engine(url, **kwargs)
     checked_in, checked_out = _ping_after_idle(ping_after_idle_seconds)

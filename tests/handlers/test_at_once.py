@@ -1,0 +1,380 @@
+"""Many people acting at the same moment, as on a Monday morning: every action takes effect
+exactly once, every caller gets an answer, and nothing is logged as an error. Each test fires
+its requests from 16 or more threads at once through signed HTTP requests, on SQLite and on
+PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from structlog.testing import capture_logs
+
+from bot.programs import ProgramValues
+from handlers import ids
+from storage.models import (
+    Activity,
+    Goal,
+    MentorProfile,
+    MentorRequest,
+    Person,
+    ProgramMember,
+    SessionRating,
+    Task,
+    WaitingEntry,
+)
+from storage.programs import create_program, program_named
+from tests.conftest import MENTEE, MENTOR, MENTOR2
+from tests.handlers.helpers import (
+    all_text,
+    buttons,
+    count_pairings,
+    count_requests,
+    dms_to,
+    modal_values,
+    typed,
+)
+from tests.handlers.test_directory import first_find, mentor_values, save_mentor, stored_view_id
+from tests.handlers.test_pairings import pair
+from tests.harness import Harness
+from tests.scheduler.helpers import at, checkin_dms, make_pair
+from tests.slack.signed_client import AppResponse
+
+MENTOR3 = "U0MENTOR3"
+TRAINEES = [f"U0TRAINE{n}" for n in range(1, 9)]
+THREADS = 16
+
+
+def at_once(actions: list[Callable[[], AppResponse]]) -> list[AppResponse]:
+    """Run every action from its own thread, all released together; their responses."""
+    barrier = threading.Barrier(len(actions))
+    responses: list[AppResponse | BaseException | None] = [None] * len(actions)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            responses[index] = actions[index]()
+        except BaseException as error:  # a caller left without an answer fails the test below
+            responses[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    answered = [r for r in responses if isinstance(r, AppResponse)]
+    assert len(answered) == len(actions), f"unanswered: {responses}"
+    return answered
+
+
+@contextmanager
+def no_errors_logged() -> Iterator[list[MutableMapping[str, Any]]]:
+    with capture_logs() as logs:
+        yield logs
+    errors = [entry for entry in logs if entry.get("log_level") in ("error", "critical")]
+    assert not errors, errors
+
+
+@pytest.fixture
+def crowd(harness: Harness) -> Harness:
+    harness.fake.add_user(MENTOR3, "grace", real_name="Grace Cardiologist", tz="America/Denver")
+    for n, trainee in enumerate(TRAINEES, start=1):
+        harness.fake.add_user(trainee, f"trainee{n}", tz="America/New_York")
+    return harness
+
+
+def _ask(
+    harness: Harness, trainee: str, mentor: str, focus: str = "research"
+) -> Callable[[], AppResponse]:
+    return lambda: harness.sender.command(
+        f"ask <@{mentor}> {focus}", user_id=trainee, response_url=harness.fake.response_url()
+    )
+
+
+def _accept(harness: Harness, mentor: str, request_id: int) -> Callable[[], AppResponse]:
+    return lambda: harness.sender.block_action(
+        user_id=mentor,
+        action_id=ids.REQUEST_ACCEPT,
+        value=str(request_id),
+        response_url=harness.fake.response_url(),
+    )
+
+
+def _request_ids(harness: Harness, mentee: str) -> dict[str, int]:
+    with harness.session() as session:
+        rows = session.execute(
+            select(MentorRequest.mentor_id, MentorRequest.id).where(
+                MentorRequest.mentee_id == mentee
+            )
+        )
+        return dict(rows.all())
+
+
+def test_a_monday_of_asks_while_mentors_accept_loses_none(crowd: Harness) -> None:
+    """8 trainees each ask 3 mentors at the same moment (24 asks) while the 3 mentors accept
+    an earlier request: all 24 reach their mentor and the 3 accepts make 3 mentorships."""
+    mentors = [MENTOR, MENTOR2, MENTOR3]
+    for mentor in mentors:
+        assert crowd.command(f"ask <@{mentor}> research", user_id=MENTEE).status == 200
+    earlier = _request_ids(crowd, MENTEE)
+    crowd.fake.reset_calls()
+
+    actions = [_ask(crowd, t, m) for t in TRAINEES for m in mentors]
+    actions += [_accept(crowd, m, earlier[m]) for m in mentors]
+    with no_errors_logged():
+        responses = at_once(actions)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert count_pairings(crowd) == 3
+    for trainee in TRAINEES:
+        assert sorted(_request_ids(crowd, trainee)) == sorted(mentors)
+    assert count_requests(crowd, status="pending") == 24
+    with crowd.session() as session:
+        for mentor in mentors:
+            asked = session.scalar(
+                select(func.count(MentorRequest.id)).where(
+                    MentorRequest.mentor_id == mentor, MentorRequest.mentor_ts.is_not(None)
+                )
+            )
+            assert asked == 9  # the earlier request and the eight new ones, each delivered
+        members = session.scalar(
+            select(func.count(ProgramMember.id)).where(ProgramMember.user_id.in_(TRAINEES))
+        )
+        assert members == len(TRAINEES)
+        people = session.scalar(
+            select(func.count()).select_from(Person).where(Person.user_id.in_(TRAINEES))
+        )
+        assert people == len(TRAINEES)
+
+
+def test_the_same_ask_sent_sixteen_times_at_once_is_one_request(crowd: Harness) -> None:
+    with no_errors_logged():
+        responses = at_once([_ask(crowd, MENTEE, MENTOR) for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert count_requests(crowd) == 1
+    assert count_requests(crowd, status="pending") == 1  # delivered: its DM reached the mentor
+
+
+def test_the_same_accept_tapped_sixteen_times_makes_one_mentorship(crowd: Harness) -> None:
+    assert crowd.command(f"ask <@{MENTOR}> research", user_id=MENTEE).status == 200
+    request_id = _request_ids(crowd, MENTEE)[MENTOR]
+
+    with no_errors_logged():
+        responses = at_once([_accept(crowd, MENTOR, request_id) for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert count_pairings(crowd) == 1
+    assert count_requests(crowd, status="accepted") == 1
+
+
+def test_sixteen_trainees_asking_one_mentor_at_once_are_all_heard(crowd: Harness) -> None:
+    """Two rounds of the eight trainees, each asking for two focus areas, all at once: the
+    trainees' people and membership rows are made once each, and every ask is kept."""
+    actions = [
+        _ask(crowd, trainee, MENTOR, focus)
+        for trainee in TRAINEES
+        for focus in ("research", "career")
+    ]
+    with no_errors_logged():
+        responses = at_once(actions)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert count_requests(crowd, status="pending") == 2 * len(TRAINEES)
+
+
+def test_joining_the_waiting_list_sixteen_times_at_once_keeps_one_place(crowd: Harness) -> None:
+    save_mentor(crowd, open_=False)
+    results = first_find(crowd)
+    shown = {"id": stored_view_id(crowd, results["callback_id"]), **results}
+
+    def wait() -> AppResponse:
+        return crowd.sender.block_action(
+            user_id=MENTEE, action_id=ids.DIRECTORY_WAIT, value="research", view=shown
+        )
+
+    with no_errors_logged():
+        responses = at_once([wait for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        entries = session.scalar(
+            select(func.count(WaitingEntry.id)).where(WaitingEntry.user_id == MENTEE)
+        )
+    assert entries == 1
+
+
+def test_saving_a_mentor_profile_from_sixteen_requests_at_once_keeps_one(crowd: Harness) -> None:
+    def save() -> AppResponse:
+        return crowd.sender.view_submission(
+            user_id=MENTOR3, callback_id=ids.MENTOR_PROFILE_VIEW, values=mentor_values()
+        )
+
+    with no_errors_logged():
+        responses = at_once([save for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        assert session.get(MentorProfile, MENTOR3) is not None
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Person).where(Person.user_id == MENTOR3)
+            )
+            == 1
+        )
+
+
+def test_the_same_decline_submitted_sixteen_times_declines_once(crowd: Harness) -> None:
+    assert crowd.command(f"ask <@{MENTOR}> research", user_id=MENTEE).status == 200
+    request_id = _request_ids(crowd, MENTEE)[MENTOR]
+    crowd.block_action(user_id=MENTOR, action_id=ids.REQUEST_DECLINE, value=str(request_id))
+    view = crowd.fake.calls_to("views.open")[-1].args["view"]
+    crowd.fake.reset_calls()
+
+    def decline() -> AppResponse:
+        return crowd.sender.view_submission(
+            user_id=MENTOR,
+            callback_id=ids.DECLINE_VIEW,
+            private_metadata=view["private_metadata"],
+            values=modal_values(note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("Full this term"))),
+        )
+
+    with no_errors_logged():
+        responses = at_once([decline for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert count_requests(crowd, status="declined") == 1
+    assert count_pairings(crowd) == 0
+    told = [dm for dm in dms_to(crowd, MENTEE) if "Full this term" in all_text(dm.args["blocks"])]
+    assert len(told) == 1
+
+
+def test_both_members_adding_goals_at_once_keep_every_goal(crowd: Harness) -> None:
+    pair(crowd)
+    actions = [
+        (
+            lambda who=who, n=n: crowd.sender.command(
+                f"goal add Goal {who[-4:]} number {n}",
+                user_id=who,
+                response_url=crowd.fake.response_url(),
+            )
+        )
+        for who in (MENTOR, MENTEE)
+        for n in range(THREADS // 2)
+    ]
+    with no_errors_logged():
+        responses = at_once(actions)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        titles = set(session.scalars(select(Goal.text)))
+    assert len(titles) == THREADS
+
+
+def test_mark_complete_tapped_sixteen_times_completes_once(crowd: Harness) -> None:
+    pair(crowd)
+    crowd.command("task add Draft the study protocol", user_id=MENTOR)
+    with crowd.session() as session:
+        (task_id,) = session.scalars(select(Task.id))
+    told_before = len(dms_to(crowd, MENTOR))
+
+    def tap() -> AppResponse:
+        return crowd.sender.block_action(
+            user_id=MENTEE,
+            action_id=ids.TASK_COMPLETE,
+            value=str(task_id),
+            response_url=crowd.fake.response_url(),
+        )
+
+    with no_errors_logged():
+        responses = at_once([tap for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        assert task.status == "done"
+        done = session.scalar(select(func.count(Activity.id)).where(Activity.kind == "task.done"))
+    assert done == 1
+    assert len(dms_to(crowd, MENTOR)) == told_before + 1
+
+
+def test_trainees_joining_a_program_twice_each_at_once_are_members_once(crowd: Harness) -> None:
+    with crowd.session() as session:
+        create_program(
+            session,
+            name="Clerkships",
+            values=ProgramValues(),
+            open_to_join=True,
+            now=crowd.clock(),
+            by=None,
+        )
+    actions = [
+        (
+            lambda t=t: crowd.sender.command(
+                "join Clerkships", user_id=t, response_url=crowd.fake.response_url()
+            )
+        )
+        for t in TRAINEES
+        for _ in range(2)
+    ]
+    with no_errors_logged():
+        responses = at_once(actions)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        program = program_named(session, "Clerkships")
+        assert program is not None
+        rows = session.scalars(
+            select(ProgramMember.user_id).where(ProgramMember.program_id == program.id)
+        ).all()
+    assert sorted(rows) == sorted(TRAINEES)
+
+
+def test_a_meeting_rated_from_sixteen_taps_at_once_keeps_one_rating(crowd: Harness) -> None:
+    crowd.clock.set(datetime(2027, 1, 4, 12, tzinfo=UTC))
+    make_pair(crowd)
+    at(crowd, datetime(2027, 1, 5, 14, tzinfo=UTC))
+    value = str(buttons(checkin_dms(crowd, MENTEE)[0].args["blocks"])[ids.CHECKIN_MET]["value"])
+    crowd.block_action(user_id=MENTOR, action_id=ids.CHECKIN_MET, value=value)
+    view = crowd.fake.calls_to("views.open")[-1].args["view"]
+    crowd.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.CHECKIN_MET_VIEW,
+        private_metadata=view["private_metadata"],
+        values={},
+    )
+    taps = [
+        (
+            lambda score=score: crowd.sender.block_action(
+                user_id=MENTEE,
+                action_id=ids.checkin_rate_action(score),
+                value=f"{value},{score}",
+                response_url=crowd.fake.response_url(),
+            )
+        )
+        for score in [1, 2, 3, 4, 5] * 3 + [4]
+    ]
+    with no_errors_logged():
+        responses = at_once(taps)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        raters = session.scalars(select(SessionRating.rater_id)).all()
+    assert raters == [MENTEE]
