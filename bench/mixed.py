@@ -246,9 +246,10 @@ class Timings:
 
     def line(self, database: str) -> str:
         s = self.seconds
-        late = sum(1 for x in s if x > ACK_DEADLINE)
+        late = sum(1 for x in s if x >= ACK_DEADLINE)
         return (
             f"| {database} | {self.label} | {len(s)} | {percentile(s, 0.5) * 1000:,.0f} ms "
+            f"| {percentile(s, 0.95) * 1000:,.0f} ms "
             f"| {percentile(s, 0.99) * 1000:,.0f} ms | {max(s) * 1000:,.0f} ms | {late} "
             f"| {self.failures} |"
         )
@@ -270,7 +271,9 @@ class Served:
 
 @contextmanager
 def serve(app: App, engine: Engine, executor: TrackingExecutor) -> Iterator[Served]:
-    server = start_http_server(build_wsgi_app(app, engine), "127.0.0.1", 0)
+    server = start_http_server(
+        build_wsgi_app(app, engine, signing_secret=SIGNING_SECRET), "127.0.0.1", 0
+    )
     try:
         yield Served(server, SlackSender(f"{server.url}/slack/events", SIGNING_SECRET), executor)
     finally:
@@ -348,6 +351,24 @@ class MixedOutcome:
     locked: int
     errors: list[str]
     written: dict[str, int]
+    expected: int  # each kind of write: one per person
+
+    @property
+    def lost(self) -> int:
+        """Actions acked but not in the database afterwards (each person wrote one of each)."""
+        return sum(max(0, self.expected - count) for count in self.written.values())
+
+    @property
+    def late(self) -> int:
+        return sum(1 for x in self.timings["every request"].seconds if x >= ACK_DEADLINE)
+
+    @property
+    def refused(self) -> int:
+        return self.timings["every request"].failures
+
+    @property
+    def good(self) -> bool:
+        return self.lost == 0 and self.late == 0 and self.refused == 0 and not self.errors
 
 
 def mixed_load(url: str, fake: FakeSlack, people: int, due: int) -> MixedOutcome:
@@ -409,6 +430,11 @@ def mixed_load(url: str, fake: FakeSlack, people: int, due: int) -> MixedOutcome
                         MentorRequest.status == "pending", MentorRequest.mentor_id.like("UD%")
                     )
                 ),
+                "asks delivered to their mentor": connection.scalar(
+                    select(func.count()).where(
+                        MentorRequest.mentor_id.like("UD%"), MentorRequest.mentor_ts.is_not(None)
+                    )
+                ),
                 "check-ins skipped": connection.scalar(
                     select(func.count()).where(CheckIn.answer == "skipped")
                 ),
@@ -427,6 +453,7 @@ def mixed_load(url: str, fake: FakeSlack, people: int, due: int) -> MixedOutcome
             locked=watch.locked,
             errors=watch.errors,
             written={k: int(v or 0) for k, v in written.items()},
+            expected=people,
         )
     finally:
         engine.dispose()
@@ -504,8 +531,9 @@ def database_url(database: str, prefix: str) -> Iterator[str | None]:
 
 
 TABLE_HEAD = (
-    "| database | request | count | ack p50 | ack p99 | slowest | over 3 s | not 200 |\n"
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| database | request | count | ack p50 | ack p95 | ack p99 | slowest | 3 s or more "
+    "| not 200 |\n"
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -521,8 +549,13 @@ def report_mixed(database: str, outcome: MixedOutcome) -> str:
         f'"database is locked": {outcome.locked}; errors logged: {len(outcome.errors)}'
     )
     lines.append(
-        f"{database}: written: "
+        f"{database}: written (of {outcome.expected} each): "
         + ", ".join(f"{name} {count}" for name, count in outcome.written.items())
+    )
+    lines.append(
+        f"{database}: lost actions {outcome.lost}; acks at 3 s or more {outcome.late}; "
+        f"not answered 200 {outcome.refused}; errors logged {len(outcome.errors)}: "
+        + ("GOOD" if outcome.good else "NOT GOOD")
     )
     for error in outcome.errors[:5]:
         lines.append(f"  error: {error}")
@@ -541,6 +574,7 @@ def main(argv: Sequence[str]) -> int:
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.CRITICAL)  # counted by LogWatch, not printed
     reports: list[str] = []
+    good = True
     with SlowSlack(TOKEN, args.latency) as fake:
         for user_id in everyone(args.people, args.due):
             fake.add_user(user_id, user_id.lower(), tz=TZ)
@@ -549,6 +583,7 @@ def main(argv: Sequence[str]) -> int:
                 if url is None:
                     continue
                 outcome = mixed_load(url, fake, args.people, args.due)
+                good = good and outcome.good
                 reports.append(report_mixed(database, outcome))
                 print(reports[-1], flush=True)
             with database_url(database, "mbacks") as url:
@@ -557,4 +592,6 @@ def main(argv: Sequence[str]) -> int:
                 rows = ack_latency(url, fake, args.samples)
                 reports.append("\n".join([TABLE_HEAD] + [r.line(database) for r in rows]))
                 print(reports[-1], flush=True)
-    return 0
+    if not good:
+        print("NOT GOOD: an action was lost, an ack took 3 s or more, or an error was logged")
+    return 0 if good else 1

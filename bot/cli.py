@@ -166,7 +166,11 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
                 path="/slack/events",
                 scheduler=with_scheduler,
             )
-            serve_http(build_wsgi_app(app, engine), settings.host, settings.port)
+            assert settings.slack_signing_secret is not None  # required without an app token
+            secret = settings.slack_signing_secret.get_secret_value()
+            serve_http(
+                build_wsgi_app(app, engine, signing_secret=secret), settings.host, settings.port
+            )
     except KeyboardInterrupt:
         log.info("mentorbot.stopping")
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from waitress import wasyncore
 from waitress.server import create_server
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 SERVER_THREADS = 8
+# Slack's requests are small (a view submission with every field full is a few hundred KB);
+# anything larger is refused before it is read, signed or not.
+MAX_BODY_BYTES = 1024 * 1024
 
 log = get_logger("mentorbot.server")
 
@@ -42,6 +47,62 @@ def unhandled_event_type(body: str) -> str | None:
     return kind if isinstance(kind, str) else "unknown"
 
 
+def _plain(start_response: StartResponse, status: str) -> list[bytes]:
+    body = status.split(" ", 1)[1].encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _content_length(environ: WSGIEnvironment) -> int | None:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _header(environ: WSGIEnvironment, name: str) -> str:
+    return str(environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
+
+
+class _SignedBodies:
+    """The gate in front of Bolt: a body is read only when its declared size is one Slack could
+    send (413 otherwise, unread), and handed on only when it is text that Slack signed (401
+    otherwise). What was refused is logged by its size, never its content."""
+
+    def __init__(self, signing_secret: str, slack: SlackRequestHandler) -> None:
+        self._verifier = SignatureVerifier(signing_secret)
+        self._slack = slack
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        length = _content_length(environ)
+        if length is None:
+            log.info("slack.request.refused", why="unreadable length")
+            return _plain(start_response, "400 Bad Request")
+        if length > MAX_BODY_BYTES:
+            log.info("slack.request.refused", why="too large", size=length)
+            return _plain(start_response, "413 Request Entity Too Large")
+        raw: bytes = environ["wsgi.input"].read(length) if length else b""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None  # Slack sends text: whatever this is, Slack did not send it
+        timestamp = _header(environ, "X-Slack-Request-Timestamp")
+        signed = (
+            text is not None
+            and timestamp.isdigit()
+            and self._verifier.is_valid(
+                body=text, timestamp=timestamp, signature=_header(environ, "X-Slack-Signature")
+            )
+        )
+        if not signed:
+            log.info("slack.request.refused", why="signature", size=len(raw))
+            return _plain(start_response, "401 Unauthorized")
+        environ["wsgi.input"] = io.BytesIO(raw)
+        environ["CONTENT_LENGTH"] = str(len(raw))
+        return self._slack(environ, start_response)
+
+
 class _AckingRequestHandler(SlackRequestHandler):
     """Bolt answers 404 to a signed event that no listener handles, and Slack retries a delivery
     that is not answered 200 (it sends ``app_uninstalled`` and ``tokens_revoked`` to every app).
@@ -50,9 +111,15 @@ class _AckingRequestHandler(SlackRequestHandler):
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
         body = request.get_body()  # reads the input stream: once only
-        response = self.app.dispatch(
-            BoltRequest(body=body, query=request.query_string, headers=request.get_headers())
-        )
+        try:
+            bolt_request = BoltRequest(
+                body=body, query=request.query_string, headers=request.get_headers()
+            )
+        except ValueError:
+            # Signed by Slack, yet not a payload Bolt can read: nothing to act on.
+            log.info("slack.request.refused", why="unreadable payload", size=len(body))
+            return BoltResponse(status=400, body="")
+        response = self.app.dispatch(bolt_request)
         if response.status == 404:
             event_type = unhandled_event_type(body)
             if event_type is not None:
@@ -69,8 +136,8 @@ def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -
     return [body]
 
 
-def build_wsgi_app(bolt_app: App, engine: Engine) -> WSGIApplication:
-    slack = _AckingRequestHandler(bolt_app, path=EVENTS_PATH)
+def build_wsgi_app(bolt_app: App, engine: Engine, *, signing_secret: str) -> WSGIApplication:
+    slack = _SignedBodies(signing_secret, _AckingRequestHandler(bolt_app, path=EVENTS_PATH))
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
@@ -84,7 +151,9 @@ def build_wsgi_app(bolt_app: App, engine: Engine) -> WSGIApplication:
                 "503 Service Unavailable",
                 {"status": "unavailable", "database": "unreachable"},
             )
-        return slack(environ, start_response)
+        if environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
+            return slack(environ, start_response)
+        return _plain(start_response, "404 Not Found")
 
     return application
 
@@ -103,7 +172,13 @@ class RunningServer:
 
 
 def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServer:
-    server: Any = create_server(app, host=host, port=port, threads=SERVER_THREADS)
+    server: Any = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        max_request_body_size=MAX_BODY_BYTES,
+    )
     stopping = threading.Event()
 
     def loop() -> None:
@@ -125,5 +200,11 @@ def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServ
 
 def serve_http(app: WSGIApplication, host: str, port: int) -> None:
     """Serve until interrupted (SIGINT/SIGTERM)."""
-    server: Any = create_server(app, host=host, port=port, threads=SERVER_THREADS)
+    server: Any = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        max_request_body_size=MAX_BODY_BYTES,
+    )
     server.run()

@@ -3,6 +3,7 @@ into a private, friendly reply."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from time import perf_counter
 from typing import Any
@@ -12,15 +13,21 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import Refused
 from bot.logging import get_logger
-from bot.text import Mrkdwn, md
+from bot.text import Mrkdwn, fmt, md
 from handlers.flows.slack import post_ephemeral, post_message
 
 log = get_logger("mentorbot.requests")
 
-SORRY = md(
-    "Sorry, something went wrong on our side and nothing was changed. "
-    "Please try again in a minute; if it keeps happening, tell your program coordinator."
-)
+
+def sorry(reference: str) -> Mrkdwn:
+    """What someone is told when their request failed on the app's side: nothing was saved
+    (its unit of work rolled back), try again, and a reference the logs carry."""
+    return fmt(
+        "Sorry, something went wrong on our side and nothing was saved. Please try again in "
+        "a minute; if it keeps happening, tell your program coordinator (reference {ref}).",
+        ref=reference,
+    )
+
 
 Listener = Callable[[Args], None]
 Block = dict[str, Any]
@@ -112,9 +119,11 @@ def edge(handled: str, handler: Listener) -> Listener:
             _reply_safely(args, refusal.message)
         except Exception:
             outcome = "error"
-            log.exception("slack.request.failed", handled=handled)
-            _ensure_acked(args, SORRY)
-            _reply_safely(args, SORRY)
+            reference = detail["ref"] = uuid.uuid4().hex[:8]
+            log.exception("slack.request.failed", handled=handled, ref=reference)
+            message = sorry(reference)
+            _ensure_acked(args, message)
+            _reply_safely(args, message)
         finally:
             log.info(
                 "slack.request",

@@ -105,8 +105,9 @@ def running_harness(
     ctx = AppContext(settings=settings, sessions=make_session_factory(engine), clock=clock)
     executor = TrackingExecutor()
     app = create_app(ctx, listener_executor=executor)
-    server = start_http_server(build_wsgi_app(app, engine), "127.0.0.1", 0)
     assert settings.slack_signing_secret is not None
+    secret = settings.slack_signing_secret.get_secret_value()
+    server = start_http_server(build_wsgi_app(app, engine, signing_secret=secret), "127.0.0.1", 0)
     sender = SlackSender(
         f"{server.url}/slack/events", settings.slack_signing_secret.get_secret_value()
     )

@@ -193,6 +193,25 @@ class SlackSender:
         finally:
             connection.close()
 
+    def post_declaring(self, length: int, headers: dict[str, str]) -> AppResponse:
+        """POST headers that declare a ``length``-byte body, then wait for the answer without
+        sending any of it: what a server must do with a body too large to read."""
+        connection = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
+        try:
+            connection.putrequest("POST", self._path)
+            for name, value in {**headers, "Content-Length": str(length)}.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            answer = connection.getresponse()
+            raw = answer.read()
+            return AppResponse(
+                status=answer.status,
+                body=raw.decode("utf-8", errors="replace"),
+                headers={name.lower(): value for name, value in answer.getheaders()},
+            )
+        finally:
+            connection.close()
+
     def _send(
         self, body: bytes, content_type: str, extra_headers: dict[str, str] | None = None
     ) -> AppResponse:
