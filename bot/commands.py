@@ -599,6 +599,21 @@ def _pause(rest: list[str]) -> Pause:
     return Pause(other_id=other, until_text=until)
 
 
+# A report counts week by week: a period from year 1 would be a hundred thousand weeks.
+MAX_REPORT_YEARS = 5
+
+
+def _years_before(day: date, years: int) -> date | None:
+    """The same day ``years`` earlier (28 February for a 29th that year lacks); None before
+    the calendar's first year."""
+    if day.year - years < date.min.year:
+        return None
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 _REPORT_USAGE = md(
     "Reports come as `/mentor report` (the last 7 days), `/mentor report 2026-09-01 2026-11-30` "
     "(a period, first and last day), `/mentor report chart` or `/mentor report audit`."
@@ -621,6 +636,14 @@ def _report(rest: list[str]) -> Report:
         raise CommandError(_REPORT_USAGE) from None
     if end < start:
         raise CommandError(md("The period's last day comes before its first day."))
+    limit = _years_before(end, MAX_REPORT_YEARS)
+    if limit is not None and start <= limit:
+        raise CommandError(
+            md(
+                "A report covers at most five years. Please pick a shorter period, for example "
+                "`/mentor report 2024-07-01 2025-06-30` for one academic year."
+            )
+        )
     return Report(kind=kind, start=start, end=end)
 
 

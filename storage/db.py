@@ -84,6 +84,9 @@ def create_db_engine(
 ) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
+    # A failed statement's message names its SQL, never the values bound to it (free text a
+    # person typed, notes, names): those would reach the logs with the error.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if parsed.database in (None, "", ":memory:"):

@@ -152,6 +152,10 @@ def test_pause_resume_and_coordinator_commands() -> None:
     assert parse("report 2026-09-01 2026-11-30") == Report(
         "csv", date(2026, 9, 1), date(2026, 11, 30)
     )
+    assert parse("report 0001-01-01 0003-01-01") == Report("csv", date(1, 1, 1), date(3, 1, 1))
+    assert parse("report 2021-12-01 2026-11-30") == Report(  # five years: the longest
+        "csv", date(2021, 12, 1), date(2026, 11, 30)
+    )
 
 
 @pytest.mark.parametrize(
@@ -162,6 +166,8 @@ def test_pause_resume_and_coordinator_commands() -> None:
         ("report pdf", "/mentor report chart"),
         ("report 2026-09-01", "first and last day"),
         ("report 2026-12-01 2026-09-01", "comes before"),
+        ("report 0001-01-02 2026-11-30", "at most five years"),
+        ("report 2021-11-30 2026-11-30", "at most five years"),
     ],
 )
 def test_bad_goal_and_task_input(text: str, fragment: str) -> None:
