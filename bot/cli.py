@@ -26,7 +26,7 @@ from bot.settings import Mode, Settings, SettingsError, check_ready, load_settin
 from bot.slack_client import make_web_client
 from bot.socket_mode import AppTokenRefused, SocketModeConnection, connect_socket_mode
 from storage import schema
-from storage.db import create_db_engine, make_session_factory
+from storage.db import answering_engine, create_db_engine, make_session_factory
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -96,8 +96,8 @@ def _prepare_database(settings: Settings) -> Engine:
     return engine
 
 
-def _context(settings: Settings, engine: Engine) -> AppContext:
-    return AppContext(settings=settings, sessions=make_session_factory(engine))
+def _context(settings: Settings, engine: Engine, answering: Engine | None = None) -> AppContext:
+    return AppContext(settings=settings, sessions=make_session_factory(engine, answering))
 
 
 def _bolt_app(ctx: AppContext) -> App:
@@ -144,7 +144,8 @@ def _serve_socket_mode(
 def _serve(settings: Settings, *, with_scheduler: bool) -> int:
     check_ready(settings, Mode.SERVE)
     engine = _prepare_database(settings)
-    ctx = _context(settings, engine)
+    answering = answering_engine(engine)
+    ctx = _context(settings, engine, answering)
     app = _bolt_app(ctx)
     scheduler = background_scheduler(ctx, make_web_client(settings)) if with_scheduler else None
     _stop_on_sigterm()
@@ -176,6 +177,7 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+        answering.dispose()
         engine.dispose()
     return EXIT_OK
 

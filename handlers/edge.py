@@ -15,6 +15,7 @@ from bot.errors import Refused
 from bot.logging import get_logger
 from bot.text import Mrkdwn, fmt, md
 from handlers.flows.slack import post_ephemeral, post_message
+from storage.db import answering
 
 log = get_logger("mentorbot.requests")
 
@@ -110,7 +111,8 @@ def edge(handled: str, handler: Listener) -> Listener:
         outcome = "ok"
         detail: dict[str, Any] = {}
         try:
-            handler(args)
+            with answering(lambda: args.ack is not None and args.ack.response is None):
+                handler(args)
             outcome = str(args.context.get("outcome", "ok"))
         except Refused as refusal:
             outcome = refusal.reason

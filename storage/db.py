@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -102,8 +103,57 @@ def create_db_engine(
     return engine
 
 
-def make_session_factory(engine: Engine) -> SessionFactory:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+# Whether the Slack request this thread is handling is still waiting for its ack: a check the
+# listener's edge sets for the listener's run (None outside listeners: the scheduler, scripts).
+_awaiting_ack: ContextVar[Callable[[], bool] | None] = ContextVar("awaiting_ack", default=None)
+
+# Units of work before an ack (the few reads that decide the answer) take their connection from
+# a pool of their own, so they never queue behind the slower work after other people's acks
+# (writes waiting their turn, a busy tick): Slack gives up on an ack after three seconds.
+ANSWERING_POOL_SIZE = 8
+ANSWERING_POOL_OVERFLOW = 16
+
+
+@contextmanager
+def answering(awaiting_ack: Callable[[], bool]) -> Iterator[None]:
+    """While ``awaiting_ack()`` holds, the units of work this thread opens use the answering
+    pool (see :class:`Sessions`)."""
+    token = _awaiting_ack.set(awaiting_ack)
+    try:
+        yield
+    finally:
+        _awaiting_ack.reset(token)
+
+
+class Sessions(sessionmaker[Session]):
+    """The session factory: sessions on ``engine``, except before a Slack request's ack, when
+    they are on ``answering_engine`` (the same database through a pool of its own)."""
+
+    def __init__(self, engine: Engine, answering_engine: Engine | None = None) -> None:
+        super().__init__(bind=engine, expire_on_commit=False)
+        self.answering_engine = answering_engine or engine
+
+    def __call__(self, **local_kw: Any) -> Session:
+        awaiting = _awaiting_ack.get()
+        if awaiting is not None and "bind" not in local_kw and awaiting():
+            local_kw["bind"] = self.answering_engine
+        return super().__call__(**local_kw)
+
+
+def answering_engine(engine: Engine) -> Engine:
+    """A second engine on ``engine``'s database for the units of work before an ack; the same
+    engine for an in-memory SQLite database, which a second engine could not see."""
+    if isinstance(engine.pool, StaticPool):
+        return engine
+    return create_db_engine(
+        engine.url.render_as_string(hide_password=False),
+        pool_size=ANSWERING_POOL_SIZE,
+        max_overflow=ANSWERING_POOL_OVERFLOW,
+    )
+
+
+def make_session_factory(engine: Engine, answering_engine: Engine | None = None) -> Sessions:
+    return Sessions(engine, answering_engine)
 
 
 @contextmanager

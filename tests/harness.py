@@ -100,9 +100,12 @@ class Harness:
 def running_harness(
     settings: Settings, engine: Engine, fake: FakeSlack, clock: FrozenClock
 ) -> Iterator[Harness]:
-    from storage.db import make_session_factory
+    from storage.db import answering_engine, make_session_factory
 
-    ctx = AppContext(settings=settings, sessions=make_session_factory(engine), clock=clock)
+    answering = answering_engine(engine)  # as `mentorbot run` serves: acks on a pool of their own
+    ctx = AppContext(
+        settings=settings, sessions=make_session_factory(engine, answering), clock=clock
+    )
     executor = TrackingExecutor()
     app = create_app(ctx, listener_executor=executor)
     assert settings.slack_signing_secret is not None
@@ -116,3 +119,5 @@ def running_harness(
     finally:
         server.stop()
         executor.shutdown(wait=True)
+        if answering is not engine:
+            answering.dispose()

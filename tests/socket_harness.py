@@ -16,7 +16,7 @@ from bot.app import create_app
 from bot.context import AppContext
 from bot.settings import Settings
 from bot.socket_mode import SocketModeConnection, connect_socket_mode
-from storage.db import make_session_factory, unit_of_work
+from storage.db import answering_engine, make_session_factory, unit_of_work
 from tests.clock import FrozenClock
 from tests.harness import TrackingExecutor
 from tests.slack.fake_slack import FakeSlack
@@ -74,7 +74,10 @@ def running_socket_mode(
         raise ValueError("Socket Mode needs settings with slack_app_token")
     app_token = settings.slack_app_token.get_secret_value()
     fake.serve_socket_mode(socket_mode.issue_url, app_token=app_token)
-    ctx = AppContext(settings=settings, sessions=make_session_factory(engine), clock=clock)
+    answering = answering_engine(engine)  # as `mentorbot run` serves: acks on a pool of their own
+    ctx = AppContext(
+        settings=settings, sessions=make_session_factory(engine, answering), clock=clock
+    )
     executor = TrackingExecutor()
     app = create_app(ctx, listener_executor=executor)
     connection = connect_socket_mode(app, app_token)
@@ -88,3 +91,5 @@ def running_socket_mode(
         socket_mode.close_connections()
         connection.close()
         executor.shutdown(wait=True)
+        if answering is not engine:
+            answering.dispose()
