@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_sdk.models.views import View
+from slack_sdk.errors import SlackObjectFormationError
 
 from bot.dates import format_date
 from bot.feedback import MentorFeedback
@@ -175,8 +175,15 @@ def build_welcome_home(focus_labels: Sequence[str]) -> dict[str, Any]:
     return _home(_welcome_blocks(focus_labels))
 
 
+HOME_BLOCK_LIMIT = 100  # Slack's limit for a Home view
+
+
 def _home(blocks: list[Block]) -> dict[str, Any]:
-    return View(type="home", blocks=blocks).to_dict()
+    # The blocks are built (and checked) one by one already; a View model would parse every
+    # one of them back into objects and out again, the most costly step of a Home publish.
+    if len(blocks) > HOME_BLOCK_LIMIT:
+        raise SlackObjectFormationError(f"blocks attribute cannot exceed {HOME_BLOCK_LIMIT} items")
+    return {"type": "home", "blocks": blocks}
 
 
 def _request_blocks(requests: Sequence[HomeRequest], today: date) -> list[Block]:

@@ -3,6 +3,7 @@ publish."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -147,10 +148,18 @@ def today_of(ctx: AppContext, user_id: str) -> date:
         return local_date(ctx.now(), person.tz if person else None, ctx.settings)
 
 
+# Drawing a Home is the costliest work after most acks (its reads and blocks: tens of ms of the
+# interpreter). At most this many are drawn at once, so a burst of clicks does not crowd out
+# the next people's acks; the rest wait their turn without using the interpreter.
+HOMES_DRAWN_AT_ONCE = 2
+_drawing = threading.BoundedSemaphore(HOMES_DRAWN_AT_ONCE)
+
+
 def publish_home(ctx: AppContext, client: WebClient, user_id: str, page: int = 0) -> None:
     """Publish ``user_id``'s Home as it is now. Home follows from changes already saved, so a
     Slack failure is logged, never raised: the next change or visit publishes it again."""
-    view = build_home(home_content(ctx, user_id, page))
+    with _drawing:
+        view = build_home(home_content(ctx, user_id, page))
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
