@@ -11,10 +11,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import Engine, func, insert, select
 
+from bench.fake_slack_server import slack_process
 from bot.app import LISTENER_THREADS, create_app
 from bot.context import AppContext
 from bot.jobs import run_tick
@@ -32,12 +34,11 @@ from bot.slack_client import make_web_client
 from bot.tick import StepResult
 from handlers import ids
 from storage import schema
-from storage.db import create_db_engine, make_session_factory
+from storage.db import answering_engine, create_db_engine, make_session_factory
 from storage.models import CheckIn, Goal, MentorRequest, Pairing, Person
 from storage.programs import default_program_id
 from tests import databases
 from tests.harness import TrackingExecutor
-from tests.slack.fake_slack import FakeSlack, _Reply, _Request
 from tests.slack.signed_client import AppResponse, SlackSender
 
 TOKEN = "xoxb-bench-token"
@@ -51,17 +52,18 @@ ACK_DEADLINE = 3.0
 SAMPLES = 200
 
 
-class SlowSlack(FakeSlack):
-    """The loopback fake, answering every Web API call and response_url post after a delay
-    (the fake itself delays Web API calls; response_url posts are delayed here)."""
+@dataclass
+class SlackSide:
+    """The loopback Slack (in a process of its own): its base URL, and fresh ``response_url``s
+    it minted, handed out one per request."""
 
-    def __init__(self, token: str, latency: float) -> None:
-        super().__init__(token, latency=latency)
+    base_url: str
+    minted: list[str]
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _route(self, request: _Request) -> _Reply:
-        if not request.path.startswith("/api/"):
-            time.sleep(self.latency)
-        return super()._route(request)
+    def response_url(self) -> str:
+        with self._lock:
+            return self.minted.pop()
 
 
 def actor(n: int) -> str:
@@ -281,7 +283,7 @@ def serve(app: App, engine: Engine, executor: TrackingExecutor) -> Iterator[Serv
         executor.shutdown(wait=True)
 
 
-def settings_for(url: str, fake: FakeSlack) -> Settings:
+def settings_for(url: str, fake: SlackSide) -> Settings:
     return load_settings(
         {
             "_env_file": None,
@@ -296,8 +298,43 @@ def settings_for(url: str, fake: FakeSlack) -> Settings:
     )
 
 
+ACTIONS = (
+    "/mentor help",
+    "/mentor list",
+    "Accept (button)",
+    "Skip this time (button)",
+    "/mentor ask",
+    "/mentor goal add",
+)
+
+
+def crowd_acts(
+    events_url: str, secret: str, seeded: Seeded, urls: list[str], people: int
+) -> dict[str, Timings]:
+    """``people`` people acting at once, each sending its six requests one after another (the
+    next as soon as the last was acked); how long each ack took, by request."""
+    sender = SlackSender(events_url, secret)
+    fake = SlackSide("", urls)
+    timings: dict[str, Timings] = {}
+    lock = threading.Lock()
+    start = threading.Barrier(people)
+
+    def person(n: int) -> None:
+        start.wait()
+        for label, send in person_actions(sender, fake, seeded, n):
+            seconds, ok = timed(send)
+            with lock:
+                slot = timings.setdefault(label, Timings(label))
+                slot.seconds.append(seconds)
+                slot.failures += 0 if ok else 1
+
+    with ThreadPoolExecutor(max_workers=people) as threads:
+        list(threads.map(person, range(people)))
+    return timings
+
+
 def person_actions(
-    sender: SlackSender, fake: FakeSlack, seeded: Seeded, n: int
+    sender: SlackSender, fake: SlackSide, seeded: Seeded, n: int
 ) -> list[tuple[str, Callable[[], AppResponse]]]:
     who = actor(n)
     url = fake.response_url
@@ -371,14 +408,17 @@ class MixedOutcome:
         return self.lost == 0 and self.late == 0 and self.refused == 0 and not self.errors
 
 
-def mixed_load(url: str, fake: FakeSlack, people: int, due: int) -> MixedOutcome:
+def mixed_load(url: str, fake: SlackSide, people: int, due: int) -> MixedOutcome:
     engine = create_db_engine(url)
+    answering = answering_engine(engine)  # as `mentorbot run` serves
     try:
         schema.upgrade(engine)
         seeded = seed(engine, people, due)
         settings = settings_for(url, fake)
         ctx = AppContext(
-            settings=settings, sessions=make_session_factory(engine), clock=lambda: NOW
+            settings=settings,
+            sessions=make_session_factory(engine, answering),
+            clock=lambda: NOW,
         )
         executor = TrackingExecutor(max_workers=LISTENER_THREADS)  # as in production
         with (
@@ -399,22 +439,14 @@ def mixed_load(url: str, fake: FakeSlack, people: int, due: int) -> MixedOutcome
             ticker.start()
             time.sleep(1.0)  # let the tick get well into its sends
 
-            timings: dict[str, Timings] = {}
-            lock = threading.Lock()
-            start = threading.Barrier(people)
-
-            def person(n: int) -> None:
-                start.wait()
-                for label, send in person_actions(served.sender, fake, seeded, n):
-                    seconds, ok = timed(send)
-                    with lock:
-                        slot = timings.setdefault(label, Timings(label))
-                        slot.seconds.append(seconds)
-                        slot.failures += 0 if ok else 1
-
+            urls = [fake.response_url() for _ in range(people * len(ACTIONS))]
             load_started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=people) as crowd:
-                list(crowd.map(person, range(people)))
+            # The people act from a process of their own, as Slack's clients are not in the
+            # app's process: their threads do not compete with the app for its interpreter.
+            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as crowd:
+                timings = crowd.submit(
+                    crowd_acts, served.sender.app_url, SIGNING_SECRET, seeded, urls, people
+                ).result()
             served.executor.wait_idle(timeout=600)
             load_seconds = time.perf_counter() - load_started
             busy_throughout = not tick_done.is_set()
@@ -456,10 +488,11 @@ def mixed_load(url: str, fake: FakeSlack, people: int, due: int) -> MixedOutcome
             expected=people,
         )
     finally:
+        answering.dispose()
         engine.dispose()
 
 
-def bare_bolt_app(fake: FakeSlack) -> App:
+def bare_bolt_app(fake: SlackSide) -> App:
     """The least an app can do: verify the signature and ack `/mentor` at once."""
     app = App(
         client=WebClient(token=TOKEN, base_url=fake.base_url),
@@ -474,7 +507,7 @@ def bare_bolt_app(fake: FakeSlack) -> App:
     return app
 
 
-def ack_latency(url: str, fake: FakeSlack, samples: int) -> list[Timings]:
+def ack_latency(url: str, fake: SlackSide, samples: int) -> list[Timings]:
     """Sequential acks, nothing else running: mentorbot beside a bare Bolt app."""
     engine = create_db_engine(url)
     try:
@@ -575,9 +608,15 @@ def main(argv: Sequence[str]) -> int:
         handler.setLevel(logging.CRITICAL)  # counted by LogWatch, not printed
     reports: list[str] = []
     good = True
-    with SlowSlack(TOKEN, args.latency) as fake:
-        for user_id in everyone(args.people, args.due):
-            fake.add_user(user_id, user_id.lower(), tz=TZ)
+    requests = len(args.databases) * (args.people * len(ACTIONS) + 2 * (args.samples + 10) * 2)
+    with slack_process(
+        TOKEN,
+        everyone(args.people, args.due),
+        args.latency * 1000,
+        response_latency_ms=args.latency * 1000,
+        response_urls=requests,
+    ) as process:
+        fake = SlackSide(process.base_url, list(process.response_urls))
         for database in args.databases:
             with database_url(database, "mbmixed") as url:
                 if url is None:
