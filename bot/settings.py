@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_pacing: bool = True
+    # A slash command answers in its ack when the answer is ready within this many ms; otherwise
+    # it is acked empty at that moment and its answer follows through its response_url, so a
+    # busy moment never holds an ack (or the server thread waiting on it) near Slack's 3 s.
+    ack_budget_ms: int = Field(default=50, ge=0, le=2500)
     database_url: str = "sqlite:///mentorbot.db"
     host: str = "0.0.0.0"  # noqa: S104 - a web dyno must listen on every interface
     port: int = Field(default=3000, ge=1, le=65535)

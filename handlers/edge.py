@@ -3,8 +3,10 @@ into a private, friendly reply."""
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from time import perf_counter
 from typing import Any
 
@@ -52,6 +54,16 @@ def acting_team(body: dict[str, Any]) -> str | None:
     return body.get("team_id") or team
 
 
+_ACK_LOCK = "ack_lock"
+
+
+def _ack_lock(args: Args) -> threading.Lock:
+    """The request's one lock between its handler and its ack budget's timer (dict.setdefault
+    is atomic, so both threads get the same lock)."""
+    lock: threading.Lock = args.context.setdefault(_ACK_LOCK, threading.Lock())
+    return lock
+
+
 def ack_text(
     args: Args,
     text: Mrkdwn,
@@ -59,8 +71,40 @@ def ack_text(
     *,
     response_type: str | None = "ephemeral",
 ) -> None:
-    """Ack a slash command with a reply (private unless ``response_type`` says otherwise)."""
-    args.ack(text=text, blocks=blocks, response_type=response_type)
+    """Answer a slash command with a reply (private unless ``response_type`` says otherwise):
+    in its ack, or through its ``response_url`` when it was acked already (its ack budget ran
+    out, see :func:`ack_within`)."""
+    with _ack_lock(args):
+        if args.ack.response is None:
+            args.ack(text=text, blocks=blocks, response_type=response_type)
+            return
+    respond_text(args, text, blocks, response_type=response_type or "ephemeral")
+
+
+def ack_if_waiting(args: Args) -> None:
+    """Ack now, empty, unless the request was acked already."""
+    with _ack_lock(args):
+        if args.ack.response is None:
+            args.ack()
+
+
+@contextmanager
+def ack_within(args: Args, budget_ms: int) -> Iterator[None]:
+    """Run a slash command's handler with an ack budget: if it has not acked ``budget_ms``
+    after it started, it is acked empty then and its answer goes by ``response_url``
+    (:func:`ack_text`). A budget of 0 acks at once."""
+    _ack_lock(args)  # made before the timer's thread could race to make its own
+    if budget_ms <= 0:
+        ack_if_waiting(args)
+        yield
+        return
+    timer = threading.Timer(budget_ms / 1000, ack_if_waiting, args=(args,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def respond_text(
@@ -94,12 +138,18 @@ def reply_privately(args: Args, text: Mrkdwn) -> None:
         post_message(args.client, user_id, text)
 
 
-def _ensure_acked(args: Args, text: Mrkdwn) -> None:
-    if args.ack is not None and args.ack.response is None:
-        if args.body.get("command"):
+def _tell(args: Args, text: Mrkdwn) -> None:
+    """Tell the acting person why their request did nothing: a command in its ack (or by its
+    response_url once acked), anything else privately after an empty ack."""
+    if args.ack is not None and args.body.get("command"):
+        try:
             ack_text(args, text)
-        else:
-            args.ack()
+        except SlackApiError:
+            log.exception("slack.reply.failed")
+        return
+    if args.ack is not None and args.ack.response is None:
+        args.ack()
+    _reply_safely(args, text)
 
 
 def edge(handled: str, handler: Listener) -> Listener:
@@ -117,15 +167,12 @@ def edge(handled: str, handler: Listener) -> Listener:
         except Refused as refusal:
             outcome = refusal.reason
             detail["why"] = refusal.message
-            _ensure_acked(args, refusal.message)
-            _reply_safely(args, refusal.message)
+            _tell(args, refusal.message)
         except Exception:
             outcome = "error"
             reference = detail["ref"] = uuid.uuid4().hex[:8]
             log.exception("slack.request.failed", handled=handled, ref=reference)
-            message = sorry(reference)
-            _ensure_acked(args, message)
-            _reply_safely(args, message)
+            _tell(args, sorry(reference))
         finally:
             log.info(
                 "slack.request",
@@ -141,17 +188,10 @@ def edge(handled: str, handler: Listener) -> Listener:
 
 
 def _reply_safely(args: Args, text: Mrkdwn) -> None:
-    if args.ack is not None and args.body.get("command") and _ack_carried(args, text):
-        return
     try:
         reply_privately(args, text)
     except SlackApiError:
         log.exception("slack.reply.failed")
-
-
-def _ack_carried(args: Args, text: str) -> bool:
-    response = args.ack.response
-    return response is not None and text in (response.body or "")
 
 
 def actor_id(args: Args) -> str:

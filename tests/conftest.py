@@ -161,6 +161,9 @@ def make_settings(**overrides: Any) -> Settings:
         "coordinator_channel": COORDINATOR_CHANNEL,
         "default_timezone": "America/New_York",
         "log_format": "json",
+        # Tests read a command's answer from its ack: a budget no test machine runs out of
+        # (tests/handlers/test_ack_budget.py covers answers that come after the ack).
+        "ack_budget_ms": 2500,
     }
     values.update(overrides)
     return load_settings(values)

@@ -9,6 +9,7 @@ from bot.context import AppContext
 from bot.focus import focus_areas
 from bot.logging import get_logger
 from bot.programs import ProgramHint, split_program_hint
+from bot.text import fmt
 from handlers import ids
 from handlers.commands import (
     checkins,
@@ -25,7 +26,7 @@ from handlers.commands import (
 )
 from handlers.commands import help as help_command
 from handlers.commands.routing import Route, Routes
-from handlers.edge import PROGRAM_HINT, ack_text, actor_id, edge
+from handlers.edge import PROGRAM_HINT, ack_text, ack_within, actor_id, edge
 from storage.db import unit_of_work
 from storage.installation import resume_sending
 from storage.programs import all_programs, programs_of
@@ -72,7 +73,28 @@ def _typed_scope(ctx: AppContext, user_id: str, text: str) -> tuple[ProgramHint,
 
 
 def handle_mentor_command(ctx: AppContext, routes: Routes, args: Args) -> None:
+    with ack_within(args, ctx.settings.ack_budget_ms):
+        _handle(ctx, routes, args)
+
+
+# Longer than any command or note a person types; refused before anything reads it.
+MAX_COMMAND_CHARS = 4000
+
+
+def _handle(ctx: AppContext, routes: Routes, args: Args) -> None:
     typed = str((args.command or {}).get("text", ""))
+    if len(typed) > MAX_COMMAND_CHARS:
+        ack_text(
+            args,
+            fmt(
+                "That command is too long for me ({chars:,} characters; at most {limit:,}). "
+                "For a long note, leave it out and use the form that opens.",
+                chars=len(typed),
+                limit=MAX_COMMAND_CHARS,
+            ),
+        )
+        args.context["outcome"] = "bad_input"
+        return
     hint, labels = _typed_scope(ctx, actor_id(args), typed)
     text = hint.text
     args.context[PROGRAM_HINT] = hint.program

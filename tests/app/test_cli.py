@@ -135,6 +135,7 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[subprocess.P
         SLACK_API_URL=fake_slack.base_url,
         PORT=str(port),
         HOST="127.0.0.1",
+        ACK_BUDGET_MS="2500",  # the test reads help's answer from the ack
     )
     process = subprocess.Popen(
         [MENTORBOT, "serve"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True
