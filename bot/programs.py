@@ -149,7 +149,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-_IN = re.compile(r"(?:^|\s)in\s+", re.IGNORECASE)
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -163,28 +163,22 @@ class ProgramHint:
 def split_program_hint(text: str, names: Sequence[str]) -> ProgramHint:
     """Take ``in <program>`` out of ``text`` when ``<program>`` is one of ``names`` (any case),
     wherever it stands; the longest name wins, and the last ``in`` when several match. Text
-    with no such phrase comes back whole: "in" alone is an ordinary word."""
-    keys = sorted({name_key(n): n for n in names if n.strip()}.items(), key=lambda kv: -len(kv[0]))
-    best: tuple[int, int, str] | None = None
-    for match in _IN.finditer(text):
-        rest = text[match.end() :]
-        rest_key = " ".join(rest.split()).lower()
-        for key, name in keys:
-            if rest_key == key or rest_key.startswith(key + " "):
-                # Where the name ends in the original text: as many words as the key has.
-                words = key.split()
-                tail = rest
-                for _ in words:
-                    tail = tail.lstrip()
-                    cut = len(tail.split(None, 1)[0])
-                    tail = tail[cut:]
-                end = len(text) - len(tail)
-                candidate = (match.start(), end, name)
-                if best is None or candidate[0] > best[0]:
-                    best = candidate
-                break
-    if best is None:
-        return ProgramHint(text=text, program=None)
-    start, end, name = best
-    remaining = (text[:start].rstrip() + " " + text[end:].lstrip()).strip()
-    return ProgramHint(text=remaining, program=name)
+    with no such phrase comes back whole: "in" alone is an ordinary word. One pass over the
+    words, each "in" compared only with the names that start with the word after it."""
+    by_first_word: dict[str, list[tuple[list[str], str]]] = {}
+    for key, name in {name_key(n): n for n in names if n.strip()}.items():
+        words = key.split()
+        by_first_word.setdefault(words[0], []).append((words, name))
+    for candidates in by_first_word.values():
+        candidates.sort(key=lambda candidate: -len(" ".join(candidate[0])))
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    lowered = [text[a:b].lower() for a, b in spans]
+    for index in range(len(spans) - 2, -1, -1):
+        if lowered[index] != "in":
+            continue
+        for words, name in by_first_word.get(lowered[index + 1], ()):
+            if lowered[index + 1 : index + 1 + len(words)] == words:
+                start, end = spans[index][0], spans[index + len(words)][1]
+                remaining = (text[:start].rstrip() + " " + text[end:].lstrip()).strip()
+                return ProgramHint(text=remaining, program=name)
+    return ProgramHint(text=text, program=None)

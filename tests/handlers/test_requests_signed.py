@@ -12,6 +12,7 @@ from structlog.testing import capture_logs
 
 from bot.server import MAX_BODY_BYTES
 from bot.settings import Settings
+from storage.models import Person
 from tests.clock import FrozenClock
 from tests.conftest import MENTEE, SIGNING_SECRET
 from tests.harness import Harness, running_harness
@@ -218,3 +219,18 @@ def test_a_request_the_database_cannot_take_says_nothing_was_saved(
     errors = [entry for entry in logs if entry.get("log_level") == "error"]
     assert len(errors) == 1
     assert errors[0]["ref"] in said
+
+
+def test_a_command_longer_than_anyone_types_is_refused_before_it_is_read(
+    harness: Harness,
+) -> None:
+    text = "ask " + "in " * 20_000 + "research"
+    with capture_logs() as logs:
+        response = harness.command(text, user_id=MENTEE)
+    assert response.status == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert "too long" in answer["text"]
+    assert "in in in" not in repr(logs)
+    with harness.session() as session:
+        assert session.get(Person, MENTEE) is None  # nothing was read or saved for it
