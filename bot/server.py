@@ -171,14 +171,14 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServer:
-    server: Any = create_server(
-        app,
-        host=host,
-        port=port,
-        threads=SERVER_THREADS,
-        max_request_body_size=MAX_BODY_BYTES,
+def _waitress(app: WSGIApplication, host: str, port: int) -> Any:
+    return create_server(
+        app, host=host, port=port, threads=SERVER_THREADS, max_request_body_size=MAX_BODY_BYTES
     )
+
+
+def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServer:
+    server = _waitress(app, host, port)
     stopping = threading.Event()
 
     def loop() -> None:
@@ -200,11 +200,4 @@ def start_http_server(app: WSGIApplication, host: str, port: int) -> RunningServ
 
 def serve_http(app: WSGIApplication, host: str, port: int) -> None:
     """Serve until interrupted (SIGINT/SIGTERM)."""
-    server: Any = create_server(
-        app,
-        host=host,
-        port=port,
-        threads=SERVER_THREADS,
-        max_request_body_size=MAX_BODY_BYTES,
-    )
-    server.run()
+    _waitress(app, host, port).run()
