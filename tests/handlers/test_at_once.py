@@ -235,12 +235,18 @@ def test_saving_a_mentor_profile_from_sixteen_requests_at_once_keeps_one(crowd: 
         )
 
 
-def test_the_same_decline_submitted_sixteen_times_declines_once(crowd: Harness) -> None:
+def _answer_form(crowd: Harness, action_id: str) -> dict[str, Any]:
+    """The mentor's form for answering the trainee's ask (decline, suggest someone else)."""
     assert crowd.command(f"ask <@{MENTOR}> research", user_id=MENTEE).status == 200
     request_id = _request_ids(crowd, MENTEE)[MENTOR]
-    crowd.block_action(user_id=MENTOR, action_id=ids.REQUEST_DECLINE, value=str(request_id))
-    view = crowd.fake.calls_to("views.open")[-1].args["view"]
+    crowd.block_action(user_id=MENTOR, action_id=action_id, value=str(request_id))
+    view: dict[str, Any] = crowd.fake.calls_to("views.open")[-1].args["view"]
     crowd.fake.reset_calls()
+    return view
+
+
+def test_the_same_decline_submitted_sixteen_times_declines_once(crowd: Harness) -> None:
+    view = _answer_form(crowd, ids.REQUEST_DECLINE)
 
     def decline() -> AppResponse:
         return crowd.sender.view_submission(
@@ -313,7 +319,7 @@ def test_mark_complete_tapped_sixteen_times_completes_once(crowd: Harness) -> No
     assert len(dms_to(crowd, MENTOR)) == told_before + 1
 
 
-def test_trainees_joining_a_program_twice_each_at_once_are_members_once(crowd: Harness) -> None:
+def _open_program(crowd: Harness) -> None:
     with crowd.session() as session:
         create_program(
             session,
@@ -323,20 +329,24 @@ def test_trainees_joining_a_program_twice_each_at_once_are_members_once(crowd: H
             now=crowd.clock(),
             by=None,
         )
+
+
+def _each_trainee_twice_at_once(crowd: Harness, text: str) -> None:
+    """Each trainee sends ``text`` twice, all at the same moment: all answered, no errors."""
     actions = [
-        (
-            lambda t=t: crowd.sender.command(
-                "join Clerkships", user_id=t, response_url=crowd.fake.response_url()
-            )
-        )
+        (lambda t=t: crowd.sender.command(text, user_id=t, response_url=crowd.fake.response_url()))
         for t in TRAINEES
         for _ in range(2)
     ]
     with no_errors_logged():
         responses = at_once(actions)
         crowd.wait_idle()
-
     assert all(r.status == 200 for r in responses)
+
+
+def test_trainees_joining_a_program_twice_each_at_once_are_members_once(crowd: Harness) -> None:
+    _open_program(crowd)
+    _each_trainee_twice_at_once(crowd, "join Clerkships")
     with crowd.session() as session:
         program = program_named(session, "Clerkships")
         assert program is not None
@@ -378,3 +388,46 @@ def test_a_meeting_rated_from_sixteen_taps_at_once_keeps_one_rating(crowd: Harne
     with crowd.session() as session:
         raters = session.scalars(select(SessionRating.rater_id)).all()
     assert raters == [MENTEE]
+
+
+def test_the_same_suggestion_submitted_sixteen_times_redirects_once(crowd: Harness) -> None:
+    view = _answer_form(crowd, ids.REQUEST_REDIRECT)
+
+    def suggest() -> AppResponse:
+        return crowd.sender.view_submission(
+            user_id=MENTOR,
+            callback_id=ids.REDIRECT_VIEW,
+            private_metadata=view["private_metadata"],
+            values=modal_values(
+                who=(
+                    ids.SUGGEST_BLOCK,
+                    ids.SUGGEST_INPUT,
+                    {"type": "users_select", "selected_user": MENTOR2},
+                ),
+                note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("Carol runs research")),
+            ),
+        )
+
+    with no_errors_logged():
+        responses = at_once([suggest for _ in range(THREADS)])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert count_requests(crowd, status="redirected") == 1
+    told = [d for d in dms_to(crowd, MENTEE) if "Carol runs research" in all_text(d.args["blocks"])]
+    assert len(told) == 1
+    assert dms_to(crowd, MENTOR2) == []
+
+
+def test_trainees_leaving_a_program_twice_each_at_once_leave_once(crowd: Harness) -> None:
+    _open_program(crowd)
+    for trainee in TRAINEES:
+        assert crowd.command("join Clerkships", user_id=trainee).status == 200
+    _each_trainee_twice_at_once(crowd, "leave Clerkships")
+    with crowd.session() as session:
+        program = program_named(session, "Clerkships")
+        assert program is not None
+        left = session.scalars(
+            select(ProgramMember.user_id).where(ProgramMember.program_id == program.id)
+        ).all()
+    assert left == []
