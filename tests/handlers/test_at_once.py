@@ -37,6 +37,8 @@ from tests.handlers.helpers import (
     count_requests,
     dms_to,
     modal_values,
+    only_pairing,
+    selected,
     typed,
 )
 from tests.handlers.test_directory import first_find, mentor_values, save_mentor, stored_view_id
@@ -431,3 +433,38 @@ def test_trainees_leaving_a_program_twice_each_at_once_leave_once(crowd: Harness
             select(ProgramMember.user_id).where(ProgramMember.program_id == program.id)
         ).all()
     assert left == []
+
+
+def test_both_members_changing_the_rhythm_at_once_keep_one_whole_rhythm(crowd: Harness) -> None:
+    """16 rhythm forms from both members at once, each a different weekday with its own time:
+    every form is answered and the pairing ends with one of them whole, never half of one and
+    half of another."""
+    pairing_id = pair(crowd)
+    chosen = {(n % 7, f"{7 + n}:30".rjust(5, "0")) for n in range(THREADS)}
+
+    def submit(who: str, weekday: int, at: str) -> Callable[[], AppResponse]:
+        return lambda: crowd.sender.view_submission(
+            user_id=who,
+            callback_id=ids.COMMUNICATION_VIEW,
+            private_metadata=str(pairing_id),
+            values=modal_values(
+                cadence=(ids.CADENCE_BLOCK, ids.CADENCE_INPUT, selected("weekly")),
+                weekday=(ids.WEEKDAY_BLOCK, ids.WEEKDAY_INPUT, selected(str(weekday))),
+                time=(ids.TIME_BLOCK, ids.TIME_INPUT, {"type": "timepicker", "selected_time": at}),
+                format=(ids.FORMAT_BLOCK, ids.FORMAT_INPUT, selected("call")),
+            ),
+        )
+
+    actions = [
+        submit(MENTOR if n % 2 else MENTEE, weekday, at)
+        for n, (weekday, at) in enumerate(sorted(chosen))
+    ]
+    with no_errors_logged():
+        responses = at_once(actions)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    pairing = only_pairing(crowd)
+    assert (pairing.weekday, pairing.local_time) in chosen
+    assert pairing.cadence == "weekly"
+    assert pairing.next_checkin_at is not None
