@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Table, Text, and_, cast, delete, func, select, update
+from sqlalchemy import JSON, String, Table, Text, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.leaving import Departure, end_everything_of
@@ -29,6 +29,7 @@ from storage.models import (
     MentorRequest,
     Pairing,
     Person,
+    ScheduledSend,
     SessionRating,
     Task,
     TraineeProfile,
@@ -136,6 +137,30 @@ def replace_user_id(session: Session, user_id: str, stand_in: str) -> None:
                     )
 
 
+def forget_dm_channels(session: Session, user_id: str) -> None:
+    """Clear where the app's DMs to ``user_id`` stand: a DM channel id resolves back to its
+    person with the bot token, so an erased person's must not stay behind (the messages can no
+    longer be redrawn, and need not be: what they were about has ended)."""
+    session.execute(
+        update(Task).where(Task.assignee_id == user_id).values(dm_channel=None, dm_ts=None)
+    )
+    session.execute(
+        update(MentorRequest)
+        .where(MentorRequest.mentor_id == user_id)
+        .values(mentor_channel=None, mentor_ts=None)
+    )
+    session.execute(
+        update(ScheduledSend)
+        .where(ScheduledSend.recipient == user_id)
+        .values(channel=None, ts=None)
+    )
+    session.execute(
+        update(Pairing)
+        .where(or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id))
+        .values(share_proposal_channel=None, share_proposal_ts=None)
+    )
+
+
 def erase_person(
     session: Session, user_id: str, *, key: str, by: str, now: datetime
 ) -> tuple[Departure, str]:
@@ -151,6 +176,7 @@ def erase_person(
         session, user_id, by=user_id, reason=ERASED_REASON, kind=MEMBER_ERASED, now=now
     )
     remove_free_text(session, user_id)
+    forget_dm_channels(session, user_id)
     session.flush()
     person = session.get(Person, user_id)
     insert_new(

@@ -42,7 +42,9 @@ from storage.tasks import add_task
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.data.test_audit import nursing_coordinated_by, replied
 from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
+from tests.handlers.test_pairings import pair
 from tests.harness import Harness
+from tests.slack.payloads import dm_channel_id
 
 MARKER = "Zq7MARKERx"
 PAST_WEEK = Period(
@@ -458,3 +460,21 @@ def test_a_coordinator_cannot_forget_someone_also_in_a_program_they_dont_coordin
         assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
         assert session.get(Person, MENTEE) is not None
         assert session.scalars(select(AuditEntry).where(AuditEntry.action == "forget")).all() == []
+
+
+def test_after_forget_me_no_row_holds_their_dm_channel(harness: Harness) -> None:
+    """A DM channel id resolves back to its person with the bot token: once someone is
+    erased, no task, request, proposal or send keeps theirs."""
+    pair(harness, MENTOR)  # the mentee's "you're paired" DMs
+    harness.command("task add Revise the CV", user_id=MENTOR)  # a task DM to the mentee
+    harness.command(f"ask <@{MENTEE}> career", user_id=MENTOR2)  # the mentee asked to mentor
+    channel = dm_channel_id(MENTEE)
+    with harness.session() as session:
+        assert ("tasks", "dm_channel") in remaining_mentions(session, [channel])
+        assert ("mentor_requests", "mentor_channel") in remaining_mentions(session, [channel])
+
+    harness.command("forget me", user_id=MENTEE)
+    _confirm(harness, MENTEE)
+
+    with harness.session() as session:
+        assert remaining_mentions(session, [channel]) == []
