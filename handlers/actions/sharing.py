@@ -17,7 +17,6 @@ from bot.sharing import SharingMove, SharingOutcome
 from handlers import ids
 from handlers.blocks.sharing import (
     build_proposal_answered,
-    build_proposal_closed,
     parse_agree_value,
     proposal_block_id,
 )
@@ -28,8 +27,12 @@ from handlers.flows.slack import update_to
 
 
 def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> None:
-    """The proposal DM that was tapped, redrawn to say what happened to the proposal; any
-    other message (a forged tap names one) is left as it is."""
+    """The proposal DM that was tapped, redrawn to say how it was answered; any other message
+    (a forged tap names one) is left as it is. A refused answer (the proposal was answered or
+    withdrawn already) redraws nothing: whatever closed it redrew its DM, and a late or second
+    tap must not overwrite that with "no longer open"; its tapper is told privately."""
+    if change.outcome is SharingOutcome.NOT_OPEN:
+        return
     body = args.body
     message = body.get("message") or {}
     proposal = proposal_block_id(change.pairing_id)
@@ -40,11 +43,8 @@ def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> No
     ts = container.get("message_ts") or message.get("ts")
     if change.proposal_dm is not None and change.proposal_dm[1] == ts:
         return  # the flow has redrawn it already
-    if change.outcome is SharingOutcome.NOT_OPEN:
-        redrawn = build_proposal_closed()
-    else:
-        agreed = move is SharingMove.AGREE
-        redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
+    agreed = move is SharingMove.AGREE
+    redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
     update_to(args.client, channel, ts, redrawn)
 
 

@@ -43,8 +43,10 @@ from tests.handlers.helpers import (
 )
 from tests.handlers.test_directory import first_find, mentor_values, save_mentor, stored_view_id
 from tests.handlers.test_pairings import pair
+from tests.handlers.test_sharing import consents, home_share, proposal_dm
 from tests.harness import Harness
 from tests.scheduler.helpers import at, checkin_dms, make_pair
+from tests.slack.payloads import bot_message
 from tests.slack.signed_client import AppResponse
 
 MENTOR3 = "U0MENTOR3"
@@ -468,3 +470,41 @@ def test_both_members_changing_the_rhythm_at_once_keep_one_whole_rhythm(crowd: H
     assert (pairing.weekday, pairing.local_time) in chosen
     assert pairing.cadence == "weekly"
     assert pairing.next_checkin_at is not None
+
+
+def test_agree_and_not_now_tapped_together_answer_the_proposal_once(crowd: Harness) -> None:
+    """The mentor taps Agree eight times and Not now eight times on one sharing proposal, all
+    at once: one answer holds, the proposer hears one outcome, and the proposal DM shows that answer."""
+    pairing_id = pair(crowd)
+    home_share(crowd, MENTEE, pairing_id, on=True)
+    dm = proposal_dm(crowd, MENTOR)
+    shown = bot_message(str(dm.response["ts"]), text=dm.args["text"], blocks=dm.args["blocks"])
+    crowd.fake.reset_calls()
+
+    def tap(action_id: str) -> Callable[[], AppResponse]:
+        return lambda: crowd.sender.block_action(
+            user_id=MENTOR,
+            action_id=action_id,
+            value=buttons(dm.args["blocks"])[action_id]["value"],
+            message=shown,
+            channel_id=str(dm.response["channel"]),
+            response_url=crowd.fake.response_url(),
+        )
+
+    taps = [tap(ids.SHARING_AGREE), tap(ids.SHARING_DECLINE)] * (THREADS // 2)
+    with no_errors_logged():
+        responses = at_once(taps)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    assert consents(crowd) in ((True, True), (False, False))
+    assert len(dms_to(crowd, MENTEE)) == 1  # the one outcome
+    redrawn = [
+        call
+        for call in crowd.fake.calls_to("chat.update")
+        if call.args.get("ts") == dm.response["ts"]
+    ]
+    # Every redraw tells the answer that held; none says "no longer open" over it.
+    held = "agreed" if consents(crowd) == (True, True) else "not now"
+    assert redrawn
+    assert all(held in call.args["text"] for call in redrawn), [c.args["text"] for c in redrawn]

@@ -212,9 +212,12 @@ def test_forged_and_stale_answers_change_nothing(harness: Harness) -> None:
 
     # Withdrawn, then proposed again later: the first proposal's Agree is stale.
     home_share(harness, MENTEE, pairing_id, on=False)
+    redrawn_when_withdrawn = harness.fake.calls_to("chat.update")[-1]
     answer_in_dm(harness, dm, ids.SHARING_AGREE, user=MENTOR)
     assert consents(harness) == (False, False)
-    assert "no longer open" in all_text(harness.fake.calls_to("chat.update")[-1].args["blocks"])
+    # Told privately; the DM keeps what the withdrawal drew (a refused tap redraws nothing).
+    assert "no longer open" in ephemeral_replies(harness)[-1]
+    assert harness.fake.calls_to("chat.update")[-1] == redrawn_when_withdrawn
     harness.clock.advance(timedelta(minutes=5))
     home_share(harness, MENTEE, pairing_id, on=True)
     answer_in_dm(harness, dm, ids.SHARING_AGREE, user=MENTOR)
