@@ -108,7 +108,7 @@ def open_round(
 ) -> MatchRound:
     """A new round collecting preferences until ``deadline``: ``trainees`` with the suggestions
     each is shown, ``mentors`` with their places. Everyone's invitation is enqueued with it."""
-    _ensure_people(session, [*trainees, *mentors])
+    ensure_people(session, [*trainees, *mentors])  # pairings refer to their people rows
     round_ = MatchRound(
         program_id=program_id,
         focus=focus,
@@ -148,11 +148,6 @@ def open_round(
         ],
     )
     return round_
-
-
-def _ensure_people(session: Session, user_ids: Sequence[str]) -> None:
-    """A people row for each of ``user_ids`` (pairings refer to it), in one statement."""
-    ensure_people(session, user_ids)
 
 
 def participants(

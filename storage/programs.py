@@ -244,11 +244,6 @@ def create_program(
 ) -> Program:
     """A new program; a name already taken (in any case) is refused."""
     clean = " ".join(name.split())
-    if program_named(session, clean) is not None:
-        raise Refused(
-            fmt("There is already a program called {name}. Please pick another name.", name=clean),
-            reason="bad_input",
-        )
     program, created = get_or_insert(
         session,
         Program,
@@ -263,7 +258,7 @@ def create_program(
         key=[Program.name_key],
     )
     if not created:
-        # Another coordinator took the name at the same moment.
+        # Taken already, or by another coordinator at the same moment.
         raise Refused(
             fmt("There is already a program called {name}. Please pick another name.", name=clean),
             reason="bad_input",
