@@ -9,6 +9,7 @@ from slack_bolt import App
 from bot.context import AppContext
 from bot.slack_client import make_web_client, pace_listener_clients
 from handlers import actions, commands, events, views
+from handlers.response_urls import only_slack_response_urls
 
 # A listener keeps its thread after it acks, for the work that follows: the database, then Slack,
 # whose answers take 100-500 ms and whose calls wait their turn in the workspace's shared budget
@@ -47,6 +48,7 @@ def create_app(
         listener_executor=listener_executor or listener_pool(),
         raise_error_for_unhandled_request=False,
     )
+    app.use(only_slack_response_urls(settings.slack_response_url_base))
     app.use(pace_listener_clients(client.pacer))
     commands.register(app, ctx)
     actions.register(app, ctx)

@@ -265,7 +265,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("my", "/mentor my data", "Everything I hold about you, as files in our DM."),
     ("plan", "/mentor plan [@person]", "A trainee's learning plan, as a file in our DM."),
-    ("forget", "/mentor forget me | @person", "Erase your data (coordinators: someone's)."),
+    ("forget", "/mentor forget me | @person", "Erase your data (admins: someone's)."),
     (
         "survey",
         "/mentor survey [in <program>]",
@@ -393,8 +393,9 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor forget me",
         "Asks you to confirm first. Removes what you wrote, ends your mentorships kindly, "
         "cancels your requests and anything scheduled for you, and replaces your name in "
-        "what remains with an anonymous one. It can't be undone. Coordinators can do this "
-        "for someone in their program with `/mentor forget @person`.",
+        "what remains with an anonymous one. It can't be undone. Admins can do this for "
+        "someone, with a reason they are told first; a coordinator's `/mentor forget "
+        "@person` asks the admins to.",
     ),
     "survey": (
         "/mentor survey",
@@ -655,8 +656,8 @@ def _my(rest: list[str]) -> MyData:
 
 def _forget(rest: list[str]) -> Forget:
     usage = md(
-        "To erase your data, type `/mentor forget me`. Coordinators can name someone in "
-        "their program: `/mentor forget @person`."
+        "To erase your data, type `/mentor forget me`. Admins (and coordinators, asking "
+        "the admins) can name someone: `/mentor forget @person`."
     )
     if len(rest) != 1:
         raise CommandError(usage)

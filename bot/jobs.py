@@ -28,6 +28,7 @@ from storage.db import unit_of_work
 from storage.due import answer_all
 from storage.events import forget_events_before, received_before_clause
 from storage.installation import sending_stopped_clause
+from storage.views import opened_before_clause, prune_opened_views
 
 log = get_logger("mentorbot.scheduler")
 
@@ -43,6 +44,17 @@ def forget_old_events(tick: TickContext) -> StepResult:
 
 def old_events_exist(tick: TickContext) -> ColumnElement[bool]:
     return exists().where(received_before_clause(tick.now - EVENT_MEMORY))
+
+
+def forget_old_views(tick: TickContext) -> StepResult:
+    """Modals opened more than a day ago are closed: their records go."""
+    with unit_of_work(tick.app.sessions) as session:
+        prune_opened_views(session, tick.now)
+    return StepResult()
+
+
+def old_views_exist(tick: TickContext) -> ColumnElement[bool]:
+    return exists().where(opened_before_clause(tick.now))
 
 
 def purge_expired_text(tick: TickContext) -> StepResult:
@@ -110,6 +122,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
         Probed(matching.propose_due_rounds, matching.rounds_due),
         Probed(forget_old_events, old_events_exist, sends=False),
+        Probed(forget_old_views, old_views_exist, sends=False),
         Probed(purge_expired_text, expired_text_exists, sends=False),
     )
 

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Where Slack's response_urls live: a request naming any other is refused (the URL is the
+    # client's word, and the app would post to it). GovSlack: https://hooks.slack-gov.com/
+    slack_response_url_base: str = "https://hooks.slack.com/"
     slack_pacing: bool = True
     # A slash command answers in its ack when the answer is ready within this many ms; otherwise
     # it is acked empty at that moment and its answer follows through its response_url, so a
@@ -174,7 +177,7 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return upper
 
-    @field_validator("slack_api_url")
+    @field_validator("slack_api_url", "slack_response_url_base")
     @classmethod
     def _api_url(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):

@@ -112,10 +112,11 @@ def unescape(text: str) -> str:
     return _SLACK_ENTITY.sub(lambda m: _ENTITY_CHARS[m.group(1)], text)
 
 
-def own_message_text(text: str) -> Mrkdwn:
-    """The ``text`` of a message this app posted, as Slack hands it back in a signed interaction
-    payload: the app's own mrkdwn, escaped when it was built, so it is sent back unchanged when
-    the message is redrawn (its mentions stay mentions; what a person typed stays inert)."""
+def stored_text(text: str) -> Mrkdwn:
+    """Mrkdwn the app built (escaped as it was built) and stored itself: a digest post's text as
+    kept in ``scheduled_sends.drawn``, sent back unchanged when a row of the post is redrawn.
+    Never text from a payload: ``tests/test_escaping_rules.py`` allows one caller, which reads
+    the stored column."""
     return Mrkdwn(text, _MINT)
 
 

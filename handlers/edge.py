@@ -17,6 +17,7 @@ from bot.errors import Refused
 from bot.logging import get_logger
 from bot.text import Mrkdwn, fmt, md
 from handlers.flows.slack import post_ephemeral, post_message
+from handlers.tapped import channel_of
 from storage.db import answering
 
 log = get_logger("mentorbot.requests")
@@ -129,9 +130,7 @@ def reply_privately(args: Args, text: Mrkdwn) -> None:
     if body.get("response_url") and args.respond is not None:
         respond_text(args, text, response_type="ephemeral", replace_original=False)
         return
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
+    channel = channel_of(body)
     if channel and user_id:
         post_ephemeral(args.client, channel, user_id, text)
     elif user_id:

@@ -125,6 +125,10 @@ GOAL_MENU = "goal.menu"  # overflow on a goal row; option values are "<action>:<
 
 # Erasure: the confirmation modal of /mentor forget.
 FORGET_VIEW = "forget.submit"
+FORGET_REASON_BLOCK = "forget_reason"
+FORGET_REASON_INPUT = "forget_reason_input"
+# An admin opens a coordinator's request to erase someone.
+FORGET_REVIEW = "forget.review"
 # Profiles and the directory of mentors.
 # Open a profile modal (Home, and /mentor profile's chooser).
 PROFILE_MENTOR_OPEN, PROFILE_TRAINEE_OPEN = "profile.mentor.open", "profile.trainee.open"

@@ -20,18 +20,24 @@ def record_audit(
     now: datetime,
     subject: str | None = None,
     detail: str = "",
-) -> None:
-    """Keep that ``actor`` did ``action`` (to ``subject``) in ``program_id``, at ``now``."""
-    session.add(
-        AuditEntry(
-            program_id=program_id,
-            actor=actor,
-            action=action,
-            subject=subject,
-            detail=detail,
-            at=now,
-        )
+) -> int:
+    """Keep that ``actor`` did ``action`` (to ``subject``) in ``program_id``, at ``now``;
+    returns the entry's id."""
+    entry = AuditEntry(
+        program_id=program_id,
+        actor=actor,
+        action=action,
+        subject=subject,
+        detail=detail,
+        at=now,
     )
+    session.add(entry)
+    session.flush()
+    return entry.id
+
+
+def audit_entry(session: Session, entry_id: int) -> AuditEntry | None:
+    return session.get(AuditEntry, entry_id)
 
 
 def audit_of(session: Session, program_id: int) -> Sequence[AuditEntry]:

@@ -395,6 +395,8 @@ class ScheduledSend(Base):
         # Pending rows by due time, and claims by age (the crash rule's look-up).
         Index("ix_scheduled_sends_due", "status", "due_at", "id"),
         Index("ix_scheduled_sends_claims", "status", "claimed_at"),
+        # A tapped message's claimed place, matched against what was sent there.
+        Index("ix_scheduled_sends_message", "channel", "ts"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -413,6 +415,20 @@ class ScheduledSend(Base):
     error: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(SHORT)
     ts: Mapped[str | None] = mapped_column(SHORT)
+    # What was posted (JSON: text and blocks), kept for messages redrawn row by row later (the
+    # digest's at-risk rows), so a redraw starts from what the app drew, never from a payload.
+    drawn: Mapped[str | None] = mapped_column(Text)
+
+
+class OpenedView(Base):
+    """A modal the app opened for a person: the only views a payload may have updated, and
+    only for that person (a view id in a payload is the client's word)."""
+
+    __tablename__ = "opened_views"
+
+    view_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    opened_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ProcessedEvent(Base):

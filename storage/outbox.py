@@ -256,6 +256,8 @@ class Delivered:
     send_id: int
     channel: str
     ts: str
+    # What was posted, kept only for messages redrawn row by row later (see ``drawn``).
+    drawn: str | None = None
 
 
 def mark_sent_many(
@@ -283,6 +285,37 @@ def mark_sent_many(
         )
         .execution_options(synchronize_session=False)
     )
+    for kept in (d for d in delivered if d.drawn is not None):
+        session.execute(
+            update(ScheduledSend)
+            .where(ScheduledSend.id == kept.send_id, ScheduledSend.claim_token == token)
+            .values(drawn=kept.drawn)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def sent_message_at(
+    session: Session,
+    *,
+    channel: str,
+    ts: str,
+    kinds: Collection[str],
+    lock: bool = False,
+) -> ScheduledSend | None:
+    """The message of one of ``kinds`` the app sent to ``channel`` at ``ts``, if it recorded
+    one: the check a tapped message's claimed place must pass before anything is redrawn."""
+    query = select(ScheduledSend).where(
+        ScheduledSend.channel == channel,
+        ScheduledSend.ts == ts,
+        ScheduledSend.kind.in_(list(kinds)),
+        ScheduledSend.status == SENT,
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def redrawn(send: ScheduledSend, drawn: str) -> None:
+    """Keep what a recorded message shows now, after a redraw of some of its rows."""
+    send.drawn = drawn
 
 
 def mark_skipped(send: ScheduledSend, now: datetime, why: str) -> None:

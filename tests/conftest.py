@@ -166,6 +166,9 @@ def make_settings(**overrides: Any) -> Settings:
         "ack_budget_ms": 2500,
     }
     values.update(overrides)
+    if "slack_api_url" in overrides and "slack_response_url_base" not in overrides:
+        # The fake Slack mints response URLs on its own host, as Slack does on hooks.slack.com.
+        values["slack_response_url_base"] = str(overrides["slack_api_url"]).removesuffix("api/")
     return load_settings(values)
 
 

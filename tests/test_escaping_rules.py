@@ -97,3 +97,71 @@ def test_message_text_goes_through_the_typed_helpers(path: Path) -> None:
         if name == "MarkdownTextObject" and path.name != "common.py":
             problems.append(f"{_where(path, call)}: use handlers.blocks.common.mrkdwn_text")
     assert problems == []
+
+
+TAPPED_MODULE = ROOT / "handlers" / "tapped.py"
+DIGEST_ROWS = ROOT / "handlers" / "flows" / "digest_rows.py"
+MODALS = ROOT / "handlers" / "flows" / "modals.py"
+# The parts of a payload that name a place: the client's word, read in handlers/tapped.py only.
+PLACE_KEYS = {"message", "container", "channel"}
+
+
+def _reads_place(node: ast.AST) -> str | None:
+    """The place key read from a payload ``body`` (``body["message"]``, ``args.body.get(...)``)."""
+    target: ast.expr | None = None
+    key: ast.expr | None = None
+    if isinstance(node, ast.Subscript):
+        target, key = node.value, node.slice
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+    ):
+        target, key = node.func.value, node.args[0]
+    if target is None or not (isinstance(key, ast.Constant) and key.value in PLACE_KEYS):
+        return None
+    named = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return str(key.value) if named == "body" else None
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_tapped_helper_reads_where_a_tap_claims_to_be(path: Path) -> None:
+    """A handler picks what to redraw from what the app recorded, never from the ``message``,
+    ``container`` or ``channel`` of a payload; handlers/tapped.py reads them, as a claim."""
+    if path == TAPPED_MODULE:
+        return
+    tree = ast.parse(path.read_text(), filename=str(path))
+    problems = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: body[{key!r}] outside handlers/tapped.py"
+        for node in ast.walk(tree)
+        if (key := _reads_place(node)) is not None
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_stored_text_is_only_what_the_app_stored(path: Path) -> None:
+    """``stored_text`` mints Mrkdwn from a string: only the digest's own stored drawing may be
+    passed to it, never a payload's text."""
+    if path == TEXT_MODULE:
+        return
+    calls = [c for c in _calls(path) if _name(c) == "stored_text"]
+    if path != DIGEST_ROWS:
+        assert calls == []
+    assert "own_message_text" not in path.read_text()
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_are_updated_only_through_the_checked_helper(path: Path) -> None:
+    """views.update with a payload's view id goes through handlers/flows/modals.py, which
+    checks the view was opened for the actor and passes its hash."""
+    if path == MODALS:
+        return
+    assert [c for c in _calls(path) if _name(c) == "views_update"] == []
+
+
+def test_the_place_rule_catches_a_planted_read() -> None:
+    planted = ast.parse('x = args.body.get("message") or body["container"]')
+    found = {key for node in ast.walk(planted) if (key := _reads_place(node)) is not None}
+    assert found == {"message", "container"}

@@ -8,45 +8,48 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.text import Mrkdwn, fmt, mention, own_message_text
+from bot.text import Mrkdwn, fmt, mention
 from handlers import ids
-from handlers.blocks.digest import mark_row
 from handlers.blocks.modals import build_reassign_modal
 from handlers.blocks.pair_details import build_pair_details_modal
 from handlers.edge import action_value, actor_id, edge, id_values, respond_text
 from handlers.flows.digest import close_from_digest, nudge_pair, reassign_parties
+from handlers.flows.digest_rows import check_digest_place, mark_posted_row, preview_marked
 from handlers.flows.shared_work import pair_details
-from handlers.flows.slack import update_message
+from handlers.tapped import InEphemeral, OnMessage, Tapped, tapped
 
 
-def _update_digest(args: Args, pairing_id: int, note: Mrkdwn) -> None:
-    message = args.body.get("message") or {}
-    blocks = mark_row(list(message.get("blocks") or []), pairing_id, note)
-    container = args.body.get("container") or {}
-    # The digest's own fallback text still sums it up.
-    text = own_message_text(str(message.get("text") or "Mentorship program digest"))
-    if container.get("is_ephemeral") and args.respond is not None:
-        respond_text(args, text, blocks, replace_original=True)
-        return
-    channel = (args.body.get("channel") or {}).get("id") or container.get("channel_id")
-    ts = container.get("message_ts") or message.get("ts")
-    update_message(args.client, channel, ts, text, blocks)
+def _update_digest(
+    ctx: AppContext, args: Args, where: Tapped, pairing_id: int, note: Mrkdwn
+) -> None:
+    """Mark the pair's row where the tap was: a recorded digest post, or the coordinator's own
+    preview rebuilt from the database (see :mod:`handlers.flows.digest_rows`)."""
+    if isinstance(where, OnMessage):
+        mark_posted_row(ctx, args.client, where, pairing_id, note)
+    elif isinstance(where, InEphemeral):
+        preview = preview_marked(ctx, pairing_id, note)
+        if preview is not None:
+            respond_text(args, preview.text, preview.blocks, replace_original=True)
 
 
 def handle_nudge(ctx: AppContext, args: Args) -> None:
     args.ack()
     user = actor_id(args)
     (pairing_id,) = id_values(action_value(args))[:1]
+    where = tapped(args.body)
+    check_digest_place(ctx, where, pairing_id)
     nudge_pair(ctx, args.client, pairing_id, user)
-    _update_digest(args, pairing_id, fmt("Nudged by {user}", user=mention(user)))
+    _update_digest(ctx, args, where, pairing_id, fmt("Nudged by {user}", user=mention(user)))
 
 
 def handle_close(ctx: AppContext, args: Args) -> None:
     args.ack()
     user = actor_id(args)
     (pairing_id,) = id_values(action_value(args))[:1]
+    where = tapped(args.body)
+    check_digest_place(ctx, where, pairing_id)
     close_from_digest(ctx, args.client, pairing_id, user)
-    _update_digest(args, pairing_id, fmt("Closed by {user}", user=mention(user)))
+    _update_digest(ctx, args, where, pairing_id, fmt("Closed by {user}", user=mention(user)))
 
 
 def handle_reassign(ctx: AppContext, args: Args) -> None:

@@ -41,6 +41,7 @@ from handlers.flows.directory import (
     program_results_view,
     results_view,
 )
+from handlers.flows.modals import open_modal, update_modal
 
 
 def _view(args: Args) -> dict[str, Any]:
@@ -50,8 +51,8 @@ def _view(args: Args) -> dict[str, Any]:
     return view
 
 
-def _update(args: Args, view: dict[str, Any]) -> None:
-    args.client.views_update(view_id=_view(args)["id"], view=view)
+def _update(ctx: AppContext, args: Args, view: dict[str, Any]) -> None:
+    update_modal(ctx, args.client, actor_id(args), _view(args), view)
 
 
 def handle_profile_open(which: str, ctx: AppContext, args: Args) -> None:
@@ -63,7 +64,7 @@ def handle_find(ctx: AppContext, args: Args) -> None:
     args.ack()
     caller = actor_id(args)
     view = find_view(ctx, args.client, caller, hint=None, focus=None, words=(), typed=False)
-    args.client.views_open(trigger_id=args.body["trigger_id"], view=view)
+    open_modal(ctx, args.client, caller, args.body["trigger_id"], view)
 
 
 def handle_more(ctx: AppContext, args: Args) -> None:
@@ -73,7 +74,7 @@ def handle_more(ctx: AppContext, args: Args) -> None:
         page = parse_page(action_value(args))
     except ForgedSearch as error:
         raise forged() from error
-    _update(args, results_view(ctx, actor_id(args), replace(search, page=page)))
+    _update(ctx, args, results_view(ctx, actor_id(args), replace(search, page=page)))
 
 
 def handle_filters_open(ctx: AppContext, args: Args) -> None:
@@ -81,7 +82,7 @@ def handle_filters_open(ctx: AppContext, args: Args) -> None:
     search = parse_search_or_refuse(str(_view(args).get("private_metadata") or ""))
     choices = filters_choices(ctx, actor_id(args), search)
     # The filters replace the results in the same modal; their submission brings results back.
-    _update(args, build_filters_modal(search, choices.areas, choices.specialties))
+    _update(ctx, args, build_filters_modal(search, choices.areas, choices.specialties))
 
 
 def handle_ask(ctx: AppContext, args: Args) -> None:
@@ -92,10 +93,11 @@ def handle_ask(ctx: AppContext, args: Args) -> None:
     except Refused as refusal:
         if refusal.reason == "forbidden":
             raise
-        _update(args, build_note_view("Find a mentor", refusal.message))
+        _update(ctx, args, build_note_view("Find a mentor", refusal.message))
         args.context["outcome"] = refusal.reason
         return
     _update(
+        ctx,
         args,
         build_note_view(
             "Request sent",
@@ -114,14 +116,14 @@ def handle_program(ctx: AppContext, args: Args) -> None:
     search = parse_search_or_refuse(str(_view(args).get("private_metadata") or ""))
     option = (args.action or {}).get("selected_option") or {}
     raw = option.get("value") if isinstance(option, dict) else None
-    _update(args, program_results_view(ctx, actor_id(args), search, raw))
+    _update(ctx, args, program_results_view(ctx, actor_id(args), search, raw))
 
 
 def handle_wait(ctx: AppContext, args: Args) -> None:
     args.ack()
     search = parse_search_or_refuse(str(_view(args).get("private_metadata") or ""))
     said, entry_id = join_waiting(ctx, actor_id(args), search, action_value(args))
-    _update(args, build_waiting_joined_view(said, entry_id))
+    _update(ctx, args, build_waiting_joined_view(said, entry_id))
 
 
 def handle_waiting_leave(ctx: AppContext, args: Args) -> None:
@@ -130,7 +132,7 @@ def handle_waiting_leave(ctx: AppContext, args: Args) -> None:
     (entry_id,) = id_values(action_value(args))[:1]
     said = leave_waiting(ctx, actor_id(args), entry_id)
     if args.body.get("view"):
-        _update(args, build_note_view("Waiting list", said))
+        _update(ctx, args, build_note_view("Waiting list", said))
     else:
         respond_text(args, said, [section(said)], replace_original=True)
 

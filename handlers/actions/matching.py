@@ -13,6 +13,7 @@ from handlers import ids
 from handlers.blocks.matching import build_change_modal, build_rank_modal, build_rather_not_modal
 from handlers.edge import action_value, actor_id, edge, id_values, reply_privately
 from handlers.flows import matching as flow
+from handlers.tapped import OnMessage, tapped
 
 
 def handle_rank_open(ctx: AppContext, args: Args) -> None:
@@ -43,12 +44,11 @@ def handle_close(ctx: AppContext, args: Args) -> None:
 
 
 def _clicked_message(args: Args) -> tuple[str, str] | None:
-    """The channel and ts of the message whose button was pressed, when it was a message."""
-    container = args.body.get("container") or {}
-    message = args.body.get("message") or {}
-    channel = container.get("channel_id") or (args.body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or message.get("ts")
-    return (str(channel), str(ts)) if channel and ts else None
+    """The channel and ts the tap claims, when a message: the flow redraws only the round's
+    recorded proposals, and takes this claim only after Slack confirms the channel is the
+    caller's DM with the app."""
+    where = tapped(args.body)
+    return (where.channel, where.ts) if isinstance(where, OnMessage) else None
 
 
 def handle_approve(ctx: AppContext, args: Args) -> None:

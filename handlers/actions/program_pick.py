@@ -7,7 +7,6 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import App, Args
-from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.errors import Refused
@@ -25,8 +24,8 @@ from handlers.blocks.modals import (
     program_id_of,
 )
 from handlers.edge import FORGED_VALUE, actor_id, edge
+from handlers.flows.modals import update_modal
 from handlers.flows.program_scope import coordinated_program, member_program
-from handlers.flows.slack import slack_error
 from storage.db import unit_of_work
 
 log = get_logger("mentorbot.programs")
@@ -48,13 +47,8 @@ def _picked(args: Args) -> tuple[dict[str, Any], int, dict[str, Any], str]:
     return view, program_id, parse_metadata(str(view.get("private_metadata") or "")), note
 
 
-def _redraw(args: Args, view: dict[str, Any], updated: dict[str, Any]) -> None:
-    try:
-        args.client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=updated)
-    except SlackApiError as error:
-        # A hash conflict means the modal changed meanwhile (a second quick choice): that
-        # later redraw stands, and the submission checks the program again anyway.
-        log.warning("programs.redraw_failed", error=slack_error(error))
+def _redraw(ctx: AppContext, args: Args, view: dict[str, Any], updated: dict[str, Any]) -> None:
+    update_modal(ctx, args.client, actor_id(args), view, updated)
 
 
 def handle_ask_program(ctx: AppContext, args: Args) -> None:
@@ -67,7 +61,7 @@ def handle_ask_program(ctx: AppContext, args: Args) -> None:
     updated = build_ask_modal(
         str(meta.get("mentor") or ""), FocusForm(program.focus_areas, note, pick=pick)
     )
-    _redraw(args, view, updated)
+    _redraw(ctx, args, view, updated)
 
 
 def handle_assign_program(ctx: AppContext, args: Args) -> None:
@@ -82,7 +76,7 @@ def handle_assign_program(ctx: AppContext, args: Args) -> None:
         str(meta.get("mentee") or ""),
         FocusForm(program.focus_areas, note, pick=pick),
     )
-    _redraw(args, view, updated)
+    _redraw(ctx, args, view, updated)
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -16,36 +16,12 @@ from bot.errors import Refused
 from bot.sharing import SharingMove, SharingOutcome
 from handlers import ids
 from handlers.blocks.sharing import (
-    build_proposal_answered,
     parse_agree_value,
-    proposal_block_id,
 )
 from handlers.edge import FORGED_VALUE, action_value, actor_id, edge
 from handlers.flows.home import publish_home
-from handlers.flows.sharing import SharingChange, set_sharing
-from handlers.flows.slack import update_to
-
-
-def _redraw_proposal(args: Args, change: SharingChange, move: SharingMove) -> None:
-    """The proposal DM that was tapped, redrawn to say how it was answered; any other message
-    (a forged tap names one) is left as it is. A refused answer (the proposal was answered or
-    withdrawn already) redraws nothing: whatever closed it redrew its DM, and a late or second
-    tap must not overwrite that with "no longer open"; its tapper is told privately."""
-    if change.outcome is SharingOutcome.NOT_OPEN:
-        return
-    body = args.body
-    message = body.get("message") or {}
-    proposal = proposal_block_id(change.pairing_id)
-    if not any(b.get("block_id") == proposal for b in message.get("blocks") or []):
-        return
-    container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
-    ts = container.get("message_ts") or message.get("ts")
-    if change.proposal_dm is not None and change.proposal_dm[1] == ts:
-        return  # the flow has redrawn it already
-    agreed = move is SharingMove.AGREE
-    redrawn = build_proposal_answered(agreed, change.other_id, change.focus_label)
-    update_to(args.client, channel, ts, redrawn)
+from handlers.flows.sharing import set_sharing
+from handlers.tapped import OnHome, tapped
 
 
 def handle_answer(ctx: AppContext, args: Args, *, move: SharingMove) -> None:
@@ -57,12 +33,10 @@ def handle_answer(ctx: AppContext, args: Args, *, move: SharingMove) -> None:
     user = actor_id(args)
     change = set_sharing(ctx, args.client, pairing_id, user, move, answering=stamp)
     refusal = change.refusal()
-    on_home = (args.body.get("container") or {}).get("type") == "view"
-    if on_home:
-        if refusal is not None:
-            publish_home(ctx, args.client, user)  # it showed a proposal that is gone
-    elif change.outcome is not SharingOutcome.OWN_PROPOSAL:
-        _redraw_proposal(args, change, move)
+    # The proposal's DM, as recorded, was redrawn by the flow once the proposal was over; the
+    # place the tap names is never redrawn (it is the client's claim).
+    if refusal is not None and isinstance(tapped(args.body), OnHome):
+        publish_home(ctx, args.client, user)  # it showed a proposal that is gone
     if refusal is not None:
         raise refusal
     if change.outcome is SharingOutcome.UNCHANGED:

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from slack_bolt import App, Args
 
 from bot.context import AppContext
 from bot.errors import Refused
-from bot.text import md, own_message_text
+from bot.text import md
 from handlers import ids
-from handlers.blocks.common import Block, MessageBody
+from handlers.blocks.common import MessageBody
 from handlers.blocks.work import (
-    GoalRow,
     build_goals_list,
     build_tasks_list,
-    goal_block,
-    replace_task_row,
 )
 from handlers.blocks.work_modals import (
     PairingOption,
@@ -32,41 +28,24 @@ from handlers.blocks.work_modals import (
     build_task_modal,
 )
 from handlers.edge import action_value, actor_id, edge, id_values, respond_text
-from handlers.flows.slack import replace_message
 from handlers.flows.work import (
     goal_competencies,
     goal_for_edit,
-    local_today,
     offered_competencies,
     open_goals,
     pairing_options,
-    redraw_task_dm,
     set_goal_status_for,
     set_task_done,
     work_lists,
 )
+from handlers.tapped import InEphemeral, OnHome, Tapped, tapped
 from storage import goals as goal_store
 
 
-def redraw(
-    args: Args,
-    replace: Callable[[list[Block]], list[Block] | None],
-    rebuild: Callable[[], MessageBody],
-) -> None:
-    """Redraw the surface that was tapped (see the module docstring)."""
-    body = args.body
-    container = body.get("container") or {}
-    if container.get("type") == "view":
-        return
-    message = body.get("message")
-    if isinstance(message, dict) and message.get("blocks"):
-        blocks = replace(list(message["blocks"]))
-        channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
-        if blocks is not None and channel:
-            text = own_message_text(str(message.get("text") or ""))
-            replace_message(args.client, channel, str(message["ts"]), text, blocks)
-        return
-    if container.get("is_ephemeral") and body.get("response_url"):
+def redraw_listing(args: Args, where: Tapped, rebuild: Callable[[], MessageBody]) -> None:
+    """Redraw an ephemeral list that was tapped, rebuilt from the database for the tapper.
+    Recorded messages are redrawn by the flows; App Home is republished by them."""
+    if isinstance(where, InEphemeral):
         listing = rebuild()
         respond_text(
             args,
@@ -81,28 +60,19 @@ def handle_task(ctx: AppContext, args: Args, *, done: bool) -> None:
     args.ack()
     (task_id,) = id_values(action_value(args))[:1]
     caller = actor_id(args)
-    change = set_task_done(ctx, args.client, task_id, caller, done=done)
-    today = local_today(ctx, caller)
+    where = tapped(args.body)
+    set_task_done(ctx, args.client, task_id, caller, done=done, where=where)
 
     def rebuild() -> MessageBody:
         pairings, listed_on = work_lists(ctx, caller, None)
         return build_tasks_list(pairings, listed_on, caller)
 
-    redraw(
-        args,
-        lambda blocks: replace_task_row(blocks, change.row, today, viewer_id=caller),
-        rebuild,
-    )
-    message = args.body.get("message") or {}
-    if change.changed and change.dm and change.dm[1] != message.get("ts"):
-        redraw_task_dm(ctx, args.client, change)
+    redraw_listing(args, where, rebuild)
 
 
-def _replace_goal(blocks: list[Block], row: GoalRow, today: Any) -> list[Block] | None:
-    target = f"goal-{row.goal_id}"
-    if not any(b.get("block_id") == target for b in blocks):
-        return None
-    return [goal_block(row, today) if b.get("block_id") == target else b for b in blocks]
+NOT_A_GOAL_LIST = md(
+    "That menu isn't one I drew for you, so I did nothing. Use `/mentor goals` or my Home tab."
+)
 
 
 def handle_goal_menu(ctx: AppContext, args: Args) -> None:
@@ -111,6 +81,10 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
     what, _, raw_id = chosen.rpartition(":")
     (goal_id,) = id_values(raw_id)[:1]
     caller = actor_id(args)
+    where = tapped(args.body)
+    if not isinstance(where, OnHome | InEphemeral):
+        # Goal menus are drawn only on Home and in `/mentor goals`, never in a message.
+        raise Refused(NOT_A_GOAL_LIST, reason="forbidden")
     if what == ids.GOAL_EDIT_OPEN:
         draft = goal_for_edit(ctx, goal_id, caller)
         competencies = goal_competencies(ctx, goal_id, caller)
@@ -130,14 +104,13 @@ def handle_goal_menu(ctx: AppContext, args: Args) -> None:
         raise Refused(
             md("That menu choice isn't one I know, so I did nothing."), reason="forbidden"
         )
-    _changed, row = set_goal_status_for(ctx, args.client, goal_id, caller, statuses[what])
-    today = local_today(ctx, caller)
+    set_goal_status_for(ctx, args.client, goal_id, caller, statuses[what])
 
     def rebuild() -> MessageBody:
         pairings, listed_on = work_lists(ctx, caller, None)
         return build_goals_list(pairings, listed_on)
 
-    redraw(args, lambda blocks: _replace_goal(blocks, row, today), rebuild)
+    redraw_listing(args, where, rebuild)
 
 
 def _one_pairing(ctx: AppContext, args: Args) -> list[PairingOption]:

@@ -12,13 +12,8 @@ from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks.forget import ForgetRequest, build_forget_modal
 from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, program_hint
-from handlers.flows.personal_data import (
-    FileUpload,
-    ForgetTarget,
-    check_forget,
-    export_files,
-    plan_file,
-)
+from handlers.flows.erasure import ForgetTarget, forget_mode
+from handlers.flows.personal_data import FileUpload, export_files, plan_file
 from handlers.flows.programs import coordinator_choice, settled_program
 from handlers.flows.slack import share_files
 from storage.db import unit_of_work
@@ -62,20 +57,20 @@ def handle_forget(ctx: AppContext, args: Args, command: parsing.Forget) -> None:
     user = actor_id(args)
     target = command.user_id or user
     with unit_of_work(ctx.sessions) as session:
-        if target == user:
-            forgetting = ForgetTarget(user, None, None)
+        if target == user or ctx.settings.is_admin(user):
+            forgetting = ForgetTarget(target, None, None)
         else:
             program = settled_program(
                 coordinator_choice(session, ctx.settings, user, program_hint(args))
             )
             forgetting = ForgetTarget(target, program.id, program.name)
-        check_forget(session, ctx, user, forgetting)
+        mode = forget_mode(session, ctx, user, forgetting)
     args.ack()
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
         view=build_forget_modal(
             ForgetRequest(target, forgetting.program_id),
-            yourself=target == user,
+            mode=mode,
             program_name=forgetting.program_name,
         ),
     )

@@ -13,6 +13,7 @@ from handlers.blocks.directory import (
 from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, program_hint
 from handlers.flows.directory import find_view, open_profile_modal
+from handlers.flows.modals import open_modal
 
 
 def handle_find(ctx: AppContext, args: Args, command: parsing.Find) -> None:
@@ -27,7 +28,7 @@ def handle_find(ctx: AppContext, args: Args, command: parsing.Find) -> None:
         words=search_words(command.words),
         typed=True,
     )
-    args.client.views_open(trigger_id=args.body["trigger_id"], view=view)
+    open_modal(ctx, args.client, caller, args.body["trigger_id"], view)
 
 
 def handle_profile(ctx: AppContext, args: Args, command: parsing.EditProfile) -> None:

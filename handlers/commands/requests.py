@@ -15,6 +15,7 @@ from handlers.commands.routing import Route, Routes
 from handlers.edge import ack_text, actor_id, program_hint, respond_text
 from handlers.flows.capacity import describe_capacity, update_capacity
 from handlers.flows.listing import pairing_overview
+from handlers.flows.modals import open_modal
 from handlers.flows.pairings import assign_pairing
 from handlers.flows.program_scope import ask_scope, assign_scope
 from handlers.flows.requests import (
@@ -32,9 +33,12 @@ def handle_ask(ctx: AppContext, args: Args, command: parsing.Ask) -> None:
     args.ack()
     if command.focus is None or scope.program is None:
         # No focus, or a person in several programs who didn't say which: the form asks.
-        args.client.views_open(
-            trigger_id=args.body["trigger_id"],
-            view=build_ask_modal(command.mentor_id, scope.form(command.note, command.focus)),
+        open_modal(
+            ctx,
+            args.client,
+            actor_id(args),
+            args.body["trigger_id"],
+            build_ask_modal(command.mentor_id, scope.form(command.note, command.focus)),
         )
         return
     sent = send_request(
@@ -92,9 +96,12 @@ def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:
         scope = assign_scope(session, ctx.settings, caller, program_hint(args), command.focus)
     args.ack()
     if command.focus is None or scope.program is None:
-        args.client.views_open(
-            trigger_id=args.body["trigger_id"],
-            view=build_assign_modal(
+        open_modal(
+            ctx,
+            args.client,
+            caller,
+            args.body["trigger_id"],
+            build_assign_modal(
                 command.mentor_id,
                 command.mentee_id,
                 scope.form(command.note, command.focus),

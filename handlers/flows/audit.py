@@ -10,6 +10,7 @@ from datetime import UTC
 
 from bot.context import AppContext
 from bot.spreadsheet import safe_cell
+from bot.text import is_pseudonym
 from handlers.flows.programs import coordinator_choice, settled_program
 from storage.audit import audit_of, record_audit
 from storage.db import unit_of_work
@@ -17,6 +18,12 @@ from storage.models import AuditEntry
 from storage.programs import default_program_id
 
 AUDIT_COLUMNS = ("at_utc", "actor", "action", "subject", "detail")
+
+
+def actor_label(actor: str) -> str:
+    """Who acted, as the log shows it: a coordinator who has since been erased is "a former
+    coordinator", under the one pseudonym that stands for them in every program."""
+    return f"a former coordinator ({actor})" if is_pseudonym(actor) else actor
 
 
 def build_audit_csv(entries: Sequence[AuditEntry]) -> bytes:
@@ -28,7 +35,7 @@ def build_audit_csv(entries: Sequence[AuditEntry]) -> bytes:
         writer.writerow(
             (
                 entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                safe_cell(entry.actor),
+                safe_cell(actor_label(entry.actor)),
                 safe_cell(entry.action),
                 safe_cell(entry.subject or ""),
                 safe_cell(entry.detail),

@@ -5,6 +5,7 @@ exactly-once rule)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,11 @@ class Message:
     to: str  # a user id (the app's DM with them) or a channel id
     text: Mrkdwn
     blocks: list[dict[str, Any]]
+    # Keep what was posted with the send (a digest, whose rows are redrawn one by one later).
+    keep: bool = False
+
+    def drawn(self) -> str | None:
+        return json.dumps({"text": str(self.text), "blocks": self.blocks}) if self.keep else None
 
 
 Render = Callable[[Session, AppContext, ScheduledSend], Message | str]
@@ -244,7 +250,9 @@ def _send_chunk(
             _record_failure(tick, chunk, send_id, error.__class__.__name__, False)
             result.failed += 1
         else:
-            delivered.append(Delivered(send_id, str(response["channel"]), str(response["ts"])))
+            delivered.append(
+                Delivered(send_id, str(response["channel"]), str(response["ts"]), message.drawn())
+            )
             held.discard(send_id)
             result.sent += 1
         if delivered and time.monotonic() - saved_at >= SAVE_EVERY_SECONDS:

@@ -120,6 +120,11 @@ def _program_of_key(session: Session, key: str) -> int:
     return int(found.group(1)) if found is not None else default_program_id(session)
 
 
+def program_of_digest(session: Session, send: ScheduledSend) -> int:
+    """The program a posted digest (its outbox row) belongs to."""
+    return _program_of_key(session, send.dedupe_key)
+
+
 def build_digest_view(
     session: Session,
     program: ProgramConfig,
@@ -147,7 +152,7 @@ def build_digest_view(
     )
 
 
-def _several_programs(session: Session) -> bool:
+def several_programs(session: Session) -> bool:
     return len(all_programs(session)) > 1
 
 
@@ -172,7 +177,7 @@ def report_program(ctx: AppContext, user_id: str, hint: str | None) -> ReportPro
     """The program ``/mentor report`` is for (see :func:`coordinated_program`)."""
     with unit_of_work(ctx.sessions) as session:
         program = coordinated_program(session, ctx.settings, user_id, hint)
-        return ReportProgram(program, _several_programs(session))
+        return ReportProgram(program, several_programs(session))
 
 
 def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestView:
@@ -184,7 +189,7 @@ def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestVie
             program,
             week_before(now),
             now,
-            named=_several_programs(session),
+            named=several_programs(session),
             minimum=ctx.settings.feedback_min_responses,
         )
 
@@ -219,11 +224,11 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
         program,
         digest_week(send.slot_at, program),
         ctx.now(),
-        named=_several_programs(session),
+        named=several_programs(session),
         minimum=ctx.settings.feedback_min_responses,
     )
     digest = build_digest(view)
-    return Message(to=channel, text=digest.text, blocks=digest.blocks)
+    return Message(to=channel, text=digest.text, blocks=digest.blocks, keep=True)
 
 
 KINDS: dict[str, Kind] = {DIGEST: Kind(_render_digest)}

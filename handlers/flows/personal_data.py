@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk import WebClient
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -18,15 +16,10 @@ from bot.documents import learning_plan_markdown, personal_data_markdown
 from bot.errors import Refused
 from bot.logging import get_logger
 from bot.text import fmt, md, mention
-from handlers.flows.leaving import tell_partners
-from handlers.flows.programs import require_coordinator_of
-from handlers.flows.slack import local_date, notify
-from storage.audit import record_audit
+from handlers.flows.slack import local_date
 from storage.db import unit_of_work
-from storage.erasure import erase_person
-from storage.models import MentorRequest, Pairing, Person, ProgramMember
+from storage.models import Pairing, Person
 from storage.personal_data import learning_plan, personal_data
-from storage.programs import is_coordinator_of
 
 log = get_logger("mentorbot.personal_data")
 
@@ -129,131 +122,3 @@ def plan_file(ctx: AppContext, user_id: str, other_id: str | None) -> tuple[str,
         "title": "Individual learning plan",
         "content": learning_plan_markdown(plan, _name(names), made_on).encode(),
     }
-
-
-@dataclass(frozen=True)
-class ForgetTarget:
-    """Whom an erasure is for, and, when a coordinator asks, in which program."""
-
-    user_id: str
-    program_id: int | None
-    program_name: str | None
-
-
-def _in_program(session: Session, program_id: int, user_id: str) -> bool:
-    """Whether ``user_id`` belongs to the program: a member, or in one of its requests or pairs."""
-    return bool(
-        session.scalar(
-            select(ProgramMember.id).where(
-                ProgramMember.program_id == program_id, ProgramMember.user_id == user_id
-            )
-        )
-        or session.scalar(
-            select(Pairing.id).where(
-                Pairing.program_id == program_id,
-                or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id),
-            )
-        )
-        or session.scalar(
-            select(MentorRequest.id).where(
-                MentorRequest.program_id == program_id,
-                or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id),
-            )
-        )
-    )
-
-
-def _programs_of(session: Session, user_id: str) -> set[int]:
-    """Every program ``user_id`` takes part in: memberships, pairs and requests."""
-    return {
-        *session.scalars(select(ProgramMember.program_id).where(ProgramMember.user_id == user_id)),
-        *session.scalars(
-            select(Pairing.program_id).where(
-                or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id)
-            )
-        ),
-        *session.scalars(
-            select(MentorRequest.program_id).where(
-                or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id)
-            )
-        ),
-    }
-
-
-def check_forget(session: Session, ctx: AppContext, actor: str, target: ForgetTarget) -> None:
-    """Refuse unless ``actor`` erases themselves, or coordinates the program ``target`` is in
-    and every other program they take part in: an erasure ends their mentorships everywhere,
-    and a coordinator changes nothing of a program they don't coordinate (re-checked on
-    submission: the modal's metadata could be forged)."""
-    if target.user_id == actor:
-        return
-    if target.program_id is None:
-        raise Refused(md("Only you can ask me to forget you."), reason="forbidden")
-    program = require_coordinator_of(session, ctx.settings, target.program_id, actor)
-    if not _in_program(session, program.id, target.user_id):
-        raise Refused(
-            fmt(
-                "{person} isn't in {program}, so I left their data alone.",
-                person=mention(target.user_id),
-                program=program.name,
-            ),
-            reason="forbidden",
-        )
-    others = [
-        program_id
-        for program_id in _programs_of(session, target.user_id)
-        if not is_coordinator_of(session, ctx.settings, program_id, actor)
-    ]
-    if others:
-        log.warning("person.forget.other_programs", user=actor, programs=len(others))
-        raise Refused(
-            fmt(
-                "{person} also takes part in a program you don't coordinate, and erasing them "
-                "would change it too. They can ask with `/mentor forget me`, or a coordinator "
-                "of each of their programs can.",
-                person=mention(target.user_id),
-            ),
-            reason="forbidden",
-        )
-
-
-def forget(ctx: AppContext, client: WebClient, actor: str, target: ForgetTarget) -> str:
-    """Erase ``target`` (checked again here), then tell the partners and the person acting.
-    Returns the pseudonym that now stands for them."""
-    now = ctx.now()
-    with unit_of_work(ctx.sessions) as session:
-        check_forget(session, ctx, actor, target)
-        if target.user_id != actor:
-            # Recorded before the id is replaced, so the entry names the pseudonym too.
-            record_audit(
-                session,
-                program_id=target.program_id,
-                actor=actor,
-                action="forget",
-                subject=target.user_id,
-                now=now,
-            )
-        departure, stand_in = erase_person(
-            session, target.user_id, key=ctx.settings.pseudonym_key(), by=actor, now=now
-        )
-    log.info("person.erased", by_self=target.user_id == actor, pairings=len(departure.pairings))
-    tell_partners(ctx, client, departure, erased=True)
-    if target.user_id == actor:
-        notify(
-            client,
-            actor,
-            md(
-                "Done: I've erased your data. Your mentorships have ended and nothing more "
-                "will be sent to you. If you come back, you start afresh."
-            ),
-        )
-    else:
-        notify(
-            client,
-            actor,
-            md(
-                "Done: that person's data is erased and their mentorships have ended. "
-                "It is recorded in your program's audit log."
-            ),
-        )
-    return stand_in

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.text import md
+from handlers.blocks.checkins import build_checkin_message
+from handlers.blocks.common import MessageBody
 from handlers.blocks.work import (
     GoalRow,
     PairingWork,
@@ -25,6 +27,7 @@ from handlers.blocks.work import (
     build_task_redrawn,
 )
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
+from handlers.flows.checkins import CHECKIN, checkin_card
 from handlers.flows.home import refresh_homes
 from handlers.flows.program_scope import focus_label_in, program_configs
 from handlers.flows.rows import goal_row, goal_rows, one_task_row, task_rows
@@ -35,11 +38,14 @@ from handlers.flows.slack import (
     program_focus_label,
     update_to,
 )
+from handlers.tapped import Nowhere, OnMessage, Tapped
 from storage import goals as goal_store
 from storage import tasks as task_store
+from storage.checkins import checkin_at
 from storage.db import unit_of_work
 from storage.goals import Closing
-from storage.models import Pairing
+from storage.models import CheckIn, Pairing, Task
+from storage.outbox import sent_message_at
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member
 from storage.people import get_person
 from storage.programs import program_config, programs_of
@@ -188,11 +194,33 @@ def add_task_for(ctx: AppContext, client: WebClient, actor_id: str, task: TaskIn
     return assignee
 
 
+NOT_RECORDED = md(
+    "That button isn't on a message I sent you about this task, so I did nothing. Use the "
+    "one in our DM, in your check-in, in `/mentor tasks` or on my Home tab."
+)
+
+
+@dataclass(frozen=True)
+class _Redraw:
+    channel: str
+    ts: str
+    message: MessageBody
+
+
 def set_task_done(
-    ctx: AppContext, client: WebClient, task_id: int, actor_id: str, *, done: bool
+    ctx: AppContext,
+    client: WebClient,
+    task_id: int,
+    actor_id: str,
+    *,
+    done: bool,
+    where: Tapped,
 ) -> TaskChange:
-    """Complete (or undo) a task once, however often the button is tapped."""
+    """Complete (or undo) a task once, however often the button is tapped, then redraw from the
+    database the recorded messages that show it: the assignee's task DM, and the check-in the
+    tap was on. A tap that claims any other message is refused before anything changes."""
     now = ctx.now()
+    redraws: list[_Redraw] = []
     with unit_of_work(ctx.sessions) as session:
         task = task_store.get_task(session, task_id, lock=True)
         if task is None:
@@ -202,6 +230,12 @@ def set_task_done(
             raise Refused(md("That mentorship has ended, so its tasks are archived."))
         if task.status == task_store.DROPPED:
             raise Refused(md("That task was dropped, so there's nothing to complete."))
+        on_dm = _on_task_dm(task, where, actor_id)
+        checkin = _tapped_checkin(session, pairing, where, actor_id)
+        if isinstance(where, Nowhere) or (
+            isinstance(where, OnMessage) and not on_dm and checkin is None
+        ):
+            raise Refused(NOT_RECORDED, reason="forbidden")
         status = task_store.DONE if done else task_store.OPEN
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
         dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
@@ -211,8 +245,16 @@ def set_task_done(
             (pairing.mentor_id, pairing.mentee_id),
             dm,
         )
+        if dm is not None and (changed or on_dm):
+            today = today_for(ctx, session, task.assignee_id, now)
+            redraws.append(_Redraw(*dm, build_task_redrawn(change.row, today)))
+        if checkin is not None and isinstance(where, OnMessage):
+            card = checkin_card(session, ctx, pairing, checkin, actor_id)
+            redraws.append(_Redraw(where.channel, where.ts, build_checkin_message(card)))
         other = other_member(pairing, actor_id)
         label = focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
+    for redraw in redraws:
+        update_to(client, redraw.channel, redraw.ts, redraw.message)
     if changed and done:
         notify_message(client, other, build_task_completed(actor_id, label, change.row.text))
     if changed:
@@ -220,14 +262,25 @@ def set_task_done(
     return change
 
 
-def redraw_task_dm(ctx: AppContext, client: WebClient, change: TaskChange) -> None:
-    """Bring the assignee's task DM up to date (when the tap came from somewhere else)."""
-    if change.dm is None:
-        return
-    with unit_of_work(ctx.sessions) as session:
-        today = today_for(ctx, session, change.row.assignee_id, ctx.now())
-    channel, ts = change.dm
-    update_to(client, channel, ts, build_task_redrawn(change.row, today))
+def _on_task_dm(task: Task, where: Tapped, actor_id: str) -> bool:
+    """Whether the tap is on the task's own DM, as recorded, by the person it was sent to."""
+    return (
+        isinstance(where, OnMessage)
+        and actor_id == task.assignee_id
+        and (where.channel, where.ts) == (task.dm_channel, task.dm_ts)
+    )
+
+
+def _tapped_checkin(
+    session: Session, pairing: Pairing, where: Tapped, actor_id: str
+) -> CheckIn | None:
+    """The check-in of ``pairing`` whose DM to ``actor_id`` the app recorded at the tapped place."""
+    if not isinstance(where, OnMessage):
+        return None
+    send = sent_message_at(session, channel=where.channel, ts=where.ts, kinds=[CHECKIN])
+    if send is None or send.pairing_id != pairing.id or send.recipient != actor_id:
+        return None
+    return checkin_at(session, pairing.id, send.slot_at)
 
 
 def set_goal_status_for(

@@ -17,8 +17,8 @@ from bot.text import (
     md_truncate,
     mention,
     normalise_user_text,
-    own_message_text,
     plain,
+    stored_text,
     unescape,
 )
 
@@ -143,9 +143,9 @@ def test_plain_text_refuses_mrkdwn() -> None:
         plain(escape(HOSTILE))
 
 
-def test_own_message_text_goes_back_as_it_was_built() -> None:
+def test_stored_text_goes_back_as_it_was_built() -> None:
     built = fmt("New task for {who}: {text}", who=mention("U0MENTEE1"), text=HOSTILE)
-    resent = own_message_text(str(built))
+    resent = stored_text(str(built))
     assert isinstance(resent, Mrkdwn)
     assert resent == built
     assert "<@U0MENTEE1>" in resent

@@ -149,13 +149,19 @@ def test_preview_is_for_coordinators_and_shows_no_private_text(harness: Harness)
 
 def test_buttons_refused_for_others_and_work_for_coordinators(harness: Harness) -> None:
     stalled_id = _seed(harness)
-    harness.block_action(user_id=STRANGER, action_id=ids.DIGEST_CLOSE, value=str(stalled_id))
+    harness.block_action(
+        user_id=STRANGER, action_id=ids.DIGEST_CLOSE, value=str(stalled_id), ephemeral=True
+    )
     with harness.session() as s:
         assert s.get(Pairing, stalled_id).status == "active"  # type: ignore[union-attr]
-    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_NUDGE, value=str(stalled_id))
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_NUDGE, value=str(stalled_id), ephemeral=True
+    )
     assert dms_to(harness, MENTOR)
     assert dms_to(harness, MENTEE)
-    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(stalled_id))
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(stalled_id), ephemeral=True
+    )
     with harness.session() as s:
         p = s.get(Pairing, stalled_id)
         assert p is not None

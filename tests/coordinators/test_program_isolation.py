@@ -337,7 +337,9 @@ def test_forged_buttons_on_another_programs_pair_are_refused(harness: Harness, a
         before = _pairing(harness, pairing_id)
         replies = len(ephemeral_replies(harness))
         with capture_logs() as logs:
-            harness.block_action(user_id=coordinator, action_id=action, value=str(pairing_id))
+            harness.block_action(
+                user_id=coordinator, action_id=action, value=str(pairing_id), ephemeral=True
+            )
         outcomes = [e["outcome"] for e in logs if e["event"] == "slack.request"]
         assert outcomes == ["forbidden"]
         assert any("program coordinators" in r for r in ephemeral_replies(harness)[replies:])
@@ -355,10 +357,14 @@ def test_the_pairs_own_coordinator_can_act(harness: Harness) -> None:
     harness.block_action(user_id=NURSE_COORD, action_id=ids.DIGEST_DETAILS, value=str(stalled))
     (details,) = harness.fake.calls_to("views.open")
     assert "Night shifts" in all_text(details.args["view"]["blocks"])
-    harness.block_action(user_id=NURSE_COORD, action_id=ids.DIGEST_NUDGE, value=str(stalled))
+    harness.block_action(
+        user_id=NURSE_COORD, action_id=ids.DIGEST_NUDGE, value=str(stalled), ephemeral=True
+    )
     assert dms_to(harness, NURSE_MENTOR)
     assert dms_to(harness, NURSE_MENTEE)
-    harness.block_action(user_id=NURSE_COORD, action_id=ids.DIGEST_CLOSE, value=str(stalled))
+    harness.block_action(
+        user_id=NURSE_COORD, action_id=ids.DIGEST_CLOSE, value=str(stalled), ephemeral=True
+    )
     assert _pairing(harness, stalled).ended_by == NURSE_COORD
     assert "(Night shifts)" in dms_to(harness, NURSE_MENTEE)[-1].args["text"]
 

@@ -185,5 +185,7 @@ def test_an_ended_pairing_shares_nothing(harness: Harness) -> None:
     blocks = preview(harness)
     assert len(harness.fake.calls_to("response_url")) == before + 1
     assert ids.DIGEST_CLOSE in buttons(blocks)
-    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(pairing_id))
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(pairing_id), ephemeral=True
+    )
     assert not shows_text(everything_coordinators_see(harness, pairing_id))

@@ -56,8 +56,12 @@ def test_assign_nudge_close_and_reports_are_recorded_and_downloadable(harness: H
     harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
     with harness.session() as session:
         pairing_id = session.scalars(select(Pairing.id)).one()
-    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_NUDGE, value=str(pairing_id))
-    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(pairing_id))
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_NUDGE, value=str(pairing_id), ephemeral=True
+    )
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(pairing_id), ephemeral=True
+    )
     harness.command("report", user_id=COORDINATOR)
     harness.command("report chart", user_id=COORDINATOR)
     harness.command("report audit", user_id=COORDINATOR)

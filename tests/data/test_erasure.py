@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, String, Text, cast, func, or_, select
+from sqlalchemy import JSON, Engine, String, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.programs import Source
+from bot.settings import Settings
 from handlers import ids
+from handlers.flows.audit import build_audit_csv
 from storage.audit import record_audit
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
@@ -39,12 +41,24 @@ from storage.pairings import close_pairing, create_pairing, record
 from storage.programs import add_members, default_program_id
 from storage.reports import Period, digest_numbers
 from storage.tasks import add_task
-from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.clock import FrozenClock
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER, make_settings
 from tests.data.test_audit import nursing_coordinated_by, replied
-from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
+from tests.handlers.helpers import all_text, buttons, dms_to, last_dm, typed
 from tests.handlers.test_pairings import pair
-from tests.harness import Harness
+from tests.harness import Harness, running_harness
+from tests.slack.fake_slack import FakeSlack
 from tests.slack.payloads import dm_channel_id
+
+ADMIN = "U0ADMIN01"
+REASON = "Asked in writing, ticket HR-2231 <!channel>"
+
+
+@pytest.fixture
+def settings(db_url: str, fake_slack: FakeSlack) -> Settings:
+    fake_slack.add_user(ADMIN, "gina", real_name="Gina Admin", tz="America/New_York")
+    return make_settings(database_url=db_url, slack_api_url=fake_slack.base_url, admins=ADMIN)
+
 
 MARKER = "Zq7MARKERx"
 PAST_WEEK = Period(
@@ -87,6 +101,7 @@ PERSON_CHOICES = {
 }
 NOT_PERSON_TEXT = {
     ("scheduled_sends", "error"),  # Slack's error codes
+    ("scheduled_sends", "drawn"),  # a digest as the app drew it: ids in it are replaced
     ("match_pairs", "reason"),  # written by the app ("their 1st choice")
     ("pulses", "questions"),  # written by coordinators
     ("pulse_answers", "answers"),  # scores only, kept (pseudonymous) for the aggregates
@@ -317,16 +332,28 @@ def _counts(session: Session) -> dict[str, Any]:
     return numbers
 
 
-def _confirm(harness: Harness, user_id: str) -> None:
+def _confirm(harness: Harness, user_id: str, reason: str | None = None) -> dict[str, Any]:
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     assert view["callback_id"] == ids.FORGET_VIEW
-    assert "can't be undone" in all_text(view["blocks"])
-    harness.view_submission(
+    values = {}
+    if reason is not None:
+        values = {ids.FORGET_REASON_BLOCK: {ids.FORGET_REASON_INPUT: typed(reason)}}
+    response = harness.view_submission(
         user_id=user_id,
         callback_id=ids.FORGET_VIEW,
         private_metadata=view["private_metadata"],
-        values={},
+        values=values,
     )
+    return response.json() if response.body.strip() else {}
+
+
+def _audit(harness: Harness, action: str) -> list[AuditEntry]:
+    with harness.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
 
 
 def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
@@ -380,19 +407,103 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
     assert pairing.mentee_id not in home  # the pseudonym is never shown either
 
 
-def test_a_coordinator_forgets_someone_in_their_program_and_it_is_audited(
+def test_an_admin_erases_with_a_reason_audited_and_the_person_told_first(
     harness: Harness,
 ) -> None:
     seed(harness)
-    harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
-    _confirm(harness, COORDINATOR)
+    harness.command(f"forget <@{MENTEE}>", user_id=ADMIN)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert "can't be undone" in all_text(view["blocks"])
+    # The reason is required.
+    assert _confirm(harness, ADMIN, "")["response_action"] == "errors"
+    with harness.session() as session:
+        assert session.get(Person, MENTEE) is not None
+    _confirm(harness, ADMIN, REASON)
     with harness.session() as session:
         assert remaining_mentions(session, [MARKER, MENTEE]) == []
-        (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "forget")).all()
-        assert entry.actor == COORDINATOR
-        assert entry.subject is not None
-        assert entry.subject.startswith("X")
-        assert entry.program_id == default_program_id(session)
+    # Told by DM, with the reason escaped, before anything was erased (the last DM they got).
+    notice = last_dm(harness, MENTEE)
+    assert "is erasing your data" in notice.args["text"]
+    assert "HR-2231 &lt;!channel&gt;" in all_text(notice.args["blocks"])
+    (entry,) = _audit(harness, "forget")
+    assert entry.actor == ADMIN
+    assert entry.detail == REASON
+    assert entry.subject is not None
+    assert entry.subject.startswith("X")
+
+
+def test_a_coordinator_asks_the_admins_and_erases_nothing_themselves(harness: Harness) -> None:
+    seed(harness)
+    harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert "for the workspace's admins" in all_text(view["blocks"])
+    _confirm(harness, COORDINATOR, REASON)
+    with harness.session() as session:
+        assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
+    (asked,) = _audit(harness, "forget.requested")
+    assert (asked.actor, asked.subject, asked.detail) == (COORDINATOR, MENTEE, REASON)
+    assert _audit(harness, "forget") == []
+    request = last_dm(harness, ADMIN)
+    review = buttons(request.args["blocks"])[ids.FORGET_REVIEW]
+    assert "&lt;!channel&gt;" in all_text(request.args["blocks"])
+
+    # Nobody but an admin can open it; the admin's own form carries the reason.
+    for who in (COORDINATOR, MENTEE):
+        harness.block_action(user_id=who, action_id=ids.FORGET_REVIEW, value=review["value"])
+    assert harness.fake.calls_to("views.open")[-1].args["view"] == view
+    harness.block_action(user_id=ADMIN, action_id=ids.FORGET_REVIEW, value=review["value"])
+    admin_form = harness.fake.calls_to("views.open")[-1].args["view"]
+    reason_input = next(
+        b for b in admin_form["blocks"] if b.get("block_id") == ids.FORGET_REASON_BLOCK
+    )
+    assert reason_input["element"]["initial_value"] == REASON
+    _confirm(harness, ADMIN, REASON)
+    with harness.session() as session:
+        assert remaining_mentions(session, [MARKER, MENTEE]) == []
+        assert session.get(Person, MENTEE) is None
+    (erased,) = _audit(harness, "forget")
+    assert erased.actor == ADMIN
+    # The request's subject became the pseudonym with everything else.
+    assert _audit(harness, "forget.requested")[0].subject == erased.subject
+
+
+def test_a_coordinator_cannot_erase_another_programs_coordinator(harness: Harness) -> None:
+    # A coordinator can add anyone to their program; that must not let them erase people.
+    seed(harness)
+    nursing = nursing_coordinated_by(harness, STRANGER)
+    with harness.session() as session:
+        add_members(session, nursing, [COORDINATOR], source=Source.ADDED, now=harness.clock())
+    harness.command(f"forget <@{COORDINATOR}> in Nursing fellowship", user_id=STRANGER)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=STRANGER,
+        callback_id=ids.FORGET_VIEW,
+        private_metadata=view["private_metadata"],
+        values={ids.FORGET_REASON_BLOCK: {ids.FORGET_REASON_INPUT: typed("gone")}},
+    )
+    assert _audit(harness, "forget") == []
+    assert [e.subject for e in _audit(harness, "forget.requested")] == [COORDINATOR]
+    with harness.session() as session:
+        # The default program's log still names its coordinator: nothing was rewritten.
+        assert session.scalars(select(AuditEntry.id).where(AuditEntry.subject == COORDINATOR)).all()
+        assert not session.scalars(select(AuditEntry.id).where(AuditEntry.subject.like("X%"))).all()
+
+
+def test_a_coordinators_own_erasure_leaves_their_entries_to_a_former_coordinator(
+    harness: Harness,
+) -> None:
+    seed(harness)
+    nursing = nursing_coordinated_by(harness, COORDINATOR)
+    with harness.session() as session:
+        for program_id in (default_program_id(session), nursing):
+            record_audit(session, program_id=program_id, actor=COORDINATOR, action="nudge", now=NOW)
+    harness.command("forget me", user_id=COORDINATOR)
+    _confirm(harness, COORDINATOR)
+    entries = _audit(harness, "nudge")
+    assert len({e.actor for e in entries}) == 1  # one pseudonym in every program
+    assert entries[0].actor.startswith("X")
+    rows = build_audit_csv(entries).decode().splitlines()
+    assert all(f"a former coordinator ({entries[0].actor})" in row for row in rows[1:])
 
 
 @pytest.mark.parametrize("forger", [STRANGER, MENTOR])
@@ -436,30 +547,15 @@ def test_members_cannot_forget_someone_else(harness: Harness) -> None:
     assert harness.fake.calls_to("views.open") == []
 
 
-def test_a_coordinator_cannot_forget_someone_also_in_a_program_they_dont_coordinate(
-    harness: Harness,
+def test_without_admins_a_coordinator_is_told_who_can_help(
+    db_url: str, engine: Engine, fake_slack: FakeSlack, clock: FrozenClock
 ) -> None:
-    # The erasure would end the mentee's pairs and withdraw their requests in every program,
-    # so coordinating one of them is not enough.
-    seed(harness)
-    nursing = nursing_coordinated_by(harness, STRANGER)
-    with harness.session() as session:
-        add_members(session, nursing, [MENTEE], source=Source.ADDED, now=harness.clock())
-    response = harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
-    assert "program you don't coordinate" in replied(harness, response)
-    assert harness.fake.calls_to("views.open") == []
-    with harness.session() as session:
-        program = default_program_id(session)
-    harness.view_submission(
-        user_id=COORDINATOR,
-        callback_id=ids.FORGET_VIEW,
-        private_metadata=json.dumps({"user": MENTEE, "program": program}),
-        values={},
-    )
-    with harness.session() as session:
-        assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
-        assert session.get(Person, MENTEE) is not None
-        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "forget")).all() == []
+    no_admins = make_settings(database_url=db_url, slack_api_url=fake_slack.base_url)
+    with running_harness(no_admins, engine, fake_slack, clock) as harness:
+        seed(harness)
+        response = harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
+        assert "none are set up yet" in replied(harness, response)
+        assert harness.fake.calls_to("views.open") == []
 
 
 def test_after_forget_me_no_row_holds_their_dm_channel(harness: Harness) -> None:

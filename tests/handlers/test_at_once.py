@@ -36,12 +36,13 @@ from tests.handlers.helpers import (
     count_pairings,
     count_requests,
     dms_to,
+    last_dm,
     modal_values,
     only_pairing,
     selected,
     typed,
 )
-from tests.handlers.test_directory import first_find, mentor_values, save_mentor, stored_view_id
+from tests.handlers.test_directory import first_find, mentor_values, save_mentor, shown_view
 from tests.handlers.test_pairings import pair
 from tests.handlers.test_sharing import consents, home_share, proposal_dm
 from tests.harness import Harness
@@ -199,7 +200,7 @@ def test_sixteen_trainees_asking_one_mentor_at_once_are_all_heard(crowd: Harness
 def test_joining_the_waiting_list_sixteen_times_at_once_keeps_one_place(crowd: Harness) -> None:
     save_mentor(crowd, open_=False)
     results = first_find(crowd)
-    shown = {"id": stored_view_id(crowd, results["callback_id"]), **results}
+    shown = shown_view(crowd, results)
 
     def wait() -> AppResponse:
         return crowd.sender.block_action(
@@ -300,12 +301,16 @@ def test_mark_complete_tapped_sixteen_times_completes_once(crowd: Harness) -> No
     with crowd.session() as session:
         (task_id,) = session.scalars(select(Task.id))
     told_before = len(dms_to(crowd, MENTOR))
+    task_dm = last_dm(crowd, MENTEE)
+    shown = bot_message(str(task_dm.response["ts"]), blocks=task_dm.args["blocks"])
 
     def tap() -> AppResponse:
         return crowd.sender.block_action(
             user_id=MENTEE,
             action_id=ids.TASK_COMPLETE,
             value=str(task_id),
+            message=shown,
+            channel_id=str(task_dm.response["channel"]),
             response_url=crowd.fake.response_url(),
         )
 

@@ -82,15 +82,25 @@ def opened(harness: Harness, callback_id: str) -> dict[str, Any]:
     return found[-1]
 
 
-def stored_view_id(harness: Harness, callback_id: str) -> str:
-    """The fake's id of the modal showing ``callback_id``; a trainee profile modal answered
-    with ``response_action: update`` shows the results under its own id."""
+def stored_view(harness: Harness, callback_id: str) -> dict[str, Any]:
+    """The fake's modal showing ``callback_id``; a trainee profile modal answered with
+    ``response_action: update`` shows the results under its own id."""
     views = list(harness.fake.views.values())
     found = [v for v in views if v.get("callback_id") == callback_id] or [
         v for v in views if v.get("callback_id") == ids.TRAINEE_PROFILE_VIEW
     ]
     assert found
-    return str(found[-1]["id"])
+    return found[-1]
+
+
+def stored_view_id(harness: Harness, callback_id: str) -> str:
+    return str(stored_view(harness, callback_id)["id"])
+
+
+def shown_view(harness: Harness, view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` as a payload carries it: under the id and hash of the modal Slack shows."""
+    stored = stored_view(harness, view["callback_id"])
+    return {**view, "id": stored["id"], "hash": stored["hash"]}
 
 
 def save_mentor(harness: Harness, user_id: str = MENTOR, **kwargs: Any) -> None:
@@ -131,7 +141,7 @@ def find(harness: Harness, text: str = "find research", user_id: str = MENTEE) -
 def tap(
     harness: Harness, view: dict[str, Any], action_id: str, value: str, user_id: str = MENTEE
 ) -> None:
-    shown = {"id": stored_view_id(harness, view["callback_id"]), **view}
+    shown = shown_view(harness, view)
     harness.block_action(user_id=user_id, action_id=action_id, value=value, view=shown)
 
 

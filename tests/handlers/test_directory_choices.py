@@ -29,7 +29,7 @@ from tests.handlers.test_directory import (
     first_find,
     opened,
     save_mentor,
-    stored_view_id,
+    shown_view,
     tap,
     trainee_values,
 )
@@ -47,7 +47,7 @@ def pickers(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def pick(harness: Harness, view: dict[str, Any], program_id: int, user_id: str = MENTEE) -> None:
-    shown = {"id": stored_view_id(harness, view["callback_id"]), **view}
+    shown = shown_view(harness, view)
     harness.block_action(
         user_id=user_id,
         action_id=ids.DIRECTORY_PROGRAM,
@@ -130,7 +130,7 @@ def test_a_forged_program_choice_is_refused_and_changes_nothing(harness: Harness
     harness.fake.reset_calls()
 
     pick(harness, results, nursing_id)  # not one of theirs
-    shown = {"id": stored_view_id(harness, results["callback_id"]), **results}
+    shown = shown_view(harness, results)
     for value in ("<!channel>", "", "99999999999999"):
         harness.block_action(
             user_id=MENTEE,

@@ -138,17 +138,27 @@ def test_goals_list_and_menu(harness: Harness) -> None:
         "value": f"{ids.GOAL_ACHIEVED}:{goal.id}",
         "text": {"type": "plain_text", "text": "x"},
     }
-    harness.block_action(user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=achieve)
+    harness.block_action(
+        user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=achieve, ephemeral=True
+    )
     assert goals(harness)[0].status == "open"
-    harness.block_action(user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=achieve)
-    harness.block_action(user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=achieve)
+    harness.block_action(
+        user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=achieve, ephemeral=True
+    )
+    harness.block_action(
+        user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=achieve, ephemeral=True
+    )
     assert goals(harness)[0].status == "achieved"
     assert activity(harness, "goal.achieved") == 1
 
     reopen = {"value": f"{ids.GOAL_REOPEN}:{goal.id}", "text": {"type": "plain_text", "text": "x"}}
-    harness.block_action(user_id=MENTOR, action_id=ids.GOAL_MENU, selected_option=reopen)
+    harness.block_action(
+        user_id=MENTOR, action_id=ids.GOAL_MENU, selected_option=reopen, ephemeral=True
+    )
     drop = {"value": f"{ids.GOAL_DROP_OPEN}:{goal.id}", "text": {"type": "plain_text", "text": "x"}}
-    harness.block_action(user_id=MENTOR, action_id=ids.GOAL_MENU, selected_option=drop)
+    harness.block_action(
+        user_id=MENTOR, action_id=ids.GOAL_MENU, selected_option=drop, ephemeral=True
+    )
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     harness.view_submission(
         user_id=MENTOR,
@@ -267,12 +277,20 @@ def test_editing_a_goal_keeps_who_and_when(harness: Harness) -> None:
         ]
 
     harness.block_action(
-        user_id=STRANGER, action_id=ids.GOAL_MENU, selected_option=edit, trigger_id="1.stranger"
+        user_id=STRANGER,
+        action_id=ids.GOAL_MENU,
+        selected_option=edit,
+        trigger_id="1.stranger",
+        ephemeral=True,
     )
     assert opened_by("1.stranger") == []
     assert "not part of" in ephemeral_replies(harness)[-1]
     harness.block_action(
-        user_id=MENTEE, action_id=ids.GOAL_MENU, selected_option=edit, trigger_id="2.mentee"
+        user_id=MENTEE,
+        action_id=ids.GOAL_MENU,
+        selected_option=edit,
+        trigger_id="2.mentee",
+        ephemeral=True,
     )
     (opened,) = opened_by("2.mentee")
     view = opened.args["view"]

@@ -297,7 +297,7 @@ def test_goals_tasks_and_reassessing(rig: Rig) -> None:
     def menu(choice: str) -> dict[str, Any]:
         return {"value": f"{choice}:{first_goal}", "text": {"type": "plain_text", "text": "x"}}
 
-    rig.click(MENTEE, ids.GOAL_MENU, selected_option=menu(ids.GOAL_EDIT_OPEN))
+    rig.click(MENTEE, ids.GOAL_MENU, selected_option=menu(ids.GOAL_EDIT_OPEN), ephemeral=True)
     edit_form = rig.opened(ids.GOAL_EDIT_VIEW)
     assert TYPED in plain_of(edit_form)  # the goal as typed, to edit
     rig.submit(
@@ -332,13 +332,12 @@ def test_goals_tasks_and_reassessing(rig: Rig) -> None:
         message=shown_dm,
         channel_id=dm_channel_id(MENTEE),
     )
-    # The redraw sends the message's own text back as the app built it: its mentions stay
-    # mentions, and what was typed stays escaped (nothing in it becomes live).
+    # The redraw is rebuilt from the database, never from the payload: what was typed stays
+    # escaped (nothing in it becomes live).
     redrawn = rig.harness.fake.calls_to("chat.update")[-1].args["text"]
-    assert redrawn == task_dm.args["text"]
-    assert redrawn.endswith(f"): {SHOWN}")
+    assert redrawn == f"Done: {SHOWN}"
     rig.command("tasks", MENTEE)
-    rig.click(MENTOR, ids.GOAL_MENU, selected_option=menu(ids.GOAL_ACHIEVED))
+    rig.click(MENTOR, ids.GOAL_MENU, selected_option=menu(ids.GOAL_ACHIEVED), ephemeral=True)
 
     rig.click(MENTEE, ids.REASSESS_OPEN, str(pairing_id))
     reassess = rig.opened(ids.REASSESS_VIEW)
@@ -371,6 +370,7 @@ def test_goals_tasks_and_reassessing(rig: Rig) -> None:
         MENTEE,
         ids.GOAL_MENU,
         selected_option={"value": drop, "text": {"type": "plain_text", "text": "x"}},
+        ephemeral=True,
     )
     drop_form = rig.opened(ids.GOAL_DROP_VIEW)
     assert SHOWN in mrkdwn_of(drop_form)
@@ -419,7 +419,7 @@ def test_checkins_endings_and_the_coordinator_digest(rig: Rig) -> None:
     assert any(SHOWN in mrkdwn_of(call.args) for call in preview)  # the shared end reason
 
     second = make_pair(harness, mentor=MENTOR2, focus=FOCUS)
-    rig.click(COORDINATOR, ids.DIGEST_NUDGE, str(second))
+    rig.click(COORDINATOR, ids.DIGEST_NUDGE, str(second), ephemeral=True)
     rig.click(COORDINATOR, ids.DIGEST_REASSIGN, str(second))
     rig.submit(
         COORDINATOR,

@@ -25,7 +25,9 @@ def _only(harness: Harness, model: type[Goal] | type[Task]) -> Any:
 
 def _menu(harness: Harness, user: str, choice: str, goal_id: int) -> None:
     option = {"value": f"{choice}:{goal_id}", "text": {"type": "plain_text", "text": "x"}}
-    harness.block_action(user_id=user, action_id=ids.GOAL_MENU, selected_option=option)
+    harness.block_action(
+        user_id=user, action_id=ids.GOAL_MENU, selected_option=option, ephemeral=True
+    )
 
 
 def _task_towards_goal(harness: Harness, text: str, goal_id: int) -> None:

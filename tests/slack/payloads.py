@@ -158,8 +158,12 @@ def block_actions_payload(
     view: dict[str, Any] | None = None,
     response_url: str = "",
     team_id: str = TEAM_ID,
+    ephemeral: bool = False,
 ) -> dict[str, Any]:
     """A block_actions payload shaped on BlockActionPayload.json.
+
+    With ``ephemeral`` the click happened in an ephemeral reply: as on Slack, the container
+    says so and the payload carries no ``message``, only the ``response_url`` to redraw it.
 
     With ``view`` the click happened in a modal or the Home tab: the container is the view and,
     as on Slack, there is no channel, message or response_url. Otherwise it happened in a
@@ -192,6 +196,9 @@ def block_actions_payload(
         payload["message"] = shown
         payload["state"] = {"values": {}}
         payload["response_url"] = response_url
+        if ephemeral:
+            payload["container"]["is_ephemeral"] = True
+            del payload["message"]
     payload["actions"] = [action]
     return payload
 

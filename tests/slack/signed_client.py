@@ -98,6 +98,7 @@ class SlackSender:
         view: dict[str, Any] | None = None,
         response_url: str = "",
         trigger_id: str | None = None,
+        ephemeral: bool = False,
     ) -> AppResponse:
         action = payloads.action_element(
             action_id=action_id,
@@ -116,6 +117,7 @@ class SlackSender:
             view=view,
             response_url=response_url,
             team_id=self.team_id,
+            ephemeral=ephemeral,
         )
         return self.interactivity(payload)
 
