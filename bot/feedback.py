@@ -486,3 +486,12 @@ def kept_cells(cells: Iterable[Cell], minimum: int) -> Aggregate:
         return Withheld(minimum)
     answers = sum(cell.answers for cell in kept)
     return Shown(sum(c.people for c in kept), answers, sum(c.total for c in kept) / answers)
+
+
+def week_usefulness(focus_cells: Iterable[Cell], minimum: int) -> Aggregate:
+    """The one released usefulness figure of a week (the digest, its preview and chart): the
+    mean over that week's focus cells that each hold at least ``minimum`` people, the very
+    cells ``feedback.csv`` releases. Every released rating figure is then a sum of whole cells
+    of enough people, so no figure minus another (the week's total minus its foci) leaves
+    fewer than ``minimum`` people's answers."""
+    return kept_cells(focus_cells, minimum)

@@ -402,25 +402,12 @@ def rating_cells(
     return cells
 
 
-def weekly_cells(
+def weekly_focus_cells(
     session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
-) -> list[fb.Cell]:
-    """Per week (all foci together): people, answers and their sum, oldest first."""
-    found = []
-    for start, end in weeks:
-        people, answers, total = session.execute(
-            select(
-                func.count(distinct(SessionRating.rater_id)),
-                func.count(),
-                func.sum(SessionRating.score),
-            ).where(
-                SessionRating.program_id == program_id,
-                SessionRating.rated_at >= start,
-                SessionRating.rated_at < end,
-            )
-        ).one()
-        found.append(fb.Cell(int(people), int(answers), int(total or 0)))
-    return found
+) -> list[list[fb.Cell]]:
+    """Per week (oldest first), that week's cells, one per focus."""
+    cells = rating_cells(session, program_id, weeks)
+    return [[cell for (week, _), cell in cells.items() if week == start] for start, _ in weeks]
 
 
 def load_program_feedback(
@@ -432,8 +419,10 @@ def load_program_feedback(
     """The digest's feedback section for ``weeks`` (oldest first; the last is the digest's own
     week): ratings read for those weeks only, pulses closed in the last, exit answers to date."""
     usefulness = [
-        (start, fb.cell_aggregate(cell, minimum))
-        for (start, _), cell in zip(weeks, weekly_cells(session, program_id, weeks), strict=True)
+        (start, fb.week_usefulness(cells, minimum))
+        for (start, _), cells in zip(
+            weeks, weekly_focus_cells(session, program_id, weeks), strict=True
+        )
     ]
     pulses = closed_pulse_results(session, program_id, weeks[-1][0], weeks[-1][1], minimum)
     return fb.ProgramFeedback(
@@ -451,7 +440,8 @@ def weekly_usefulness(
     return [
         value.mean if isinstance(value, fb.Shown) else None
         for value in (
-            fb.cell_aggregate(c, minimum) for c in weekly_cells(session, program_id, weeks)
+            fb.week_usefulness(cells, minimum)
+            for cells in weekly_focus_cells(session, program_id, weeks)
         )
     ]
 

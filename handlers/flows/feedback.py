@@ -338,7 +338,7 @@ def _mean_cells(cells: Sequence[fb.Cell], minimum: int) -> tuple[str, str, str]:
     value = fb.kept_cells(cells, minimum)
     if isinstance(value, fb.Withheld):
         return ("0", fb.withheld_text(value.minimum), "")
-    return (str(counted), str(value.answers), f"{value.mean:.2f}")
+    return (str(counted), str(value.answers), f"{value.mean:.1f}")
 
 
 def _exit_cells(end: fb.EndOfMentorship) -> tuple[str, ...]:

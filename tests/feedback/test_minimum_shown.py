@@ -128,12 +128,21 @@ def test_the_feedback_csv_withholds_small_foci_and_leaves_them_out_of_the_total(
     rows = {r["focus"]: r for r in _report(harness, "report 2026-11-23 2026-11-29")["feedback.csv"]}
     assert rows["Research"]["usefulness_answers"] == "5"
     assert rows["Research"]["usefulness_weeks_counted"] == "1"
-    assert rows["Research"]["usefulness_mean"] == "4.00"
+    assert rows["Research"]["usefulness_mean"] == "4.0"
     assert rows["Clinical skills"]["usefulness_answers"] == "fewer than 5 responses"
     assert rows["Clinical skills"]["usefulness_mean"] == ""
     # The total is the shown foci only: it minus Research gives nothing about Clinical skills.
-    assert rows["All focus areas"]["usefulness_mean"] == "4.00"
+    assert rows["All focus areas"]["usefulness_mean"] == "4.0"
     assert rows["All focus areas"]["usefulness_answers"] == "5"
+    # The digest's figure for that week counts the same cells: 3.7 (all seven) minus the
+    # Research row would give the two Clinical-skills ratings away.
+    before = len(harness.fake.calls_to("response_url"))
+    answer = harness.command("digest", user_id=COORDINATOR)
+    shown = [answer.json()] if answer.body.strip() else []
+    shown += [c.args for c in harness.fake.calls_to("response_url")[before:]]
+    digest = " ".join(all_text(reply.get("blocks") or []) for reply in shown)
+    assert "4.0 / 5 (5 people)" in digest
+    assert "3.1" not in digest
 
 
 def test_a_narrow_period_cannot_narrow_the_figure(harness: Harness) -> None:
