@@ -31,7 +31,7 @@ from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import DigestView
 from handlers.blocks.directory import Labels, MentorForm, Results, Search, TraineeForm
 from handlers.blocks.feedback import ExitInvite
-from handlers.blocks.forget import ForgetRequest
+from handlers.blocks.forget import ForgetMode, ForgetRequest
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
 from handlers.blocks.matching import ProposalRow
 from handlers.blocks.modals import FocusForm
@@ -342,9 +342,15 @@ SAMPLES: dict[str, list[Case]] = {
     "directory.build_place_free_done": [((THEM, LABEL, True), {}), ((THEM, LABEL, False), {})],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],
     "forget.build_forget_modal": [
-        ((ForgetRequest(ME, None),), {"yourself": True, "program_name": None}),
-        ((ForgetRequest(THEM, 2),), {"yourself": False, "program_name": TYPED}),
+        ((ForgetRequest(ME, None),), {"mode": ForgetMode.SELF, "program_name": None}),
+        ((ForgetRequest(THEM, 2),), {"mode": ForgetMode.REQUEST, "program_name": TYPED}),
+        (
+            (ForgetRequest(THEM, None),),
+            {"mode": ForgetMode.ADMIN, "program_name": None, "reason": TYPED},
+        ),
     ],
+    "forget.build_forget_request_message": [((7, COORD, THEM, TYPED, TYPED), {})],
+    "forget.build_erasure_notice": [((COORD, TYPED), {})],
     "leaving.build_partner_left": [
         ((THEM, LABEL), {"partner_is_mentee": True}),
         ((THEM, LABEL), {"partner_is_mentee": False, "erased": True}),
