@@ -60,7 +60,12 @@ class Message:
     keep: bool = False
 
     def drawn(self) -> str | None:
-        return json.dumps({"text": str(self.text), "blocks": self.blocks}) if self.keep else None
+        return drawing_json(self.text, self.blocks) if self.keep else None
+
+
+def drawing_json(text: Mrkdwn, blocks: list[dict[str, Any]]) -> str:
+    """What a kept message shows, as ``scheduled_sends.drawn`` holds it."""
+    return json.dumps({"text": str(text), "blocks": blocks})
 
 
 Render = Callable[[Session, AppContext, ScheduledSend], Message | str]

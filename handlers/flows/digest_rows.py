@@ -19,6 +19,7 @@ from bot.errors import Refused
 from bot.text import Mrkdwn, md, stored_text
 from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import build_digest, mark_row
+from handlers.flows.delivery import drawing_json
 from handlers.flows.digest import (
     DIGEST,
     build_digest_view,
@@ -80,7 +81,7 @@ def mark_posted_row(
             return
         drawing = _read(send.drawn)
         blocks = mark_row(drawing.blocks, pairing_id, note)
-        redrawn(send, json.dumps({"text": str(drawing.text), "blocks": blocks}))
+        redrawn(send, drawing_json(drawing.text, blocks))
     update_message(client, where.channel, where.ts, drawing.text, blocks)
 
 

@@ -57,29 +57,6 @@ class ForgetTarget:
     program_name: str | None
 
 
-def _in_program(session: Session, program_id: int, user_id: str) -> bool:
-    """Whether ``user_id`` belongs to the program: a member, or in one of its requests or pairs."""
-    return bool(
-        session.scalar(
-            select(ProgramMember.id).where(
-                ProgramMember.program_id == program_id, ProgramMember.user_id == user_id
-            )
-        )
-        or session.scalar(
-            select(Pairing.id).where(
-                Pairing.program_id == program_id,
-                or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id),
-            )
-        )
-        or session.scalar(
-            select(MentorRequest.id).where(
-                MentorRequest.program_id == program_id,
-                or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id),
-            )
-        )
-    )
-
-
 def programs_of(session: Session, user_id: str) -> set[int]:
     """Every program ``user_id`` takes part in: memberships, pairs and requests."""
     return {
@@ -107,7 +84,7 @@ def forget_mode(session: Session, ctx: AppContext, actor: str, target: ForgetTar
     if target.program_id is None:
         raise Refused(NOT_YOURS, reason="forbidden")
     program = require_coordinator_of(session, ctx.settings, target.program_id, actor)
-    if not _in_program(session, program.id, target.user_id):
+    if program.id not in programs_of(session, target.user_id):
         raise Refused(
             fmt(
                 "{person} isn't in {program}, so I left their data alone.",

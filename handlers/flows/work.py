@@ -18,7 +18,6 @@ from handlers.blocks.common import MessageBody
 from handlers.blocks.work import (
     GoalRow,
     PairingWork,
-    TaskRow,
     build_goal_added,
     build_goal_closed,
     build_task_added,
@@ -49,14 +48,6 @@ from storage.outbox import sent_message_at
 from storage.pairings import get_pairing, is_open, open_pairings_of, other_member, require_member
 from storage.people import get_person
 from storage.programs import program_config, programs_of
-
-
-@dataclass(frozen=True)
-class TaskChange:
-    row: TaskRow
-    changed: bool
-    members: tuple[str, str]
-    dm: tuple[str, str] | None  # where the assignee's task DM is, to redraw it too
 
 
 def zone_for(ctx: AppContext, session: Session, user_id: str) -> str:
@@ -215,7 +206,7 @@ def set_task_done(
     *,
     done: bool,
     where: Tapped,
-) -> TaskChange:
+) -> None:
     """Complete (or undo) a task once, however often the button is tapped, then redraw from the
     database the recorded messages that show it: the assignee's task DM, and the check-in the
     tap was on. A tap that claims any other message is refused before anything changes."""
@@ -231,35 +222,29 @@ def set_task_done(
         if task.status == task_store.DROPPED:
             raise Refused(md("That task was dropped, so there's nothing to complete."))
         on_dm = _on_task_dm(task, where, actor_id)
-        checkin = _tapped_checkin(session, pairing, where, actor_id)
+        checkin = None if on_dm else _tapped_checkin(session, pairing, where, actor_id)
         if isinstance(where, Nowhere) or (
-            isinstance(where, OnMessage) and not on_dm and checkin is None
+            isinstance(where, OnMessage) and not on_dm and not checkin
         ):
             raise Refused(NOT_RECORDED, reason="forbidden")
         status = task_store.DONE if done else task_store.OPEN
         changed = task_store.set_task_status(session, pairing, task, status, by=actor_id, now=now)
-        dm = (task.dm_channel, task.dm_ts) if task.dm_channel and task.dm_ts else None
-        change = TaskChange(
-            one_task_row(session, task, tz=zone_for(ctx, session, actor_id)),
-            changed,
-            (pairing.mentor_id, pairing.mentee_id),
-            dm,
-        )
-        if dm is not None and (changed or on_dm):
+        row = one_task_row(session, task, tz=zone_for(ctx, session, actor_id))
+        if task.dm_channel and task.dm_ts and (changed or on_dm):
             today = today_for(ctx, session, task.assignee_id, now)
-            redraws.append(_Redraw(*dm, build_task_redrawn(change.row, today)))
+            redraws.append(_Redraw(task.dm_channel, task.dm_ts, build_task_redrawn(row, today)))
         if checkin is not None and isinstance(where, OnMessage):
             card = checkin_card(session, ctx, pairing, checkin, actor_id)
             redraws.append(_Redraw(where.channel, where.ts, build_checkin_message(card)))
+        members = (pairing.mentor_id, pairing.mentee_id)
         other = other_member(pairing, actor_id)
         label = focus_label_in(session, ctx.settings, pairing.program_id, pairing.focus)
     for redraw in redraws:
         update_to(client, redraw.channel, redraw.ts, redraw.message)
     if changed and done:
-        notify_message(client, other, build_task_completed(actor_id, label, change.row.text))
+        notify_message(client, other, build_task_completed(actor_id, label, row.text))
     if changed:
-        _refresh(ctx, client, change.members)
-    return change
+        _refresh(ctx, client, members)
 
 
 def _on_task_dm(task: Task, where: Tapped, actor_id: str) -> bool:

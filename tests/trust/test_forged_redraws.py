@@ -49,6 +49,15 @@ def updates(harness: Harness) -> list[dict[str, Any]]:
     return [c.args for c in harness.fake.calls_to("chat.update")]
 
 
+def tap_on(
+    harness: Harness, user: str, action: str, value: str, message: dict[str, Any], channel: str
+) -> None:
+    """``user`` taps ``action`` on what the payload claims is ``message`` in ``channel``."""
+    harness.block_action(
+        user_id=user, action_id=action, value=value, message=message, channel_id=channel
+    )
+
+
 def forbidden_outcomes(logs: list[dict[str, Any]]) -> list[str]:
     return [e["outcome"] for e in logs if e.get("event") == "slack.request"]
 
@@ -64,12 +73,13 @@ def test_a_task_tap_claiming_someone_elses_message_changes_and_redraws_nothing(
     forged = bot_message(str(victim.response["ts"]), text="<!here>", blocks=HOSTILE_BLOCKS)
     before = len(updates(harness))
     with capture_logs() as logs:
-        harness.block_action(
-            user_id=MENTEE,
-            action_id=ids.TASK_COMPLETE,
-            value=str(task.id),
-            message=forged,
-            channel_id=str(victim.response["channel"]),
+        tap_on(
+            harness,
+            MENTEE,
+            ids.TASK_COMPLETE,
+            str(task.id),
+            forged,
+            str(victim.response["channel"]),
         )
     assert forbidden_outcomes(logs) == ["forbidden"]
     assert "isn't on a message I sent you" in ephemeral_replies(harness)[-1]
@@ -86,13 +96,7 @@ def test_a_task_tap_on_its_own_dm_redraws_it_from_the_database(harness: Harness)
     shown = bot_message(
         str(dm.response["ts"]), text="<!channel>", blocks=[*dm.args["blocks"], *HOSTILE_BLOCKS]
     )
-    harness.block_action(
-        user_id=MENTEE,
-        action_id=ids.TASK_COMPLETE,
-        value=str(task.id),
-        message=shown,
-        channel_id=str(dm.response["channel"]),
-    )
+    tap_on(harness, MENTEE, ids.TASK_COMPLETE, str(task.id), shown, str(dm.response["channel"]))
     assert task_of(harness).status == "done"
     (redrawn,) = [u for u in updates(harness) if u["ts"] == dm.response["ts"]]
     assert redrawn["channel"] == dm.response["channel"]
@@ -121,21 +125,18 @@ def test_a_task_tap_on_a_checkin_redraws_that_recorded_checkin(harness: Harness)
     shown = bot_message(str(checkin.response["ts"]), blocks=HOSTILE_BLOCKS)
     # The mentor cannot act from the mentee's check-in: it was not sent to them.
     with capture_logs() as logs:
-        harness.block_action(
-            user_id=MENTOR,
-            action_id=ids.TASK_COMPLETE,
-            value=str(task.id),
-            message=shown,
-            channel_id=str(checkin.response["channel"]),
+        tap_on(
+            harness,
+            MENTOR,
+            ids.TASK_COMPLETE,
+            str(task.id),
+            shown,
+            str(checkin.response["channel"]),
         )
     assert forbidden_outcomes(logs) == ["forbidden"]
     assert task_of(harness).status == "open"
-    harness.block_action(
-        user_id=MENTEE,
-        action_id=ids.TASK_COMPLETE,
-        value=str(task.id),
-        message=shown,
-        channel_id=str(checkin.response["channel"]),
+    tap_on(
+        harness, MENTEE, ids.TASK_COMPLETE, str(task.id), shown, str(checkin.response["channel"])
     )
     assert task_of(harness).status == "done"
     (redrawn,) = [u for u in updates(harness) if u["ts"] == checkin.response["ts"]]
@@ -182,13 +183,7 @@ def test_nudge_on_the_posted_digest_marks_its_row_from_what_was_posted(harness: 
     posted = _post_digest(harness)
     stalled = buttons(posted["blocks"])[ids.DIGEST_NUDGE]["value"]
     shown = bot_message(str(posted["ts"]), text="<!channel>", blocks=HOSTILE_BLOCKS)
-    harness.block_action(
-        user_id=COORDINATOR,
-        action_id=ids.DIGEST_NUDGE,
-        value=stalled,
-        message=shown,
-        channel_id=COORDINATOR_CHANNEL,
-    )
+    tap_on(harness, COORDINATOR, ids.DIGEST_NUDGE, stalled, shown, COORDINATOR_CHANNEL)
     assert dms_to(harness, MENTOR)
     assert dms_to(harness, MENTEE)
     (redrawn,) = updates(harness)
@@ -207,18 +202,17 @@ def test_nudge_claiming_another_message_is_refused_before_anyone_is_nudged(
 ) -> None:
     posted = _post_digest(harness)
     stalled = buttons(posted["blocks"])[ids.DIGEST_NUDGE]["value"]
-    victim = last_dm(harness, COORDINATOR) if dms_to(harness, COORDINATOR) else None
-    places = [(dm_channel_id(STRANGER), "1700000000.000100")]
-    if victim is not None:
-        places.append((str(victim.response["channel"]), str(victim.response["ts"])))
+    # The post's own ts in another channel, and another ts in the digest's channel.
+    places = [(dm_channel_id(STRANGER), str(posted["ts"])), (COORDINATOR_CHANNEL, "1.000100")]
     for channel, ts in places:
         for action in (ids.DIGEST_NUDGE, ids.DIGEST_CLOSE):
-            harness.block_action(
-                user_id=COORDINATOR,
-                action_id=action,
-                value=stalled,
-                message=bot_message(ts, blocks=HOSTILE_BLOCKS),
-                channel_id=channel,
+            tap_on(
+                harness,
+                COORDINATOR,
+                action,
+                stalled,
+                bot_message(ts, blocks=HOSTILE_BLOCKS),
+                channel,
             )
     assert dms_to(harness, MENTOR) == []
     assert dms_to(harness, MENTEE) == []
@@ -234,12 +228,13 @@ def test_a_sharing_answer_never_redraws_the_place_it_names(harness: Harness) -> 
     dm = proposal_dm(harness, MENTOR)
     victim = last_dm(harness, MENTEE)
     before = len(updates(harness))
-    harness.block_action(
-        user_id=MENTOR,
-        action_id=ids.SHARING_AGREE,
-        value=buttons(dm.args["blocks"])[ids.SHARING_AGREE]["value"],
-        message=bot_message(str(victim.response["ts"]), blocks=HOSTILE_BLOCKS),
-        channel_id=str(victim.response["channel"]),
+    tap_on(
+        harness,
+        MENTOR,
+        ids.SHARING_AGREE,
+        buttons(dm.args["blocks"])[ids.SHARING_AGREE]["value"],
+        bot_message(str(victim.response["ts"]), blocks=HOSTILE_BLOCKS),
+        str(victim.response["channel"]),
     )
     assert consents(harness) == (True, True)
     redrawn = updates(harness)[before:]
