@@ -264,25 +264,6 @@ def parse_pulse_days(raw: str) -> int | None:
     return days if PULSE_DAYS_MIN <= days <= PULSE_DAYS_MAX else None
 
 
-def per_period(
-    answers: Sequence[Answer], periods: Sequence[tuple[datetime, datetime]], minimum: int
-) -> list[tuple[datetime, Aggregate]]:
-    """One aggregate per period (disjoint, oldest first): a fixed partition of time, so each
-    figure stands or falls alone and no two overlap."""
-    buckets: list[list[Answer]] = [[] for _ in periods]
-    for answer in answers:
-        if answer.at is None:
-            continue
-        for index, (start, end) in enumerate(periods):
-            if start <= answer.at < end:
-                buckets[index].append(answer)
-                break
-    return [
-        (start, aggregate(bucket, minimum))
-        for (start, _), bucket in zip(periods, buckets, strict=True)
-    ]
-
-
 def whole_buckets(buckets: Iterable[Sequence[Answer]], minimum: int) -> list[Answer]:
     """The answers of the buckets (cells of a fixed partition, such as weeks) that each hold at
     least ``minimum`` people: a figure over any run of cells then differs from another only by
@@ -331,7 +312,11 @@ class EndOfMentorship:
     goals_met: Split | Withheld
 
 
-def end_of_mentorship(rows: Sequence[ExitRow], minimum: int) -> EndOfMentorship:
+_GOAL_LABELS = [v.value for v in GoalsMet]
+
+
+def _counted_exits(rows: Sequence[ExitRow], minimum: int) -> tuple[list[Answer], list[Answer]]:
+    """The (recommend, goals met) answers a figure over ``rows`` may count: whole blocks only."""
     mentee = [Answer(r.person, r.recommend, r.at) for r in rows if r.recommend is not None]
     goals = [
         Answer(r.person, index, r.at)
@@ -339,12 +324,48 @@ def end_of_mentorship(rows: Sequence[ExitRow], minimum: int) -> EndOfMentorship:
         for index, value in enumerate(GoalsMet)
         if r.goals_met == value.value
     ]
-    counted_goals = in_blocks(goals, minimum)
-    labels = [v.value for v in GoalsMet]
+    return in_blocks(mentee, minimum), in_blocks(goals, minimum)
+
+
+def _end_of(recommend: Sequence[Answer], goals: Sequence[Answer], minimum: int) -> EndOfMentorship:
     return EndOfMentorship(
-        recommend=net_promoter(in_blocks(mentee, minimum), minimum),
-        goals_met=split([(a.person, labels[a.value]) for a in counted_goals], labels, minimum),
+        recommend=net_promoter(recommend, minimum),
+        goals_met=split([(a.person, _GOAL_LABELS[a.value]) for a in goals], _GOAL_LABELS, minimum),
     )
+
+
+def end_of_mentorship(rows: Sequence[ExitRow], minimum: int) -> EndOfMentorship:
+    return _end_of(*_counted_exits(rows, minimum), minimum)
+
+
+@dataclass(frozen=True)
+class ExitTable:
+    """The end-of-mentorship figures of a program to date: one per focus, and the total that
+    the digest shows and ``feedback.csv``'s last row repeats."""
+
+    foci: dict[str, EndOfMentorship]
+    total: EndOfMentorship
+    minimum: int
+
+    def of(self, focus: str) -> EndOfMentorship:
+        """A focus's figures; withheld for a focus nobody answered in."""
+        return self.foci.get(focus) or _end_of([], [], self.minimum)
+
+
+def exit_table(rows_by_focus: Mapping[str, Sequence[ExitRow]], minimum: int) -> ExitTable:
+    """Each focus counts its answers in whole blocks of enough people (:func:`in_blocks`), and
+    the total is exactly the union of those blocks: never a re-blocking of all answers, whose
+    blocks would cut across the foci's, so that the total minus the foci shown beside it would
+    leave a few people's answers (a focus's unfinished block, or one too small to show)."""
+    foci: dict[str, EndOfMentorship] = {}
+    all_recommend: list[Answer] = []
+    all_goals: list[Answer] = []
+    for focus, rows in rows_by_focus.items():
+        recommend, goals = _counted_exits(rows, minimum)
+        foci[focus] = _end_of(recommend, goals, minimum)
+        all_recommend += recommend
+        all_goals += goals
+    return ExitTable(foci, _end_of(all_recommend, all_goals, minimum), minimum)
 
 
 @dataclass(frozen=True)
@@ -365,27 +386,21 @@ class ProgramFeedback:
         return trend([(start.date(), value) for start, value in self.usefulness])
 
 
-def program_feedback(
-    ratings: Sequence[Answer],
-    weeks: Sequence[tuple[datetime, datetime]],
-    pulses: Sequence[PulseResult],
-    exits: Sequence[ExitRow],
-    minimum: int,
-) -> ProgramFeedback:
-    return ProgramFeedback(
-        minimum=minimum,
-        usefulness=tuple(per_period(ratings, weeks, minimum)),
-        pulses=tuple(pulses),
-        end=end_of_mentorship(exits, minimum),
-    )
-
-
 @dataclass(frozen=True)
 class MentorFeedback:
     """A mentor's own feedback to date (their mentees' ratings and exit answers), in blocks."""
 
     usefulness: Aggregate
     recommend: NetPromoter | Withheld
+    minimum: int
+
+    @property
+    def usefulness_text(self) -> str:
+        return banded_mean_text(self.usefulness, 5, self.minimum)
+
+    @property
+    def recommend_text(self) -> str:
+        return banded_nps_text(self.recommend, self.minimum)
 
     @property
     def any_shown(self) -> bool:
@@ -398,7 +413,29 @@ def mentor_feedback(
     return MentorFeedback(
         usefulness=aggregate(in_blocks(ratings, minimum), minimum),
         recommend=net_promoter(in_blocks(recommends, minimum), minimum),
+        minimum=minimum,
     )
+
+
+def people_band(people: int, minimum: int) -> str:
+    """“10+ people”: a count of people rounded down to a multiple of the minimum, for figures
+    whose exact count would help subtract them from another (a mentor's own feedback, which
+    cuts across the program's weeks and foci)."""
+    return f"{people // minimum * minimum}+ people"
+
+
+def banded_mean_text(value: Aggregate, scale_max: int, minimum: int) -> str:
+    """“4.2 / 5 (5+ people)” or “fewer than 5 responses”."""
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    return f"{value.mean:.1f} / {scale_max} ({people_band(value.people, minimum)})"
+
+
+def banded_nps_text(value: NetPromoter | Withheld, minimum: int) -> str:
+    if isinstance(value, Withheld):
+        return withheld_text(value.minimum)
+    sign = "+" if value.score > 0 else ""
+    return f"{sign}{value.score} ({people_band(value.people, minimum)})"
 
 
 def nps_text(value: NetPromoter | Withheld) -> str:

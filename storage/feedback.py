@@ -324,25 +324,21 @@ def pulses_closed_between(
 # -- what the digest, the report and Home read -----------------------------------------------------
 
 
-def exit_rows(
-    session: Session, *, program_id: int | None = None, mentor_id: str | None = None
-) -> list[fb.ExitRow]:
-    """Answered exit surveys to date (columns only: a program's whole history stays small)."""
-    query = select(
-        ExitSurvey.user_id,
-        ExitSurvey.role,
-        ExitSurvey.goals_met,
-        ExitSurvey.recommend,
-        ExitSurvey.answered_at,
-        ExitSurvey.focus,
-    ).where(ExitSurvey.answered_at.is_not(None))
-    if program_id is not None:
-        query = query.where(ExitSurvey.program_id == program_id)
-    if mentor_id is not None:
-        query = query.where(ExitSurvey.mentor_id == mentor_id)
-    rows = session.execute(query.order_by(ExitSurvey.answered_at, ExitSurvey.id)).all()
+def mentor_exit_rows(session: Session, mentor_id: str) -> list[fb.ExitRow]:
+    """A mentor's answered exit surveys to date, oldest first (columns only)."""
+    rows = session.execute(
+        select(
+            ExitSurvey.user_id,
+            ExitSurvey.role,
+            ExitSurvey.goals_met,
+            ExitSurvey.recommend,
+            ExitSurvey.answered_at,
+        )
+        .where(ExitSurvey.answered_at.is_not(None), ExitSurvey.mentor_id == mentor_id)
+        .order_by(ExitSurvey.answered_at, ExitSurvey.id)
+    ).all()
     return [
-        fb.ExitRow(user, role, goals, recommend, at) for user, role, goals, recommend, at, _ in rows
+        fb.ExitRow(user, role, goals, recommend, at) for user, role, goals, recommend, at in rows
     ]
 
 
@@ -417,7 +413,8 @@ def load_program_feedback(
     minimum: int,
 ) -> fb.ProgramFeedback:
     """The digest's feedback section for ``weeks`` (oldest first; the last is the digest's own
-    week): ratings read for those weeks only, pulses closed in the last, exit answers to date."""
+    week): ratings read for those weeks only, pulses closed in the last, exit answers to date
+    (the total of the same table ``feedback.csv`` shows per focus)."""
     usefulness = [
         (start, fb.week_usefulness(cells, minimum))
         for (start, _), cells in zip(
@@ -429,7 +426,7 @@ def load_program_feedback(
         minimum=minimum,
         usefulness=tuple(usefulness),
         pulses=tuple(pulses),
-        end=fb.end_of_mentorship(exit_rows(session, program_id=program_id), minimum),
+        end=fb.exit_table(exit_rows_by_focus(session, program_id), minimum).total,
     )
 
 
@@ -451,7 +448,7 @@ def load_mentor_feedback(session: Session, mentor_id: str, minimum: int) -> fb.M
     ratings = [a for _, a in rating_answers(session, mentor_id=mentor_id, mentees_only=True)]
     recommends = [
         fb.Answer(r.person, r.recommend, r.at)
-        for r in exit_rows(session, mentor_id=mentor_id)
+        for r in mentor_exit_rows(session, mentor_id)
         if r.recommend is not None
     ]
     return fb.mentor_feedback(ratings, recommends, minimum)
@@ -493,6 +490,7 @@ def mentor_feedback_by_mentor(
         mentor: fb.MentorFeedback(
             usefulness=usefulness.get(mentor, empty).mean(),
             recommend=recommends.get(mentor, empty).net_promoter(),
+            minimum=minimum,
         )
         for mentor in set(usefulness) | set(recommends)
     }

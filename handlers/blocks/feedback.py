@@ -475,12 +475,12 @@ def mentor_feedback_lines(feedback: fb.MentorFeedback) -> list[Mrkdwn]:
         lines.append(
             fmt(
                 "• Meetings rated useful: {value}",
-                value=fb.mean_text(feedback.usefulness, 5),
+                value=feedback.usefulness_text,
             )
         )
     if isinstance(feedback.recommend, fb.NetPromoter):
         lines.append(
-            fmt("• Mentees who would recommend you: {value}", value=fb.nps_text(feedback.recommend))
+            fmt("• Mentees who would recommend you: {value}", value=feedback.recommend_text)
         )
     lines.append(
         md("_Averages of several mentees' answers, updated in whole groups so none stands out._")

@@ -407,8 +407,8 @@ def build_teaching_csv(session: Session, period: Period, program_id: int, minimu
     for row in teaching_record(session, period, program_id):
         hours = "" if row.minutes is None else f"{row.minutes / 60:.2f}"
         mine = feedback.get(row.mentor_id)
-        usefulness = fb.mean_text(mine.usefulness, 5) if mine else fb.withheld_text(minimum)
-        recommend = fb.nps_text(mine.recommend) if mine else fb.withheld_text(minimum)
+        usefulness = mine.usefulness_text if mine else fb.withheld_text(minimum)
+        recommend = mine.recommend_text if mine else fb.withheld_text(minimum)
         writer.writerow((row.mentor_id, row.meetings_held, hours, usefulness, recommend))
     return out.getvalue().encode()
 

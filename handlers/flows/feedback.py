@@ -367,30 +367,27 @@ def build_feedback_csv(
     zone: ZoneInfo,
 ) -> bytes:
     """Aggregate feedback per focus and for all of them: usefulness over the whole weeks
-    (``ratings``: a focus's cells, one per week) that each hold enough people, end-of-mentorship answers to date in whole blocks. A focus too small
-    shows "fewer than N responses" and adds nothing to the total, so no subtraction recovers
-    it."""
+    (``ratings``: a focus's cells, one per week) that each hold enough people, and
+    end-of-mentorship answers to date in whole blocks per focus (:func:`bot.feedback.exit_table`,
+    whose total the digest shows). A focus too small shows "fewer than N responses" and adds
+    nothing to the total, so no subtraction recovers it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FEEDBACK_COLUMNS)
     first = weeks[0][0].astimezone(zone).date().isoformat() if weeks else ""
     last = (weeks[-1][1].astimezone(zone).date() - timedelta(days=1)).isoformat() if weeks else ""
     kept_ratings: list[fb.Cell] = []
-    kept_exits: list[fb.ExitRow] = []
+    table = fb.exit_table(exits, minimum)
     for focus in sorted(set(ratings) | set(exits), key=lambda f: labels.get(f, f).lower()):
         cells = list(ratings.get(focus, []))
         kept_ratings += [c for c in cells if c.people >= minimum]
-        focus_exits = list(exits.get(focus, []))
-        end = fb.end_of_mentorship(focus_exits, minimum)
-        if isinstance(end.recommend, fb.NetPromoter) or isinstance(end.goals_met, fb.Split):
-            kept_exits += focus_exits
         writer.writerow(
             (
                 safe_cell(labels.get(focus, focus)),
                 first,
                 last,
                 *_mean_cells(cells, minimum),
-                *_exit_cells(end),
+                *_exit_cells(table.of(focus)),
             )
         )
     writer.writerow(
@@ -399,7 +396,7 @@ def build_feedback_csv(
             first,
             last,
             *_mean_cells(kept_ratings, minimum),
-            *_exit_cells(fb.end_of_mentorship(kept_exits, minimum)),
+            *_exit_cells(table.total),
         )
     )
     return out.getvalue().encode()

@@ -5,7 +5,12 @@ figure per week, which its preview and chart show too, and feedback.csv's per fo
 all foci) and solves the linear equations they make over the individual ratings. The release
 functions are treated as black boxes: which ratings a figure sums is found by changing one
 rating at a time and seeing which figures move. A rating is pinned down when its unit vector
-lies in the span of the figures' supports."""
+lies in the span of the figures' supports.
+
+End-of-mentorship answers (recommendation and goals met) are attacked the same way over the
+digest's figure and feedback.csv's rows. A pulse's figures are one cell each (one question of
+one closed pulse, program-wide, released nowhere else), and a mentor's own figures (Home, the
+teaching record) show people only as "5+"-style bands, so they give no exact sum to solve with."""
 
 from __future__ import annotations
 
@@ -115,3 +120,103 @@ def test_the_attacker_finds_a_rating_when_a_week_counts_every_rating() -> None:
     research_row = np.array([[1, 1, 1, 1, 1, 0]])
     assert pinned(np.vstack([week_total, research_row])) == [5]
     assert pinned(supports(ratings, 1, 5)) == []
+
+
+# -- end-of-mentorship answers --------------------------------------------------------------------
+
+Exit = tuple[str, str, int, str]  # person, focus, recommend (0-10), goals met
+
+
+def _exit_rows(exits: list[Exit]) -> dict[str, list[fb.ExitRow]]:
+    """Each focus's rows in answering order (the list's order is the order they answered in)."""
+    rows: dict[str, list[fb.ExitRow]] = {}
+    for index, (person, focus, recommend, goals) in enumerate(exits):
+        rows.setdefault(focus, []).append(
+            fb.ExitRow(person, "mentee", goals, recommend, START + timedelta(hours=index))
+        )
+    return rows
+
+
+def released_exits(exits: list[Exit], minimum: int) -> dict[str, str]:
+    """Every end-of-mentorship figure released for a program: the digest's (to date) and each
+    row of feedback.csv, as the text a coordinator reads."""
+    by_focus = _exit_rows(exits)
+    total = fb.exit_table(by_focus, minimum).total
+    figures = {
+        "digest recommend": fb.nps_text(total.recommend),
+        "digest goals": fb.split_text(total.goals_met),
+    }
+    report = build_feedback_csv(
+        {f: f for f in FOCI}, {}, by_focus, _weeks(1), minimum, ZoneInfo("UTC")
+    )
+    for row in csv.DictReader(io.StringIO(report.decode())):
+        if row["recommend_score_to_date"]:
+            figures[f"csv {row['focus']} recommend"] = row["recommend_score_to_date"]
+        if row["goals_met_all_pct"]:
+            figures[f"csv {row['focus']} goals"] = ",".join(
+                row[f"goals_met_{g}_pct"] for g in ("all", "some", "none")
+            )
+    return {name: text for name, text in figures.items() if "fewer than" not in text}
+
+
+def exit_supports(exits: list[Exit], minimum: int) -> np.ndarray:
+    """One row per released figure: which answers it counts (found by turning each answer's
+    recommendation and goals around and seeing which figures move)."""
+    base = released_exits(exits, minimum)
+    rows = {name: np.zeros(len(exits)) for name in base}
+    for index, (person, focus, recommend, goals) in enumerate(exits):
+        moved = [*exits]
+        moved[index] = (
+            person,
+            focus,
+            0 if recommend >= 7 else 10,
+            "none" if goals != "none" else "all",
+        )
+        after = released_exits(moved, minimum)
+        assert after.keys() == base.keys()  # what is shown never depends on the answers
+        for name in base:
+            if after[name] != base[name]:
+                rows[name][index] = 1
+    return np.array(list(rows.values())) if rows else np.zeros((0, len(exits)))
+
+
+exits_strategy = st.lists(
+    st.tuples(
+        st.sampled_from([f"U0PERSON{i}" for i in range(9)]),
+        st.sampled_from(FOCI),
+        st.integers(0, 10),
+        st.sampled_from([g.value for g in fb.GoalsMet]),
+    ),
+    max_size=24,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(exits=exits_strategy, minimum=st.sampled_from([2, 3, 5]))
+@example(  # one Clinical-skills answer before five Research ones
+    exits=[("U0CLINIC1", "clinical", 0, "none")]
+    + [(f"U0RESRCH{i}", "research", 10, "all") for i in range(5)],
+    minimum=5,
+)
+@example(  # re-blocking all answers for the total (as the digest did) gave this one away
+    exits=[
+        ("U0PERSON1", "research", 0, "all"),
+        ("U0PERSON1", "clinical", 0, "all"),
+        ("U0PERSON0", "research", 0, "all"),
+    ],
+    minimum=2,
+)
+def test_no_end_of_mentorship_figure_pins_down_one_answer(exits: list[Exit], minimum: int) -> None:
+    assert pinned(exit_supports(exits, minimum)) == []
+
+
+def test_the_digest_is_the_total_of_the_reports_exit_table() -> None:
+    """The digest's figure and feedback.csv's last row count the same answers: the foci's
+    whole blocks, never a block of their own that cuts across them."""
+    exits = [("U0CLINIC1", "clinical", 0, "none")] + [
+        (f"U0RESRCH{i}", "research", 10, "all") for i in range(6)
+    ]
+    figures = released_exits(exits, 5)
+    assert figures["digest recommend"] == "+100 (5 people)"
+    assert figures["csv research recommend"] == "100"
+    assert figures["csv All focus areas recommend"] == "100"
