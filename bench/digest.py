@@ -34,7 +34,7 @@ from handlers.flows.feedback import build_feedback_csv, report_weeks
 from handlers.flows.slack import program_focus_label
 from storage import schema
 from storage.db import SessionFactory, create_db_engine, make_session_factory, unit_of_work
-from storage.feedback import exit_rows_by_focus, rating_cells
+from storage.feedback import exit_table, rating_cells
 from storage.models import (
     Base,
     CheckIn,
@@ -380,8 +380,9 @@ def bench(
                 ratings: dict[str, list[Cell]] = {}
                 for (_, focus), cell in rating_cells(session, program.id, weeks).items():
                     ratings.setdefault(focus, []).append(cell)
-                exits = exit_rows_by_focus(session, program.id)
-                labels = {f: program_focus_label(program, f) for f in set(ratings) | set(exits)}
+                exits = exit_table(session, program.id, settings.feedback_min_responses)
+                foci = set(ratings) | set(exits.foci)
+                labels = {f: program_focus_label(program, f) for f in foci}
             out = build_feedback_csv(
                 labels, ratings, exits, weeks, settings.feedback_min_responses, program.zone
             )

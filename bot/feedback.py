@@ -134,20 +134,68 @@ def split(
     )
 
 
+def blocks(answers: Sequence[Answer], minimum: int) -> list[list[Answer]]:
+    """``answers`` in time order cut into whole blocks, each closed as soon as it holds
+    ``minimum`` people; the unfinished rest is left out."""
+    ordered = sorted(answers, key=lambda a: (a.at is None, a.at or _EARLIEST, a.person))
+    found: list[list[Answer]] = []
+    start = 0
+    people: set[str] = set()
+    for index, answer in enumerate(ordered):
+        people.add(answer.person)
+        if len(people) >= minimum:
+            found.append(ordered[start : index + 1])
+            start = index + 1
+            people = set()
+    return found
+
+
 def in_blocks(answers: Sequence[Answer], minimum: int) -> list[Answer]:
     """The answers a figure that grows over time may count: in time order, whole blocks only,
     each block holding at least ``minimum`` people. A figure shown again later then differs by
     whole blocks, so comparing it with an earlier one reveals no fewer than ``minimum`` people's
     answers (one new rating never shows by itself in the change)."""
-    ordered = sorted(answers, key=lambda a: (a.at is None, a.at or _EARLIEST, a.person))
-    counted = 0
-    people: set[str] = set()
-    for index, answer in enumerate(ordered):
-        people.add(answer.person)
-        if len(people) >= minimum:
-            counted = index + 1
-            people = set()
-    return ordered[:counted]
+    return [answer for block in blocks(answers, minimum) for answer in block]
+
+
+def settled_blocks(answers: Sequence[Answer], minimum: int, before: datetime) -> list[list[Answer]]:
+    """The whole blocks at the start of ``answers`` whose every answer was given before
+    ``before``: the blocks retention may fold into counts. Blocks after them are cut exactly as
+    before once these are gone, since each block starts afresh where the last one closed."""
+    settled: list[list[Answer]] = []
+    for block in blocks(answers, minimum):
+        if any(answer.at is None or answer.at >= before for answer in block):
+            break
+        settled.append(block)
+    return settled
+
+
+@dataclass(frozen=True)
+class FoldedBlock:
+    """A whole block of answers kept only as counts once retention folded it: how many people
+    gave them, and how many gave each value."""
+
+    key: str
+    people: int
+    counts: Mapping[int, int]
+
+
+def fold(key: str, block: Sequence[Answer]) -> FoldedBlock:
+    counts: dict[int, int] = {}
+    for answer in block:
+        counts[answer.value] = counts.get(answer.value, 0) + 1
+    return FoldedBlock(key, people_of(block), counts)
+
+
+def unfold(block: FoldedBlock) -> list[Answer]:
+    """The block's answers as the figures count them, oldest of all: as many answers of each
+    value as were given, spread over as many stand-in people (``key:0``, ``key:1``, …) as gave
+    them, so that counts, sums and people come out as they did; no stand-in is anyone."""
+    values = [value for value, times in sorted(block.counts.items()) for _ in range(times)]
+    return [
+        Answer(f"{block.key}:{index % max(block.people, 1)}", value, _EARLIEST)
+        for index, value in enumerate(values)
+    ]
 
 
 _K = TypeVar("_K", bound=Hashable)
@@ -315,16 +363,38 @@ class EndOfMentorship:
 _GOAL_LABELS = [v.value for v in GoalsMet]
 
 
-def _counted_exits(rows: Sequence[ExitRow], minimum: int) -> tuple[list[Answer], list[Answer]]:
-    """The (recommend, goals met) answers a figure over ``rows`` may count: whole blocks only."""
-    mentee = [Answer(r.person, r.recommend, r.at) for r in rows if r.recommend is not None]
-    goals = [
+def recommend_answers(rows: Sequence[ExitRow]) -> list[Answer]:
+    return [Answer(r.person, r.recommend, r.at) for r in rows if r.recommend is not None]
+
+
+def goals_answers(rows: Sequence[ExitRow]) -> list[Answer]:
+    """Goals met as answers whose value is the place of the choice in :class:`GoalsMet`."""
+    return [
         Answer(r.person, index, r.at)
         for r in rows
         for index, value in enumerate(GoalsMet)
         if r.goals_met == value.value
     ]
-    return in_blocks(mentee, minimum), in_blocks(goals, minimum)
+
+
+@dataclass(frozen=True)
+class FoldedExits:
+    """A focus's end-of-mentorship answers that retention folded into whole blocks."""
+
+    recommend: tuple[FoldedBlock, ...] = ()
+    goals: tuple[FoldedBlock, ...] = ()
+
+
+def _counted_exits(
+    rows: Sequence[ExitRow], minimum: int, folded: FoldedExits = FoldedExits()
+) -> tuple[list[Answer], list[Answer]]:
+    """The (recommend, goals met) answers a figure over ``rows`` may count: whole blocks only,
+    the folded ones first (they were the oldest)."""
+    return (
+        [a for b in folded.recommend for a in unfold(b)]
+        + in_blocks(recommend_answers(rows), minimum),
+        [a for b in folded.goals for a in unfold(b)] + in_blocks(goals_answers(rows), minimum),
+    )
 
 
 def _end_of(recommend: Sequence[Answer], goals: Sequence[Answer], minimum: int) -> EndOfMentorship:
@@ -352,16 +422,24 @@ class ExitTable:
         return self.foci.get(focus) or _end_of([], [], self.minimum)
 
 
-def exit_table(rows_by_focus: Mapping[str, Sequence[ExitRow]], minimum: int) -> ExitTable:
+def exit_table(
+    rows_by_focus: Mapping[str, Sequence[ExitRow]],
+    minimum: int,
+    folded: Mapping[str, FoldedExits] | None = None,
+) -> ExitTable:
     """Each focus counts its answers in whole blocks of enough people (:func:`in_blocks`), and
     the total is exactly the union of those blocks: never a re-blocking of all answers, whose
     blocks would cut across the foci's, so that the total minus the foci shown beside it would
-    leave a few people's answers (a focus's unfinished block, or one too small to show)."""
+    leave a few people's answers (a focus's unfinished block, or one too small to show).
+    ``folded`` holds each focus's blocks that retention kept only as counts."""
     foci: dict[str, EndOfMentorship] = {}
     all_recommend: list[Answer] = []
     all_goals: list[Answer] = []
-    for focus, rows in rows_by_focus.items():
-        recommend, goals = _counted_exits(rows, minimum)
+    folded = folded or {}
+    for focus in set(rows_by_focus) | set(folded):
+        recommend, goals = _counted_exits(
+            rows_by_focus.get(focus, ()), minimum, folded.get(focus, FoldedExits())
+        )
         foci[focus] = _end_of(recommend, goals, minimum)
         all_recommend += recommend
         all_goals += goals

@@ -28,6 +28,7 @@ from storage.db import unit_of_work
 from storage.due import answer_all
 from storage.events import forget_events_before, received_before_clause
 from storage.installation import sending_stopped_clause
+from storage.programs import all_configs
 from storage.views import opened_before_clause, prune_opened_views
 
 log = get_logger("mentorbot.scheduler")
@@ -71,6 +72,43 @@ def purge_expired_text(tick: TickContext) -> StepResult:
 def expired_text_exists(tick: TickContext) -> ColumnElement[bool]:
     return retention.expired_text_exists(
         retention_cutoff(tick.now, tick.app.settings.retention_months)
+    )
+
+
+def age_out_answers(tick: TickContext) -> StepResult:
+    """Individual answers older than RETENTION_MONTHS stop being tied to the people who gave
+    them: ratings fold into weekly cells, exit answers into whole blocks, both counted by the
+    figures exactly as before; answers of old pulses, the preferences of old matching rounds
+    and the profiles of people who left long ago go."""
+    settings = tick.app.settings
+    cutoff = retention_cutoff(tick.now, settings.retention_months)
+    with unit_of_work(tick.app.sessions) as session:
+        weeks = sum(
+            retention.fold_expired_ratings(session, program.id, program.zone, cutoff)
+            for program in all_configs(session, settings)
+        )
+        blocks = retention.fold_expired_exits(
+            session, cutoff, settings.feedback_min_responses, tick.now
+        )
+        pulses, rounds, profiles = retention.purge_expired_answers(session, cutoff, tick.now)
+    done = weeks + blocks + pulses + rounds + profiles
+    if done:
+        log.info(
+            "retention.aged_out",
+            rating_weeks=weeks,
+            exit_blocks=blocks,
+            pulse_answers=pulses,
+            rounds=rounds,
+            profiles=profiles,
+            cutoff=cutoff.isoformat(),
+        )
+    return StepResult(due=done)
+
+
+def expired_answers_exist(tick: TickContext) -> ColumnElement[bool]:
+    settings = tick.app.settings
+    return retention.expired_answers_exist(
+        retention_cutoff(tick.now, settings.retention_months), settings.feedback_min_responses
     )
 
 
@@ -124,6 +162,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(forget_old_events, old_events_exist, sends=False),
         Probed(forget_old_views, old_views_exist, sends=False),
         Probed(purge_expired_text, expired_text_exists, sends=False),
+        Probed(age_out_answers, expired_answers_exist, sends=False),
     )
 
 

@@ -4,7 +4,7 @@ aggregates in bot/feedback.py, never a person's score to show."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +15,14 @@ from bot import feedback as fb
 from bot.feedback import Answer
 from storage.models import (
     CheckIn,
+    ExitBlock,
     ExitSurvey,
     Pairing,
     Person,
     Program,
     Pulse,
     PulseAnswer,
+    RatingWeek,
     SessionRating,
 )
 from storage.outbox import NewSend, enqueue_many, send_key
@@ -33,6 +35,27 @@ MENTEE = "mentee"
 EXIT_SURVEY = "exit.survey"
 PULSE_ASK = "pulse.ask"
 PULSE_REMIND = "pulse.remind"
+
+# What a folded block of exit answers counts (``exit_blocks.kind``).
+EXIT_RECOMMEND = "recommend"
+EXIT_GOALS = "goals"
+_GOALS = list(fb.GoalsMet)
+
+
+def exit_value(kind: str, stored: object) -> int:
+    """An exit answer as the figures count it: a recommendation as given, goals met as the
+    place of the choice in :class:`bot.feedback.GoalsMet`."""
+    if kind == EXIT_GOALS:
+        return _GOALS.index(fb.GoalsMet(str(stored)))
+    return int(str(stored))
+
+
+def exit_counts(kind: str, counts: Mapping[int, int]) -> dict[str, int]:
+    """A folded block's counts as stored: keyed by the answer as the survey stores it."""
+    return {
+        (_GOALS[value].value if kind == EXIT_GOALS else str(value)): times
+        for value, times in counts.items()
+    }
 
 
 # -- session ratings ------------------------------------------------------------------------------
@@ -342,7 +365,9 @@ def mentor_exit_rows(session: Session, mentor_id: str) -> list[fb.ExitRow]:
     ]
 
 
-def exit_rows_by_focus(session: Session, program_id: int) -> dict[str, list[fb.ExitRow]]:
+def exit_table(session: Session, program_id: int, minimum: int) -> fb.ExitTable:
+    """The program's end-of-mentorship figures to date, per focus and in total: the answers
+    still held, after the blocks retention folded into counts."""
     found: dict[str, list[fb.ExitRow]] = {}
     rows = session.execute(
         select(
@@ -358,7 +383,28 @@ def exit_rows_by_focus(session: Session, program_id: int) -> dict[str, list[fb.E
     ).all()
     for focus, user, role, goals, recommend, at in rows:
         found.setdefault(focus, []).append(fb.ExitRow(user, role, goals, recommend, at))
-    return found
+    return fb.exit_table(found, minimum, folded_exits(session, program_id))
+
+
+def folded_exits(session: Session, program_id: int) -> dict[str, fb.FoldedExits]:
+    """Each focus's blocks of exit answers that retention kept only as counts, oldest first."""
+    recommend: dict[str, list[fb.FoldedBlock]] = {}
+    goals: dict[str, list[fb.FoldedBlock]] = {}
+    for block in session.scalars(
+        select(ExitBlock).where(ExitBlock.program_id == program_id).order_by(ExitBlock.id)
+    ):
+        kept = fb.FoldedBlock(
+            f"folded{block.id}",
+            block.people,
+            {exit_value(block.kind, value): int(times) for value, times in block.counts.items()},
+        )
+        (recommend if block.kind == EXIT_RECOMMEND else goals).setdefault(block.focus, []).append(
+            kept
+        )
+    return {
+        focus: fb.FoldedExits(tuple(recommend.get(focus, ())), tuple(goals.get(focus, ())))
+        for focus in set(recommend) | set(goals)
+    }
 
 
 def closed_pulse_results(
@@ -372,11 +418,12 @@ def closed_pulse_results(
     ]
 
 
-def rating_cells(
+def live_rating_cells(
     session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
 ) -> dict[tuple[datetime, str], fb.Cell]:
     """Per week and focus: people, answers and their sum, counted by the database (one
-    aggregate query per week over the program's rating index), never the ratings themselves."""
+    aggregate query per week over the program's rating index), never the ratings themselves;
+    the ratings still held only."""
     cells: dict[tuple[datetime, str], fb.Cell] = {}
     for start, end in weeks:
         rows = session.execute(
@@ -395,6 +442,31 @@ def rating_cells(
         ).all()
         for focus, people, answers, total in rows:
             cells[(start, focus)] = fb.Cell(int(people), int(answers), int(total or 0))
+    return cells
+
+
+def rating_cells(
+    session: Session, program_id: int, weeks: Sequence[tuple[datetime, datetime]]
+) -> dict[tuple[datetime, str], fb.Cell]:
+    """Per week and focus, as :func:`live_rating_cells`; a week whose ratings retention folded
+    counts from its kept cells."""
+    cells = live_rating_cells(session, program_id, weeks)
+    if weeks:
+        # Weeks whose ratings passed the retention period are kept as their cells.
+        for week in session.scalars(
+            select(RatingWeek).where(
+                RatingWeek.program_id == program_id,
+                RatingWeek.week_start >= weeks[0][0],
+                RatingWeek.week_start < weeks[-1][1],
+            )
+        ):
+            found = [start for start, end in weeks if start <= week.week_start < end]
+            if not found:
+                continue
+            kept = cells.get((found[0], week.focus), fb.Cell(0, 0, 0))
+            cells[(found[0], week.focus)] = fb.Cell(
+                kept.people + week.people, kept.answers + week.answers, kept.total + week.total
+            )
     return cells
 
 
@@ -426,7 +498,7 @@ def load_program_feedback(
         minimum=minimum,
         usefulness=tuple(usefulness),
         pulses=tuple(pulses),
-        end=fb.exit_table(exit_rows_by_focus(session, program_id), minimum).total,
+        end=exit_table(session, program_id, minimum).total,
     )
 
 

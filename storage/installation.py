@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_affected
 from storage.models import InstallationState
 from storage.upsert import get_or_insert
 
@@ -34,7 +35,7 @@ def resume_sending(session: Session) -> bool:
         .where(InstallationState.id == _ROW, InstallationState.sending_stopped_at.is_not(None))
         .values(sending_stopped_at=None, stopped_because=None)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return bool(rows_affected(result))
 
 
 def sending_stopped_clause() -> ColumnElement[bool]:

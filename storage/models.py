@@ -113,6 +113,8 @@ class Person(Base):
     """Someone the app has met in Slack, with what it caches of their profile."""
 
     __tablename__ = "people"
+    # The retention probe: people who left before the cutoff (few have left at all).
+    __table_args__ = (Index("ix_people_left_at", "left_at"),)
 
     user_id: Mapped[str] = mapped_column(USER_ID, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(255), default="")
@@ -484,6 +486,8 @@ class MatchRound(Base):
     proposed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(USER_ID)
     decided_at: Mapped[datetime | None]
+    # When retention cleared the participants' ranks, suggestions and "rather not" lists.
+    purged_at: Mapped[datetime | None]
 
 
 class MatchParticipant(Base):
@@ -530,6 +534,8 @@ class SessionRating(Base):
         UniqueConstraint("checkin_id", "rater_id", name="uq_session_rating"),
         Index("ix_session_ratings_program_at", "program_id", "rated_at"),
         Index("ix_session_ratings_mentor", "mentor_id", "rated_at"),
+        # The retention probe: ratings old enough to fold, in any program.
+        Index("ix_session_ratings_rated_at", "rated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -543,6 +549,41 @@ class SessionRating(Base):
     score: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime]
+
+
+class RatingWeek(Base):
+    """One week and focus of a program's usefulness ratings, folded into counts when its
+    ratings passed the retention period: the cell :func:`storage.feedback.rating_cells` reads
+    in place of the ratings, so the digest's and the report's figures stay as they were."""
+
+    __tablename__ = "rating_weeks"
+    __table_args__ = (UniqueConstraint("program_id", "week_start", "focus", name="uq_rating_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    week_start: Mapped[datetime]
+    focus: Mapped[str] = mapped_column(String(64))
+    people: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+
+
+class ExitBlock(Base):
+    """A whole block of enough people's end-of-mentorship answers of one focus (see
+    :func:`bot.feedback.in_blocks`), folded into counts when all of them passed the retention
+    period: ``counts`` maps each answer (a 0-10 recommendation, or all/some/none) to how many
+    gave it. The figures to date count it exactly as they counted the answers."""
+
+    __tablename__ = "exit_blocks"
+    __table_args__ = (Index("ix_exit_blocks_program", "program_id", "focus"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    focus: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(SHORT)  # recommend or goals
+    people: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    folded_at: Mapped[datetime]
 
 
 class ExitSurvey(Base):

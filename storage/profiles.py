@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
+from storage.db import rows_affected
 from storage.models import (
     MentorProfile,
     Pairing,
@@ -314,7 +315,7 @@ def leave_waiting_list(session: Session, entry_id: int, user_id: str, now: datet
         )
         .values(status=LEFT, left_at=now)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rows_affected(result))
 
 
 def settle_waiting(
@@ -332,7 +333,7 @@ def settle_waiting(
         )
         .values(status=LEFT, left_at=now)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rows_affected(result))
 
 
 def mark_notified(session: Session, entry_id: int, mentor_id: str, now: datetime) -> bool:
@@ -342,7 +343,7 @@ def mark_notified(session: Session, entry_id: int, mentor_id: str, now: datetime
         .where(WaitingEntry.id == entry_id, WaitingEntry.status == WAITING)
         .values(status=NOTIFIED, notified_at=now, notified_mentor_id=mentor_id)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rows_affected(result))
 
 
 def people_by_id(session: Session, user_ids: Sequence[str]) -> dict[str, Person]:

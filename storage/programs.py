@@ -14,6 +14,7 @@ from bot.errors import Refused
 from bot.programs import ProgramConfig, ProgramValues, Role, name_key, resolve_config
 from bot.settings import Settings
 from bot.text import fmt
+from storage.db import rows_affected
 from storage.models import Program, ProgramMember
 from storage.upsert import get_or_insert, insert_new
 
@@ -230,7 +231,7 @@ def remove_members(
     if source is not None:
         query = query.where(ProgramMember.source == source)
     result = session.execute(query)
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_affected(result)
 
 
 def create_program(

@@ -96,3 +96,24 @@ def get_or_insert(
         # The row that won was removed again before it could be read: a caller's retry adds it.
         raise LookupError(f"{model.__tablename__}: the row for {dict(values)} vanished")
     return found, bool(added)
+
+
+def insert_or_add(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: Sequence[InstrumentedAttribute[Any]],
+    add: Sequence[InstrumentedAttribute[Any]],
+) -> None:
+    """Insert each of ``rows``; where its ``key`` is taken, add its ``add`` columns to the row
+    there (counts kept per key, such as a folded week's ratings), in one statement."""
+    if not rows:
+        return
+    insert = _insert(session)(model)
+    statement = insert.on_conflict_do_update(
+        index_elements=list(key),
+        set_={column.key: column + getattr(insert.excluded, column.key) for column in add},
+    )
+    session.flush()
+    session.execute(statement, [dict(row) for row in rows])

@@ -361,15 +361,15 @@ def _exit_cells(end: fb.EndOfMentorship) -> tuple[str, ...]:
 def build_feedback_csv(
     labels: Mapping[str, str],
     ratings: Mapping[str, Sequence[fb.Cell]],
-    exits: Mapping[str, Sequence[fb.ExitRow]],
+    exits: fb.ExitTable,
     weeks: Sequence[tuple[datetime, datetime]],
     minimum: int,
     zone: ZoneInfo,
 ) -> bytes:
     """Aggregate feedback per focus and for all of them: usefulness over the whole weeks
     (``ratings``: a focus's cells, one per week) that each hold enough people, and
-    end-of-mentorship answers to date in whole blocks per focus (:func:`bot.feedback.exit_table`,
-    whose total the digest shows). A focus too small shows "fewer than N responses" and adds
+    end-of-mentorship answers to date in whole blocks per focus (``exits``, whose total the
+    digest shows). A focus too small shows "fewer than N responses" and adds
     nothing to the total, so no subtraction recovers it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -377,8 +377,7 @@ def build_feedback_csv(
     first = weeks[0][0].astimezone(zone).date().isoformat() if weeks else ""
     last = (weeks[-1][1].astimezone(zone).date() - timedelta(days=1)).isoformat() if weeks else ""
     kept_ratings: list[fb.Cell] = []
-    table = fb.exit_table(exits, minimum)
-    for focus in sorted(set(ratings) | set(exits), key=lambda f: labels.get(f, f).lower()):
+    for focus in sorted(set(ratings) | set(exits.foci), key=lambda f: labels.get(f, f).lower()):
         cells = list(ratings.get(focus, []))
         kept_ratings += [c for c in cells if c.people >= minimum]
         writer.writerow(
@@ -387,7 +386,7 @@ def build_feedback_csv(
                 first,
                 last,
                 *_mean_cells(cells, minimum),
-                *_exit_cells(table.of(focus)),
+                *_exit_cells(exits.of(focus)),
             )
         )
     writer.writerow(
@@ -396,7 +395,7 @@ def build_feedback_csv(
             first,
             last,
             *_mean_cells(kept_ratings, minimum),
-            *_exit_cells(table.total),
+            *_exit_cells(exits.total),
         )
     )
     return out.getvalue().encode()
@@ -453,9 +452,9 @@ def feedback_report_csv(
         ratings: dict[str, list[fb.Cell]] = {}
         for (_, focus), cell in store.rating_cells(session, program_id, weeks).items():
             ratings.setdefault(focus, []).append(cell)
-        exits = store.exit_rows_by_focus(session, program_id)
+        exits = store.exit_table(session, program_id, minimum)
         comments = store.shared_comments(session, program_id)
-        foci = set(ratings) | set(exits) | {c[1] for c in comments}
+        foci = set(ratings) | set(exits.foci) | {c[1] for c in comments}
         labels = {f: program_focus_label(program, f) for f in foci}
     return (
         build_feedback_csv(labels, ratings, exits, weeks, minimum, program.zone),

@@ -105,6 +105,7 @@ NOT_PERSON_TEXT = {
     ("match_pairs", "reason"),  # written by the app ("their 1st choice")
     ("pulses", "questions"),  # written by coordinators
     ("pulse_answers", "answers"),  # scores only, kept (pseudonymous) for the aggregates
+    ("exit_blocks", "counts"),  # how many gave each answer in a folded block: no one's own
     # Written by the app about coordinator actions, or an erasure's reason as the coordinator or
     # admin gave it (their words, not the erased person's).
     ("audit_log", "detail"),

@@ -49,7 +49,12 @@ def released(ratings: list[Rating], weeks: int, minimum: int) -> dict[str, float
     by_focus = {f: [_cells(ratings, w, f) for w in range(weeks)] for f in FOCI}
     by_focus = {f: cells for f, cells in by_focus.items() if any(c.answers for c in cells)}
     report = build_feedback_csv(
-        {f: f for f in FOCI}, by_focus, {}, _weeks(weeks), minimum, ZoneInfo("UTC")
+        {f: f for f in FOCI},
+        by_focus,
+        fb.exit_table({}, minimum),
+        _weeks(weeks),
+        minimum,
+        ZoneInfo("UTC"),
     )
     for row in csv.DictReader(io.StringIO(report.decode())):
         if row["usefulness_mean"]:
@@ -140,14 +145,14 @@ def _exit_rows(exits: list[Exit]) -> dict[str, list[fb.ExitRow]]:
 def released_exits(exits: list[Exit], minimum: int) -> dict[str, str]:
     """Every end-of-mentorship figure released for a program: the digest's (to date) and each
     row of feedback.csv, as the text a coordinator reads."""
-    by_focus = _exit_rows(exits)
-    total = fb.exit_table(by_focus, minimum).total
+    table = fb.exit_table(_exit_rows(exits), minimum)
+    total = table.total
     figures = {
         "digest recommend": fb.nps_text(total.recommend),
         "digest goals": fb.split_text(total.goals_met),
     }
     report = build_feedback_csv(
-        {f: f for f in FOCI}, {}, by_focus, _weeks(1), minimum, ZoneInfo("UTC")
+        {f: f for f in FOCI}, {}, table, _weeks(1), minimum, ZoneInfo("UTC")
     )
     for row in csv.DictReader(io.StringIO(report.decode())):
         if row["recommend_score_to_date"]:
