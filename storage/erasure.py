@@ -105,13 +105,20 @@ def remove_free_text(session: Session, user_id: str) -> None:
     )
 
 
+# What a mention of an erased person becomes inside text (a goal, a digest the app drew): a
+# mention of the pseudonym would draw as an unknown user, and the pseudonym is never shown.
+FORMER_MEMBER = "a former member"
+
+
 def _replace_in_json(value: Any, user_id: str, stand_in: str) -> Any:
-    return json.loads(json.dumps(value).replace(user_id, stand_in))
+    text = json.dumps(value).replace(f"<@{user_id}>", FORMER_MEMBER)
+    return json.loads(text.replace(user_id, stand_in))
 
 
 def replace_user_id(session: Session, user_id: str, stand_in: str) -> None:
     """Put ``stand_in`` wherever ``user_id`` appears, in every table: whole values and inside
-    longer text (a mention typed into someone else's goal) alike."""
+    longer text alike, where a mention of them (``<@id>``, typed into someone else's goal or
+    drawn in a digest) reads "a former member"."""
     pattern = f"%{user_id}%"
     people: Table = Person.__table__  # type: ignore[assignment]
     for table in Base.metadata.sorted_tables:
@@ -122,7 +129,15 @@ def replace_user_id(session: Session, user_id: str, stand_in: str) -> None:
                 session.execute(
                     update(table)
                     .where(column.like(pattern))
-                    .values({column.name: func.replace(column, user_id, stand_in)})
+                    .values(
+                        {
+                            column.name: func.replace(
+                                func.replace(column, f"<@{user_id}>", FORMER_MEMBER),
+                                user_id,
+                                stand_in,
+                            )
+                        }
+                    )
                 )
             elif isinstance(column.type, JSON):
                 keys = list(table.primary_key.columns)

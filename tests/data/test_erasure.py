@@ -384,7 +384,7 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
             select(Goal.text).where(Goal.pairing_id == pairing_id, Goal.status != "dropped")
         ).all()
         assert "Present at grand rounds" in mentor_goals
-        assert f"Mentor's own goal for <@{pairing.mentee_id}>" in mentor_goals
+        assert "Mentor's own goal for a former member" in mentor_goals
         assert session.get(Person, MENTEE) is None
         sends = session.scalars(select(ScheduledSend)).all()
         assert [
@@ -582,3 +582,34 @@ def test_after_forget_me_no_row_holds_their_dm_channel(harness: Harness) -> None
 
     with harness.session() as session:
         assert remaining_mentions(session, [channel]) == []
+
+
+def test_a_drawn_digest_names_an_erased_member_as_a_former_member(harness: Harness) -> None:
+    seed(harness)
+    drawing = json.dumps(
+        {"text": f"<@{MENTEE}> has not checked in", "blocks": [{"text": f"*<@{MENTEE}>* & co"}]}
+    )
+    with harness.session() as session:
+        session.add(
+            ScheduledSend(
+                dedupe_key="digest:erasure-test",
+                kind="digest.weekly",
+                recipient=None,
+                slot_at=harness.clock(),
+                status="sent",
+                channel="C0DIGEST01",
+                ts="1700000000.000100",
+                drawn=drawing,
+            )
+        )
+    harness.command("forget me", user_id=MENTEE)
+    _confirm(harness, MENTEE)
+    with harness.session() as session:
+        drawn = session.scalar(
+            select(ScheduledSend.drawn).where(ScheduledSend.dedupe_key == "digest:erasure-test")
+        )
+    assert drawn is not None
+    assert json.loads(drawn) == {
+        "text": "a former member has not checked in",
+        "blocks": [{"text": "*a former member* & co"}],
+    }
