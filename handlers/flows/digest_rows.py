@@ -69,10 +69,21 @@ def _read(drawn: str) -> _Drawing:
     return _Drawing(stored_text(str(stored["text"])), list(stored["blocks"]))
 
 
+# How many times a mark re-sends the stored drawing when another mark overtook it (each
+# re-send follows a newer save, so a handful of coordinators at once settle within this).
+_RESENDS = 3
+
+
 def mark_posted_row(
     ctx: AppContext, client: WebClient, where: OnMessage, pairing_id: int, note: Mrkdwn
 ) -> None:
-    """Mark the pair's row in the recorded digest post at ``where`` with ``note``."""
+    """Mark the pair's row in the recorded digest post at ``where`` with ``note``.
+
+    Two marks at once are saved one after the other (under the row's lock), but their
+    ``chat.update`` calls, made after the saves, may reach Slack in either order, the older
+    drawing last. So after its update each mark reads the stored drawing again, and sends it
+    when it is not what it just sent: whichever update reaches Slack last, the message ends as
+    the database has it, every mark in place."""
     with unit_of_work(ctx.sessions) as session:
         send = sent_message_at(
             session, channel=where.channel, ts=where.ts, kinds=[DIGEST], lock=True
@@ -81,8 +92,18 @@ def mark_posted_row(
             return
         drawing = _read(send.drawn)
         blocks = mark_row(drawing.blocks, pairing_id, note)
-        redrawn(send, drawing_json(drawing.text, blocks))
+        sent = drawing_json(drawing.text, blocks)
+        redrawn(send, sent)
     update_message(client, where.channel, where.ts, drawing.text, blocks)
+    for _ in range(_RESENDS):
+        with unit_of_work(ctx.sessions) as session:
+            send = sent_message_at(session, channel=where.channel, ts=where.ts, kinds=[DIGEST])
+            latest = send.drawn if send is not None else None
+        if latest is None or latest == sent:
+            return
+        drawing = _read(latest)
+        update_message(client, where.channel, where.ts, drawing.text, drawing.blocks)
+        sent = latest
 
 
 def preview_marked(ctx: AppContext, pairing_id: int, note: Mrkdwn) -> MessageBody | None:

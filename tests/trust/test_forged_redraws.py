@@ -197,6 +197,52 @@ def test_nudge_on_the_posted_digest_marks_its_row_from_what_was_posted(harness: 
     assert f"Nudged by <@{COORDINATOR}>" in all_text(now_shown["blocks"])
 
 
+def test_two_marks_at_once_both_stay_whichever_update_reaches_slack_last(
+    harness: Harness,
+) -> None:
+    seed_stalled_pair(harness)
+    with harness.session() as session:
+        for pairing in session.scalars(select(Pairing)):
+            pairing.unanswered_checkins = 3  # both pairs at risk: two rows to mark
+    monday_8am = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
+    run_tick(harness.ctx, make_web_client(harness.settings), monday_8am, steps=[post_weekly_digest])
+    (posted,) = [m for m in harness.fake.messages(COORDINATOR_CHANNEL) if m.get("blocks")]
+    harness.clock.set(monday_8am + timedelta(minutes=5))
+    first, second = [
+        b["value"]
+        for block in posted["blocks"]
+        for b in block.get("elements", [])
+        if b.get("action_id") == ids.DIGEST_NUDGE
+    ]
+    shown = bot_message(str(posted["ts"]))
+    held: list[bool] = []
+
+    def second_mark_overtakes(_args: dict[str, Any]) -> None:
+        # The first mark is saved; before its update reaches Slack, the second mark is saved
+        # and its update arrives: the first's (older) drawing then lands last.
+        if held:
+            return
+        held.append(True)
+        # Straight through the signed client: the harness's own tap waits for every listener,
+        # the first mark's included, which is the one held here.
+        harness.sender.block_action(
+            user_id=COORDINATOR,
+            action_id=ids.DIGEST_NUDGE,
+            value=second,
+            message=shown,
+            channel_id=COORDINATOR_CHANNEL,
+        )
+        harness.fake.wait_for("chat.update", 1)
+
+    harness.fake.before("chat.update", second_mark_overtakes)
+    tap_on(harness, COORDINATOR, ids.DIGEST_NUDGE, first, shown, COORDINATOR_CHANNEL)
+    harness.wait_idle()
+    harness.fake.before("chat.update", None)
+    (now_shown,) = [m for m in harness.fake.messages(COORDINATOR_CHANNEL) if m.get("blocks")]
+    assert ids.DIGEST_NUDGE not in buttons(now_shown["blocks"])  # both rows marked
+    assert all_text(now_shown["blocks"]).count(f"Nudged by <@{COORDINATOR}>") == 2
+
+
 def test_nudge_claiming_another_message_is_refused_before_anyone_is_nudged(
     harness: Harness,
 ) -> None:
