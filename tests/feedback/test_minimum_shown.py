@@ -300,3 +300,43 @@ def test_shared_words_never_name_a_focus_fewer_writers_share(harness: Harness) -
     assert lonely[0]["focus"] == "Other focus areas"
     assert "Clinical skills" not in str(rows)
     assert {r["focus"] for r in rows if r["what_helped_most"] != "lonely words"} == {"Research"}
+
+
+def test_the_digest_and_the_csv_show_one_end_of_mentorship_table(harness: Harness) -> None:
+    """One Clinical-skills answer, then six Research ones: the digest's figure is the total of
+    feedback.csv's foci (Research's first whole block), never a block of its own that would take
+    the Clinical-skills answer in and differ from the CSV by it."""
+    answers = [("clinical-skills", MENTEES[0], 0)] + [("research", m, 10) for m in MENTEES[1:7]]
+    with harness.session() as session:
+        program_id = default_program(session).id
+        for n, (focus, mentee, recommend) in enumerate(answers):
+            pairing = create_pairing(
+                session,
+                program_id=program_id,
+                mentor_id=MENTOR,
+                mentee_id=mentee,
+                focus=focus,
+                origin="request",
+                now=NOW - timedelta(days=90),
+            )
+            session.add(
+                ExitSurvey(
+                    program_id=program_id,
+                    pairing_id=pairing.id,
+                    user_id=mentee,
+                    role="mentee",
+                    mentor_id=MENTOR,
+                    focus=focus,
+                    created_at=NOW - timedelta(days=5),
+                    answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
+                    goals_met="all",
+                    recommend=recommend,
+                    share_text=False,
+                )
+            )
+    text = _digest_text(harness)
+    assert "would recommend their mentor +100 (5 people)" in text
+    rows = {r["focus"]: r for r in _report(harness)["feedback.csv"]}
+    assert rows["All focus areas"]["recommend_score_to_date"] == "100"
+    assert rows["All focus areas"]["exit_people_to_date"] == "5"
+    assert rows["Clinical skills"]["recommend_score_to_date"] == ""
