@@ -159,6 +159,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(feedback.close_due_pulses, feedback.pulses_due_to_close),
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
         Probed(matching.propose_due_rounds, matching.rounds_due),
+        Probed(waiting.offer_freed_places, waiting.places_to_offer),
         Probed(forget_old_events, old_events_exist, sends=False),
         Probed(forget_old_views, old_views_exist, sends=False),
         Probed(purge_expired_text, expired_text_exists, sends=False),

@@ -196,6 +196,22 @@ class WaitingEntry(Base):
     left_at: Mapped[datetime | None]
 
 
+class FreedPlace(Base):
+    """The fact that a mentor has a place again (a mentorship of theirs ended or never
+    started, their limit rose, their profile opened or showed again), recorded in the same
+    transaction as the change. The waiting list hears of it from here, once, by the next tick
+    (``offered_at``), whatever made the place free."""
+
+    __tablename__ = "freed_places"
+    __table_args__ = (Index("ix_freed_places_unoffered", "offered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[str] = mapped_column(USER_ID)
+    cause: Mapped[str] = mapped_column(SHORT)
+    at: Mapped[datetime]
+    offered_at: Mapped[datetime | None]
+
+
 class MentorRequest(Base):
     """A mentee asking someone to mentor them for one focus."""
 

@@ -15,6 +15,7 @@ from bot.text import Mrkdwn, fmt, md, mention
 from storage.feedback import queue_exit_surveys
 from storage.models import Activity, Pairing
 from storage.people import ensure_person, hold_places, mentee_count
+from storage.places import PlaceCause, place_freed
 from storage.programs import add_members, get_program
 from storage.upsert import insert_new, unique_index
 
@@ -178,9 +179,13 @@ def close_pairing(
     reason: str | None,
     reason_visibility: str,
     now: datetime,
+    started: bool = True,
 ) -> None:
-    """End (or complete) a pairing: history stays, scheduled check-ins stop at once, and each
-    member still in the workspace is owed one exit survey DM (through the outbox)."""
+    """End (or complete) a pairing: history stays, scheduled check-ins stop at once, the
+    mentor's place is recorded free (:func:`storage.places.place_freed`), and each member still
+    in the workspace is owed one exit survey DM (through the outbox). A pairing that never
+    started (an assignment declined) is closed the same way but owes no survey: there was no
+    mentorship to ask about."""
     apply_pairing_event(pairing, PairingEvent.COMPLETE if completed else PairingEvent.END, now)
     pairing.ended_at = now
     pairing.ended_by = by
@@ -193,10 +198,21 @@ def close_pairing(
         session,
         pairing,
         actor_id=by,
-        kind="pairing.completed" if completed else "pairing.ended",
+        kind="pairing.completed"
+        if completed
+        else "pairing.ended"
+        if started
+        else "pairing.declined",
         now=now,
     )
-    queue_exit_surveys(session, pairing, now)
+    place_freed(
+        session,
+        pairing.mentor_id,
+        PlaceCause.ENDED if started else PlaceCause.NEVER_STARTED,
+        now,
+    )
+    if started:
+        queue_exit_surveys(session, pairing, now)
 
 
 def record(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Pairing, Person
+from storage.places import PlaceCause, place_freed
 from storage.upsert import get_or_insert, insert_new
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -103,9 +104,13 @@ def cached_profile(person: Person) -> Profile:
     )
 
 
-def set_capacity(session: Session, user_id: str, capacity: int | None) -> Person:
+def set_capacity(session: Session, user_id: str, capacity: int | None, now: datetime) -> Person:
+    """The one way a mentor's limit changes; a limit raised or removed records a free place."""
     person = ensure_person(session, user_id)
+    before = person.capacity
     person.capacity = capacity
+    if before is not None and (capacity is None or capacity > before):
+        place_freed(session, user_id, PlaceCause.LIMIT_RAISED, now)
     return person
 
 

@@ -23,6 +23,7 @@ from storage.models import (
     WaitingEntry,
 )
 from storage.people import OPEN_PAIRING_STATUSES, ensure_person
+from storage.places import PlaceCause, place_freed
 from storage.upsert import get_or_insert
 
 WAITING = "waiting"
@@ -42,14 +43,13 @@ def save_mentor_profile(
     session: Session, user_id: str, values: MentorProfileValues, now: datetime
 ) -> MentorProfile:
     ensure_person(session, user_id)
-    profile, _ = get_or_insert(
+    profile, added = get_or_insert(
         session,
         MentorProfile,
         {"user_id": user_id, "created_at": now, "updated_at": now},
         key=[MentorProfile.user_id],
     )
-    profile.listed = values.listed
-    profile.open = values.open
+    _set_availability(session, profile, values.listed, values.open, now, new=added)
     profile.focus_areas = list(values.focus_areas)
     profile.specialty = values.specialty
     profile.specialty_other = values.specialty_other
@@ -62,12 +62,30 @@ def save_mentor_profile(
     return profile
 
 
+def _set_availability(
+    session: Session,
+    profile: MentorProfile,
+    listed: bool,
+    open_: bool,
+    now: datetime,
+    *,
+    new: bool = False,
+) -> None:
+    """The one way a mentor profile is shown or hidden, opened or closed; a profile that
+    becomes shown and open (or is made so) records a free place for the waiting list."""
+    available_before = not new and profile.listed and profile.open
+    profile.listed = listed
+    profile.open = open_
+    if listed and open_ and not available_before:
+        place_freed(session, profile.user_id, PlaceCause.PROFILE_OPENED, now)
+
+
 def set_listed(session: Session, user_id: str, listed: bool, now: datetime) -> MentorProfile | None:
     """Show or hide someone's mentor profile; None when they have none."""
     profile = session.get(MentorProfile, user_id)
     if profile is None:
         return None
-    profile.listed = listed
+    _set_availability(session, profile, listed, profile.open, now)
     profile.updated_at = now
     session.flush()
     return profile

@@ -87,7 +87,7 @@ def handle_capacity(ctx: AppContext, args: Args, command: parsing.Capacity) -> N
         return
     ack_text(args, update_capacity(ctx, caller, command.limit))
     # A raised (or removed) limit may free a place someone on the waiting list is waiting for.
-    offer_free_places(ctx, args.client, [caller])
+    offer_free_places(ctx, args.client)
 
 
 def handle_assign(ctx: AppContext, args: Args, command: parsing.Assign) -> None:

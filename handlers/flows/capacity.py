@@ -27,7 +27,7 @@ def describe_capacity(ctx: AppContext, user_id: str) -> Mrkdwn:
 
 def update_capacity(ctx: AppContext, user_id: str, limit: int | None) -> Mrkdwn:
     with unit_of_work(ctx.sessions) as session:
-        set_capacity(session, user_id, limit)
+        set_capacity(session, user_id, limit, ctx.now())
         count = mentee_count(session, user_id)
     if limit is None:
         return md("Done: no limit on how many people you mentor. New requests will reach you.")

@@ -176,7 +176,7 @@ def save_mentor(
     with unit_of_work(ctx.sessions) as session:
         save_mentor_profile(session, user_id, submitted, now)
     if submitted.listed and submitted.open:
-        offer_free_places(ctx, client, [user_id])
+        offer_free_places(ctx, client)
         return md("Saved. You're in the directory and open to new mentees.")
     if submitted.listed:
         return md("Saved. You're in the directory, marked as not taking new mentees for now.")

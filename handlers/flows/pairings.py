@@ -138,6 +138,7 @@ def decline_assignment(
             reason=note,
             reason_visibility="coordinators",
             now=now,
+            started=False,
         )
         coordinator_id, mentee_id = pairing.assigned_by, pairing.mentee_id
         label = program_focus_label(
@@ -148,7 +149,7 @@ def decline_assignment(
         notify(client, coordinator_id, told.text, told.blocks)
     declined = blocks.build_assignment_declined_for_mentee(actor_id, label)
     notify(client, mentee_id, declined.text, declined.blocks)
-    offer_free_places(ctx, client, [actor_id])
+    offer_free_places(ctx, client)
     return True
 
 
@@ -180,7 +181,7 @@ def end_pairing(
             now=now,
         )
         other = other_member(pairing, actor_id)
-        mentee_id, mentor_id = pairing.mentee_id, pairing.mentor_id
+        mentee_id = pairing.mentee_id
         label = program_focus_label(
             program_config(session, ctx.settings, pairing.program_id), pairing.focus
         )
@@ -193,7 +194,7 @@ def end_pairing(
         notify(client, actor_id, confirmed.text, confirmed.blocks)
     refresh_homes(ctx, client, actor_id, other)
     # The mentor has a place again: someone waiting for one may hear of it.
-    offer_free_places(ctx, client, [mentor_id])
+    offer_free_places(ctx, client)
     return True
 
 

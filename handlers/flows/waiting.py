@@ -1,6 +1,11 @@
-"""The waiting list: when a mentor gets a free place (capacity raised, a mentorship ended, a
-profile (re)opened), the trainees waiting for that focus in that mentor's programs hear of it,
-first come first, as many as there are places.
+"""The waiting list: when a mentor gets a free place (capacity raised, a mentorship ended or
+never started, a profile (re)opened), the trainees waiting for that focus in that mentor's
+programs hear of it, first come first, as many as there are places.
+
+Whatever frees the place records it (:func:`storage.places.place_freed`, in the transaction of
+the change); the offers are made from those records, by the scheduler's step here, or straight
+after a member's own change for a quicker answer: the same function either way, so a place
+freed by any path is offered once.
 
 Each notice is decided once and sent once: the entry moves from ``waiting`` to ``notified``
 (a conditional update, so of two racing triggers one wins) and its message is enqueued in the
@@ -9,9 +14,11 @@ and a sender that dies before recording it leaves a claim the tick retries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from datetime import datetime
 
 from slack_sdk import WebClient
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -24,9 +31,11 @@ from handlers.blocks.directory import Labels, build_place_free_message, waiting_
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.slack import program_focus_label
 from storage.db import unit_of_work
+from storage.leaving import departed_among
 from storage.models import ScheduledSend, WaitingEntry
 from storage.outbox import enqueue, send_key
 from storage.people import get_person
+from storage.places import mark_offered, take_unoffered, unoffered_clause
 from storage.profiles import (
     NOTIFIED,
     directory_candidates,
@@ -66,10 +75,10 @@ def seeker_for(session: Session, user_id: str, focus: str | None) -> Seeker:
     )
 
 
-def _notices(session: Session, ctx: AppContext, mentor_ids: Sequence[str]) -> list[int]:
+def _notices(session: Session, mentor_ids: Sequence[str], now: datetime) -> list[int]:
     """Mark the entries the mentors' free places answer, and enqueue their messages; the
-    send ids. Entries are taken first come first, at most as many per mentor as places."""
-    now = ctx.now()
+    send ids. Entries are taken first come first, at most as many per mentor as places; an
+    entry of someone who has left the workspace or was erased is never answered."""
     profiles = [mentor_profile(session, m) for m in mentor_ids]
     focuses = {f for p in profiles if p is not None and p.listed and p.open for f in p.focus_areas}
     if not focuses:
@@ -78,7 +87,10 @@ def _notices(session: Session, ctx: AppContext, mentor_ids: Sequence[str]) -> li
     granted: dict[str, int] = {}
     for program in all_programs(session):
         entries = waiting_entries(session, program_id=program.id, focuses=focuses)
+        gone = departed_among(session, sorted({e.user_id for e in entries}))
         for entry in entries:
+            if entry.user_id in gone:
+                continue
             candidates = directory_candidates(
                 session,
                 program_id=program.id,
@@ -114,25 +126,37 @@ def _notices(session: Session, ctx: AppContext, mentor_ids: Sequence[str]) -> li
     return sends
 
 
-def offer_free_places(ctx: AppContext, client: WebClient, mentor_ids: Iterable[str]) -> int:
-    """Tell waiting trainees about the free places these mentors now have; how many were
-    told. Call it after the change that freed the place has been committed."""
-    wanted = sorted(set(mentor_ids))
-    if not wanted:
-        return 0
+def offer_freed_places(tick: TickContext) -> StepResult:
+    """Offer every place recorded free and not offered yet to the waiting list: the
+    scheduler's step, and what a member's own change runs straight after its commit."""
     try:
-        with unit_of_work(ctx.sessions) as session:
-            send_ids = _notices(session, ctx, wanted)
+        with unit_of_work(tick.app.sessions) as session:
+            places = take_unoffered(session)
+            if not places:
+                return StepResult()
+            send_ids = _notices(session, sorted({p.mentor_id for p in places}), tick.now)
+            mark_offered(session, [p.id for p in places], tick.now)
     except Exception:
-        # The change that freed the place stands; the next one offers it again.
-        log.exception("waiting.offer.failed", mentors=len(wanted))
-        return 0
-    if not send_ids:
-        return 0
-    tick = TickContext(app=ctx, client=client, now=ctx.now(), clock=ctx.now)
-    result: StepResult = deliver(tick, KINDS, send_ids)
-    log.info("waiting.notified", count=len(send_ids), sent=result.sent)
-    return len(send_ids)
+        # The places stay recorded as not offered: the next tick offers them.
+        log.exception("waiting.offer.failed")
+        return StepResult()
+    result = deliver(tick, KINDS, send_ids) if send_ids else StepResult()
+    if send_ids:
+        log.info("waiting.notified", places=len(places), count=len(send_ids), sent=result.sent)
+    return StepResult(
+        due=len(places), sent=result.sent, skipped=result.skipped, failed=result.failed
+    )
+
+
+def places_to_offer(tick: TickContext) -> ColumnElement[bool]:
+    return exists().where(unoffered_clause())
+
+
+def offer_free_places(ctx: AppContext, client: WebClient) -> int:
+    """Right after a change that freed a place (committed), offer it without waiting for the
+    tick; how many trainees were told."""
+    now = ctx.now()
+    return offer_freed_places(TickContext(app=ctx, client=client, now=now, clock=ctx.now)).sent
 
 
 def _render_place_free(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:

@@ -441,7 +441,7 @@ def test_approving_at_once_twice_makes_each_pair_once(harness: Harness) -> None:
 
 def test_a_mentors_limit_holds_when_two_rounds_are_approved_at_once(harness: Harness) -> None:
     with harness.session() as session:
-        set_capacity(session, MENTORS[0], 1)
+        set_capacity(session, MENTORS[0], 1, harness.clock())
     first = open_round(harness, TRAINEES[:1], MENTORS[:1])
     second = open_round(harness, TRAINEES[1:2], MENTORS[:1])
     close_now(harness, first)
@@ -581,7 +581,7 @@ def test_with_nobody_chosen_the_round_takes_profiles(harness: Harness) -> None:
         save_mentor_profile(session, MENTORS[1], profile_values("research", open_=False), now)
         save_mentor_profile(session, MENTORS[2], profile_values("clinical-skills"), now)
         save_mentor_profile(session, MENTORS[3], profile_values("research"), now)
-        set_capacity(session, MENTORS[3], 1)  # and already full:
+        set_capacity(session, MENTORS[3], 1, harness.clock())  # and already full:
         create_pairing(
             session,
             program_id=default_program_id(session),
@@ -602,7 +602,7 @@ def test_with_nobody_chosen_the_round_takes_profiles(harness: Harness) -> None:
 
 def test_chosen_mentors_without_a_place_are_refused_and_nothing_opens(harness: Harness) -> None:
     with harness.session() as session:
-        set_capacity(session, MENTORS[0], 0)
+        set_capacity(session, MENTORS[0], 0, harness.clock())
     for person in (TRAINEES[0], MENTORS[0]):
         harness.fake.add_user(person, person.lower())
     harness.command("match", user_id=COORDINATOR)

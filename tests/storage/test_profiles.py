@@ -99,7 +99,7 @@ def test_only_listed_open_mentors_with_a_place_and_the_focus_are_candidates(
     assert default_candidates(session) == []
     set_listed(session, MENTOR, True, NOW)
 
-    set_capacity(session, MENTOR, 1)
+    set_capacity(session, MENTOR, 1, NOW)
     program = default_program(session)
     pairing = create_pairing(
         session,

@@ -1,0 +1,181 @@
+"""Every path that frees a mentor's place tells the waiting list, once, by the next tick: the
+first real trainee waiting for that focus hears of it, and nobody who has left or was erased
+ever does. End to end, through signed requests and the fake Slack, on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from handlers import ids
+from storage.models import Pairing
+from storage.pairings import create_pairing
+from storage.profiles import join_waiting_list
+from storage.programs import default_program
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
+from tests.coordinators.test_digest import _reassign_to
+from tests.data.test_erasure import _confirm
+from tests.data.test_leaving import user_change
+from tests.handlers.helpers import buttons, dms_to, modal_values, selected, typed
+from tests.handlers.test_directory import save_mentor
+from tests.harness import Harness
+
+FIRST = "U0WAITFST1"  # joined the list first, then left the workspace
+SECOND = "U0WAITSND2"  # the first real trainee waiting
+
+
+def _place_notices(harness: Harness, user_id: str) -> list[str]:
+    return [
+        str(d.args["text"])
+        for d in dms_to(harness, user_id)
+        if ids.WAITING_ASK in buttons(d.args.get("blocks"))
+    ]
+
+
+def _pairing_id(harness: Harness) -> int:
+    with harness.session() as session:
+        return session.scalars(select(Pairing.id).where(Pairing.mentor_id == MENTOR)).one()
+
+
+def _setup(harness: Harness, *, paired: bool = True, origin: str = "request") -> None:
+    """MENTOR mentors MENTEE for research and has no other place; two trainees wait for research,
+    the first of whom has since left the workspace."""
+    harness.command("capacity 1", user_id=MENTOR)
+    save_mentor(harness)
+    for person in (FIRST, SECOND, MENTOR2):
+        harness.fake.add_user(person, person.lower())
+    with harness.session() as session:
+        program_id = default_program(session).id
+        if paired:
+            create_pairing(
+                session,
+                program_id=program_id,
+                mentor_id=MENTOR,
+                mentee_id=MENTEE,
+                focus="research",
+                origin=origin,
+                assigned_by=COORDINATOR if origin == "assignment" else None,
+                now=harness.clock(),
+            )
+        for trainee in (FIRST, SECOND):
+            join_waiting_list(
+                session,
+                program_id=program_id,
+                user_id=trainee,
+                focus="research",
+                now=harness.clock(),
+            )
+    harness.event(user_change(FIRST, deleted=True), event_id="Ev0FIRSTGONE")
+    harness.tick()
+    assert _place_notices(harness, SECOND) == []
+
+
+def _end(harness: Harness) -> None:
+    harness.command(f"end <@{MENTOR}>", user_id=MENTEE)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.END_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+            visibility=(
+                ids.VISIBILITY_BLOCK,
+                ids.VISIBILITY_INPUT,
+                selected("nobody", "radio_buttons"),
+            ),
+        ),
+    )
+
+
+def _digest_close(harness: Harness) -> None:
+    harness.block_action(
+        user_id=COORDINATOR,
+        action_id=ids.DIGEST_CLOSE,
+        value=str(_pairing_id(harness)),
+        ephemeral=True,
+    )
+
+
+def _reassign(harness: Harness) -> None:
+    harness.fake.add_user(MENTOR2, "mentor2")
+    _reassign_to(harness, _pairing_id(harness), MENTOR2)
+
+
+def _mentee_leaves(harness: Harness) -> None:
+    harness.event(user_change(MENTEE, deleted=True), event_id="Ev0MENTEEGONE")
+
+
+def _mentee_erased(harness: Harness) -> None:
+    harness.command("forget me", user_id=MENTEE)
+    _confirm(harness, MENTEE)
+
+
+def _limit_raised(harness: Harness) -> None:
+    harness.command("capacity 2", user_id=MENTOR)
+
+
+PATHS: dict[str, Callable[[Harness], None]] = {
+    "the mentee ends it": _end,
+    "a coordinator closes it from the digest": _digest_close,
+    "a coordinator reassigns the mentee": _reassign,
+    "the mentee leaves the workspace": _mentee_leaves,
+    "the mentee is erased": _mentee_erased,
+    "the mentor raises their limit": _limit_raised,
+}
+
+
+@pytest.mark.parametrize("path", list(PATHS), ids=list(PATHS))
+def test_a_freed_place_reaches_the_first_real_trainee_once(harness: Harness, path: str) -> None:
+    _setup(harness)
+    PATHS[path](harness)
+    harness.tick()
+    harness.tick()
+    notices = _place_notices(harness, SECOND)
+    assert len(notices) == 1, notices
+    assert _place_notices(harness, FIRST) == []
+
+
+def test_a_declined_assignment_frees_the_place_and_asks_no_one_about_it(
+    harness: Harness,
+) -> None:
+    _setup(harness, origin="assignment")
+    before = {person: len(dms_to(harness, person)) for person in (MENTOR, MENTEE)}
+    harness.block_action(
+        user_id=MENTOR, action_id=ids.ASSIGNMENT_DECLINE, value=str(_pairing_id(harness))
+    )
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=MENTOR,
+        callback_id=ids.DECLINE_ASSIGNMENT_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("On nights"))),
+    )
+    harness.tick()
+    harness.tick()
+    assert len(_place_notices(harness, SECOND)) == 1
+    for person in (MENTOR, MENTEE):
+        told = [str(d.args["text"]) for d in dms_to(harness, person)[before[person] :]]
+        assert not any("feedback" in text.lower() for text in told), told
+
+
+def test_a_profile_shown_again_frees_its_place(harness: Harness) -> None:
+    _setup(harness, paired=False)
+    save_mentor(harness, listed=False)
+    harness.tick()
+    assert _place_notices(harness, SECOND) == []
+    save_mentor(harness, listed=True)
+    harness.tick()
+    assert len(_place_notices(harness, SECOND)) == 1
+    assert _place_notices(harness, FIRST) == []
+
+
+def test_a_gone_mentor_frees_no_place(harness: Harness) -> None:
+    _setup(harness)
+    harness.event(user_change(MENTOR, deleted=True), event_id="Ev0MENTORGONE")
+    harness.tick()
+    harness.tick()
+    assert _place_notices(harness, SECOND) == []
