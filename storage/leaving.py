@@ -242,17 +242,3 @@ def departures_between(
         for left, mentor, mentee in rows
         if left is not None
     )
-
-
-def departed_among(session: Session, user_ids: Sequence[str]) -> set[str]:
-    """Which of ``user_ids`` the app knows to have left or been erased."""
-    if not user_ids:
-        return set()
-    return set(
-        session.scalars(
-            select(Person.user_id).where(
-                Person.user_id.in_(list(user_ids)),
-                or_(Person.left_at.is_not(None), Person.erased_at.is_not(None)),
-            )
-        )
-    )

@@ -32,7 +32,7 @@ from storage.models import (
 )
 from storage.outbox import CLAIMED, SENT, NewSend, enqueue, enqueue_many, send_key
 from storage.pairings import OPEN, create_pairing
-from storage.people import ensure_people
+from storage.people import departed_among, ensure_people
 from storage.upsert import insert_new
 
 
@@ -481,10 +481,13 @@ def _mentored_for(
 
 def finish_round(session: Session, round_: MatchRound, now: datetime) -> list[MatchPair]:
     """Mark the round approved and enqueue the kind note to each trainee left without a mentor
-    (once: the note is keyed by the pair). The trainees told, for the waiting list."""
+    (once: the note is keyed by the pair), unless they have left or were erased since. The
+    trainees told, for the waiting list."""
     round_.status = RoundStatus.APPROVED.value
     round_.decided_at = now
     left = [pair for pair in pairs_of(session, round_.id) if pair.status in LEFT_WITHOUT]
+    gone = departed_among(session, [pair.trainee_id for pair in left])
+    left = [pair for pair in left if pair.trainee_id not in gone]
     enqueue_many(
         session,
         [

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Pairing, Person
@@ -143,3 +143,19 @@ def is_at_capacity(session: Session, mentor_id: str) -> bool:
     if person is None or person.capacity is None:
         return False
     return mentee_count(session, mentor_id) >= person.capacity
+
+
+def gone_clause() -> ColumnElement[bool]:
+    """People the app knows to have left the workspace or been erased."""
+    return or_(Person.left_at.is_not(None), Person.erased_at.is_not(None))
+
+
+def departed_among(session: Session, user_ids: Sequence[str]) -> set[str]:
+    """Which of ``user_ids`` the app knows to have left or been erased."""
+    if not user_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Person.user_id).where(Person.user_id.in_(list(user_ids)), gone_clause())
+        )
+    )

@@ -22,7 +22,7 @@ from storage.models import (
     TraineeProfile,
     WaitingEntry,
 )
-from storage.people import OPEN_PAIRING_STATUSES, ensure_person
+from storage.people import OPEN_PAIRING_STATUSES, ensure_person, gone_clause
 from storage.places import PlaceCause, place_freed
 from storage.upsert import get_or_insert
 
@@ -312,10 +312,14 @@ def waiting_entries(
 
 
 def waiting_counts(session: Session, program_id: int) -> dict[str, int]:
-    """How many wait in the program, per focus slug."""
+    """How many wait in the program, per focus slug (never anyone who has left or was erased)."""
     rows = session.execute(
         select(WaitingEntry.focus, func.count())
-        .where(WaitingEntry.program_id == program_id, WaitingEntry.status == WAITING)
+        .where(
+            WaitingEntry.program_id == program_id,
+            WaitingEntry.status == WAITING,
+            WaitingEntry.user_id.not_in(select(Person.user_id).where(gone_clause())),
+        )
         .group_by(WaitingEntry.focus)
     )
     return {focus: int(count) for focus, count in rows}

@@ -23,7 +23,6 @@ from bot.tick import StepResult, TickContext
 from handlers.flows.leaving import GONE_ERRORS, member_left
 from handlers.flows.slack import is_permanent, post_message, slack_error
 from storage.db import unit_of_work
-from storage.leaving import departed_among
 from storage.models import ScheduledSend
 from storage.outbox import (
     CLAIMED,
@@ -39,6 +38,7 @@ from storage.outbox import (
     stale_claim_clause,
     take_over_stale,
 )
+from storage.people import departed_among
 
 log = get_logger("mentorbot.delivery")
 

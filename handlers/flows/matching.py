@@ -52,7 +52,7 @@ from storage.models import (
     ScheduledSend,
 )
 from storage.pairings import OPEN, pairings_by_id
-from storage.people import Profile
+from storage.people import Profile, departed_among
 from storage.profiles import join_waiting_list, mentee_counts, trainee_profiles
 from storage.programs import program_config
 
@@ -752,7 +752,9 @@ def approve_round(ctx: AppContext, round_id: int, caller: str) -> Outcome:
             now=now,
         )
         left = [p for p in rounds.pairs_of(session, round_id) if p.status in rounds.LEFT_WITHOUT]
-        for miss in left:
+        # Someone who left or was erased since the proposal waits for nothing.
+        gone = departed_among(session, [p.trainee_id for p in left])
+        for miss in (p for p in left if p.trainee_id not in gone):
             join_waiting_list(
                 session,
                 program_id=round_.program_id,

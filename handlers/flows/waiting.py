@@ -31,10 +31,9 @@ from handlers.blocks.directory import Labels, build_place_free_message, waiting_
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.slack import program_focus_label
 from storage.db import unit_of_work
-from storage.leaving import departed_among
 from storage.models import ScheduledSend, WaitingEntry
 from storage.outbox import enqueue, send_key
-from storage.people import get_person
+from storage.people import departed_among, get_person
 from storage.places import mark_offered, take_unoffered, unoffered_clause
 from storage.profiles import (
     NOTIFIED,

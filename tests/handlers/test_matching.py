@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.matching import blocking_pairs
@@ -33,6 +34,7 @@ from storage.profiles import (
     TraineeProfileValues,
     save_mentor_profile,
     save_trainee_profile,
+    waiting_counts,
 )
 from storage.programs import add_members, create_program, default_program_id
 from tests.conftest import COORDINATOR, STRANGER
@@ -726,3 +728,35 @@ def test_a_private_channel_the_coordinator_is_not_in_is_refused(harness: Harness
     assert "private channel you're not in" in last_dm(harness, COORDINATOR).args["text"]
     with harness.session() as session:
         assert session.scalar(select(func.count()).select_from(MatchRound)) == 0
+
+
+@pytest.mark.parametrize("how", ["deactivated", "erased"])
+def test_a_trainee_gone_before_approval_waits_for_nothing(harness: Harness, how: str) -> None:
+    from tests.data.test_erasure import _confirm
+    from tests.data.test_leaving import user_change
+
+    round_id = open_round(harness, TRAINEES[:4], MENTORS[:1])
+    harness.tick()
+    close_now(harness, round_id)
+    with harness.session() as session:
+        unmatched = [
+            p.trainee_id for p in rounds.pairs_of(session, round_id) if p.mentor_id is None
+        ]
+    assert len(unmatched) == 2  # one mentor with two places, four trainees
+    gone, staying = unmatched[0], unmatched[1]
+    if how == "deactivated":
+        harness.event(user_change(gone, deleted=True), event_id="Ev0TRAINEEGONE")
+    else:
+        harness.command("forget me", user_id=gone)
+        _confirm(harness, gone)
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
+    harness.tick()
+    with harness.session() as session:
+        waiting = session.scalars(
+            select(WaitingEntry.user_id).where(WaitingEntry.status == "waiting")
+        ).all()
+        counts = waiting_counts(session, default_program_id(session))
+    assert staying in waiting
+    assert gone not in waiting
+    assert not any(w.startswith("X") for w in waiting)  # nor their pseudonym
+    assert sum(counts.values()) == len(waiting)
