@@ -260,6 +260,7 @@ class MentorProfileValues:
     formats: tuple[str, ...]
     languages: tuple[str, ...]
     bio: str
+    conflicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.lifecycle import RequestEvent
 from storage.feedback import EXIT_SURVEY
-from storage.matching import PairStatus, RoundStatus
+from storage.matching import PairStatus, RoundStatus, withdraw_mentor
 from storage.models import (
     Activity,
     MatchPair,
@@ -156,19 +156,7 @@ def leave_lists_and_rounds(session: Session, user_id: str, now: datetime) -> Non
         )
         .values(status=PairStatus.REMOVED.value, reason="No longer taking part")
     )
-    session.execute(
-        update(MatchPair)
-        .where(
-            MatchPair.round_id.in_(proposed),
-            MatchPair.mentor_id == user_id,
-            MatchPair.status == PairStatus.PROPOSED.value,
-        )
-        .values(
-            mentor_id=None,
-            status=PairStatus.UNMATCHED.value,
-            reason="The proposed mentor is no longer taking part",
-        )
-    )
+    withdraw_mentor(session, user_id)
 
 
 def skip_sends_of(

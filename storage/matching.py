@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
 from bot.matching import Choices, Proposal, Round
 from bot.text import md
+from storage.conflicts import standing_conflicts
 from storage.models import (
     MatchPair,
     MatchParticipant,
@@ -203,6 +204,34 @@ def set_rather_not(
     row.updated_at = now
 
 
+def withdraw_mentor(session: Session, mentor_id: str) -> None:
+    """Take a mentor out of every round not decided yet (their profile hidden or closed, or
+    they left): out of the rounds still collecting answers, and out of the proposals waiting
+    for approval, whose trainees are left for the coordinator."""
+    collecting = select(MatchRound.id).where(MatchRound.status == RoundStatus.COLLECTING.value)
+    session.execute(
+        delete(MatchParticipant).where(
+            MatchParticipant.user_id == mentor_id,
+            MatchParticipant.role == MENTOR,
+            MatchParticipant.round_id.in_(collecting),
+        )
+    )
+    proposed = select(MatchRound.id).where(MatchRound.status == RoundStatus.PROPOSED.value)
+    session.execute(
+        update(MatchPair)
+        .where(
+            MatchPair.round_id.in_(proposed),
+            MatchPair.mentor_id == mentor_id,
+            MatchPair.status == PairStatus.PROPOSED.value,
+        )
+        .values(
+            mentor_id=None,
+            status=PairStatus.UNMATCHED.value,
+            reason="The proposed mentor is no longer taking part",
+        )
+    )
+
+
 def round_to_solve(session: Session, round_id: int) -> Round:
     """The round as the solver sees it: each trainee's own ranking first, then the suggestions
     they were shown (the directory ranking) for the places they left unranked."""
@@ -217,6 +246,9 @@ def round_to_solve(session: Session, round_id: int) -> Round:
         else:
             places[row.user_id] = row.places
             rather_not[row.user_id] = set(row.rather_not)
+    # A mentor's standing list (people they assess or supervise) holds in every round.
+    for mentor, people in standing_conflicts(session, list(places)).items():
+        rather_not.setdefault(mentor, set()).update(people)
     return Round(choices=choices, places=places, rather_not=rather_not)
 
 

@@ -146,6 +146,9 @@ class MentorProfile(Base):
     formats: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     bio: Mapped[str] = mapped_column(Text, default="")
+    # People the mentor assesses or supervises: never paired with them (private to the
+    # mentor and the coordinators of the programs they share).
+    conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

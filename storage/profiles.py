@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
 from storage.db import rows_affected
+from storage.matching import withdraw_mentor
 from storage.models import (
     MentorProfile,
     Pairing,
@@ -57,6 +58,7 @@ def save_mentor_profile(
     profile.formats = list(values.formats)
     profile.languages = list(values.languages)
     profile.bio = values.bio
+    profile.conflicts = sorted(set(values.conflicts) - {user_id})
     profile.updated_at = now
     session.flush()
     return profile
@@ -72,12 +74,16 @@ def _set_availability(
     new: bool = False,
 ) -> None:
     """The one way a mentor profile is shown or hidden, opened or closed; a profile that
-    becomes shown and open (or is made so) records a free place for the waiting list."""
+    becomes shown and open (or is made so) records a free place for the waiting list, and one
+    hidden or closed leaves every round not decided yet."""
     available_before = not new and profile.listed and profile.open
     profile.listed = listed
     profile.open = open_
     if listed and open_ and not available_before:
         place_freed(session, profile.user_id, PlaceCause.PROFILE_OPENED, now)
+    if available_before and not (listed and open_):
+        # Hidden or closed: proposed in no round from now on.
+        withdraw_mentor(session, profile.user_id)
 
 
 def set_listed(session: Session, user_id: str, listed: bool, now: datetime) -> MentorProfile | None:
@@ -197,6 +203,7 @@ _CANDIDATE_COLUMNS = (
     MentorProfile.specialty_other,
     MentorProfile.languages,
     MentorProfile.bio,
+    MentorProfile.conflicts,
 )
 
 
@@ -210,8 +217,9 @@ def directory_candidates(
     mentor_ids: Collection[str] | None = None,
 ) -> list[MentorCandidate]:
     """The mentors a trainee may ask now in the program, unranked: listed and open, in the
-    program, with a place left, not ``seeker_id`` and not already mentoring them for
-    ``focus`` in this program; when ``focus`` is given, only those who mentor it.
+    program, with a place left, not ``seeker_id``, not someone who assesses or supervises
+    them, and not already mentoring them for ``focus`` in this program; when ``focus`` is
+    given, only those who mentor it.
     ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors).
 
     Plain columns, not ORM objects: the directory reads thousands of rows it never changes."""
@@ -232,7 +240,10 @@ def directory_candidates(
     rows = [
         row
         for row in session.execute(query).all()
-        if row[0] != seeker_id and (focus is None or focus in (row[1] or ()))
+        if row[0] != seeker_id
+        and (focus is None or focus in (row[1] or ()))
+        # A mentor never appears to someone they assess or supervise.
+        and (seeker_id is None or seeker_id not in (row[10] or ()))
     ]
     if not rows:
         return []
@@ -257,7 +268,9 @@ def directory_candidates(
             languages=tuple(languages or ()),
             bio=bio or "",
         )
-        for user_id, focuses, specialty, stages, formats, tz, capacity, other, languages, bio in rows
+        for user_id, focuses, specialty, stages, formats, tz, capacity, other, languages, bio, _ in (
+            rows
+        )
         if user_id in allowed
     ]
     return [c for c in found if c.has_place]

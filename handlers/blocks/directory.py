@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     RadioButtonsElement,
     StaticMultiSelectElement,
     StaticSelectElement,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -43,6 +44,8 @@ from handlers.blocks.requests import actions, button, quote
 PAGE_SIZE = 5
 OPTION_TEXT_LIMIT = 75
 LANGUAGES_LIMIT = 200
+# People a mentor can list as assessed or supervised by them (Slack's picker allows 100).
+CONFLICTS_LIMIT = 50
 SPECIALTY_OTHER_LIMIT = 80
 BIO_SHOWN = 300
 # Words a search carries in its metadata: enough to narrow, bounded so metadata stays small.
@@ -486,6 +489,7 @@ class MentorForm:
     bio: str = ""
     capacity: int | None = None
     mentees: int = 0
+    conflicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -595,6 +599,18 @@ def build_mentor_profile_modal(
             BIO_LIMIT,
             multiline=True,
             hint=f"At most {BIO_LIMIT} characters. Shown to trainees in the directory.",
+        ),
+        InputBlock(
+            block_id=ids.CONFLICTS_BLOCK,
+            label="People you assess or supervise",
+            optional=True,
+            hint="You'll never be suggested to, assigned or matched with them. Only you and "
+            "your programs' coordinators see this list.",
+            element=UserMultiSelectElement(
+                action_id=ids.CONFLICTS_INPUT,
+                initial_users=list(form.conflicts) or None,
+                max_selected_items=CONFLICTS_LIMIT,
+            ),
         ),
     ]
     return _modal("Mentor profile", ids.MENTOR_PROFILE_VIEW, blocks, metadata, "Save")
@@ -758,7 +774,13 @@ def parse_mentor_profile(
             _typed(values, ids.LANGUAGES_BLOCK, ids.LANGUAGES_INPUT, LANGUAGES_LIMIT)
         ),
         bio=_typed(values, ids.BIO_BLOCK, ids.BIO_INPUT, BIO_LIMIT),
+        conflicts=_users(values, ids.CONFLICTS_BLOCK, ids.CONFLICTS_INPUT)[:CONFLICTS_LIMIT],
     )
+
+
+def _users(values: Values, block: str, action: str) -> tuple[str, ...]:
+    picked = (values.get(block) or {}).get(action) or {}
+    return tuple(str(u) for u in picked.get("selected_users") or () if isinstance(u, str))
 
 
 def parse_trainee_profile(

@@ -26,6 +26,7 @@ from bot.matching import MAX_CHOICES
 from bot.text import Mrkdwn, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, section
+from handlers.blocks.conflicts import overridden, override_input
 from handlers.blocks.modals import (
     InvalidSubmission,
     Values,
@@ -532,6 +533,7 @@ def build_change_modal(round_id: int) -> dict[str, Any]:
                 hint="Leave empty to remove the pair: the trainee joins the waiting list.",
                 element=UserSelectElement(action_id=ids.MATCH_NEW_MENTOR_INPUT),
             ),
+            override_input(),
         ],
         {"round": round_id},
         "Save",
@@ -543,6 +545,8 @@ class PairChange:
     round_id: int
     trainee_id: str
     mentor_id: str | None
+    # The coordinator ticked "I know, pair them anyway" despite a conflict of interest.
+    override: bool = False
 
 
 def parse_change_submission(values: Values, metadata: str) -> PairChange:
@@ -559,6 +563,7 @@ def parse_change_submission(values: Values, metadata: str) -> PairChange:
         round_id=found if isinstance(found, int) else 0,
         trainee_id=str(trainee),
         mentor_id=str(mentor) if mentor else None,
+        override=overridden(values),
     )
 
 

@@ -144,6 +144,7 @@ def mentor_form(ctx: AppContext, user_id: str) -> tuple[MentorForm, ProfileChoic
             bio=profile.bio,
             capacity=capacity,
             mentees=mentees,
+            conflicts=tuple(profile.conflicts),
         )
     return form, choices
 

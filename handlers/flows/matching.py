@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
+from bot.conflicts import Conflict, conflict_reason
 from bot.context import AppContext
 from bot.directory import MentorCandidate, Seeker, rank_mentors
 from bot.errors import Refused
@@ -41,6 +42,7 @@ from handlers.flows.slack import notify, program_focus_label, slack_error, updat
 from handlers.profiles import profiles_before_saving
 from storage import matching as rounds
 from storage.audit import record_audit
+from storage.conflicts import conflict_of, standing_conflicts
 from storage.db import unit_of_work
 from storage.models import (
     MatchPair,
@@ -130,6 +132,18 @@ def _already_paired(session: Session, program_id: int, focus: str) -> set[str]:
         session.scalars(
             select(Pairing.mentee_id).where(
                 Pairing.program_id == program_id, Pairing.focus == focus, Pairing.status.in_(OPEN)
+            )
+        )
+    )
+
+
+def _unavailable(session: Session, mentor_ids: Sequence[str]) -> set[str]:
+    """Which of ``mentor_ids`` have a mentor profile that is hidden or not open."""
+    return set(
+        session.scalars(
+            select(MentorProfile.user_id).where(
+                MentorProfile.user_id.in_(list(mentor_ids)),
+                (MentorProfile.listed.is_(False)) | (MentorProfile.open.is_(False)),
             )
         )
     )
@@ -277,7 +291,10 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
         if setup.focus not in {a.key for a in program.focus_areas}:
             raise Refused(md("That focus isn't one of the program's."), reason="bad_input")
         if setup.mentors:
-            mentor_ids = list(setup.mentors)
+            # A mentor chosen by name whose profile says hidden or not taking mentees is left
+            # out: the profile is their word (one without a profile may still be chosen).
+            unavailable = _unavailable(session, setup.mentors)
+            mentor_ids = [m for m in setup.mentors if m not in unavailable]
         else:
             # Nobody chosen: every open, listed mentor profile in the program for that focus.
             mentor_ids = _open_profiles(session, program, setup.focus)
@@ -344,6 +361,11 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                     (r.candidate.user_id, r.fit.points) for r in rank_mentors(seeker, mentors, now)
                 ]
             ranked[trainee] = by_kind[kind]
+        # Never suggest (nor, in the solver, pair) a mentor who assesses or supervises them.
+        standing = standing_conflicts(session, [m.user_id for m in mentors])
+        for trainee, choices in ranked.items():
+            if any(trainee in people for people in standing.values()):
+                ranked[trainee] = [c for c in choices if trainee not in standing.get(c[0], ())]
         suggestions = spread_suggestions(ranked, {m.user_id: _places(m) for m in mentors})
         deadline = datetime.combine(setup.deadline, time(23, 59), program.zone).astimezone(UTC)
         round_ = rounds.open_round(
@@ -836,8 +858,19 @@ def _in_dm_with(client: WebClient, user_id: str, channel: str) -> bool:
     return str(dm["channel"]["id"]) == channel
 
 
+def change_conflict(ctx: AppContext, caller: str, change: PairChange) -> Conflict | None:
+    """The conflict of interest the change would pair, for the form to show before it is
+    saved (a coordinator of the round's program only: the lists are theirs to see)."""
+    require_round_coordinator(ctx, change.round_id, caller)
+    if change.mentor_id is None:
+        return None
+    with unit_of_work(ctx.sessions) as session:
+        return conflict_of(session, change.mentor_id, change.trainee_id, change.round_id)
+
+
 def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
-    """Another mentor for one trainee of a proposal, or none (the pair removed)."""
+    """Another mentor for one trainee of a proposal, or none (the pair removed). A conflict of
+    interest is refused unless the coordinator ticked "pair them anyway", which is audited."""
     require_round_coordinator(ctx, change.round_id, caller)
     with unit_of_work(ctx.sessions) as session:
         round_ = _locked(session, change.round_id)
@@ -855,6 +888,13 @@ def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
         mentors = {p.user_id for p in rounds.participants(session, round_.id, rounds.MENTOR)}
         if change.mentor_id is not None and change.mentor_id not in mentors:
             raise Refused(md("Choose one of this round's mentors."), reason="bad_input")
+        conflict = (
+            conflict_of(session, change.mentor_id, change.trainee_id, round_.id)
+            if change.mentor_id is not None
+            else None
+        )
+        if conflict is not None and not change.override:
+            raise Refused(conflict_reason(conflict), reason="bad_input")
         rounds.change_pair(session, pair, change.mentor_id, caller, ctx.now())
         record_audit(
             session,
@@ -865,3 +905,13 @@ def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
             detail=change.mentor_id or "no mentor",
             now=ctx.now(),
         )
+        if conflict is not None:
+            record_audit(
+                session,
+                program_id=round_.program_id,
+                actor=caller,
+                action="conflict.overridden",
+                subject=change.trainee_id,
+                detail=f"{conflict.kind.value}: {conflict.mentor_id}",
+                now=ctx.now(),
+            )

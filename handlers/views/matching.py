@@ -7,6 +7,7 @@ from functools import partial
 
 from slack_bolt import App, Args
 
+from bot.conflicts import conflict_error
 from bot.context import AppContext
 from bot.text import fmt, mention
 from handlers import ids
@@ -82,13 +83,16 @@ def handle_rather_not_submission(ctx: AppContext, args: Args) -> None:
 
 
 def handle_change_submission(ctx: AppContext, args: Args) -> None:
+    caller = actor_id(args)
     try:
         change = parse_change_submission(state_values(args), metadata(args))
+        conflict = flow.change_conflict(ctx, caller, change)
+        if conflict is not None and not change.override:
+            raise InvalidSubmission({ids.MATCH_NEW_MENTOR_BLOCK: conflict_error(conflict)})
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
     args.ack()
-    caller = actor_id(args)
     flow.change_pair(ctx, caller, change)
     notify(
         args.client,

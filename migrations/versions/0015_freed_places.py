@@ -1,5 +1,6 @@
 """Freed places: the recorded fact that a mentor has a place again, which the waiting list
-hears of by the next tick whatever made the place free.
+hears of by the next tick whatever made the place free; and a mentor's standing list of the
+people they assess or supervise, whom they are never paired with.
 
 Revision ID: 0015
 Revises: 0014
@@ -30,8 +31,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_freed_places_unoffered", "freed_places", ["offered_at", "id"])
+    with op.batch_alter_table("mentor_profiles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("conflicts", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mentor_profiles", schema=None) as batch_op:
+        batch_op.drop_column("conflicts")
     op.drop_index("ix_freed_places_unoffered", table_name="freed_places")
     op.drop_table("freed_places")

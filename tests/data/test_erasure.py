@@ -94,6 +94,7 @@ PERSON_CHOICES = {
     ("mentor_profiles", "stages"),
     ("mentor_profiles", "formats"),
     ("mentor_profiles", "languages"),
+    ("mentor_profiles", "conflicts"),  # people they assess or supervise: goes with the profile
     ("trainee_profiles", "focus_areas"),
     ("match_participants", "ranked"),
     ("match_participants", "rather_not"),

@@ -49,6 +49,7 @@ def mentor_values(
     open_: bool = True,
     focus: tuple[str, ...] = ("research",),
     bio: str = "",
+    conflicts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     return modal_values(
         listed=(
@@ -63,6 +64,11 @@ def mentor_values(
         formats=(ids.FORMATS_BLOCK, ids.FORMATS_INPUT, many("call", "coffee", kind="checkboxes")),
         languages=(ids.LANGUAGES_BLOCK, ids.LANGUAGES_INPUT, typed("English, Spanish")),
         bio=(ids.BIO_BLOCK, ids.BIO_INPUT, typed(bio)),
+        conflicts=(
+            ids.CONFLICTS_BLOCK,
+            ids.CONFLICTS_INPUT,
+            {"type": "multi_users_select", "selected_users": list(conflicts)},
+        ),
     )
 
 
