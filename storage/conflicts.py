@@ -4,12 +4,17 @@ answers, for :func:`bot.conflicts.find_conflict`."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conflicts import Conflict, find_conflict
+from storage.audit import record_audit
 from storage.models import MatchParticipant, MentorProfile
+
+# The audit action of a conflict of interest paired knowingly.
+OVERRIDDEN = "conflict.overridden"
 
 
 def standing_conflicts(session: Session, mentor_ids: Collection[str]) -> dict[str, set[str]]:
@@ -46,4 +51,19 @@ def conflict_of(
     rather_not = round_rather_not(session, round_id) if round_id is not None else None
     return find_conflict(
         mentor_id, trainee_id, standing_conflicts(session, [mentor_id]), rather_not
+    )
+
+
+def record_overridden(
+    session: Session, program_id: int, coordinator_id: str, conflict: Conflict, now: datetime
+) -> None:
+    """Keep, in the program's audit log, that a coordinator paired a conflict knowingly."""
+    record_audit(
+        session,
+        program_id=program_id,
+        actor=coordinator_id,
+        action=OVERRIDDEN,
+        subject=conflict.trainee_id,
+        detail=f"{conflict.kind.value}: {conflict.mentor_id}",
+        now=now,
     )

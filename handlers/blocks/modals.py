@@ -33,6 +33,7 @@ from bot.focus import FocusArea
 from bot.text import clip, fmt, md, mention, normalise_user_text, plain
 from handlers import ids
 from handlers.blocks.common import context, section
+from handlers.blocks.conflicts import override_input
 
 NOTE_LIMIT = 500
 REASON_LIMIT = 1000
@@ -213,6 +214,7 @@ def build_assign_modal(mentor_id: str, mentee_id: str, form: FocusForm) -> dict[
         ),
         *_program_and_focus(form, ids.ASSIGN_PROGRAM_INPUT),
         _note_input("Why you paired them (shown to both)", None, form.note),
+        override_input(),
     ]
     return form_modal(
         "Assign a mentor",
@@ -359,6 +361,7 @@ def build_reassign_modal(pairing_id: int, mentor_id: str, mentee_id: str) -> dic
                 ),
             ),
             _note_input("Why this mentor (shown to both)", None),
+            override_input(),
         ],
         str(pairing_id),
         "Reassign",

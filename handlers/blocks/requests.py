@@ -26,6 +26,8 @@ class RequestCard:
     focus_label: str
     note: str
     expires_on: date
+    # The mentor listed the mentee among the people they assess or supervise (shown to them).
+    conflict: bool = False
 
 
 def quote(text: str) -> Mrkdwn:
@@ -65,6 +67,19 @@ def build_request_message(card: RequestCard, today: date) -> MessageBody:
             button("Accept", ids.REQUEST_ACCEPT, value, "primary"),
             button("Decline", ids.REQUEST_DECLINE, value),
             button("Suggest someone else", ids.REQUEST_REDIRECT, value),
+        ),
+        *(
+            [
+                context(
+                    fmt(
+                        "You listed {mentee} among the people you assess or supervise. If that "
+                        "still holds, Decline or Suggest someone else; only you see this note.",
+                        mentee=mention(card.mentee_id),
+                    )
+                )
+            ]
+            if card.conflict
+            else []
         ),
         context(
             fmt(

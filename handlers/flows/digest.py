@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot import feedback as fb
 from bot.chart import render_engagement_chart
+from bot.conflicts import conflict_error, conflict_reason
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.feedback import TREND_WEEKS
@@ -44,6 +45,7 @@ from handlers.flows.slack import notify, program_focus_label, slack_error
 from handlers.flows.waiting import waiting_list_digest_lines
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.audit import record_audit
+from storage.conflicts import conflict_of, record_overridden
 from storage.db import unit_of_work
 from storage.feedback import load_program_feedback, mentor_feedback_by_mentor, weekly_usefulness
 from storage.leaving import departures_between
@@ -570,9 +572,15 @@ def _open_pairing(
 
 
 def reassign_problem(
-    ctx: AppContext, client: WebClient, pairing_id: int, coordinator_id: str, new_mentor_id: str
+    ctx: AppContext,
+    client: WebClient,
+    pairing_id: int,
+    coordinator_id: str,
+    new_mentor_id: str,
+    override: bool = False,
 ) -> str | None:
-    """What stops ``new_mentor_id`` from taking over, checked before anything changes."""
+    """What stops ``new_mentor_id`` from taking over, checked before anything changes (a
+    conflict of interest too, unless the coordinator ticked "pair them anyway")."""
     with unit_of_work(ctx.sessions) as session:
         # Who may act is settled before the profile look-up reaches Slack.
         _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
@@ -581,7 +589,11 @@ def reassign_problem(
     ]
     with unit_of_work(ctx.sessions) as session:
         pairing, program = _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
-        return _reassign_problem(session, ctx.settings, pairing, program, new_mentor_id, profile)
+        problem = _reassign_problem(session, ctx.settings, pairing, program, new_mentor_id, profile)
+        conflict = conflict_of(session, new_mentor_id, pairing.mentee_id)
+    if problem is None and conflict is not None and not override:
+        return conflict_error(conflict)
+    return problem
 
 
 def reassign_from_digest(
@@ -591,10 +603,13 @@ def reassign_from_digest(
     coordinator_id: str,
     new_mentor_id: str,
     note: str,
+    *,
+    override: bool = False,
 ) -> int:
     """Move a stalled pairing's mentee to a new mentor for the same focus: the new mentor is
-    checked first, then the old pairing ends and the new one starts in one transaction, so a
-    refused choice changes nothing. Returns the new pairing's id."""
+    checked first (a conflict of interest is refused unless ``override``, then audited), then
+    the old pairing ends and the new one starts in one transaction, so a refused choice
+    changes nothing. Returns the new pairing's id."""
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         _open_pairing(session, ctx.settings, pairing_id, coordinator_id)
@@ -606,6 +621,11 @@ def reassign_from_digest(
         problem = _reassign_problem(session, ctx.settings, pairing, program, new_mentor_id, profile)
         if problem is not None:
             raise Refused(escape(problem), reason="bad_input")
+        conflict = conflict_of(session, new_mentor_id, pairing.mentee_id)
+        if conflict is not None and not override:
+            raise Refused(conflict_reason(conflict), reason="bad_input")
+        if conflict is not None:
+            record_overridden(session, pairing.program_id, coordinator_id, conflict, now)
         close_pairing(
             session,
             pairing,

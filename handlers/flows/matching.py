@@ -42,7 +42,7 @@ from handlers.flows.slack import notify, program_focus_label, slack_error, updat
 from handlers.profiles import profiles_before_saving
 from storage import matching as rounds
 from storage.audit import record_audit
-from storage.conflicts import conflict_of, standing_conflicts
+from storage.conflicts import conflict_of, record_overridden, standing_conflicts
 from storage.db import unit_of_work
 from storage.models import (
     MatchPair,
@@ -906,12 +906,4 @@ def change_pair(ctx: AppContext, caller: str, change: PairChange) -> None:
             now=ctx.now(),
         )
         if conflict is not None:
-            record_audit(
-                session,
-                program_id=round_.program_id,
-                actor=caller,
-                action="conflict.overridden",
-                subject=change.trainee_id,
-                detail=f"{conflict.kind.value}: {conflict.mentor_id}",
-                now=ctx.now(),
-            )
+            record_overridden(session, round_.program_id, caller, conflict, ctx.now())

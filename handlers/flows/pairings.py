@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
+from bot.conflicts import conflict_reason
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.focus import find_focus
@@ -19,6 +20,7 @@ from handlers.flows.slack import local_date, notify, program_focus_label
 from handlers.flows.waiting import offer_free_places
 from handlers.profiles import check_person, profiles_before_saving
 from storage.audit import record_audit
+from storage.conflicts import conflict_of, record_overridden
 from storage.db import unit_of_work
 from storage.models import Pairing
 from storage.pairings import (
@@ -46,9 +48,11 @@ def assign_pairing(
     mentee_id: str,
     focus: str,
     note: str,
+    override: bool = False,
 ) -> int:
     """Pair two people in ``program_id``, which ``coordinator_id`` must coordinate; the focus
-    must be one of that program's."""
+    must be one of that program's. A conflict of interest (the mentor assesses or supervises
+    the mentee) is refused unless ``override`` (the form's "pair them anyway"), audited."""
     with unit_of_work(ctx.sessions) as session:
         program = require_coordinator_of(session, ctx.settings, program_id, coordinator_id)
     if find_focus(focus, program.focus_areas) is None:
@@ -76,6 +80,18 @@ def assign_pairing(
                 ),
                 reason="bad_input",
             )
+        conflict = conflict_of(session, mentor_id, mentee_id)
+        if conflict is not None and not override:
+            raise Refused(
+                fmt(
+                    "{reason} To pair them anyway, open the form with `/mentor assign "
+                    "{mentor} {mentee}` (no focus) and tick “I know, pair them anyway”.",
+                    reason=conflict_reason(conflict),
+                    mentor=mention(mentor_id),
+                    mentee=mention(mentee_id),
+                ),
+                reason="bad_input",
+            )
         pairing = create_pairing(
             session,
             program_id=program_id,
@@ -86,6 +102,8 @@ def assign_pairing(
             now=now,
             assigned_by=coordinator_id,
         )
+        if conflict is not None:
+            record_overridden(session, program_id, coordinator_id, conflict, now)
         record_audit(
             session,
             program_id=program_id,

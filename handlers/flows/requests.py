@@ -30,6 +30,7 @@ from handlers.flows.slack import (
     update_to,
 )
 from handlers.profiles import check_person, profiles_before_saving
+from storage.conflicts import conflict_of
 from storage.db import unit_of_work
 from storage.models import MentorRequest
 from storage.pairings import MentorAtCapacity, create_pairing
@@ -78,6 +79,7 @@ def card_for(
         focus_label=program_focus_label(program, request.focus),
         note=request.note,
         expires_on=local_date(request.expires_at, mentor_tz, ctx.settings),
+        conflict=conflict_of(session, request.mentor_id, request.mentee_id) is not None,
     )
 
 

@@ -9,6 +9,7 @@ from slack_bolt import App, Args
 from bot.context import AppContext
 from bot.text import fmt, mention
 from handlers import ids
+from handlers.blocks.conflicts import overridden
 from handlers.blocks.modals import InvalidSubmission, parse_redirect
 from handlers.edge import actor_id, edge, id_values
 from handlers.flows.digest import reassign_from_digest, reassign_problem
@@ -26,12 +27,15 @@ def handle_reassign_submission(ctx: AppContext, args: Args) -> None:
         reject(args, invalid)
         return
     (pairing_id,) = id_values(metadata(args))[:1]
-    problem = reassign_problem(ctx, args.client, pairing_id, coordinator, new_mentor)
+    override = overridden(state_values(args))
+    problem = reassign_problem(ctx, args.client, pairing_id, coordinator, new_mentor, override)
     if problem is not None:
         reject(args, InvalidSubmission({ids.SUGGEST_BLOCK: problem}))
         return
     args.ack()
-    reassign_from_digest(ctx, args.client, pairing_id, coordinator, new_mentor, note)
+    reassign_from_digest(
+        ctx, args.client, pairing_id, coordinator, new_mentor, note, override=override
+    )
     notify(
         args.client,
         coordinator,

@@ -6,9 +6,11 @@ from functools import partial
 
 from slack_bolt import App, Args
 
+from bot.conflicts import conflict_error
 from bot.context import AppContext
 from bot.text import fmt, mention
 from handlers import ids
+from handlers.blocks.conflicts import overridden
 from handlers.blocks.modals import (
     InvalidSubmission,
     parse_communication,
@@ -28,6 +30,7 @@ from handlers.flows.pairings import (
 from handlers.flows.program_scope import coordinated_program
 from handlers.flows.slack import notify
 from handlers.views.requests import metadata, reject, state_values, submitted_program
+from storage.conflicts import conflict_of
 from storage.db import unit_of_work
 
 
@@ -39,12 +42,17 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
             # A coordinator of another program forging this one's id is refused here.
             program, _ = coordinated_program(session, ctx.settings, caller, program_id)
         focus, note = parse_focus_note(state_values(args), program.focus_areas)
+        people = parse_metadata(metadata(args))
+        mentor_id, mentee_id = str(people.get("mentor") or ""), str(people.get("mentee") or "")
+        override = overridden(state_values(args))
+        with unit_of_work(ctx.sessions) as session:
+            conflict = conflict_of(session, mentor_id, mentee_id)
+        if conflict is not None and not override:
+            raise InvalidSubmission({ids.OVERRIDE_BLOCK: conflict_error(conflict)})
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
     args.ack()
-    people = parse_metadata(metadata(args))
-    mentor_id, mentee_id = str(people.get("mentor") or ""), str(people.get("mentee") or "")
     assign_pairing(
         ctx,
         args.client,
@@ -54,6 +62,7 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
         mentee_id=mentee_id,
         focus=focus,
         note=note,
+        override=override,
     )
     notify(
         args.client,

@@ -13,10 +13,19 @@ from sqlalchemy import select
 from handlers import ids
 from storage import matching as rounds
 from storage.models import AuditEntry, MentorProfile
+from storage.pairings import create_pairing
 from storage.profiles import directory_candidates
 from storage.programs import default_program
-from tests.conftest import COORDINATOR, MENTEE, MENTOR, STRANGER
-from tests.handlers.helpers import all_text, modal_values
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.handlers.helpers import (
+    all_text,
+    count_pairings,
+    dms_to,
+    ephemeral_replies,
+    modal_values,
+    selected,
+    typed,
+)
 from tests.handlers.test_directory import first_find, save_mentor
 from tests.handlers.test_matching import (
     MENTORS,
@@ -154,3 +163,90 @@ def test_a_mentor_chosen_by_name_with_a_closed_profile_is_left_out(harness: Harn
     with harness.session() as session:
         mentors = {p.user_id for p in rounds.participants(session, round_id, rounds.MENTOR)}
     assert mentors == {MENTORS[1]}
+
+
+def _assign_form(harness: Harness, ticked: bool) -> Any:
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}>", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == ids.ASSIGN_VIEW
+    return harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.ASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+            o=(ids.OVERRIDE_BLOCK, ids.OVERRIDE_INPUT, _override(ticked)),
+        ),
+    )
+
+
+def _overrides(harness: Harness) -> list[tuple[str, str | None]]:
+    with harness.session() as session:
+        return [
+            (a.actor, a.subject)
+            for a in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "conflict.overridden")
+            )
+        ]
+
+
+def test_assigning_someone_the_mentor_assesses_needs_the_tick(harness: Harness) -> None:
+    save_mentor(harness, conflicts=(MENTEE,))
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> research", user_id=COORDINATOR)
+    assert count_pairings(harness) == 0
+    assert "assess or supervise" in ephemeral_replies(harness)[-1]
+
+    refused = _assign_form(harness, ticked=False).json()
+    assert "assess or supervise" in refused["errors"][ids.OVERRIDE_BLOCK]
+    assert count_pairings(harness) == 0
+
+    _assign_form(harness, ticked=True)
+    assert count_pairings(harness) == 1
+    assert _overrides(harness) == [(COORDINATOR, MENTEE)]
+
+
+def test_reassigning_to_someone_who_assesses_the_mentee_needs_the_tick(harness: Harness) -> None:
+    harness.fake.add_user(MENTOR2, "mentor2")
+    save_mentor(harness, MENTOR2, conflicts=(MENTEE,))
+    with harness.session() as session:
+        pairing = create_pairing(
+            session,
+            program_id=default_program(session).id,
+            mentor_id=MENTOR,
+            mentee_id=MENTEE,
+            focus="research",
+            origin="request",
+            now=harness.clock(),
+        )
+        pairing_id = pairing.id
+
+    def reassign(ticked: bool) -> Any:
+        harness.block_action(
+            user_id=COORDINATOR, action_id=ids.DIGEST_REASSIGN, value=str(pairing_id)
+        )
+        view = harness.fake.calls_to("views.open")[-1].args["view"]
+        return harness.view_submission(
+            user_id=COORDINATOR,
+            callback_id=ids.DIGEST_REASSIGN_VIEW,
+            private_metadata=view["private_metadata"],
+            values=modal_values(
+                who=(ids.SUGGEST_BLOCK, ids.SUGGEST_INPUT, one_user(MENTOR2)),
+                note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+                o=(ids.OVERRIDE_BLOCK, ids.OVERRIDE_INPUT, _override(ticked)),
+            ),
+        )
+
+    refused = reassign(False).json()
+    assert "assess or supervise" in refused["errors"][ids.SUGGEST_BLOCK]
+    assert count_pairings(harness) == 1
+    reassign(True)
+    assert count_pairings(harness) == 2
+    assert _overrides(harness) == [(COORDINATOR, MENTEE)]
+
+
+def test_an_ask_shows_the_conflict_to_the_mentor_only(harness: Harness) -> None:
+    save_mentor(harness, conflicts=(MENTEE,))
+    harness.command(f"ask <@{MENTOR}> research Could you help with my study?", user_id=MENTEE)
+    asked = all_text(dms_to(harness, MENTOR)[-1].args["blocks"])
+    assert "among the people you assess or supervise" in asked
+    assert not any("assess" in all_text(d.args.get("blocks")) for d in dms_to(harness, MENTEE))
