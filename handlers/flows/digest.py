@@ -186,6 +186,9 @@ def preview_digest(ctx: AppContext, user_id: str, hint: str | None) -> DigestVie
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         program = coordinated_program(session, ctx.settings, user_id, hint)
+        record_audit(
+            session, program_id=program.id, actor=user_id, action="digest.preview", now=now
+        )
         return build_digest_view(
             session,
             program,

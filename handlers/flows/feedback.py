@@ -31,6 +31,7 @@ from handlers.flows.programs import coordinator_choice, require_coordinator_of, 
 from handlers.flows.slack import program_focus_label, update_to
 from storage import checkins as checkin_store
 from storage import feedback as store
+from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.models import ExitSurvey, Pulse, ScheduledSend
 from storage.outbox import NewSend, enqueue_many, get_send, send_key
@@ -181,6 +182,15 @@ def schedule_pulse(
             now=now,
             remind_at=remind_at,
             closes_at=closes_at,
+        )
+        record_audit(
+            session,
+            program_id=program_id,
+            actor=actor_id,
+            action="pulse.send",
+            subject=f"pulse:{pulse.id}",
+            detail=f"{len(recipients)} people, {days} days",
+            now=now,
         )
         zones = checkin_store.zones_of(session, recipients)
         default = ctx.settings.default_timezone

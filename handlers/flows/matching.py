@@ -378,6 +378,15 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
             trainees=suggestions,
             mentors={m.user_id: _places(m) for m in mentors},
         )
+        record_audit(
+            session,
+            program_id=program.id,
+            actor=caller,
+            action="match.open",
+            subject=f"round:{round_.id}",
+            detail=f"{len(trainees)} trainees, {len(mentors)} mentors",
+            now=now,
+        )
         opened = Opened(round_.id, len(trainees), len(mentors))
         label = program_focus_label(program, setup.focus)
     message = blocks.build_round_opened(
@@ -595,6 +604,15 @@ def propose(ctx: AppContext, client: WebClient, round_id: int, by: str | None) -
             return False
         round_ = rounds.get_round(session, round_id)
         assert round_ is not None
+        if by is not None:  # closed early by a coordinator (the deadline closes it otherwise)
+            record_audit(
+                session,
+                program_id=round_.program_id,
+                actor=by,
+                action="match.close",
+                subject=f"round:{round_id}",
+                now=now,
+            )
         stated = rounds.round_to_solve(session, round_id)
         proposal = solve(stated)
         rounds.save_proposal(session, round_id, proposal, reasons_of(stated, proposal))
@@ -644,6 +662,15 @@ def send_csv(ctx: AppContext, client: WebClient, round_id: int, caller: str) -> 
     require_round_coordinator(ctx, round_id, caller)
     with unit_of_work(ctx.sessions) as session:
         csv_text = proposal_csv(session, round_id)
+        round_ = rounds.get_round(session, round_id)
+        record_audit(
+            session,
+            program_id=round_.program_id if round_ is not None else None,
+            actor=caller,
+            action="match.csv",
+            subject=f"round:{round_id}",
+            now=ctx.now(),
+        )
     dm = client.conversations_open(users=caller)
     _upload_csv(client, str(dm["channel"]["id"]), None, round_id, csv_text)
 
@@ -798,6 +825,14 @@ def cancel_round(ctx: AppContext, round_id: int, caller: str) -> bool:
         round_ = rounds.get_round(session, round_id)
         assert round_ is not None
         rounds.enqueue_cancelled_notes(session, round_, now)
+        record_audit(
+            session,
+            program_id=round_.program_id,
+            actor=caller,
+            action="match.cancel",
+            subject=f"round:{round_id}",
+            now=now,
+        )
     return True
 
 

@@ -24,6 +24,7 @@ from handlers.flows.programs import (
     settled_program,
 )
 from handlers.flows.slack import notify, slack_error
+from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.events import first_delivery
 from storage.memberships import (
@@ -422,6 +423,15 @@ def change_members(
             session, program_id, changes.add, source=Source.ADDED, now=ctx.now(), by=user_id
         )
         removed = remove_members(session, program_id, changes.remove)
+        if added or removed:
+            record_audit(
+                session,
+                program_id=program_id,
+                actor=user_id,
+                action="members.change",
+                detail=f"added {len(added)}, removed {removed}",
+                now=ctx.now(),
+            )
         return added, removed, config.name
 
 

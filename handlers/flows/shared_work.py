@@ -18,6 +18,7 @@ from handlers.flows.digest import coordinated_pairing
 from handlers.flows.programs import require_coordinator_of
 from handlers.flows.rows import goal_row, task_row
 from handlers.flows.slack import program_focus_label
+from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.goals import closings_of
 from storage.sharing import pair_counts, shared_items, shared_work, sharing_pairs
@@ -41,6 +42,15 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         pairing, program = coordinated_pairing(session, ctx.settings, pairing_id, coordinator_id)
+        # Details show what the pair chose to share: who looked, and when, is kept.
+        record_audit(
+            session,
+            program_id=pairing.program_id,
+            actor=coordinator_id,
+            action="pair.details",
+            subject=f"pairing:{pairing.id}",
+            now=now,
+        )
         zone = program.zone
         today = now.astimezone(zone).date()
         work = shared_work(session, pairing)

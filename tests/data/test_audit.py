@@ -138,3 +138,64 @@ def test_a_reassignment_is_recorded_with_both_pairings(harness: Harness) -> None
             ("assign", f"pairing:{old}", ""),
             ("reassign", f"pairing:{old}", f"new pairing:{new}"),
         ]
+
+
+def test_every_coordinator_action_is_recorded(harness: Harness) -> None:
+    """Opening, closing early and cancelling a round, its CSV, a pulse, membership changes,
+    opening a pair's Details (it shows what the pair shares) and a digest preview."""
+    from tests.feedback.test_program_scope import _pulse_values
+    from tests.handlers.helpers import modal_values
+    from tests.handlers.test_matching import MENTORS, TRAINEES, close_now, open_round
+    from tests.handlers.test_pairings import pair
+
+    pairing_id = pair(harness)
+    first = open_round(harness, TRAINEES[:2], MENTORS[:1])
+    close_now(harness, first)
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_CSV, value=str(first))
+    second = open_round(harness, TRAINEES[2:4], MENTORS[1:2])
+    harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_CANCEL, value=str(second))
+
+    harness.command("survey", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.PULSE_VIEW,
+        private_metadata=view["private_metadata"],
+        values=_pulse_values(),
+    )
+    harness.command("program members", user_id=COORDINATOR)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.PROGRAM_MEMBERS_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            add=(
+                ids.PROGRAM_ADD_MEMBERS_BLOCK,
+                ids.PROGRAM_ADD_MEMBERS_INPUT,
+                {"type": "multi_users_select", "selected_users": [STRANGER]},
+            ),
+        ),
+    )
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_DETAILS, value=str(pairing_id), ephemeral=True
+    )
+    harness.command("digest", user_id=COORDINATOR)
+
+    with harness.session() as session:
+        done = [
+            (a.action, a.subject)
+            for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            if a.actor == COORDINATOR
+        ]
+    assert done == [
+        ("match.open", f"round:{first}"),
+        ("match.close", f"round:{first}"),
+        ("match.csv", f"round:{first}"),
+        ("match.open", f"round:{second}"),
+        ("match.cancel", f"round:{second}"),
+        ("pulse.send", "pulse:1"),
+        ("members.change", None),
+        ("pair.details", f"pairing:{pairing_id}"),
+        ("digest.preview", None),
+    ]

@@ -213,6 +213,9 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
             select(AuditEntry).where(AuditEntry.action.like("match.%")).order_by(AuditEntry.id)
         ).all()
         assert [(e.actor, e.action, e.subject) for e in audited] == [
+            (COORDINATOR, "match.open", f"round:{round_id}"),
+            # The deadline closed it (no one closed it early), and the stranger's early close
+            # was refused: neither is a coordinator's action.
             (COORDINATOR, "match.change", moved.trainee_id),
             (COORDINATOR, "match.approve", f"round:{round_id}"),  # once: the repeat did nothing
         ]
