@@ -12,7 +12,7 @@ from types import FrameType
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -114,6 +114,28 @@ def _bolt_app(ctx: AppContext) -> App:
         ) from exc
 
 
+_TOKEN_REFUSALS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+
+
+def _check_bot_token(settings: Settings) -> None:
+    """Refuse to start sending with a bot token Slack does not accept (as ``run`` and
+    ``serve`` do through Bolt), instead of failing every DM of every tick."""
+    try:
+        make_web_client(settings).auth_test()
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        if error in _TOKEN_REFUSALS:
+            raise StartupError(
+                f"Slack did not accept SLACK_BOT_TOKEN ({error}). Copy the Bot User OAuth "
+                "Token again from “OAuth & Permissions”."
+            ) from exc
+        raise StartupError(f"Slack refused the token check ({error or 'no error given'}).") from exc
+    except SlackClientError as exc:
+        raise StartupError(
+            f"Cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
+        ) from exc
+
+
 def _socket_mode(app: App, app_token: str, settings: Settings) -> SocketModeConnection:
     try:
         return connect_socket_mode(app, app_token)
@@ -184,6 +206,7 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
 
 def _worker(settings: Settings) -> int:
     check_ready(settings, Mode.SEND)
+    _check_bot_token(settings)
     engine = _prepare_database(settings)
     ctx = _context(settings, engine)
     scheduler = blocking_scheduler(ctx, make_web_client(settings))
@@ -200,6 +223,7 @@ def _worker(settings: Settings) -> int:
 
 def _tick(settings: Settings, now: datetime | None) -> int:
     check_ready(settings, Mode.SEND)
+    _check_bot_token(settings)
     engine = _prepare_database(settings)
     ctx = _context(settings, engine)
     try:

@@ -191,3 +191,26 @@ def test_serve_answers_health_and_signed_help(
     assert isinstance(handled[0]["duration_ms"], float)
     assert BOT_TOKEN not in logs
     assert SIGNING_SECRET not in logs
+
+
+@pytest.mark.parametrize("command", ["worker", "tick"])
+def test_the_scheduler_refuses_a_bot_token_slack_rejects(
+    tmp_path: Path, fake_slack: FakeSlack, command: str
+) -> None:
+    wrong = "xoxb-0-revoked-token"
+    result = subprocess.run(
+        [MENTORBOT, command],
+        cwd=tmp_path,
+        env=_env(SLACK_BOT_TOKEN=wrong, SLACK_API_URL=fake_slack.base_url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "mentorbot cannot start: Slack did not accept SLACK_BOT_TOKEN (invalid_auth)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert wrong not in result.stderr
+    assert [call.error for call in fake_slack.calls_to("auth.test")] == ["invalid_auth"]
+    assert not (tmp_path / "mentorbot.db").exists()  # nothing started
