@@ -7,7 +7,7 @@ private reason for ending, or their check-in notes, are not the person's to take
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +37,10 @@ from storage.models import (
 )
 
 JsonObject = dict[str, Any]
+
+
+# A focus as its program words it (``None``: the installation's own list), never its slug.
+FocusLabel = Callable[[int | None, str], str]
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -118,7 +122,7 @@ def _work(
     )
 
 
-def personal_data(session: Session, user_id: str) -> JsonObject:
+def personal_data(session: Session, user_id: str, focus: FocusLabel) -> JsonObject:
     """Everything held about ``user_id``, as JSON-ready values."""
     names = _program_names(session)
     person = session.get(Person, user_id)
@@ -185,7 +189,7 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                 "id": r.id,
                 "program": names.get(r.program_id, ""),
                 "mentor": r.mentor_id,
-                "focus": r.focus,
+                "focus": focus(r.program_id, r.focus),
                 "note": r.note,
                 "status": r.status,
                 "created_at": _when(r.created_at),
@@ -198,7 +202,7 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                 "id": r.id,
                 "program": names.get(r.program_id, ""),
                 "mentee": r.mentee_id,
-                "focus": r.focus,
+                "focus": focus(r.program_id, r.focus),
                 "note": r.note,  # addressed to them: they read it in Slack
                 "status": r.status,
                 "created_at": _when(r.created_at),
@@ -212,7 +216,7 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
                 "program": names.get(p.program_id, ""),
                 "role": "mentor" if p.mentor_id == user_id else "mentee",
                 "partner": p.mentee_id if p.mentor_id == user_id else p.mentor_id,
-                "focus": p.focus,
+                "focus": focus(p.program_id, p.focus),
                 "status": p.status,
                 "started_at": _when(p.started_at),
                 "ended_at": _when(p.ended_at),
@@ -252,7 +256,7 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
         else {
             "listed": mentor_profile.listed,
             "open": mentor_profile.open,
-            "focus_areas": mentor_profile.focus_areas,
+            "focus_areas": [focus(None, key) for key in mentor_profile.focus_areas],
             "specialty": mentor_profile.specialty,
             "specialty_other": mentor_profile.specialty_other,
             "stages": mentor_profile.stages,
@@ -267,14 +271,14 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
             "stage": trainee_profile.stage,
             "specialty": trainee_profile.specialty,
             "specialty_other": trainee_profile.specialty_other,
-            "focus_areas": trainee_profile.focus_areas,
+            "focus_areas": [focus(None, key) for key in trainee_profile.focus_areas],
             "note": trainee_profile.note,
             "updated_at": _when(trainee_profile.updated_at),
         },
         "waiting_list": [
             {
                 "program": names.get(w.program_id, ""),
-                "focus": w.focus,
+                "focus": focus(w.program_id, w.focus),
                 "status": w.status,
                 "joined_at": _when(w.joined_at),
             }
@@ -283,7 +287,7 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
         "matching_rounds": [
             {
                 "program": names.get(r.program_id, ""),
-                "focus": r.focus,
+                "focus": focus(r.program_id, r.focus),
                 "role": p.role,
                 "round_status": r.status,
                 "suggested_to_you": p.suggestions,
@@ -335,7 +339,9 @@ def personal_data(session: Session, user_id: str) -> JsonObject:
     }
 
 
-def learning_plan(session: Session, trainee_id: str, pairing_ids: Sequence[int]) -> JsonObject:
+def learning_plan(
+    session: Session, trainee_id: str, pairing_ids: Sequence[int], focus: FocusLabel
+) -> JsonObject:
     """The trainee's goals, tasks and reassessments in these mentorships (where they are the
     mentee), as JSON-ready values for the plan document."""
     names = _program_names(session)
@@ -352,7 +358,7 @@ def learning_plan(session: Session, trainee_id: str, pairing_ids: Sequence[int])
             {
                 "program": names.get(p.program_id, ""),
                 "mentor": p.mentor_id,
-                "focus": p.focus,
+                "focus": focus(p.program_id, p.focus),
                 "status": p.status,
                 "started_at": _when(p.started_at),
                 "ended_at": _when(p.ended_at),

@@ -15,11 +15,13 @@ from bot.context import AppContext
 from bot.documents import learning_plan_markdown, personal_data_markdown
 from bot.errors import Refused
 from bot.logging import get_logger
+from bot.settings import Settings
 from bot.text import fmt, md, mention
-from handlers.flows.slack import local_date
+from handlers.flows.slack import local_date, program_focus_label
 from storage.db import unit_of_work
 from storage.models import Pairing, Person
-from storage.personal_data import learning_plan, personal_data
+from storage.personal_data import FocusLabel, learning_plan, personal_data
+from storage.programs import all_configs
 
 log = get_logger("mentorbot.personal_data")
 
@@ -53,6 +55,21 @@ def _user_ids(value: Any) -> set[str]:
     return found
 
 
+def _focus_labels(session: Session, settings: Settings) -> FocusLabel:
+    """Each focus as its program words it; a profile's (no program) as the default program
+    does."""
+    configs = {c.id: c for c in all_configs(session, settings)}
+    default = next((c for c in configs.values() if c.is_default), None)
+
+    def label(program_id: int | None, key: str) -> str:
+        program = configs.get(program_id) if program_id is not None else default
+        if program is None:
+            return key.replace("-", " ").capitalize()
+        return program_focus_label(program, key)
+
+    return label
+
+
 def _name(names: dict[str, str]) -> Callable[[str], str]:
     def name(user_id: str) -> str:
         return f"{names[user_id]} ({user_id})" if user_id in names else user_id
@@ -63,7 +80,7 @@ def _name(names: dict[str, str]) -> Callable[[str], str]:
 def export_files(ctx: AppContext, user_id: str) -> list[FileUpload]:
     """The JSON and Markdown files of everything held about ``user_id``."""
     with unit_of_work(ctx.sessions) as session:
-        data = personal_data(session, user_id)
+        data = personal_data(session, user_id, _focus_labels(session, ctx.settings))
         names = _namer(session, _user_ids(data))
     made_on = local_date(ctx.now(), None, ctx.settings).isoformat()
     return [
@@ -114,7 +131,7 @@ def plan_file(ctx: AppContext, user_id: str, other_id: str | None) -> tuple[str,
                 ),
                 reason="forbidden",
             )
-        plan = learning_plan(session, trainee, pairing_ids)
+        plan = learning_plan(session, trainee, pairing_ids, _focus_labels(session, ctx.settings))
         names = _namer(session, _user_ids(plan))
     made_on = local_date(ctx.now(), None, ctx.settings).isoformat()
     return trainee, {

@@ -119,6 +119,7 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_others(harness: Harness
     assert data["user_id"] == MENTEE
     (made,) = data["requests_made"]
     assert (made["mentor"], made["note"]) == (MENTOR, f"request {MINE}")
+    assert made["focus"] == "Research"  # as the program words it, never its slug
     (mentorship,) = data["mentorships"]
     assert (mentorship["id"], mentorship["partner"], mentorship["role"]) == (
         pairing_id,
@@ -126,6 +127,7 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_others(harness: Harness
         "mentee",
     )
     assert mentorship["end_reason"] is None  # the mentor's reason is theirs
+    assert mentorship["focus"] == "Research"
     assert {g["text"] for g in mentorship["goals"]} == {f"Goal {MINE}", "Lead a handover"}
     assert [t["text"] for t in mentorship["tasks"]] == [f"Task {MINE}"]
     assert sorted(c["note"] or "" for c in mentorship["checkins"]) == ["", f"note {MINE}"]
@@ -156,6 +158,8 @@ def test_the_mentor_gets_the_plan_of_their_mentee_only_for_their_mentorship(
     harness.command(f"plan <@{MENTEE}>", user_id=MENTOR)
     plan = files(harness)["learning-plan.md"]
     assert plan.startswith(f"# Individual learning plan: alice ({MENTEE})")
+    assert "## Research with" in plan
+    assert "## research" not in plan
     assert f"Goal {MINE}" in plan
     assert "Patient care" in plan
     assert "2027-03-01" in plan  # target date
