@@ -32,6 +32,7 @@ class Source:
     CHANNEL = "channel"  # the program's linked channel
     PAIRING = "pairing"  # a request or mentorship in the program
     MIGRATION = "migration"  # they were in the single program before programs existed
+    DEFAULT = "default"  # everyone who uses the app starts in the default program
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Pairing, Person
+from bot.programs import Role, Source
+from storage.models import Pairing, Person, ProgramMember
 from storage.places import PlaceCause, place_freed
+from storage.programs import default_program_id
 from storage.upsert import get_or_insert, insert_new
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -32,24 +34,55 @@ def get_person(session: Session, user_id: str) -> Person | None:
     return session.get(Person, user_id)
 
 
+def _welcome(session: Session, user_ids: Sequence[str]) -> None:
+    """Someone the app meets for the first time is a member of the default program: one
+    explicit row, like every other membership, which joining another program never touches
+    and ``/mentor leave`` can remove."""
+    if not user_ids:
+        return
+    program_id = default_program_id(session)
+    # The moment is the machine's: callers that make people rows have no clock to pass.
+    now = datetime.now(UTC)
+    insert_new(
+        session,
+        ProgramMember,
+        [
+            {
+                "program_id": program_id,
+                "user_id": user_id,
+                "role": Role.MEMBER,
+                "source": Source.DEFAULT,
+                "added_at": now,
+            }
+            for user_id in user_ids
+        ],
+        key=[ProgramMember.program_id, ProgramMember.user_id, ProgramMember.role],
+    )
+
+
 def ensure_person(session: Session, user_id: str) -> Person:
     person = session.get(Person, user_id)
     if person is None:
-        person, _ = get_or_insert(
+        person, added = get_or_insert(
             session, Person, {"user_id": user_id, "display_name": ""}, key=[Person.user_id]
         )
+        if added:
+            _welcome(session, [user_id])
     return person
 
 
 def ensure_people(session: Session, user_ids: Collection[str]) -> None:
     """A people row for each of ``user_ids`` (requests and pairings refer to it), in one
-    statement, whoever else adds them at the same moment."""
-    insert_new(
+    statement, whoever else adds them at the same moment; the new ones join the default
+    program."""
+    added = insert_new(
         session,
         Person,
         [{"user_id": user, "display_name": ""} for user in sorted(set(user_ids))],
         key=[Person.user_id],
+        returning=Person.user_id,
     )
+    _welcome(session, [str(user) for user in added])
 
 
 def remember_profile(session: Session, profile: Profile, now: datetime) -> Person:

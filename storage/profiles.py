@@ -150,15 +150,6 @@ def _in_program(session: Session, program_id: int) -> set[str]:
     )
 
 
-def _with_any_membership(session: Session, user_ids: Collection[str]) -> set[str]:
-    if not user_ids:
-        return set()
-    query = select(ProgramMember.user_id).distinct()
-    if len(user_ids) <= _IN_LIST_LIMIT:
-        query = query.where(ProgramMember.user_id.in_(list(user_ids)))
-    return set(session.scalars(query)) & set(user_ids)
-
-
 def _paired_with(session: Session, program_id: int, mentee_id: str, focus: str) -> set[str]:
     return set(
         session.scalars(
@@ -211,7 +202,6 @@ def directory_candidates(
     session: Session,
     *,
     program_id: int,
-    is_default: bool,
     seeker_id: str | None,
     focus: str | None,
     mentor_ids: Collection[str] | None = None,
@@ -249,8 +239,6 @@ def directory_candidates(
         return []
     ids = {row[0] for row in rows}
     allowed = ids & _in_program(session, program_id)
-    if is_default:
-        allowed |= ids - _with_any_membership(session, ids)
     if seeker_id is not None and focus is not None:
         allowed -= _paired_with(session, program_id, seeker_id, focus)
     counts = mentee_counts(session, allowed if len(allowed) <= _IN_LIST_LIMIT else None)

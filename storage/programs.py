@@ -15,7 +15,7 @@ from bot.programs import ProgramConfig, ProgramValues, Role, name_key, resolve_c
 from bot.settings import Settings
 from bot.text import fmt
 from storage.db import rows_affected
-from storage.models import Program, ProgramMember
+from storage.models import Person, Program, ProgramMember
 from storage.upsert import get_or_insert, insert_new
 
 
@@ -117,8 +117,9 @@ def programs_of(
     user_id: str,
     among: Sequence[Program] | None = None,
 ) -> list[ProgramConfig]:
-    """The programs ``user_id`` belongs to in any role, the default first. Someone the app has
-    placed nowhere yet is in the default program, as everyone was before programs existed.
+    """The programs ``user_id`` belongs to in any role, the default first: their membership
+    rows. Someone the app has never met (no people row yet) is in the default program, where
+    their first use places them; the installation's coordinators always coordinate it.
     ``among`` is every program, when the caller has read them already."""
     ids = set(
         session.scalars(
@@ -126,9 +127,32 @@ def programs_of(
         )
     )
     programs = all_programs(session) if among is None else among
-    if not ids or user_id in settings.coordinators:
+    unmet = not ids and session.get(Person, user_id) is None
+    if unmet or user_id in settings.coordinators:
         ids.update(p.id for p in programs if p.is_default)
     return configs_of(session, settings, [p for p in programs if p.id in ids])
+
+
+def members_among(
+    session: Session, program: Program | ProgramConfig, user_ids: Iterable[str]
+) -> set[str]:
+    """Who of ``user_ids`` may be paired in ``program``: its members (any role), and in the
+    default program also anyone the app has never met (their first use makes them members).
+    The one rule for asking, assigning, reassigning and matching rounds."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return set()
+    found = set(
+        session.scalars(
+            select(ProgramMember.user_id).where(
+                ProgramMember.program_id == program.id, ProgramMember.user_id.in_(wanted)
+            )
+        )
+    )
+    if program.is_default:
+        met = set(session.scalars(select(Person.user_id).where(Person.user_id.in_(wanted))))
+        found |= set(wanted) - met
+    return found
 
 
 def coordinated_by(session: Session, settings: Settings, user_id: str) -> list[ProgramConfig]:

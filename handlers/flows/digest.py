@@ -56,8 +56,8 @@ from storage.people import Profile, is_at_capacity
 from storage.programs import (
     all_programs,
     default_program_id,
+    members_among,
     program_config,
-    programs_of,
     values_of,
 )
 from storage.reports import (
@@ -541,9 +541,8 @@ def _reassign_problem(
     problem = person_problem(profile, who)
     if problem is not None:
         return problem
-    # The new mentor works in the pair's program: a coordinator can't draw in someone of a
-    # program they don't run.
-    if all(p.id != program.id for p in programs_of(session, settings, new_mentor_id)):
+    # The one rule for who may be paired in a program (as assigning and rounds): members.
+    if new_mentor_id not in members_among(session, program, [new_mentor_id]):
         return f"{who} isn't in {program.name}. Please choose someone in the program."
     if open_pairing_for(
         session,

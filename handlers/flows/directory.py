@@ -281,7 +281,6 @@ def ranked_mentors(
     candidates = directory_candidates(
         session,
         program_id=program.id,
-        is_default=program.is_default,
         seeker_id=user_id,
         focus=search.focus,
     )
@@ -463,7 +462,6 @@ def ask_from_waiting_list(
         still = directory_candidates(
             session,
             program_id=program.id,
-            is_default=program.is_default,
             seeker_id=user_id,
             focus=focus,
             mentor_ids=[mentor_id],

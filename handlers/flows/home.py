@@ -45,7 +45,12 @@ def programs_shown(
 ) -> list[ProgramConfig]:
     """The programs ``user_id`` belongs to, plus any other program one of their open pairings
     or requests is in (they may have left it since), the default first, then by name."""
+    wanted = set(program_ids)
     shown = programs_of(session, settings, user_id)
+    if len(shown) > 1:
+        # Everyone is in the default program; beside another, it gets a heading only when
+        # something of theirs (a mentorship, a request) is there.
+        shown = [c for c in shown if not c.is_default or c.id in wanted]
     known = {c.id for c in shown}
     others = [i for i in dict.fromkeys(program_ids) if i not in known]
     if others:

@@ -56,7 +56,7 @@ from storage.models import (
 from storage.pairings import OPEN, pairings_by_id
 from storage.people import Profile, departed_among
 from storage.profiles import join_waiting_list, mentee_counts, trainee_profiles
-from storage.programs import program_config
+from storage.programs import members_among, program_config
 
 log = get_logger("mentorbot.matching")
 
@@ -94,19 +94,17 @@ def _is_private(client: WebClient, channel: str) -> bool:
 
 
 def _in_program(session: Session, program: ProgramConfig, user_ids: Sequence[str]) -> set[str]:
-    """Who of ``user_ids`` belongs to the program (in the default program: also whoever belongs
-    to no program yet, as everywhere else)."""
+    """Who of ``user_ids`` belongs to the program: their membership rows, as everywhere."""
     if not user_ids:
         return set()
-    rows = session.execute(
-        select(ProgramMember.user_id, ProgramMember.program_id).where(
-            ProgramMember.user_id.in_(list(user_ids))
+    return set(
+        session.scalars(
+            select(ProgramMember.user_id).where(
+                ProgramMember.program_id == program.id,
+                ProgramMember.user_id.in_(list(user_ids)),
+            )
         )
-    ).all()
-    members = {user for user, program_id in rows if program_id == program.id}
-    if program.is_default:
-        members |= set(user_ids) - {user for user, _ in rows}
-    return members
+    )
 
 
 def _open_profiles(session: Session, program: ProgramConfig, focus: str) -> list[str]:
@@ -292,9 +290,11 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
             raise Refused(md("That focus isn't one of the program's."), reason="bad_input")
         if setup.mentors:
             # A mentor chosen by name whose profile says hidden or not taking mentees is left
-            # out: the profile is their word (one without a profile may still be chosen).
+            # out: the profile is their word (one without a profile may still be chosen); so is
+            # anyone outside the program, as for assigning and reassigning.
             unavailable = _unavailable(session, setup.mentors)
-            mentor_ids = [m for m in setup.mentors if m not in unavailable]
+            members = members_among(session, program, setup.mentors)
+            mentor_ids = [m for m in setup.mentors if m not in unavailable and m in members]
         else:
             # Nobody chosen: every open, listed mentor profile in the program for that focus.
             mentor_ids = _open_profiles(session, program, setup.focus)
@@ -314,6 +314,20 @@ def start_round(ctx: AppContext, client: WebClient, caller: str, setup: MatchSet
                 reason="bad_input",
             )
         wanted = list(dict.fromkeys([*setup.trainees, *channel_people, *group_people]))
+        # Only the program's members are matched in it (chosen by name, from a channel or a
+        # user group alike): one rule with assigning and reassigning.
+        chosen = bool(wanted)
+        members = members_among(session, program, wanted)
+        wanted = [t for t in wanted if t in members]
+        if chosen and not wanted:
+            raise Refused(
+                fmt(
+                    "None of the trainees you chose is in {program}. Its coordinators add "
+                    "people with `/mentor program members in {program}`.",
+                    program=program.name,
+                ),
+                reason="bad_input",
+            )
         if not wanted:
             # Nobody chosen: everyone in the program with a trainee profile (those who already
             # have a mentor for the focus are left out below).

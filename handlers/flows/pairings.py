@@ -33,7 +33,7 @@ from storage.pairings import (
     require_member,
 )
 from storage.people import is_at_capacity
-from storage.programs import program_config
+from storage.programs import members_among, program_config
 
 VISIBILITIES = ("nobody", "coordinators")
 
@@ -77,6 +77,22 @@ def assign_pairing(
                     "{mentor} is mentoring as many people as they said they can take on. "
                     "Ask them to raise it with `/mentor capacity`, or choose someone else.",
                     mentor=mention(mentor_id),
+                ),
+                reason="bad_input",
+            )
+        # The one rule for who may be paired in a program (as Reassign and rounds): members.
+        outside = [
+            person
+            for person in (mentor_id, mentee_id)
+            if person not in members_among(session, program, [person])
+        ]
+        if outside:
+            raise Refused(
+                fmt(
+                    "{person} isn't in {program}, so I didn't pair them. Its coordinators add "
+                    "people with `/mentor program members in {program}`.",
+                    person=mention(outside[0]),
+                    program=program.name,
                 ),
                 reason="bad_input",
             )

@@ -36,6 +36,7 @@ from storage.memberships import (
     set_coordinators,
 )
 from storage.models import Program
+from storage.people import ensure_people
 from storage.programs import (
     add_members,
     all_configs,
@@ -44,6 +45,7 @@ from storage.programs import (
     get_program,
     is_coordinator_of,
     member_ids,
+    members_among,
     program_config,
     program_named,
     programs_of,
@@ -368,6 +370,8 @@ def _linked_change(
         program_ids: list[int] = linked(session)
         for program_id in program_ids:
             add_members(session, program_id, added, source=source, now=ctx.now())
+        if program_ids:
+            ensure_people(session, added)  # met now: in the default program too
             remove_members(session, program_id, removed, source=source)
         return len(program_ids)
 
@@ -422,6 +426,7 @@ def change_members(
         added = add_members(
             session, program_id, changes.add, source=Source.ADDED, now=ctx.now(), by=user_id
         )
+        ensure_people(session, changes.add)  # met now: in the default program too
         removed = remove_members(session, program_id, changes.remove)
         if added or removed:
             record_audit(
@@ -450,16 +455,13 @@ def join_program(ctx: AppContext, user_id: str, name: str) -> Mrkdwn:
                 ),
                 reason="bad_input",
             )
-        if is_member(session, program.id, user_id) or (
-            # Someone placed in no program yet already counts as in the default one.
-            program.is_default
-            and program.id in {p.id for p in programs_of(session, ctx.settings, user_id)}
-        ):
+        if user_id in members_among(session, program, [user_id]):
             return fmt("You're already in {name}. Nothing to do!", name=program.name)
         if not program.open_to_join:
             config = program_config(session, ctx.settings, program.id)
             raise Refused(_invite_only(config), reason="refused")
         add_members(session, program.id, [user_id], source=Source.JOINED, now=ctx.now(), by=user_id)
+        ensure_people(session, [user_id])  # met now: in the default program too
         return fmt(
             "Welcome to {name}! You can now ask its mentors with `/mentor ask @person`.",
             name=program.name,

@@ -93,7 +93,6 @@ def _notices(session: Session, mentor_ids: Sequence[str], now: datetime) -> list
             candidates = directory_candidates(
                 session,
                 program_id=program.id,
-                is_default=program.is_default,
                 seeker_id=entry.user_id,
                 focus=entry.focus,
                 mentor_ids=mentor_ids,

@@ -95,7 +95,6 @@ def test_the_standing_list_is_saved_and_the_directory_keeps_it(harness: Harness)
             found = directory_candidates(
                 session,
                 program_id=program.id,
-                is_default=True,
                 seeker_id=seeker,
                 focus="research",
             )

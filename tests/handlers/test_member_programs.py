@@ -298,6 +298,10 @@ def test_a_forged_program_in_the_metadata_of_a_settled_modal_is_refused(harness:
 
 def test_a_coordinator_assigns_in_their_own_program_with_its_rhythm(harness: Harness) -> None:
     programs = two_programs(harness)
+    with harness.session() as session:  # both must be in the program to be paired in it
+        add_members(
+            session, programs["nursing"], [MENTOR], source=Source.ADDED, now=harness.clock()
+        )
     harness.command(f"assign <@{MENTOR}> <@{MENTEE}> simulation", user_id=NURSE_COORDINATOR)
     pairing = only_pairing(harness)
     assert pairing.program_id == programs["nursing"]
@@ -356,6 +360,9 @@ def test_a_coordinator_of_two_programs_picks_one_in_the_assign_modal(harness: Ha
             role=Role.COORDINATOR,
             source=Source.ADDED,
             now=harness.clock(),
+        )
+        add_members(
+            session, programs["nursing"], [MENTOR], source=Source.ADDED, now=harness.clock()
         )
     harness.command(f"assign <@{MENTOR}> <@{MENTEE}>", user_id=COORDINATOR)
     view = opened_view(harness)
@@ -560,3 +567,12 @@ def test_a_malformed_program_id_is_forged(forged: object) -> None:
     picked = modal_values(program=(ids.PROGRAM_BLOCK, ids.ASK_PROGRAM_INPUT, selected(str(forged))))
     with pytest.raises(ForgedProgram):
         parse_program(picked, {})
+
+
+def test_only_members_are_paired_in_a_program(harness: Harness) -> None:
+    """The one rule of who may be paired in a program, as Reassign and matching rounds: a
+    mentor outside the nursing fellowship is refused, and nothing is made."""
+    two_programs(harness)
+    harness.command(f"assign <@{MENTOR}> <@{MENTEE}> simulation", user_id=NURSE_COORDINATOR)
+    assert count_pairings(harness) == 0
+    assert any(f"isn't in {NURSING}" in reply for reply in ephemeral_replies(harness))

@@ -366,7 +366,12 @@ def test_a_coordinator_manages_their_programs_members_and_no_other(harness: Harn
 
     submit(ADMIN, surgery.id + 100, [STRANGER], [])  # a program that doesn't exist
     with harness.session() as session:
-        assert session.scalars(select(ProgramMember).filter_by(user_id=STRANGER)).all() == []
+        assert (
+            session.scalars(
+                select(ProgramMember).filter_by(user_id=STRANGER, program_id=surgery.id + 100)
+            ).all()
+            == []
+        )
     # An admin manages any program.
     submit(ADMIN, surgery.id, [MENTOR], [])
     assert set(people(harness, "Surgery")) == {MENTEE, MENTOR}
@@ -489,14 +494,22 @@ def test_a_program_name_with_in_is_taken_whole(harness: Harness) -> None:
     assert json.loads(opened["private_metadata"]) == {"program": fellowship.id}
 
 
-def test_someone_in_no_program_yet_is_already_in_the_default_one(harness: Harness) -> None:
+def test_joining_a_program_keeps_everyone_in_the_default_one(harness: Harness) -> None:
+    """One model of membership: the default program's members are rows like any other, and
+    programs, join, leave and the directory all read them."""
     response = harness.command("join Main program", user_id=STRANGER)
     assert "already in Main program" in replies(harness, response)
-    assert people(harness, "Main program") == {}
 
     submit_program(harness, "Clerkships", open_to_join=True)
     harness.command("join Clerkships", user_id=STRANGER)
-    # Now placed in a program, they are no longer counted in the invite-only default one.
+    response = harness.command("join Main program", user_id=STRANGER)
+    assert "already in Main program" in replies(harness, response)
+    assert STRANGER in people(harness, "Main program")
+    assert STRANGER in people(harness, "Clerkships")
+
+    response = harness.command("leave Main program", user_id=STRANGER)
+    assert "You've left Main program" in replies(harness, response)
+    assert STRANGER not in people(harness, "Main program")
     response = harness.command("join Main program", user_id=STRANGER)
     assert "invite-only" in replies(harness, response)
 

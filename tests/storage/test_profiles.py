@@ -61,7 +61,6 @@ def default_candidates(session: Session, **kwargs: object) -> list:  # type: ign
     return directory_candidates(
         session,
         program_id=program.id,
-        is_default=True,
         **arguments,  # type: ignore[arg-type]
     )
 
@@ -146,10 +145,11 @@ def test_the_directory_is_scoped_by_program(session: Session) -> None:
     ensure_person(session, MENTOR2)
     save_mentor_profile(session, MENTOR, profile(), NOW)
     save_mentor_profile(session, MENTOR2, profile(), NOW)
-    # MENTOR belongs to Surgery only; MENTOR2 to no program, so to the default one.
-    assert ids(default_candidates(session)) == [MENTOR2]
+    # Both start in the default program (their first use); MENTOR is in Surgery too, which
+    # takes them out of nothing.
+    assert ids(default_candidates(session)) == [MENTOR, MENTOR2]
     in_surgery = directory_candidates(
-        session, program_id=surgery.id, is_default=False, seeker_id=MENTEE, focus="research"
+        session, program_id=surgery.id, seeker_id=MENTEE, focus="research"
     )
     assert ids(in_surgery) == [MENTOR]
 
