@@ -257,7 +257,11 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
         "/mentor assign @mentor @mentee [focus] [in <program>]",
         "Coordinators: pair two people.",
     ),
-    ("digest", "/mentor digest [in <program>]", "Coordinators: how every pair is doing, now."),
+    (
+        "digest",
+        "/mentor digest [in <program>]",
+        "Coordinators: how every pair did in the last 7 days.",
+    ),
     (
         "report",
         "/mentor report [from] [to] | chart | audit [in <program>]",
@@ -265,7 +269,11 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("my", "/mentor my data", "Everything I hold about you, as files in our DM."),
     ("plan", "/mentor plan [@person]", "A trainee's learning plan, as a file in our DM."),
-    ("forget", "/mentor forget me | @person", "Erase your data (admins: someone's)."),
+    (
+        "forget",
+        "/mentor forget me | @person [in <program>]",
+        "Erase your data (admins: someone's).",
+    ),
     (
         "survey",
         "/mentor survey [in <program>]",
@@ -277,7 +285,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("leave", "/mentor leave <program>", "Leave a program (your mentorships carry on)."),
     (
         "program",
-        "/mentor program add | edit [program] | members [in <program>]",
+        "/mentor program add | edit <program> | members [in <program>]",
         "Admins and coordinators: set up programs and who is in them.",
     ),
     ("help", "/mentor help", "This guide."),
@@ -370,11 +378,16 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor assign @mentor @mentee research",
         "For coordinators: pairs two people and introduces them; the mentor can decline.",
     ),
-    "digest": ("/mentor digest", "For coordinators: this week's digest, shown only to you."),
+    "digest": (
+        "/mentor digest",
+        "For coordinators: the digest of the last 7 days up to now, shown only to you, with "
+        "Nudge, Reassign, Close and Details on each pair at risk.",
+    ),
     "report": (
         "/mentor report 2026-09-01 2026-11-30",
-        "For coordinators: pairings and teaching-record CSVs for the last 7 days or a "
-        "period (first and last day); `/mentor report chart` for the engagement chart; "
+        "For coordinators: five CSVs for the last 7 days or a period (first and last day, at "
+        "most five years): pairings, teaching record, shared goals and tasks, feedback by "
+        "focus and shared feedback comments; `/mentor report chart` for the engagement chart; "
         "`/mentor report audit` for the log of what coordinators did in your program.",
     ),
     "my": (
@@ -395,14 +408,15 @@ TOPICS: dict[str, tuple[str, str]] = {
         "cancels your requests and anything scheduled for you, and replaces your name in "
         "what remains with an anonymous one. It can't be undone. Admins can do this for "
         "someone, with a reason they are told first; a coordinator's `/mentor forget "
-        "@person` asks the admins to.",
+        "@person [in <program>]` (someone in a program they coordinate) asks the admins to.",
     ),
     "survey": (
         "/mentor survey",
         "For coordinators: pick 1 to 3 questions (overall satisfaction, the meeting rhythm, "
-        "feeling supported) and how many days it stays open. Every active member gets it in "
-        "their working hours, with one reminder. Results show in the digest only once enough "
-        "people answered; add `in <program>` if you coordinate several.",
+        "feeling supported) and how many days it stays open (2 to 30). Everyone in an active "
+        "or paused mentorship of the program gets it in their working hours, with one "
+        "reminder. Results show in the digest only once enough people answered; add "
+        "`in <program>` if you coordinate several.",
     ),
     "match": (
         "/mentor match in Surgery residency",

@@ -40,6 +40,12 @@ FEEDBACK_PRIVACY = md(
     "Private: coordinators and mentors only ever see averages of several people's answers, "
     "never yours on its own."
 )
+# The exit survey has words too, which reach coordinators when (only when) the writer shares.
+EXIT_PRIVACY = md(
+    "Private: coordinators and mentors only ever see averages of several people's scores, never "
+    "yours on its own. Your words stay private unless you tick *Share*; then coordinators read "
+    "them without your name, mixed with other people's, once enough people have shared."
+)
 
 
 def _option(value: str, text: str) -> Option:
@@ -194,7 +200,7 @@ def build_exit_survey_message(invite: ExitInvite) -> MessageBody:
                 button("Answer the survey", ids.EXIT_SURVEY_OPEN, str(invite.survey_id), "primary"),
             )
         )
-    blocks.append(context(FEEDBACK_PRIVACY))
+    blocks.append(context(EXIT_PRIVACY))
     return MessageBody(text, blocks)
 
 
@@ -245,7 +251,7 @@ def build_exit_survey_modal(survey_id: int, is_mentee: bool) -> dict[str, Any]:
             ),
         )
     )
-    blocks.append(context(FEEDBACK_PRIVACY))
+    blocks.append(context(EXIT_PRIVACY))
     return _modal("End of mentorship", ids.EXIT_SURVEY_VIEW, blocks, str(survey_id))
 
 

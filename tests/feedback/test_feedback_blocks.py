@@ -72,3 +72,13 @@ def test_the_digest_section_words_withheld_figures_without_counts() -> None:
     assert "4.2 / 5 (6 people)" in text
     assert "Feel supported fewer than 5 responses" in text
     assert "would recommend their mentor fewer than 5 responses" in text
+
+
+def test_the_exit_survey_says_shared_words_reach_coordinators() -> None:
+    """The wording matches what happens: scores only as averages, but words ticked Share are
+    read by coordinators (without a name), so the survey never says "never yours"."""
+    from handlers.blocks.feedback import build_exit_survey_modal
+
+    text = all_text(build_exit_survey_modal(7, is_mentee=True)["blocks"])
+    assert "unless you tick *Share*; then coordinators read them without your name" in text
+    assert "never yours on its own" in text  # the scores
