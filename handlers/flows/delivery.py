@@ -6,7 +6,6 @@ exactly-once rule)."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,9 +45,6 @@ log = get_logger("mentorbot.delivery")
 # the claim timeout at Slack's pace, large enough that its reads and writes are a handful of
 # statements for the whole chunk.
 CHUNK = 100
-# While a chunk is being sent, what Slack accepted is saved at least this often (seconds), so
-# a process that dies mid-chunk leaves little that could go out twice.
-SAVE_EVERY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -230,12 +226,13 @@ def _render(
 def _send_chunk(
     tick: TickContext, kinds: Mapping[str, Kind], chunk: _Chunk, result: StepResult
 ) -> None:
-    """Send each message of the chunk; no transaction is open during a Web API call."""
+    """Send each message of the chunk; no transaction is open during a Web API call. What Slack
+    accepted is recorded before the next message goes out (one short transaction per DM), so a
+    process that dies mid-chunk repeats at most the one DM in flight, and no delivered DM's
+    claim is left to go stale while the chunk is still sending."""
     renew_after = timedelta(minutes=tick.app.settings.claim_timeout_minutes) / 3
     held = {send_id for send_id, _ in chunk.outgoing}
-    delivered: list[Delivered] = []
     gone: set[str] = set()
-    saved_at = time.monotonic()
     for send_id, message in chunk.outgoing:
         if send_id not in held:
             continue
@@ -255,16 +252,12 @@ def _send_chunk(
             _record_failure(tick, chunk, send_id, error.__class__.__name__, False)
             result.failed += 1
         else:
-            delivered.append(
-                Delivered(send_id, str(response["channel"]), str(response["ts"]), message.drawn())
+            done = Delivered(
+                send_id, str(response["channel"]), str(response["ts"]), message.drawn()
             )
+            _save_delivered(tick, kinds, chunk, [done])
             held.discard(send_id)
             result.sent += 1
-        if delivered and time.monotonic() - saved_at >= SAVE_EVERY_SECONDS:
-            _save_delivered(tick, kinds, chunk, delivered)
-            delivered = []
-            saved_at = time.monotonic()
-    _save_delivered(tick, kinds, chunk, delivered)
     for user_id in sorted(gone):
         # Their account is gone for good: they leave, as if Slack had said so by an event.
         member_left(tick.app, tick.client, user_id, why="send_failed")
