@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 
 from handlers import ids
 from storage.leaving import LEFT_REASON, MEMBER_LEFT
-from storage.models import Activity, MentorRequest, Pairing, Person, ScheduledSend
+from storage.models import Activity, FreedPlace, MentorRequest, Pairing, Person, ScheduledSend
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
 from tests.harness import Harness
@@ -204,3 +204,28 @@ def test_someone_slack_shows_active_again_is_back_without_an_event(harness: Harn
         person = session.get(Person, MENTOR)
         assert person is not None
         assert person.left_at is None
+
+
+def test_a_deactivated_mentee_leaves_kindly_and_frees_the_place(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    harness.command("capacity 1", user_id=MENTOR)
+    before_mentor = len(dms_to(harness, MENTOR))
+
+    harness.event(user_change(MENTEE, deleted=True), event_id="Ev0LEFT0101")
+    harness.event(user_change(MENTEE, deleted=True), event_id="Ev0LEFT0101", retry_num=1)
+    harness.tick()
+
+    with harness.session() as session:
+        pairing = session.get(Pairing, pairing_id)
+        assert pairing is not None
+        assert (pairing.status, pairing.end_reason) == ("ended", LEFT_REASON)
+        freed = session.scalars(select(FreedPlace.mentor_id)).all()
+    assert freed == [MENTOR]  # the mentor's place is recorded free, for the waiting list
+    told = [all_text(d.args["blocks"]) for d in dms_to(harness, MENTOR)[before_mentor:]]
+    # Told once, whatever Slack retried (and asked, as after any ending, for feedback).
+    assert sum("no longer taking part" in text for text in told) == 1
+    # Nothing is ever sent to the person who left: no exit survey, no check-in.
+    harness.tick()
+    assert [
+        d for d in dms_to(harness, MENTEE) if "feedback" in str(d.args.get("text")).lower()
+    ] == []
