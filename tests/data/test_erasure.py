@@ -614,3 +614,21 @@ def test_a_drawn_digest_names_an_erased_member_as_a_former_member(harness: Harne
         "text": "a former member has not checked in",
         "blocks": [{"text": "*a former member* & co"}],
     }
+
+
+def test_the_forget_form_lists_everything_that_goes() -> None:
+    from handlers.blocks.forget import ForgetMode, ForgetRequest, build_forget_modal
+    from tests.handlers.helpers import all_text
+
+    view = build_forget_modal(ForgetRequest(MENTEE, None), mode=ForgetMode.SELF, program_name=None)
+    text = all_text(view["blocks"])
+    for what in (
+        "goals and tasks",
+        "check-in notes and feedback comments",
+        "mentor and trainee profiles",
+        "matching preferences",
+        "waiting lists and in matching rounds",
+        "open mentorships end",
+        "waiting requests are withdrawn",
+    ):
+        assert what in text, what

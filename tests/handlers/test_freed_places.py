@@ -179,3 +179,12 @@ def test_a_gone_mentor_frees_no_place(harness: Harness) -> None:
     harness.tick()
     harness.tick()
     assert _place_notices(harness, SECOND) == []
+
+
+def test_an_erased_mentor_frees_no_place_and_no_one_hears_of_them(harness: Harness) -> None:
+    _setup(harness)
+    harness.command("forget me", user_id=MENTOR)
+    _confirm(harness, MENTOR)
+    harness.tick()
+    harness.tick()
+    assert _place_notices(harness, SECOND) == []
