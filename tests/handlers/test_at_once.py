@@ -29,7 +29,7 @@ from storage.models import (
     WaitingEntry,
 )
 from storage.programs import create_program, program_named
-from tests.conftest import MENTEE, MENTOR, MENTOR2
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -513,3 +513,71 @@ def test_agree_and_not_now_tapped_together_answer_the_proposal_once(crowd: Harne
     held = "agreed" if consents(crowd) == (True, True) else "not now"
     assert redrawn
     assert all(held in call.args["text"] for call in redrawn), [c.args["text"] for c in redrawn]
+
+
+def test_a_pulse_answered_sixteen_times_at_once_keeps_the_first_answer(crowd: Harness) -> None:
+    from storage.models import Pulse, PulseAnswer
+    from tests.feedback.test_pulse import _schedule
+
+    crowd.clock.set(datetime(2027, 1, 4, 15, tzinfo=UTC))
+    make_pair(crowd)
+    _schedule(crowd)
+    with crowd.session() as session:
+        (pulse_id,) = session.scalars(select(Pulse.id)).all()
+
+    def answer(score: int) -> Callable[[], AppResponse]:
+        choice = {"type": "radio_buttons", "selected_option": {"value": str(score)}}
+        return lambda: crowd.sender.view_submission(
+            user_id=MENTEE,
+            callback_id=ids.PULSE_ANSWER_VIEW,
+            private_metadata=str(pulse_id),
+            values={
+                f"{ids.PULSE_ANSWER_BLOCK}:satisfaction": {ids.PULSE_ANSWER_INPUT: choice},
+                f"{ids.PULSE_ANSWER_BLOCK}:supported": {ids.PULSE_ANSWER_INPUT: choice},
+            },
+        )
+
+    with no_errors_logged():
+        responses = at_once([answer(score) for score in [1, 2, 3, 4, 5] * 3 + [4]])
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        rows = session.scalars(select(PulseAnswer).where(PulseAnswer.user_id == MENTEE)).all()
+    assert len(rows) == 1
+    assert rows[0].answered_at is not None
+    given = rows[0].answers or {}
+    assert given["satisfaction"] == given["supported"]  # one whole answer, never two halves
+
+
+def test_approve_tapped_sixteen_times_at_once_makes_each_pair_once(crowd: Harness) -> None:
+    from storage import matching as rounds
+    from storage.models import AuditEntry, Pairing
+    from tests.handlers.test_matching import MENTORS, TRAINEES, close_now, open_round
+
+    round_id = open_round(crowd, TRAINEES[:6], MENTORS[:3])
+    close_now(crowd, round_id)
+    with crowd.session() as session:
+        proposed = [p for p in rounds.pairs_of(session, round_id) if p.mentor_id is not None]
+    taps = [
+        lambda: crowd.sender.block_action(
+            user_id=COORDINATOR,
+            action_id=ids.MATCH_APPROVE,
+            value=str(round_id),
+            response_url=crowd.fake.response_url(),
+        )
+        for _ in range(THREADS)
+    ]
+    with no_errors_logged():
+        responses = at_once(taps)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        pairings = session.scalars(select(Pairing).where(Pairing.origin == "assignment")).all()
+        approvals = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "match.approve")
+        ).all()
+    assert len(pairings) == len(proposed)
+    assert len({(p.mentor_id, p.mentee_id) for p in pairings}) == len(proposed)
+    assert len(approvals) == 1
