@@ -218,7 +218,8 @@ class LogWatch(logging.Handler):
         if "database is locked" in text:
             self.locked += 1
         if record.levelno >= logging.ERROR:
-            self.errors.append(text[:300])
+            # The event and the exception itself (a traceback's last lines), not its middle.
+            self.errors.append(text if len(text) <= 700 else f"{text[:200]} … {text[-500:]}")
 
 
 @contextmanager
@@ -291,6 +292,8 @@ def settings_for(url: str, fake: SlackSide) -> Settings:
             "slack_signing_secret": SIGNING_SECRET,
             "database_url": url,
             "slack_api_url": fake.base_url,
+            # The loopback Slack mints the response_urls: the app follows only its host.
+            "slack_response_url_base": fake.base_url.removesuffix("api/"),
             "default_timezone": TZ,
             "log_format": "json",
             "log_level": "WARNING",

@@ -1,16 +1,13 @@
-"""The weekly engagement chart for the coordinator digest: counts in, PNG bytes out, no display."""
+"""The weekly engagement chart for the coordinator digest: counts in, PNG bytes out, no display.
+
+matplotlib is imported when a chart is drawn, not when the app starts: it is most of the
+start-up time of every ``mentorbot tick`` that cron runs, and few ticks draw a chart."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from datetime import date
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
 
 
 def render_engagement_chart(
@@ -19,6 +16,8 @@ def render_engagement_chart(
     """A line chart of check-ins answered and tasks done per week, as PNG bytes; with
     ``usefulness`` (one mean rating per week, None where too few people rated to show one), the
     usefulness trend on a second axis, with gaps for the weeks not shown."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 3.5), dpi=100)
     axes = figure.subplots()
     labels = [start.strftime("%b %d") for start, _, _ in weeks]

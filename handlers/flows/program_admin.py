@@ -481,6 +481,7 @@ def _invite_only(config: ProgramConfig) -> Mrkdwn:
 
 def leave_program(ctx: AppContext, user_id: str, name: str) -> Mrkdwn:
     with unit_of_work(ctx.sessions) as session:
+        ensure_people(session, [user_id])  # met now: their default membership is a row to leave
         program = program_named(session, name)
         if program is None or not is_member(session, program.id, user_id):
             shown = program.name if program is not None else name

@@ -70,12 +70,21 @@ def _choose(
     return ProgramChoice(program=options[0] if len(options) == 1 else None, options=options)
 
 
+IN_NO_PROGRAM = md(
+    "You're not in any program just now. `/mentor programs` lists the ones you can join, or "
+    "ask a coordinator to add you."
+)
+
+
 def member_choice(
     session: Session, settings: Settings, user_id: str, hint: str | None
 ) -> ProgramChoice:
     """The program ``user_id`` acts in: the one named (it must be theirs), else their only one;
-    otherwise the choice stays open among theirs."""
+    otherwise the choice stays open among theirs. Someone in no program at all (they left the
+    default one and joined none) is told how to join one."""
     options = tuple(programs_of(session, settings, user_id))
+    if not options:
+        raise Refused(IN_NO_PROGRAM, reason="bad_input")
 
     def not_theirs() -> Refused:
         return Refused(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.programs import Role, Source
 from bot.settings import Settings
 from handlers import ids
-from storage.models import Program, ProgramMember
+from storage.models import MentorRequest, Program, ProgramMember
 from tests.conftest import (
     COORDINATOR,
     MENTEE,
@@ -530,3 +530,13 @@ def test_the_rating_after_a_meeting_is_switched_per_program(harness: Harness) ->
     opened = harness.fake.calls_to("views.open")[-1].args["view"]
     box = next(b for b in opened["blocks"] if b.get("block_id") == ids.PROGRAM_RATING_BLOCK)
     assert box["element"]["initial_options"]
+
+
+def test_someone_in_no_program_at_all_is_told_how_to_join_one(harness: Harness) -> None:
+    harness.command("leave Main program", user_id=STRANGER)
+    assert STRANGER not in people(harness, "Main program")
+    for text in ("ask <@U0MENTOR1> research", "find research"):
+        response = harness.command(text, user_id=STRANGER)
+        assert "not in any program just now" in replies(harness, response)
+    with harness.session() as session:
+        assert session.scalars(select(MentorRequest)).all() == []
