@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, insert
 
+from bench.members import add_default_members
 from bench.tick import CHUNK, NOW, sqlite_url
 from bot.context import AppContext
 from bot.directory import FORMAT_KEYS, STAGE_KEYS, specialties
@@ -90,6 +91,7 @@ def seed(engine: Engine, settings: Settings, profiles: int) -> None:
         program_id = default_program_id(connection)
         for start in range(0, len(people), CHUNK):
             connection.execute(insert(Person), people[start : start + CHUNK])
+        add_default_members(connection, [str(p["user_id"]) for p in people], NOW)
         for start in range(0, len(rows), CHUNK):
             connection.execute(insert(MentorProfile), rows[start : start + CHUNK])
         pairings = [

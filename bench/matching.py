@@ -22,6 +22,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, insert
 
 from bench.fake_slack_server import fake_slack_process
+from bench.members import add_default_members
 from bench.tick import sqlite_url
 from bot.context import AppContext
 from bot.jobs import run_tick
@@ -158,6 +159,11 @@ def seed(engine: Engine, trainees: int, mentors: int) -> None:
                 }
                 for n in range(trainees)
             ],
+        )
+        add_default_members(
+            connection,
+            [_mentor(m) for m in range(mentors)] + [_trainee(n) for n in range(trainees)],
+            NOW,
         )
         connection.execute(
             insert(MentorProfile),

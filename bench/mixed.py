@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, func, insert, select
 
 from bench.fake_slack_server import slack_process
+from bench.members import add_default_members
 from bot.app import LISTENER_THREADS, create_app
 from bot.context import AppContext
 from bot.jobs import run_tick
@@ -143,6 +144,7 @@ def seed(engine: Engine, people: int, due: int) -> Seeded:
                 for user_id in everyone(people, due)
             ],
         )
+        add_default_members(connection, everyone(people, due), NOW)
         later = NOW + timedelta(days=6)
         connection.execute(
             insert(Pairing),
