@@ -121,14 +121,17 @@ def programs_of(
     rows. Someone the app has never met (no people row yet) is in the default program, where
     their first use places them; the installation's coordinators always coordinate it.
     ``among`` is every program, when the caller has read them already."""
+    # The person first: their row and their default membership are committed together, so a
+    # person read here has memberships the next statement sees (the other order could read
+    # "no memberships" just before both appear, and then "met", and place them nowhere).
+    unmet = session.get(Person, user_id) is None
     ids = set(
         session.scalars(
             select(ProgramMember.program_id).where(ProgramMember.user_id == user_id).distinct()
         )
     )
     programs = all_programs(session) if among is None else among
-    unmet = not ids and session.get(Person, user_id) is None
-    if unmet or user_id in settings.coordinators:
+    if (unmet and not ids) or user_id in settings.coordinators:
         ids.update(p.id for p in programs if p.is_default)
     return configs_of(session, settings, [p for p in programs if p.id in ids])
 
@@ -142,6 +145,13 @@ def members_among(
     wanted = list(dict.fromkeys(user_ids))
     if not wanted:
         return set()
+    # People first, memberships after (as in :func:`programs_of`): someone met between the two
+    # reads has both rows by the second.
+    met = (
+        set(session.scalars(select(Person.user_id).where(Person.user_id.in_(wanted))))
+        if program.is_default
+        else set()
+    )
     found = set(
         session.scalars(
             select(ProgramMember.user_id).where(
@@ -150,7 +160,6 @@ def members_among(
         )
     )
     if program.is_default:
-        met = set(session.scalars(select(Person.user_id).where(Person.user_id.in_(wanted))))
         found |= set(wanted) - met
     return found
 
