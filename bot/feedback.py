@@ -404,10 +404,6 @@ def _end_of(recommend: Sequence[Answer], goals: Sequence[Answer], minimum: int) 
     )
 
 
-def end_of_mentorship(rows: Sequence[ExitRow], minimum: int) -> EndOfMentorship:
-    return _end_of(*_counted_exits(rows, minimum), minimum)
-
-
 @dataclass(frozen=True)
 class ExitTable:
     """The end-of-mentorship figures of a program to date: one per focus, and the total that

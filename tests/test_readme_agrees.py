@@ -17,9 +17,8 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 
 def test_every_alias_is_in_the_readme() -> None:
-    for alias, target in commands._ALIASES.items():
+    for alias in commands._ALIASES:
         assert f"`{alias}`" in README, alias
-        assert target in README
 
 
 def test_the_limits_in_the_readme_are_the_codes() -> None:

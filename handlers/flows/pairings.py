@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.cadence import Cadence, next_slot_after
 from bot.communication import Communication
-from bot.conflicts import conflict_reason
+from bot.conflicts import Conflict, conflict_reason
 from bot.context import AppContext
 from bot.errors import Refused
 from bot.focus import find_focus
@@ -33,9 +33,25 @@ from storage.pairings import (
     require_member,
 )
 from storage.people import is_at_capacity
-from storage.programs import members_among, program_config
+from storage.programs import get_program, members_among, program_config
 
 VISIBILITIES = ("nobody", "coordinators")
+
+
+def assign_conflict(
+    ctx: AppContext, program_id: int, mentor_id: str, mentee_id: str
+) -> Conflict | None:
+    """The conflict of interest an assignment in the program would pair, for the form to show
+    before it is saved; only between two of the program's members (a coordinator learns
+    nothing of anyone else's list: :func:`assign_pairing` refuses non-members first)."""
+    with unit_of_work(ctx.sessions) as session:
+        program = get_program(session, program_id)
+        if program is None or members_among(session, program, (mentor_id, mentee_id)) != {
+            mentor_id,
+            mentee_id,
+        }:
+            return None
+        return conflict_of(session, mentor_id, mentee_id)
 
 
 def assign_pairing(
@@ -81,11 +97,8 @@ def assign_pairing(
                 reason="bad_input",
             )
         # The one rule for who may be paired in a program (as Reassign and rounds): members.
-        outside = [
-            person
-            for person in (mentor_id, mentee_id)
-            if person not in members_among(session, program, [person])
-        ]
+        members = members_among(session, program, (mentor_id, mentee_id))
+        outside = [person for person in (mentor_id, mentee_id) if person not in members]
         if outside:
             raise Refused(
                 fmt(

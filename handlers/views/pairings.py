@@ -22,6 +22,7 @@ from handlers.blocks.modals import (
 from handlers.edge import actor_id, edge, id_values
 from handlers.flows.choosing import open_pairing_choices
 from handlers.flows.pairings import (
+    assign_conflict,
     assign_pairing,
     decline_assignment,
     end_pairing,
@@ -30,7 +31,6 @@ from handlers.flows.pairings import (
 from handlers.flows.program_scope import coordinated_program
 from handlers.flows.slack import notify
 from handlers.views.requests import metadata, reject, state_values, submitted_program
-from storage.conflicts import conflict_of
 from storage.db import unit_of_work
 
 
@@ -45,8 +45,7 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
         people = parse_metadata(metadata(args))
         mentor_id, mentee_id = str(people.get("mentor") or ""), str(people.get("mentee") or "")
         override = overridden(state_values(args))
-        with unit_of_work(ctx.sessions) as session:
-            conflict = conflict_of(session, mentor_id, mentee_id)
+        conflict = assign_conflict(ctx, program.id, mentor_id, mentee_id)
         if conflict is not None and not override:
             raise InvalidSubmission({ids.OVERRIDE_BLOCK: conflict_error(conflict)})
     except InvalidSubmission as invalid:

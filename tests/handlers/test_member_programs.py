@@ -31,6 +31,7 @@ from tests.handlers.helpers import (
     all_text,
     count_pairings,
     count_requests,
+    dms_to,
     ephemeral_replies,
     modal_values,
     only_pairing,
@@ -576,3 +577,31 @@ def test_only_members_are_paired_in_a_program(harness: Harness) -> None:
     harness.command(f"assign <@{MENTOR}> <@{MENTEE}> simulation", user_id=NURSE_COORDINATOR)
     assert count_pairings(harness) == 0
     assert any(f"isn't in {NURSING}" in reply for reply in ephemeral_replies(harness))
+
+
+def test_the_assign_form_shows_no_conflict_list_of_someone_outside_the_program(
+    harness: Harness,
+) -> None:
+    """MENTOR (not in the nursing fellowship) listed MENTEE as someone they assess: the nursing
+    coordinator's form says nothing of that list; the assignment is refused as for any
+    non-member."""
+    from tests.handlers.test_directory import save_mentor
+
+    programs = two_programs(harness)
+    save_mentor(harness, MENTOR, conflicts=(MENTEE,))
+    response = harness.view_submission(
+        user_id=NURSE_COORDINATOR,
+        callback_id=ids.ASSIGN_VIEW,
+        private_metadata=(
+            f'{{"mentor": "{MENTOR}", "mentee": "{MENTEE}", "program": {programs["nursing"]}}}'
+        ),
+        values=modal_values(focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("simulation"))),
+    )
+    assert "assess" not in response.body
+    assert count_pairings(harness) == 0
+    told = [
+        all_text(d.args.get("blocks")) + str(d.args.get("text"))
+        for d in dms_to(harness, NURSE_COORDINATOR)
+    ]
+    assert any(f"isn't in {NURSING}" in text for text in told), told
+    assert not any("assess" in text for text in told)
