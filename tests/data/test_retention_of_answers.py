@@ -31,11 +31,10 @@ from storage.models import (
     SessionRating,
     TraineeProfile,
 )
-from storage.pairings import create_pairing
 from storage.profiles import save_mentor_profile
 from storage.programs import default_program
 from tests.conftest import COORDINATOR, MENTOR, MENTOR2
-from tests.feedback.test_minimum_shown import MENTEES, _rate
+from tests.feedback.test_minimum_shown import MENTEES, _rate, answered_exit
 from tests.harness import Harness
 
 # Two years and a month before "now": the answers given then are past the 24 months.
@@ -87,40 +86,9 @@ def test_old_ratings_fold_into_the_cells_the_figures_read(harness: Harness) -> N
     assert _figures(harness) == before
 
 
-def _exit(
-    harness: Harness, mentee: str, focus: str, recommend: int, goals: str, at: datetime
-) -> None:
-    with harness.session() as session:
-        program_id = default_program(session).id
-        pairing = create_pairing(
-            session,
-            program_id=program_id,
-            mentor_id=MENTOR,
-            mentee_id=mentee,
-            focus=focus,
-            origin="request",
-            now=at - timedelta(days=90),
-        )
-        session.add(
-            ExitSurvey(
-                program_id=program_id,
-                pairing_id=pairing.id,
-                user_id=mentee,
-                role="mentee",
-                mentor_id=MENTOR,
-                focus=focus,
-                created_at=at,
-                answered_at=at,
-                goals_met=goals,
-                recommend=recommend,
-                share_text=False,
-            )
-        )
-
-
 def test_old_exit_answers_fold_in_whole_blocks_and_the_rest_waits(harness: Harness) -> None:
     for n in range(7):  # seven old Research answers: one whole block of five and two over
-        _exit(
+        answered_exit(
             harness,
             MENTEES[n],
             "research",
@@ -129,7 +97,7 @@ def test_old_exit_answers_fold_in_whole_blocks_and_the_rest_waits(harness: Harne
             OLD + timedelta(hours=n),
         )
     for n in range(3):  # and three recent ones, which complete the second block
-        _exit(harness, MENTEES[7 + n], "research", 9, "none", NOW - timedelta(days=3 - n))
+        answered_exit(harness, MENTEES[7 + n], "research", 9, "none", NOW - timedelta(days=3 - n))
     harness.clock.set(NOW)
     before = _figures(harness)
     assert isinstance(before[2].total.recommend, fb.NetPromoter)

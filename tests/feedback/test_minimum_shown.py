@@ -165,36 +165,49 @@ def test_the_teaching_record_shows_feedback_only_for_enough_mentees(harness: Har
     assert rows[MENTOR2]["usefulness_to_date"] == "fewer than 5 responses"
 
 
-def test_recommend_scores_need_enough_mentees(harness: Harness) -> None:
+def answered_exit(
+    harness: Harness, mentee: str, focus: str, recommend: int | None, goals: str, at: datetime
+) -> None:
+    """``mentee``'s mentorship with MENTOR in ``focus``, ended, its exit survey answered at
+    ``at`` (a mentor's survey carries no recommendation)."""
     with harness.session() as session:
         program_id = default_program(session).id
-        pairing_ids = []
-        for n, mentee in enumerate(MENTEES[:5]):
-            pairing = create_pairing(
-                session,
+        pairing = create_pairing(
+            session,
+            program_id=program_id,
+            mentor_id=MENTOR,
+            mentee_id=mentee,
+            focus=focus,
+            origin="request",
+            now=at - timedelta(days=85),
+        )
+        session.add(
+            ExitSurvey(
                 program_id=program_id,
+                pairing_id=pairing.id,
+                user_id=mentee,
+                role="mentee",
                 mentor_id=MENTOR,
-                mentee_id=mentee,
-                focus="research",
-                origin="request",
-                now=NOW - timedelta(days=90),
+                focus=focus,
+                created_at=at,
+                answered_at=at,
+                goals_met=goals,
+                recommend=recommend,
+                share_text=False,
             )
-            pairing_ids.append(pairing.id)
-            session.add(
-                ExitSurvey(
-                    program_id=program_id,
-                    pairing_id=pairing.id,
-                    user_id=mentee,
-                    role="mentee",
-                    mentor_id=MENTOR,
-                    focus="research",
-                    created_at=NOW - timedelta(days=5),
-                    answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
-                    goals_met="all",
-                    recommend=10 if n < 4 else None,
-                    share_text=False,
-                )
-            )
+        )
+
+
+def test_recommend_scores_need_enough_mentees(harness: Harness) -> None:
+    for n, mentee in enumerate(MENTEES[:5]):
+        answered_exit(
+            harness,
+            mentee,
+            "research",
+            10 if n < 4 else None,
+            "all",
+            NOW - timedelta(days=5) + timedelta(minutes=n),
+        )
     text = _digest_text(harness)
     assert "would recommend their mentor fewer than 5 responses" in text
     assert "goals met all 100%, some 0%, none 0% (5 people)" in text
@@ -307,33 +320,8 @@ def test_the_digest_and_the_csv_show_one_end_of_mentorship_table(harness: Harnes
     feedback.csv's foci (Research's first whole block), never a block of its own that would take
     the Clinical-skills answer in and differ from the CSV by it."""
     answers = [("clinical-skills", MENTEES[0], 0)] + [("research", m, 10) for m in MENTEES[1:7]]
-    with harness.session() as session:
-        program_id = default_program(session).id
-        for n, (focus, mentee, recommend) in enumerate(answers):
-            pairing = create_pairing(
-                session,
-                program_id=program_id,
-                mentor_id=MENTOR,
-                mentee_id=mentee,
-                focus=focus,
-                origin="request",
-                now=NOW - timedelta(days=90),
-            )
-            session.add(
-                ExitSurvey(
-                    program_id=program_id,
-                    pairing_id=pairing.id,
-                    user_id=mentee,
-                    role="mentee",
-                    mentor_id=MENTOR,
-                    focus=focus,
-                    created_at=NOW - timedelta(days=5),
-                    answered_at=NOW - timedelta(days=5) + timedelta(minutes=n),
-                    goals_met="all",
-                    recommend=recommend,
-                    share_text=False,
-                )
-            )
+    for n, (focus, mentee, recommend) in enumerate(answers):
+        answered_exit(harness, mentee, focus, recommend, "all", NOW - timedelta(days=5, minutes=-n))
     text = _digest_text(harness)
     assert "would recommend their mentor +100 (5 people)" in text
     rows = {r["focus"]: r for r in _report(harness)["feedback.csv"]}

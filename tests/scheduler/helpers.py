@@ -111,3 +111,18 @@ def sql_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", capture)
+
+
+def make_pairs(
+    harness: Harness, tag: str, count: int, mentee_tz: str = "America/New_York"
+) -> list[str]:
+    """``count`` pairs checking in on Tuesdays at 09:00 New York time, their people known to
+    Slack; everyone in them (mentor, mentee, mentor, ...)."""
+    people: list[str] = []
+    for n in range(count):
+        mentor, mentee = f"U0{tag}MTR{n:03d}", f"U0{tag}MTE{n:03d}"
+        harness.fake.add_user(mentor, f"{tag.lower()}mentor{n}", tz="America/New_York")
+        harness.fake.add_user(mentee, f"{tag.lower()}mentee{n}", tz=mentee_tz)
+        make_pair(harness, mentor=mentor, mentee=mentee, at="09:00")
+        people += [mentor, mentee]
+    return people

@@ -17,7 +17,7 @@ from storage.models import ScheduledSend
 from storage.outbox import CLAIMED
 from tests.clock import FrozenClock
 from tests.harness import Harness
-from tests.scheduler.helpers import checkin_dms, make_pair
+from tests.scheduler.helpers import checkin_dms, make_pairs
 
 FIRST_SLOT = datetime(2027, 1, 5, 14, tzinfo=UTC)  # Tuesday 09:00 in New York
 PAIRS = 8
@@ -26,13 +26,7 @@ STEP = timedelta(minutes=4)  # each DM "takes" four minutes: the tick outlives a
 
 def test_a_slow_tick_keeps_its_claims_fresh(harness: Harness) -> None:
     harness.clock.set(datetime(2027, 1, 4, 12, tzinfo=UTC))
-    people: list[str] = []
-    for n in range(PAIRS):
-        mentor, mentee = f"U0RNMT{n:03d}", f"U0RNME{n:03d}"
-        harness.fake.add_user(mentor, f"renewmentor{n}", tz="America/New_York")
-        harness.fake.add_user(mentee, f"renewmentee{n}", tz="America/New_York")
-        make_pair(harness, mentor=mentor, mentee=mentee, at="09:00")
-        people += [mentor, mentee]
+    people = make_pairs(harness, "RN", PAIRS)
     harness.clock.set(FIRST_SLOT)
     clock = FrozenClock(FIRST_SLOT)
     timeout = timedelta(minutes=harness.settings.claim_timeout_minutes)

@@ -29,7 +29,7 @@ from tests.clock import FrozenClock
 from tests.conftest import BOT_TOKEN, COORDINATOR_CHANNEL, make_settings
 from tests.harness import Harness
 from tests.scheduler import released_tick
-from tests.scheduler.helpers import checkin_dms, make_pair
+from tests.scheduler.helpers import checkin_dms, make_pairs
 from tests.slack.fake_slack import FakeSlack
 
 RELEASED_TICK = str(Path(released_tick.__file__))
@@ -49,14 +49,7 @@ def many_pairs(harness: Harness, engine: Engine) -> list[str]:
     if engine.dialect.name != "postgresql":
         pytest.skip("concurrent ticks need row locks: PostgreSQL only (SQLite runs one scheduler)")
     harness.clock.set(datetime(2027, 1, 4, 12, tzinfo=UTC))
-    people: list[str] = []
-    for n in range(PAIRS):
-        mentor, mentee = f"U0CMTR{n:03d}", f"U0CMTE{n:03d}"
-        harness.fake.add_user(mentor, f"mentor{n}", tz="America/New_York")
-        harness.fake.add_user(mentee, f"mentee{n}", tz="America/Chicago")
-        make_pair(harness, mentor=mentor, mentee=mentee, at="09:00")
-        people += [mentor, mentee]
-    return people
+    return make_pairs(harness, "C", PAIRS, mentee_tz="America/Chicago")
 
 
 def _ticks_in_threads(
@@ -190,13 +183,7 @@ def test_a_tick_sending_for_longer_than_the_claim_timeout_is_not_taken_over(
     if engine.dialect.name != "postgresql":
         pytest.skip("concurrent ticks need row locks: PostgreSQL only (SQLite runs one scheduler)")
     harness.clock.set(datetime(2027, 1, 4, 12, tzinfo=UTC))
-    people: list[str] = []
-    for n in range(SLOW_PAIRS):
-        mentor, mentee = f"U0SMTR{n:03d}", f"U0SMTE{n:03d}"
-        harness.fake.add_user(mentor, f"slowmentor{n}", tz="America/New_York")
-        harness.fake.add_user(mentee, f"slowmentee{n}", tz="America/New_York")
-        make_pair(harness, mentor=mentor, mentee=mentee, at="09:00")
-        people += [mentor, mentee]
+    people = make_pairs(harness, "S", SLOW_PAIRS)
     harness.clock.set(FIRST_SLOT)
     harness.fake.latency = SLOW_SLACK_SECONDS
     first_clock = FrozenClock(FIRST_SLOT)

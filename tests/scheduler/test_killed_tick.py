@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.conftest import BOT_TOKEN
 from tests.harness import Harness
-from tests.scheduler.helpers import checkin_dms, make_pair
+from tests.scheduler.helpers import checkin_dms, make_pairs
 
 FIRST_SLOT = datetime(2027, 1, 5, 14, tzinfo=UTC)  # Tuesday 09:00 in New York
 PAIRS = 12
@@ -41,13 +41,7 @@ def _tick(harness: Harness, now: datetime) -> subprocess.Popen[str]:
 
 def test_a_killed_tick_repeats_at_most_the_dm_in_flight(harness: Harness) -> None:
     harness.clock.set(datetime(2027, 1, 4, 12, tzinfo=UTC))
-    people: list[str] = []
-    for n in range(PAIRS):
-        mentor, mentee = f"U0KMTR{n:03d}", f"U0KMTE{n:03d}"
-        harness.fake.add_user(mentor, f"killmentor{n}", tz="America/New_York")
-        harness.fake.add_user(mentee, f"killmentee{n}", tz="America/New_York")
-        make_pair(harness, mentor=mentor, mentee=mentee, at="09:00")
-        people += [mentor, mentee]
+    people = make_pairs(harness, "K", PAIRS)
 
     first = _tick(harness, FIRST_SLOT)
     seen: list[int] = []
