@@ -604,8 +604,8 @@ def build_mentor_profile_modal(
             block_id=ids.CONFLICTS_BLOCK,
             label="People you assess or supervise",
             optional=True,
-            hint="You'll never be suggested to, assigned or matched with them. Only you and "
-            "your programs' coordinators see this list.",
+            hint="You'll never be suggested to, assigned or matched with them. Only you see "
+            "this list; a coordinator hears of an entry only when it stops a pairing.",
             element=UserMultiSelectElement(
                 action_id=ids.CONFLICTS_INPUT,
                 initial_users=list(form.conflicts) or None,
