@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from bench.fake_slack_server import slack_process
 from bench.members import add_default_members
-from bot.app import LISTENER_THREADS, create_app
+from bot.app import LISTENER_THREADS, SPARE_LISTENER_THREADS, create_app
 from bot.context import AppContext
 from bot.jobs import run_tick
 from bot.logging import configure_logging
@@ -425,7 +425,7 @@ def mixed_load(url: str, fake: SlackSide, people: int, due: int) -> MixedOutcome
             sessions=make_session_factory(engine, answering),
             clock=lambda: NOW,
         )
-        executor = TrackingExecutor(max_workers=LISTENER_THREADS)  # as in production
+        executor = TrackingExecutor(LISTENER_THREADS, SPARE_LISTENER_THREADS)  # as in production
         with (
             watching_logs() as watch,
             serve(create_app(ctx, listener_executor=executor), engine, executor) as served,
@@ -527,7 +527,10 @@ def ack_latency(url: str, fake: SlackSide, samples: int) -> list[Timings]:
         apps = [
             (
                 "mentorbot",
-                lambda: create_app(ctx, listener_executor=TrackingExecutor(LISTENER_THREADS)),
+                lambda: create_app(
+                    ctx,
+                    listener_executor=TrackingExecutor(LISTENER_THREADS, SPARE_LISTENER_THREADS),
+                ),
             )
         ]
         apps.append(("bare Bolt", lambda: bare_bolt_app(fake)))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot.acks_first import SignalledAck
 from bot.context import AppContext
 from bot.slack_client import make_web_client, pace_listener_clients
+from bot.warm_pool import WarmThreadPool
 from handlers import actions, commands, events, views
 from handlers.response_urls import only_slack_response_urls
 
@@ -19,10 +21,23 @@ from handlers.response_urls import only_slack_response_urls
 # little, and the pool only grows when every thread is busy, so it is wide: a request starts at
 # once unless this many listeners are still at work.
 LISTENER_THREADS = 500
+# Threads kept idle for the next requests (bot.warm_pool): a burst of this many people acting
+# at once finds a thread each without waiting for one to start.
+SPARE_LISTENER_THREADS = 64
 
 
-def listener_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
+def listener_pool() -> WarmThreadPool:
+    return WarmThreadPool(LISTENER_THREADS, SPARE_LISTENER_THREADS, thread_name_prefix="listener")
+
+
+class AcksFirstApp(App):
+    """Bolt's ``App``, giving each request (over HTTP and Socket Mode alike) a
+    :class:`SignalledAck`: Bolt returns as soon as the listener acks, and while a listener is
+    answering, work after other acks gives way to it (``bot.acks_first``)."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        req.context["ack"] = SignalledAck()
+        return super().dispatch(req)
 
 
 def create_app(
@@ -38,7 +53,7 @@ def create_app(
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
-    app = App(
+    app = AcksFirstApp(
         client=client,
         signing_secret=signing_secret,
         process_before_response=False,

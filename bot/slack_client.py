@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
+from bot.acks_first import ACKS_FIRST
 from bot.logging import get_logger
 from bot.pacing import Pacer, retry_after_seconds, workspace_pacer
 from bot.settings import Settings
@@ -38,7 +39,9 @@ def _channel_of(*argument_sets: dict[str, Any] | None) -> str | None:
 
 
 class PacedWebClient(WebClient):
-    """A ``WebClient`` whose every call first waits for its turn in the shared budgets, and
+    """A ``WebClient`` whose every call first gives way to requests waiting for their ack
+    (unless it is answering one: ``bot.acks_first``), then waits for its turn in the shared
+    budgets, and
     whose 429s pause every client of the workspace (not just this one) for ``Retry-After``
     before it tries again."""
 
@@ -61,6 +64,7 @@ class PacedWebClient(WebClient):
         channel = _channel_of(json, data, params)
         attempt = 0
         while True:
+            ACKS_FIRST.give_way()
             self.pacer.acquire(api_method, channel)
             try:
                 response = super().api_call(

@@ -13,12 +13,13 @@ from typing import Any
 from slack_bolt import Args
 from slack_sdk.errors import SlackApiError
 
+from bot.acks_first import answering
+from bot.deadlines import DEADLINES
 from bot.errors import Refused
 from bot.logging import get_logger
 from bot.text import Mrkdwn, fmt, md
 from handlers.flows.slack import post_ephemeral, post_message
 from handlers.tapped import channel_of
-from storage.db import answering
 
 log = get_logger("mentorbot.requests")
 
@@ -99,13 +100,11 @@ def ack_within(args: Args, budget_ms: int) -> Iterator[None]:
         ack_if_waiting(args)
         yield
         return
-    timer = threading.Timer(budget_ms / 1000, ack_if_waiting, args=(args,))
-    timer.daemon = True
-    timer.start()
+    deadline = DEADLINES.call_later(budget_ms / 1000, lambda: ack_if_waiting(args))
     try:
         yield
     finally:
-        timer.cancel()
+        deadline.cancel()
 
 
 def respond_text(
@@ -160,7 +159,7 @@ def edge(handled: str, handler: Listener) -> Listener:
         outcome = "ok"
         detail: dict[str, Any] = {}
         try:
-            with answering(lambda: args.ack is not None and args.ack.response is None):
+            with answering(lambda: args.ack is not None and args.ack.response is None, args.ack):
                 handler(args)
             outcome = str(args.context.get("outcome", "ok"))
         except Refused as refusal:

@@ -6,7 +6,6 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
@@ -14,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from bot.acks_first import ACKS_FIRST, awaiting_ack
 
 SessionFactory = sessionmaker[Session]
 
@@ -103,10 +104,6 @@ def create_db_engine(
     return engine
 
 
-# Whether the Slack request this thread is handling is still waiting for its ack: a check the
-# listener's edge sets for the listener's run (None outside listeners: the scheduler, scripts).
-_awaiting_ack: ContextVar[Callable[[], bool] | None] = ContextVar("awaiting_ack", default=None)
-
 # Units of work before an ack (the few reads that decide the answer) take their connection from
 # a pool of their own, so they never queue behind the slower work after other people's acks
 # (writes waiting their turn, a busy tick): Slack gives up on an ack after three seconds.
@@ -114,29 +111,22 @@ ANSWERING_POOL_SIZE = 8
 ANSWERING_POOL_OVERFLOW = 16
 
 
-@contextmanager
-def answering(awaiting_ack: Callable[[], bool]) -> Iterator[None]:
-    """While ``awaiting_ack()`` holds, the units of work this thread opens use the answering
-    pool (see :class:`Sessions`)."""
-    token = _awaiting_ack.set(awaiting_ack)
-    try:
-        yield
-    finally:
-        _awaiting_ack.reset(token)
-
-
 class Sessions(sessionmaker[Session]):
     """The session factory: sessions on ``engine``, except before a Slack request's ack, when
-    they are on ``answering_engine`` (the same database through a pool of its own)."""
+    they are on ``answering_engine`` (the same database through a pool of its own). Work after
+    an ack gives way to the requests still waiting for theirs (``bot.acks_first``) before it
+    opens a session."""
 
     def __init__(self, engine: Engine, answering_engine: Engine | None = None) -> None:
         super().__init__(bind=engine, expire_on_commit=False)
         self.answering_engine = answering_engine or engine
 
     def __call__(self, **local_kw: Any) -> Session:
-        awaiting = _awaiting_ack.get()
-        if awaiting is not None and "bind" not in local_kw and awaiting():
-            local_kw["bind"] = self.answering_engine
+        if "bind" not in local_kw:
+            if awaiting_ack():
+                local_kw["bind"] = self.answering_engine
+            else:
+                ACKS_FIRST.give_way()
         return super().__call__(**local_kw)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,18 +20,19 @@ from bot.server import RunningServer, build_wsgi_app, start_http_server
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.tick import StepResult
+from bot.warm_pool import WarmThreadPool
 from storage.db import unit_of_work
 from tests.clock import FrozenClock
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signed_client import AppResponse, SlackSender
 
 
-class TrackingExecutor(ThreadPoolExecutor):
-    """Bolt's listener executor, remembering what it ran so a test can wait for the work
-    after the ack to finish."""
+class TrackingExecutor(WarmThreadPool):
+    """Bolt's listener executor (the production pool), remembering what it ran so a test can
+    wait for the work after the ack to finish."""
 
-    def __init__(self, max_workers: int = 5) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+    def __init__(self, max_workers: int = 5, spare: int = 2) -> None:
+        super().__init__(max_workers, spare, thread_name_prefix="listener")
         self._futures: list[Future[Any]] = []
         self._lock = threading.Lock()
 

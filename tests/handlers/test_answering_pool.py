@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from bot.acks_first import answering
 from bot.settings import Settings
-from storage.db import Sessions, answering, answering_engine, create_db_engine
+from storage.db import Sessions, answering_engine, create_db_engine
 from tests.clock import FrozenClock
 from tests.conftest import MENTEE
 from tests.harness import running_harness

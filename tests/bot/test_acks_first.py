@@ -1,0 +1,106 @@
+"""Acks before other work: later work gives way while a request waits for its ack (never the
+thread answering one, never longer than the cap), and the dispatching thread is woken by the
+ack itself."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from slack_bolt import BoltResponse
+
+from bot.acks_first import AcksFirst, SignalledAck, answering
+
+
+def test_nothing_waits_when_no_request_does() -> None:
+    acks = AcksFirst(longest_pause=5.0)
+    started = time.monotonic()
+    assert acks.give_way() == 0.0
+    assert time.monotonic() - started < 0.5
+
+
+def test_later_work_waits_until_the_request_being_answered_is_acked() -> None:
+    acks = AcksFirst(longest_pause=5.0)
+    ack = SignalledAck()
+    ack.start_answering(acks)
+    waited: list[float] = []
+    worker = threading.Thread(target=lambda: waited.append(acks.give_way()))
+    worker.start()
+    time.sleep(0.2)
+    assert worker.is_alive()  # still giving way
+    ack()
+    worker.join(5)
+    assert 0.15 < waited[0] < 5.0
+    assert acks.answering == 0
+    ack.stop_answering()  # counted once: the ack ended it already
+    assert acks.answering == 0
+
+
+def test_a_request_already_acked_is_not_counted_and_a_listener_that_never_acks_stops() -> None:
+    acks = AcksFirst(longest_pause=5.0)
+    acked = SignalledAck()
+    acked()
+    acked.start_answering(acks)
+    assert acks.answering == 0
+    silent = SignalledAck()
+    silent.start_answering(acks)
+    silent.start_answering(acks)
+    assert acks.answering == 1
+    silent.stop_answering()
+    assert acks.answering == 0
+
+
+def test_the_thread_answering_a_request_never_waits_and_no_one_waits_past_the_cap() -> None:
+    acks = AcksFirst(longest_pause=0.1)
+    acks.begin()
+    try:
+        with answering(lambda: True):
+            assert acks.give_way() == 0.0
+        with answering(lambda: False):  # acked already: later work now
+            waited = acks.give_way()
+        assert 0.09 < waited < 1.0
+        assert 0.09 < acks.give_way() < 1.0
+    finally:
+        acks.end()
+    assert acks.give_way() == 0.0
+
+
+def test_the_dispatching_thread_is_woken_by_the_ack_and_others_never_block() -> None:
+    ack = SignalledAck(timeout=5.0)
+    seen: list[BoltResponse | None] = []
+    listener = threading.Thread(target=lambda: (seen.append(ack.response), time.sleep(0.1), ack()))
+    started = time.monotonic()
+    listener.start()
+    response = ack.response  # blocks here, in the thread that made it, until the ack
+    took = time.monotonic() - started
+    listener.join(5)
+    assert seen == [None]  # the listener's own check answered at once
+    assert response is not None
+    assert response.status == 200
+    assert 0.09 < took < 2.0
+
+
+def test_an_unacked_request_wakes_the_dispatching_thread_at_its_deadline() -> None:
+    ack = SignalledAck(timeout=0.1)
+    started = time.monotonic()
+    assert ack.response is None
+    assert 0.09 < time.monotonic() - started < 1.0
+    ack.response = BoltResponse(status=500)
+    final = ack.response
+    assert final is not None
+    assert final.status == 500
+
+
+def test_a_listener_answering_is_counted_until_its_ack_and_a_plain_ack_is_not() -> None:
+    from slack_bolt.context.ack import Ack
+
+    from bot.acks_first import ACKS_FIRST
+
+    before = ACKS_FIRST.answering
+    ack = SignalledAck()
+    with answering(lambda: ack.response is None, ack):
+        assert ACKS_FIRST.answering == before + 1
+        ack()
+        assert ACKS_FIRST.answering == before
+    with answering(lambda: True, Ack()):  # type: ignore[no-untyped-call]
+        assert ACKS_FIRST.answering == before
