@@ -291,8 +291,9 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("help", "/mentor help", "This guide."),
 )
 
-# Subcommands the guide shows only to workspace admins and program coordinators.
-STAFF_SUBCOMMANDS = frozenset({"program"})
+# Subcommands for program coordinators and workspace admins: the guide lists them, apart, only
+# to those who can use them; their help (``/mentor help report``) answers anyone and says so.
+COORDINATOR_SUBCOMMANDS = frozenset({"assign", "digest", "report", "survey", "match", "program"})
 
 # What ``/mentor help <topic>`` shows beyond a subcommand's line: a worked example, and more.
 TOPICS: dict[str, tuple[str, str]] = {

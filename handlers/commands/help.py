@@ -21,32 +21,36 @@ def help_entries(offered: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def help_route(offered: Iterable[str]) -> Route:
-    """The help route, listing exactly the subcommands in ``offered``."""
+    """The help route over the subcommands in ``offered``: a member sees the member commands, a
+    coordinator or admin those and, apart, the coordinators' ones; help on any one subcommand
+    answers everyone."""
     names = {*offered, "help"}
     topics = {name: (usage, about) for name, usage, about in parsing.SUBCOMMANDS if name in names}
+    for_members = help_entries(names - parsing.COORDINATOR_SUBCOMMANDS)
+    for_coordinators = help_entries(names & parsing.COORDINATOR_SUBCOMMANDS)
 
     def show_help(ctx: AppContext, args: Args, command: parsing.Help) -> None:
         caller = actor_id(args)
         with unit_of_work(ctx.sessions) as session:
             mine = programs_of(session, ctx.settings, caller)
-        # Program administration is listed only for those who may use it: admins, and
-        # coordinators of any program.
-        staff = bool(names & parsing.STAFF_SUBCOMMANDS) and (
-            ctx.settings.is_admin(caller) or any(p.is_coordinator(caller) for p in mine)
-        )
-        hidden = set() if staff else parsing.STAFF_SUBCOMMANDS
-        shown_entries = help_entries(names - hidden)
-        topic = topics.get(command.topic or "") if command.topic not in hidden else None
+        staff = ctx.settings.is_admin(caller) or any(p.is_coordinator(caller) for p in mine)
+        topic = topics.get(command.topic or "")
         if topic is not None and command.topic in parsing.TOPICS:
             example, detail = parsing.TOPICS[command.topic]
-            shown = build_topic_help(*topic, example, detail)
+            shown = build_topic_help(
+                *topic,
+                example,
+                detail,
+                for_coordinators=command.topic in parsing.COORDINATOR_SUBCOMMANDS and not staff,
+            )
         else:
             shown = build_help(
-                shown_entries,
+                for_members,
                 mine[0].focus_labels if mine else ctx.settings.focus_areas,
                 unknown=command.unknown,
                 unknown_topic=command.topic,
                 programs=[(p.name, p.focus_labels) for p in mine],
+                coordinator_entries=for_coordinators if staff else (),
             )
         ack_text(args, shown.text, shown.blocks)
 
