@@ -14,6 +14,8 @@ REQUEST_WITHDRAW_OTHERS = "request.withdraw_others"
 
 # Modals, and the blocks and inputs inside them.
 ASK_VIEW = "ask.submit"
+HOME_ASK_OPEN = "home.ask"  # Home's "Ask someone you know": the ask form with a people picker
+ASK_MENTOR_BLOCK, ASK_MENTOR_INPUT = "ask_mentor", "ask_mentor_input"
 ASSIGN_VIEW = "assign.submit"
 DECLINE_VIEW = "decline.submit"
 REDIRECT_VIEW = "redirect.submit"

@@ -1,5 +1,5 @@
 """Buttons on App Home: change cadence, pause, end, propose or stop sharing with coordinators,
-and show more.
+ask someone to mentor you, and show more.
 
 Each one re-checks that the person tapping is a member of the pairing the button names: a
 button's value is only a claim."""
@@ -17,12 +17,16 @@ from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
 from handlers.blocks.home import parse_page
+from handlers.blocks.modals import build_ask_modal
 from handlers.blocks.sharing import parse_share_value
 from handlers.commands.pairings import open_communication_modal, open_end_modal
 from handlers.edge import FORGED_VALUE, action_value, actor_id, edge, id_values
 from handlers.flows.choosing import PairingChoice, member_choice
 from handlers.flows.home import publish_home, today_of
+from handlers.flows.modals import open_modal
+from handlers.flows.program_scope import ask_scope
 from handlers.flows.sharing import set_sharing
+from storage.db import unit_of_work
 
 ENDED = md("That mentorship has already ended.")
 
@@ -69,6 +73,18 @@ def handle_home_share(ctx: AppContext, args: Args) -> None:
         args.context["outcome"] = "repeat"
 
 
+def handle_home_ask(ctx: AppContext, args: Args) -> None:
+    """**Ask someone you know**: the ask form, with a people picker, in the asker's program (or
+    asking which, for someone in several)."""
+    caller = actor_id(args)
+    with unit_of_work(ctx.sessions) as session:
+        scope = ask_scope(session, ctx.settings, caller, None, None)
+    args.ack()
+    open_modal(
+        ctx, args.client, caller, args.body["trigger_id"], build_ask_modal("", scope.form("", None))
+    )
+
+
 def handle_home_more(ctx: AppContext, args: Args) -> None:
     args.ack()
     # Home is built for whoever tapped, from their own pairings: there is nothing to forge.
@@ -82,6 +98,7 @@ def register(app: App, ctx: AppContext) -> None:
         ids.HOME_END: handle_home_end,
         ids.HOME_SHARE: handle_home_share,
         ids.HOME_MORE: handle_home_more,
+        ids.HOME_ASK_OPEN: handle_home_ask,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

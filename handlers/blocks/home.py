@@ -129,10 +129,11 @@ def parse_page(value: str) -> int:
 
 
 def directory_buttons() -> Block:
-    """Find a mentor in the directory, and edit one's profiles."""
+    """Find a mentor in the directory, ask someone you know, and edit one's profiles."""
     return actions(
         "home-directory",
         button("Find a mentor", ids.DIRECTORY_FIND, "find", "primary"),
+        button("Ask someone you know", ids.HOME_ASK_OPEN, "ask"),
         button("Mentor profile", ids.PROFILE_MENTOR_OPEN, "mentor"),
         button("Trainee profile", ids.PROFILE_TRAINEE_OPEN, "trainee"),
     )
@@ -152,9 +153,9 @@ def _welcome_intro() -> list[Block]:
         divider(),
         section(
             md(
-                "*Find a mentor*\nSee who can take you on now with `/mentor find research`, "
-                "or ask someone directly, naming what you'd like help with:\n"
-                "`/mentor ask @person research I'd like help planning my first study`"
+                "*Start here*\n*Find a mentor* shows who can take you on now, best fit first. "
+                "*Ask someone you know* sends them a request in your name. *Mentor profile* "
+                "lists you in the directory, if you'd like to mentor others."
             )
         ),
         directory_buttons(),

@@ -181,10 +181,34 @@ def _form_metadata(people: dict[str, str], form: FocusForm) -> str:
     return _metadata(people, None if form.pick is not None else form.program_id)
 
 
+def _asked(mentor_id: str) -> Any:
+    """Whom the form asks: named already (``/mentor ask @person``), or chosen here (from Home)."""
+    if mentor_id:
+        return section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id)))
+    return InputBlock(
+        block_id=ids.ASK_MENTOR_BLOCK,
+        label="Who would you like to ask?",
+        hint="Someone you know and would like to learn from; they can say yes, no, or suggest "
+        "someone better suited.",
+        element=UserSelectElement(action_id=ids.ASK_MENTOR_INPUT, placeholder="Choose someone"),
+    )
+
+
+def parse_asked_mentor(values: Values, named: str) -> str:
+    """The person asked: the one the form named, else the one chosen in its picker."""
+    if named:
+        return named
+    chosen = _value(values, ids.ASK_MENTOR_BLOCK, ids.ASK_MENTOR_INPUT).get("selected_user")
+    if not chosen:
+        raise InvalidSubmission({ids.ASK_MENTOR_BLOCK: "Please choose the person to ask."})
+    return str(chosen)
+
+
 def build_ask_modal(mentor_id: str, form: FocusForm) -> dict[str, Any]:
-    """The ask form; with ``form.pick`` it asks which program first (someone in several)."""
+    """The ask form, for ``mentor_id`` or (empty) for someone chosen in it; with ``form.pick``
+    it asks which program first (someone in several)."""
     blocks: list[Any] = [
-        section(fmt("You're asking {mentor} to be your mentor.", mentor=mention(mentor_id))),
+        _asked(mentor_id),
         *_program_and_focus(form, ids.ASK_PROGRAM_INPUT),
         _note_input(
             "A note for them (optional)",

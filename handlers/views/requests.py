@@ -14,6 +14,7 @@ from handlers.blocks.modals import (
     ForgedProgram,
     InvalidSubmission,
     focus_block_in,
+    parse_asked_mentor,
     parse_focus_note,
     parse_metadata,
     parse_note,
@@ -60,11 +61,15 @@ def handle_ask_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    mentor_id = str(parse_metadata(metadata(args)).get("mentor") or "")
+    named = str(parse_metadata(metadata(args)).get("mentor") or "")
+    try:
+        mentor_id = parse_asked_mentor(state_values(args), named)
+    except InvalidSubmission as invalid:
+        reject(args, invalid)
+        return
     if mentor_id == caller:
-        reject(
-            args, InvalidSubmission({focus_block_in(state_values(args)): "You can't ask yourself."})
-        )
+        where = ids.ASK_MENTOR_BLOCK if not named else focus_block_in(state_values(args))
+        reject(args, InvalidSubmission({where: "You can't ask yourself."}))
         return
     args.ack()
     sent = send_request(

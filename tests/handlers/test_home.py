@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import ids
 from tests.conftest import MENTEE
 from tests.harness import Harness
 
@@ -18,7 +19,7 @@ def test_opening_home_publishes_a_welcome(harness: Harness) -> None:
     assert published[0].args["user_id"] == MENTEE
     view = published[0].args["view"]
     assert view["type"] == "home"
-    assert "/mentor ask" in str(view["blocks"])
+    assert ids.HOME_ASK_OPEN in str(view["blocks"])
 
 
 def test_a_retried_event_is_handled_once(harness: Harness) -> None:

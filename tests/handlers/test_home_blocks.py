@@ -218,7 +218,7 @@ def test_no_pairings_is_the_welcome_with_pending_requests() -> None:
     requests = [HomeRequest("U0MENTOR1", "Research", TODAY, mine=True)]
     view = build_home(HomeContent(TODAY, ["Research"], [], requests))
     shown = all_text(view["blocks"])
-    assert "/mentor ask" in shown
+    assert "Ask someone you know" in shown
     assert "You asked <@U0MENTOR1>: *Research*" in shown
     assert "Waiting for an answer" not in all_text(
         build_home(HomeContent(TODAY, ["Research"]))["blocks"]

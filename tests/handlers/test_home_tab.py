@@ -114,7 +114,7 @@ def test_someone_without_pairings_sees_the_welcome_and_their_requests(harness: H
     harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
     home_opened(harness, MENTEE)
     shown = all_text(last_home(harness, MENTEE))
-    assert "/mentor ask" in shown
+    assert "Ask someone you know" in shown
     assert f"You asked <@{MENTOR}>: *Research*" in shown
     home_opened(harness, MENTOR)
     assert f"<@{MENTEE}> asked you: *Research*" in all_text(last_home(harness, MENTOR))
@@ -171,7 +171,7 @@ def test_ended_pairings_refuse_home_buttons(harness: Harness) -> None:
     assert harness.fake.calls_to("views.open") == []
     assert "already ended" in str(dms_to(harness, MENTEE)[-1].args["text"])
     # The stale Home is redrawn without the pairing.
-    assert "/mentor ask" in all_text(last_home(harness, MENTEE))
+    assert "Ask someone you know" in all_text(last_home(harness, MENTEE))
 
 
 def test_big_homes_stay_within_limits_and_page_with_show_more(harness: Harness) -> None:
