@@ -25,6 +25,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.coverage import ProgramCoverage, coverage_blocks
 from handlers.blocks.feedback import mentor_feedback_lines
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
@@ -111,6 +112,10 @@ class HomeContent:
     # and every pairing's and request's program is among them; with one, Home has no heading
     # per program, exactly as before there were programs.
     programs: Sequence[HomeProgram] = ()
+    # For a coordinator (or admin): each coordinated program's coverage, above the rest of the
+    # first page, in the blocks the page leaves.
+    coverage: Sequence[ProgramCoverage] = ()
+    now: datetime | None = None
 
 
 def page_count(pairing_count: int) -> int:
@@ -338,6 +343,23 @@ def _paging_blocks(page: int, pages: int) -> list[Block]:
 
 
 def build_home(content: HomeContent) -> dict[str, Any]:
+    """The Home view (:func:`_personal_home`), with a coordinator's coverage above its first
+    page, as many programs as Slack's 100 blocks leave room for."""
+    view = _personal_home(content)
+    if content.coverage and content.now is not None and _first_page(content):
+        blocks = view["blocks"]
+        room = HOME_BLOCK_LIMIT - len(blocks)
+        view = _home([*coverage_blocks(content.coverage, content.now, room), *blocks])
+    return view
+
+
+def _first_page(content: HomeContent) -> bool:
+    if len(content.programs) > 1:
+        return min(max(content.page, 0), len(grouped_pages(content)) - 1) == 0
+    return clamp_page(content.page, len(content.pairings)) == 0
+
+
+def _personal_home(content: HomeContent) -> dict[str, Any]:
     """The Home view: the welcome when there are no pairings, else one page of pairings
     (mentors first, then mentees) with pending requests on the first page. Someone in several
     programs sees them grouped by program instead (:func:`grouped_pages`)."""

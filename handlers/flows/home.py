@@ -17,6 +17,7 @@ from bot.logging import get_logger
 from bot.programs import ProgramConfig, name_key
 from bot.settings import Settings
 from bot.sharing import proposal_stamp, sharing_state
+from handlers.blocks.coverage import ProgramCoverage
 from handlers.blocks.home import (
     HISTORY_SHOWN,
     HomeContent,
@@ -28,12 +29,13 @@ from handlers.blocks.home import (
 from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
+from storage.coverage import program_coverage
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
-from storage.programs import configs_of, get_program, programs_of
+from storage.programs import all_configs, configs_of, get_program, programs_of
 from storage.requests import pending_from, pending_to
 from storage.sharing import consent_of
 
@@ -41,12 +43,17 @@ log = get_logger("mentorbot.home")
 
 
 def programs_shown(
-    session: Session, settings: Settings, user_id: str, program_ids: Iterable[int]
+    session: Session,
+    settings: Settings,
+    user_id: str,
+    program_ids: Iterable[int],
+    mine: list[ProgramConfig] | None = None,
 ) -> list[ProgramConfig]:
-    """The programs ``user_id`` belongs to, plus any other program one of their open pairings
-    or requests is in (they may have left it since), the default first, then by name."""
+    """The programs ``user_id`` belongs to (``mine``, when read already), plus any other program
+    one of their open pairings or requests is in (they may have left it since), the default
+    first, then by name."""
     wanted = set(program_ids)
-    shown = programs_of(session, settings, user_id)
+    shown = list(mine) if mine is not None else programs_of(session, settings, user_id)
     if len(shown) > 1:
         # Everyone is in the default program; beside another, it gets a heading only when
         # something of theirs (a mentorship, a request) is there.
@@ -112,17 +119,20 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         tz = (person.tz if person is not None else None) or ctx.settings.default_timezone
         open_pairings = open_pairings_of(session, user_id)
         asked, asked_of = pending_from(session, user_id), pending_to(session, user_id)
+        mine = programs_of(session, ctx.settings, user_id)
         programs = programs_shown(
             session,
             ctx.settings,
             user_id,
             [p.program_id for p in open_pairings] + [r.program_id for r in asked + asked_of],
+            mine,
         )
         by_id = {c.id: c for c in programs}
         pairings = [
             _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
         ]
         feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
+        coverage = coordinator_coverage(session, ctx.settings, user_id, mine)
         requests = [
             HomeRequest(
                 r.mentor_id if mine else r.mentee_id,
@@ -143,7 +153,29 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
         viewer_id=user_id,
         feedback=feedback,
         programs=[HomeProgram(c.id, c.name, c.focus_labels) for c in programs],
+        coverage=coverage,
+        now=now,
     )
+
+
+def coordinator_coverage(
+    session: Session, settings: Settings, user_id: str, mine: list[ProgramConfig]
+) -> list[ProgramCoverage]:
+    """The coverage of each program ``user_id`` coordinates among ``mine`` (their programs; an
+    admin: every program), the default first; nothing for anyone else."""
+    coordinated = (
+        all_configs(session, settings)
+        if settings.is_admin(user_id)
+        else [c for c in mine if c.is_coordinator(user_id)]
+    )
+    return [
+        ProgramCoverage(
+            c.name,
+            program_coverage(session, c.id),
+            {area.key: area.label for area in c.focus_areas},
+        )
+        for c in sorted(coordinated, key=lambda c: (not c.is_default, name_key(c.name), c.id))
+    ]
 
 
 def today_of(ctx: AppContext, user_id: str) -> date:

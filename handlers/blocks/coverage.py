@@ -1,0 +1,132 @@
+"""The coordinator's coverage on Home: for each program they coordinate, how many trainees have
+a mentor (by focus), who has none yet (longest a member first, with what they are doing about
+it), and how many mentors have a free place. Pure builders, within a block budget."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.text import Mrkdwn, fmt, md, md_join, mention
+from handlers.blocks.common import Block, context, divider, header, section
+from storage.coverage import Coverage, Uncovered
+
+UNCOVERED_SHOWN = 10
+# Header, the summary, the mentors line, the uncovered list, "and N more", and a divider.
+BLOCKS_PER_PROGRAM = 6
+
+
+@dataclass(frozen=True)
+class ProgramCoverage:
+    name: str
+    coverage: Coverage
+    focus_labels: Mapping[str, str]  # focus slug -> the program's label
+
+
+def _days(since: datetime, now: datetime) -> Mrkdwn:
+    days = max(0, (now - since).days)
+    if days == 0:
+        return md("joined today")
+    if days == 1:
+        return md("a member for 1 day")
+    return fmt("a member for {days} days", days=days)
+
+
+def _doing(u: Uncovered) -> Mrkdwn:
+    doing = [
+        label
+        for flag, label in (
+            (u.asked, md("waiting for an answer")),
+            (u.in_round, md("in a matching round")),
+            (u.waiting_list, md("on the waiting list")),
+        )
+        if flag
+    ]
+    return md_join(", ", doing) if doing else md("hasn't asked anyone yet")
+
+
+def uncovered_line(u: Uncovered, now: datetime) -> Mrkdwn:
+    return fmt(
+        "• {who} · {days} · {doing}",
+        who=mention(u.user_id),
+        days=_days(u.member_since, now),
+        doing=_doing(u),
+    )
+
+
+def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block]:
+    """One program's coverage: at most ``BLOCKS_PER_PROGRAM`` blocks."""
+    c = shown.coverage
+    by_focus = md_join(
+        " · ",
+        [
+            fmt("{label} {count}", label=shown.focus_labels.get(slug, slug), count=count)
+            for slug, count in c.covered_by_focus.items()
+        ],
+    )
+    summary = fmt(
+        "*{covered} of {trainees} trainees have a mentor*", covered=c.covered, trainees=c.trainees
+    )
+    blocks = [
+        header(f"Coverage · {shown.name}"),
+        section(
+            fmt("{summary}\n{by_focus}", summary=summary, by_focus=by_focus)
+            if by_focus
+            else summary
+        ),
+        context(
+            fmt(
+                "{members} members · {mentors} mentors, {places} with a free place",
+                members=c.members,
+                mentors=c.mentors,
+                places=c.mentors_with_places,
+            )
+        ),
+    ]
+    if c.uncovered:
+        lines = [uncovered_line(u, now) for u in c.uncovered[:UNCOVERED_SHOWN]]
+        blocks.append(
+            section(
+                fmt(
+                    "*Without a mentor* (longest a member first)\n{lines}",
+                    lines=md_join("\n", lines),
+                )
+            )
+        )
+        more = len(c.uncovered) - UNCOVERED_SHOWN
+        if more > 0:
+            blocks.append(
+                context(
+                    fmt(
+                        "…and {more} more. `/mentor report` lists every pair and trainee.",
+                        more=more,
+                    )
+                )
+            )
+    blocks.append(divider())
+    return blocks
+
+
+def coverage_blocks(programs: Sequence[ProgramCoverage], now: datetime, budget: int) -> list[Block]:
+    """Each program's coverage, as many programs as ``budget`` blocks hold; a last line names
+    how many more there are (``/mentor digest in <program>`` has each one)."""
+    blocks: list[Block] = []
+    if budget < 1:
+        return blocks
+    for index, shown in enumerate(programs):
+        left = len(programs) - index
+        room = budget - len(blocks) - 1  # room kept for the "more programs" line
+        drawn = program_coverage_blocks(shown, now)
+        if len(drawn) > room:
+            blocks.append(
+                context(
+                    fmt(
+                        "Coverage of {left} more of your programs: `/mentor digest in &lt;program&gt;`.",
+                        left=left,
+                    )
+                )
+            )
+            break
+        blocks.extend(drawn)
+    return blocks

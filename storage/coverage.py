@@ -1,0 +1,177 @@
+"""Coverage of one program: does every trainee have a mentor?
+
+A program's **trainees** are its members (not gone from the workspace) who have a trainee
+profile, or have asked for, waited for, been matched for or had a mentor in the program. A
+trainee is **covered** by an open (active or paused) mentorship as mentee in the program.
+**Mentors** are members with a listed mentor profile; one **has a free place** when the profile
+is open to new mentees and their mentee limit (across programs) is not reached.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from storage.matching import RoundStatus
+from storage.models import (
+    MatchParticipant,
+    MatchRound,
+    MentorProfile,
+    MentorRequest,
+    Pairing,
+    Person,
+    ProgramMember,
+    TraineeProfile,
+    WaitingEntry,
+)
+from storage.pairings import OPEN
+from storage.people import gone_clause
+
+MEMBER = "member"
+WAITING_REQUEST = ("sending", "pending")
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """A trainee without a mentor: since when they are a member, and what they are doing about
+    it (on the waiting list, in an undecided matching round, waiting for an answer)."""
+
+    user_id: str
+    member_since: datetime
+    waiting_list: bool
+    in_round: bool
+    asked: bool
+
+
+@dataclass(frozen=True)
+class Coverage:
+    members: int
+    mentors: int
+    mentors_with_places: int
+    trainees: int
+    covered: int
+    covered_by_focus: dict[str, int]  # focus slug -> trainees with a mentor for it
+    uncovered: list[Uncovered]  # longest a member first
+
+
+def _ids(session: Session, statement: Select[str]) -> set[str]:
+    return set(session.scalars(statement))
+
+
+def program_coverage(session: Session, program_id: int) -> Coverage:
+    """``program_id``'s coverage now (see the module's definitions)."""
+    joined = dict(
+        session.execute(
+            select(ProgramMember.user_id, func.min(ProgramMember.added_at))
+            .join(Person, Person.user_id == ProgramMember.user_id)
+            .where(
+                ProgramMember.program_id == program_id,
+                ProgramMember.role == MEMBER,
+                ~gone_clause(),
+                Person.is_bot.is_(False),
+            )
+            .group_by(ProgramMember.user_id)
+        ).all()
+    )
+    members = set(joined)
+    mentees_open = session.execute(
+        select(Pairing.mentee_id, Pairing.focus).where(
+            Pairing.program_id == program_id, Pairing.status.in_(OPEN)
+        )
+    ).all()
+    waiting = _ids(
+        session,
+        select(WaitingEntry.user_id).where(
+            WaitingEntry.program_id == program_id, WaitingEntry.status == "waiting"
+        ),
+    )
+    in_round = _ids(
+        session,
+        select(MatchParticipant.user_id)
+        .join(MatchRound, MatchRound.id == MatchParticipant.round_id)
+        .where(
+            MatchRound.program_id == program_id,
+            MatchRound.status.in_([RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value]),
+            MatchParticipant.role == "trainee",
+        ),
+    )
+    asked = _ids(
+        session,
+        select(MentorRequest.mentee_id).where(
+            MentorRequest.program_id == program_id, MentorRequest.status.in_(WAITING_REQUEST)
+        ),
+    )
+    ever_mentee = _ids(session, select(Pairing.mentee_id).where(Pairing.program_id == program_id))
+    ever_asked = _ids(
+        session,
+        select(MentorRequest.mentee_id).where(MentorRequest.program_id == program_id),
+    )
+    ever_waited = _ids(
+        session, select(WaitingEntry.user_id).where(WaitingEntry.program_id == program_id)
+    )
+    ever_matched = _ids(
+        session,
+        select(MatchParticipant.user_id)
+        .join(MatchRound, MatchRound.id == MatchParticipant.round_id)
+        .where(MatchRound.program_id == program_id, MatchParticipant.role == "trainee"),
+    )
+    profiled = _ids(
+        session,
+        select(TraineeProfile.user_id)
+        .join(ProgramMember, ProgramMember.user_id == TraineeProfile.user_id)
+        .where(ProgramMember.program_id == program_id),
+    )
+    trainees = members & (profiled | ever_mentee | ever_asked | ever_waited | ever_matched)
+    covered_focus = [(mentee, focus) for mentee, focus in mentees_open if mentee in trainees]
+    covered = {mentee for mentee, _ in covered_focus}
+    by_focus = Counter(focus for _, focus in set(covered_focus))
+    uncovered = sorted(
+        (
+            Uncovered(
+                user_id=user_id,
+                member_since=joined[user_id],
+                waiting_list=user_id in waiting,
+                in_round=user_id in in_round,
+                asked=user_id in asked,
+            )
+            for user_id in trainees - covered
+        ),
+        key=lambda u: (u.member_since, u.user_id),
+    )
+    mentors, with_places = _mentors(session, members)
+    return Coverage(
+        members=len(members),
+        mentors=mentors,
+        mentors_with_places=with_places,
+        trainees=len(trainees),
+        covered=len(covered),
+        covered_by_focus=dict(sorted(by_focus.items())),
+        uncovered=uncovered,
+    )
+
+
+def _mentors(session: Session, members: set[str]) -> tuple[int, int]:
+    """How many of ``members`` mentor (a listed profile), and how many of those have a place."""
+    listed = session.execute(
+        select(MentorProfile.user_id, MentorProfile.open, Person.capacity)
+        .join(Person, Person.user_id == MentorProfile.user_id)
+        .where(MentorProfile.listed.is_(True))
+    ).all()
+    mentors = [(user_id, is_open, cap) for user_id, is_open, cap in listed if user_id in members]
+    taken = dict(
+        session.execute(
+            select(Pairing.mentor_id, func.count())
+            .where(Pairing.status.in_(OPEN))
+            .group_by(Pairing.mentor_id)
+        ).all()
+    )
+    with_places = sum(
+        1
+        for user_id, is_open, cap in mentors
+        if is_open and (cap is None or taken.get(user_id, 0) < cap)
+    )
+    return len(mentors), with_places

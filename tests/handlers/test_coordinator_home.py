@@ -1,0 +1,206 @@
+"""The coordinator's Home: above their own mentorships, each program they coordinate with its
+coverage (trainees with a mentor, by focus; those without, longest a member first, with what
+they are doing about it; mentors with a free place), exact against a seeded program. A
+coordinator of one program sees nothing of another; a member sees no coverage at all."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.directory import MentorProfileValues, TraineeProfileValues
+from bot.programs import ProgramValues, Role, Source
+from handlers.blocks.coverage import UNCOVERED_SHOWN, ProgramCoverage, coverage_blocks
+from storage.coverage import Coverage, Uncovered
+from storage.models import Person
+from storage.pairings import create_pairing
+from storage.people import ensure_person
+from storage.profiles import join_waiting_list, save_mentor_profile, save_trainee_profile
+from storage.programs import add_members, create_program
+from storage.requests import open_request
+from tests.conftest import COORDINATOR, MENTEE
+from tests.handlers.helpers import all_text
+from tests.handlers.test_home_tab import home_opened, last_home
+from tests.harness import Harness
+
+CARDIOLOGY = "Cardiology"
+CARDIO_COORD = "U0CARDIO1"
+T1, T2, T3, T4, GONE_TRAINEE, NOT_TRAINEE = (f"U0TRAIN{n:02d}" for n in range(1, 7))
+C_MENTOR1, C_MENTOR2 = "U0CMENT01", "U0CMENT02"
+
+
+def _trainee_values() -> TraineeProfileValues:
+    return TraineeProfileValues(
+        stage=None, specialty=None, specialty_other=None, focus_areas=("research",), note=""
+    )
+
+
+def _mentor_values() -> MentorProfileValues:
+    return MentorProfileValues(
+        listed=True,
+        open=True,
+        focus_areas=("research",),
+        specialty=None,
+        specialty_other=None,
+        stages=(),
+        formats=(),
+        languages=(),
+        bio="",
+    )
+
+
+def seed_cardiology(harness: Harness) -> None:
+    """Cardiology: T1 (a trainee profile, member 30 days), T2 (a mentor in research, 20 days),
+    T3 (waiting for an answer, 10 days), T4 (on the waiting list, 5 days), a trainee who has
+    left, a member who is no trainee, and two mentors (one full, one with a place)."""
+    now = harness.clock()
+    for user in (CARDIO_COORD, T1, T2, T3, T4, NOT_TRAINEE, C_MENTOR1, C_MENTOR2):
+        harness.fake.add_user(user, user.lower(), tz="America/New_York")
+    with harness.session() as s:
+        program = create_program(
+            s,
+            name=CARDIOLOGY,
+            values=ProgramValues(focus_areas=("Research", "Career")),
+            open_to_join=False,
+            now=now,
+            by=None,
+        )
+        add_members(
+            s,
+            program.id,
+            [COORDINATOR, CARDIO_COORD],
+            role=Role.COORDINATOR,
+            source=Source.ADDED,
+            now=now,
+        )
+        for user, days in (
+            (T1, 30),
+            (T2, 20),
+            (T3, 10),
+            (T4, 5),
+            (GONE_TRAINEE, 40),
+            (NOT_TRAINEE, 3),
+            (C_MENTOR1, 50),
+            (C_MENTOR2, 50),
+        ):
+            ensure_person(s, user)
+            add_members(s, program.id, [user], source=Source.ADDED, now=now - timedelta(days=days))
+        save_trainee_profile(s, T1, _trainee_values(), now)
+        save_trainee_profile(s, GONE_TRAINEE, _trainee_values(), now)
+        for mentor in (C_MENTOR1, C_MENTOR2):
+            save_mentor_profile(s, mentor, _mentor_values(), now)
+        full = s.get(Person, C_MENTOR1)
+        gone = s.get(Person, GONE_TRAINEE)
+        assert full is not None
+        assert gone is not None
+        full.capacity = 1
+        gone.left_at = now
+        create_pairing(
+            s,
+            program_id=program.id,
+            mentor_id=C_MENTOR1,
+            mentee_id=T2,
+            focus="research",
+            origin="request",
+            now=now,
+        )
+        open_request(
+            s,
+            program_id=program.id,
+            mentee_id=T3,
+            mentor_id=C_MENTOR2,
+            focus="career",
+            note="",
+            now=now,
+            remind_after=timedelta(days=3),
+            expire_after=timedelta(days=14),
+        )
+        join_waiting_list(s, program_id=program.id, user_id=T4, focus="research", now=now)
+
+
+def _sections(blocks: list[dict[str, Any]]) -> dict[str, str]:
+    """Each coverage section's text, by program name."""
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    for block in blocks:
+        if block["type"] == "header":
+            title = block["text"]["text"]
+            current = title.removeprefix("Coverage · ") if title.startswith("Coverage · ") else None
+            if current is not None:
+                found[current] = []
+            continue
+        if current is not None:
+            if block["type"] == "divider":
+                current = None
+                continue
+            found[current].append(all_text([block]))
+    return {name: "\n".join(parts) for name, parts in found.items()}
+
+
+def test_the_coverage_of_a_seeded_program_is_exact(harness: Harness) -> None:
+    seed_cardiology(harness)
+    home_opened(harness, CARDIO_COORD)
+    sections = _sections(last_home(harness, CARDIO_COORD))
+    assert list(sections) == [CARDIOLOGY]  # not the default program, which they don't run
+    shown = sections[CARDIOLOGY]
+    assert "*1 of 4 trainees have a mentor*" in shown
+    assert "Research 1" in shown
+    # 4 trainees, the member who is no trainee, two mentors; not the one who left.
+    assert "7 members · 2 mentors, 1 with a free place" in shown
+    lines = [line for line in shown.splitlines() if line.startswith("• ")]
+    assert lines == [
+        f"• <@{T1}> · a member for 30 days · hasn't asked anyone yet",
+        f"• <@{T3}> · a member for 10 days · waiting for an answer",
+        f"• <@{T4}> · a member for 5 days · on the waiting list",
+    ]
+    assert GONE_TRAINEE not in shown
+    assert NOT_TRAINEE not in shown
+
+
+def test_a_coordinator_of_two_programs_sees_each_its_own_numbers(harness: Harness) -> None:
+    seed_cardiology(harness)
+    home_opened(harness, COORDINATOR)
+    sections = _sections(last_home(harness, COORDINATOR))
+    assert len(sections) == 2
+    (main_name,) = [name for name in sections if name != CARDIOLOGY]
+    assert list(sections) == [main_name, CARDIOLOGY]  # the default program first
+    main_text, cardiology = sections[main_name], sections[CARDIOLOGY]
+    assert "*1 of 4 trainees have a mentor*" in cardiology
+    # T2's mentorship is Cardiology's: in the default program nobody has a mentor.
+    assert "*0 of" in main_text
+    assert "Research 1" not in main_text
+
+
+def test_a_member_sees_no_coverage(harness: Harness) -> None:
+    seed_cardiology(harness)
+    home_opened(harness, MENTEE)
+    blocks = last_home(harness, MENTEE)
+    assert _sections(blocks) == {}
+    assert "trainees have a mentor" not in all_text(blocks)
+
+
+def _coverage(uncovered: int) -> Coverage:
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    return Coverage(
+        members=uncovered + 1,
+        mentors=1,
+        mentors_with_places=0,
+        trainees=uncovered + 1,
+        covered=1,
+        covered_by_focus={"research": 1},
+        uncovered=[Uncovered(f"U{n:08d}", since, False, False, False) for n in range(uncovered)],
+    )
+
+
+def test_coverage_stays_within_the_blocks_it_is_given() -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    programs = [
+        ProgramCoverage(f"P{n}", _coverage(2_000), {"research": "Research"}) for n in range(8)
+    ]
+    for budget in range(60):
+        assert len(coverage_blocks(programs, now, budget)) <= budget
+    one = coverage_blocks(programs, now, 8)
+    assert "Coverage of 7 more of your programs" in all_text(one)
+    drawn = all_text(coverage_blocks(programs[:1], now, 20))
+    assert drawn.count("• <@") == UNCOVERED_SHOWN
+    assert f"and {2_000 - UNCOVERED_SHOWN} more" in drawn
