@@ -1,4 +1,4 @@
-"""``python -m bench [tick | mixed | digest | programs | matching | directory] [options]``
+"""``python -m bench [tick | mixed | digest | programs | matching | directory | home] [options]``
 (``make bench``): the benchmarks, the scheduler tick by default; see bench/README.md."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import digest, directory, matching, mixed, programs, tick
+from bench import digest, directory, home, matching, mixed, programs, tick
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "tick": tick.main,
@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "programs": programs.main,
     "matching": matching.main,
     "directory": directory.main,
+    "home": home.main,
 }
 
 
