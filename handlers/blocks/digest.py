@@ -24,6 +24,7 @@ from handlers.blocks.common import (
     sections_from_lines,
 )
 from handlers.blocks.feedback import feedback_digest_lines
+from storage.coverage import Coverage
 from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
 ROW_PREFIX = "digest.pair."
@@ -49,10 +50,25 @@ class DigestView:
     waiting: Sequence[Mrkdwn] = ()
     # The feedback section (figures of enough people only); None leaves it out.
     feedback: ProgramFeedback | None = None
+    # Does every trainee have a mentor (storage.coverage); None leaves the line out.
+    coverage: Coverage | None = None
 
 
 def _days(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days)
+
+
+def _coverage_line(coverage: Coverage | None) -> list[Mrkdwn]:
+    if coverage is None or coverage.trainees == 0:
+        return []
+    return [
+        fmt(
+            "*Coverage:* {covered} of {trainees} trainees have a mentor; {without} without one",
+            covered=coverage.covered,
+            trainees=coverage.trainees,
+            without=coverage.trainees - coverage.covered,
+        )
+    ]
 
 
 def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
@@ -68,6 +84,7 @@ def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
         )
     return [
         fmt("*Active pairings:* {count}", count=n.active_pairings),
+        *_coverage_line(view.coverage),
         fmt("*New requests:* {count} ({outcomes})", count=n.new_requests, outcomes=outcomes),
         pending,
         fmt(

@@ -46,6 +46,7 @@ from handlers.flows.waiting import waiting_list_digest_lines
 from handlers.profiles import person_problem, profiles_before_saving
 from storage.audit import record_audit
 from storage.conflicts import conflict_of, record_overridden
+from storage.coverage import program_coverage
 from storage.db import unit_of_work
 from storage.feedback import load_program_feedback, mentor_feedback_by_mentor, weekly_usefulness
 from storage.leaving import departures_between
@@ -148,6 +149,7 @@ def build_digest_view(
         program_name=program.name if named else None,
         departures=departures_between(session, program.id, period.start, period.end),
         waiting=waiting_list_digest_lines(session, program),
+        coverage=program_coverage(session, program.id),
         feedback=load_program_feedback(
             session, program.id, fb.whole_weeks(period.end, zone, TREND_WEEKS), minimum
         ),

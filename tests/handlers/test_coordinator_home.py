@@ -204,3 +204,11 @@ def test_coverage_stays_within_the_blocks_it_is_given() -> None:
     drawn = all_text(coverage_blocks(programs[:1], now, 20))
     assert drawn.count("• <@") == UNCOVERED_SHOWN
     assert f"and {2_000 - UNCOVERED_SHOWN} more" in drawn
+
+
+def test_the_digest_has_the_coverage_line(harness: Harness) -> None:
+    seed_cardiology(harness)
+    harness.command(f"digest in {CARDIOLOGY}", user_id=CARDIO_COORD)
+    reply = harness.fake.calls_to("response_url")[-1].args
+    text = all_text(reply["blocks"])
+    assert "*Coverage:* 1 of 4 trainees have a mentor; 3 without one" in text
