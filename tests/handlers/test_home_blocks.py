@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.sharing import SharingState
 from handlers import ids
 from handlers.blocks.common import SECTION_TEXT_LIMIT, VIEW_BLOCK_LIMIT
+from handlers.blocks.coverage import ProgramCoverage
 from handlers.blocks.home import (
     GOALS_SHOWN,
     HomeContent,
@@ -35,6 +36,7 @@ from handlers.blocks.reassess import (
 )
 from handlers.blocks.sharing import parse_share_value, share_value
 from handlers.blocks.work import GoalRow, TaskRow
+from storage.coverage import Coverage, Uncovered
 from tests.handlers.helpers import all_text, buttons, escaping_problems, text_objects
 
 TODAY = date(2026, 12, 1)
@@ -43,7 +45,7 @@ NASTY = "<!channel> & <@U0STRANGE> *bold* " * 150  # 5,000+ characters that must
 MEMBERS = {
     "U0MENTEE1",
     "U0MENTOR1",
-    *(f"U0{who}{n:03d}" for who in ("OTHER", "ASKED") for n in range(100)),
+    *(f"U0{who}{n:03d}" for who in ("OTHER", "ASKED", "TRAIN") for n in range(100)),
 }
 
 texts = st.one_of(
@@ -140,21 +142,59 @@ def _check_limits(view: dict[str, Any]) -> None:
     assert problems == []
 
 
+def _covered(programs: int, uncovered: int, text: str) -> list[ProgramCoverage]:
+    """``programs`` coordinated programs named ``text``, each with ``uncovered`` trainees
+    without a mentor (the first of 2,000 members...)."""
+    since = datetime(2026, 9, 1, tzinfo=UTC)
+    return [
+        ProgramCoverage(
+            f"{text} {n}",
+            Coverage(
+                members=uncovered * 2,
+                mentors=uncovered // 5,
+                mentors_with_places=uncovered // 10,
+                trainees=uncovered + 3,
+                covered=3,
+                covered_by_focus={"research": 2, "x": 1},
+                uncovered=[
+                    Uncovered(f"U0TRAIN{i % 100:03d}", since, i % 2 == 0, i % 3 == 0, i % 5 == 0)
+                    for i in range(uncovered)
+                ],
+            ),
+            {"research": text or "Research"},
+        )
+        for n in range(programs)
+    ]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     pairing_sizes=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=14),
     request_count=st.integers(0, 30),
     text=texts,
+    coordinated=st.integers(0, 6),
+    uncovered=st.integers(0, 2_000),
 )
 def test_any_home_stays_within_slack_limits(
-    pairing_sizes: list[tuple[int, int]], request_count: int, text: str
+    pairing_sizes: list[tuple[int, int]],
+    request_count: int,
+    text: str,
+    coordinated: int,
+    uncovered: int,
 ) -> None:
     pairings = [_pairing(n + 1, g, t, text) for n, (g, t) in enumerate(pairing_sizes)]
     requests = [
         HomeRequest(f"U0ASKED{i:03d}", text or "Research", TODAY, mine=i % 2 == 0)
         for i in range(request_count)
     ]
-    content = HomeContent(TODAY, ["Research", text], pairings, requests)
+    content = HomeContent(
+        TODAY,
+        ["Research", text],
+        pairings,
+        requests,
+        coverage=_covered(coordinated, uncovered, text),
+        now=datetime(2026, 12, 1, 15, tzinfo=UTC),
+    )
     seen: set[str] = set()
     for page in range(page_count(len(pairings))):
         view = build_home(replace(content, page=page))
@@ -326,3 +366,19 @@ def test_reassess_bad_input_keeps_the_modal_open(change: dict[str, Any], block_i
     with pytest.raises(InvalidSubmission) as caught:
         parse_reassessment(values)
     assert block_id in caught.value.errors
+
+
+def test_coverage_tops_the_first_page_only_and_yields_to_the_pairings() -> None:
+    now = datetime(2026, 12, 1, 15, tzinfo=UTC)
+    covered = _covered(2, 2_000, "Cardiology")
+    few = HomeContent(TODAY, ["Research"], [_pairing(1, 1, 1, "x")], coverage=covered, now=now)
+    first = build_home(few)["blocks"]
+    headers = [b["text"]["text"] for b in first if b["type"] == "header"]
+    assert headers[:2] == ["Coverage · Cardiology 0", "Coverage · Cardiology 1"]
+    many = [_pairing(n + 1, 40, 40, "x") for n in range(9)]
+    full = HomeContent(TODAY, ["Research"], many, coverage=covered, now=now)
+    first_full = build_home(full)["blocks"]
+    assert len(first_full) <= VIEW_BLOCK_LIMIT
+    assert sum(1 for b in first_full if b.get("block_id", "").startswith("home-actions-")) == 4
+    later = build_home(replace(full, page=1))["blocks"]
+    assert "Coverage ·" not in all_text(later)
