@@ -16,6 +16,9 @@ REQUEST_WITHDRAW_OTHERS = "request.withdraw_others"
 ASK_VIEW = "ask.submit"
 HOME_ASK_OPEN = "home.ask"  # Home's "Ask someone you know": the ask form with a people picker
 ASK_MENTOR_BLOCK, ASK_MENTOR_INPUT = "ask_mentor", "ask_mentor_input"
+# A coordinator's Home: **Assign…** beside a trainee without a mentor (value "program:user").
+COVERAGE_ASSIGN = "coverage.assign"
+ASSIGN_MENTOR_BLOCK, ASSIGN_MENTOR_INPUT = "assign_mentor", "assign_mentor_input"
 ASSIGN_VIEW = "assign.submit"
 DECLINE_VIEW = "decline.submit"
 REDIRECT_VIEW = "redirect.submit"

@@ -1,5 +1,6 @@
 """Buttons on App Home: change cadence, pause, end, propose or stop sharing with coordinators,
-ask someone to mentor you, and show more.
+ask someone to mentor you, assign a mentor to a trainee without one (coordinators), and show
+more.
 
 Each one re-checks that the person tapping is a member of the pairing the button names: a
 button's value is only a claim."""
@@ -16,17 +17,20 @@ from bot.sharing import SharingMove, SharingOutcome
 from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
+from handlers.blocks.coverage import parse_assign_value
 from handlers.blocks.home import parse_page
-from handlers.blocks.modals import build_ask_modal
+from handlers.blocks.modals import FocusForm, build_ask_modal, build_assign_modal
 from handlers.blocks.sharing import parse_share_value
 from handlers.commands.pairings import open_communication_modal, open_end_modal
 from handlers.edge import FORGED_VALUE, action_value, actor_id, edge, id_values
 from handlers.flows.choosing import PairingChoice, member_choice
 from handlers.flows.home import publish_home, today_of
 from handlers.flows.modals import open_modal
-from handlers.flows.program_scope import ask_scope
+from handlers.flows.program_scope import ask_scope, coordinated_program
 from handlers.flows.sharing import set_sharing
 from storage.db import unit_of_work
+from storage.people import departed_among
+from storage.programs import members_among
 
 ENDED = md("That mentorship has already ended.")
 
@@ -85,6 +89,40 @@ def handle_home_ask(ctx: AppContext, args: Args) -> None:
     )
 
 
+NOT_A_MEMBER = md(
+    "They are no longer a member of that program, so I can't pair them there. Your Home is "
+    "up to date again."
+)
+
+
+def handle_coverage_assign(ctx: AppContext, args: Args) -> None:
+    """**Assign…** beside a trainee without a mentor: the assign form with a mentor picker, once
+    the program (a claim of the button) is checked as one the tapper coordinates and the trainee
+    as its member."""
+    parsed = parse_assign_value(action_value(args))
+    if parsed is None:
+        raise Refused(FORGED_VALUE, reason="forbidden")
+    program_id, mentee_id = parsed
+    caller = actor_id(args)
+    with unit_of_work(ctx.sessions) as session:
+        program, _ = coordinated_program(session, ctx.settings, caller, program_id)
+        member = mentee_id in members_among(session, program, [mentee_id]) and not departed_among(
+            session, [mentee_id]
+        )
+    args.ack()
+    if not member:
+        publish_home(ctx, args.client, caller)
+        raise Refused(NOT_A_MEMBER)
+    form = FocusForm(program.focus_areas, "", program_id=program.id)
+    open_modal(
+        ctx,
+        args.client,
+        caller,
+        args.body["trigger_id"],
+        build_assign_modal("", mentee_id, form, from_home=True),
+    )
+
+
 def handle_home_more(ctx: AppContext, args: Args) -> None:
     args.ack()
     # Home is built for whoever tapped, from their own pairings: there is nothing to forge.
@@ -99,6 +137,7 @@ def register(app: App, ctx: AppContext) -> None:
         ids.HOME_SHARE: handle_home_share,
         ids.HOME_MORE: handle_home_more,
         ids.HOME_ASK_OPEN: handle_home_ask,
+        ids.COVERAGE_ASSIGN: handle_coverage_assign,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

@@ -1,6 +1,7 @@
 """The coordinator's coverage on Home: for each program they coordinate, how many trainees have
 a mentor (by focus), who has none yet (longest a member first, with what they are doing about
-it), and how many mentors have a free place. Pure builders, within a block budget."""
+it, each with **Assign…**), and how many mentors have a free place. Pure builders, within a
+block budget, and the parser of the button's value."""
 
 from __future__ import annotations
 
@@ -8,20 +9,48 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.models.blocks import ButtonElement, SectionBlock
+
 from bot.text import Mrkdwn, fmt, md, md_join, mention
-from handlers.blocks.common import Block, context, divider, header, section
+from handlers import ids
+from handlers.blocks.common import Block, context, divider, header, mrkdwn_text, section
 from storage.coverage import Coverage, Uncovered
 
 UNCOVERED_SHOWN = 10
-# Header, the summary, the mentors line, the uncovered list, "and N more", and a divider.
-BLOCKS_PER_PROGRAM = 6
+# Header, the summary, the mentors line, the uncovered heading, one row per trainee shown,
+# "and N more", and a divider.
+BLOCKS_PER_PROGRAM = 6 + UNCOVERED_SHOWN
 
 
 @dataclass(frozen=True)
 class ProgramCoverage:
+    program_id: int
     name: str
     coverage: Coverage
     focus_labels: Mapping[str, str]  # focus slug -> the program's label
+
+
+def assign_value(program_id: int, user_id: str) -> str:
+    return f"{program_id}:{user_id}"
+
+
+def parse_assign_value(value: str) -> tuple[int, str] | None:
+    """An **Assign…** button's (program id, trainee); None for anything else."""
+    program, _, user = value.partition(":")
+    if not program.isdigit() or len(program) > 9 or not user.isalnum() or len(user) > 20:
+        return None
+    return int(program), user
+
+
+def _uncovered_row(program_id: int, u: Uncovered, now: datetime) -> Block:
+    return SectionBlock(
+        text=mrkdwn_text(uncovered_line(u, now)),
+        accessory=ButtonElement(
+            text="Assign…",
+            action_id=ids.COVERAGE_ASSIGN,
+            value=assign_value(program_id, u.user_id),
+        ),
+    ).to_dict()
 
 
 def _days(since: datetime, now: datetime) -> Mrkdwn:
@@ -85,15 +114,8 @@ def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block
         ),
     ]
     if c.uncovered:
-        lines = [uncovered_line(u, now) for u in c.uncovered[:UNCOVERED_SHOWN]]
-        blocks.append(
-            section(
-                fmt(
-                    "*Without a mentor* (longest a member first)\n{lines}",
-                    lines=md_join("\n", lines),
-                )
-            )
-        )
+        blocks.append(section(md("*Without a mentor* (longest a member first)")))
+        blocks += [_uncovered_row(shown.program_id, u, now) for u in c.uncovered[:UNCOVERED_SHOWN]]
         more = len(c.uncovered) - UNCOVERED_SHOWN
         if more > 0:
             blocks.append(

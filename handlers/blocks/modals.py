@@ -225,17 +225,49 @@ def build_ask_modal(mentor_id: str, form: FocusForm) -> dict[str, Any]:
     )
 
 
-def build_assign_modal(mentor_id: str, mentee_id: str, form: FocusForm) -> dict[str, Any]:
-    """The assign form; with ``form.pick`` it asks which program first (a coordinator of
-    several)."""
-    blocks: list[Any] = [
-        section(
-            fmt(
-                "Pair {mentor} as mentor to {mentee}.",
-                mentor=mention(mentor_id),
-                mentee=mention(mentee_id),
+def _pairing_whom(mentor_id: str, mentee_id: str) -> list[Any]:
+    """Who the assign form pairs: both named (``/mentor assign``), or the mentee named and the
+    mentor chosen in it (**Assign…** on a coordinator's Home)."""
+    if mentor_id:
+        return [
+            section(
+                fmt(
+                    "Pair {mentor} as mentor to {mentee}.",
+                    mentor=mention(mentor_id),
+                    mentee=mention(mentee_id),
+                )
             )
+        ]
+    return [
+        section(fmt("Choose a mentor for {mentee}.", mentee=mention(mentee_id))),
+        InputBlock(
+            block_id=ids.ASSIGN_MENTOR_BLOCK,
+            label="Mentor",
+            element=UserSelectElement(
+                action_id=ids.ASSIGN_MENTOR_INPUT, placeholder="Choose someone"
+            ),
         ),
+    ]
+
+
+def parse_assigned_mentor(values: Values, named: str) -> str:
+    """The mentor assigned: the one the form named, else the one chosen in its picker."""
+    if named:
+        return named
+    chosen = _value(values, ids.ASSIGN_MENTOR_BLOCK, ids.ASSIGN_MENTOR_INPUT).get("selected_user")
+    if not chosen:
+        raise InvalidSubmission({ids.ASSIGN_MENTOR_BLOCK: "Please choose a mentor."})
+    return str(chosen)
+
+
+def build_assign_modal(
+    mentor_id: str, mentee_id: str, form: FocusForm, *, from_home: bool = False
+) -> dict[str, Any]:
+    """The assign form, for ``mentor_id`` or (empty) a mentor chosen in it; with ``form.pick``
+    it asks which program first (a coordinator of several). ``from_home``: opened from the
+    coordinator's Home, which is redrawn once the pair is made."""
+    blocks: list[Any] = [
+        *_pairing_whom(mentor_id, mentee_id),
         *_program_and_focus(form, ids.ASSIGN_PROGRAM_INPUT),
         _note_input("Why you paired them (shown to both)", None, form.note),
         override_input(),
@@ -244,7 +276,10 @@ def build_assign_modal(mentor_id: str, mentee_id: str, form: FocusForm) -> dict[
         "Assign a mentor",
         ids.ASSIGN_VIEW,
         blocks,
-        _form_metadata({"mentor": mentor_id, "mentee": mentee_id}, form),
+        _form_metadata(
+            {"mentor": mentor_id, "mentee": mentee_id, **({"from": "home"} if from_home else {})},
+            form,
+        ),
         "Assign",
     )
 

@@ -170,6 +170,7 @@ def coordinator_coverage(
     )
     return [
         ProgramCoverage(
+            c.id,
             c.name,
             program_coverage(session, c.id),
             {area.key: area.label for area in c.focus_areas},

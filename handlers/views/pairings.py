@@ -13,6 +13,7 @@ from handlers import ids
 from handlers.blocks.conflicts import overridden
 from handlers.blocks.modals import (
     InvalidSubmission,
+    parse_assigned_mentor,
     parse_communication,
     parse_end,
     parse_focus_note,
@@ -21,6 +22,7 @@ from handlers.blocks.modals import (
 )
 from handlers.edge import actor_id, edge, id_values
 from handlers.flows.choosing import open_pairing_choices
+from handlers.flows.home import publish_home
 from handlers.flows.pairings import (
     assign_conflict,
     assign_pairing,
@@ -43,7 +45,8 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
             program, _ = coordinated_program(session, ctx.settings, caller, program_id)
         focus, note = parse_focus_note(state_values(args), program.focus_areas)
         people = parse_metadata(metadata(args))
-        mentor_id, mentee_id = str(people.get("mentor") or ""), str(people.get("mentee") or "")
+        mentee_id = str(people.get("mentee") or "")
+        mentor_id = parse_assigned_mentor(state_values(args), str(people.get("mentor") or ""))
         override = overridden(state_values(args))
         conflict = assign_conflict(ctx, program.id, mentor_id, mentee_id)
         if conflict is not None and not override:
@@ -72,6 +75,8 @@ def handle_assign_submission(ctx: AppContext, args: Args) -> None:
             mentee=mention(mentee_id),
         ),
     )
+    if people.get("from") == "home":
+        publish_home(ctx, args.client, caller)  # the coverage they acted from, redrawn
 
 
 def handle_decline_assignment_submission(ctx: AppContext, args: Args) -> None:

@@ -8,19 +8,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.directory import MentorProfileValues, TraineeProfileValues
 from bot.programs import ProgramValues, Role, Source
+from handlers import ids
 from handlers.blocks.coverage import UNCOVERED_SHOWN, ProgramCoverage, coverage_blocks
 from storage.coverage import Coverage, Uncovered
-from storage.models import Person
+from storage.models import Pairing, Person
 from storage.pairings import create_pairing
 from storage.people import ensure_person
 from storage.profiles import join_waiting_list, save_mentor_profile, save_trainee_profile
-from storage.programs import add_members, create_program
+from storage.programs import add_members, create_program, default_program, program_named
 from storage.requests import open_request
 from tests.conftest import COORDINATOR, MENTEE
-from tests.handlers.helpers import all_text
-from tests.handlers.test_home_tab import home_opened, last_home
+from tests.handlers.helpers import all_text, count_pairings, modal_values, selected
+from tests.handlers.test_home_tab import HOME_VIEW, home_opened, last_home
 from tests.harness import Harness
 
 CARDIOLOGY = "Cardiology"
@@ -195,12 +198,14 @@ def _coverage(uncovered: int) -> Coverage:
 def test_coverage_stays_within_the_blocks_it_is_given() -> None:
     now = datetime(2026, 12, 1, tzinfo=UTC)
     programs = [
-        ProgramCoverage(f"P{n}", _coverage(2_000), {"research": "Research"}) for n in range(8)
+        ProgramCoverage(n + 1, f"P{n}", _coverage(2_000), {"research": "Research"})
+        for n in range(8)
     ]
     for budget in range(60):
         assert len(coverage_blocks(programs, now, budget)) <= budget
-    one = coverage_blocks(programs, now, 8)
+    one = coverage_blocks(programs, now, 20)
     assert "Coverage of 7 more of your programs" in all_text(one)
+    assert coverage_blocks(programs, now, 3) == coverage_blocks(programs, now, 1)  # the line only
     drawn = all_text(coverage_blocks(programs[:1], now, 20))
     assert drawn.count("• <@") == UNCOVERED_SHOWN
     assert f"and {2_000 - UNCOVERED_SHOWN} more" in drawn
@@ -212,3 +217,78 @@ def test_the_digest_has_the_coverage_line(harness: Harness) -> None:
     reply = harness.fake.calls_to("response_url")[-1].args
     text = all_text(reply["blocks"])
     assert "*Coverage:* 1 of 4 trainees have a mentor; 3 without one" in text
+
+
+def _cardiology_id(harness: Harness) -> int:
+    with harness.session() as s:
+        program = program_named(s, CARDIOLOGY)
+        assert program is not None
+        return program.id
+
+
+def _tap_assign(harness: Harness, user: str, value: str) -> None:
+    harness.block_action(user_id=user, action_id=ids.COVERAGE_ASSIGN, value=value, view=HOME_VIEW)
+
+
+def test_assign_from_coverage_pairs_the_trainee_and_redraws_the_home(harness: Harness) -> None:
+    seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
+    home_opened(harness, CARDIO_COORD)
+    assigns = [
+        b["accessory"]["value"]
+        for b in last_home(harness, CARDIO_COORD)
+        if b.get("accessory", {}).get("action_id") == ids.COVERAGE_ASSIGN
+    ]
+    assert assigns == [f"{program_id}:{user}" for user in (T1, T3, T4)]
+
+    _tap_assign(harness, CARDIO_COORD, assigns[0])
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == ids.ASSIGN_VIEW
+    nobody = harness.view_submission(
+        user_id=CARDIO_COORD,
+        callback_id=ids.ASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research"))),
+    )
+    assert ids.ASSIGN_MENTOR_BLOCK in nobody.json()["errors"]
+    assert count_pairings(harness) == 1
+
+    harness.view_submission(
+        user_id=CARDIO_COORD,
+        callback_id=ids.ASSIGN_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            mentor=(
+                ids.ASSIGN_MENTOR_BLOCK,
+                ids.ASSIGN_MENTOR_INPUT,
+                {"type": "users_select", "selected_user": C_MENTOR2},
+            ),
+            focus=(ids.FOCUS_BLOCK, ids.FOCUS_INPUT, selected("research")),
+        ),
+    )
+    harness.wait_idle()
+    with harness.session() as s:
+        made = s.scalars(
+            select(Pairing).where(Pairing.mentee_id == T1, Pairing.program_id == program_id)
+        ).all()
+    assert [(p.mentor_id, p.focus, p.status) for p in made] == [(C_MENTOR2, "research", "active")]
+    redrawn = _sections(last_home(harness, CARDIO_COORD))[CARDIOLOGY]
+    assert "*2 of 4 trainees have a mentor*" in redrawn
+    assert f"<@{T1}>" not in redrawn
+
+
+def test_assign_buttons_forged_or_tapped_by_others_open_nothing(harness: Harness) -> None:
+    seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
+    with harness.session() as s:
+        main_id = default_program(s).id
+    for user, value in (
+        (CARDIO_COORD, f"{main_id}:{MENTEE}"),  # a program they don't coordinate
+        (MENTEE, f"{program_id}:{T1}"),  # not a coordinator at all
+        (CARDIO_COORD, f"{program_id}:{MENTEE}"),  # not a member of Cardiology
+        (CARDIO_COORD, "<!channel>:x"),
+        (CARDIO_COORD, f"{program_id}:{T1}:extra"),
+    ):
+        _tap_assign(harness, user, value)
+    assert harness.fake.calls_to("views.open") == []
+    assert count_pairings(harness) == 1

@@ -148,6 +148,7 @@ def _covered(programs: int, uncovered: int, text: str) -> list[ProgramCoverage]:
     since = datetime(2026, 9, 1, tzinfo=UTC)
     return [
         ProgramCoverage(
+            n + 1,
             f"{text} {n}",
             Coverage(
                 members=uncovered * 2,
