@@ -684,8 +684,8 @@ def _forget(rest: list[str]) -> Forget:
 
 
 _PROGRAM_USAGE = md(
-    "Try `/mentor program add`, `/mentor program edit <program>` or "
-    "`/mentor program members in <program>`."
+    "Try `/mentor program add`, `/mentor program edit &lt;program&gt;` or "
+    "`/mentor program members in &lt;program&gt;`."
 )
 
 
@@ -709,7 +709,7 @@ def _join_leave(name: str, rest: list[str]) -> Join | Leave:
     if not program:
         raise CommandError(
             fmt(
-                "Which program? Try `/mentor {name} <program>`; `/mentor programs` lists them.",
+                "Which program? Try `/mentor {name} &lt;program&gt;`; `/mentor programs` lists them.",
                 name=name,
             )
         )

@@ -142,7 +142,7 @@ def build_programs_list(
         blocks.append(
             section(
                 fmt(
-                    "*Open to join:* {names}\nJoin with `/mentor join <program>`.",
+                    "*Open to join:* {names}\nJoin with `/mentor join &lt;program&gt;`.",
                     names=_names(joinable),
                 )
             )
@@ -153,13 +153,15 @@ def build_programs_list(
         blocks.append(
             context(
                 md(
-                    "`/mentor program add` makes a program; `/mentor program edit <program>` "
-                    "changes one; `/mentor program members in <program>` adds or removes people."
+                    "`/mentor program add` makes a program; `/mentor program edit &lt;program&gt;` "
+                    "changes one; `/mentor program members in &lt;program&gt;` adds or removes people."
                 )
             )
         )
     elif managed:
-        blocks.append(context(md("`/mentor program members in <program>` adds or removes people.")))
+        blocks.append(
+            context(md("`/mentor program members in &lt;program&gt;` adds or removes people."))
+        )
     names = [s.config.name for s in managed] + [p.name for p in (*mine, *joinable)]
     text = (
         fmt("Programs: {names}", names=md_join(", ", names))

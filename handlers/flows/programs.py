@@ -49,7 +49,7 @@ def which_program(options: Sequence[ProgramConfig]) -> Refused:
     return Refused(
         fmt(
             "You're in more than one program ({names}). Say which one by adding "
-            "`in <program>`, for example `in {example}`.",
+            "`in &lt;program&gt;`, for example `in {example}`.",
             names=program_names(options),
             example=options[0].name,
         ),

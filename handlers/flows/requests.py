@@ -220,7 +220,7 @@ def accept_request(ctx: AppContext, client: WebClient, request_id: int, actor_id
                 fmt(
                     "You're mentoring as many people as you said you can take on ({limit}), "
                     "so I haven't accepted yet. To take this request, raise your limit with "
-                    "`/mentor capacity <number>` and accept again.",
+                    "`/mentor capacity &lt;number&gt;` and accept again.",
                     limit=str(full.limit),
                 ),
                 reason="bad_input",
