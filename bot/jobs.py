@@ -15,7 +15,15 @@ from bot.context import AppContext
 from bot.logging import get_logger
 from bot.retention import retention_cutoff
 from bot.tick import Probed, Step, StepResult, TickContext
-from handlers.flows import checkins, digest, feedback, matching, request_deadlines, waiting
+from handlers.flows import (
+    checkins,
+    coverage,
+    digest,
+    feedback,
+    matching,
+    request_deadlines,
+    waiting,
+)
 from handlers.flows.delivery import (
     Kind,
     deliver_due_pending,
@@ -120,6 +128,7 @@ def _outbox_kinds() -> dict[str, Kind]:
         **feedback.KINDS,
         **matching.KINDS,
         **waiting.KINDS,
+        **coverage.KINDS,
     }
 
 

@@ -17,13 +17,14 @@ from bot.sharing import SharingMove, SharingOutcome
 from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
-from handlers.blocks.coverage import parse_assign_value
+from handlers.blocks.coverage import invited_note, parse_assign_value, parse_invite_value
 from handlers.blocks.home import parse_page
 from handlers.blocks.modals import FocusForm, build_ask_modal, build_assign_modal
 from handlers.blocks.sharing import parse_share_value
 from handlers.commands.pairings import open_communication_modal, open_end_modal
-from handlers.edge import FORGED_VALUE, action_value, actor_id, edge, id_values
+from handlers.edge import FORGED_VALUE, action_value, actor_id, edge, id_values, reply_privately
 from handlers.flows.choosing import PairingChoice, member_choice
+from handlers.flows.coverage import invite_uncovered
 from handlers.flows.home import publish_home, today_of
 from handlers.flows.modals import open_modal
 from handlers.flows.program_scope import ask_scope, coordinated_program
@@ -123,6 +124,20 @@ def handle_coverage_assign(ctx: AppContext, args: Args) -> None:
     )
 
 
+def handle_coverage_invite(ctx: AppContext, args: Args) -> None:
+    """**Invite all to find a mentor**: a kind DM to each trainee of the program without one
+    (at most once a week each), and a word to the coordinator of how many."""
+    program_id = parse_invite_value(action_value(args))
+    if program_id is None:
+        raise Refused(FORGED_VALUE, reason="forbidden")
+    caller = actor_id(args)
+    with unit_of_work(ctx.sessions) as session:
+        coordinated_program(session, ctx.settings, caller, program_id)  # refused before the ack
+    args.ack()
+    invited = invite_uncovered(ctx, args.client, program_id, caller)
+    reply_privately(args, invited_note(invited.invited, invited.already))
+
+
 def handle_home_more(ctx: AppContext, args: Args) -> None:
     args.ack()
     # Home is built for whoever tapped, from their own pairings: there is nothing to forge.
@@ -138,6 +153,7 @@ def register(app: App, ctx: AppContext) -> None:
         ids.HOME_MORE: handle_home_more,
         ids.HOME_ASK_OPEN: handle_home_ask,
         ids.COVERAGE_ASSIGN: handle_coverage_assign,
+        ids.COVERAGE_INVITE: handle_coverage_invite,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

@@ -9,17 +9,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import ButtonElement, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
 from bot.text import Mrkdwn, fmt, md, md_join, mention
 from handlers import ids
-from handlers.blocks.common import Block, context, divider, header, mrkdwn_text, section
+from handlers.blocks.common import (
+    Block,
+    MessageBody,
+    context,
+    divider,
+    header,
+    mrkdwn_text,
+    section,
+)
 from storage.coverage import Coverage, Uncovered
 
 UNCOVERED_SHOWN = 10
 # Header, the summary, the mentors line, the uncovered heading, one row per trainee shown,
-# "and N more", and a divider.
-BLOCKS_PER_PROGRAM = 6 + UNCOVERED_SHOWN
+# "and N more", **Invite all**, and a divider.
+BLOCKS_PER_PROGRAM = 7 + UNCOVERED_SHOWN
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block
                     )
                 )
             )
+        blocks.append(invite_all_button(shown.program_id))
     blocks.append(divider())
     return blocks
 
@@ -152,3 +161,76 @@ def coverage_blocks(programs: Sequence[ProgramCoverage], now: datetime, budget: 
             break
         blocks.extend(drawn)
     return blocks
+
+
+def invite_all_button(program_id: int) -> Block:
+    return ActionsBlock(
+        block_id=f"coverage-invite-{program_id}",
+        elements=[
+            ButtonElement(
+                text="Invite all to find a mentor",
+                action_id=ids.COVERAGE_INVITE,
+                value=str(program_id),
+            )
+        ],
+    ).to_dict()
+
+
+def parse_invite_value(value: str) -> int | None:
+    """**Invite all**'s program id; None for anything else."""
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+def build_find_invite(program_name: str) -> MessageBody:
+    """The kind DM a trainee without a mentor gets when a coordinator invites them."""
+    lead = fmt(
+        "*{program}* would like every trainee to have a mentor, and you don't have one here "
+        "yet. A mentor helps you set goals, work through them and find your way; it takes a "
+        "minute to start.",
+        program=program_name,
+    )
+    return MessageBody(
+        fmt("{program} invites you to find a mentor.", program=program_name),
+        [
+            section(lead),
+            ActionsBlock(
+                block_id="find-invite",
+                elements=[
+                    ButtonElement(
+                        text="Find a mentor",
+                        action_id=ids.DIRECTORY_FIND,
+                        value="find",
+                        style="primary",
+                    ),
+                    ButtonElement(
+                        text="Ask someone you know", action_id=ids.HOME_ASK_OPEN, value="ask"
+                    ),
+                ],
+            ).to_dict(),
+            context(md("Not now? Nothing else will come of this message.")),
+        ],
+    )
+
+
+def invited_note(invited: int, already: int) -> Mrkdwn:
+    """What the coordinator is told after **Invite all**."""
+    if invited == 0:
+        return fmt(
+            "Everyone without a mentor had an invitation this week already ({already}); I "
+            "send one a week at most.",
+            already=already,
+        )
+    note = fmt("I'm inviting {invited} to find a mentor.", invited=_people(invited))
+    if already:
+        note = fmt(
+            "{note} {already} had an invitation this week already.",
+            note=note,
+            already=_people(already),
+        )
+    return note
+
+
+def _people(count: int) -> Mrkdwn:
+    return (
+        fmt("{count} trainee", count=count) if count == 1 else fmt("{count} trainees", count=count)
+    )

@@ -14,15 +14,23 @@ from bot.directory import MentorProfileValues, TraineeProfileValues
 from bot.programs import ProgramValues, Role, Source
 from handlers import ids
 from handlers.blocks.coverage import UNCOVERED_SHOWN, ProgramCoverage, coverage_blocks
+from handlers.flows.coverage import INVITED
 from storage.coverage import Coverage, Uncovered
-from storage.models import Pairing, Person
+from storage.models import AuditEntry, Pairing, Person
 from storage.pairings import create_pairing
 from storage.people import ensure_person
 from storage.profiles import join_waiting_list, save_mentor_profile, save_trainee_profile
 from storage.programs import add_members, create_program, default_program, program_named
 from storage.requests import open_request
 from tests.conftest import COORDINATOR, MENTEE
-from tests.handlers.helpers import all_text, count_pairings, modal_values, selected
+from tests.handlers.helpers import (
+    all_text,
+    buttons,
+    count_pairings,
+    dms_to,
+    modal_values,
+    selected,
+)
 from tests.handlers.test_home_tab import HOME_VIEW, home_opened, last_home
 from tests.harness import Harness
 
@@ -292,3 +300,74 @@ def test_assign_buttons_forged_or_tapped_by_others_open_nothing(harness: Harness
         _tap_assign(harness, user, value)
     assert harness.fake.calls_to("views.open") == []
     assert count_pairings(harness) == 1
+
+
+def _invites_to(harness: Harness, user: str) -> list[dict[str, Any]]:
+    return [
+        call.args
+        for call in dms_to(harness, user)
+        if "invites you to find a mentor" in str(call.args.get("text"))
+    ]
+
+
+def test_invite_all_dms_each_trainee_without_a_mentor_once_a_week(harness: Harness) -> None:
+    seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
+    home_opened(harness, CARDIO_COORD)
+    invite = [
+        b["elements"][0]
+        for b in last_home(harness, CARDIO_COORD)
+        if b["type"] == "actions" and b["elements"][0]["action_id"] == ids.COVERAGE_INVITE
+    ]
+    assert [button["value"] for button in invite] == [str(program_id)]
+
+    harness.block_action(
+        user_id=CARDIO_COORD, action_id=ids.COVERAGE_INVITE, value=str(program_id), view=HOME_VIEW
+    )
+    harness.wait_idle()
+    for user in (T1, T3, T4):
+        (dm,) = _invites_to(harness, user)
+        assert {ids.DIRECTORY_FIND, ids.HOME_ASK_OPEN} <= set(buttons(dm["blocks"]))
+        assert CARDIOLOGY in all_text(dm["blocks"])
+    for user in (T2, NOT_TRAINEE, GONE_TRAINEE, C_MENTOR1):
+        assert _invites_to(harness, user) == []
+    told = [str(c.args["text"]) for c in dms_to(harness, CARDIO_COORD)]
+    assert any("I'm inviting 3 trainees to find a mentor." in t for t in told)
+    with harness.session() as s:
+        audited = s.scalars(select(AuditEntry).where(AuditEntry.action == INVITED)).all()
+    assert [(a.actor, a.program_id) for a in audited] == [(CARDIO_COORD, program_id)]
+
+    # The same week: nobody twice.
+    harness.block_action(
+        user_id=CARDIO_COORD, action_id=ids.COVERAGE_INVITE, value=str(program_id), view=HOME_VIEW
+    )
+    harness.wait_idle()
+    assert all(len(_invites_to(harness, user)) == 1 for user in (T1, T3, T4))
+    told = [str(c.args["text"]) for c in dms_to(harness, CARDIO_COORD)]
+    assert any("had an invitation this week already (3)" in t for t in told)
+
+    # A week on, T1 (still without a mentor) may be invited again.
+    harness.clock.advance(timedelta(days=7))
+    harness.block_action(
+        user_id=CARDIO_COORD, action_id=ids.COVERAGE_INVITE, value=str(program_id), view=HOME_VIEW
+    )
+    harness.wait_idle()
+    assert len(_invites_to(harness, T1)) == 2
+
+
+def test_invite_all_forged_or_by_others_sends_nothing(harness: Harness) -> None:
+    seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
+    with harness.session() as s:
+        main_id = default_program(s).id
+    for user, value in (
+        (CARDIO_COORD, str(main_id)),
+        (MENTEE, str(program_id)),
+        (CARDIO_COORD, "<!channel>"),
+    ):
+        harness.block_action(
+            user_id=user, action_id=ids.COVERAGE_INVITE, value=value, view=HOME_VIEW
+        )
+    harness.wait_idle()
+    for user in (T1, T3, T4, MENTEE):
+        assert _invites_to(harness, user) == []

@@ -144,6 +144,7 @@ SAMPLES: dict[str, list[Case]] = {
         ((replace(ANSWERED, rating_offered=True, rating=4),), {}),
     ],
     "feedback.build_rating_modal": [((5,), {})],
+    "coverage.build_find_invite": [(("Cardiology",), {}), ((TYPED,), {})],
     "feedback.build_exit_survey_message": [
         ((ExitInvite(3, THEM, TYPED, True),), {}),
         ((ExitInvite(3, ME, LABEL, False, answered=True),), {}),
