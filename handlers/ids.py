@@ -19,6 +19,7 @@ ASK_MENTOR_BLOCK, ASK_MENTOR_INPUT = "ask_mentor", "ask_mentor_input"
 # A coordinator's Home: **Assign…** beside a trainee without a mentor (value "program:user").
 COVERAGE_ASSIGN = "coverage.assign"
 COVERAGE_INVITE = "coverage.invite"  # value: the program id
+COVERAGE_MORE, COVERAGE_BACK = "coverage.more", "coverage.back"  # value: "program:first shown"
 ASSIGN_MENTOR_BLOCK, ASSIGN_MENTOR_INPUT = "assign_mentor", "assign_mentor_input"
 ASSIGN_VIEW = "assign.submit"
 DECLINE_VIEW = "decline.submit"

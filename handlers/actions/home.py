@@ -17,7 +17,12 @@ from bot.sharing import SharingMove, SharingOutcome
 from bot.text import md
 from handlers import ids
 from handlers.blocks.checkins import build_pause_modal
-from handlers.blocks.coverage import invited_note, parse_assign_value, parse_invite_value
+from handlers.blocks.coverage import (
+    invited_note,
+    parse_assign_value,
+    parse_invite_value,
+    parse_more_value,
+)
 from handlers.blocks.home import parse_page
 from handlers.blocks.modals import FocusForm, build_ask_modal, build_assign_modal
 from handlers.blocks.sharing import parse_share_value
@@ -138,6 +143,20 @@ def handle_coverage_invite(ctx: AppContext, args: Args) -> None:
     reply_privately(args, invited_note(invited.invited, invited.already))
 
 
+def handle_coverage_page(ctx: AppContext, args: Args) -> None:
+    """**More** / **Back** through a program's trainees without a mentor: Home redrawn from
+    that one, for a coordinator of that program only."""
+    parsed = parse_more_value(action_value(args))
+    if parsed is None:
+        raise Refused(FORGED_VALUE, reason="forbidden")
+    program_id, start = parsed
+    caller = actor_id(args)
+    with unit_of_work(ctx.sessions) as session:
+        coordinated_program(session, ctx.settings, caller, program_id)
+    args.ack()
+    publish_home(ctx, args.client, caller, coverage_from={program_id: start})
+
+
 def handle_home_more(ctx: AppContext, args: Args) -> None:
     args.ack()
     # Home is built for whoever tapped, from their own pairings: there is nothing to forge.
@@ -154,6 +173,8 @@ def register(app: App, ctx: AppContext) -> None:
         ids.HOME_ASK_OPEN: handle_home_ask,
         ids.COVERAGE_ASSIGN: handle_coverage_assign,
         ids.COVERAGE_INVITE: handle_coverage_invite,
+        ids.COVERAGE_MORE: handle_coverage_page,
+        ids.COVERAGE_BACK: handle_coverage_page,
     }
     for action_id, handler in handlers.items():
         app.action(action_id)(edge(f"action:{action_id}", partial(handler, ctx)))

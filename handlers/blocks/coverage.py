@@ -36,6 +36,25 @@ class ProgramCoverage:
     name: str
     coverage: Coverage
     focus_labels: Mapping[str, str]  # focus slug -> the program's label
+    start: int = 0  # the first trainee without a mentor shown (**More** pages on)
+
+    @property
+    def shown_from(self) -> int:
+        """``start`` within the list (the list may have shrunk since the button was drawn)."""
+        last = max(0, len(self.coverage.uncovered) - 1)
+        return min(max(self.start, 0), last) // UNCOVERED_SHOWN * UNCOVERED_SHOWN
+
+
+def more_value(program_id: int, start: int) -> str:
+    return f"{program_id}:{start}"
+
+
+def parse_more_value(value: str) -> tuple[int, int] | None:
+    """A coverage **More**/**Back** button's (program id, first trainee shown); None otherwise."""
+    program, _, start = value.partition(":")
+    if not (program.isdigit() and start.isdigit()) or len(program) > 9 or len(start) > 6:
+        return None
+    return int(program), int(start)
 
 
 def assign_value(program_id: int, user_id: str) -> str:
@@ -122,19 +141,23 @@ def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block
         ),
     ]
     if c.uncovered:
+        first = shown.shown_from
+        page = c.uncovered[first : first + UNCOVERED_SHOWN]
         blocks.append(section(md("*Without a mentor* (longest a member first)")))
-        blocks += [_uncovered_row(shown.program_id, u, now) for u in c.uncovered[:UNCOVERED_SHOWN]]
-        more = len(c.uncovered) - UNCOVERED_SHOWN
-        if more > 0:
+        blocks += [_uncovered_row(shown.program_id, u, now) for u in page]
+        if len(c.uncovered) > UNCOVERED_SHOWN:
             blocks.append(
                 context(
                     fmt(
-                        "…and {more} more. `/mentor report` lists every pair and trainee.",
-                        more=more,
+                        "Showing {first}–{last} of {total}. `/mentor report` lists every pair "
+                        "and trainee.",
+                        first=first + 1,
+                        last=first + len(page),
+                        total=len(c.uncovered),
                     )
                 )
             )
-        blocks.append(invite_all_button(shown.program_id))
+        blocks.append(_coverage_actions(shown.program_id, first, len(c.uncovered)))
     blocks.append(divider())
     return blocks
 
@@ -163,17 +186,30 @@ def coverage_blocks(programs: Sequence[ProgramCoverage], now: datetime, budget: 
     return blocks
 
 
-def invite_all_button(program_id: int) -> Block:
-    return ActionsBlock(
-        block_id=f"coverage-invite-{program_id}",
-        elements=[
+def _coverage_actions(program_id: int, first: int, total: int) -> Block:
+    """**Invite all to find a mentor**, and **Back** / **More** through the list."""
+    elements = [
+        ButtonElement(
+            text="Invite all to find a mentor", action_id=ids.COVERAGE_INVITE, value=str(program_id)
+        )
+    ]
+    if first > 0:
+        elements.append(
             ButtonElement(
-                text="Invite all to find a mentor",
-                action_id=ids.COVERAGE_INVITE,
-                value=str(program_id),
+                text="Back",
+                action_id=ids.COVERAGE_BACK,
+                value=more_value(program_id, first - UNCOVERED_SHOWN),
             )
-        ],
-    ).to_dict()
+        )
+    if first + UNCOVERED_SHOWN < total:
+        elements.append(
+            ButtonElement(
+                text="More",
+                action_id=ids.COVERAGE_MORE,
+                value=more_value(program_id, first + UNCOVERED_SHOWN),
+            )
+        )
+    return ActionsBlock(block_id=f"coverage-actions-{program_id}", elements=elements).to_dict()
 
 
 def parse_invite_value(value: str) -> int | None:

@@ -4,7 +4,7 @@ publish."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -111,8 +111,11 @@ def _home_pairing(
     )
 
 
-def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
-    """What ``user_id``'s Home shows, read in one unit of work."""
+def home_content(
+    ctx: AppContext, user_id: str, page: int = 0, coverage_from: Mapping[int, int] | None = None
+) -> HomeContent:
+    """What ``user_id``'s Home shows, read in one unit of work; ``coverage_from`` is, by program,
+    the first trainee without a mentor to show (a coordinator's **More**)."""
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         person = get_person(session, user_id)
@@ -132,7 +135,7 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
             _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
         ]
         feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
-        coverage = coordinator_coverage(session, ctx.settings, user_id, mine)
+        coverage = coordinator_coverage(session, ctx.settings, user_id, mine, coverage_from or {})
         requests = [
             HomeRequest(
                 r.mentor_id if mine else r.mentee_id,
@@ -159,7 +162,11 @@ def home_content(ctx: AppContext, user_id: str, page: int = 0) -> HomeContent:
 
 
 def coordinator_coverage(
-    session: Session, settings: Settings, user_id: str, mine: list[ProgramConfig]
+    session: Session,
+    settings: Settings,
+    user_id: str,
+    mine: list[ProgramConfig],
+    starts: Mapping[int, int],
 ) -> list[ProgramCoverage]:
     """The coverage of each program ``user_id`` coordinates among ``mine`` (their programs; an
     admin: every program), the default first; nothing for anyone else."""
@@ -174,6 +181,7 @@ def coordinator_coverage(
             c.name,
             program_coverage(session, c.id),
             {area.key: area.label for area in c.focus_areas},
+            starts.get(c.id, 0),
         )
         for c in sorted(coordinated, key=lambda c: (not c.is_default, name_key(c.name), c.id))
     ]
@@ -193,11 +201,18 @@ HOMES_DRAWN_AT_ONCE = 2
 _drawing = threading.BoundedSemaphore(HOMES_DRAWN_AT_ONCE)
 
 
-def publish_home(ctx: AppContext, client: WebClient, user_id: str, page: int = 0) -> None:
+def publish_home(
+    ctx: AppContext,
+    client: WebClient,
+    user_id: str,
+    page: int = 0,
+    *,
+    coverage_from: Mapping[int, int] | None = None,
+) -> None:
     """Publish ``user_id``'s Home as it is now. Home follows from changes already saved, so a
     Slack failure is logged, never raised: the next change or visit publishes it again."""
     with _drawing:
-        view = build_home(home_content(ctx, user_id, page))
+        view = build_home(home_content(ctx, user_id, page, coverage_from))
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

@@ -5,6 +5,7 @@ coordinator of one program sees nothing of another; a member sees no coverage at
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -216,7 +217,10 @@ def test_coverage_stays_within_the_blocks_it_is_given() -> None:
     assert coverage_blocks(programs, now, 3) == coverage_blocks(programs, now, 1)  # the line only
     drawn = all_text(coverage_blocks(programs[:1], now, 20))
     assert drawn.count("• <@") == UNCOVERED_SHOWN
-    assert f"and {2_000 - UNCOVERED_SHOWN} more" in drawn
+    assert "Showing 1–10 of 2000" in drawn
+    later = all_text(coverage_blocks([replace(programs[0], start=1_995)], now, 20))
+    assert "Showing 1991–2000 of 2000" in later
+    assert later.count("• <@") == UNCOVERED_SHOWN
 
 
 def test_the_digest_has_the_coverage_line(harness: Harness) -> None:
@@ -371,3 +375,63 @@ def test_invite_all_forged_or_by_others_sends_nothing(harness: Harness) -> None:
     harness.wait_idle()
     for user in (T1, T3, T4, MENTEE):
         assert _invites_to(harness, user) == []
+
+
+def _rows(blocks: list[dict[str, Any]]) -> list[str]:
+    return [
+        b["accessory"]["value"].split(":")[1]
+        for b in blocks
+        if b.get("accessory", {}).get("action_id") == ids.COVERAGE_ASSIGN
+    ]
+
+
+def _page_button(blocks: list[dict[str, Any]], action_id: str) -> str | None:
+    for block in blocks:
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            if element["action_id"] == action_id:
+                return str(element["value"])
+    return None
+
+
+def test_more_and_back_page_through_the_trainees_without_a_mentor(harness: Harness) -> None:
+    seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
+    now = harness.clock()
+    extra = [f"U0EXTRA{n:02d}" for n in range(22)]  # 25 without a mentor in all
+    with harness.session() as s:
+        for n, user in enumerate(extra):
+            ensure_person(s, user)
+            add_members(s, program_id, [user], source=Source.ADDED, now=now - timedelta(hours=n))
+            save_trainee_profile(s, user, _trainee_values(), now)
+    home_opened(harness, CARDIO_COORD)
+    first = last_home(harness, CARDIO_COORD)
+    assert _rows(first)[:3] == [T1, T3, T4]
+    assert len(_rows(first)) == UNCOVERED_SHOWN
+    assert "Showing 1–10 of 25" in all_text(first)
+    assert _page_button(first, ids.COVERAGE_BACK) is None
+
+    more = _page_button(first, ids.COVERAGE_MORE)
+    assert more == f"{program_id}:10"
+    harness.block_action(
+        user_id=CARDIO_COORD, action_id=ids.COVERAGE_MORE, value=more, view=HOME_VIEW
+    )
+    second = last_home(harness, CARDIO_COORD)
+    assert "Showing 11–20 of 25" in all_text(second)
+    assert not set(_rows(second)) & set(_rows(first))
+    last = _page_button(second, ids.COVERAGE_MORE)
+    assert last is not None
+    harness.block_action(
+        user_id=CARDIO_COORD, action_id=ids.COVERAGE_MORE, value=last, view=HOME_VIEW
+    )
+    third = last_home(harness, CARDIO_COORD)
+    assert "Showing 21–25 of 25" in all_text(third)
+    assert _page_button(third, ids.COVERAGE_MORE) is None
+    back = _page_button(third, ids.COVERAGE_BACK)
+    assert back == f"{program_id}:10"
+
+    published = len(harness.fake.calls_to("views.publish"))
+    with harness.session() as s:
+        main_id = default_program(s).id
+    for user, value in ((CARDIO_COORD, f"{main_id}:10"), (MENTEE, more), (CARDIO_COORD, "x:1")):
+        harness.block_action(user_id=user, action_id=ids.COVERAGE_MORE, value=value, view=HOME_VIEW)
+    assert len(harness.fake.calls_to("views.publish")) == published
