@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -183,3 +183,20 @@ def split_program_hint(text: str, names: Sequence[str]) -> ProgramHint:
                 remaining = (text[:start].rstrip() + " " + text[end:].lstrip()).strip()
                 return ProgramHint(text=remaining, program=name)
     return ProgramHint(text=text, program=None)
+
+
+def digest_slot(now: datetime, program: ProgramConfig) -> datetime:
+    """The most recent weekly digest time of ``program`` at or before ``now`` (its local
+    weekday and time)."""
+    zone = program.zone
+    local = now.astimezone(zone)
+    day = local.date() - timedelta(days=(local.weekday() - program.digest_weekday) % 7)
+    slot = datetime.combine(day, program.digest_clock, zone)
+    if slot > now:
+        slot = datetime.combine(day - timedelta(days=7), program.digest_clock, zone)
+    return slot.astimezone(UTC)
+
+
+def next_digest(now: datetime, program: ProgramConfig) -> datetime:
+    """When ``program``'s next weekly digest is due (the first slot after ``now``)."""
+    return digest_slot(now, program) + timedelta(days=7)

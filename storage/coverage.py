@@ -175,3 +175,43 @@ def _mentors(session: Session, members: set[str]) -> tuple[int, int]:
         if is_open and (cap is None or taken.get(user_id, 0) < cap)
     )
     return len(mentors), with_places
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    """An undecided matching round: its focus, when it closes, how many trainees it invited and
+    how many of them have ranked mentors."""
+
+    focus: str
+    status: str
+    deadline: datetime
+    invited: int
+    ranked: int
+
+
+def rounds_in_progress(session: Session, program_id: int) -> list[RoundProgress]:
+    rounds = session.scalars(
+        select(MatchRound)
+        .where(
+            MatchRound.program_id == program_id,
+            MatchRound.status.in_([RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value]),
+        )
+        .order_by(MatchRound.deadline, MatchRound.id)
+    ).all()
+    progress = []
+    for match_round in rounds:
+        ranks = session.scalars(
+            select(MatchParticipant.ranked).where(
+                MatchParticipant.round_id == match_round.id, MatchParticipant.role == "trainee"
+            )
+        ).all()
+        progress.append(
+            RoundProgress(
+                focus=match_round.focus,
+                status=match_round.status,
+                deadline=match_round.deadline,
+                invited=len(ranks),
+                ranked=sum(1 for ranked in ranks if ranked),
+            )
+        )
+    return progress

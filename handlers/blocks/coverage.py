@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
+from bot.dates import format_date
 from bot.text import Mrkdwn, fmt, md, md_join, mention
 from handlers import ids
 from handlers.blocks.common import (
@@ -22,9 +24,10 @@ from handlers.blocks.common import (
     mrkdwn_text,
     section,
 )
-from storage.coverage import Coverage, Uncovered
+from storage.coverage import Coverage, RoundProgress, Uncovered
 
 UNCOVERED_SHOWN = 10
+MAX_CONTEXT_ELEMENTS = 10  # Slack's limit for a context block
 # Header, the summary, the mentors line, the uncovered heading, one row per trainee shown,
 # "and N more", **Invite all**, and a divider.
 BLOCKS_PER_PROGRAM = 7 + UNCOVERED_SHOWN
@@ -37,6 +40,9 @@ class ProgramCoverage:
     coverage: Coverage
     focus_labels: Mapping[str, str]  # focus slug -> the program's label
     start: int = 0  # the first trainee without a mentor shown (**More** pages on)
+    rounds: Sequence[RoundProgress] = ()  # matching rounds not decided yet
+    next_digest: datetime | None = None  # None: the program has no digest channel
+    zone: str = "UTC"  # the program's time zone, for its dates
 
     @property
     def shown_from(self) -> int:
@@ -111,6 +117,36 @@ def uncovered_line(u: Uncovered, now: datetime) -> Mrkdwn:
     )
 
 
+def _in_progress(shown: ProgramCoverage, now: datetime) -> list[Mrkdwn]:
+    """Matching rounds not decided yet, and the next digest (each a context element)."""
+    zone = ZoneInfo(shown.zone)
+    today = now.astimezone(zone).date()
+    lines = [
+        fmt(
+            "Matching round for {focus}: {invited} invited, {ranked} ranked, {when}",
+            focus=shown.focus_labels.get(r.focus, r.focus),
+            invited=r.invited,
+            ranked=r.ranked,
+            when=(
+                fmt("closes {day}", day=format_date(r.deadline.astimezone(zone).date(), today))
+                if r.status == "collecting"
+                else md("proposal waiting for approval")
+            ),
+        )
+        for r in shown.rounds[: MAX_CONTEXT_ELEMENTS - 2]
+    ]
+    if shown.next_digest is not None:
+        local = shown.next_digest.astimezone(zone)
+        lines.append(
+            fmt(
+                "Next digest {day}, {time}",
+                day=format_date(local.date(), today),
+                time=local.strftime("%H:%M"),
+            )
+        )
+    return lines
+
+
 def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block]:
     """One program's coverage: at most ``BLOCKS_PER_PROGRAM`` blocks."""
     c = shown.coverage
@@ -137,7 +173,8 @@ def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block
                 members=c.members,
                 mentors=c.mentors,
                 places=c.mentors_with_places,
-            )
+            ),
+            *_in_progress(shown, now),
         ),
     ]
     if c.uncovered:

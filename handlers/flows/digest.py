@@ -22,7 +22,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.feedback import TREND_WEEKS
 from bot.logging import get_logger
-from bot.programs import ProgramConfig, resolve_config
+from bot.programs import ProgramConfig, digest_slot, resolve_config
 from bot.settings import Settings
 from bot.spreadsheet import safe_cell
 from bot.text import escape, fmt, md, mention
@@ -77,18 +77,6 @@ log = get_logger("mentorbot.digest")
 
 DIGEST = "digest"
 CHART_WEEKS = 12
-
-
-def digest_slot(now: datetime, program: ProgramConfig) -> datetime:
-    """The most recent weekly digest time of ``program`` at or before ``now`` (its local
-    weekday and time)."""
-    zone = program.zone
-    local = now.astimezone(zone)
-    day = local.date() - timedelta(days=(local.weekday() - program.digest_weekday) % 7)
-    slot = datetime.combine(day, program.digest_clock, zone)
-    if slot > now:
-        slot = datetime.combine(day - timedelta(days=7), program.digest_clock, zone)
-    return slot.astimezone(UTC)
 
 
 def week_before(end: datetime) -> Period:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.logging import get_logger
-from bot.programs import ProgramConfig, name_key
+from bot.programs import ProgramConfig, name_key, next_digest
 from bot.settings import Settings
 from bot.sharing import proposal_stamp, sharing_state
 from handlers.blocks.coverage import ProgramCoverage
@@ -29,7 +29,7 @@ from handlers.blocks.home import (
 from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
-from storage.coverage import program_coverage
+from storage.coverage import program_coverage, rounds_in_progress
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback
 from storage.models import Pairing
@@ -135,7 +135,9 @@ def home_content(
             _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
         ]
         feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
-        coverage = coordinator_coverage(session, ctx.settings, user_id, mine, coverage_from or {})
+        coverage = coordinator_coverage(
+            session, ctx.settings, user_id, mine, coverage_from or {}, now
+        )
         requests = [
             HomeRequest(
                 r.mentor_id if mine else r.mentee_id,
@@ -167,6 +169,7 @@ def coordinator_coverage(
     user_id: str,
     mine: list[ProgramConfig],
     starts: Mapping[int, int],
+    now: datetime,
 ) -> list[ProgramCoverage]:
     """The coverage of each program ``user_id`` coordinates among ``mine`` (their programs; an
     admin: every program), the default first; nothing for anyone else."""
@@ -182,6 +185,9 @@ def coordinator_coverage(
             program_coverage(session, c.id),
             {area.key: area.label for area in c.focus_areas},
             starts.get(c.id, 0),
+            rounds_in_progress(session, c.id),
+            next_digest(now, c) if c.digest_channel else None,
+            str(c.zone),
         )
         for c in sorted(coordinated, key=lambda c: (not c.is_default, name_key(c.name), c.id))
     ]

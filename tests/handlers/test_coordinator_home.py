@@ -17,7 +17,7 @@ from handlers import ids
 from handlers.blocks.coverage import UNCOVERED_SHOWN, ProgramCoverage, coverage_blocks
 from handlers.flows.coverage import INVITED
 from storage.coverage import Coverage, Uncovered
-from storage.models import AuditEntry, Pairing, Person
+from storage.models import AuditEntry, MatchParticipant, MatchRound, Pairing, Person
 from storage.pairings import create_pairing
 from storage.people import ensure_person
 from storage.profiles import join_waiting_list, save_mentor_profile, save_trainee_profile
@@ -435,3 +435,35 @@ def test_more_and_back_page_through_the_trainees_without_a_mentor(harness: Harne
     for user, value in ((CARDIO_COORD, f"{main_id}:10"), (MENTEE, more), (CARDIO_COORD, "x:1")):
         harness.block_action(user_id=user, action_id=ids.COVERAGE_MORE, value=value, view=HOME_VIEW)
     assert len(harness.fake.calls_to("views.publish")) == published
+
+
+def test_in_progress_names_open_rounds_and_the_next_digest(harness: Harness) -> None:
+    seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
+    now = harness.clock()
+    with harness.session() as s:
+        match_round = MatchRound(
+            program_id=program_id,
+            focus="research",
+            status="collecting",
+            deadline=datetime(2026, 12, 11, 17, tzinfo=UTC),
+            created_by=CARDIO_COORD,
+            created_at=now,
+        )
+        s.add(match_round)
+        s.flush()
+        for user, ranked in ((T1, [C_MENTOR2]), (T4, [])):
+            s.add(
+                MatchParticipant(
+                    round_id=match_round.id, user_id=user, role="trainee", ranked=ranked
+                )
+            )
+    home_opened(harness, CARDIO_COORD)
+    cardiology = _sections(last_home(harness, CARDIO_COORD))[CARDIOLOGY]
+    assert "Matching round for Research: 2 invited, 1 ranked, closes Fri 11 Dec" in cardiology
+    assert "Next digest" not in cardiology  # Cardiology has no digest channel
+    home_opened(harness, COORDINATOR)
+    sections = _sections(last_home(harness, COORDINATOR))
+    (main,) = [text for name, text in sections.items() if name != CARDIOLOGY]
+    assert "Next digest" in main
+    assert "Matching round" not in main
