@@ -30,9 +30,11 @@ from storage.models import (
 )
 from storage.pairings import OPEN
 from storage.people import gone_clause
+from storage.profiles import mentee_counts
 
 MEMBER = "member"
 WAITING_REQUEST = ("sending", "pending")
+UNDECIDED_ROUNDS = (RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value)
 
 
 @dataclass(frozen=True)
@@ -78,54 +80,44 @@ def program_coverage(session: Session, program_id: int) -> Coverage:
         ).all()
     )
     members = set(joined)
-    mentees_open = session.execute(
-        select(Pairing.mentee_id, Pairing.focus).where(
-            Pairing.program_id == program_id, Pairing.status.in_(OPEN)
+    # One read per table, each row with its status: what is open now, and who ever was.
+    pairings = session.execute(
+        select(Pairing.mentee_id, Pairing.focus, Pairing.status).where(
+            Pairing.program_id == program_id
         )
     ).all()
-    waiting = _ids(
-        session,
-        select(WaitingEntry.user_id).where(
-            WaitingEntry.program_id == program_id, WaitingEntry.status == "waiting"
-        ),
-    )
-    in_round = _ids(
-        session,
-        select(MatchParticipant.user_id)
+    entries = session.execute(
+        select(WaitingEntry.user_id, WaitingEntry.status).where(
+            WaitingEntry.program_id == program_id
+        )
+    ).all()
+    rounds = session.execute(
+        select(MatchParticipant.user_id, MatchRound.status)
         .join(MatchRound, MatchRound.id == MatchParticipant.round_id)
-        .where(
-            MatchRound.program_id == program_id,
-            MatchRound.status.in_([RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value]),
-            MatchParticipant.role == "trainee",
-        ),
-    )
-    asked = _ids(
-        session,
-        select(MentorRequest.mentee_id).where(
-            MentorRequest.program_id == program_id, MentorRequest.status.in_(WAITING_REQUEST)
-        ),
-    )
-    ever_mentee = _ids(session, select(Pairing.mentee_id).where(Pairing.program_id == program_id))
-    ever_asked = _ids(
-        session,
-        select(MentorRequest.mentee_id).where(MentorRequest.program_id == program_id),
-    )
-    ever_waited = _ids(
-        session, select(WaitingEntry.user_id).where(WaitingEntry.program_id == program_id)
-    )
-    ever_matched = _ids(
-        session,
-        select(MatchParticipant.user_id)
-        .join(MatchRound, MatchRound.id == MatchParticipant.round_id)
-        .where(MatchRound.program_id == program_id, MatchParticipant.role == "trainee"),
-    )
+        .where(MatchRound.program_id == program_id, MatchParticipant.role == "trainee")
+    ).all()
+    requests = session.execute(
+        select(MentorRequest.mentee_id, MentorRequest.status).where(
+            MentorRequest.program_id == program_id
+        )
+    ).all()
     profiled = _ids(
         session,
         select(TraineeProfile.user_id)
         .join(ProgramMember, ProgramMember.user_id == TraineeProfile.user_id)
         .where(ProgramMember.program_id == program_id),
     )
-    trainees = members & (profiled | ever_mentee | ever_asked | ever_waited | ever_matched)
+    mentees_open = [(mentee, focus) for mentee, focus, status in pairings if status in OPEN]
+    waiting = {user for user, status in entries if status == "waiting"}
+    in_round = {user for user, status in rounds if status in UNDECIDED_ROUNDS}
+    asked = {user for user, status in requests if status in WAITING_REQUEST}
+    ever = (
+        {mentee for mentee, _, _ in pairings}
+        | {user for user, _ in entries}
+        | {user for user, _ in rounds}
+        | {user for user, _ in requests}
+    )
+    trainees = members & (profiled | ever)
     covered_focus = [(mentee, focus) for mentee, focus in mentees_open if mentee in trainees]
     covered = {mentee for mentee, _ in covered_focus}
     by_focus = Counter(focus for _, focus in set(covered_focus))
@@ -162,13 +154,7 @@ def _mentors(session: Session, members: set[str]) -> tuple[int, int]:
         .where(MentorProfile.listed.is_(True))
     ).all()
     mentors = [(user_id, is_open, cap) for user_id, is_open, cap in listed if user_id in members]
-    taken = dict(
-        session.execute(
-            select(Pairing.mentor_id, func.count())
-            .where(Pairing.status.in_(OPEN))
-            .group_by(Pairing.mentor_id)
-        ).all()
-    )
+    taken = mentee_counts(session, [user_id for user_id, _, _ in mentors])
     with_places = sum(
         1
         for user_id, is_open, cap in mentors
@@ -194,7 +180,7 @@ def rounds_in_progress(session: Session, program_id: int) -> list[RoundProgress]
         select(MatchRound)
         .where(
             MatchRound.program_id == program_id,
-            MatchRound.status.in_([RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value]),
+            MatchRound.status.in_(UNDECIDED_ROUNDS),
         )
         .order_by(MatchRound.deadline, MatchRound.id)
     ).all()
