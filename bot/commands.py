@@ -619,7 +619,7 @@ def _pause(rest: list[str]) -> Pause:
 MAX_REPORT_YEARS = 5
 
 
-def _years_before(day: date, years: int) -> date | None:
+def years_before(day: date, years: int) -> date | None:
     """The same day ``years`` earlier (28 February for a 29th that year lacks); None before
     the calendar's first year."""
     if day.year - years < date.min.year:
@@ -652,7 +652,7 @@ def _report(rest: list[str]) -> Report:
         raise CommandError(_REPORT_USAGE) from None
     if end < start:
         raise CommandError(md("The period's last day comes before its first day."))
-    limit = _years_before(end, MAX_REPORT_YEARS)
+    limit = years_before(end, MAX_REPORT_YEARS)
     if limit is not None and start <= limit:
         raise CommandError(
             md(

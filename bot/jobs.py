@@ -22,6 +22,7 @@ from handlers.flows import (
     feedback,
     matching,
     request_deadlines,
+    required_mentorship,
     waiting,
 )
 from handlers.flows.delivery import (
@@ -129,6 +130,7 @@ def _outbox_kinds() -> dict[str, Kind]:
         **matching.KINDS,
         **waiting.KINDS,
         **coverage.KINDS,
+        **required_mentorship.KINDS,
     }
 
 
@@ -169,6 +171,7 @@ def default_steps() -> tuple[Step, ...]:
         Probed(digest.post_weekly_digest, digest.weekly_digest_due),
         Probed(matching.propose_due_rounds, matching.rounds_due),
         Probed(waiting.offer_freed_places, waiting.places_to_offer),
+        Probed(required_mentorship.remind_without_mentor, required_mentorship.reminders_due),
         Probed(forget_old_events, old_events_exist, sends=False),
         Probed(forget_old_views, old_views_exist, sends=False),
         Probed(purge_expired_text, expired_text_exists, sends=False),

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.focus import FocusArea, focus_areas
+from bot.required import MentorRule, rule_of
 from bot.settings import Settings
 
 NAME_LIMIT = 80
@@ -21,6 +22,9 @@ DEFAULT_PROGRAM_NAME = "Main program"
 class Role:
     MEMBER = "member"
     COORDINATOR = "coordinator"
+    # Declared by a coordinator (the members modal): a trainee, with or without a trainee
+    # profile, held to the program's required mentorship. Always beside a MEMBER row.
+    TRAINEE = "trainee"
 
 
 class Source:
@@ -50,6 +54,9 @@ class ProgramValues:
     digest_weekday: int | None = None
     digest_time: str | None = None
     timezone: str | None = None
+    # Required mentorship (bot.required): no installation-wide default; None is no rule.
+    mentor_within_days: int | None = None
+    mentor_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class ProgramConfig:
     open_to_join: bool
     member_usergroup: str | None = None
     member_channel: str | None = None
+    mentor_rule: MentorRule | None = None
 
     @property
     def focus_areas(self) -> tuple[FocusArea, ...]:
@@ -142,6 +150,7 @@ def resolve_config(
         open_to_join=open_to_join,
         member_usergroup=member_usergroup,
         member_channel=member_channel,
+        mentor_rule=rule_of(values.mentor_within_days, values.mentor_by),
     )
 
 

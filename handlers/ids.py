@@ -20,6 +20,11 @@ ASK_MENTOR_BLOCK, ASK_MENTOR_INPUT = "ask_mentor", "ask_mentor_input"
 COVERAGE_ASSIGN = "coverage.assign"
 COVERAGE_INVITE = "coverage.invite"  # value: the program id
 COVERAGE_MORE, COVERAGE_BACK = "coverage.more", "coverage.back"  # value: "program:first shown"
+# The coordinator's Home: which program it shows (a select), and its Actions row (value: the
+# program id): each opens the modal or flow the typed command opens.
+HOME_PROGRAM_PICK = "home.program"
+HOME_MATCH, HOME_SURVEY, HOME_REPORT = "home.match", "home.survey", "home.report"
+HOME_DIGEST, HOME_MEMBERS, HOME_SETTINGS = "home.digest", "home.members", "home.settings"
 ASSIGN_MENTOR_BLOCK, ASSIGN_MENTOR_INPUT = "assign_mentor", "assign_mentor_input"
 ASSIGN_VIEW = "assign.submit"
 DECLINE_VIEW = "decline.submit"
@@ -212,6 +217,9 @@ PROGRAM_CADENCE_BLOCK, PROGRAM_CADENCE_INPUT = "program_cadence", "program_caden
 PROGRAM_REASSESS_BLOCK, PROGRAM_REASSESS_INPUT = "program_reassess", "program_reassess_input"
 PROGRAM_REMINDER_BLOCK, PROGRAM_REMINDER_INPUT = "program_reminder", "program_reminder_input"
 PROGRAM_EXPIRY_BLOCK, PROGRAM_EXPIRY_INPUT = "program_expiry", "program_expiry_input"
+# Required mentorship: a mentor within N days of joining, or by a date.
+PROGRAM_WITHIN_BLOCK, PROGRAM_WITHIN_INPUT = "program_within", "program_within_input"
+PROGRAM_BY_BLOCK, PROGRAM_BY_INPUT = "program_by", "program_by_input"
 PROGRAM_WEEKDAY_BLOCK, PROGRAM_WEEKDAY_INPUT = "program_weekday", "program_weekday_input"
 PROGRAM_TIME_BLOCK, PROGRAM_TIME_INPUT = "program_time", "program_time_input"
 PROGRAM_ZONE_BLOCK, PROGRAM_ZONE_INPUT = "program_zone", "program_zone_input"
@@ -224,3 +232,20 @@ PROGRAM_REMOVE_MEMBERS_BLOCK, PROGRAM_REMOVE_MEMBERS_INPUT = (
     "program_remove",
     "program_remove_input",
 )
+# Members declared trainees (held to required mentorship), and no longer.
+PROGRAM_ADD_TRAINEES_BLOCK, PROGRAM_ADD_TRAINEES_INPUT = (
+    "program_trainees",
+    "program_trainees_input",
+)
+PROGRAM_UNMARK_TRAINEES_BLOCK, PROGRAM_UNMARK_TRAINEES_INPUT = (
+    "program_untrainees",
+    "program_untrainees_input",
+)
+
+# Home's **Report…**: which report, and the days it covers.
+REPORT_VIEW = "report.submit"
+REPORT_KIND_BLOCK, REPORT_KIND_INPUT = "report_kind", "report_kind_input"
+REPORT_FROM_BLOCK, REPORT_FROM_INPUT = "report_from", "report_from_input"
+REPORT_TO_BLOCK, REPORT_TO_INPUT = "report_to", "report_to_input"
+# Home's **Digest preview**: the digest in a modal (its at-risk buttons act as on the digest).
+DIGEST_PREVIEW_VIEW = "digest.preview"

@@ -1,7 +1,8 @@
 """Coverage of one program: does every trainee have a mentor?
 
 A program's **trainees** are its members (not gone from the workspace) who have a trainee
-profile, or have asked for, waited for, been matched for or had a mentor in the program. A
+profile, were declared trainees by a coordinator (the members modal), or have asked for, waited
+for, been matched for or had a mentor in the program. A
 trainee is **covered** by an open (active or paused) mentorship as mentee in the program.
 **Mentors** are members with a listed mentor profile; one **has a free place** when the profile
 is open to new mentees and their mentee limit (across programs) is not reached.
@@ -16,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from bot.programs import Role
 from storage.matching import RoundStatus
 from storage.models import (
     MatchParticipant,
@@ -32,7 +34,7 @@ from storage.pairings import OPEN
 from storage.people import gone_clause
 from storage.profiles import mentee_counts
 
-MEMBER = "member"
+MEMBER = Role.MEMBER
 WAITING_REQUEST = ("sending", "pending")
 UNDECIDED_ROUNDS = (RoundStatus.COLLECTING.value, RoundStatus.PROPOSED.value)
 
@@ -107,6 +109,12 @@ def program_coverage(session: Session, program_id: int) -> Coverage:
         .join(ProgramMember, ProgramMember.user_id == TraineeProfile.user_id)
         .where(ProgramMember.program_id == program_id),
     )
+    declared = _ids(
+        session,
+        select(ProgramMember.user_id).where(
+            ProgramMember.program_id == program_id, ProgramMember.role == Role.TRAINEE
+        ),
+    )
     mentees_open = [(mentee, focus) for mentee, focus, status in pairings if status in OPEN]
     waiting = {user for user, status in entries if status == "waiting"}
     in_round = {user for user, status in rounds if status in UNDECIDED_ROUNDS}
@@ -117,7 +125,7 @@ def program_coverage(session: Session, program_id: int) -> Coverage:
         | {user for user, _ in rounds}
         | {user for user, _ in requests}
     )
-    trainees = members & (profiled | ever)
+    trainees = members & (profiled | declared | ever)
     covered_focus = [(mentee, focus) for mentee, focus in mentees_open if mentee in trainees]
     covered = {mentee for mentee, _ in covered_focus}
     by_focus = Counter(focus for _, focus in set(covered_focus))
@@ -201,3 +209,28 @@ def rounds_in_progress(session: Session, program_id: int) -> list[RoundProgress]
             )
         )
     return progress
+
+
+def has_mentor_in(session: Session, program_id: int, user_id: str) -> bool:
+    """Whether ``user_id`` has an open mentorship as mentee in the program (one is enough)."""
+    found = session.scalar(
+        select(Pairing.id)
+        .where(
+            Pairing.program_id == program_id,
+            Pairing.mentee_id == user_id,
+            Pairing.status.in_(OPEN),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def member_since(session: Session, program_id: int, user_id: str) -> datetime | None:
+    """When ``user_id`` became a member of the program; None when they are not one."""
+    return session.scalar(
+        select(func.min(ProgramMember.added_at)).where(
+            ProgramMember.program_id == program_id,
+            ProgramMember.user_id == user_id,
+            ProgramMember.role == MEMBER,
+        )
+    )

@@ -5,6 +5,7 @@ aggregates in bot/feedback.py, never a person's score to show."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -281,6 +282,32 @@ def active_members(session: Session, program_id: int) -> set[str]:
         ).all()
     )
     return found - gone
+
+
+@dataclass(frozen=True)
+class PulseProgress:
+    """An open pulse: how many were asked, how many answered, and when it closes."""
+
+    asked: int
+    answered: int
+    closes_at: datetime
+
+
+def open_pulses(session: Session, program_id: int) -> list[PulseProgress]:
+    """The program's pulses not closed yet, the soonest to close first (one read)."""
+    rows = session.execute(
+        select(
+            Pulse.id,
+            Pulse.closes_at,
+            func.count(PulseAnswer.id),
+            func.count(PulseAnswer.answered_at),
+        )
+        .join(PulseAnswer, PulseAnswer.pulse_id == Pulse.id)
+        .where(Pulse.program_id == program_id, Pulse.closed_at.is_(None))
+        .group_by(Pulse.id, Pulse.closes_at)
+        .order_by(Pulse.closes_at, Pulse.id)
+    ).all()
+    return [PulseProgress(int(asked), int(answered), closes) for _, closes, asked, answered in rows]
 
 
 def get_pulse(session: Session, pulse_id: int) -> Pulse | None:

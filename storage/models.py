@@ -63,6 +63,8 @@ class Program(Base):
     keeps following them until someone edits it."""
 
     __tablename__ = "programs"
+    # The required-mentorship probe: programs whose trainees are due a look (few have a rule).
+    __table_args__ = (Index("ix_programs_required_next", "required_next_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
@@ -88,6 +90,12 @@ class Program(Base):
     created_by: Mapped[str | None] = mapped_column(USER_ID)
     # Whether a "We met" check-in offers the usefulness rating; NULL means on.
     meeting_feedback: Mapped[bool | None] = mapped_column(Boolean)
+    # Required mentorship: every trainee should have a mentor within this many days of joining,
+    # or by this date (at most one of the two is set); and when the tick next looks for the
+    # trainees whose reminder has come (NULL when there is no rule).
+    mentor_within_days: Mapped[int | None] = mapped_column(Integer)
+    mentor_by: Mapped[date | None] = mapped_column(Date)
+    required_next_at: Mapped[datetime | None]
 
 
 class ProgramMember(Base):
@@ -127,6 +135,8 @@ class Person(Base):
     # Set once the person's data was erased: this row then stands for them under a pseudonym.
     erased_at: Mapped[datetime | None]
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # The program a coordinator last chose to see on their Home (checked again on every read).
+    home_program_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class MentorProfile(Base):

@@ -147,6 +147,12 @@ def set_capacity(session: Session, user_id: str, capacity: int | None, now: date
     return person
 
 
+def choose_home_program(session: Session, user_id: str, program_id: int) -> None:
+    """Remember the program ``user_id`` chose to see on their Home (a coordinator of several);
+    whether they still coordinate it is checked each time Home is drawn."""
+    ensure_person(session, user_id).home_program_id = program_id
+
+
 def mentee_count(session: Session, mentor_id: str) -> int:
     """How many open pairings (active or paused) ``mentor_id`` mentors."""
     count = session.scalar(

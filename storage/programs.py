@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
@@ -60,6 +60,8 @@ def values_of(program: Program) -> ProgramValues:
         digest_weekday=program.digest_weekday,
         digest_time=program.digest_time,
         timezone=program.timezone,
+        mentor_within_days=program.mentor_within_days,
+        mentor_by=program.mentor_by,
     )
 
 
@@ -165,15 +167,21 @@ def members_among(
 
 
 def coordinated_by(session: Session, settings: Settings, user_id: str) -> list[ProgramConfig]:
-    """The programs ``user_id`` coordinates, the default first."""
+    """The programs ``user_id`` coordinates, the default first: an installation admin every
+    program (they make programs and name their coordinators)."""
+    if settings.is_admin(user_id):
+        configs = all_configs(session, settings)
+        return sorted(configs, key=lambda c: (not c.is_default, c.id))
     return [c for c in programs_of(session, settings, user_id) if c.is_coordinator(user_id)]
 
 
 def is_coordinator_of(session: Session, settings: Settings, program_id: int, user_id: str) -> bool:
+    """Whether ``user_id`` may act as coordinator of the program: one of its coordinators, or
+    an installation admin."""
     program = get_program(session, program_id)
     if program is None:
         return False
-    if program.is_default and user_id in settings.coordinators:
+    if settings.is_admin(user_id) or (program.is_default and user_id in settings.coordinators):
         return True
     return (
         session.scalar(
@@ -263,8 +271,21 @@ def remove_members(
     )
     if source is not None:
         query = query.where(ProgramMember.source == source)
-    result = session.execute(query)
-    return rows_affected(result)
+    removed = rows_affected(session.execute(query))
+    if role == Role.MEMBER and removed:
+        # A declared trainee is one only while a member.
+        still = select(ProgramMember.user_id).where(
+            ProgramMember.program_id == program_id, ProgramMember.role == Role.MEMBER
+        )
+        session.execute(
+            delete(ProgramMember).where(
+                ProgramMember.program_id == program_id,
+                ProgramMember.role == Role.TRAINEE,
+                ProgramMember.user_id.in_(wanted),
+                ProgramMember.user_id.not_in(still),
+            )
+        )
+    return removed
 
 
 def create_program(
@@ -297,7 +318,7 @@ def create_program(
             fmt("There is already a program called {name}. Please pick another name.", name=clean),
             reason="bad_input",
         )
-    apply_values(program, values)
+    apply_values(program, values, now)
     session.flush()
     return program
 
@@ -314,7 +335,20 @@ def rename_program(session: Session, program: Program, name: str) -> None:
     program.name_key = name_key(clean)
 
 
-def apply_values(program: Program, values: ProgramValues) -> None:
+# How often the tick looks at the trainees of a program with required mentorship: a reminder
+# goes within this of its moment (then waits for the trainee's working hours).
+LOOK_EVERY = timedelta(hours=1)
+
+
+def next_look(program: Program, now: datetime) -> datetime | None:
+    """When the tick next looks at the program's trainees: in ``LOOK_EVERY`` while it has a
+    rule, never without one."""
+    if program.mentor_within_days is None and program.mentor_by is None:
+        return None
+    return now + LOOK_EVERY
+
+
+def apply_values(program: Program, values: ProgramValues, now: datetime) -> None:
     def listed(labels: tuple[str, ...] | None) -> list[str] | None:
         return list(labels) if labels else None
 
@@ -329,3 +363,7 @@ def apply_values(program: Program, values: ProgramValues) -> None:
     program.digest_weekday = values.digest_weekday
     program.digest_time = values.digest_time
     program.timezone = values.timezone
+    program.mentor_within_days = values.mentor_within_days
+    program.mentor_by = values.mentor_by if values.mentor_within_days is None else None
+    # A rule set or changed is looked at by the next tick.
+    program.required_next_at = now if next_look(program, now) is not None else None

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.context import AppContext
 from handlers.actions import (
     checkins,
+    desk,
     digest,
     directory,
     feedback,
@@ -27,6 +28,7 @@ def register(app: App, ctx: AppContext) -> None:
     checkins.register(app, ctx)
     work.register(app, ctx)
     home.register(app, ctx)
+    desk.register(app, ctx)
     sharing.register(app, ctx)
     reassess.register(app, ctx)
     digest.register(app, ctx)

@@ -1,36 +1,52 @@
-"""The coordinator's coverage on Home: for each program they coordinate, how many trainees have
-a mentor (by focus), who has none yet (longest a member first, with what they are doing about
-it, each with **Assign…**), and how many mentors have a free place. Pure builders, within a
-block budget, and the parser of the button's value."""
+"""Coverage on the coordinator's Home: how many trainees of a program have a mentor (by focus,
+against the program's required mentorship), who has none yet (longest a member first, with what
+they are doing about it, each with **Assign…**), how many mentors have a free place, and what is
+in progress. Pure builders, the parsers of their buttons' values, and the DMs a trainee without
+a mentor gets (an invitation, a required-mentorship reminder)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
 from bot.dates import format_date
+from bot.feedback import Aggregate
+from bot.required import MentorRule, Stage, deadline, is_overdue
 from bot.text import Mrkdwn, fmt, md, md_join, mention
 from handlers import ids
 from handlers.blocks.common import (
     Block,
     MessageBody,
     context,
-    divider,
-    header,
     mrkdwn_text,
     section,
 )
 from storage.coverage import Coverage, RoundProgress, Uncovered
+from storage.feedback import PulseProgress
+from storage.reports import AtRisk
 
 UNCOVERED_SHOWN = 10
 MAX_CONTEXT_ELEMENTS = 10  # Slack's limit for a context block
-# Header, the summary, the mentors line, the uncovered heading, one row per trainee shown,
-# "and N more", **Invite all**, and a divider.
-BLOCKS_PER_PROGRAM = 7 + UNCOVERED_SHOWN
+# The heading, one row per trainee shown, "showing 1–10 of N", and the buttons.
+UNCOVERED_BLOCKS = 3 + UNCOVERED_SHOWN
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    """A program's last seven days for its coordinators: counts of what happened (as the
+    digest counts them), usefulness of the last whole week (held to the minimum, as the
+    digest's), and the pairs that look stalled."""
+
+    meetings: int  # check-ins answered "We met"
+    answered: int  # check-ins answered at all
+    sent: int  # check-ins sent
+    usefulness: Aggregate
+    requests_waiting: int
+    risk: AtRisk
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,9 @@ class ProgramCoverage:
     rounds: Sequence[RoundProgress] = ()  # matching rounds not decided yet
     next_digest: datetime | None = None  # None: the program has no digest channel
     zone: str = "UTC"  # the program's time zone, for its dates
+    rule: MentorRule | None = None  # required mentorship, when the program has it
+    pulses: Sequence[PulseProgress] = ()  # pulse surveys still open
+    week: WeekFigures | None = None  # "This week" (the coordinator's Home)
 
     @property
     def shown_from(self) -> int:
@@ -75,9 +94,10 @@ def parse_assign_value(value: str) -> tuple[int, str] | None:
     return int(program), user
 
 
-def _uncovered_row(program_id: int, u: Uncovered, now: datetime) -> Block:
+def _uncovered_row(shown: ProgramCoverage, u: Uncovered, now: datetime) -> Block:
+    program_id = shown.program_id
     return SectionBlock(
-        text=mrkdwn_text(uncovered_line(u, now)),
+        text=mrkdwn_text(uncovered_line(u, now, _due_note(shown, u, now))),
         accessory=ButtonElement(
             text="Assign…",
             action_id=ids.COVERAGE_ASSIGN,
@@ -108,17 +128,33 @@ def _doing(u: Uncovered) -> Mrkdwn:
     return md_join(", ", doing) if doing else md("hasn't asked anyone yet")
 
 
-def uncovered_line(u: Uncovered, now: datetime) -> Mrkdwn:
-    return fmt(
+def _due_note(shown: ProgramCoverage, u: Uncovered, now: datetime) -> Mrkdwn | None:
+    """Where the trainee stands against the program's rule: due on a day, or overdue."""
+    if shown.rule is None:
+        return None
+    zone = ZoneInfo(shown.zone)
+    due = deadline(shown.rule, u.member_since, zone)
+    if due is None:
+        return None
+    day = format_date(due.astimezone(zone).date(), now.astimezone(zone).date())
+    if now >= due:
+        return fmt("*overdue* since {day}", day=day)
+    return fmt("due {day}", day=day)
+
+
+def uncovered_line(u: Uncovered, now: datetime, due: Mrkdwn | None = None) -> Mrkdwn:
+    line = fmt(
         "• {who} · {days} · {doing}",
         who=mention(u.user_id),
         days=_days(u.member_since, now),
         doing=_doing(u),
     )
+    return line if due is None else fmt("{line} · {due}", line=line, due=due)
 
 
 def _in_progress(shown: ProgramCoverage, now: datetime) -> list[Mrkdwn]:
-    """Matching rounds not decided yet, and the next digest (each a context element)."""
+    """Matching rounds not decided yet, an open pulse, and the next digest (each a context
+    element)."""
     zone = ZoneInfo(shown.zone)
     today = now.astimezone(zone).date()
     lines = [
@@ -133,8 +169,17 @@ def _in_progress(shown: ProgramCoverage, now: datetime) -> list[Mrkdwn]:
                 else md("proposal waiting for approval")
             ),
         )
-        for r in shown.rounds[: MAX_CONTEXT_ELEMENTS - 2]
+        for r in shown.rounds[: MAX_CONTEXT_ELEMENTS - 3]
     ]
+    for pulse in shown.pulses[:1]:
+        lines.append(
+            fmt(
+                "Pulse survey: {answered} of {asked} answered, closes {day}",
+                answered=pulse.answered,
+                asked=pulse.asked,
+                day=format_date(pulse.closes_at.astimezone(zone).date(), today),
+            )
+        )
     if shown.next_digest is not None:
         local = shown.next_digest.astimezone(zone)
         lines.append(
@@ -147,8 +192,9 @@ def _in_progress(shown: ProgramCoverage, now: datetime) -> list[Mrkdwn]:
     return lines
 
 
-def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block]:
-    """One program's coverage: at most ``BLOCKS_PER_PROGRAM`` blocks."""
+def coverage_summary_blocks(shown: ProgramCoverage, now: datetime) -> list[Block]:
+    """How many trainees have a mentor (by focus, against the program's rule), the members and
+    mentors, and what is in progress: two blocks."""
     c = shown.coverage
     by_focus = md_join(
         " · ",
@@ -160,8 +206,15 @@ def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block
     summary = fmt(
         "*{covered} of {trainees} trainees have a mentor*", covered=c.covered, trainees=c.trainees
     )
-    blocks = [
-        header(f"Coverage · {shown.name}"),
+    if shown.rule is not None:
+        zone = ZoneInfo(shown.zone)
+        summary = fmt(
+            "{summary} · the program asks for {rule}: *{overdue} overdue*",
+            summary=summary,
+            rule=shown.rule.describe(now.astimezone(zone).date()),
+            overdue=len(overdue_ids(c.uncovered, shown.rule, now, zone)),
+        )
+    return [
         section(
             fmt("{summary}\n{by_focus}", summary=summary, by_focus=by_focus)
             if by_focus
@@ -177,49 +230,31 @@ def program_coverage_blocks(shown: ProgramCoverage, now: datetime) -> list[Block
             *_in_progress(shown, now),
         ),
     ]
-    if c.uncovered:
-        first = shown.shown_from
-        page = c.uncovered[first : first + UNCOVERED_SHOWN]
-        blocks.append(section(md("*Without a mentor* (longest a member first)")))
-        blocks += [_uncovered_row(shown.program_id, u, now) for u in page]
-        if len(c.uncovered) > UNCOVERED_SHOWN:
-            blocks.append(
-                context(
-                    fmt(
-                        "Showing {first}–{last} of {total}. `/mentor report` lists every pair "
-                        "and trainee.",
-                        first=first + 1,
-                        last=first + len(page),
-                        total=len(c.uncovered),
-                    )
-                )
-            )
-        blocks.append(_coverage_actions(shown.program_id, first, len(c.uncovered)))
-    blocks.append(divider())
-    return blocks
 
 
-def coverage_blocks(programs: Sequence[ProgramCoverage], now: datetime, budget: int) -> list[Block]:
-    """Each program's coverage, as many programs as ``budget`` blocks hold; a last line names
-    how many more there are (``/mentor digest in <program>`` has each one)."""
-    blocks: list[Block] = []
-    if budget < 1:
-        return blocks
-    for index, shown in enumerate(programs):
-        left = len(programs) - index
-        room = budget - len(blocks) - 1  # room kept for the "more programs" line
-        drawn = program_coverage_blocks(shown, now)
-        if len(drawn) > room:
-            blocks.append(
-                context(
-                    fmt(
-                        "Coverage of {left} more of your programs: `/mentor digest in &lt;program&gt;`.",
-                        left=left,
-                    )
+def uncovered_blocks(shown: ProgramCoverage, now: datetime) -> list[Block]:
+    """The trainees without a mentor, a page of them with **Assign…** each, and **Invite all**,
+    **Back**, **More**: at most ``UNCOVERED_BLOCKS`` blocks; none when everyone has one."""
+    c = shown.coverage
+    if not c.uncovered:
+        return []
+    first = shown.shown_from
+    page = c.uncovered[first : first + UNCOVERED_SHOWN]
+    blocks = [section(md("*Without a mentor* (longest a member first)"))]
+    blocks += [_uncovered_row(shown, u, now) for u in page]
+    if len(c.uncovered) > UNCOVERED_SHOWN:
+        blocks.append(
+            context(
+                fmt(
+                    "Showing {first}–{last} of {total}. `/mentor report` lists every pair "
+                    "and trainee.",
+                    first=first + 1,
+                    last=first + len(page),
+                    total=len(c.uncovered),
                 )
             )
-            break
-        blocks.extend(drawn)
+        )
+    blocks.append(_coverage_actions(shown.program_id, first, len(c.uncovered)))
     return blocks
 
 
@@ -254,6 +289,63 @@ def parse_invite_value(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
+def _find_buttons(block_id: str) -> Block:
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text="Find a mentor", action_id=ids.DIRECTORY_FIND, value="find", style="primary"
+            ),
+            ButtonElement(text="Ask someone you know", action_id=ids.HOME_ASK_OPEN, value="ask"),
+        ],
+    ).to_dict()
+
+
+def build_required_reminder(
+    program_name: str, rule: MentorRule, due: date, stage: Stage, today: date
+) -> MessageBody:
+    """The kind reminder of required mentorship: halfway to a trainee's deadline, or on it."""
+    when = format_date(due, today)
+    if stage is Stage.HALFWAY:
+        lead = fmt(
+            "*{program}* asks that every trainee have {rule}, and you're halfway there "
+            "(by {when}). A mentor helps you set goals and work through them; finding one "
+            "takes a minute.",
+            program=program_name,
+            rule=rule.describe(today),
+            when=when,
+        )
+        text = fmt(
+            "A reminder from {program}: find a mentor by {when}.", program=program_name, when=when
+        )
+    else:
+        lead = fmt(
+            "*{program}* asks that every trainee have {rule}, and today is the day. If you're "
+            "already talking to someone, ask them here so the program knows; if not, the "
+            "directory shows who has a place.",
+            program=program_name,
+            rule=rule.describe(today),
+        )
+        text = fmt("{program}: today is the day to have a mentor.", program=program_name)
+    return MessageBody(
+        text,
+        [
+            section(lead),
+            _find_buttons("required-mentorship"),
+            context(md("Your program coordinators can help if you're not sure whom to ask.")),
+        ],
+    )
+
+
+def overdue_ids(
+    uncovered: Sequence[Uncovered], rule: MentorRule | None, now: datetime, zone: ZoneInfo
+) -> set[str]:
+    """Who of ``uncovered`` is past their deadline under the program's rule."""
+    if rule is None:
+        return set()
+    return {u.user_id for u in uncovered if is_overdue(rule, u.member_since, now, zone)}
+
+
 def build_find_invite(program_name: str) -> MessageBody:
     """The kind DM a trainee without a mentor gets when a coordinator invites them."""
     lead = fmt(
@@ -266,20 +358,7 @@ def build_find_invite(program_name: str) -> MessageBody:
         fmt("{program} invites you to find a mentor.", program=program_name),
         [
             section(lead),
-            ActionsBlock(
-                block_id="find-invite",
-                elements=[
-                    ButtonElement(
-                        text="Find a mentor",
-                        action_id=ids.DIRECTORY_FIND,
-                        value="find",
-                        style="primary",
-                    ),
-                    ButtonElement(
-                        text="Ask someone you know", action_id=ids.HOME_ASK_OPEN, value="ask"
-                    ),
-                ],
-            ).to_dict(),
+            _find_buttons("find-invite"),
             context(md("Not now? Nothing else will come of this message.")),
         ],
     )

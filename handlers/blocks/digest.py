@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.dates import describe_period
 from bot.feedback import ProgramFeedback
+from bot.required import MentorRule
 from bot.text import Mrkdwn, clip, escape, fmt, md, md_join, mention, plural
 from handlers import ids
 from handlers.blocks.common import (
@@ -23,10 +27,12 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.coverage import overdue_ids
 from handlers.blocks.feedback import feedback_digest_lines
 from storage.coverage import Coverage
 from storage.reports import AtRisk, AtRiskPair, DigestNumbers
 
+MODAL_BLOCK_LIMIT = 100  # Slack's limit for a modal
 ROW_PREFIX = "digest.pair."
 ACTIONS_PREFIX = "digest.actions."
 # Room kept for the header, the numbers, the at-risk heading, requests and the closing note.
@@ -52,23 +58,35 @@ class DigestView:
     feedback: ProgramFeedback | None = None
     # Does every trainee have a mentor (storage.coverage); None leaves the line out.
     coverage: Coverage | None = None
+    # The program's required mentorship, when it has one: the line says who is overdue.
+    mentor_rule: MentorRule | None = None
 
 
 def _days(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days)
 
 
-def _coverage_line(coverage: Coverage | None) -> list[Mrkdwn]:
+def _coverage_line(view: DigestView) -> list[Mrkdwn]:
+    coverage = view.coverage
     if coverage is None or coverage.trainees == 0:
         return []
-    return [
-        fmt(
-            "*Coverage:* {covered} of {trainees} trainees have a mentor; {without} without one",
-            covered=coverage.covered,
-            trainees=coverage.trainees,
-            without=coverage.trainees - coverage.covered,
+    line = fmt(
+        "*Coverage:* {covered} of {trainees} trainees have a mentor; {without} without one",
+        covered=coverage.covered,
+        trainees=coverage.trainees,
+        without=coverage.trainees - coverage.covered,
+    )
+    rule = view.mentor_rule
+    zone = view.end.tzinfo
+    if rule is not None and isinstance(zone, ZoneInfo):
+        overdue = overdue_ids(coverage.uncovered, rule, view.now, zone)
+        line = fmt(
+            "{line}; {overdue} overdue (the program asks for {rule})",
+            line=line,
+            overdue=len(overdue),
+            rule=rule.describe(view.now.astimezone(zone).date()),
         )
-    ]
+    return [line]
 
 
 def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
@@ -84,7 +102,7 @@ def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
         )
     return [
         fmt("*Active pairings:* {count}", count=n.active_pairings),
-        *_coverage_line(view.coverage),
+        *_coverage_line(view),
         fmt("*New requests:* {count} ({outcomes})", count=n.new_requests, outcomes=outcomes),
         pending,
         fmt(
@@ -286,3 +304,15 @@ def _digest_text(view: DigestView) -> Mrkdwn:
         active=plural(n.active_pairings, "active pairing"),
         at_risk=plural(view.risk.total_pairs, "pair"),
     )
+
+
+def build_digest_preview_modal(digest: MessageBody) -> dict[str, Any]:
+    """The digest as it would post now, in a modal (from Home's **Digest preview**); its
+    at-risk buttons act as on the digest, and the modal is redrawn from the database."""
+    return View(
+        type="modal",
+        callback_id=ids.DIGEST_PREVIEW_VIEW,
+        title="Digest preview",
+        close="Close",
+        blocks=digest.blocks[:MODAL_BLOCK_LIMIT],
+    ).to_dict()

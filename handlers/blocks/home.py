@@ -25,7 +25,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
-from handlers.blocks.coverage import ProgramCoverage, coverage_blocks
+from handlers.blocks.desk import Desk, desk_blocks
 from handlers.blocks.feedback import mentor_feedback_lines
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
@@ -112,9 +112,9 @@ class HomeContent:
     # and every pairing's and request's program is among them; with one, Home has no heading
     # per program, exactly as before there were programs.
     programs: Sequence[HomeProgram] = ()
-    # For a coordinator (or admin): each coordinated program's coverage, above the rest of the
-    # first page, in the blocks the page leaves.
-    coverage: Sequence[ProgramCoverage] = ()
+    # For a coordinator (or admin): the desk of one program they coordinate, above the rest of
+    # the first page, in the blocks the page leaves.
+    desk: Desk | None = None
     now: datetime | None = None
 
 
@@ -343,13 +343,13 @@ def _paging_blocks(page: int, pages: int) -> list[Block]:
 
 
 def build_home(content: HomeContent) -> dict[str, Any]:
-    """The Home view (:func:`_personal_home`), with a coordinator's coverage above its first
-    page, as many programs as Slack's 100 blocks leave room for."""
+    """The Home view (:func:`_personal_home`), with a coordinator's desk above its first page,
+    in the room Slack's 100 blocks leave."""
     view = _personal_home(content)
-    if content.coverage and content.now is not None and _first_page(content):
+    if content.desk is not None and content.now is not None and _first_page(content):
         blocks = view["blocks"]
         room = HOME_BLOCK_LIMIT - len(blocks)
-        view = _home([*coverage_blocks(content.coverage, content.now, room), *blocks])
+        view = _home([*desk_blocks(content.desk, content.now, room), *blocks])
     return view
 
 

@@ -7,12 +7,14 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     ConversationFilter,
     ConversationSelectElement,
+    DatePickerElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -24,6 +26,7 @@ from slack_sdk.models.views import View
 
 from bot.cadence import CADENCE_LABELS, WEEKDAY_NAMES, Cadence, zone_of
 from bot.programs import NAME_LIMIT, ProgramConfig, ProgramValues
+from bot.required import WITHIN_DAYS_RANGE
 from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text, plain, plural
 from handlers import ids
 from handlers.blocks.common import (
@@ -374,6 +377,33 @@ def build_program_modal(
             limit=3,
         ),
         divider(),
+        section(
+            md(
+                "*Required mentorship* (optional): every trainee should have a mentor within a "
+                "number of days of joining, or by a date for an intake. Trainees without one "
+                "get a kind reminder halfway and on the day; Home and the digest show who is "
+                "overdue."
+            )
+        ),
+        _text_input(
+            ids.PROGRAM_WITHIN_BLOCK,
+            ids.PROGRAM_WITHIN_INPUT,
+            "A mentor within (days of joining)",
+            _number(values.mentor_within_days),
+            limit=3,
+            placeholder="30",
+        ),
+        InputBlock(
+            block_id=ids.PROGRAM_BY_BLOCK,
+            label="…or a mentor by",
+            optional=True,
+            hint="For an intake: trainees who join after this date aren't held to it.",
+            element=DatePickerElement(
+                action_id=ids.PROGRAM_BY_INPUT,
+                initial_date=values.mentor_by.isoformat() if values.mentor_by else None,
+            ),
+        ),
+        divider(),
         InputBlock(
             block_id=ids.PROGRAM_OPEN_BLOCK,
             label="Joining",
@@ -460,6 +490,19 @@ def _whole(
     return int(raw)
 
 
+def _picked_date(
+    values: Values, block_id: str, action_id: str, errors: dict[str, str]
+) -> date | None:
+    raw = _value(values, block_id, action_id).get("selected_date")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        errors[block_id] = "Please pick a date."
+        return None
+
+
 def _selected(values: Values, block_id: str, action_id: str) -> str | None:
     option = _value(values, block_id, action_id).get("selected_option")
     return str(option["value"]) if isinstance(option, dict) and "value" in option else None
@@ -530,6 +573,13 @@ def parse_program_submission(values: Values) -> ProgramForm:
     if reminder is not None and expiry is not None and reminder >= expiry:
         errors[ids.PROGRAM_REMINDER_BLOCK] = "The reminder should come before the request expires."
 
+    within = _whole(
+        values, ids.PROGRAM_WITHIN_BLOCK, ids.PROGRAM_WITHIN_INPUT, WITHIN_DAYS_RANGE, errors
+    )
+    mentor_by = _picked_date(values, ids.PROGRAM_BY_BLOCK, ids.PROGRAM_BY_INPUT, errors)
+    if within is not None and mentor_by is not None:
+        errors[ids.PROGRAM_BY_BLOCK] = "Pick a number of days or a date, not both."
+
     try:
         usergroup = parse_usergroup(
             _typed(values, ids.PROGRAM_USERGROUP_BLOCK, ids.PROGRAM_USERGROUP_INPUT)
@@ -560,6 +610,8 @@ def parse_program_submission(values: Values) -> ProgramForm:
         digest_weekday=int(weekday) if weekday is not None and weekday.isdecimal() else None,
         digest_time=str(digest_time) if digest_time else None,
         timezone=zone,
+        mentor_within_days=within,
+        mentor_by=mentor_by,
     )
     if errors:
         raise InvalidSubmission(errors)
@@ -595,8 +647,11 @@ def program_of_metadata(metadata: str) -> int | None:
 # -- the members modal ----------------------------------------------------------------------------
 
 
-def build_members_modal(program_id: int, name: str, members: Sequence[str]) -> dict[str, Any]:
-    """Add people, or take them out, of one program; the current members are listed."""
+def build_members_modal(
+    program_id: int, name: str, members: Sequence[str], trainees: int = 0
+) -> dict[str, Any]:
+    """Add people, or take them out, of one program, and say who among them are trainees
+    (held to the program's required mentorship); the current members are listed."""
     shown = list(members)[:MEMBERS_SHOWN]
     more = len(members) - len(shown)
     listed = _people(shown)
@@ -624,6 +679,27 @@ def build_members_modal(program_id: int, name: str, members: Sequence[str]) -> d
             hint="Their mentorships carry on; they just stop being members.",
             element=UserMultiSelectElement(action_id=ids.PROGRAM_REMOVE_MEMBERS_INPUT),
         ),
+        divider(),
+        context(
+            fmt(
+                "*Trainees:* {declared} declared here. Anyone with a trainee profile, or who "
+                "has looked for a mentor in the program, is a trainee too.",
+                declared=plural(trainees, "member"),
+            )
+        ),
+        InputBlock(
+            block_id=ids.PROGRAM_ADD_TRAINEES_BLOCK,
+            label="Mark as trainees",
+            optional=True,
+            hint="They become members too. Required mentorship counts them.",
+            element=UserMultiSelectElement(action_id=ids.PROGRAM_ADD_TRAINEES_INPUT),
+        ),
+        InputBlock(
+            block_id=ids.PROGRAM_UNMARK_TRAINEES_BLOCK,
+            label="No longer trainees",
+            optional=True,
+            element=UserMultiSelectElement(action_id=ids.PROGRAM_UNMARK_TRAINEES_INPUT),
+        ),
     ]
     return View(
         type="modal",
@@ -640,16 +716,25 @@ def build_members_modal(program_id: int, name: str, members: Sequence[str]) -> d
 class MemberChanges:
     add: tuple[str, ...]
     remove: tuple[str, ...]
+    trainees: tuple[str, ...] = ()  # declared trainees (and members)
+    untrainees: tuple[str, ...] = ()  # no longer declared trainees (still members)
 
 
 def parse_members(values: Values) -> MemberChanges:
     add = _users(values, ids.PROGRAM_ADD_MEMBERS_BLOCK, ids.PROGRAM_ADD_MEMBERS_INPUT)
     remove = _users(values, ids.PROGRAM_REMOVE_MEMBERS_BLOCK, ids.PROGRAM_REMOVE_MEMBERS_INPUT)
-    both = set(add) & set(remove)
-    if both:
+    trainees = _users(values, ids.PROGRAM_ADD_TRAINEES_BLOCK, ids.PROGRAM_ADD_TRAINEES_INPUT)
+    untrainees = _users(
+        values, ids.PROGRAM_UNMARK_TRAINEES_BLOCK, ids.PROGRAM_UNMARK_TRAINEES_INPUT
+    )
+    if set(add) & set(remove):
         raise InvalidSubmission(
             {ids.PROGRAM_REMOVE_MEMBERS_BLOCK: "Someone is in both lists; pick one."}
         )
-    if not add and not remove:
+    if set(trainees) & (set(untrainees) | set(remove)):
+        raise InvalidSubmission(
+            {ids.PROGRAM_ADD_TRAINEES_BLOCK: "Someone is marked a trainee and taken off; pick one."}
+        )
+    if not (add or remove or trainees or untrainees):
         raise InvalidSubmission({ids.PROGRAM_ADD_MEMBERS_BLOCK: "Pick people to add or to remove."})
-    return MemberChanges(add=add, remove=remove)
+    return MemberChanges(add=add, remove=remove, trainees=trainees, untrainees=untrainees)

@@ -56,7 +56,7 @@ def handle_program_members(ctx: AppContext, args: Args, command: parsing.Program
     args.ack()
     args.client.views_open(
         trigger_id=args.body["trigger_id"],
-        view=build_members_modal(draft.program_id, draft.name, draft.members),
+        view=build_members_modal(draft.program_id, draft.name, draft.members, draft.trainees),
     )
 
 

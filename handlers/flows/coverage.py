@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -19,11 +18,10 @@ from handlers.blocks.coverage import build_find_invite
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.program_scope import coordinated_program
 from storage.audit import record_audit
-from storage.coverage import program_coverage
+from storage.coverage import has_mentor_in, program_coverage
 from storage.db import unit_of_work
-from storage.models import Pairing, ScheduledSend
+from storage.models import ScheduledSend
 from storage.outbox import enqueue, send_key
-from storage.pairings import OPEN
 from storage.people import departed_among
 from storage.programs import program_config
 
@@ -87,19 +85,6 @@ def invite_uncovered(
     return Invited(program.name, len(send_ids), len(trainees) - len(send_ids))
 
 
-def _has_mentor(session: Session, program_id: int, user_id: str) -> bool:
-    return (
-        session.scalar(
-            select(Pairing.id).where(
-                Pairing.program_id == program_id,
-                Pairing.mentee_id == user_id,
-                Pairing.status.in_(OPEN),
-            )
-        )
-        is not None
-    )
-
-
 def _render_find_invite(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
     found = _program_and_user(send)
     if found is None:
@@ -107,7 +92,7 @@ def _render_find_invite(session: Session, ctx: AppContext, send: ScheduledSend) 
     program_id, user_id = found
     if departed_among(session, [user_id]):
         return "the trainee has left"
-    if _has_mentor(session, program_id, user_id):
+    if has_mentor_in(session, program_id, user_id):
         return "the trainee has a mentor now"
     message = build_find_invite(program_config(session, ctx.settings, program_id).name)
     return Message(to=user_id, text=message.text, blocks=message.blocks)

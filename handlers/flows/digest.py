@@ -138,6 +138,7 @@ def build_digest_view(
         departures=departures_between(session, program.id, period.start, period.end),
         waiting=waiting_list_digest_lines(session, program),
         coverage=program_coverage(session, program.id),
+        mentor_rule=program.mentor_rule,
         feedback=load_program_feedback(
             session, program.id, fb.whole_weeks(period.end, zone, TREND_WEEKS), minimum
         ),

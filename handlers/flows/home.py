@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot import feedback as fb
 from bot.context import AppContext
 from bot.logging import get_logger
 from bot.programs import ProgramConfig, name_key, next_digest
 from bot.settings import Settings
 from bot.sharing import proposal_stamp, sharing_state
-from handlers.blocks.coverage import ProgramCoverage
+from handlers.blocks.coverage import ProgramCoverage, WeekFigures
+from handlers.blocks.desk import Desk, DeskProgram
 from handlers.blocks.home import (
     HISTORY_SHOWN,
     HomeContent,
@@ -31,11 +33,12 @@ from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
 from storage.coverage import program_coverage, rounds_in_progress
 from storage.db import unit_of_work
-from storage.feedback import load_mentor_feedback
+from storage.feedback import load_mentor_feedback, open_pulses, weekly_focus_cells
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
 from storage.programs import all_configs, configs_of, get_program, programs_of
+from storage.reports import Period, at_risk, digest_numbers
 from storage.requests import pending_from, pending_to
 from storage.sharing import consent_of
 
@@ -135,8 +138,14 @@ def home_content(
             _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
         ]
         feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
-        coverage = coordinator_coverage(
-            session, ctx.settings, user_id, mine, coverage_from or {}, now
+        desk = coordinator_desk(
+            session,
+            ctx.settings,
+            user_id,
+            mine,
+            coverage_from or {},
+            now,
+            person.home_program_id if person is not None else None,
         )
         requests = [
             HomeRequest(
@@ -158,39 +167,74 @@ def home_content(
         viewer_id=user_id,
         feedback=feedback,
         programs=[HomeProgram(c.id, c.name, c.focus_labels) for c in programs],
-        coverage=coverage,
+        desk=desk,
         now=now,
     )
 
 
-def coordinator_coverage(
+def coordinated_programs(
+    session: Session, settings: Settings, user_id: str, mine: list[ProgramConfig]
+) -> list[ProgramConfig]:
+    """The programs ``user_id`` coordinates among ``mine`` (their programs; an admin: every
+    program), the default first, then by name."""
+    coordinated = (
+        all_configs(session, settings)
+        if settings.is_admin(user_id)
+        else [c for c in mine if c.is_coordinator(user_id)]
+    )
+    return sorted(coordinated, key=lambda c: (not c.is_default, name_key(c.name), c.id))
+
+
+def week_figures(
+    session: Session, program: ProgramConfig, now: datetime, minimum: int
+) -> WeekFigures:
+    """The last seven days of ``program``, counted as its digest counts them; usefulness of the
+    last whole week, from the same weekly cells as every other usefulness figure."""
+    numbers = digest_numbers(session, Period(now - timedelta(days=7), now), now, program.id)
+    cells = weekly_focus_cells(session, program.id, fb.whole_weeks(now, program.zone, 1))
+    return WeekFigures(
+        meetings=numbers.checkins_answered.get("met", 0),
+        answered=sum(numbers.checkins_answered.values()),
+        sent=numbers.checkins_sent,
+        usefulness=fb.week_usefulness(cells[0], minimum) if cells else fb.Withheld(minimum),
+        requests_waiting=numbers.pending_requests,
+        risk=at_risk(session, now, now.astimezone(program.zone).date(), program.id),
+    )
+
+
+def coordinator_desk(
     session: Session,
     settings: Settings,
     user_id: str,
     mine: list[ProgramConfig],
     starts: Mapping[int, int],
     now: datetime,
-) -> list[ProgramCoverage]:
-    """The coverage of each program ``user_id`` coordinates among ``mine`` (their programs; an
-    admin: every program), the default first; nothing for anyone else."""
-    coordinated = (
-        all_configs(session, settings)
-        if settings.is_admin(user_id)
-        else [c for c in mine if c.is_coordinator(user_id)]
+    chosen: int | None,
+) -> Desk | None:
+    """The desk of the program ``user_id`` chose to see (``chosen``, when they still coordinate
+    it; else the first they coordinate); None for anyone who coordinates nothing."""
+    coordinated = coordinated_programs(session, settings, user_id, mine)
+    if not coordinated:
+        return None
+    c = next((p for p in coordinated if p.id == chosen), coordinated[0])
+    shown = ProgramCoverage(
+        c.id,
+        c.name,
+        program_coverage(session, c.id),
+        {area.key: area.label for area in c.focus_areas},
+        starts.get(c.id, 0),
+        rounds_in_progress(session, c.id),
+        next_digest(now, c) if c.digest_channel else None,
+        str(c.zone),
+        c.mentor_rule,
+        open_pulses(session, c.id),
+        week_figures(session, c, now, settings.feedback_min_responses),
     )
-    return [
-        ProgramCoverage(
-            c.id,
-            c.name,
-            program_coverage(session, c.id),
-            {area.key: area.label for area in c.focus_areas},
-            starts.get(c.id, 0),
-            rounds_in_progress(session, c.id),
-            next_digest(now, c) if c.digest_channel else None,
-            str(c.zone),
-        )
-        for c in sorted(coordinated, key=lambda c: (not c.is_default, name_key(c.name), c.id))
-    ]
+    return Desk(
+        shown,
+        [DeskProgram(p.id, p.name) for p in coordinated],
+        is_admin=settings.is_admin(user_id),
+    )
 
 
 def today_of(ctx: AppContext, user_id: str) -> date:

@@ -218,7 +218,7 @@ def save_program(
             program = found
             before = (program.member_channel, program.member_usergroup)
             rename_program(session, program, form.name)
-            apply_values(program, form.values)
+            apply_values(program, form.values, now)
             program.open_to_join = form.open_to_join
         program.member_channel = form.member_channel
         program.member_usergroup = form.member_usergroup
@@ -388,6 +388,7 @@ class MembersDraft:
     program_id: int
     name: str
     members: list[str]
+    trainees: int = 0  # members declared trainees
 
 
 def members_draft(ctx: AppContext, user_id: str, hint: str | None) -> MembersDraft:
@@ -407,15 +408,26 @@ def members_draft(ctx: AppContext, user_id: str, hint: str | None) -> MembersDra
                 raise _which(configs, md("/mentor program members"), md("in "))
         else:
             program = settled_program(coordinator_choice(session, ctx.settings, user_id, hint))
-        members = sorted(member_ids(session, program.id))
-        return MembersDraft(program.id, program.name, members)
+        members = member_ids(session, program.id)
+        trainees = member_ids(session, program.id, Role.TRAINEE) & members
+        return MembersDraft(program.id, program.name, sorted(members), len(trainees))
+
+
+@dataclass(frozen=True)
+class MembersChanged:
+    name: str  # the program's
+    added: list[str]
+    removed: int
+    marked: list[str]  # newly declared trainees
+    unmarked: int  # no longer declared trainees
 
 
 def change_members(
     ctx: AppContext, user_id: str, program_id: int, changes: MemberChanges
-) -> tuple[list[str], int, str]:
-    """Add and remove members by hand; (added, removed count, program name). Refused, changing
-    nothing, for anyone but an admin or that program's coordinator."""
+) -> MembersChanged:
+    """Add and remove members by hand, and declare who among them are trainees. Refused,
+    changing nothing, for anyone but an admin or that program's coordinator. Someone removed
+    stops being a declared trainee too."""
     with unit_of_work(ctx.sessions) as session:
         if get_program(session, program_id) is None or not may_manage_members(
             session, ctx.settings, program_id, user_id
@@ -423,21 +435,36 @@ def change_members(
             log.warning("programs.members_refused", user=user_id, program=program_id)
             raise Refused(NOT_A_COORDINATOR, reason="forbidden")
         config = program_config(session, ctx.settings, program_id)
-        added = add_members(
-            session, program_id, changes.add, source=Source.ADDED, now=ctx.now(), by=user_id
-        )
-        ensure_people(session, changes.add)  # met now: in the default program too
+        now = ctx.now()
+        joining = list(dict.fromkeys([*changes.add, *changes.trainees]))
+        added = add_members(session, program_id, joining, source=Source.ADDED, now=now, by=user_id)
+        ensure_people(session, joining)  # met now: in the default program too
         removed = remove_members(session, program_id, changes.remove)
-        if added or removed:
+        marked = add_members(
+            session,
+            program_id,
+            changes.trainees,
+            role=Role.TRAINEE,
+            source=Source.ADDED,
+            now=now,
+            by=user_id,
+        )
+        unmarked = remove_members(
+            session, program_id, [*changes.untrainees, *changes.remove], role=Role.TRAINEE
+        )
+        if added or removed or marked or unmarked:
             record_audit(
                 session,
                 program_id=program_id,
                 actor=user_id,
                 action="members.change",
-                detail=f"added {len(added)}, removed {removed}",
-                now=ctx.now(),
+                detail=(
+                    f"added {len(added)}, removed {removed}, trainees marked {len(marked)}, "
+                    f"unmarked {unmarked}"
+                ),
+                now=now,
             )
-        return added, removed, config.name
+        return MembersChanged(config.name, added, removed, marked, unmarked)
 
 
 # -- joining and leaving --------------------------------------------------------------------------

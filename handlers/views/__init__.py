@@ -15,6 +15,7 @@ from handlers.views import (
     pairings,
     programs,
     reassess,
+    reports,
     requests,
     work,
 )
@@ -32,3 +33,4 @@ def register(app: App, ctx: AppContext) -> None:
     matching.register(app, ctx)
     feedback.register(app, ctx)
     programs.register(app, ctx)
+    reports.register(app, ctx)

@@ -13,6 +13,7 @@ from handlers.blocks.conflicts import overridden
 from handlers.blocks.modals import InvalidSubmission, parse_redirect
 from handlers.edge import actor_id, edge, id_values
 from handlers.flows.digest import reassign_from_digest, reassign_problem
+from handlers.flows.home import publish_home
 from handlers.flows.slack import notify
 from handlers.views.requests import metadata, reject, state_values
 
@@ -44,6 +45,7 @@ def handle_reassign_submission(ctx: AppContext, args: Args) -> None:
             new_mentor=mention(new_mentor),
         ),
     )
+    publish_home(ctx, args.client, coordinator)  # their desk, when they reassigned from Home
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -73,18 +73,22 @@ def handle_members_submission(ctx: AppContext, args: Args) -> None:
     program_id = program_of_metadata(metadata(args))
     if program_id is None:
         raise Refused(FORGED_VALUE, reason="forbidden")
-    added, removed, name = change_members(ctx, user, program_id, changes)
+    changed = change_members(ctx, user, program_id, changes)
     args.ack()
-    notify(
-        args.client,
-        user,
-        fmt(
-            "{name}: {added} added, {removed} removed.",
-            name=name,
-            added=plural(len(added), "person", "people"),
-            removed=plural(removed, "person", "people"),
-        ),
+    note = fmt(
+        "{name}: {added} added, {removed} removed.",
+        name=changed.name,
+        added=plural(len(changed.added), "person", "people"),
+        removed=plural(changed.removed, "person", "people"),
     )
+    if changed.marked or changed.unmarked:
+        note = fmt(
+            "{note} Trainees: {marked} marked, {unmarked} no longer.",
+            note=note,
+            marked=len(changed.marked),
+            unmarked=changed.unmarked,
+        )
+    notify(args.client, user, note)
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -1,7 +1,8 @@
-"""The coordinator's Home: above their own mentorships, each program they coordinate with its
-coverage (trainees with a mentor, by focus; those without, longest a member first, with what
-they are doing about it; mentors with a free place), exact against a seeded program. A
-coordinator of one program sees nothing of another; a member sees no coverage at all."""
+"""The coordinator's Home: above their own mentorships, the desk of one program they coordinate
+(a picker for the others) with its coverage (trainees with a mentor, by focus; those without,
+longest a member first, with what they are doing about it; mentors with a free place), exact
+against a seeded program. A coordinator of one program sees nothing of another; a member sees
+no desk at all."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy import select
 from bot.directory import MentorProfileValues, TraineeProfileValues
 from bot.programs import ProgramValues, Role, Source
 from handlers import ids
-from handlers.blocks.coverage import UNCOVERED_SHOWN, ProgramCoverage, coverage_blocks
+from handlers.blocks.coverage import UNCOVERED_SHOWN, ProgramCoverage
+from handlers.blocks.desk import Desk, DeskProgram, desk_blocks
 from handlers.flows.coverage import INVITED
 from storage.coverage import Coverage, Uncovered
 from storage.models import AuditEntry, MatchParticipant, MatchRound, Pairing, Person
@@ -131,13 +133,14 @@ def seed_cardiology(harness: Harness) -> None:
 
 
 def _sections(blocks: list[dict[str, Any]]) -> dict[str, str]:
-    """Each coverage section's text, by program name."""
+    """The desk's text, by the name of the program it shows."""
     found: dict[str, list[str]] = {}
     current: str | None = None
     for block in blocks:
         if block["type"] == "header":
             title = block["text"]["text"]
-            current = title.removeprefix("Coverage · ") if title.startswith("Coverage · ") else None
+            prefix = "Coordinator · "
+            current = title.removeprefix(prefix) if title.startswith(prefix) else None
             if current is not None:
                 found[current] = []
             continue
@@ -169,18 +172,52 @@ def test_the_coverage_of_a_seeded_program_is_exact(harness: Harness) -> None:
     assert NOT_TRAINEE not in shown
 
 
+def _pick(harness: Harness, user: str, value: str) -> None:
+    harness.block_action(
+        user_id=user,
+        action_id=ids.HOME_PROGRAM_PICK,
+        selected_option={"text": {"type": "plain_text", "text": "x"}, "value": value},
+        view=HOME_VIEW,
+    )
+
+
 def test_a_coordinator_of_two_programs_sees_each_its_own_numbers(harness: Harness) -> None:
     seed_cardiology(harness)
+    program_id = _cardiology_id(harness)
     home_opened(harness, COORDINATOR)
-    sections = _sections(last_home(harness, COORDINATOR))
-    assert len(sections) == 2
-    (main_name,) = [name for name in sections if name != CARDIOLOGY]
-    assert list(sections) == [main_name, CARDIOLOGY]  # the default program first
-    main_text, cardiology = sections[main_name], sections[CARDIOLOGY]
-    assert "*1 of 4 trainees have a mentor*" in cardiology
+    first = last_home(harness, COORDINATOR)
+    sections = _sections(first)
+    (main_name,) = list(sections)  # one program at a time: the default first
+    assert main_name != CARDIOLOGY
     # T2's mentorship is Cardiology's: in the default program nobody has a mentor.
-    assert "*0 of" in main_text
-    assert "Research 1" not in main_text
+    assert "*0 of" in sections[main_name]
+    assert "Research 1" not in sections[main_name]
+    (picker,) = [
+        b for b in first if b.get("accessory", {}).get("action_id") == ids.HOME_PROGRAM_PICK
+    ]
+    options = [o["text"]["text"] for o in picker["accessory"]["options"]]
+    assert options == [main_name, CARDIOLOGY]
+
+    _pick(harness, COORDINATOR, str(program_id))
+    sections = _sections(last_home(harness, COORDINATOR))
+    assert list(sections) == [CARDIOLOGY]
+    assert "*1 of 4 trainees have a mentor*" in sections[CARDIOLOGY]
+    # The choice is remembered: Home drawn again for any reason keeps it.
+    home_opened(harness, COORDINATOR)
+    assert list(_sections(last_home(harness, COORDINATOR))) == [CARDIOLOGY]
+
+
+def test_a_forged_program_pick_redraws_nothing(harness: Harness) -> None:
+    seed_cardiology(harness)
+    with harness.session() as s:
+        main_id = default_program(s).id
+    home_opened(harness, CARDIO_COORD)
+    published = len(harness.fake.calls_to("views.publish"))
+    for user, value in ((CARDIO_COORD, str(main_id)), (MENTEE, str(main_id)), (CARDIO_COORD, "x")):
+        _pick(harness, user, value)
+    assert len(harness.fake.calls_to("views.publish")) == published
+    with harness.session() as s:
+        assert all(p.home_program_id is None for p in s.scalars(select(Person)))
 
 
 def test_a_member_sees_no_coverage(harness: Harness) -> None:
@@ -204,21 +241,17 @@ def _coverage(uncovered: int) -> Coverage:
     )
 
 
-def test_coverage_stays_within_the_blocks_it_is_given() -> None:
+def test_the_desk_stays_within_the_blocks_it_is_given() -> None:
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    programs = [
-        ProgramCoverage(n + 1, f"P{n}", _coverage(2_000), {"research": "Research"})
-        for n in range(8)
-    ]
+    shown = ProgramCoverage(1, "P0", _coverage(2_000), {"research": "Research"})
+    desk = Desk(shown, [DeskProgram(n + 1, f"P{n}") for n in range(8)])
     for budget in range(60):
-        assert len(coverage_blocks(programs, now, budget)) <= budget
-    one = coverage_blocks(programs, now, 20)
-    assert "Coverage of 7 more of your programs" in all_text(one)
-    assert coverage_blocks(programs, now, 3) == coverage_blocks(programs, now, 1)  # the line only
-    drawn = all_text(coverage_blocks(programs[:1], now, 20))
+        assert len(desk_blocks(desk, now, budget)) <= budget
+    assert "doesn't fit" in all_text(desk_blocks(desk, now, 3))
+    drawn = all_text(desk_blocks(desk, now, 30))
     assert drawn.count("• <@") == UNCOVERED_SHOWN
     assert "Showing 1–10 of 2000" in drawn
-    later = all_text(coverage_blocks([replace(programs[0], start=1_995)], now, 20))
+    later = all_text(desk_blocks(replace(desk, shown=replace(shown, start=1_995)), now, 30))
     assert "Showing 1991–2000 of 2000" in later
     assert later.count("• <@") == UNCOVERED_SHOWN
 
@@ -464,6 +497,6 @@ def test_in_progress_names_open_rounds_and_the_next_digest(harness: Harness) -> 
     assert "Next digest" not in cardiology  # Cardiology has no digest channel
     home_opened(harness, COORDINATOR)
     sections = _sections(last_home(harness, COORDINATOR))
-    (main,) = [text for name, text in sections.items() if name != CARDIOLOGY]
+    (main,) = [text for name, text in sections.items() if name != CARDIOLOGY]  # the default
     assert "Next digest" in main
     assert "Matching round" not in main

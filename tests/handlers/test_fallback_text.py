@@ -23,12 +23,13 @@ from bot.communication import Communication
 from bot.directory import MentorCandidate, Seeker, rank_mentors, specialties
 from bot.focus import focus_areas
 from bot.programs import ProgramConfig
+from bot.required import MentorRule, Stage
 from bot.settings import DEFAULT_FOCUS_AREAS
 from bot.sharing import SharingState
 from bot.text import md
 from handlers.blocks.checkins import CheckinCard
 from handlers.blocks.common import MessageBody
-from handlers.blocks.digest import DigestView
+from handlers.blocks.digest import DigestView, build_digest
 from handlers.blocks.directory import Labels, MentorForm, Results, Search, TraineeForm
 from handlers.blocks.feedback import ExitInvite
 from handlers.blocks.forget import ForgetMode, ForgetRequest
@@ -145,6 +146,15 @@ SAMPLES: dict[str, list[Case]] = {
     ],
     "feedback.build_rating_modal": [((5,), {})],
     "coverage.build_find_invite": [(("Cardiology",), {}), ((TYPED,), {})],
+    "coverage.build_required_reminder": [
+        ((TYPED, MentorRule(within_days=30), date(2026, 12, 20), stage, TODAY), {})
+        for stage in Stage
+    ]
+    + [((TYPED, MentorRule(by=date(2027, 7, 1)), date(2027, 7, 1), Stage.HALFWAY, TODAY), {})],
+    "report_modal.build_report_modal": [((2, TYPED, TODAY), {})],
+    "digest.build_digest_preview_modal": [
+        ((build_digest(DigestView(*WEEK, NUMBERS, RISK, NOW)),), {})
+    ],
     "feedback.build_exit_survey_message": [
         ((ExitInvite(3, THEM, TYPED, True),), {}),
         ((ExitInvite(3, ME, LABEL, False, answered=True),), {}),

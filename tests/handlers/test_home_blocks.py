@@ -12,10 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import feedback as fb
+from bot.required import MentorRule
 from bot.sharing import SharingState
 from handlers import ids
 from handlers.blocks.common import SECTION_TEXT_LIMIT, VIEW_BLOCK_LIMIT
-from handlers.blocks.coverage import ProgramCoverage
+from handlers.blocks.coverage import ProgramCoverage, WeekFigures
+from handlers.blocks.desk import Desk, DeskProgram
 from handlers.blocks.home import (
     GOALS_SHOWN,
     HomeContent,
@@ -36,7 +39,9 @@ from handlers.blocks.reassess import (
 )
 from handlers.blocks.sharing import parse_share_value, share_value
 from handlers.blocks.work import GoalRow, TaskRow
-from storage.coverage import Coverage, Uncovered
+from storage.coverage import Coverage, RoundProgress, Uncovered
+from storage.feedback import PulseProgress
+from storage.reports import AtRisk, AtRiskPair
 from tests.handlers.helpers import all_text, buttons, escaping_problems, text_objects
 
 TODAY = date(2026, 12, 1)
@@ -142,11 +147,31 @@ def _check_limits(view: dict[str, Any]) -> None:
     assert problems == []
 
 
-def _covered(programs: int, uncovered: int, text: str) -> list[ProgramCoverage]:
-    """``programs`` coordinated programs named ``text``, each with ``uncovered`` trainees
-    without a mentor (the first of 2,000 members...)."""
+def _desk(programs: int, uncovered: int, text: str, at_risk: int = 0) -> Desk | None:
+    """The desk of the first of ``programs`` coordinated programs named ``text``, with
+    ``uncovered`` trainees without a mentor (the first of 2,000 members...), ``at_risk`` stalled
+    pairs, an open round and pulse, and required mentorship; None for no program."""
+    if programs == 0:
+        return None
     since = datetime(2026, 9, 1, tzinfo=UTC)
-    return [
+    now = datetime(2026, 12, 1, 15, tzinfo=UTC)
+    week = WeekFigures(
+        meetings=7,
+        answered=9,
+        sent=12,
+        usefulness=fb.Withheld(5),
+        requests_waiting=2,
+        risk=AtRisk(
+            [
+                AtRiskPair(i + 1, f"U0OTHER{i:03d}", f"U0TRAIN{i:03d}", (text or "quiet",))
+                for i in range(min(at_risk, 15))
+            ],
+            at_risk,
+            [],
+            0,
+        ),
+    )
+    shown = [
         ProgramCoverage(
             n + 1,
             f"{text} {n}",
@@ -163,9 +188,15 @@ def _covered(programs: int, uncovered: int, text: str) -> list[ProgramCoverage]:
                 ],
             ),
             {"research": text or "Research"},
+            rounds=[RoundProgress("research", "collecting", now, 40, 12)] * 3,
+            next_digest=now,
+            rule=MentorRule(within_days=30),
+            pulses=[PulseProgress(100, 40, now)],
+            week=week,
         )
         for n in range(programs)
     ]
+    return Desk(shown[0], [DeskProgram(c.program_id, c.name) for c in shown], is_admin=True)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,6 +206,7 @@ def _covered(programs: int, uncovered: int, text: str) -> list[ProgramCoverage]:
     text=texts,
     coordinated=st.integers(0, 6),
     uncovered=st.integers(0, 2_000),
+    at_risk=st.integers(0, 40),
 )
 def test_any_home_stays_within_slack_limits(
     pairing_sizes: list[tuple[int, int]],
@@ -182,6 +214,7 @@ def test_any_home_stays_within_slack_limits(
     text: str,
     coordinated: int,
     uncovered: int,
+    at_risk: int,
 ) -> None:
     pairings = [_pairing(n + 1, g, t, text) for n, (g, t) in enumerate(pairing_sizes)]
     requests = [
@@ -193,7 +226,7 @@ def test_any_home_stays_within_slack_limits(
         ["Research", text],
         pairings,
         requests,
-        coverage=_covered(coordinated, uncovered, text),
+        desk=_desk(coordinated, uncovered, text, at_risk),
         now=datetime(2026, 12, 1, 15, tzinfo=UTC),
     )
     seen: set[str] = set()
@@ -369,17 +402,22 @@ def test_reassess_bad_input_keeps_the_modal_open(change: dict[str, Any], block_i
     assert block_id in caught.value.errors
 
 
-def test_coverage_tops_the_first_page_only_and_yields_to_the_pairings() -> None:
+def test_the_desk_tops_the_first_page_only_and_yields_to_the_pairings() -> None:
     now = datetime(2026, 12, 1, 15, tzinfo=UTC)
-    covered = _covered(2, 2_000, "Cardiology")
-    few = HomeContent(TODAY, ["Research"], [_pairing(1, 1, 1, "x")], coverage=covered, now=now)
+    desk = _desk(2, 2_000, "Cardiology", at_risk=20)
+    few = HomeContent(TODAY, ["Research"], [_pairing(1, 1, 1, "x")], desk=desk, now=now)
     first = build_home(few)["blocks"]
     headers = [b["text"]["text"] for b in first if b["type"] == "header"]
-    assert headers[:2] == ["Coverage · Cardiology 0", "Coverage · Cardiology 1"]
+    assert headers[0] == "Coordinator · Cardiology 0"
+    text = all_text(first)
+    assert "Meetings held: 7 · check-ins answered: 9 of 12" in text
+    assert "20 pairs at risk in all" in text
+    assert "Pulse survey: 40 of 100 answered" in text
+    assert "Showing 1–10 of 2000" in text
     many = [_pairing(n + 1, 40, 40, "x") for n in range(9)]
-    full = HomeContent(TODAY, ["Research"], many, coverage=covered, now=now)
+    full = HomeContent(TODAY, ["Research"], many, desk=desk, now=now)
     first_full = build_home(full)["blocks"]
     assert len(first_full) <= VIEW_BLOCK_LIMIT
     assert sum(1 for b in first_full if b.get("block_id", "").startswith("home-actions-")) == 4
     later = build_home(replace(full, page=1))["blocks"]
-    assert "Coverage ·" not in all_text(later)
+    assert "Coordinator ·" not in all_text(later)

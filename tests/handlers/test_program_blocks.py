@@ -45,6 +45,8 @@ def submitted_state(view: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]
             state = {"selected_option": element.get("initial_option")}
         elif kind == "timepicker":
             state = {"selected_time": element.get("initial_time")}
+        elif kind == "datepicker":
+            state = {"selected_date": element.get("initial_date")}
         elif kind == "checkboxes":
             state = {"selected_options": element.get("initial_options", [])}
         else:
@@ -68,6 +70,7 @@ FULL = ProgramForm(
         digest_weekday=3,
         digest_time="09:30",
         timezone="Europe/London",
+        mentor_within_days=30,
     ),
     open_to_join=True,
     member_usergroup="S0IMGROUP",

@@ -6,7 +6,6 @@ sends, with ``EXPLAIN QUERY PLAN`` on SQLite
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -28,6 +27,9 @@ DUE_INDEXES = {
     "ix_scheduled_sends_due",
     "ix_scheduled_sends_claims",
 }
+# Programs are a handful of rows: PostgreSQL rightly reads them whole; SQLite (without
+# statistics) searches the index of required mentorship's next look.
+SQLITE_ONLY_INDEXES = {"ix_programs_required_next"}
 # (PostgreSQL may answer the request queries from the empty partial index of pending requests.)
 
 
@@ -123,7 +125,7 @@ def _idle_tick_statements(harness: Harness, engine: Engine) -> list[tuple[str, A
     assert (result.due, result.sent, result.failed) == (0, 0, 0)
     # The programs' digest schedules (one row a program), then the probes of every step,
     # asked together.
-    programs = [s for s, _ in captured if re.search(r"\bFROM programs\b", s) and "JOIN" not in s]
+    programs = [s for s, _ in captured if s.lstrip().startswith("SELECT programs.id")]
     assert len(programs) == 1
     assert len(captured) == 2
     return captured
@@ -168,8 +170,9 @@ def test_an_idle_tick_reads_only_empty_index_ranges(harness: Harness, engine: En
         if step.startswith((f"SCAN {table}", f"Seq Scan {table}"))
     ]
     assert full_scans == [], "\n".join(s for s, _ in statements)
-    used = {index for index in DUE_INDEXES for step in steps if index in step}
-    assert used == DUE_INDEXES
+    expected = DUE_INDEXES | (SQLITE_ONLY_INDEXES if engine.dialect.name == "sqlite" else set())
+    used = {index for index in expected for step in steps if index in step}
+    assert used == expected
     assert all(
         any("mentor_requests" in step and ("ix_" in step or "uq_" in step) for step in plan)
         for (statement, _), plan in zip(statements, plans, strict=True)
