@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, select, text, update
 
 from bench.members import add_default_members
 from bench.tick import CHUNK, NOW, sqlite_url
@@ -25,10 +25,13 @@ from handlers.flows.home import home_content
 from storage import schema
 from storage.db import create_db_engine, make_session_factory
 from storage.models import (
+    CheckIn,
     MentorProfile,
     MentorRequest,
     Pairing,
     Person,
+    Program,
+    SessionRating,
     TraineeProfile,
     WaitingEntry,
 )
@@ -62,7 +65,9 @@ def _settings(url: str) -> Settings:
 def seed(engine: Engine, settings: Settings, members: int) -> None:
     """``members`` people in the default program: a fifth mentors (listed, most open), the
     rest trainees with a profile; half the trainees have a mentor, some of the others asked or
-    wait on the list. The coordinator mentors two of them."""
+    wait on the list. The coordinator mentors two of them. Each pair had a check-in in each of
+    the last two weeks (most answered "We met", a fifth unanswered, most meetings rated); the
+    program asks for a mentor within 30 days of joining."""
     rng = random.Random(7)
     focus = [a.key for a in focus_areas(settings.focus_areas)]
     people = [f"U{n:08d}" for n in range(members)]
@@ -136,6 +141,46 @@ def seed(engine: Engine, settings: Settings, members: int) -> None:
                 {**pairing, "mentor_id": COORDINATOR, "mentee_id": u, "focus": focus[0]}
                 for u in trainees[-2:]
             ],
+        )
+        pairs = connection.execute(select(Pairing.id, Pairing.mentor_id, Pairing.mentee_id)).all()
+        checkins = [
+            {
+                "pairing_id": pairing_id,
+                "slot_at": NOW - timedelta(days=days),
+                "sent_at": NOW - timedelta(days=days),
+                "answer": answer,
+                "answered_at": NOW - timedelta(days=days - 1) if answer else None,
+            }
+            for pairing_id, _, _ in pairs
+            for days in (3, 10)
+            for answer in [rng.choice(("met", "met", "met", "rescheduled", None))]
+        ]
+        for start in range(0, len(checkins), CHUNK):
+            connection.execute(insert(CheckIn), checkins[start : start + CHUNK])
+        met = connection.execute(
+            select(CheckIn.id, CheckIn.pairing_id, CheckIn.answered_at).where(
+                CheckIn.answer == "met"
+            )
+        ).all()
+        by_pair = {pairing_id: (mentor, mentee) for pairing_id, mentor, mentee in pairs}
+        ratings = [
+            {
+                "program_id": program_id,
+                "pairing_id": pairing_id,
+                "checkin_id": checkin_id,
+                "rater_id": by_pair[pairing_id][1],
+                "mentor_id": by_pair[pairing_id][0],
+                "focus": focus[0],
+                "score": rng.randint(2, 5),
+                "rated_at": answered_at,
+            }
+            for checkin_id, pairing_id, answered_at in met
+            if rng.random() < 0.7
+        ]
+        for start in range(0, len(ratings), CHUNK):
+            connection.execute(insert(SessionRating), ratings[start : start + CHUNK])
+        connection.execute(
+            update(Program).where(Program.id == program_id).values(mentor_within_days=30)
         )
         unpaired = trainees[len(trainees) // 2 : -2]
         connection.execute(

@@ -441,9 +441,11 @@ TOPICS: dict[str, tuple[str, str]] = {
     "program": (
         "/mentor program edit Internal Medicine",
         "For admins: `add` and `edit` open a form with the program's name, coordinators, "
-        "digest channel and rhythm, focus areas, and a linked channel or user group whose "
-        "members join by themselves. For coordinators and admins: `members` adds and removes "
-        "people.",
+        "digest channel and rhythm, focus areas, a linked channel or user group whose "
+        "members join by themselves, and required mentorship (every trainee has a mentor "
+        "within N days of joining, or by a date). For coordinators and admins: `members` adds "
+        "and removes people and marks who are trainees. Your Home has the same, and more, "
+        "for each program you coordinate.",
     ),
     "help": ("/mentor help ask", "The guide, or one subcommand with an example."),
 }

@@ -181,6 +181,7 @@ class RoundProgress:
     deadline: datetime
     invited: int
     ranked: int
+    round_id: int = 0
 
 
 def rounds_in_progress(session: Session, program_id: int) -> list[RoundProgress]:
@@ -206,6 +207,7 @@ def rounds_in_progress(session: Session, program_id: int) -> list[RoundProgress]
                 deadline=match_round.deadline,
                 invited=len(ranks),
                 ranked=sum(1 for ranked in ranks if ranked),
+                round_id=match_round.id,
             )
         )
     return progress

@@ -117,11 +117,7 @@ def digest_numbers(
             .group_by(MentorRequest.status)
         )
     }
-    pending, oldest = session.execute(
-        select(func.count(), func.min(MentorRequest.created_at)).where(
-            _requests_of(program_id), MentorRequest.status == "pending"
-        )
-    ).one()
+    pending, oldest = pending_requests(session, program_id)
     # Waiting in this program: a mentorship in another program doesn't answer this request.
     has_open = (
         select(Pairing.id)
@@ -134,22 +130,7 @@ def digest_numbers(
             _requests_of(program_id), MentorRequest.status == "pending", ~has_open
         ),
     )
-    sent = _count(
-        session,
-        select(func.count())
-        .select_from(CheckIn)
-        .join(Pairing, Pairing.id == CheckIn.pairing_id)
-        .where(in_program, in_period(CheckIn.sent_at)),
-    )
-    answered = {
-        str(answer): int(n)
-        for answer, n in session.execute(
-            select(CheckIn.answer, func.count())
-            .join(Pairing, Pairing.id == CheckIn.pairing_id)
-            .where(in_program, in_period(CheckIn.answered_at), CheckIn.answer.is_not(None))
-            .group_by(CheckIn.answer)
-        )
-    }
+    sent, answered = checkin_counts(session, period, program_id)
     tasks = _count(
         session,
         select(func.count())
@@ -213,7 +194,7 @@ def digest_numbers(
         active_pairings=active,
         new_requests=sum(outcomes.values()),
         request_outcomes=outcomes,
-        pending_requests=int(pending or 0),
+        pending_requests=pending,
         oldest_pending=oldest,
         waiting_mentees=waiting,
         checkins_sent=sent,
@@ -227,6 +208,44 @@ def digest_numbers(
         failed_sends=failed,
         mentors_at_capacity=mentors_at_capacity(session, program_id),
     )
+
+
+def pending_requests(session: Session, program_id: int) -> tuple[int, datetime | None]:
+    """How many of the program's requests wait for an answer now, and since when the oldest."""
+    count, oldest = session.execute(
+        select(func.count(), func.min(MentorRequest.created_at)).where(
+            _requests_of(program_id), MentorRequest.status == "pending"
+        )
+    ).one()
+    return int(count or 0), oldest
+
+
+def checkin_counts(session: Session, period: Period, program_id: int) -> tuple[int, dict[str, int]]:
+    """The program's check-ins sent in ``period``, and those answered in it by answer."""
+    start, end = period.start, period.end
+    in_program = _pairings_of(program_id)
+    sent = _count(
+        session,
+        select(func.count())
+        .select_from(CheckIn)
+        .join(Pairing, Pairing.id == CheckIn.pairing_id)
+        .where(in_program, CheckIn.sent_at >= start, CheckIn.sent_at < end),
+    )
+    answered = {
+        str(answer): int(n)
+        for answer, n in session.execute(
+            select(CheckIn.answer, func.count())
+            .join(Pairing, Pairing.id == CheckIn.pairing_id)
+            .where(
+                in_program,
+                CheckIn.answered_at >= start,
+                CheckIn.answered_at < end,
+                CheckIn.answer.is_not(None),
+            )
+            .group_by(CheckIn.answer)
+        )
+    }
+    return sent, answered
 
 
 def mentors_at_capacity(session: Session, program_id: int) -> list[str]:

@@ -13,7 +13,8 @@ from handlers import ids
 from handlers.blocks.matching import build_change_modal, build_rank_modal, build_rather_not_modal
 from handlers.edge import action_value, actor_id, edge, id_values, reply_privately
 from handlers.flows import matching as flow
-from handlers.tapped import OnMessage, tapped
+from handlers.flows.home import publish_home
+from handlers.tapped import OnHome, OnMessage, tapped
 
 
 def handle_rank_open(ctx: AppContext, args: Args) -> None:
@@ -38,7 +39,10 @@ def handle_rather_not_open(ctx: AppContext, args: Args) -> None:
 def handle_close(ctx: AppContext, args: Args) -> None:
     args.ack()
     (round_id,) = id_values(action_value(args))[:1]
-    if not flow.propose(ctx, args.client, round_id, actor_id(args)):
+    closed = flow.propose(ctx, args.client, round_id, actor_id(args))
+    if isinstance(tapped(args.body), OnHome):
+        publish_home(ctx, args.client, actor_id(args))  # the round leaves "In progress"
+    if not closed:
         args.context["outcome"] = "repeat"
         reply_privately(args, md("That round has closed already; its proposal is in our DM."))
 

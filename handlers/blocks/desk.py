@@ -33,6 +33,7 @@ from handlers.blocks.digest import pair_actions, pair_row
 AT_RISK_SHOWN = 3
 OPTION_TEXT_LIMIT = 75  # Slack's limit for an option's text
 OPTIONS_LIMIT = 100  # Slack's limit for a static select's options
+BUTTON_TEXT_LIMIT = 75  # Slack's limit for a button's text
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,31 @@ def _actions(desk: Desk) -> Block:
     ).to_dict()
 
 
+ROUNDS_CLOSABLE = 3
+
+
+def _close_rounds(shown: ProgramCoverage) -> list[Block]:
+    """**Close now** for each matching round still collecting answers (the round's own
+    button: it closes the round and sends the proposal); a block each, as Slack wants an
+    action's id once per block."""
+    collecting = [r for r in shown.rounds if r.status == "collecting"][:ROUNDS_CLOSABLE]
+    return [
+        ActionsBlock(
+            block_id=f"desk-round-{r.round_id}",
+            elements=[
+                ButtonElement(
+                    text=plain(f"Close the {shown.focus_labels.get(r.focus, r.focus)} round now")[
+                        :BUTTON_TEXT_LIMIT
+                    ],
+                    action_id=ids.MATCH_CLOSE,
+                    value=str(r.round_id),
+                )
+            ],
+        ).to_dict()
+        for r in collecting
+    ]
+
+
 def week_lines(week: WeekFigures) -> Mrkdwn:
     usefulness = fb.mean_text(week.usefulness, 5)
     return fmt(
@@ -148,6 +174,7 @@ def desk_blocks(desk: Desk, now: datetime, budget: int) -> list[Block]:
         head.append(_picker(desk))
     head.append(_actions(desk))
     head += coverage_summary_blocks(shown, now)
+    head += _close_rounds(shown)
     tail = [divider()]
     if len(head) + len(tail) > budget:
         # Only a full page of the viewer's own mentorships leaves this little room.

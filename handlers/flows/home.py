@@ -38,7 +38,7 @@ from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
 from storage.programs import all_configs, configs_of, get_program, programs_of
-from storage.reports import Period, at_risk, digest_numbers
+from storage.reports import Period, at_risk, checkin_counts, pending_requests
 from storage.requests import pending_from, pending_to
 from storage.sharing import consent_of
 
@@ -190,14 +190,14 @@ def week_figures(
 ) -> WeekFigures:
     """The last seven days of ``program``, counted as its digest counts them; usefulness of the
     last whole week, from the same weekly cells as every other usefulness figure."""
-    numbers = digest_numbers(session, Period(now - timedelta(days=7), now), now, program.id)
+    sent, answered = checkin_counts(session, Period(now - timedelta(days=7), now), program.id)
     cells = weekly_focus_cells(session, program.id, fb.whole_weeks(now, program.zone, 1))
     return WeekFigures(
-        meetings=numbers.checkins_answered.get("met", 0),
-        answered=sum(numbers.checkins_answered.values()),
-        sent=numbers.checkins_sent,
+        meetings=answered.get("met", 0),
+        answered=sum(answered.values()),
+        sent=sent,
         usefulness=fb.week_usefulness(cells[0], minimum) if cells else fb.Withheld(minimum),
-        requests_waiting=numbers.pending_requests,
+        requests_waiting=pending_requests(session, program.id)[0],
         risk=at_risk(session, now, now.astimezone(program.zone).date(), program.id),
     )
 

@@ -495,6 +495,21 @@ def test_in_progress_names_open_rounds_and_the_next_digest(harness: Harness) -> 
     cardiology = _sections(last_home(harness, CARDIO_COORD))[CARDIOLOGY]
     assert "Matching round for Research: 2 invited, 1 ranked, closes Fri 11 Dec" in cardiology
     assert "Next digest" not in cardiology  # Cardiology has no digest channel
+    close = _page_button(last_home(harness, CARDIO_COORD), ids.MATCH_CLOSE)
+    assert close == str(match_round.id)
+    # Close now: by someone who doesn't run Cardiology, nothing; by its coordinator, the round
+    # closes (its proposal goes to their DM) and Home says so.
+    harness.block_action(user_id=MENTEE, action_id=ids.MATCH_CLOSE, value=close, view=HOME_VIEW)
+    with harness.session() as s:
+        assert s.get(MatchRound, match_round.id).status == "collecting"  # type: ignore[union-attr]
+    harness.block_action(
+        user_id=CARDIO_COORD, action_id=ids.MATCH_CLOSE, value=close, view=HOME_VIEW
+    )
+    with harness.session() as s:
+        assert s.get(MatchRound, match_round.id).status == "proposed"  # type: ignore[union-attr]
+    redrawn = _sections(last_home(harness, CARDIO_COORD))[CARDIOLOGY]
+    assert "proposal waiting for approval" in redrawn
+    assert _page_button(last_home(harness, CARDIO_COORD), ids.MATCH_CLOSE) is None
     home_opened(harness, COORDINATOR)
     sections = _sections(last_home(harness, COORDINATOR))
     (main,) = [text for name, text in sections.items() if name != CARDIOLOGY]  # the default

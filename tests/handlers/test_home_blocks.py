@@ -188,7 +188,7 @@ def _desk(programs: int, uncovered: int, text: str, at_risk: int = 0) -> Desk | 
                 ],
             ),
             {"research": text or "Research"},
-            rounds=[RoundProgress("research", "collecting", now, 40, 12)] * 3,
+            rounds=[RoundProgress("research", "collecting", now, 40, 12, i + 1) for i in range(4)],
             next_digest=now,
             rule=MentorRule(within_days=30),
             pulses=[PulseProgress(100, 40, now)],
