@@ -24,6 +24,7 @@ from handlers.flows.feedback import (
     pulse_questions_for,
     schedule_pulse,
 )
+from handlers.flows.home import publish_home
 from handlers.flows.slack import post_message
 from handlers.views.requests import metadata, reject, state_values
 
@@ -56,6 +57,7 @@ def handle_pulse_submission(ctx: AppContext, args: Args) -> None:
         user,
         build_pulse_scheduled(scheduled.people, scheduled.closes, scheduled.today),
     )
+    publish_home(ctx, args.client, user)  # the coordinator's desk shows the open pulse
 
 
 def handle_pulse_answer_submission(ctx: AppContext, args: Args) -> None:

@@ -22,6 +22,7 @@ from handlers.blocks.matching import (
 from handlers.blocks.modals import InvalidSubmission
 from handlers.edge import actor_id, edge
 from handlers.flows import matching as flow
+from handlers.flows.home import publish_home
 from handlers.flows.programs import require_coordinator_of
 from handlers.flows.slack import notify
 from handlers.views.requests import metadata, reject, state_values
@@ -47,6 +48,7 @@ def handle_match_submission(ctx: AppContext, args: Args) -> None:
         return
     args.ack()
     flow.start_round(ctx, args.client, caller, setup)
+    publish_home(ctx, args.client, caller)  # the coordinator's desk shows the round
 
 
 def flow_program(args: Args) -> int:

@@ -18,6 +18,7 @@ from handlers.blocks.programs import (
     program_of_metadata,
 )
 from handlers.edge import FORGED_VALUE, actor_id, edge
+from handlers.flows.home import publish_home
 from handlers.flows.program_admin import (
     change_members,
     name_problem,
@@ -89,6 +90,7 @@ def handle_members_submission(ctx: AppContext, args: Args) -> None:
             unmarked=changed.unmarked,
         )
     notify(args.client, user, note)
+    publish_home(ctx, args.client, user)  # the coordinator's desk counts members and trainees
 
 
 def register(app: App, ctx: AppContext) -> None:
