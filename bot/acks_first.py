@@ -17,9 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-
-from slack_bolt import BoltResponse
-from slack_bolt.context.ack import Ack
+from typing import Protocol, runtime_checkable
 
 # Whether the Slack request this thread is handling still waits for its ack: a check the
 # listener's edge sets for the listener's run (None outside listeners: the scheduler, scripts).
@@ -30,13 +28,26 @@ LONGEST_PAUSE_SECONDS = 2.0
 ACK_TIMEOUT_SECONDS = 3.0
 
 
+@runtime_checkable
+class Signalled(Protocol):
+    """An ack that counts its request as being answered until it is given
+    (:class:`bot.signalled_ack.SignalledAck`, which the app installs in place of Bolt's)."""
+
+    def start_answering(self, acks: AcksFirst) -> None: ...
+
+    def stop_answering(self) -> None: ...
+
+
 @contextmanager
-def answering(awaiting_ack: Callable[[], bool], ack: Ack | None = None) -> Iterator[None]:
+def answering(awaiting_ack: Callable[[], bool], ack: object | None = None) -> Iterator[None]:
     """While ``awaiting_ack()`` holds, this thread is answering a Slack request: its units of
     work use the answering pool (``storage.db.Sessions``) and it never gives way; other work
-    gives way to it until ``ack`` (a :class:`SignalledAck`) is given or the block ends."""
+    gives way to it until ``ack`` (a :class:`Signalled` ack) is given or the block ends.
+
+    Nothing here imports Bolt: the database layer (and with it a ``mentorbot tick``) uses this
+    module."""
     token = _awaiting_ack.set(awaiting_ack)
-    signalled = ack if isinstance(ack, SignalledAck) else None
+    signalled = ack if isinstance(ack, Signalled) else None
     if signalled is not None:
         signalled.start_answering(ACKS_FIRST)
     try:
@@ -97,51 +108,3 @@ class AcksFirst:
 
 # One per process: every request and every piece of later work in it shares the interpreter.
 ACKS_FIRST = AcksFirst()
-
-
-class SignalledAck(Ack):
-    """Bolt's ``ack``, woken by the ack itself rather than found by polling.
-
-    Bolt's dispatching thread waits for a listener's ack by reading ``ack.response`` every
-    10 ms; eight server threads doing so keep asking for the interpreter a hundred times a
-    second each while the listeners need it. Read from the thread that created it (the
-    dispatching one), an unanswered ``response`` blocks until the ack or the ack's deadline;
-    read from any other thread (the listener's own checks), it answers at once.
-    """
-
-    def __init__(self, timeout: float = ACK_TIMEOUT_SECONDS) -> None:
-        self._acked = threading.Event()
-        self._lock = threading.Lock()
-        self._counted_by: AcksFirst | None = None
-        self._waiter = threading.get_ident()
-        self._deadline = time.monotonic() + timeout
-        self._response: BoltResponse | None = None
-        super().__init__()  # type: ignore[no-untyped-call]
-
-    @property
-    def response(self) -> BoltResponse | None:
-        if self._response is None and threading.get_ident() == self._waiter:
-            self._acked.wait(max(0.0, self._deadline - time.monotonic()))
-        return self._response
-
-    @response.setter
-    def response(self, value: BoltResponse | None) -> None:
-        self._response = value
-        if value is not None:
-            self.stop_answering()
-            self._acked.set()
-
-    def start_answering(self, acks: AcksFirst) -> None:
-        """Count this request in ``acks`` as being answered, until its ack or
-        :meth:`stop_answering`; nothing if it was acked already."""
-        with self._lock:
-            if self._response is not None or self._counted_by is not None:
-                return
-            self._counted_by = acks
-            acks.begin()
-
-    def stop_answering(self) -> None:
-        with self._lock:
-            counted, self._counted_by = self._counted_by, None
-        if counted is not None:
-            counted.end()

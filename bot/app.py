@@ -6,8 +6,8 @@ from concurrent.futures import Executor
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot.acks_first import SignalledAck
 from bot.context import AppContext
+from bot.signalled_ack import SignalledAck
 from bot.slack_client import make_web_client, pace_listener_clients
 from bot.warm_pool import WarmThreadPool
 from handlers import actions, commands, events, views

@@ -9,22 +9,16 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from slack_bolt import App
-from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import create_app
 from bot.context import AppContext
-from bot.jobs import run_tick
 from bot.logging import configure_logging, get_logger
-from bot.scheduler import background_scheduler, blocking_scheduler
-from bot.server import build_wsgi_app, serve_http
 from bot.settings import Mode, Settings, SettingsError, check_ready, load_settings
 from bot.slack_client import make_web_client
-from bot.socket_mode import AppTokenRefused, SocketModeConnection, connect_socket_mode
 from storage import schema
 from storage.db import answering_engine, create_db_engine, make_session_factory
 
@@ -100,7 +94,19 @@ def _context(settings: Settings, engine: Engine, answering: Engine | None = None
     return AppContext(settings=settings, sessions=make_session_factory(engine, answering))
 
 
+# Each command imports what it runs and nothing more: a `mentorbot tick` from cron starts
+# without Bolt, its listeners, the HTTP server, Socket Mode or APScheduler.
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.socket_mode import SocketModeConnection
+
+
 def _bolt_app(ctx: AppContext) -> App:
+    from slack_bolt.error import BoltError
+
+    from bot.app import create_app
+
     try:
         return create_app(ctx)
     except BoltError as exc:
@@ -137,6 +143,8 @@ def _check_bot_token(settings: Settings) -> None:
 
 
 def _socket_mode(app: App, app_token: str, settings: Settings) -> SocketModeConnection:
+    from bot.socket_mode import AppTokenRefused, connect_socket_mode
+
     try:
         return connect_socket_mode(app, app_token)
     except AppTokenRefused as exc:
@@ -164,6 +172,9 @@ def _serve_socket_mode(
 
 
 def _serve(settings: Settings, *, with_scheduler: bool) -> int:
+    from bot.scheduler import background_scheduler
+    from bot.server import build_wsgi_app, serve_http
+
     check_ready(settings, Mode.SERVE)
     engine = _prepare_database(settings)
     answering = answering_engine(engine)
@@ -205,6 +216,8 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
 
 
 def _worker(settings: Settings) -> int:
+    from bot.scheduler import blocking_scheduler
+
     check_ready(settings, Mode.SEND)
     _check_bot_token(settings)
     engine = _prepare_database(settings)
@@ -222,6 +235,8 @@ def _worker(settings: Settings) -> int:
 
 
 def _tick(settings: Settings, now: datetime | None) -> int:
+    from bot.jobs import run_tick
+
     check_ready(settings, Mode.SEND)
     _check_bot_token(settings)
     engine = _prepare_database(settings)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -29,6 +28,9 @@ RATE_LIMIT_RETRIES = 5
 SERVER_ERROR_RETRIES = 3
 CONNECTION_RETRIES = 3
 REQUEST_TIMEOUT_SECONDS = 15
+
+if TYPE_CHECKING:  # Bolt is the app's, not the client's: a tick runs without it
+    from slack_bolt import BoltContext, BoltResponse
 
 
 def _channel_of(*argument_sets: dict[str, Any] | None) -> str | None:

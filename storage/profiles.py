@@ -6,10 +6,13 @@ when they belong to no program at all yet."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
@@ -143,13 +146,6 @@ def mentee_counts(session: Session, user_ids: Collection[str] | None = None) -> 
     return {mentor: int(count) for mentor, count in session.execute(query)}
 
 
-def _in_program(session: Session, program_id: int) -> set[str]:
-    """Who belongs to the program, in any role."""
-    return set(
-        session.scalars(select(ProgramMember.user_id).where(ProgramMember.program_id == program_id))
-    )
-
-
 def _paired_with(session: Session, program_id: int, mentee_id: str, focus: str) -> set[str]:
     return set(
         session.scalars(
@@ -183,18 +179,42 @@ def candidate_of(profile: MentorProfile, person: Person, mentees: int) -> Mentor
 # sending the database a list of ids.
 _IN_LIST_LIMIT = 500
 
+
+def _text(column: Any) -> Any:
+    """A JSON list column read as its text: parsed here, once per distinct value."""
+    return cast(column, Text)
+
+
+@lru_cache(maxsize=8192)
+def _labels(raw: str | None) -> frozenset[str]:
+    """A stored JSON list of labels as a set. Thousands of mentors share a few hundred
+    distinct lists (focus areas, stages, formats), so each is parsed once per process."""
+    if not raw:
+        return frozenset()
+    loaded = json.loads(raw)
+    return frozenset(str(item) for item in loaded) if isinstance(loaded, list) else frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _ordered(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    loaded = json.loads(raw)
+    return tuple(str(item) for item in loaded) if isinstance(loaded, list) else ()
+
+
 _CANDIDATE_COLUMNS = (
     MentorProfile.user_id,
-    MentorProfile.focus_areas,
+    _text(MentorProfile.focus_areas),
     MentorProfile.specialty,
-    MentorProfile.stages,
-    MentorProfile.formats,
+    _text(MentorProfile.stages),
+    _text(MentorProfile.formats),
     Person.tz,
     Person.capacity,
     MentorProfile.specialty_other,
-    MentorProfile.languages,
+    _text(MentorProfile.languages),
     MentorProfile.bio,
-    MentorProfile.conflicts,
+    _text(MentorProfile.conflicts),
 )
 
 
@@ -212,7 +232,10 @@ def directory_candidates(
     given, only those who mentor it.
     ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors).
 
-    Plain columns, not ORM objects: the directory reads thousands of rows it never changes."""
+    Plain rows, not ORM objects, with the program's membership asked in the same statement and
+    each distinct JSON list parsed once (:func:`_labels`): the directory reads thousands of rows
+    it never changes, and this is what ``/mentor find`` waits for."""
+    in_program = select(ProgramMember.user_id).where(ProgramMember.program_id == program_id)
     query = (
         select(*_CANDIDATE_COLUMNS)
         .join(Person, Person.user_id == MentorProfile.user_id)
@@ -221,6 +244,7 @@ def directory_candidates(
             MentorProfile.open.is_(True),
             Person.is_deleted.is_(False),
             Person.is_bot.is_(False),
+            MentorProfile.user_id.in_(in_program),
         )
     )
     if mentor_ids is not None:
@@ -229,31 +253,30 @@ def directory_candidates(
         query = query.where(MentorProfile.user_id.in_(list(mentor_ids)))
     rows = [
         row
-        for row in session.execute(query).all()
+        for row in session.connection().execute(query)
         if row[0] != seeker_id
-        and (focus is None or focus in (row[1] or ()))
+        and (focus is None or focus in _labels(row[1]))
         # A mentor never appears to someone they assess or supervise.
-        and (seeker_id is None or seeker_id not in (row[10] or ()))
+        and (seeker_id is None or seeker_id not in _labels(row[10]))
     ]
     if not rows:
         return []
-    ids = {row[0] for row in rows}
-    allowed = ids & _in_program(session, program_id)
+    allowed = {row[0] for row in rows}
     if seeker_id is not None and focus is not None:
         allowed -= _paired_with(session, program_id, seeker_id, focus)
     counts = mentee_counts(session, allowed if len(allowed) <= _IN_LIST_LIMIT else None)
     found = [
         MentorCandidate(
             user_id=user_id,
-            focus_areas=frozenset(focuses or ()),
+            focus_areas=_labels(focuses),
             specialty=specialty,
-            stages=frozenset(stages or ()),
-            formats=frozenset(formats or ()),
+            stages=_labels(stages),
+            formats=_labels(formats),
             tz=tz,
             mentees=counts.get(user_id, 0),
             capacity=capacity,
             specialty_other=other,
-            languages=tuple(languages or ()),
+            languages=_ordered(languages),
             bio=bio or "",
         )
         for user_id, focuses, specialty, stages, formats, tz, capacity, other, languages, bio, _ in (

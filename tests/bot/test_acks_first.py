@@ -9,7 +9,8 @@ import time
 
 from slack_bolt import BoltResponse
 
-from bot.acks_first import AcksFirst, SignalledAck, answering
+from bot.acks_first import AcksFirst, answering
+from bot.signalled_ack import SignalledAck
 
 
 def test_nothing_waits_when_no_request_does() -> None:
