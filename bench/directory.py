@@ -21,6 +21,7 @@ from bench.tick import CHUNK, NOW, sqlite_url
 from bot.context import AppContext
 from bot.directory import FORMAT_KEYS, STAGE_KEYS, specialties
 from bot.focus import focus_areas
+from bot.heap import settle
 from bot.logging import configure_logging
 from bot.settings import LogFormat, Settings, load_settings
 from handlers.blocks.directory import Search
@@ -135,6 +136,7 @@ def bench(database: str, url: str, profiles: int) -> list[Row]:
         ctx = AppContext(
             settings=settings, sessions=make_session_factory(engine), clock=lambda: NOW
         )
+        settle()  # as `mentorbot run` does once the app is built
         with engine.connect() as connection:
             program_id = default_program_id(connection)
         focus = focus_areas(settings.focus_areas)[0].key

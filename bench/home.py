@@ -18,6 +18,7 @@ from bench.members import add_default_members
 from bench.tick import CHUNK, NOW, sqlite_url
 from bot.context import AppContext
 from bot.focus import focus_areas
+from bot.heap import settle
 from bot.logging import configure_logging
 from bot.settings import LogFormat, Settings, load_settings
 from handlers.blocks.home import build_home
@@ -228,6 +229,7 @@ def bench(database: str, url: str, members: int) -> Row:
         ctx = AppContext(
             settings=settings, sessions=make_session_factory(engine), clock=lambda: NOW
         )
+        settle()  # as `mentorbot run` does once the app is built
         view = build_home(home_content(ctx, COORDINATOR))  # warm the statement cache
         times: list[float] = []
         for _ in range(RUNS):

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.context import AppContext
+from bot.heap import settle
 from bot.logging import configure_logging, get_logger
 from bot.settings import Mode, Settings, SettingsError, check_ready, load_settings
 from bot.slack_client import make_web_client
@@ -75,7 +76,8 @@ def _prepare_database(settings: Settings) -> Engine:
     engine = create_db_engine(settings.database_url)
     try:
         if engine.dialect.name == "sqlite":
-            schema.upgrade(engine)
+            if not schema.is_up_to_date(engine):
+                schema.upgrade(engine)
         elif not schema.is_up_to_date(engine):
             raise StartupError(
                 "The database schema is not up to date. Run `mentorbot migrate` first "
@@ -181,6 +183,7 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
     ctx = _context(settings, engine, answering)
     app = _bolt_app(ctx)
     scheduler = background_scheduler(ctx, make_web_client(settings)) if with_scheduler else None
+    settle()  # everything built so far lives as long as the process
     _stop_on_sigterm()
     if scheduler is not None:
         scheduler.start()
@@ -223,6 +226,7 @@ def _worker(settings: Settings) -> int:
     engine = _prepare_database(settings)
     ctx = _context(settings, engine)
     scheduler = blocking_scheduler(ctx, make_web_client(settings))
+    settle()
     _stop_on_sigterm()
     log.info("mentorbot.started", mode="worker", interval=settings.scheduler_interval_seconds)
     try:

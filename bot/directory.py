@@ -222,11 +222,24 @@ def rank_mentors(
     time zones are compared on. The seeker never ranks themselves."""
     moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     offsets: dict[str | None, int | None] = {}
-    ranked = [
-        Ranked(candidate=c, fit=fit_of(seeker, c, moment, offsets))
-        for c in candidates
-        if c.user_id != seeker.user_id
-    ]
+    # A fit depends only on what it compares (zone, formats, and whether focus, specialty and
+    # stage match): thousands of mentors share a few hundred of those.
+    fits: dict[tuple[object, ...], Fit] = {}
+    ranked = []
+    for c in candidates:
+        if c.user_id == seeker.user_id:
+            continue
+        key = (
+            c.tz,
+            c.formats,
+            seeker.focus in c.focus_areas,
+            c.specialty == seeker.specialty,
+            seeker.stage in c.stages,
+        )
+        fit = fits.get(key)
+        if fit is None:
+            fit = fits[key] = fit_of(seeker, c, moment, offsets)
+        ranked.append(Ranked(candidate=c, fit=fit))
     ranked.sort(key=lambda r: rank_key(r, seeker))
     return ranked
 

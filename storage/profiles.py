@@ -247,6 +247,12 @@ def directory_candidates(
             MentorProfile.user_id.in_(in_program),
         )
     )
+    if focus is not None:
+        # Narrowed in the statement by the list's text (the slug as JSON writes it), checked
+        # exactly below: only the mentors of that focus cross to Python.
+        query = query.where(
+            _text(MentorProfile.focus_areas).contains(json.dumps(focus), autoescape=True)
+        )
     if mentor_ids is not None:
         if not mentor_ids:
             return []

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 
 from storage.db import normalise_url
 
+# Alembic is imported where a migration runs: a start whose schema is up to date (every
+# `mentorbot tick`) checks the stamped revision with one query and never loads it.
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("migrations")))
     # ConfigParser treats % as interpolation; URL-encoded passwords contain it.
@@ -52,6 +57,8 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with _migrating(engine) as connection:
         config.attributes["connection"] = connection
@@ -59,6 +66,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
+    from alembic import command
+
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with _migrating(engine) as connection:
         config.attributes["connection"] = connection
@@ -66,14 +75,39 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is stamped with (None before the first migration)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def head_revision() -> str | None:
+    """The newest migration, as Alembic reads the scripts."""
+    from alembic.script import ScriptDirectory
+
     config = alembic_config("sqlite://")
     return ScriptDirectory.from_config(config).get_current_head()
 
 
+_REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
+_DOWN_REVISION = re.compile(r'^down_revision: str \| None = "([^"]+)"', re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The newest migration shipped in the package, read from the scripts' own
+    ``revision``/``down_revision`` lines without loading Alembic (the one no other revises)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in files("migrations").joinpath("versions").iterdir():
+        if not script.name.endswith(".py"):
+            continue
+        source = script.read_text(encoding="utf-8")
+        revisions.update(_REVISION.findall(source))
+        revised.update(_DOWN_REVISION.findall(source))
+    heads = revisions - revised
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
 def is_up_to_date(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
+    return current_revision(engine) == shipped_head()

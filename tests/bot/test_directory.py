@@ -12,6 +12,7 @@ from bot.directory import (
     STAGE_KEYS,
     MentorCandidate,
     Seeker,
+    fit_of,
     matches_words,
     rank_key,
     rank_mentors,
@@ -152,6 +153,8 @@ def test_ranking_follows_the_documented_key(seeker: Seeker, found: list[MentorCa
         # Better fit never ranks below worse fit.
         assert r.fit.focus == (seeker.focus is not None and seeker.focus in r.candidate.focus_areas)
         assert r.fit.overlap_minutes is None or 0 <= r.fit.overlap_minutes <= 8 * 60
+        # Fits shared between mentors who compare alike are each mentor's own fit.
+        assert r.fit == fit_of(seeker, r.candidate, AT)
 
 
 @given(seekers, candidates, st.integers(1, 5))

@@ -130,3 +130,10 @@ def test_dropping_unread_columns_keeps_the_data_and_comes_back_from_activity(
         assert "program_state" in inspect(blank_engine).get_table_names()
     schema.upgrade(blank_engine)
     assert schema.is_up_to_date(blank_engine)
+
+
+def test_the_shipped_head_is_alembics_head() -> None:
+    """A start checks its schema against the head read from the scripts' own lines (without
+    loading Alembic); it must be the head Alembic itself finds."""
+    assert schema.shipped_head() == schema.head_revision()
+    assert schema.shipped_head() is not None
