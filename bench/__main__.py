@@ -1,4 +1,5 @@
-"""``python -m bench [tick | mixed | digest | programs | matching | directory | home] [options]``
+"""``python -m bench [tick | mixed | digest | programs | matching | directory | home | budget]
+[options]``
 (``make bench``): the benchmarks, the scheduler tick by default; see bench/README.md."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import digest, directory, home, matching, mixed, programs, tick
+from bench import digest, directory, home, matching, mixed, programs, shared_budget, tick
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "tick": tick.main,
@@ -16,6 +17,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "matching": matching.main,
     "directory": directory.main,
     "home": home.main,
+    "budget": shared_budget.main,
 }
 
 

@@ -4,13 +4,17 @@ CPU time: ``python -m bench.fake_slack_server --token T --latency-ms 200`` reads
 prints its base URL on the first line of its output (then, with ``--response-urls N``, N fresh
 ``response_url``s on the second) and serves until its input is closed.
 ``--response-latency-ms`` delays each ``response_url`` post as ``--latency-ms`` delays each Web
-API call."""
+API call. ``--messages-per-minute N`` makes it enforce Slack's workspace message limit (N a
+minute, bursts of ten) on ``chat.postMessage`` with 429 and ``Retry-After``, as Slack does; it
+then prints what it let through and refused as JSON when its input closes."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +37,43 @@ class SlowResponses(FakeSlack):
         return super()._route(request)
 
 
+class RateLimited(SlowResponses):
+    """The fake with Slack's workspace message budget enforced on ``chat.postMessage``: a call
+    beyond it is answered 429 with ``Retry-After`` and changes nothing."""
+
+    def __init__(self, token: str, latency: float, response_latency: float, per_minute: float):
+        super().__init__(token, latency, response_latency)
+        self.interval = 60.0 / per_minute
+        self.tolerance = 9 * self.interval  # bursts of ten
+        self._due = float("-inf")
+        self._lock = threading.Lock()
+        self.posted: list[tuple[float, str]] = []  # (time, channel) of each message let through
+        self.limited = 0
+
+    def _serve_api(self, method: str, request: _Request) -> _Reply:
+        if method == "chat.postMessage":
+            with self._lock:
+                now = time.time()
+                if now < self._due - self.tolerance:
+                    self.limited += 1
+                    return _Reply(
+                        429,
+                        b'{"ok": false, "error": "ratelimited"}',
+                        headers={"Retry-After": "1"},
+                    )
+                self._due = max(self._due, now) + self.interval
+        reply = super()._serve_api(method, request)
+        if method == "chat.postMessage" and reply.status == 200:
+            channel = json.loads(reply.body or b"{}").get("channel", "")
+            with self._lock:
+                self.posted.append((time.time(), str(channel)))
+        return reply
+
+    def report(self) -> str:
+        with self._lock:
+            return json.dumps({"posted": self.posted, "limited": self.limited})
+
+
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fake_slack_server")
     parser.add_argument("--token", required=True)
@@ -40,10 +81,17 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--tz", default="America/New_York")
     parser.add_argument("--response-latency-ms", type=float, default=0.0)
     parser.add_argument("--response-urls", type=int, default=0)
+    parser.add_argument("--messages-per-minute", type=float, default=0.0)
     args = parser.parse_args(argv)
     users = sys.stdin.readline().split()
     channels = sys.stdin.readline().split()
-    with SlowResponses(args.token, args.latency_ms / 1000, args.response_latency_ms / 1000) as fake:
+    latency, response_latency = args.latency_ms / 1000, args.response_latency_ms / 1000
+    fake = (
+        RateLimited(args.token, latency, response_latency, args.messages_per_minute)
+        if args.messages_per_minute
+        else SlowResponses(args.token, latency, response_latency)
+    )
+    with fake:
         for user_id in users:
             fake.add_user(user_id, user_id.lower(), tz=args.tz)
         for channel_id in channels:
@@ -52,6 +100,8 @@ def main(argv: Sequence[str]) -> int:
         if args.response_urls:
             print(" ".join(fake.response_url() for _ in range(args.response_urls)), flush=True)
         sys.stdin.read()  # until the benchmark closes our input
+        if isinstance(fake, RateLimited):
+            print(fake.report(), flush=True)
     return 0
 
 

@@ -19,9 +19,10 @@ from bot.context import AppContext
 from bot.heap import settle
 from bot.logging import configure_logging, get_logger
 from bot.settings import Mode, Settings, SettingsError, check_ready, load_settings
-from bot.slack_client import make_web_client
+from bot.slack_client import make_web_client, share_budgets
 from storage import schema
 from storage.db import answering_engine, create_db_engine, make_session_factory
+from storage.slack_budgets import DatabaseBudgets
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -93,7 +94,11 @@ def _prepare_database(settings: Settings) -> Engine:
 
 
 def _context(settings: Settings, engine: Engine, answering: Engine | None = None) -> AppContext:
-    return AppContext(settings=settings, sessions=make_session_factory(engine, answering))
+    ctx = AppContext(settings=settings, sessions=make_session_factory(engine, answering))
+    if engine.dialect.name == "postgresql":
+        # Several processes may send for the workspace: they book Slack's budget together.
+        share_budgets(settings, DatabaseBudgets(ctx.sessions))
+    return ctx
 
 
 # Each command imports what it runs and nothing more: a `mentorbot tick` from cron starts

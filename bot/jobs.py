@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, exists
 
 from bot.context import AppContext
 from bot.logging import get_logger
+from bot.pacing import sending_in_bulk
 from bot.retention import retention_cutoff
 from bot.tick import Probed, Step, StepResult, TickContext
 from handlers.flows import (
@@ -251,7 +252,8 @@ def run_tick(
         if not run[index]:
             continue
         try:
-            result = step(tick)
+            with sending_in_bulk():  # the scheduler's sends leave the burst to people's
+                result = step(tick)
         except Exception:
             log.exception("scheduler.step.failed", step=step.__name__)
             result = StepResult(failed=1, failures=[step.__name__])

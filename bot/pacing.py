@@ -4,14 +4,25 @@ collecting 429s.
 Each limit is a :class:`Budget` (a sustained rate and a short burst). A :class:`Pacer` books the
 next free slot in every budget a call draws on and tells the caller how long to wait; a 429
 pauses every caller of that method family until ``Retry-After`` has passed. The clock and the
-sleep are injected, so the arithmetic is tested without waiting."""
+sleep are injected, so the arithmetic is tested without waiting.
+
+Slack's workspace-wide message budget is one for every process of the installation: with
+PostgreSQL, the web process and every worker book it in the database (:class:`SharedBudgets`,
+``storage.slack_budgets``); with SQLite there is one process. Bulk sends (check-ins,
+invitations: the scheduler's work) keep to the steady rate, and only interactive ones (a
+request, an answer) may use the burst, so a trainee's ask goes ahead of Monday's check-ins."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Protocol
+
+from bot.logging import get_logger
 
 
 @dataclass(frozen=True)
@@ -39,8 +50,10 @@ class NextSlot:
     budget: Budget
     due: float = float("-inf")
 
-    def earliest(self, now: float) -> float:
-        return max(now, self.due - self.budget.tolerance)
+    def earliest(self, now: float, *, bulk: bool = False) -> float:
+        """The earliest a call may go: a bulk one at the steady rate, an interactive one up to
+        the burst ahead of it (so it passes the bulk ones queued at the steady rate)."""
+        return max(now, self.due - (0.0 if bulk else self.budget.tolerance))
 
     def book(self, at: float) -> None:
         self.due = max(self.due, at) + self.budget.interval
@@ -62,7 +75,36 @@ class SlackLimits:
     users_info: Budget = Budget(per_minute=100, burst=20)
 
 
+log = get_logger("mentorbot.pacing")
+
 PRUNE_AT = 1024
+SHARED_KEY = "messages"  # the workspace-wide budget every process books together
+
+_bulk: ContextVar[bool] = ContextVar("sending_in_bulk", default=False)
+
+
+@contextmanager
+def sending_in_bulk() -> Iterator[None]:
+    """Calls made inside are bulk: they keep to the steady rate and leave the burst to
+    interactive ones."""
+    token = _bulk.set(True)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+
+
+def is_bulk() -> bool:
+    return _bulk.get()
+
+
+class SharedBudgets(Protocol):
+    """A budget booked by every process of the installation (``storage.slack_budgets``)."""
+
+    def book(self, key: str, budget: Budget, *, bulk: bool) -> float:
+        """Book the next slot of ``key`` for every process; the seconds until it."""
+        ...
+
 
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update"})
 
@@ -116,6 +158,14 @@ class Pacer:
         self._paused_until: dict[str, float] = {}
         self._channels: dict[str, str] = {}
         self._prune_at = PRUNE_AT
+        self._shared: SharedBudgets | None = None
+        self._shared_name = ""
+
+    def share(self, shared: SharedBudgets, name: str) -> None:
+        """Book the workspace's message budget in ``shared`` (under ``name``, the workspace)
+        instead of in this process alone."""
+        with self._lock:
+            self._shared, self._shared_name = shared, name
 
     def _budget(self, key: str) -> Budget:
         if key.startswith("channel:"):
@@ -149,18 +199,37 @@ class Pacer:
         with self._lock:
             self._channels[conversation_id] = user_id
 
-    def reserve(self, method: str, channel: str | None = None) -> float:
-        """Book the earliest moment ``method`` may be called and return it (clock time)."""
+    def reserve(
+        self, method: str, channel: str | None = None, *, bulk: bool | None = None
+    ) -> float:
+        """Book the earliest moment ``method`` may be called and return it (clock time);
+        ``bulk`` defaults to :func:`is_bulk`."""
+        bulk = is_bulk() if bulk is None else bulk
+        keys = budget_keys(method, channel) if self.paced else ()
+        shared, name = self._shared, self._shared_name
+        not_before = float("-inf")
+        if shared is not None and SHARED_KEY in keys:
+            # Booked for every process first (its own short transaction, no lock held). When
+            # the database can't be asked, this process keeps to the budget on its own.
+            try:
+                delay = shared.book(f"{name}:{SHARED_KEY}", self.limits.messages, bulk=bulk)
+            except Exception as error:
+                log.warning("slack.shared_budget.unavailable", error=error.__class__.__name__)
+                shared = None
+            else:
+                not_before = self._clock() + max(delay, 0.0)
         with self._lock:
             if channel is not None:
                 channel = self._channels.get(channel, channel)
             keys = budget_keys(method, channel) if self.paced else ()
+            if shared is not None:
+                keys = tuple(key for key in keys if key != SHARED_KEY)
             now = self._clock()
             self._forget_idle_channels(now)
-            at = max(now, self._paused_until.get(pause_key(method), now))
+            at = max(now, not_before, self._paused_until.get(pause_key(method), now))
             slots = [self._slot(key) for key in keys]
             for slot in slots:
-                at = max(at, slot.earliest(now))
+                at = max(at, slot.earliest(now, bulk=bulk))
             for slot in slots:
                 slot.book(at)
             return at

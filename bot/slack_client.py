@@ -17,7 +17,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.acks_first import ACKS_FIRST
 from bot.logging import get_logger
-from bot.pacing import Pacer, retry_after_seconds, workspace_pacer
+from bot.pacing import Pacer, SharedBudgets, retry_after_seconds, workspace_pacer
 from bot.settings import Settings
 
 log = get_logger("mentorbot.slack")
@@ -148,3 +148,12 @@ def make_web_client(settings: Settings) -> PacedWebClient:
         ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
     ]
     return client
+
+
+def share_budgets(settings: Settings, shared: SharedBudgets) -> None:
+    """Book the workspace's message budget together with every other process of the
+    installation (PostgreSQL: the web process and each worker), through ``shared``."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    workspace = _workspace(token)
+    pacer = workspace_pacer(settings.slack_api_url, workspace, paced=settings.slack_pacing)
+    pacer.share(shared, workspace)

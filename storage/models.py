@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -669,3 +670,14 @@ class PulseAnswer(Base):
     user_id: Mapped[str] = mapped_column(USER_ID)
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None]
+
+
+class SlackBudget(Base):
+    """One of Slack's budgets shared by every process of the installation (PostgreSQL): when the
+    next call is on time at the steady rate, in seconds since the epoch by the database's own
+    clock (``bot.pacing``'s generic cell rate algorithm, booked under the row's lock)."""
+
+    __tablename__ = "slack_budgets"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due: Mapped[float] = mapped_column(Float)

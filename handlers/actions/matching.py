@@ -59,6 +59,16 @@ def handle_approve(ctx: AppContext, args: Args) -> None:
     args.ack()
     (round_id,) = id_values(action_value(args))[:1]
     caller = actor_id(args)
+    pairs = flow.pairs_to_approve(ctx, round_id, caller)
+    if pairs:
+        # A large round takes seconds to make: say so at once.
+        reply_privately(
+            args,
+            fmt(
+                "Approving: making {pairs} now. I'll say here when they're made.",
+                pairs=plural(pairs, "pairing"),
+            ),
+        )
     outcome = flow.approve_round(ctx, round_id, caller)
     # After the approval committed (or was found done): the proposal loses its buttons.
     flow.redraw_approved_proposal(ctx, args.client, round_id, caller, _clicked_message(args))

@@ -98,4 +98,4 @@ def _render_find_invite(session: Session, ctx: AppContext, send: ScheduledSend) 
     return Message(to=user_id, text=message.text, blocks=message.blocks)
 
 
-KINDS: dict[str, Kind] = {FIND_INVITE: Kind(_render_find_invite)}
+KINDS: dict[str, Kind] = {FIND_INVITE: Kind(_render_find_invite, bulk=True)}

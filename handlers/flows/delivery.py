@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.logging import get_logger
+from bot.pacing import sending_in_bulk
 from bot.text import Mrkdwn, is_user_id
 from bot.tick import StepResult, TickContext
 from handlers.flows.leaving import GONE_ERRORS, member_left
@@ -78,6 +80,9 @@ class Kind:
     render: Render
     after_sent: AfterSent | None = None
     render_many: RenderMany | None = None
+    # Sent in bulk wherever it is sent from (an invitation to every trainee): at Slack's steady
+    # rate, behind interactive messages (``bot.pacing``). The scheduler's sends are all bulk.
+    bulk: bool = False
 
 
 Claim = Callable[[Session, datetime], list[ScheduledSend]]
@@ -145,6 +150,7 @@ class _Chunk:
     stamp: datetime
     outgoing: list[tuple[int, Message]] = field(default_factory=list)
     skipped: int = 0
+    bulk: set[int] = field(default_factory=set)  # sends of a bulk kind
 
 
 def _deliver_chunks(
@@ -201,6 +207,8 @@ def _claim_and_render(
                 chunk.skipped += 1
             else:
                 chunk.outgoing.append((send.id, message))
+                if kinds[send.kind].bulk:
+                    chunk.bulk.add(send.id)
     return chunk
 
 
@@ -241,7 +249,8 @@ def _send_chunk(
             if send_id not in held:
                 continue
         try:
-            response = post_message(tick.client, message.to, message.text, message.blocks)
+            with sending_in_bulk() if send_id in chunk.bulk else nullcontext():
+                response = post_message(tick.client, message.to, message.text, message.blocks)
         except SlackApiError as error:
             _record_failure(tick, chunk, send_id, slack_error(error), is_permanent(error))
             result.failed += 1

@@ -794,6 +794,18 @@ def _locked(session: Session, round_id: int) -> MatchRound:
     return locked
 
 
+def pairs_to_approve(ctx: AppContext, round_id: int, caller: str) -> int | None:
+    """How many proposed pairs an approval by ``caller`` would make (refused unless they
+    coordinate the round's program); None when the round is not waiting for approval."""
+    require_round_coordinator(ctx, round_id, caller)
+    with unit_of_work(ctx.sessions) as session:
+        round_ = rounds.get_round(session, round_id)
+        if round_ is None or round_.status != rounds.RoundStatus.PROPOSED.value:
+            return None
+        pairs = rounds.pairs_of(session, round_id)
+        return sum(1 for p in pairs if p.mentor_id is not None and p.status == "proposed")
+
+
 def approve_round(ctx: AppContext, round_id: int, caller: str) -> Outcome:
     """Create every proposed pair once and put the unmatched on the waiting list. The
     introductions and the kind notes to the unmatched are enqueued with the change and go out

@@ -1,7 +1,8 @@
 """Required mentorship: a program's rule that every trainee has a mentor within a number of
 days of joining, or by a date (a July intake), and when the tick next looks for the trainees
 whose reminder has come (NULL without a rule; indexed, so an idle tick reads an empty range);
-and the program a coordinator last chose to see on their Home.
+the program a coordinator last chose to see on their Home; and Slack's
+workspace-wide message budget, booked by every process of the installation.
 
 Revision ID: 0017
 Revises: 0016
@@ -31,9 +32,16 @@ def upgrade() -> None:
         batch_op.create_index("ix_programs_required_next", ["required_next_at"])
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("home_program_id", sa.Integer(), nullable=True))
+    op.create_table(
+        "slack_budgets",
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("due", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("slack_budgets")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_column("home_program_id")
     with op.batch_alter_table("programs", schema=None) as batch_op:

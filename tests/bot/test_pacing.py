@@ -15,8 +15,10 @@ from bot.pacing import (
     Pacer,
     SlackLimits,
     budget_keys,
+    is_bulk,
     pause_key,
     retry_after_seconds,
+    sending_in_bulk,
     workspace_pacer,
 )
 from tests.clock import VirtualTime
@@ -243,3 +245,70 @@ def test_retry_after_is_read_whatever_its_shape(
     headers: dict[str, object] | None, seconds: float
 ) -> None:
     assert retry_after_seconds(headers) == seconds
+
+
+def test_bulk_keeps_the_steady_rate_and_leaves_the_burst_to_people() -> None:
+    virtual = VirtualTime(start=0.0)
+    pacer = pacer_on(virtual, SlackLimits(messages=Budget(per_minute=300, burst=10)))
+    bulk = [pacer.reserve("chat.postMessage", f"U{n}", bulk=True) for n in range(5)]
+    assert bulk == pytest.approx([0.0, 0.2, 0.4, 0.6, 0.8])
+    # A trainee's ask while the check-ins are queued goes now, inside the burst...
+    assert pacer.reserve("chat.postMessage", "U0ASKED01") == 0.0
+    # ...and bulk sent inside sending_in_bulk() (the scheduler's) is bulk without saying so.
+    with sending_in_bulk():
+        assert is_bulk()
+        assert pacer.reserve("chat.postMessage", "U6") == pytest.approx(1.2)
+    assert not is_bulk()
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=60))
+def test_a_mix_of_bulk_and_interactive_never_exceeds_the_budget(kinds: list[bool]) -> None:
+    virtual = VirtualTime(start=0.0)
+    budget = Budget(per_minute=300, burst=10)
+    pacer = pacer_on(virtual, SlackLimits(messages=budget))
+    times = [pacer.reserve("chat.postMessage", f"U{n}", bulk=b) for n, b in enumerate(kinds)]
+    assert never_over(times, budget)
+
+
+class _Failing:
+    def book(self, key: str, budget: Budget, *, bulk: bool) -> float:
+        raise ConnectionError("database unreachable")
+
+
+class _Shared:
+    """Every process's bookings in one place, as the database keeps them."""
+
+    def __init__(self, virtual: VirtualTime) -> None:
+        self.virtual = virtual
+        self.due: dict[str, float] = {}
+        self.keys: list[str] = []
+
+    def book(self, key: str, budget: Budget, *, bulk: bool) -> float:
+        self.keys.append(key)
+        now = self.virtual.monotonic()
+        due = self.due.get(key, float("-inf"))
+        at = max(now, due - (0.0 if bulk else budget.tolerance))
+        self.due[key] = max(due, at) + budget.interval
+        return at - now
+
+
+def test_two_processes_sharing_the_budget_keep_to_it_together() -> None:
+    virtual = VirtualTime(start=0.0)
+    shared = _Shared(virtual)
+    budget = Budget(per_minute=300, burst=10)
+    web, worker = (pacer_on(virtual, SlackLimits(messages=budget)) for _ in range(2))
+    for pacer in (web, worker):
+        pacer.share(shared, "T1")
+    times = [(web, worker)[n % 2].reserve("chat.postMessage", f"U{n}") for n in range(40)]
+    assert never_over(times, budget)
+    assert set(shared.keys) == {"T1:messages"}
+    assert times[-1] == pytest.approx((40 - 10) * 0.2)  # not twice the rate
+
+
+def test_a_shared_budget_that_cannot_be_reached_falls_back_to_this_process() -> None:
+    virtual = VirtualTime(start=0.0)
+    pacer = pacer_on(virtual, SlackLimits(messages=Budget(per_minute=300, burst=10)))
+    pacer.share(_Failing(), "T1")
+    times = [pacer.reserve("chat.postMessage", f"U{n}") for n in range(12)]
+    assert times[:10] == [0.0] * 10
+    assert times[10] == pytest.approx(0.2)

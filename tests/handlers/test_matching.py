@@ -232,7 +232,16 @@ def test_a_round_of_80_trainees_and_40_mentors(harness: Harness) -> None:
     left = [p.trainee_id for p in pairs if p.status == "unmatched"]
     assert left  # ten trainees crowding two mentors leaves some of them without a place
     assert sorted(waiting) == sorted(left)
-    assert any("made; I'm introducing each pair now" in r for r in ephemeral_replies(harness))
+    replies = ephemeral_replies(harness)
+    # The coordinator hears at once that the pairs are being made, then that they were; the
+    # refused approvals (a stranger, a forged value) and the repeat promised nothing.
+    progress = [r for r in replies if r.startswith("Approving: making")]
+    assert progress == [
+        f"Approving: making {len(proposed)} pairings now. I'll say here when they're made."
+    ]
+    made = [i for i, r in enumerate(replies) if "made; I'm introducing each pair now" in r]
+    assert made
+    assert replies.index(progress[0]) < made[0]
     assert any("approved already; nothing changed" in r for r in ephemeral_replies(harness))
 
     harness.tick()  # the introductions and the kind notes go out from the outbox
