@@ -1,0 +1,97 @@
+"""Calendar files for a pair's agreed rhythm: one recurring event (iCalendar, RFC 5545) whose
+recurrence rule gives exactly the check-in slots the app's own cadence arithmetic gives
+(:mod:`bot.cadence`), at the agreed wall-clock time in the zone it was agreed in, with that
+zone's VTIMEZONE. The event keeps one UID for the life of the mentorship, so a changed rhythm
+is an update (a higher SEQUENCE), a pause removes its dates (EXDATE), and an ended mentorship
+cancels it. Pure: the file's bytes from plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from bot.cadence import LAST_DAY, Cadence, Schedule, next_slot_after
+
+PRODUCT = "-//mentorbot//Mentorship rhythm//EN"
+MEETING_LENGTH = timedelta(minutes=30)
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WEEKS: dict[Cadence, int] = {Cadence.WEEKLY: 1, Cadence.BIWEEKLY: 2, Cadence.FOURWEEKLY: 4}
+
+
+def rhythm_uid(pairing_id: int) -> str:
+    """The event's UID: one per mentorship, whatever its rhythm becomes."""
+    return f"mentorship-{pairing_id}-rhythm@mentorbot"
+
+
+def recurrence(schedule: Schedule) -> dict[str, Any]:
+    """The RRULE whose occurrences, from the schedule's first slot, are its slots."""
+    if schedule.monthly is None:
+        return {
+            "FREQ": "WEEKLY",
+            "INTERVAL": _WEEKS[schedule.cadence],
+            "BYDAY": _WEEKDAYS[schedule.weekday],
+            "WKST": "MO",
+        }
+    rule = schedule.monthly
+    if rule.day is None:
+        assert rule.nth is not None
+        assert rule.weekday is not None
+        return {"FREQ": "MONTHLY", "BYDAY": f"{rule.nth:+d}{_WEEKDAYS[rule.weekday]}"}
+    if rule.day >= LAST_DAY:
+        return {"FREQ": "MONTHLY", "BYMONTHDAY": -1}
+    if rule.day > 28:
+        # "The 30th", in a month without one, is its last day: the first of the two that exist.
+        return {"FREQ": "MONTHLY", "BYMONTHDAY": [rule.day, -1], "BYSETPOS": 1}
+    return {"FREQ": "MONTHLY", "BYMONTHDAY": rule.day}
+
+
+@dataclass(frozen=True)
+class RhythmInvite:
+    """What the file says: the mentorship, its rhythm from ``after`` on, and its state."""
+
+    pairing_id: int
+    schedule: Schedule
+    after: datetime  # the first event is the first slot after this moment
+    summary: str  # plain text: "Mentorship check-in with Dana Lee"
+    location: str  # how they meet: "Call", "Coffee", a meeting place
+    sequence: int  # 0 when first sent; one more with each change
+    stamp: datetime  # when the file was made
+    skipped: tuple[date, ...] = ()  # local dates taken out (a pause)
+    cancelled: bool = False  # the mentorship ended: the event is withdrawn
+
+
+def _local(moment: datetime, schedule: Schedule) -> datetime:
+    return moment.astimezone(schedule.zone)
+
+
+def rhythm_calendar(invite: RhythmInvite) -> bytes:
+    """The .ics file: a VCALENDAR with the zone's VTIMEZONE and one recurring VEVENT
+    (``METHOD:REQUEST``), or its cancellation (``METHOD:CANCEL``)."""
+    schedule = invite.schedule
+    first = _local(next_slot_after(schedule, invite.after), schedule)
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if invite.cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", rhythm_uid(invite.pairing_id))
+    event.add("sequence", invite.sequence)
+    event.add("dtstamp", invite.stamp.astimezone(UTC))
+    event.add("summary", invite.summary)
+    event.add("location", invite.location)
+    event.add("dtstart", first)
+    event.add("duration", MEETING_LENGTH)
+    event.add("rrule", recurrence(schedule))
+    if invite.skipped:
+        wall = schedule.local_time
+        event.add(
+            "exdate",
+            [datetime.combine(day, wall, schedule.zone) for day in sorted(set(invite.skipped))],
+        )
+    event.add("status", "CANCELLED" if invite.cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
