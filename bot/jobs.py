@@ -17,6 +17,7 @@ from bot.pacing import sending_in_bulk
 from bot.retention import retention_cutoff
 from bot.tick import Probed, Step, StepResult, TickContext
 from handlers.flows import (
+    calendar_files,
     checkins,
     coverage,
     digest,
@@ -132,6 +133,7 @@ def _outbox_kinds() -> dict[str, Kind]:
         **waiting.KINDS,
         **coverage.KINDS,
         **required_mentorship.KINDS,
+        **calendar_files.KINDS,
     }
 
 

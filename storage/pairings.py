@@ -12,6 +12,7 @@ from bot.errors import Refused
 from bot.lifecycle import PairingEvent, PairingStatus, next_pairing_status
 from bot.programs import DEFAULT_REASSESS_WEEKS, Source
 from bot.text import Mrkdwn, fmt, md, mention
+from storage.calendar_files import owe_cancellations
 from storage.feedback import queue_exit_surveys
 from storage.models import Activity, Pairing
 from storage.people import ensure_person, hold_places, mentee_count
@@ -213,6 +214,7 @@ def close_pairing(
     )
     if started:
         queue_exit_surveys(session, pairing, now)
+        owe_cancellations(session, pairing, now)  # the rhythm's event leaves their calendars
 
 
 def record(

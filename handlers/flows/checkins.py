@@ -42,6 +42,7 @@ from storage import checkins as store
 from storage import feedback as feedback_store
 from storage import goals as goal_store
 from storage import tasks as task_store
+from storage.calendar_files import owe_rhythm_files
 from storage.checkins import MET
 from storage.db import unit_of_work
 from storage.models import CheckIn, Pairing, ScheduledSend
@@ -709,6 +710,7 @@ def pause_pairings(
             store.pause_pairing(
                 session, pairing, until=to_utc(until, time(0), zone), by=actor_id, now=now
             )
+            owe_rhythm_files(session, pairing, now, holders_only=True)  # the paused dates go
             other = other_member(pairing, actor_id)
             changed.pairing_ids.append(pairing.id)
             changed.other_ids.append(other)
@@ -742,6 +744,7 @@ def resume_pairings(
                 now=now,
                 next_checkin_at=next_slot_after(schedule, now) if schedule else None,
             )
+            owe_rhythm_files(session, pairing, now, holders_only=True)  # and come back
             other = other_member(pairing, actor_id)
             changed.pairing_ids.append(pairing.id)
             changed.other_ids.append(other)

@@ -22,7 +22,7 @@ from bot.pacing import sending_in_bulk
 from bot.text import Mrkdwn, is_user_id
 from bot.tick import StepResult, TickContext
 from handlers.flows.leaving import GONE_ERRORS, member_left
-from handlers.flows.slack import is_permanent, post_message, slack_error
+from handlers.flows.slack import is_permanent, post_message, slack_error, upload_to_dm
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
 from storage.outbox import (
@@ -50,12 +50,22 @@ CHUNK = 100
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    title: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Message:
     to: str  # a user id (the app's DM with them) or a channel id
     text: Mrkdwn
     blocks: list[dict[str, Any]]
     # Keep what was posted with the send (a digest, whose rows are redrawn one by one later).
     keep: bool = False
+    # A file shared into the DM instead of a message (``text`` its comment): the send then
+    # records the DM's channel and the file's id where a message's ts would be.
+    file: Attachment | None = None
 
     def drawn(self) -> str | None:
         return drawing_json(self.text, self.blocks) if self.keep else None
@@ -250,7 +260,7 @@ def _send_chunk(
                 continue
         try:
             with sending_in_bulk() if send_id in chunk.bulk else nullcontext():
-                response = post_message(tick.client, message.to, message.text, message.blocks)
+                channel, ts = _post(tick, message)
         except SlackApiError as error:
             _record_failure(tick, chunk, send_id, slack_error(error), is_permanent(error))
             result.failed += 1
@@ -261,15 +271,24 @@ def _send_chunk(
             _record_failure(tick, chunk, send_id, error.__class__.__name__, False)
             result.failed += 1
         else:
-            done = Delivered(
-                send_id, str(response["channel"]), str(response["ts"]), message.drawn()
-            )
+            done = Delivered(send_id, channel, ts, message.drawn())
             _save_delivered(tick, kinds, chunk, [done])
             held.discard(send_id)
             result.sent += 1
     for user_id in sorted(gone):
         # Their account is gone for good: they leave, as if Slack had said so by an event.
         member_left(tick.app, tick.client, user_id, why="send_failed")
+
+
+def _post(tick: TickContext, message: Message) -> tuple[str, str]:
+    """Send one message (or share its file); where it went: (channel, ts or file id)."""
+    if message.file is not None:
+        file = message.file
+        return upload_to_dm(
+            tick.client, message.to, message.text, file.filename, file.title, file.content
+        )
+    response = post_message(tick.client, message.to, message.text, message.blocks)
+    return str(response["channel"]), str(response["ts"])
 
 
 def _renew(tick: TickContext, chunk: _Chunk, held: Collection[int]) -> set[int]:

@@ -20,6 +20,7 @@ from handlers.flows.slack import local_date, notify, program_focus_label
 from handlers.flows.waiting import offer_free_places
 from handlers.profiles import check_person, profiles_before_saving
 from storage.audit import record_audit
+from storage.calendar_files import owe_rhythm_files
 from storage.conflicts import conflict_of, record_overridden
 from storage.db import unit_of_work
 from storage.models import Pairing
@@ -279,6 +280,7 @@ def set_communication(
             pairing.next_checkin_at = next_slot_after(choice.schedule(tz, anchor), now)
         description = choice.describe(tz, anchor)
         record(session, pairing, actor_id=actor_id, kind="pairing.communication", now=now)
+        owe_rhythm_files(session, pairing, now)  # each member's calendar follows the rhythm
         other = other_member(pairing, actor_id)
         done = CommunicationSet(description, other, pairing.id)
     changed = blocks.build_communication_changed(actor_id, done.description)

@@ -71,6 +71,20 @@ def share_files(
     client.files_upload_v2(channel=channel, initial_comment=comment, file_uploads=files)
 
 
+def upload_to_dm(
+    client: WebClient, user_id: str, comment: Mrkdwn, filename: str, title: str, content: bytes
+) -> tuple[str, str]:
+    """Share one file into the app's DM with ``user_id``; (the DM's channel, the file's id)."""
+    channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+    response = client.files_upload_v2(
+        channel=channel,
+        initial_comment=comment,
+        file_uploads=[{"filename": filename, "title": title, "content": content}],
+    )
+    files = response.get("files") or [response.get("file") or {}]
+    return channel, str(files[0].get("id") or "")
+
+
 def send_dm(
     client: WebClient, user_id: str, text: Mrkdwn, blocks: list[dict[str, Any]] | None = None
 ) -> tuple[str, str]:

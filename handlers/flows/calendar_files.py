@@ -1,0 +1,87 @@
+"""The rhythm's calendar file in each member's DM (``bot.calendar_invites``): drawn, when it
+goes, from the pairing as it is then: its rhythm from now on, the dates a pause takes out, or,
+once the mentorship ended, the event's cancellation. The event keeps its UID; its SEQUENCE is
+the moment of the change the file follows, so a later change always supersedes an earlier one
+in a calendar, whichever file arrives last."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.cadence import describe, slots_between
+from bot.calendar_invites import RhythmInvite, rhythm_calendar
+from bot.communication import MEETING_FORMATS
+from bot.context import AppContext
+from bot.text import fmt
+from handlers.flows.checkins import schedule_of
+from handlers.flows.delivery import Attachment, Kind, Message
+from storage.calendar_files import RHYTHM_FILE, was_sent_a_file
+from storage.models import Pairing, ScheduledSend
+from storage.pairings import OPEN, get_pairing, other_member
+from storage.people import get_person
+
+FILENAME = "mentorship-check-ins.ics"
+
+
+def _name(session: Session, user_id: str) -> str:
+    person = get_person(session, user_id)
+    return (person.display_name if person is not None else "") or "your mentorship partner"
+
+
+def _skipped(pairing: Pairing, now: datetime) -> tuple[datetime, ...]:
+    """The slots a pause takes out: those until it ends."""
+    schedule = schedule_of(pairing)
+    if schedule is None or pairing.status != "paused" or pairing.paused_until is None:
+        return ()
+    return tuple(slots_between(schedule, now, pairing.paused_until))
+
+
+def _render(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    pairing = get_pairing(session, send.pairing_id) if send.pairing_id is not None else None
+    member = send.recipient
+    if pairing is None or member is None:
+        return "the mentorship is gone"
+    schedule = schedule_of(pairing)
+    if schedule is None:
+        return "the pair has no rhythm"
+    ended = pairing.status not in OPEN
+    if ended and not was_sent_a_file(session, pairing.id, member):
+        return "no event to withdraw"
+    now = ctx.now()
+    other = _name(session, other_member(pairing, member))
+    how = MEETING_FORMATS.get(str(pairing.meeting_format or ""), "Meeting")
+    invite = RhythmInvite(
+        pairing_id=pairing.id,
+        schedule=schedule,
+        after=now,
+        summary=f"Mentorship check-in with {other}",
+        location=how,
+        sequence=int(send.slot_at.timestamp()),
+        stamp=now,
+        skipped=tuple(slot.astimezone(schedule.zone).date() for slot in _skipped(pairing, now)),
+        cancelled=ended,
+    )
+    if ended:
+        text = fmt(
+            "Your mentorship with {other} has ended, so its check-ins come off your calendar: "
+            "open this file to remove them.",
+            other=other,
+        )
+    else:
+        text = fmt(
+            "For your calendar: {rhythm}, {how}. Open this file to add it; when the rhythm "
+            "changes I'll send one that updates it.",
+            rhythm=describe(schedule),
+            how=how.lower(),
+        )
+    return Message(
+        to=member,
+        text=text,
+        blocks=[],
+        file=Attachment(FILENAME, "Mentorship check-ins", rhythm_calendar(invite)),
+    )
+
+
+KINDS: dict[str, Kind] = {RHYTHM_FILE: Kind(_render)}
