@@ -35,6 +35,26 @@ def _agree(harness: Harness, pairing_id: int, who: str, weekday: int, at: str) -
     )
 
 
+def _end(harness: Harness) -> None:
+    """The mentee ends the mentorship, as ``/mentor end`` and its form do."""
+    harness.command(f"end <@{MENTOR}>", user_id=MENTEE)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=MENTEE,
+        callback_id=ids.END_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+            visibility=(
+                ids.VISIBILITY_BLOCK,
+                ids.VISIBILITY_INPUT,
+                selected("nobody", "radio_buttons"),
+            ),
+        ),
+    )
+
+
 def _files_to(harness: Harness, user: str) -> list[UploadedFile]:
     return [
         f
@@ -94,22 +114,7 @@ def test_a_pause_takes_its_dates_out_and_an_end_cancels(harness: Harness) -> Non
     assert 1 <= len(skipped) <= 2  # the biweekly slots within the four weeks
 
     harness.clock.advance(timedelta(minutes=5))
-    harness.command(f"end <@{MENTOR}>", user_id=MENTEE)
-    view = harness.fake.calls_to("views.open")[-1].args["view"]
-    harness.view_submission(
-        user_id=MENTEE,
-        callback_id=ids.END_VIEW,
-        private_metadata=view["private_metadata"],
-        values=modal_values(
-            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
-            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
-            visibility=(
-                ids.VISIBILITY_BLOCK,
-                ids.VISIBILITY_INPUT,
-                selected("nobody", "radio_buttons"),
-            ),
-        ),
-    )
+    _end(harness)
     harness.tick()
     harness.tick()
     for member in (MENTEE, MENTOR):
@@ -122,22 +127,7 @@ def test_a_pause_takes_its_dates_out_and_an_end_cancels(harness: Harness) -> Non
 
 def test_a_mentorship_ended_before_any_rhythm_sends_no_file(harness: Harness) -> None:
     pairing_id = pair(harness)
-    harness.command(f"end <@{MENTOR}>", user_id=MENTEE)
-    view = harness.fake.calls_to("views.open")[-1].args["view"]
-    harness.view_submission(
-        user_id=MENTEE,
-        callback_id=ids.END_VIEW,
-        private_metadata=view["private_metadata"],
-        values=modal_values(
-            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
-            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
-            visibility=(
-                ids.VISIBILITY_BLOCK,
-                ids.VISIBILITY_INPUT,
-                selected("nobody", "radio_buttons"),
-            ),
-        ),
-    )
+    _end(harness)
     harness.tick()
     with harness.session() as session:
         assert session.get(Pairing, pairing_id).status == "ended"  # type: ignore[union-attr]
