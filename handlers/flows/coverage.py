@@ -45,7 +45,6 @@ def _program_and_user(send: ScheduledSend) -> tuple[int, str] | None:
 
 @dataclass(frozen=True)
 class Invited:
-    program_name: str
     invited: int  # newly invited now
     already: int  # invited earlier this week
 
@@ -82,7 +81,7 @@ def invite_uncovered(
         )
     result = deliver(TickContext(app=ctx, client=client, now=now, clock=ctx.now), KINDS, send_ids)
     log.info("coverage.invited", program=program.id, count=len(send_ids), sent=result.sent)
-    return Invited(program.name, len(send_ids), len(trainees) - len(send_ids))
+    return Invited(len(send_ids), len(trainees) - len(send_ids))
 
 
 def _render_find_invite(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
