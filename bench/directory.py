@@ -17,7 +17,8 @@ from datetime import timedelta
 from sqlalchemy import Engine, insert
 
 from bench.members import add_default_members
-from bench.tick import CHUNK, NOW, sqlite_url
+from bench.mixed import database_url, percentile
+from bench.tick import CHUNK, NOW
 from bot.context import AppContext
 from bot.directory import FORMAT_KEYS, STAGE_KEYS, specialties
 from bot.focus import focus_areas
@@ -30,7 +31,6 @@ from storage import schema
 from storage.db import create_db_engine, make_session_factory
 from storage.models import MentorProfile, Pairing, Person, TraineeProfile
 from storage.programs import default_program_id
-from tests import databases
 
 TRAINEE = "U0SEEKER0"
 ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", None)
@@ -165,7 +165,7 @@ def bench(database: str, url: str, profiles: int) -> list[Row]:
                     case,
                     shown,
                     statistics.median(times),
-                    times[min(len(times) - 1, int(len(times) * 0.95))],
+                    percentile(times, 0.95),
                 )
             )
         return rows
@@ -194,15 +194,8 @@ def main(argv: Sequence[str]) -> int:
     rows: list[Row] = []
     for database in args.databases:
         for profiles in args.profiles:
-            if database == "sqlite":
-                with sqlite_url() as url:
-                    rows += bench(database, url, profiles)
-            else:
-                reason = databases.postgres_unavailable_reason()
-                if reason:
-                    print(f"skipping PostgreSQL: {reason}")
-                    continue
-                with databases.postgres_schema("mbdirectory") as url:
+            with database_url(database, "mbdirectory") as url:
+                if url is not None:
                     rows += bench(database, url, profiles)
     print(render(rows))
     return 0

@@ -15,7 +15,8 @@ from datetime import timedelta
 from sqlalchemy import Engine, insert, select, text, update
 
 from bench.members import add_default_members
-from bench.tick import CHUNK, NOW, sqlite_url
+from bench.mixed import database_url, percentile
+from bench.tick import CHUNK, NOW
 from bot.context import AppContext
 from bot.focus import focus_areas
 from bot.heap import settle
@@ -37,7 +38,6 @@ from storage.models import (
     WaitingEntry,
 )
 from storage.programs import default_program_id
-from tests import databases
 
 COORDINATOR = "U0COORDIN"
 RUNS = 40
@@ -241,8 +241,8 @@ def bench(database: str, url: str, members: int) -> Row:
             database,
             members,
             len(view["blocks"]),
-            times[len(times) // 2],
-            times[min(len(times) - 1, int(len(times) * 0.95))],
+            percentile(times, 0.5),
+            percentile(times, 0.95),
         )
     finally:
         engine.dispose()
@@ -269,15 +269,8 @@ def main(argv: Sequence[str]) -> int:
     rows: list[Row] = []
     for database in args.databases:
         for members in args.members:
-            if database == "sqlite":
-                with sqlite_url() as url:
-                    rows.append(bench(database, url, members))
-            else:
-                reason = databases.postgres_unavailable_reason()
-                if reason:
-                    print(f"skipping PostgreSQL: {reason}")
-                    continue
-                with databases.postgres_schema("mbhome") as url:
+            with database_url(database, "mbhome") as url:
+                if url is not None:
                     rows.append(bench(database, url, members))
     print(render(rows))
     return 0

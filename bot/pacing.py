@@ -205,10 +205,9 @@ class Pacer:
         """Book the earliest moment ``method`` may be called and return it (clock time);
         ``bulk`` defaults to :func:`is_bulk`."""
         bulk = is_bulk() if bulk is None else bulk
-        keys = budget_keys(method, channel) if self.paced else ()
         shared, name = self._shared, self._shared_name
         not_before = float("-inf")
-        if shared is not None and SHARED_KEY in keys:
+        if shared is not None and self.paced and method in MESSAGE_METHODS:
             # Booked for every process first (its own short transaction, no lock held). When
             # the database can't be asked, this process keeps to the budget on its own.
             try:

@@ -8,7 +8,6 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.errors import Refused
 from bot.text import fmt, md, plural
 from handlers import ids
 from handlers.blocks.modals import InvalidSubmission
@@ -17,7 +16,7 @@ from handlers.blocks.programs import (
     parse_program_submission,
     program_of_metadata,
 )
-from handlers.edge import FORGED_VALUE, actor_id, edge
+from handlers.edge import actor_id, edge
 from handlers.flows.home import publish_home
 from handlers.flows.program_admin import (
     change_members,
@@ -27,7 +26,7 @@ from handlers.flows.program_admin import (
     sync_linked_members,
 )
 from handlers.flows.slack import notify
-from handlers.views.requests import metadata, reject, state_values
+from handlers.views.requests import metadata, metadata_program, reject, state_values
 
 
 def handle_program_submission(ctx: AppContext, args: Args) -> None:
@@ -71,10 +70,7 @@ def handle_members_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    program_id = program_of_metadata(metadata(args))
-    if program_id is None:
-        raise Refused(FORGED_VALUE, reason="forbidden")
-    changed = change_members(ctx, user, program_id, changes)
+    changed = change_members(ctx, user, metadata_program(args), changes)
     args.ack()
     note = fmt(
         "{name}: {added} added, {removed} removed.",

@@ -8,18 +8,16 @@ from functools import partial
 from slack_bolt import App, Args
 
 from bot.context import AppContext
-from bot.errors import Refused
 from bot.text import md
 from handlers import ids
 from handlers.blocks.modals import InvalidSubmission
-from handlers.blocks.programs import program_of_metadata
 from handlers.blocks.report_modal import parse_report_submission
-from handlers.edge import FORGED_VALUE, actor_id, edge
+from handlers.edge import actor_id, edge
 from handlers.flows.digest import ReportProgram, several_programs
 from handlers.flows.programs import require_coordinator_of
 from handlers.flows.reports import send_report
 from handlers.flows.slack import notify
-from handlers.views.requests import metadata, reject, state_values
+from handlers.views.requests import metadata_program, reject, state_values
 from storage.db import unit_of_work
 
 
@@ -30,11 +28,8 @@ def handle_report_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
-    program_id = program_of_metadata(metadata(args))
-    if program_id is None:
-        raise Refused(FORGED_VALUE, reason="forbidden")
     with unit_of_work(ctx.sessions) as session:
-        program = require_coordinator_of(session, ctx.settings, program_id, user)
+        program = require_coordinator_of(session, ctx.settings, metadata_program(args), user)
         chosen = ReportProgram(program, several_programs(session))
     args.ack()
     notify(args.client, user, md("Preparing your report; it will arrive here in a moment."))

@@ -21,6 +21,7 @@ from handlers.blocks.modals import (
     parse_program,
     parse_redirect,
 )
+from handlers.blocks.programs import program_of_metadata
 from handlers.blocks.requests import build_request_sent
 from handlers.edge import FORGED_VALUE, actor_id, edge, id_values
 from handlers.flows.program_scope import member_program
@@ -48,6 +49,15 @@ def submitted_program(args: Args) -> int | None:
         return parse_program(state_values(args), parse_metadata(metadata(args)))
     except ForgedProgram as forged:
         raise Refused(FORGED_VALUE, reason="forbidden") from forged
+
+
+def metadata_program(args: Args) -> int:
+    """The program id a modal's own metadata carries (the members, report and program forms);
+    a missing or malformed one only a forged payload carries."""
+    program_id = program_of_metadata(metadata(args))
+    if program_id is None:
+        raise Refused(FORGED_VALUE, reason="forbidden")
+    return program_id
 
 
 def handle_ask_submission(ctx: AppContext, args: Args) -> None:

@@ -153,3 +153,27 @@ def selected(value: str, kind: str = "static_select") -> dict[str, Any]:
 
 def typed(text: str) -> dict[str, Any]:
     return {"type": "plain_text_input", "value": text}
+
+
+def end_mentorship(
+    harness: Harness, *, by: str, other: str, note: str = "", visibility: str = "nobody"
+) -> None:
+    """``by`` ends their mentorship with ``other``, as ``/mentor end`` and its form do."""
+    from handlers import ids
+
+    harness.command(f"end <@{other}>", user_id=by)
+    view = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.view_submission(
+        user_id=by,
+        callback_id=ids.END_VIEW,
+        private_metadata=view["private_metadata"],
+        values=modal_values(
+            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed(note)),
+            visibility=(
+                ids.VISIBILITY_BLOCK,
+                ids.VISIBILITY_INPUT,
+                selected(visibility, "radio_buttons"),
+            ),
+        ),
+    )

@@ -14,7 +14,7 @@ from bot.calendar_invites import rhythm_uid
 from handlers import ids
 from storage.models import Pairing
 from tests.conftest import MENTEE, MENTOR
-from tests.handlers.helpers import modal_values, selected, typed
+from tests.handlers.helpers import end_mentorship, modal_values, selected
 from tests.handlers.test_pairings import pair
 from tests.harness import Harness
 from tests.slack import payloads
@@ -31,26 +31,6 @@ def _agree(harness: Harness, pairing_id: int, who: str, weekday: int, at: str) -
             weekday=(ids.WEEKDAY_BLOCK, ids.WEEKDAY_INPUT, selected(str(weekday))),
             time=(ids.TIME_BLOCK, ids.TIME_INPUT, {"type": "timepicker", "selected_time": at}),
             format=(ids.FORMAT_BLOCK, ids.FORMAT_INPUT, selected("coffee")),
-        ),
-    )
-
-
-def _end(harness: Harness) -> None:
-    """The mentee ends the mentorship, as ``/mentor end`` and its form do."""
-    harness.command(f"end <@{MENTOR}>", user_id=MENTEE)
-    view = harness.fake.calls_to("views.open")[-1].args["view"]
-    harness.view_submission(
-        user_id=MENTEE,
-        callback_id=ids.END_VIEW,
-        private_metadata=view["private_metadata"],
-        values=modal_values(
-            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
-            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
-            visibility=(
-                ids.VISIBILITY_BLOCK,
-                ids.VISIBILITY_INPUT,
-                selected("nobody", "radio_buttons"),
-            ),
         ),
     )
 
@@ -114,7 +94,7 @@ def test_a_pause_takes_its_dates_out_and_an_end_cancels(harness: Harness) -> Non
     assert 1 <= len(skipped) <= 2  # the biweekly slots within the four weeks
 
     harness.clock.advance(timedelta(minutes=5))
-    _end(harness)
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
     harness.tick()
     harness.tick()
     for member in (MENTEE, MENTOR):
@@ -127,7 +107,7 @@ def test_a_pause_takes_its_dates_out_and_an_end_cancels(harness: Harness) -> Non
 
 def test_a_mentorship_ended_before_any_rhythm_sends_no_file(harness: Harness) -> None:
     pairing_id = pair(harness)
-    _end(harness)
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
     harness.tick()
     with harness.session() as session:
         assert session.get(Pairing, pairing_id).status == "ended"  # type: ignore[union-attr]

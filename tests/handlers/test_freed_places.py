@@ -18,7 +18,7 @@ from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
 from tests.coordinators.test_digest import _reassign_to
 from tests.data.test_erasure import _confirm
 from tests.data.test_leaving import user_change
-from tests.handlers.helpers import buttons, dms_to, modal_values, selected, typed
+from tests.handlers.helpers import buttons, dms_to, end_mentorship, modal_values, typed
 from tests.handlers.test_directory import save_mentor
 from tests.harness import Harness
 
@@ -72,25 +72,6 @@ def _setup(harness: Harness, *, paired: bool = True, origin: str = "request") ->
     assert _place_notices(harness, SECOND) == []
 
 
-def _end(harness: Harness) -> None:
-    harness.command(f"end <@{MENTOR}>", user_id=MENTEE)
-    view = harness.fake.calls_to("views.open")[-1].args["view"]
-    harness.view_submission(
-        user_id=MENTEE,
-        callback_id=ids.END_VIEW,
-        private_metadata=view["private_metadata"],
-        values=modal_values(
-            outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
-            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
-            visibility=(
-                ids.VISIBILITY_BLOCK,
-                ids.VISIBILITY_INPUT,
-                selected("nobody", "radio_buttons"),
-            ),
-        ),
-    )
-
-
 def _digest_close(harness: Harness) -> None:
     harness.block_action(
         user_id=COORDINATOR,
@@ -112,6 +93,10 @@ def _mentee_leaves(harness: Harness) -> None:
 def _mentee_erased(harness: Harness) -> None:
     harness.command("forget me", user_id=MENTEE)
     _confirm(harness, MENTEE)
+
+
+def _end(harness: Harness) -> None:
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
 
 
 def _limit_raised(harness: Harness) -> None:
