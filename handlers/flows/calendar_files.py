@@ -6,11 +6,11 @@ in a calendar, whichever file arrives last."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.cadence import describe, slots_between
+from bot.cadence import Schedule, describe, slots_between
 from bot.calendar_invites import RhythmInvite, rhythm_calendar
 from bot.communication import MEETING_FORMATS
 from bot.context import AppContext
@@ -30,12 +30,14 @@ def _name(session: Session, user_id: str) -> str:
     return (person.display_name if person is not None else "") or "your mentorship partner"
 
 
-def _skipped(pairing: Pairing, now: datetime) -> tuple[datetime, ...]:
-    """The slots a pause takes out: those until it ends."""
-    schedule = schedule_of(pairing)
-    if schedule is None or pairing.status != "paused" or pairing.paused_until is None:
+def _skipped(pairing: Pairing, schedule: Schedule, now: datetime) -> tuple[date, ...]:
+    """The local dates a pause takes out: those of the slots until it ends."""
+    if pairing.status != "paused" or pairing.paused_until is None:
         return ()
-    return tuple(slots_between(schedule, now, pairing.paused_until))
+    return tuple(
+        slot.astimezone(schedule.zone).date()
+        for slot in slots_between(schedule, now, pairing.paused_until)
+    )
 
 
 def _render(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
@@ -60,7 +62,7 @@ def _render(session: Session, ctx: AppContext, send: ScheduledSend) -> Message |
         location=how,
         sequence=int(send.slot_at.timestamp()),
         stamp=now,
-        skipped=tuple(slot.astimezone(schedule.zone).date() for slot in _skipped(pairing, now)),
+        skipped=_skipped(pairing, schedule, now),
         cancelled=ended,
     )
     if ended:
