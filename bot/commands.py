@@ -198,6 +198,13 @@ class Leave:
     name: str
 
 
+@dataclass(frozen=True)
+class Introduce:
+    colleague_id: str
+    mentee_id: str | None  # named when the mentor has several mentees
+    why: str
+
+
 Command = (
     Help
     | Survey
@@ -229,6 +236,7 @@ Command = (
     | ProgramMembers
     | Join
     | Leave
+    | Introduce
 )
 
 # (name, usage, what it does) in the order /mentor help lists them.
@@ -250,6 +258,11 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("reassess", "/mentor reassess [@person]", "Reassess and refine goals and tasks now."),
     ("pause", "/mentor pause [@person] [2w | until <date>]", "Pause check-ins for a while."),
     ("resume", "/mentor resume [@person]", "Resume paused check-ins."),
+    (
+        "introduce",
+        "/mentor introduce @colleague [to @mentee] [why]",
+        "Mentors: introduce your mentee to a colleague.",
+    ),
     ("end", "/mentor end [@person]", "End a mentorship, privately and kindly."),
     ("capacity", "/mentor capacity [N|off]", "How many mentees you can take on."),
     (
@@ -365,6 +378,14 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor resume @person",
         "Ends a pause early; check-ins carry on at your agreed rhythm.",
     ),
+    "introduce": (
+        "/mentor introduce @colleague why you two should talk",
+        "Mentors: I open a group message with your mentee, the colleague and me, introduce "
+        "them in your name, and ask the colleague whether they're happy to talk (a “not now” "
+        "reaches only you and your mentee). Mentoring several people? Add `to @mentee`. The "
+        "**Introduce to a colleague…** button on my Home tab does the same with a form, and a "
+        "mentee can tap **Ask for an introduction** there.",
+    ),
     "end": (
         "/mentor end @person",
         "Completed or ended early, with an optional reason that only coordinators may see. "
@@ -464,6 +485,8 @@ _ALIASES = {
     "?": "help",
     "objective": "goal",
     "objectives": "goals",
+    "intro": "introduce",
+    "connect": "introduce",
 }
 
 
@@ -718,6 +741,22 @@ def _join_leave(name: str, rest: list[str]) -> Join | Leave:
     return Join(name=program) if name == "join" else Leave(name=program)
 
 
+def _introduce(rest: list[str]) -> Introduce:
+    example = "/mentor introduce @colleague to @mentee why they should talk"
+    if not rest:
+        raise CommandError(
+            fmt("Whom would you like your mentee to meet? Try `{example}`.", example=example)
+        )
+    colleague = _who(rest[0], "the colleague", example)
+    words = rest[1:]
+    if words and words[0].lower() == "to" and len(words) > 1 and words[1].startswith("<"):
+        words = words[1:]
+    mentee, words = _leading_person(words)
+    if mentee == colleague:
+        raise CommandError(md("The colleague and the mentee need to be two different people."))
+    return Introduce(colleague_id=colleague, mentee_id=mentee, why=_note(words))
+
+
 def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
     """The command in ``text``, or :class:`CommandError` saying what to type instead."""
     words = tokens(text.strip())
@@ -785,6 +824,8 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return _program(rest)
     if name in ("join", "leave"):
         return _join_leave(name, rest)
+    if name == "introduce":
+        return _introduce(rest)
     return Help(unknown=first_word(text))
 
 

@@ -249,3 +249,14 @@ REPORT_FROM_BLOCK, REPORT_FROM_INPUT = "report_from", "report_from_input"
 REPORT_TO_BLOCK, REPORT_TO_INPUT = "report_to", "report_to_input"
 # Home's **Digest preview**: the digest in a modal (its at-risk buttons act as on the digest).
 DIGEST_PREVIEW_VIEW = "digest.preview"
+
+# Introductions: a mentor introduces their mentee to a colleague in a group DM.
+INTRO_OPEN = "intro.open"  # Home's "Introduce to a colleague…"; value: pairing id
+INTRO_FROM_ASK = "intro.from_ask"  # the mentor's "Introduce…" on a mentee's ask; value: ask id
+INTRO_ASK_OPEN = "intro.ask.open"  # Home's "Ask for an introduction"; value: pairing id
+INTRO_HAPPY = "intro.happy"  # the colleague's answers; value: introduction id
+INTRO_NOT_NOW = "intro.not_now"
+INTRO_VIEW = "intro.submit"
+INTRO_ASK_VIEW = "intro.ask.submit"
+INTRO_COLLEAGUE_BLOCK, INTRO_COLLEAGUE_INPUT = "intro_colleague", "intro_colleague_input"
+INTRO_LOOKING_BLOCK, INTRO_LOOKING_INPUT = "intro_looking", "intro_looking_input"

@@ -681,3 +681,48 @@ class SlackBudget(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     due: Mapped[float] = mapped_column(Float)
+
+
+class IntroductionAsk(Base):
+    """A mentee asking their mentor for an introduction ("someone in interventional radiology
+    research"), and the DM that asked the mentor, redrawn once someone was introduced. One
+    per submitted form (a retried submission finds its own row)."""
+
+    __tablename__ = "introduction_asks"
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "submission", name="uq_introduction_ask_submission"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    submission: Mapped[str] = mapped_column(String(64))  # the form's view id
+    looking_for: Mapped[str] = mapped_column(Text, default="")
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    mentor_channel: Mapped[str | None] = mapped_column(SHORT)
+    mentor_ts: Mapped[str | None] = mapped_column(SHORT)
+
+
+class Introduction(Base):
+    """A mentor introducing their mentee to a colleague: a group DM of the mentee, the colleague
+    and the app (its channel and message recorded, to redraw), and the colleague's answer.
+    Made once per mentorship and colleague; ``why`` is the mentor's words to them both."""
+
+    __tablename__ = "introductions"
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "colleague_id", name="uq_introduction"),
+        # The digest and the report count introductions made in a window.
+        Index("ix_introductions_made_at", "made_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    colleague_id: Mapped[str] = mapped_column(USER_ID, index=True)
+    why: Mapped[str] = mapped_column(Text, default="")
+    ask_id: Mapped[int | None] = mapped_column(ForeignKey("introduction_asks.id"))
+    # sending (the group DM is on its way), made, accepted ("Happy to talk"), declined ("Not now")
+    status: Mapped[str] = mapped_column(SHORT)
+    made_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(SHORT)
+    ts: Mapped[str | None] = mapped_column(SHORT)

@@ -12,6 +12,7 @@ from handlers.actions import (
     directory,
     feedback,
     home,
+    introductions,
     matching,
     pairings,
     program_pick,
@@ -36,3 +37,4 @@ def register(app: App, ctx: AppContext) -> None:
     matching.register(app, ctx)
     program_pick.register(app, ctx)
     feedback.register(app, ctx)
+    introductions.register(app, ctx)

@@ -27,6 +27,7 @@ from handlers.blocks.common import (
 )
 from handlers.blocks.desk import Desk, desk_blocks
 from handlers.blocks.feedback import mentor_feedback_lines
+from handlers.blocks.introductions import IntroLine, introduction_summary, waiting_asks_line
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
 from handlers.blocks.work import (
@@ -87,6 +88,8 @@ class HomePairing:
     open_tasks: Sequence[TaskRow] = ()  # the builder shows at most TASKS_SHOWN
     history: Sequence[GoalRow] = ()  # closed goals, latest first; at most HISTORY_SHOWN shown
     program_id: int | None = None
+    introductions: Sequence[IntroLine] = ()  # made in this mentorship, the first made first
+    asks_waiting: int = 0  # the mentee's asks for an introduction the mentor hasn't answered
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,12 @@ def _details(p: HomePairing, today: date) -> Mrkdwn:
         parts.append(fmt("⏸️ Paused{until}", until=until))
     elif p.next_checkin is not None:
         parts.append(fmt("Next check-in: {when} (your time)", when=_when(p.next_checkin, today)))
+    introductions = introduction_summary(p.introductions, viewer_is_mentor=p.viewer_is_mentor)
+    if introductions is not None:
+        parts.append(introductions)
+    asks = waiting_asks_line(p.asks_waiting, viewer_is_mentor=p.viewer_is_mentor)
+    if asks is not None:
+        parts.append(asks)
     return md_join("\n", parts)
 
 
@@ -323,6 +332,11 @@ def pairing_blocks(p: HomePairing, today: date, viewer_id: str | None = None) ->
             button("Change pause" if p.paused else "Pause", ids.HOME_PAUSE, value),
             *([button("Resume", ids.PAUSE_RESUME, value)] if p.paused else []),
             button("Reassess", ids.REASSESS_OPEN, value),
+            (
+                button("Introduce to a colleague…", ids.INTRO_OPEN, value)
+                if p.viewer_is_mentor
+                else button("Ask for an introduction", ids.INTRO_ASK_OPEN, value)
+            ),
             button("End…", ids.HOME_END, value),
         )
     )

@@ -17,6 +17,7 @@ from handlers.commands import (
     data,
     directory,
     feedback,
+    introductions,
     matching,
     pairings,
     programs,
@@ -44,6 +45,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     data.ROUTES,
     matching.ROUTES,
     feedback.ROUTES,
+    introductions.ROUTES,
     programs.ROUTES,
 )
 

@@ -29,11 +29,12 @@ from handlers.blocks.home import (
     build_home,
 )
 from handlers.flows.rhythm import current_communication
-from handlers.flows.rows import closed_goal_rows, goal_rows, task_rows
+from handlers.flows.rows import closed_goal_rows, goal_rows, introduction_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
 from storage.coverage import program_coverage, rounds_in_progress
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback, open_pulses, weekly_focus_cells
+from storage.introductions import open_asks_of
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
@@ -111,6 +112,8 @@ def _home_pairing(
         open_tasks=task_rows(session, pairing.id, ctx.now(), include_recent=False),
         history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN, tz=tz),
         program_id=pairing.program_id,
+        introductions=introduction_rows(session, [pairing.id], tz=tz)[pairing.id],
+        asks_waiting=len(open_asks_of(session, [pairing.id])[pairing.id]),
     )
 
 

@@ -3,16 +3,18 @@ why; each task with the goal it works towards."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from handlers.blocks.introductions import IntroLine
 from handlers.blocks.work import GoalRow, TaskRow
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.goals import Closing
+from storage.introductions import introductions_of
 from storage.models import Goal, Task
 
 
@@ -88,3 +90,16 @@ def task_rows(
     texts = goal_texts(session, pairing_id)
     tasks = task_store.tasks_of(session, pairing_id, now, include_recent=include_recent)
     return [task_row(t, texts, tz=tz) for t in tasks]
+
+
+def introduction_rows(
+    session: Session, pairing_ids: Collection[int], *, tz: str | None = None
+) -> dict[int, list[IntroLine]]:
+    """The introductions made in each mentorship, as listings show them (the first first)."""
+    return {
+        pairing_id: [
+            IntroLine(row.colleague_id, row.status, _day(row.made_at, tz) or row.made_at.date())
+            for row in rows
+        ]
+        for pairing_id, rows in introductions_of(session, pairing_ids).items()
+    }

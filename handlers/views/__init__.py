@@ -11,6 +11,7 @@ from handlers.views import (
     directory,
     feedback,
     forget,
+    introductions,
     matching,
     pairings,
     programs,
@@ -32,5 +33,6 @@ def register(app: App, ctx: AppContext) -> None:
     directory.register(app, ctx)
     matching.register(app, ctx)
     feedback.register(app, ctx)
+    introductions.register(app, ctx)
     programs.register(app, ctx)
     reports.register(app, ctx)

@@ -12,15 +12,27 @@ import secrets
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from tests.slack import payloads
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+
+
+def manifest_bot_scopes() -> list[str]:
+    """The bot scopes the app's manifest asks for."""
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    return list(manifest["oauth_config"]["scopes"]["bot"])
+
 
 # Slack's documented limits.
 MAX_TEXT_CHARS = 40_000
@@ -94,10 +106,12 @@ class UploadedFile:
 class SlackRefusal(Exception):
     """What a method answers ``{"ok": false, "error": ...}`` with."""
 
-    def __init__(self, error: str, *messages: str) -> None:
+    def __init__(self, error: str, *messages: str, **details: str) -> None:
         super().__init__(error)
         self.error = error
         self.messages = list(messages)
+        # Fields Slack adds beside the error, e.g. missing_scope's "needed" and "provided".
+        self.details = details
 
 
 @dataclass
@@ -181,8 +195,12 @@ class FakeSlack:
         bot_user_id: str = payloads.BOT_USER_ID,
         bot_id: str = payloads.BOT_ID,
         latency: float = 0.0,
+        scopes: Collection[str] | None = None,
     ) -> None:
         self.token = token
+        # The bot token's scopes: by default exactly what manifest.yml asks for, so a method
+        # the app starts calling without its scope in the manifest fails here as in Slack.
+        self.scopes = frozenset(manifest_bot_scopes() if scopes is None else scopes)
         # Seconds each Web API call takes to answer, as real Slack's 100-500 ms do.
         self.latency = latency
         # Set by serve_socket_mode: the xapp- token and a FakeSocketMode's issue_url.
@@ -590,12 +608,20 @@ class FakeSlack:
             if conversation is None or not (conversation.is_im or conversation.is_mpim):
                 raise SlackRefusal("channel_not_found")
         else:
-            conversation = self._conversation_with(_id_list(args.get("users")))
+            users = _id_list(args.get("users"))
+            self._require_scope("mpim:write" if len(set(users)) > 1 else "im:write")
+            conversation = self._conversation_with(users)
         already_open = conversation.is_open
         conversation.is_open = True
         found = self._conversation_object(conversation) if _flag(args.get("return_im")) else {}
         opened: JsonObject = {"no_op": True, "already_open": True} if already_open else {}
         return {**opened, "channel": {"id": conversation.id, **found}}
+
+    def _require_scope(self, needed: str) -> None:
+        if needed not in self.scopes:
+            raise SlackRefusal(
+                "missing_scope", needed=needed, provided=",".join(sorted(self.scopes))
+            )
 
     def _conversation_with(self, user_ids: list[str]) -> _Conversation:
         if not user_ids:
@@ -1095,7 +1121,7 @@ def _succeeded(data: JsonObject, warnings: list[str]) -> _Outcome:
 
 
 def _refused(refusal: SlackRefusal, **extra: Any) -> _Outcome:
-    body: JsonObject = {"ok": False, "error": refusal.error, **extra}
+    body: JsonObject = {"ok": False, "error": refusal.error, **refusal.details, **extra}
     if refusal.messages:
         body["response_metadata"] = {"messages": refusal.messages}
     return _Outcome(200, body, refusal.error)

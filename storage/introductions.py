@@ -1,0 +1,224 @@
+"""Introductions a mentor makes for their mentee, and a mentee's asks for one. An introduction
+is made once per mentorship and colleague: its row is added (race-safe) as *sending* before the
+group DM goes, becomes *made* when Slack took it, and takes the colleague's one answer. A row
+left *sending* by a process that died in between is taken over by the next attempt after a few
+minutes, so it never blocks the introduction for good."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Introduction, IntroductionAsk, Pairing
+from storage.upsert import get_or_insert
+
+SENDING = "sending"
+MADE = "made"
+ACCEPTED = "accepted"  # "Happy to talk"
+DECLINED = "declined"  # "Not now"
+DELIVERED = (MADE, ACCEPTED, DECLINED)
+ANSWERED = (ACCEPTED, DECLINED)
+# A group DM still "on its way" after this long was lost with the process sending it.
+STALE_SENDING = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The row an attempt to introduce found or added; ``ours`` when this attempt sends it."""
+
+    introduction: Introduction
+    ours: bool
+
+
+def open_introduction(
+    session: Session,
+    *,
+    pairing_id: int,
+    colleague_id: str,
+    why: str,
+    ask_id: int | None,
+    now: datetime,
+) -> Opened:
+    """Add the introduction as being sent; when it exists already it is not ours to send (a
+    double tap, a retried submission), unless a sender died leaving it on its way."""
+    row, added = get_or_insert(
+        session,
+        Introduction,
+        {
+            "pairing_id": pairing_id,
+            "colleague_id": colleague_id,
+            "why": why,
+            "ask_id": ask_id,
+            "status": SENDING,
+            "made_at": now,
+        },
+        key=[Introduction.pairing_id, Introduction.colleague_id],
+    )
+    if added:
+        return Opened(row, True)
+    session.refresh(row, with_for_update=True)
+    if row.status == SENDING and row.made_at <= now - STALE_SENDING:
+        row.why, row.ask_id, row.made_at = why, ask_id, now
+        return Opened(row, True)
+    return Opened(row, False)
+
+
+def get_introduction(
+    session: Session, introduction_id: int, *, lock: bool = False
+) -> Introduction | None:
+    query = select(Introduction).where(Introduction.id == introduction_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def deliver_introduction(session: Session, introduction_id: int, channel: str, ts: str) -> None:
+    """Slack took the group DM: record where it is (to redraw it); *made* unless the colleague
+    already answered in the moment between."""
+    row = get_introduction(session, introduction_id, lock=True)
+    if row is None:
+        return
+    row.channel, row.ts = channel, ts
+    if row.status == SENDING:
+        row.status = MADE
+
+
+def discard_unsent(session: Session, introduction_id: int) -> None:
+    """The group DM could not be sent: nobody saw the introduction, so it is forgotten."""
+    session.execute(
+        delete(Introduction).where(
+            Introduction.id == introduction_id, Introduction.status == SENDING
+        )
+    )
+
+
+def answer_introduction(session: Session, row: Introduction, answer: str, now: datetime) -> bool:
+    """The colleague's answer (``ACCEPTED`` or ``DECLINED``); False when it was already given."""
+    if row.status in ANSWERED:
+        return False
+    row.status, row.answered_at = answer, now
+    return True
+
+
+def introductions_of(
+    session: Session, pairing_ids: Collection[int]
+) -> dict[int, list[Introduction]]:
+    """The introductions made in each of ``pairing_ids`` (not those still on their way), the
+    first made first."""
+    found: dict[int, list[Introduction]] = {pairing_id: [] for pairing_id in pairing_ids}
+    if not pairing_ids:
+        return found
+    rows = session.scalars(
+        select(Introduction)
+        .where(Introduction.pairing_id.in_(sorted(pairing_ids)), Introduction.status.in_(DELIVERED))
+        .order_by(Introduction.made_at, Introduction.id)
+    )
+    for row in rows:
+        found[row.pairing_id].append(row)
+    return found
+
+
+@dataclass(frozen=True)
+class IntroductionCounts:
+    made: int
+    accepted: int
+
+
+def introduction_counts(
+    session: Session, program_id: int, start: datetime, end: datetime
+) -> IntroductionCounts:
+    """The program's introductions made in [start, end), and how many of those the colleague
+    was happy to take up."""
+    made, accepted = session.execute(
+        select(
+            func.count(),
+            func.count().filter(Introduction.status == ACCEPTED),
+        )
+        .select_from(Introduction)
+        .join(Pairing, Pairing.id == Introduction.pairing_id)
+        .where(
+            Pairing.program_id == program_id,
+            Introduction.status.in_(DELIVERED),
+            Introduction.made_at >= start,
+            Introduction.made_at < end,
+        )
+    ).one()
+    return IntroductionCounts(int(made), int(accepted))
+
+
+def pairing_introduction_counts(
+    session: Session, pairing_ids: Collection[int]
+) -> dict[int, IntroductionCounts]:
+    """Per mentorship: introductions made, and accepted (the pairings report's columns)."""
+    if not pairing_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Introduction.pairing_id,
+            func.count(),
+            func.count().filter(Introduction.status == ACCEPTED),
+        )
+        .where(Introduction.pairing_id.in_(sorted(pairing_ids)), Introduction.status.in_(DELIVERED))
+        .group_by(Introduction.pairing_id)
+    )
+    return {pairing_id: IntroductionCounts(int(m), int(a)) for pairing_id, m, a in rows}
+
+
+# -- asks -------------------------------------------------------------------------------------
+
+
+def record_ask(
+    session: Session, *, pairing_id: int, submission: str, looking_for: str, now: datetime
+) -> tuple[IntroductionAsk, bool]:
+    """The mentee's ask, once per submitted form; and whether this call added it."""
+    return get_or_insert(
+        session,
+        IntroductionAsk,
+        {
+            "pairing_id": pairing_id,
+            "submission": submission,
+            "looking_for": looking_for,
+            "asked_at": now,
+        },
+        key=[IntroductionAsk.pairing_id, IntroductionAsk.submission],
+    )
+
+
+def get_ask(session: Session, ask_id: int) -> IntroductionAsk | None:
+    return session.get(IntroductionAsk, ask_id)
+
+
+def deliver_ask(session: Session, ask_id: int, channel: str, ts: str) -> None:
+    ask = get_ask(session, ask_id)
+    if ask is not None:
+        ask.mentor_channel, ask.mentor_ts = channel, ts
+
+
+def forget_ask(session: Session, ask_id: int) -> None:
+    """The DM to the mentor could not be sent: the ask was never made."""
+    session.execute(delete(IntroductionAsk).where(IntroductionAsk.id == ask_id))
+
+
+def open_asks_of(
+    session: Session, pairing_ids: Collection[int]
+) -> dict[int, list[IntroductionAsk]]:
+    """Asks the mentor has not answered with an introduction yet, per mentorship."""
+    found: dict[int, list[IntroductionAsk]] = {pairing_id: [] for pairing_id in pairing_ids}
+    if not pairing_ids:
+        return found
+    rows = session.scalars(
+        select(IntroductionAsk)
+        .where(
+            IntroductionAsk.pairing_id.in_(sorted(pairing_ids)),
+            IntroductionAsk.answered_at.is_(None),
+            IntroductionAsk.mentor_ts.is_not(None),
+        )
+        .order_by(IntroductionAsk.asked_at, IntroductionAsk.id)
+    )
+    for row in rows:
+        found[row.pairing_id].append(row)
+    return found
