@@ -67,23 +67,54 @@ def _local(moment: datetime, schedule: Schedule) -> datetime:
     return moment.astimezone(schedule.zone)
 
 
+def _event(
+    uid: str,
+    *,
+    sequence: int,
+    stamp: datetime,
+    summary: str,
+    location: str,
+    start: datetime,
+    cancelled: bool,
+) -> Event:
+    """A VEVENT of one half-hour meeting from ``start`` (aware: its zone is the event's)."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("dtstart", start)
+    event.add("duration", MEETING_LENGTH)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def _file(event: Event, *, cancelled: bool) -> bytes:
+    """The .ics bytes: ``event`` in a VCALENDAR that requests it (or cancels it), with the
+    VTIMEZONE of each zone it uses."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
+
+
 def rhythm_calendar(invite: RhythmInvite) -> bytes:
     """The .ics file: a VCALENDAR with the zone's VTIMEZONE and one recurring VEVENT
     (``METHOD:REQUEST``), or its cancellation (``METHOD:CANCEL``)."""
     schedule = invite.schedule
-    first = _local(next_slot_after(schedule, invite.after), schedule)
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT)
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if invite.cancelled else "REQUEST")
-    event = Event()
-    event.add("uid", rhythm_uid(invite.pairing_id))
-    event.add("sequence", invite.sequence)
-    event.add("dtstamp", invite.stamp.astimezone(UTC))
-    event.add("summary", invite.summary)
-    event.add("location", invite.location)
-    event.add("dtstart", first)
-    event.add("duration", MEETING_LENGTH)
+    event = _event(
+        rhythm_uid(invite.pairing_id),
+        sequence=invite.sequence,
+        stamp=invite.stamp,
+        summary=invite.summary,
+        location=invite.location,
+        start=_local(next_slot_after(schedule, invite.after), schedule),
+        cancelled=invite.cancelled,
+    )
     event.add("rrule", recurrence(schedule))
     if invite.skipped:
         wall = schedule.local_time
@@ -91,7 +122,36 @@ def rhythm_calendar(invite: RhythmInvite) -> bytes:
             "exdate",
             [datetime.combine(day, wall, schedule.zone) for day in sorted(set(invite.skipped))],
         )
-    event.add("status", "CANCELLED" if invite.cancelled else "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return bytes(calendar.to_ical())
+    return _file(event, cancelled=invite.cancelled)
+
+
+def meeting_uid(plan_id: int) -> str:
+    """The one-off meeting's UID: one per agreed plan."""
+    return f"meeting-{plan_id}@mentorbot"
+
+
+@dataclass(frozen=True)
+class MeetingInvite:
+    """One meeting the pair agreed, at ``start`` (aware: in the reader's zone)."""
+
+    plan_id: int
+    start: datetime
+    summary: str  # plain text: "Mentorship meeting with Dana Lee"
+    location: str
+    stamp: datetime
+    cancelled: bool = False  # the mentorship ended before the meeting: it is withdrawn
+
+
+def meeting_calendar(invite: MeetingInvite) -> bytes:
+    """The .ics of one meeting (``METHOD:REQUEST``), or its withdrawal (``METHOD:CANCEL``, a
+    higher SEQUENCE), with its zone's VTIMEZONE."""
+    event = _event(
+        meeting_uid(invite.plan_id),
+        sequence=1 if invite.cancelled else 0,
+        stamp=invite.stamp,
+        summary=invite.summary,
+        location=invite.location,
+        start=invite.start,
+        cancelled=invite.cancelled,
+    )
+    return _file(event, cancelled=invite.cancelled)

@@ -199,6 +199,11 @@ class Leave:
 
 
 @dataclass(frozen=True)
+class Meet:
+    other_id: str | None
+
+
+@dataclass(frozen=True)
 class Introduce:
     colleague_id: str
     mentee_id: str | None  # named when the mentor has several mentees
@@ -237,6 +242,7 @@ Command = (
     | Join
     | Leave
     | Introduce
+    | Meet
 )
 
 # (name, usage, what it does) in the order /mentor help lists them.
@@ -258,6 +264,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("reassess", "/mentor reassess [@person]", "Reassess and refine goals and tasks now."),
     ("pause", "/mentor pause [@person] [2w | until <date>]", "Pause check-ins for a while."),
     ("resume", "/mentor resume [@person]", "Resume paused check-ins."),
+    ("meet", "/mentor meet [@person]", "Plan your next meeting: I offer three times."),
     (
         "introduce",
         "/mentor introduce @colleague [to @mentee] [why]",
@@ -378,6 +385,13 @@ TOPICS: dict[str, tuple[str, str]] = {
         "/mentor resume @person",
         "Ends a pause early; check-ins carry on at your agreed rhythm.",
     ),
+    "meet": (
+        "/mentor meet @person",
+        "I offer the other person three times in the next two weeks, inside both your working "
+        "days (09:00-17:00 where each of you is), and they pick one; you both get a calendar "
+        "invite, and the check-in that day knows. **Plan our next meeting** on my Home tab and "
+        "on a check-in does the same.",
+    ),
     "introduce": (
         "/mentor introduce @colleague why you two should talk",
         "Mentors: I open a group message with your mentee, the colleague and me, introduce "
@@ -487,6 +501,8 @@ _ALIASES = {
     "objectives": "goals",
     "intro": "introduce",
     "connect": "introduce",
+    "meeting": "meet",
+    "schedule": "meet",
 }
 
 
@@ -826,6 +842,8 @@ def parse_command(text: str, areas: Sequence[FocusArea]) -> Command:
         return _join_leave(name, rest)
     if name == "introduce":
         return _introduce(rest)
+    if name == "meet":
+        return Meet(other_id=_optional_who(rest, "/mentor meet @person"))
     return Help(unknown=first_word(text))
 
 

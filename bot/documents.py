@@ -88,6 +88,25 @@ def _reassessments(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+INTRODUCTION_ANSWERS = {
+    "made": "no answer yet",
+    "accepted": "happy to talk",
+    "declined": "not now",
+}
+
+
+def _introductions(rows: list[dict[str, Any]], name: Name) -> list[str]:
+    if not rows:
+        return ["_None yet._", ""]
+    out = [
+        f"- {name(r['colleague'])}, {_date(r['made_at'])}: "
+        f"{INTRODUCTION_ANSWERS.get(r['status'], r['status'])}"
+        + (f". Why: {md_text(r['why'])}" if r.get("why") else "")
+        for r in rows
+    ]
+    return [*out, ""]
+
+
 def learning_plan_markdown(plan: Mapping[str, Any], name: Name, made_on: str) -> str:
     """The trainee's individual learning plan: per mentorship, goals with their ACGME
     competency, status and dates, their tasks, and the reassessment history."""
@@ -116,6 +135,8 @@ def learning_plan_markdown(plan: Mapping[str, Any], name: Name, made_on: str) ->
         out += _goals(pairing["goals"], pairing["tasks"], lambda u: md_text(name(u)))
         out += ["### Reassessments", ""]
         out += _reassessments(pairing["reassessments"])
+        out += ["### Introductions to colleagues", ""]
+        out += _introductions(pairing["introductions"], lambda u: md_text(name(u)))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -189,6 +210,25 @@ def personal_data_markdown(data: Mapping[str, Any], name: Name, made_on: str) ->
         ] or ["_None yet._"]
         out += ["", "### Reassessments", ""]
         out += _reassessments(pairing["reassessments"])
+        out += ["### Introductions to colleagues", ""]
+        out += _introductions(pairing["introductions"], who)
+        if pairing["introductions_asked"]:
+            out += ["### Introductions asked for", ""]
+            out += [
+                f"- {_date(a['asked_at'])}: {md_text(a['looking_for'])}"
+                + (f" (answered {_date(a['answered_at'])})" if a["answered_at"] else "")
+                for a in pairing["introductions_asked"]
+            ]
+            out.append("")
+    if data["introductions_to_you"]:
+        out += ["## Introductions to you", ""]
+        out += [
+            f"- {who(r['by_mentor'])} introduced {who(r['mentee'])} to you, "
+            f"{_date(r['made_at'])}: {INTRODUCTION_ANSWERS.get(r['status'], r['status'])}"
+            + (f". Why: {md_text(r['why'])}" if r["why"] else "")
+            for r in data["introductions_to_you"]
+        ]
+        out.append("")
     out += ["## Changes you made", ""]
     out += [
         f"- {a['at'][:16].replace('T', ' ')} {md_text(a['kind'])}"

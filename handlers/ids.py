@@ -260,3 +260,8 @@ INTRO_VIEW = "intro.submit"
 INTRO_ASK_VIEW = "intro.ask.submit"
 INTRO_COLLEAGUE_BLOCK, INTRO_COLLEAGUE_INPUT = "intro_colleague", "intro_colleague_input"
 INTRO_LOOKING_BLOCK, INTRO_LOOKING_INPUT = "intro_looking", "intro_looking_input"
+
+# Plan our next meeting: times offered to the other member, who picks one.
+MEETING_PLAN = "meeting.plan"  # Home card and check-in; value: pairing id
+MEETING_PICK = "meeting.pick"  # one per time, "meeting.pick.0"…; value: "<plan id>:<epoch>"
+MEETING_OTHER = "meeting.other"  # value: plan id

@@ -1,6 +1,7 @@
 """The calendar files a pair's members get in their DM (``bot.calendar_invites``): owed when
 the pair agrees or changes its rhythm, when a pause takes dates out or gives them back, and
-when an ended mentorship withdraws the event. Each is a send in the outbox (the scheduler's
+when an ended mentorship withdraws the event; and a one-off invite to each when the pair
+agrees a meeting (**Plan our next meeting**). Each is a send in the outbox (the scheduler's
 next tick sends it, never twice), keyed by the pairing, the member and the moment of the
 change, and drawn from the pairing as it is when it goes."""
 
@@ -12,14 +13,19 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from storage.models import Pairing, ScheduledSend
+from storage.meeting_plans import AGREED
+from storage.models import MeetingPlan, Pairing, ScheduledSend
 from storage.outbox import SENT, NewSend, enqueue_many, send_key
 
 RHYTHM_FILE = "calendar.rhythm"
+MEETING_FILE = "calendar.meeting"
 
 
-def _key(pairing: Pairing, member: str, now: datetime) -> str:
-    return send_key(RHYTHM_FILE, f"{pairing.id}:{member}", now)
+def _file_send(kind: str, key: str, pairing_id: int, member: str, now: datetime) -> NewSend:
+    """A file owed to ``member`` now, under ``key``."""
+    return NewSend(
+        key=key, kind=kind, slot_at=now, due_at=now, pairing_id=pairing_id, recipient=member
+    )
 
 
 def owe_rhythm_files(
@@ -34,13 +40,12 @@ def owe_rhythm_files(
         if not holders_only or was_sent_a_file(session, pairing.id, member)
     ]
     sends: Sequence[NewSend] = [
-        NewSend(
-            key=_key(pairing, member, now),
-            kind=RHYTHM_FILE,
-            slot_at=now,
-            due_at=now,
-            pairing_id=pairing.id,
-            recipient=member,
+        _file_send(
+            RHYTHM_FILE,
+            send_key(RHYTHM_FILE, f"{pairing.id}:{member}", now),
+            pairing.id,
+            member,
+            now,
         )
         for member in members
     ]
@@ -48,9 +53,43 @@ def owe_rhythm_files(
 
 
 def owe_cancellations(session: Session, pairing: Pairing, now: datetime) -> int:
-    """The mentorship ended: the event is withdrawn from the calendar of each member who was
-    sent it."""
-    return owe_rhythm_files(session, pairing, now, holders_only=True)
+    """The mentorship ended: the rhythm's event, and each meeting still to come, are withdrawn
+    from the calendar of each member who was sent them."""
+    owed = owe_rhythm_files(session, pairing, now, holders_only=True)
+    upcoming = session.scalars(
+        select(MeetingPlan.id).where(
+            MeetingPlan.pairing_id == pairing.id,
+            MeetingPlan.status == AGREED,
+            MeetingPlan.starts_at > now,
+        )
+    ).all()
+    sends = [
+        _file_send(
+            MEETING_FILE,
+            send_key(MEETING_FILE, f"{plan_id}:{member}", now),
+            pairing.id,
+            member,
+            now,
+        )
+        for plan_id in upcoming
+        for member in (pairing.mentor_id, pairing.mentee_id)
+        if was_sent_the_meeting(session, plan_id, member)
+    ]
+    return owed + enqueue_many(session, sends)
+
+
+def was_sent_the_meeting(session: Session, plan_id: int, member: str) -> bool:
+    """Whether ``member`` was sent the invite of the meeting ``plan_id``."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    ScheduledSend.dedupe_key == send_key(MEETING_FILE, f"{plan_id}:{member}"),
+                    ScheduledSend.status == SENT,
+                )
+            )
+        )
+    )
 
 
 def was_sent_a_file(session: Session, pairing_id: int, member: str) -> bool:
@@ -66,3 +105,29 @@ def was_sent_a_file(session: Session, pairing_id: int, member: str) -> bool:
             )
         )
     )
+
+
+def owe_meeting_files(session: Session, plan: MeetingPlan, now: datetime) -> int:
+    """A meeting was agreed: its one-off invite to each member, sent by the next tick."""
+    pairing = session.get(Pairing, plan.pairing_id)
+    if pairing is None:
+        return 0
+    return enqueue_many(
+        session,
+        [
+            _file_send(
+                MEETING_FILE,
+                send_key(MEETING_FILE, f"{plan.id}:{member}"),
+                pairing.id,
+                member,
+                now,
+            )
+            for member in (pairing.mentor_id, pairing.mentee_id)
+        ],
+    )
+
+
+def meeting_of_send(send: ScheduledSend) -> int | None:
+    """The plan a meeting invite is about, from its key ("calendar.meeting/<plan>:<member>")."""
+    subject = send.dedupe_key.split("/", 1)[-1].split(":", 1)[0]
+    return int(subject) if subject.isdecimal() else None

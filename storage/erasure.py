@@ -22,8 +22,10 @@ from storage.models import (
     Activity,
     Base,
     CheckIn,
+    ColleagueIntroduction,
     ExitSurvey,
     Goal,
+    IntroductionAsk,
     MatchParticipant,
     MentorProfile,
     MentorRequest,
@@ -81,6 +83,19 @@ def remove_free_text(session: Session, user_id: str) -> None:
     if tasks:
         session.execute(update(Task).where(Task.id.in_(tasks)).values(text=REMOVED))
     session.execute(update(CheckIn).where(CheckIn.answered_by == user_id).values(note=None))
+    # Why a mentor introduced their mentee to a colleague; what a mentee asked to be introduced to.
+    mentored = select(Pairing.id).where(Pairing.mentor_id == user_id)
+    session.execute(
+        update(ColleagueIntroduction)
+        .where(ColleagueIntroduction.pairing_id.in_(mentored))
+        .values(why="")
+    )
+    mentee_of = select(Pairing.id).where(Pairing.mentee_id == user_id)
+    session.execute(
+        update(IntroductionAsk)
+        .where(IntroductionAsk.pairing_id.in_(mentee_of))
+        .values(looking_for="")
+    )
     session.execute(update(Activity).where(Activity.actor_id == user_id).values(detail={}))
     # Their profiles are theirs alone: bio, notes, specialties, preferences all go.
     session.execute(delete(MentorProfile).where(MentorProfile.user_id == user_id))
@@ -173,6 +188,25 @@ def forget_dm_channels(session: Session, user_id: str) -> None:
         update(Pairing)
         .where(or_(Pairing.mentor_id == user_id, Pairing.mentee_id == user_id))
         .values(share_proposal_channel=None, share_proposal_ts=None)
+    )
+    # The group DMs of the introductions they were in (as the mentee or the colleague), and the
+    # DMs that asked them, as mentor, for one.
+    mentee_of = select(Pairing.id).where(Pairing.mentee_id == user_id)
+    session.execute(
+        update(ColleagueIntroduction)
+        .where(
+            or_(
+                ColleagueIntroduction.colleague_id == user_id,
+                ColleagueIntroduction.pairing_id.in_(mentee_of),
+            )
+        )
+        .values(channel=None, ts=None)
+    )
+    mentored = select(Pairing.id).where(Pairing.mentor_id == user_id)
+    session.execute(
+        update(IntroductionAsk)
+        .where(IntroductionAsk.pairing_id.in_(mentored))
+        .values(mentor_channel=None, mentor_ts=None)
     )
 
 

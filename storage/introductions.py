@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Introduction, IntroductionAsk, Pairing
+from storage.models import ColleagueIntroduction, IntroductionAsk, Pairing
 from storage.upsert import get_or_insert
 
 SENDING = "sending"
@@ -30,7 +30,7 @@ STALE_SENDING = timedelta(minutes=5)
 class Opened:
     """The row an attempt to introduce found or added; ``ours`` when this attempt sends it."""
 
-    introduction: Introduction
+    introduction: ColleagueIntroduction
     ours: bool
 
 
@@ -47,7 +47,7 @@ def open_introduction(
     double tap, a retried submission), unless a sender died leaving it on its way."""
     row, added = get_or_insert(
         session,
-        Introduction,
+        ColleagueIntroduction,
         {
             "pairing_id": pairing_id,
             "colleague_id": colleague_id,
@@ -56,7 +56,7 @@ def open_introduction(
             "status": SENDING,
             "made_at": now,
         },
-        key=[Introduction.pairing_id, Introduction.colleague_id],
+        key=[ColleagueIntroduction.pairing_id, ColleagueIntroduction.colleague_id],
     )
     if added:
         return Opened(row, True)
@@ -69,8 +69,8 @@ def open_introduction(
 
 def get_introduction(
     session: Session, introduction_id: int, *, lock: bool = False
-) -> Introduction | None:
-    query = select(Introduction).where(Introduction.id == introduction_id)
+) -> ColleagueIntroduction | None:
+    query = select(ColleagueIntroduction).where(ColleagueIntroduction.id == introduction_id)
     if lock:
         query = query.with_for_update()
     return session.scalar(query)
@@ -90,13 +90,15 @@ def deliver_introduction(session: Session, introduction_id: int, channel: str, t
 def discard_unsent(session: Session, introduction_id: int) -> None:
     """The group DM could not be sent: nobody saw the introduction, so it is forgotten."""
     session.execute(
-        delete(Introduction).where(
-            Introduction.id == introduction_id, Introduction.status == SENDING
+        delete(ColleagueIntroduction).where(
+            ColleagueIntroduction.id == introduction_id, ColleagueIntroduction.status == SENDING
         )
     )
 
 
-def answer_introduction(session: Session, row: Introduction, answer: str, now: datetime) -> bool:
+def answer_introduction(
+    session: Session, row: ColleagueIntroduction, answer: str, now: datetime
+) -> bool:
     """The colleague's answer (``ACCEPTED`` or ``DECLINED``); False when it was already given."""
     if row.status in ANSWERED:
         return False
@@ -106,16 +108,19 @@ def answer_introduction(session: Session, row: Introduction, answer: str, now: d
 
 def introductions_of(
     session: Session, pairing_ids: Collection[int]
-) -> dict[int, list[Introduction]]:
+) -> dict[int, list[ColleagueIntroduction]]:
     """The introductions made in each of ``pairing_ids`` (not those still on their way), the
     first made first."""
-    found: dict[int, list[Introduction]] = {pairing_id: [] for pairing_id in pairing_ids}
+    found: dict[int, list[ColleagueIntroduction]] = {pairing_id: [] for pairing_id in pairing_ids}
     if not pairing_ids:
         return found
     rows = session.scalars(
-        select(Introduction)
-        .where(Introduction.pairing_id.in_(sorted(pairing_ids)), Introduction.status.in_(DELIVERED))
-        .order_by(Introduction.made_at, Introduction.id)
+        select(ColleagueIntroduction)
+        .where(
+            ColleagueIntroduction.pairing_id.in_(sorted(pairing_ids)),
+            ColleagueIntroduction.status.in_(DELIVERED),
+        )
+        .order_by(ColleagueIntroduction.made_at, ColleagueIntroduction.id)
     )
     for row in rows:
         found[row.pairing_id].append(row)
@@ -124,8 +129,8 @@ def introductions_of(
 
 @dataclass(frozen=True)
 class IntroductionCounts:
-    made: int
-    accepted: int
+    made: int = 0
+    accepted: int = 0
 
 
 def introduction_counts(
@@ -136,15 +141,15 @@ def introduction_counts(
     made, accepted = session.execute(
         select(
             func.count(),
-            func.count().filter(Introduction.status == ACCEPTED),
+            func.count().filter(ColleagueIntroduction.status == ACCEPTED),
         )
-        .select_from(Introduction)
-        .join(Pairing, Pairing.id == Introduction.pairing_id)
+        .select_from(ColleagueIntroduction)
+        .join(Pairing, Pairing.id == ColleagueIntroduction.pairing_id)
         .where(
             Pairing.program_id == program_id,
-            Introduction.status.in_(DELIVERED),
-            Introduction.made_at >= start,
-            Introduction.made_at < end,
+            ColleagueIntroduction.status.in_(DELIVERED),
+            ColleagueIntroduction.made_at >= start,
+            ColleagueIntroduction.made_at < end,
         )
     ).one()
     return IntroductionCounts(int(made), int(accepted))
@@ -158,12 +163,15 @@ def pairing_introduction_counts(
         return {}
     rows = session.execute(
         select(
-            Introduction.pairing_id,
+            ColleagueIntroduction.pairing_id,
             func.count(),
-            func.count().filter(Introduction.status == ACCEPTED),
+            func.count().filter(ColleagueIntroduction.status == ACCEPTED),
         )
-        .where(Introduction.pairing_id.in_(sorted(pairing_ids)), Introduction.status.in_(DELIVERED))
-        .group_by(Introduction.pairing_id)
+        .where(
+            ColleagueIntroduction.pairing_id.in_(sorted(pairing_ids)),
+            ColleagueIntroduction.status.in_(DELIVERED),
+        )
+        .group_by(ColleagueIntroduction.pairing_id)
     )
     return {pairing_id: IntroductionCounts(int(m), int(a)) for pairing_id, m, a in rows}
 

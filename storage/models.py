@@ -703,7 +703,7 @@ class IntroductionAsk(Base):
     mentor_ts: Mapped[str | None] = mapped_column(SHORT)
 
 
-class Introduction(Base):
+class ColleagueIntroduction(Base):
     """A mentor introducing their mentee to a colleague: a group DM of the mentee, the colleague
     and the app (its channel and message recorded, to redraw), and the colleague's answer.
     Made once per mentorship and colleague; ``why`` is the mentor's words to them both."""
@@ -723,6 +723,41 @@ class Introduction(Base):
     # sending (the group DM is on its way), made, accepted ("Happy to talk"), declined ("Not now")
     status: Mapped[str] = mapped_column(SHORT)
     made_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(SHORT)
+    ts: Mapped[str | None] = mapped_column(SHORT)
+
+
+def _offered_plan_clause() -> Any:
+    return text("status = 'offered'")
+
+
+class MeetingPlan(Base):
+    """A member's **Plan our next meeting**: times offered to the other member (in a DM the app
+    recorded, to redraw), and the one they picked. A mentorship has at most one offer waiting
+    for a pick at a time."""
+
+    __tablename__ = "meeting_plans"
+    __table_args__ = (
+        Index(
+            "uq_meeting_plan_offered",
+            "pairing_id",
+            unique=True,
+            sqlite_where=_offered_plan_clause(),
+            postgresql_where=_offered_plan_clause(),
+        ),
+        # A check-in reads the meetings agreed around its day.
+        Index("ix_meeting_plans_agreed", "pairing_id", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    proposed_by: Mapped[str] = mapped_column(USER_ID)
+    picker_id: Mapped[str] = mapped_column(USER_ID)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO instants, UTC
+    status: Mapped[str] = mapped_column(SHORT)  # offered, agreed, declined
+    starts_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     channel: Mapped[str | None] = mapped_column(SHORT)
     ts: Mapped[str | None] = mapped_column(SHORT)

@@ -14,12 +14,15 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from storage.introductions import DELIVERED, introductions_of
 from storage.models import (
     Activity,
     AuditEntry,
     CheckIn,
+    ColleagueIntroduction,
     ExitSurvey,
     Goal,
+    IntroductionAsk,
     MatchParticipant,
     MatchRound,
     MentorProfile,
@@ -122,6 +125,45 @@ def _work(
     )
 
 
+def _introductions(
+    session: Session, ids: Sequence[int], *, with_why: bool
+) -> dict[int, list[JsonObject]]:
+    """The introductions made in the mentorships ``ids`` (their why only for the pair's own
+    export: the learning plan can reach coordinators, who never see it)."""
+    return {
+        pairing_id: [
+            {
+                "colleague": row.colleague_id,
+                "status": row.status,
+                "made_at": _when(row.made_at),
+                "answered_at": _when(row.answered_at),
+                **({"why": row.why} if with_why else {}),
+            }
+            for row in rows
+        ]
+        for pairing_id, rows in introductions_of(session, ids).items()
+    }
+
+
+def _asks(session: Session, ids: Sequence[int]) -> dict[int, list[JsonObject]]:
+    asks = session.scalars(
+        select(IntroductionAsk)
+        .where(IntroductionAsk.pairing_id.in_(ids), IntroductionAsk.mentor_ts.is_not(None))
+        .order_by(IntroductionAsk.asked_at, IntroductionAsk.id)
+    ).all()
+    return {
+        k: [
+            {
+                "looking_for": a.looking_for,
+                "asked_at": _when(a.asked_at),
+                "answered_at": _when(a.answered_at),
+            }
+            for a in v
+        ]
+        for k, v in _by_pairing(asks).items()
+    }
+
+
 def personal_data(session: Session, user_id: str, focus: FocusLabel) -> JsonObject:
     """Everything held about ``user_id``, as JSON-ready values."""
     names = _program_names(session)
@@ -129,6 +171,17 @@ def personal_data(session: Session, user_id: str, focus: FocusLabel) -> JsonObje
     pairings = pairings_of(session, user_id)
     ids = [p.id for p in pairings]
     goals, tasks, reassessments = _work(session, ids)
+    introductions = _introductions(session, ids, with_why=True)
+    asks = _asks(session, ids)
+    introduced_to_me = session.execute(
+        select(ColleagueIntroduction, Pairing)
+        .join(Pairing, Pairing.id == ColleagueIntroduction.pairing_id)
+        .where(
+            ColleagueIntroduction.colleague_id == user_id,
+            ColleagueIntroduction.status.in_(DELIVERED),
+        )
+        .order_by(ColleagueIntroduction.made_at, ColleagueIntroduction.id)
+    ).all()
     checkins = _by_pairing(
         session.scalars(
             select(CheckIn).where(CheckIn.pairing_id.in_(ids)).order_by(CheckIn.slot_at)
@@ -238,8 +291,21 @@ def personal_data(session: Session, user_id: str, focus: FocusLabel) -> JsonObje
                     for c in checkins.get(p.id, [])
                 ],
                 "reassessments": reassessments.get(p.id, []),
+                "introductions": introductions.get(p.id, []),
+                "introductions_asked": asks.get(p.id, []),
             }
             for p in pairings
+        ],
+        "introductions_to_you": [
+            {
+                "mentee": pairing.mentee_id,
+                "by_mentor": pairing.mentor_id,
+                "status": row.status,
+                "made_at": _when(row.made_at),
+                "answered_at": _when(row.answered_at),
+                "why": row.why,
+            }
+            for row, pairing in introduced_to_me
         ],
         "activity": [
             {
@@ -352,6 +418,7 @@ def learning_plan(
     ).all()
     ids = [p.id for p in pairings]
     goals, tasks, reassessments = _work(session, ids)
+    introductions = _introductions(session, ids, with_why=False)
     return {
         "trainee": trainee_id,
         "mentorships": [
@@ -365,6 +432,7 @@ def learning_plan(
                 "goals": goals.get(p.id, []),
                 "tasks": tasks.get(p.id, []),
                 "reassessments": reassessments.get(p.id, []),
+                "introductions": introductions.get(p.id, []),
             }
             for p in pairings
         ],

@@ -8,7 +8,7 @@ their pairing, so a coordinator's numbers hold nothing of another program."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,8 +16,12 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.introductions import ACCEPTED as INTRODUCTION_ACCEPTED
+from storage.introductions import DELIVERED as INTRODUCTIONS_DELIVERED
+from storage.introductions import IntroductionCounts, introduction_counts
 from storage.models import (
     CheckIn,
+    ColleagueIntroduction,
     Goal,
     MentorRequest,
     Pairing,
@@ -57,6 +61,9 @@ class DigestNumbers:
     shared_end_reasons: list[str]  # only reasons their author shared with coordinators
     failed_sends: dict[str, int]  # error -> count
     mentors_at_capacity: list[str]
+    # Introductions to colleagues made in the period, and of those the ones taken up; a
+    # "not now" is never told apart from no answer yet.
+    introductions: IntroductionCounts = field(default_factory=IntroductionCounts)
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,7 @@ def digest_numbers(
         shared_end_reasons=reasons,
         failed_sends=failed,
         mentors_at_capacity=mentors_at_capacity(session, program_id),
+        introductions=introduction_counts(session, program_id, start, end),
     )
 
 
@@ -387,6 +395,8 @@ class PairingRow:
     checkins_held: int
     tasks_done: int
     goals_achieved: int
+    introductions_made: int  # to colleagues, in the period
+    introductions_accepted: int  # of those, the colleague was happy to talk
     last_activity: datetime
     ended: datetime | None
     ended_by: str | None  # who completed or ended it: a member or a coordinator
@@ -402,6 +412,8 @@ PAIRING_COLUMNS = (
     "checkins_held",
     "tasks_done",
     "goals_achieved",
+    "introductions_made",
+    "introductions_accepted",
     "last_activity",
     "ended",
     "ended_by",
@@ -434,6 +446,20 @@ def pairing_rows(
         .group_by(Goal.pairing_id)
         .subquery()
     )
+    introduced = (
+        select(
+            ColleagueIntroduction.pairing_id,
+            func.count().label("n"),
+            func.count().filter(ColleagueIntroduction.status == INTRODUCTION_ACCEPTED).label("yes"),
+        )
+        .where(
+            ColleagueIntroduction.status.in_(INTRODUCTIONS_DELIVERED),
+            ColleagueIntroduction.made_at >= start,
+            ColleagueIntroduction.made_at < end,
+        )
+        .group_by(ColleagueIntroduction.pairing_id)
+        .subquery()
+    )
     query = (
         select(
             Pairing.id,
@@ -445,6 +471,8 @@ def pairing_rows(
             func.coalesce(met.c.n, 0),
             func.coalesce(done.c.n, 0),
             func.coalesce(achieved.c.n, 0),
+            func.coalesce(introduced.c.n, 0),
+            func.coalesce(introduced.c.yes, 0),
             Pairing.last_activity_at,
             Pairing.ended_at,
             Pairing.ended_by,
@@ -452,6 +480,7 @@ def pairing_rows(
         .outerjoin(met, met.c.pairing_id == Pairing.id)
         .outerjoin(done, done.c.pairing_id == Pairing.id)
         .outerjoin(achieved, achieved.c.pairing_id == Pairing.id)
+        .outerjoin(introduced, introduced.c.pairing_id == Pairing.id)
         .where(
             _pairings_of(program_id),
             Pairing.started_at < end,

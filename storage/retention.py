@@ -37,9 +37,11 @@ from storage.feedback import (
 from storage.models import (
     Activity,
     CheckIn,
+    ColleagueIntroduction,
     ExitBlock,
     ExitSurvey,
     Goal,
+    IntroductionAsk,
     MatchParticipant,
     MatchRound,
     MentorProfile,
@@ -103,6 +105,16 @@ def purge_expired_text(session: Session, cutoff: datetime, now: datetime) -> int
         )
         session.execute(update(Task).where(Task.pairing_id.in_(ids)).values(text=PURGED))
         session.execute(update(CheckIn).where(CheckIn.pairing_id.in_(ids)).values(note=None))
+        session.execute(
+            update(ColleagueIntroduction)
+            .where(ColleagueIntroduction.pairing_id.in_(ids))
+            .values(why="")
+        )
+        session.execute(
+            update(IntroductionAsk)
+            .where(IntroductionAsk.pairing_id.in_(ids))
+            .values(looking_for="")
+        )
         session.execute(update(Activity).where(Activity.pairing_id.in_(ids)).values(detail={}))
         session.execute(
             update(SessionRating).where(SessionRating.pairing_id.in_(ids)).values(note=None)

@@ -14,6 +14,7 @@ from handlers.actions import (
     home,
     introductions,
     matching,
+    meetings,
     pairings,
     program_pick,
     reassess,
@@ -38,3 +39,4 @@ def register(app: App, ctx: AppContext) -> None:
     program_pick.register(app, ctx)
     feedback.register(app, ctx)
     introductions.register(app, ctx)
+    meetings.register(app, ctx)

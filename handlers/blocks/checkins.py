@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,6 +21,7 @@ from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_tex
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, header, section
 from handlers.blocks.feedback import rating_blocks
+from handlers.blocks.meetings import planned_line
 from handlers.blocks.modals import InvalidSubmission, Values
 from handlers.blocks.requests import actions, button, quote
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
@@ -52,6 +53,9 @@ class CheckinCard:
     # After "We met": whether this member is offered the usefulness rating, and theirs if given.
     rating_offered: bool = False
     rating: int | None = None
+    # A meeting the pair planned on the check-in's day (the member's time), if any.
+    planned_at: datetime | None = None
+    pairing_id: int | None = None  # offers **Plan our next meeting** when known
 
 
 def _checkin_text(card: CheckinCard) -> Mrkdwn:
@@ -103,6 +107,8 @@ def build_checkin_message(card: CheckinCard) -> MessageBody:
             )
         ),
     ]
+    if card.planned_at is not None:
+        blocks.append(context(planned_line(card.planned_at, card.planned_at.date())))
     if card.goals:
         blocks.append(section(md("*Goals*")))
         blocks += [goal_block(row, card.today, buttons=False) for row in card.goals[:MAX_GOALS]]
@@ -118,6 +124,11 @@ def build_checkin_message(card: CheckinCard) -> MessageBody:
                 button("We met", ids.CHECKIN_MET, value, "primary"),
                 button("Rescheduled", ids.CHECKIN_RESCHEDULED, value),
                 button("Skip this time", ids.CHECKIN_SKIPPED, value),
+                *(
+                    [button("Plan our next meeting", ids.MEETING_PLAN, str(card.pairing_id))]
+                    if card.pairing_id is not None
+                    else []
+                ),
             )
         )
     else:

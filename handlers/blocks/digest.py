@@ -128,6 +128,11 @@ def _numbers_lines(view: DigestView) -> list[Mrkdwn]:
             completed=n.completed,
             ended=n.ended_early,
         ),
+        fmt(
+            "*Introductions to colleagues:* {made} made, {accepted} accepted",
+            made=n.introductions.made,
+            accepted=n.introductions.accepted,
+        ),
     ]
 
 

@@ -28,6 +28,7 @@ from handlers.blocks.common import (
 from handlers.blocks.desk import Desk, desk_blocks
 from handlers.blocks.feedback import mentor_feedback_lines
 from handlers.blocks.introductions import IntroLine, introduction_summary, waiting_asks_line
+from handlers.blocks.meetings import planned_line
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
 from handlers.blocks.work import (
@@ -90,6 +91,7 @@ class HomePairing:
     program_id: int | None = None
     introductions: Sequence[IntroLine] = ()  # made in this mentorship, the first made first
     asks_waiting: int = 0  # the mentee's asks for an introduction the mentor hasn't answered
+    next_meeting: datetime | None = None  # the next meeting the pair planned; the viewer's time
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,8 @@ def _details(p: HomePairing, today: date) -> Mrkdwn:
         parts.append(fmt("⏸️ Paused{until}", until=until))
     elif p.next_checkin is not None:
         parts.append(fmt("Next check-in: {when} (your time)", when=_when(p.next_checkin, today)))
+    if p.next_meeting is not None:
+        parts.append(planned_line(p.next_meeting, today))
     introductions = introduction_summary(p.introductions, viewer_is_mentor=p.viewer_is_mentor)
     if introductions is not None:
         parts.append(introductions)
@@ -329,6 +333,7 @@ def pairing_blocks(p: HomePairing, today: date, viewer_id: str | None = None) ->
             button("Add goal", ids.GOAL_ADD_OPEN, value, "primary"),
             button("Add task", ids.TASK_ADD_OPEN, value),
             button("Change cadence", ids.HOME_CADENCE, value),
+            button("Plan our next meeting", ids.MEETING_PLAN, value),
             button("Change pause" if p.paused else "Pause", ids.HOME_PAUSE, value),
             *([button("Resume", ids.PAUSE_RESUME, value)] if p.paused else []),
             button("Reassess", ids.REASSESS_OPEN, value),

@@ -12,7 +12,9 @@ from slack_sdk.models.views import View
 
 from bot.dates import format_date
 from bot.text import Mrkdwn, clip, fmt, md, mention, plural
-from handlers.blocks.common import Block, context, divider, section
+from handlers.blocks.common import Block, context, divider, section, sections_from_lines
+from handlers.blocks.introductions import STATUS_ICONS
+from handlers.blocks.introductions import STATUS_WORDS as STATUS_WORDS_OF_ANSWERS
 from handlers.blocks.work import GoalRow, TaskRow, goal_block, task_block
 from storage.sharing import PairCounts
 
@@ -40,6 +42,10 @@ class PairDetails:
     shared: bool
     goals: Sequence[GoalRow] = ()  # empty unless shared
     open_tasks: Sequence[TaskRow] = ()  # empty unless shared
+    introductions_made: int = 0  # to colleagues, for every pair
+    introductions_accepted: int = 0
+    # (colleague, answer, the mentor's why) of each introduction: empty unless shared.
+    introductions: Sequence[tuple[str, str, str]] = ()
 
 
 def _counts(d: PairDetails) -> Mrkdwn:
@@ -48,7 +54,8 @@ def _counts(d: PairDetails) -> Mrkdwn:
     return fmt(
         "*Goals:* {open} open, {achieved} achieved, {dropped} dropped\n"
         "*Tasks:* {tasks} open{overdue}, {done} done\n"
-        "*Check-ins unanswered in a row:* {unanswered}",
+        "*Check-ins unanswered in a row:* {unanswered}\n"
+        "*Introductions to colleagues:* {made} made, {accepted} accepted",
         open=c.goals.get("open", 0),
         achieved=c.goals.get("achieved", 0),
         dropped=c.goals.get("dropped", 0),
@@ -56,6 +63,8 @@ def _counts(d: PairDetails) -> Mrkdwn:
         overdue=overdue,
         done=c.done_tasks,
         unanswered=d.unanswered_checkins,
+        made=d.introductions_made,
+        accepted=d.introductions_accepted,
     )
 
 
@@ -87,6 +96,18 @@ def _shared_blocks(d: PairDetails, today: date) -> list[Block]:
         blocks += _more(len(d.open_tasks) - TASKS_SHOWN, "task")
     else:
         blocks.append(context(md("No open tasks.")))
+    if d.introductions:
+        blocks.append(section(md("*Introductions*")))
+        blocks += sections_from_lines(
+            fmt(
+                "{icon} {colleague} ({answer}){why}",
+                icon=STATUS_ICONS.get(answer, "⏳"),
+                colleague=mention(colleague),
+                answer=STATUS_WORDS_OF_ANSWERS.get(answer, answer),
+                why=fmt(": {why}", why=clip(why, 300)) if why.strip() else md(""),
+            )
+            for colleague, answer, why in d.introductions
+        )
     return blocks
 
 

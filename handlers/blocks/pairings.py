@@ -18,6 +18,7 @@ from handlers.blocks.common import (
     section,
     sections_from_lines,
 )
+from handlers.blocks.introductions import IntroLine, introduction_summary
 from handlers.blocks.requests import actions, button, quote
 
 
@@ -223,6 +224,7 @@ class PairingLine:
     rhythm: str | None
     started: date
     paused: bool
+    introductions: Sequence[IntroLine] = ()  # made in this mentorship, the first first
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,9 @@ class RequestLine:
     asked: date
 
 
-def _pairing_lines(pairings: Sequence[PairingLine], today: date) -> list[Mrkdwn]:
+def _pairing_lines(
+    pairings: Sequence[PairingLine], today: date, *, viewer_is_mentor: bool
+) -> list[Mrkdwn]:
     lines = []
     for p in pairings:
         rhythm = escape(p.rhythm) if p.rhythm else md("_check-ins not set up yet_")
@@ -247,6 +251,9 @@ def _pairing_lines(pairings: Sequence[PairingLine], today: date) -> list[Mrkdwn]
                 started=format_date(p.started, today),
             )
         )
+        made = introduction_summary(p.introductions, viewer_is_mentor=viewer_is_mentor)
+        if made is not None:
+            lines[-1] = fmt("{line}\n    {made}", line=lines[-1], made=made)
     return lines
 
 
@@ -282,9 +289,12 @@ class PairingGroup:
 def _group_lines(group: PairingGroup, today: date) -> list[Mrkdwn]:
     lines: list[Mrkdwn] = []
     if group.mentors:
-        lines += [md("*Your mentors*"), *_pairing_lines(group.mentors, today)]
+        lines += [
+            md("*Your mentors*"),
+            *_pairing_lines(group.mentors, today, viewer_is_mentor=False),
+        ]
     if group.mentees:
-        lines += [md("*You mentor*"), *_pairing_lines(group.mentees, today)]
+        lines += [md("*You mentor*"), *_pairing_lines(group.mentees, today, viewer_is_mentor=True)]
     if group.asked_by_me or group.asked_of_me:
         lines += [
             md("*Waiting for an answer*"),
@@ -363,10 +373,10 @@ def build_pairing_list(
         return MessageBody(md("You have no mentors or mentees yet."), blocks)
     if mentors:
         blocks.append(section(md("*Your mentors*")))
-        blocks.extend(sections_from_lines(_pairing_lines(mentors, today)))
+        blocks.extend(sections_from_lines(_pairing_lines(mentors, today, viewer_is_mentor=False)))
     if mentees:
         blocks.append(section(md("*You mentor*")))
-        blocks.extend(sections_from_lines(_pairing_lines(mentees, today)))
+        blocks.extend(sections_from_lines(_pairing_lines(mentees, today, viewer_is_mentor=True)))
     waiting = len(asked_by_me) + len(asked_of_me)
     if waiting:
         blocks.append(section(md("*Waiting for an answer*")))

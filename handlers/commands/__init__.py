@@ -19,6 +19,7 @@ from handlers.commands import (
     feedback,
     introductions,
     matching,
+    meetings,
     pairings,
     programs,
     reassess,
@@ -46,6 +47,7 @@ FEATURE_ROUTES: tuple[Routes, ...] = (
     matching.ROUTES,
     feedback.ROUTES,
     introductions.ROUTES,
+    meetings.ROUTES,
     programs.ROUTES,
 )
 

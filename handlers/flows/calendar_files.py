@@ -1,6 +1,7 @@
-"""The rhythm's calendar file in each member's DM (``bot.calendar_invites``): drawn, when it
-goes, from the pairing as it is then: its rhythm from now on, the dates a pause takes out, or,
-once the mentorship ended, the event's cancellation. The event keeps its UID; its SEQUENCE is
+"""The calendar files in each member's DM (``bot.calendar_invites``): the one-off invite of a
+meeting the pair agreed, and the rhythm's file, drawn, when it goes, from the pairing as it is
+then: its rhythm from now on, the dates a pause takes out, or, once the mentorship ended, the
+event's cancellation. The event keeps its UID; its SEQUENCE is
 the moment of the change the file follows, so a later change always supersedes an earlier one
 in a calendar, whichever file arrives last."""
 
@@ -11,18 +12,33 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.cadence import Schedule, describe, slots_between
-from bot.calendar_invites import RhythmInvite, rhythm_calendar
+from bot.calendar_invites import (
+    MeetingInvite,
+    RhythmInvite,
+    meeting_calendar,
+    rhythm_calendar,
+)
 from bot.communication import MEETING_FORMATS
 from bot.context import AppContext
 from bot.text import fmt
+from handlers.blocks.meetings import when
 from handlers.flows.checkins import schedule_of
 from handlers.flows.delivery import Attachment, Kind, Message
-from storage.calendar_files import RHYTHM_FILE, was_sent_a_file
+from handlers.flows.meetings import zone_of_member
+from storage.calendar_files import (
+    MEETING_FILE,
+    RHYTHM_FILE,
+    meeting_of_send,
+    was_sent_a_file,
+    was_sent_the_meeting,
+)
+from storage.meeting_plans import AGREED, get_plan
 from storage.models import Pairing, ScheduledSend
 from storage.pairings import OPEN, get_pairing, other_member
 from storage.people import get_person
 
 FILENAME = "mentorship-check-ins.ics"
+MEETING_FILENAME = "mentorship-meeting.ics"
 
 
 def _name(session: Session, user_id: str) -> str:
@@ -86,4 +102,51 @@ def _render(session: Session, ctx: AppContext, send: ScheduledSend) -> Message |
     )
 
 
-KINDS: dict[str, Kind] = {RHYTHM_FILE: Kind(_render)}
+def _render_meeting(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    plan_id = meeting_of_send(send)
+    plan = get_plan(session, plan_id) if plan_id is not None else None
+    member = send.recipient
+    if plan is None or member is None or plan.starts_at is None or plan.status != AGREED:
+        return "the meeting is not agreed"
+    pairing = get_pairing(session, plan.pairing_id)
+    if pairing is None:
+        return "the mentorship is gone"
+    ended = pairing.status not in OPEN
+    if ended and not was_sent_the_meeting(session, plan.id, member):
+        return "no meeting to withdraw"
+    zone = zone_of_member(ctx, session, member)
+    start = plan.starts_at.astimezone(zone)
+    other = _name(session, other_member(pairing, member))
+    how = MEETING_FORMATS.get(str(pairing.meeting_format or ""), "Meeting")
+    invite = MeetingInvite(
+        plan_id=plan.id,
+        start=start,
+        summary=f"Mentorship meeting with {other}",
+        location=how,
+        stamp=ctx.now(),
+        cancelled=ended,
+    )
+    today = ctx.now().astimezone(zone).date()
+    if ended:
+        text = fmt(
+            "Your mentorship with {other} has ended, so your meeting {when} comes off your "
+            "calendar: open this file to remove it.",
+            other=other,
+            when=when(start, today),
+        )
+    else:
+        text = fmt(
+            "For your calendar: your meeting with {other}, {when} (your time). Open this file "
+            "to add it.",
+            other=other,
+            when=when(start, today),
+        )
+    return Message(
+        to=member,
+        text=text,
+        blocks=[],
+        file=Attachment(MEETING_FILENAME, "Mentorship meeting", meeting_calendar(invite)),
+    )
+
+
+KINDS: dict[str, Kind] = {RHYTHM_FILE: Kind(_render), MEETING_FILE: Kind(_render_meeting)}

@@ -45,6 +45,7 @@ from storage import tasks as task_store
 from storage.calendar_files import owe_rhythm_files
 from storage.checkins import MET
 from storage.db import unit_of_work
+from storage.meeting_plans import agreed_meetings
 from storage.models import CheckIn, Pairing, ScheduledSend
 from storage.outbox import NewSend, enqueue_many, send_key
 from storage.pairings import get_pairing, is_open, other_member, pairings_by_id, require_member
@@ -397,6 +398,7 @@ def checkin_card(
         goal_rows(session, pairing.id, open_only=True),
         task_rows(session, pairing.id, now, include_recent=False),
         _tz_of(session, ctx, recipient),
+        _planned_around(session, [pairing.id], [checkin.slot_at]).get(pairing.id, ()),
     )
     if checkin.answer != MET or not feedback_store.meeting_feedback_on(session, pairing.program_id):
         return card
@@ -413,7 +415,11 @@ def _card(
     goals: Sequence[GoalRow],
     tasks: Sequence[TaskRow],
     tz: str,
+    planned: Sequence[datetime] = (),
 ) -> blocks.CheckinCard:
+    zone = zone_of(tz)
+    day = checkin.slot_at.astimezone(zone).date()
+    on_the_day = [m.astimezone(zone) for m in planned if m.astimezone(zone).date() == day]
     return blocks.CheckinCard(
         checkin_id=checkin.id,
         recipient_id=recipient,
@@ -426,7 +432,19 @@ def _card(
         answered_by=checkin.answered_by,
         note=checkin.note,
         minutes=checkin.duration_minutes,
+        planned_at=on_the_day[0] if on_the_day else None,
+        pairing_id=pairing.id,
     )
+
+
+def _planned_around(
+    session: Session, pairing_ids: Collection[int], slots: Collection[datetime]
+) -> dict[int, list[datetime]]:
+    """The meetings agreed in ``pairing_ids`` within a day of any of ``slots``."""
+    if not slots:
+        return {}
+    start, end = min(slots) - timedelta(days=1), max(slots) + timedelta(days=2)
+    return agreed_meetings(session, pairing_ids, start, end)
 
 
 def _active_pairing(session: Session, send: ScheduledSend) -> Pairing | str:
@@ -450,6 +468,7 @@ def _checkin_message(
     goals: Sequence[GoalRow],
     tasks: Sequence[TaskRow],
     tz: str,
+    planned: Sequence[datetime] = (),
 ) -> Message | str:
     if isinstance(pairing, str):
         return pairing
@@ -457,7 +476,7 @@ def _checkin_message(
         return "check-in gone"
     if checkin.answer is not None:
         return "answered before this member's working hours began"
-    card = _card(ctx, pairing, label, checkin, str(send.recipient), goals, tasks, tz)
+    card = _card(ctx, pairing, label, checkin, str(send.recipient), goals, tasks, tz, planned)
     message = blocks.build_checkin_message(card)
     return Message(to=str(send.recipient), text=message.text, blocks=message.blocks)
 
@@ -475,20 +494,23 @@ def _render_checkin(session: Session, ctx: AppContext, send: ScheduledSend) -> M
         goal_rows(session, pairing.id, open_only=True),
         task_rows(session, pairing.id, ctx.now(), include_recent=False),
         _tz_of(session, ctx, str(send.recipient)),
+        _planned_around(session, [pairing.id], [send.slot_at]).get(pairing.id, ()),
     )
 
 
 def _render_checkins(
     session: Session, ctx: AppContext, sends: Sequence[ScheduledSend]
 ) -> dict[int, Message | str]:
-    """A chunk of check-in DMs: each pairing, check-in, goal list, task list and recipient's
-    zone read once for the chunk (five queries however many DMs)."""
+    """A chunk of check-in DMs: each pairing, check-in, goal list, task list, recipient's zone
+    and the meetings planned around them read once for the chunk (six queries however many
+    DMs)."""
     pairing_ids = {send.pairing_id or 0 for send in sends}
     pairings = pairings_by_id(session, pairing_ids)
     checkins = store.checkins_at(session, {(send.pairing_id or 0, send.slot_at) for send in sends})
     goals = goal_store.goals_by_pairing(session, pairing_ids)
     tasks = task_store.open_tasks_by_pairing(session, pairing_ids)
     zones = store.zones_of(session, {str(send.recipient) for send in sends})
+    planned = _planned_around(session, pairing_ids, {send.slot_at for send in sends})
     programs = program_configs(session, ctx.settings, {p.program_id for p in pairings.values()})
     labels = {
         pairing_id: program_focus_label(programs[p.program_id], p.focus)
@@ -513,6 +535,7 @@ def _render_checkins(
             goal_rows_of.get(send.pairing_id or 0, []),
             task_rows_of.get(send.pairing_id or 0, []),
             zone_for(zones, str(send.recipient), default),
+            planned.get(send.pairing_id or 0, ()),
         )
         for send in sends
     }

@@ -383,6 +383,8 @@ def build_pairings_csv(
                 row.checkins_held,
                 row.tasks_done,
                 row.goals_achieved,
+                row.introductions_made,
+                row.introductions_accepted,
                 _iso(row.last_activity),
                 _iso(row.ended) if row.ended is not None else "",
                 row.ended_by or "",

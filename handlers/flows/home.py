@@ -35,6 +35,7 @@ from storage.coverage import program_coverage, rounds_in_progress
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback, open_pulses, weekly_focus_cells
 from storage.introductions import open_asks_of
+from storage.meeting_plans import next_meeting
 from storage.models import Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
@@ -114,7 +115,12 @@ def _home_pairing(
         program_id=pairing.program_id,
         introductions=introduction_rows(session, [pairing.id], tz=tz)[pairing.id],
         asks_waiting=len(open_asks_of(session, [pairing.id])[pairing.id]),
+        next_meeting=_in_zone(next_meeting(session, pairing.id, ctx.now()), zone),
     )
+
+
+def _in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return moment.astimezone(zone) if moment is not None else None
 
 
 def home_content(

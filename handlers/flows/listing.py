@@ -9,9 +9,11 @@ from typing import TypeVar
 
 from bot.context import AppContext
 from bot.programs import ProgramConfig
+from handlers.blocks.introductions import IntroLine
 from handlers.blocks.pairings import PairingGroup, PairingLine, RequestLine
 from handlers.flows.home import programs_shown
 from handlers.flows.rhythm import current_communication
+from handlers.flows.rows import introduction_rows
 from handlers.flows.slack import local_date, program_focus_label
 from storage.db import unit_of_work
 from storage.models import MentorRequest, Pairing
@@ -32,7 +34,12 @@ class Overview:
 
 
 def _line(
-    ctx: AppContext, pairing: Pairing, other_id: str, tz: str | None, program: ProgramConfig
+    ctx: AppContext,
+    pairing: Pairing,
+    other_id: str,
+    tz: str | None,
+    program: ProgramConfig,
+    introductions: list[IntroLine],
 ) -> PairingLine:
     agreed = current_communication(pairing)
     rhythm = None
@@ -47,6 +54,7 @@ def _line(
         rhythm=rhythm,
         started=local_date(pairing.started_at, tz, ctx.settings),
         paused=pairing.status == "paused",
+        introductions=introductions,
     )
 
 
@@ -82,14 +90,15 @@ def pairing_overview(ctx: AppContext, user_id: str) -> Overview:
             [p.program_id for p in pairings] + [r.program_id for r in asked + asked_of],
         )
         by_id = {c.id: c for c in programs}
+        made = introduction_rows(session, [p.id for p in pairings], tz=tz)
         # Each line with its program, so the same lines serve the whole list and each group.
         mentors = [
-            (p.program_id, _line(ctx, p, p.mentor_id, tz, by_id[p.program_id]))
+            (p.program_id, _line(ctx, p, p.mentor_id, tz, by_id[p.program_id], made[p.id]))
             for p in pairings
             if p.mentee_id == user_id
         ]
         mentees = [
-            (p.program_id, _line(ctx, p, p.mentee_id, tz, by_id[p.program_id]))
+            (p.program_id, _line(ctx, p, p.mentee_id, tz, by_id[p.program_id], made[p.id]))
             for p in pairings
             if p.mentor_id == user_id
         ]

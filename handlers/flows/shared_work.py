@@ -21,6 +21,11 @@ from handlers.flows.slack import program_focus_label
 from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.goals import closings_of
+from storage.introductions import (
+    IntroductionCounts,
+    introductions_of,
+    pairing_introduction_counts,
+)
 from storage.sharing import pair_counts, shared_items, shared_work, sharing_pairs
 
 GOALS_COLUMNS = (
@@ -62,6 +67,18 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple
             goals = [goal_row(g, closings.get(g.id)) for g in work.goals]
             texts = {g.id: g.text for g in work.goals}
             open_tasks = [task_row(t, texts) for t in work.open_tasks]
+        made = pairing_introduction_counts(session, [pairing.id]).get(
+            pairing.id, IntroductionCounts()
+        )
+        # The why is the mentor's words to the pair: coordinators read it only when both share.
+        introductions = (
+            [
+                (i.colleague_id, i.status, i.why)
+                for i in introductions_of(session, [pairing.id])[pairing.id]
+            ]
+            if work is not None
+            else []
+        )
         details = PairDetails(
             pairing_id=pairing.id,
             mentor_id=pairing.mentor_id,
@@ -75,6 +92,9 @@ def pair_details(ctx: AppContext, pairing_id: int, coordinator_id: str) -> tuple
             shared=work is not None,
             goals=goals,
             open_tasks=open_tasks,
+            introductions_made=made.made,
+            introductions_accepted=made.accepted,
+            introductions=introductions,
         )
         return details, today
 

@@ -177,7 +177,7 @@ def test_report_csv_is_exact(harness: Harness) -> None:
     lines = files["pairings.csv"].splitlines()
     assert (
         lines[0]
-        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,last_activity,ended,ended_by,at_risk,at_risk_reasons"
+        == "pairing_id,mentor,mentee,focus,started,status,checkins_held,tasks_done,goals_achieved,introductions_made,introductions_accepted,last_activity,ended,ended_by,at_risk,at_risk_reasons"
     )
     assert lines[1].split(",")[-2:] == ["yes", "3+ check-ins unanswered; overdue tasks"]
     assert lines[2].split(",")[1:] == [
@@ -189,6 +189,8 @@ def test_report_csv_is_exact(harness: Harness) -> None:
         "2",
         "1",
         "1",
+        "0",
+        "0",
         "2026-11-29T14:00:00Z",
         "",
         "",

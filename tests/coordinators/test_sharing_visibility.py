@@ -14,7 +14,7 @@ from bot.jobs import run_tick
 from bot.slack_client import make_web_client
 from handlers import ids
 from handlers.flows.digest import post_weekly_digest
-from tests.conftest import COORDINATOR, COORDINATOR_CHANNEL, MENTEE, MENTOR, STRANGER
+from tests.conftest import COORDINATOR, COORDINATOR_CHANNEL, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -53,6 +53,8 @@ def stalled_pair_with_work(harness: Harness) -> int:
         ),
     )
     harness.command(f"task add {TASK} due friday", user_id=MENTOR)
+    # An introduction whose why is the pair's own, like their goals.
+    harness.command(f"introduce <@{MENTOR2}> she studies sepsis outcomes", user_id=MENTOR)
     harness.clock.advance(timedelta(days=6))  # Friday has passed: the task is overdue
     return pairing_id
 
@@ -104,6 +106,7 @@ def test_one_member_alone_never_shows_text(harness: Harness, proposer: str) -> N
     shown = details(harness, pairing_id)
     assert "*Goals:* 1 open, 0 achieved, 0 dropped" in shown
     assert "*Tasks:* 1 open (1 overdue), 0 done" in shown
+    assert "*Introductions to colleagues:* 1 made, 0 accepted" in shown
     assert "haven't both agreed" in shown
     files = report(harness)
     comment = harness.fake.calls_to("files.completeUploadExternal")[-1].args
@@ -139,6 +142,7 @@ def test_both_agreeing_shows_goals_and_open_tasks_and_withdrawal_hides_them_at_o
     assert "by Mon 1 Mar 2027" in shown
     assert TASK in shown
     assert "overdue" in shown
+    assert f"<@{MENTOR2}> (no answer yet): she studies sepsis outcomes" in shown
 
     files = report(harness)
     rows = list(csv.DictReader(io.StringIO(files["shared-goals.csv"])))

@@ -20,6 +20,12 @@ from handlers.flows.audit import build_audit_csv
 from storage.audit import record_audit
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
+from storage.introductions import (
+    deliver_ask,
+    deliver_introduction,
+    open_introduction,
+    record_ask,
+)
 from storage.models import (
     AuditEntry,
     Base,
@@ -86,6 +92,8 @@ PERSON_TEXT = {
     ("session_ratings", "note"),
     ("exit_surveys", "helped"),
     ("exit_surveys", "change"),
+    ("introductions", "why"),  # the mentor's words
+    ("introduction_asks", "looking_for"),  # the mentee's words
 }
 # Profile choices from the program's lists and whom someone ranked: not free text, but theirs,
 # so erasure removes them too (the profile rows go; ranked lists are emptied).
@@ -110,6 +118,7 @@ NOT_PERSON_TEXT = {
     # Written by the app about coordinator actions, or an erasure's reason as the coordinator or
     # admin gave it (their words, not the erased person's).
     ("audit_log", "detail"),
+    ("meeting_plans", "options"),  # times the app offered, worked out from both zones
     ("programs", "name"),  # set by admins, not members
     ("programs", "name_key"),
     ("programs", "focus_areas"),
@@ -194,6 +203,38 @@ def seed(harness: Harness) -> int:
             )
         )
         record(session, pairing, actor_id=MENTEE, kind="pairing.paused", now=now, until=MARKER)
+        ask, _ = record_ask(
+            session, pairing_id=pairing.id, submission="V0ASK", looking_for=f"ask {MARKER}", now=now
+        )
+        deliver_ask(session, ask.id, dm_channel_id(MENTOR), "1700000000.000100")
+        # MENTEE mentors someone too, and introduced them to a colleague in their own words.
+        mentoring = create_pairing(
+            session,
+            program_id=pairing.program_id,
+            mentor_id=MENTEE,
+            mentee_id=STRANGER,
+            focus="research",
+            origin="request",
+            now=now,
+        )
+        opened = open_introduction(
+            session,
+            pairing_id=mentoring.id,
+            colleague_id=MENTOR2,
+            why=f"why {MARKER}",
+            ask_id=None,
+            now=now,
+        )
+        deliver_introduction(session, opened.introduction.id, "G0GROUP01", "1700000000.000200")
+        close_pairing(
+            session,
+            mentoring,
+            by=MENTEE,
+            completed=True,
+            reason=None,
+            reason_visibility="nobody",
+            now=now,
+        )
         earlier = create_pairing(
             session,
             program_id=pairing.program_id,
@@ -391,8 +432,10 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
         assert [
             s for s in sends if s.status == "pending" and s.recipient == pairing.mentee_id
         ] == []
-        # The partner is still asked about the mentorship that ended.
+        # The partner is still asked about the mentorship that ended (and the mentee whose
+        # mentorship MENTEE completed, about that one).
         assert [(s.kind, s.recipient) for s in sends if s.status == "pending"] == [
+            ("exit.survey", STRANGER),
             ("exit.survey", MENTOR2),
             ("exit.survey", MENTOR),
         ]

@@ -13,13 +13,22 @@ from sqlalchemy import select
 from bot.retention import retention_cutoff
 from storage.checkins import record_answer
 from storage.goals import add_goal, set_goal_status
-from storage.models import CheckIn, Goal, MentorRequest, Pairing, Task
+from storage.introductions import deliver_introduction, open_introduction, record_ask
+from storage.models import (
+    CheckIn,
+    ColleagueIntroduction,
+    Goal,
+    IntroductionAsk,
+    MentorRequest,
+    Pairing,
+    Task,
+)
 from storage.pairings import close_pairing, record
 from storage.programs import default_program_id
 from storage.reports import Period, digest_numbers
 from storage.retention import PURGED
 from storage.tasks import add_task
-from tests.conftest import MENTEE, MENTOR, make_settings
+from tests.conftest import MENTEE, MENTOR, MENTOR2, make_settings
 from tests.data.test_erasure import _pair
 from tests.harness import Harness
 
@@ -73,6 +82,11 @@ def seed(harness: Harness) -> int:
         session.flush()
         record_answer(session, pairing, checkin, "met", by=MENTEE, now=now, note=TEXT, minutes=45)
         record(session, pairing, actor_id=MENTEE, kind="pairing.paused", now=now, until=TEXT)
+        opened = open_introduction(
+            session, pairing_id=pairing.id, colleague_id=MENTOR2, why=TEXT, ask_id=None, now=now
+        )
+        deliver_introduction(session, opened.introduction.id, "G0GROUP01", "1700000000.000300")
+        record_ask(session, pairing_id=pairing.id, submission="V0ASK", looking_for=TEXT, now=now)
         close_pairing(
             session,
             pairing,
@@ -96,6 +110,14 @@ def texts(harness: Harness, pairing_id: int) -> list[str | None]:
             *(g.close_reason for g in goals),
             *session.scalars(select(Task.text).where(Task.pairing_id == pairing_id)),
             *session.scalars(select(CheckIn.note).where(CheckIn.pairing_id == pairing_id)),
+            *session.scalars(
+                select(ColleagueIntroduction.why).where(
+                    ColleagueIntroduction.pairing_id == pairing_id
+                )
+            ),
+            *session.scalars(
+                select(IntroductionAsk.looking_for).where(IntroductionAsk.pairing_id == pairing_id)
+            ),
         ]
 
 
@@ -113,7 +135,7 @@ def test_text_is_purged_after_the_boundary_and_counts_stay(harness: Harness) -> 
 
     harness.clock.set(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # exactly 24 months: kept
     harness.tick()
-    assert sum(TEXT in (t or "") for t in texts(harness, pairing_id)) == 6
+    assert sum(TEXT in (t or "") for t in texts(harness, pairing_id)) == 8
     # The request was made a month before the mentorship ended: its note went already.
     assert request_notes(harness) == [""]
 

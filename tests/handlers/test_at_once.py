@@ -583,3 +583,76 @@ def test_approve_tapped_sixteen_times_at_once_makes_each_pair_once(crowd: Harnes
     assert len(pairings) == len(proposed)
     assert len({(p.mentor_id, p.mentee_id) for p in pairings}) == len(proposed)
     assert len(approvals) == 1
+
+
+def test_the_same_introduction_sixteen_times_at_once_is_one_group_dm(crowd: Harness) -> None:
+    from storage.models import ColleagueIntroduction
+
+    pairing_id = pair(crowd)
+    intros = [
+        lambda: crowd.sender.command(
+            f"introduce <@{MENTOR2}> you should talk",
+            user_id=MENTOR,
+            response_url=crowd.fake.response_url(),
+        )
+        for _ in range(THREADS)
+    ]
+    with no_errors_logged():
+        responses = at_once(intros)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        (made,) = session.scalars(select(ColleagueIntroduction)).all()
+    assert (made.pairing_id, made.status) == (pairing_id, "made")
+    group = made.channel
+    assert (
+        len([c for c in crowd.fake.calls_to("chat.postMessage") if c.args["channel"] == group]) == 1
+    )
+
+    answers = [
+        lambda n=n: crowd.sender.block_action(
+            user_id=MENTOR2,
+            action_id=ids.INTRO_HAPPY if n % 2 else ids.INTRO_NOT_NOW,
+            value=str(made.id),
+            response_url=crowd.fake.response_url(),
+        )
+        for n in range(THREADS)
+    ]
+    with no_errors_logged():
+        at_once(answers)
+        crowd.wait_idle()
+    with crowd.session() as session:
+        (answered,) = session.scalars(select(ColleagueIntroduction)).all()
+    assert answered.status in ("accepted", "declined")
+    updates = [c for c in crowd.fake.calls_to("chat.update") if c.args["channel"] == group]
+    assert len(updates) == 1  # one answer won; the others changed nothing
+
+
+def test_planning_a_meeting_sixteen_times_at_once_offers_once(crowd: Harness) -> None:
+    from storage.models import MeetingPlan
+
+    pairing_id = make_pair(crowd)
+    taps = [
+        lambda who=who: crowd.sender.block_action(
+            user_id=who,
+            action_id=ids.MEETING_PLAN,
+            value=str(pairing_id),
+            response_url=crowd.fake.response_url(),
+        )
+        for who in [MENTEE, MENTOR] * (THREADS // 2)
+    ]
+    with no_errors_logged():
+        responses = at_once(taps)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        (offer,) = session.scalars(select(MeetingPlan)).all()
+    offered = [
+        c
+        for c in crowd.fake.calls_to("chat.postMessage")
+        if ids.MEETING_OTHER in str(c.args.get("blocks"))
+    ]
+    assert len(offered) == 1
+    assert offered[0].args["channel"] == offer.picker_id

@@ -34,6 +34,7 @@ from handlers.blocks.directory import Labels, MentorForm, Results, Search, Train
 from handlers.blocks.feedback import ExitInvite
 from handlers.blocks.forget import ForgetMode, ForgetRequest
 from handlers.blocks.home import HomeContent, HomePairing, HomeProgram, HomeRequest
+from handlers.blocks.introductions import IntroCard
 from handlers.blocks.matching import ProposalRow
 from handlers.blocks.modals import FocusForm
 from handlers.blocks.pair_details import PairDetails
@@ -137,6 +138,10 @@ PROGRAM = ProgramConfig(
 
 # Each builder, with the inputs worth trying (several where it has branches).
 Case = tuple[tuple[Any, ...], dict[str, Any]]
+COLLEAGUE_INTRO = IntroCard(7, THEM, ME, COORD, TYPED)
+NO_WHY = IntroCard(8, THEM, ME, COORD, "")
+MEETING_TIMES = [datetime(2026, 12, d, 12, 30, tzinfo=LOCAL) for d in (7, 8, 9)]
+
 SAMPLES: dict[str, list[Case]] = {
     "checkins.build_checkin_message": [
         ((CARD,), {}),
@@ -218,6 +223,26 @@ SAMPLES: dict[str, list[Case]] = {
         ((THEM, [(4, LABEL), (5, "Career")]), {}),
     ],
     "modals.build_communication_modal": [((4, THEM, LABEL, COMMUNICATION), {})],
+    "introductions.build_introduce_modal": [
+        ((4, ME), {}),
+        ((4, ME), {"ask_id": 2, "looking_for": TYPED}),
+    ],
+    "introductions.build_ask_introduction_modal": [((4, THEM), {})],
+    "introductions.build_ask_for_mentor": [((2, ME, TYPED), {})],
+    "introductions.build_ask_answered_for_mentor": [((ME, TYPED, COORD), {})],
+    "introductions.build_group_introduction": [((COLLEAGUE_INTRO,), {}), ((NO_WHY,), {})],
+    "introductions.build_group_answered": [
+        ((COLLEAGUE_INTRO,), {"happy": True}),
+        ((NO_WHY,), {"happy": False}),
+    ],
+    "introductions.build_happy_for_mentor": [((COLLEAGUE_INTRO,), {})],
+    "introductions.build_not_now_for_mentee": [((COLLEAGUE_INTRO,), {})],
+    "introductions.build_not_now_for_mentor": [((COLLEAGUE_INTRO,), {})],
+    "meetings.build_meeting_offer": [((3, THEM, MEETING_TIMES, TODAY), {})],
+    "meetings.build_meeting_picked": [((THEM, MEETING_TIMES[0], TODAY), {})],
+    "meetings.build_meeting_agreed": [((ME, MEETING_TIMES[1], TODAY), {})],
+    "meetings.build_no_other_times": [((THEM,), {})],
+    "meetings.build_no_time_suited": [((ME,), {})],
     "pairings.build_introduction_for_mentor": [((INTRO,), {})],
     "pairings.build_introduction_for_mentee": [((INTRO,), {})],
     "pairings.build_reassigned_for_mentee": [((INTRO, "U0MENTOR2"), {})],

@@ -5,14 +5,16 @@ for whoever isn't the mentor, with nothing sent."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from handlers import ids
-from storage.models import Introduction, IntroductionAsk
-from tests.conftest import BOT_USER, GONE, MENTEE, MENTOR, MENTOR2, STRANGER
+from storage.models import ColleagueIntroduction, IntroductionAsk
+from tests.conftest import BOT_USER, COORDINATOR, GONE, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -50,9 +52,11 @@ def group_updates(harness: Harness, channel: str = GROUP) -> list[Call]:
     ]
 
 
-def introductions(harness: Harness) -> list[Introduction]:
+def introductions(harness: Harness) -> list[ColleagueIntroduction]:
     with harness.session() as session:
-        return list(session.scalars(select(Introduction).order_by(Introduction.id)))
+        return list(
+            session.scalars(select(ColleagueIntroduction).order_by(ColleagueIntroduction.id))
+        )
 
 
 def introduce(harness: Harness, text: str = "", *, by: str = MENTOR) -> list[str]:
@@ -329,8 +333,8 @@ def test_a_mentee_asks_for_an_introduction(harness: Harness) -> None:
     with harness.session() as session:
         ask = session.scalars(select(IntroductionAsk)).one()
         assert ask.answered_at is not None
-        assert session.scalar(select(func.count()).select_from(Introduction)) == 1
-        assert session.scalars(select(Introduction.ask_id)).one() == ask.id
+        assert session.scalar(select(func.count()).select_from(ColleagueIntroduction)) == 1
+        assert session.scalars(select(ColleagueIntroduction.ask_id)).one() == ask.id
 
 
 def test_a_mentee_cant_ask_in_someone_elses_mentorship(harness: Harness) -> None:
@@ -348,3 +352,53 @@ def test_a_mentee_cant_ask_in_someone_elses_mentorship(harness: Harness) -> None
     assert harness.fake.calls_to("views.open") == []
     with harness.session() as session:
         assert session.scalar(select(func.count()).select_from(IntroductionAsk)) == 0
+
+
+def test_the_digest_and_the_pairings_report_count_introductions_exactly(harness: Harness) -> None:
+    pairing_id = pair(harness)
+    introduce(harness, "a secret reason")
+    harness.fake.reset_calls()
+    harness.command(f"introduce <@{STRANGER}> another reason", user_id=MENTOR)
+    accepted, declined = introductions(harness)
+    harness.block_action(user_id=COLLEAGUE, action_id=ids.INTRO_HAPPY, value=str(accepted.id))
+    harness.block_action(user_id=STRANGER, action_id=ids.INTRO_NOT_NOW, value=str(declined.id))
+
+    harness.clock.advance(timedelta(minutes=1))  # the digest's week ends now: made before it
+    harness.command("digest", user_id=COORDINATOR)
+    digest = all_text(harness.fake.calls_to("response_url")[-1].args["blocks"])
+    assert "*Introductions to colleagues:* 2 made, 1 accepted" in digest
+    assert "secret" not in digest
+
+    harness.command("report", user_id=COORDINATOR)
+    files = {f.filename: f.content.decode() for f in harness.fake.files}
+    header, *rows = files["pairings.csv"].splitlines()
+    columns = header.split(",")
+    (row,) = [dict(zip(columns, r.split(","), strict=True)) for r in rows]
+    assert row["pairing_id"] == str(pairing_id)
+    assert (row["introductions_made"], row["introductions_accepted"]) == ("2", "1")
+    assert "secret" not in files["pairings.csv"]
+
+
+def test_list_plan_and_export_show_introductions(harness: Harness) -> None:
+    pair(harness)
+    introduce(harness, "registry work")
+    (row,) = introductions(harness)
+    harness.block_action(user_id=COLLEAGUE, action_id=ids.INTRO_HAPPY, value=str(row.id))
+
+    response = harness.command("list", user_id=MENTEE)
+    listed = all_text(response.json()["blocks"])
+    assert f"*Introduced to:* 🤝 <@{COLLEAGUE}> (happy to talk)" in listed
+
+    harness.command("plan", user_id=MENTEE)
+    plan = next(f for f in harness.fake.files if f.filename.endswith(".md")).content.decode()
+    assert "### Introductions to colleagues" in plan
+    assert "happy to talk" in plan
+    assert "registry work" not in plan  # the plan can reach coordinators; the why never does
+
+    harness.fake.reset_calls()
+    harness.command("my data", user_id=COLLEAGUE)
+    export = {f.filename: f.content.decode() for f in harness.fake.files}
+    (data,) = [json.loads(text) for name, text in export.items() if name.endswith(".json")]
+    (to_me,) = data["introductions_to_you"]
+    assert (to_me["mentee"], to_me["by_mentor"], to_me["status"]) == (MENTEE, MENTOR, "accepted")
+    assert to_me["why"] == "registry work"

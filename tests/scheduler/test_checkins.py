@@ -104,7 +104,12 @@ def test_the_checkin_shows_goals_tasks_and_the_answer_buttons(harness: Harness) 
     ]
     assert [b["action_id"] for b in task_buttons] == [ids.TASK_COMPLETE]
     answer = buttons(blocks)
-    assert set(answer) == {ids.CHECKIN_MET, ids.CHECKIN_RESCHEDULED, ids.CHECKIN_SKIPPED}
+    assert set(answer) == {
+        ids.CHECKIN_MET,
+        ids.CHECKIN_RESCHEDULED,
+        ids.CHECKIN_SKIPPED,
+        ids.MEETING_PLAN,
+    }
 
 
 def _first_checkin(harness: Harness) -> str:

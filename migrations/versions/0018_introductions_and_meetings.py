@@ -1,6 +1,7 @@
 """Introductions: a mentor introducing their mentee to a colleague in a group DM (once per
-mentorship and colleague, with the colleague's answer and the message to redraw), and a
-mentee's asks for one.
+mentorship and colleague, with the colleague's answer and the message to redraw), a mentee's
+asks for one, and the times a member offers for the pair's next meeting (one offer waiting
+at a time) with the one picked.
 
 Revision ID: 0018
 Revises: 0017
@@ -56,8 +57,37 @@ def upgrade() -> None:
     op.create_index("ix_introductions_pairing_id", "introductions", ["pairing_id"])
     op.create_index("ix_introductions_colleague_id", "introductions", ["colleague_id"])
     op.create_index("ix_introductions_made_at", "introductions", ["made_at"])
+    op.create_table(
+        "meeting_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pairing_id", sa.Integer(), nullable=False),
+        sa.Column("proposed_by", sa.String(32), nullable=False),
+        sa.Column("picker_id", sa.String(32), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("channel", sa.String(32), nullable=True),
+        sa.Column("ts", sa.String(32), nullable=True),
+        sa.ForeignKeyConstraint(["pairing_id"], ["pairings.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    offered = sa.text("status = 'offered'")
+    op.create_index(
+        "uq_meeting_plan_offered",
+        "meeting_plans",
+        ["pairing_id"],
+        unique=True,
+        sqlite_where=offered,
+        postgresql_where=offered,
+    )
+    op.create_index(
+        "ix_meeting_plans_agreed", "meeting_plans", ["pairing_id", "status", "starts_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("meeting_plans")
     op.drop_table("introductions")
     op.drop_table("introduction_asks")

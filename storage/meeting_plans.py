@@ -1,0 +1,116 @@
+"""Planning a pair's next meeting: the times one member offers the other (one offer waiting
+for a pick per mentorship, added race-safe), the DM that carries them, the time picked, and
+the meetings agreed that a check-in or Home mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import MeetingPlan
+from storage.upsert import get_or_insert, unique_index
+
+OFFERED = "offered"
+AGREED = "agreed"
+DECLINED = "declined"  # none of the times suited, and no others were left to offer
+LAPSED = "lapsed"  # every time offered went by without a pick
+# The one offer waiting for a pick: the partial unique index the insert conflicts on.
+_WAITING = unique_index(MeetingPlan, "uq_meeting_plan_offered").where
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def options_of(plan: MeetingPlan) -> list[datetime]:
+    return [datetime.fromisoformat(option) for option in plan.options]
+
+
+def offer_times(
+    session: Session,
+    *,
+    pairing_id: int,
+    proposed_by: str,
+    picker_id: str,
+    options: Sequence[datetime],
+    now: datetime,
+) -> tuple[MeetingPlan, bool]:
+    """The mentorship's offer waiting for a pick, and whether this call made it. An offer whose
+    every time has gone by lapses and gives way to this one."""
+    values = {
+        "pairing_id": pairing_id,
+        "proposed_by": proposed_by,
+        "picker_id": picker_id,
+        "options": [iso(o) for o in options],
+        "status": OFFERED,
+        "created_at": now,
+    }
+    key = [MeetingPlan.pairing_id]
+    plan, added = get_or_insert(session, MeetingPlan, values, key=key, where=_WAITING)
+    if added or any(option > now for option in options_of(plan)):
+        return plan, added
+    plan.status = LAPSED
+    session.flush()
+    return get_or_insert(session, MeetingPlan, values, key=key, where=_WAITING)
+
+
+def get_plan(session: Session, plan_id: int, *, lock: bool = False) -> MeetingPlan | None:
+    query = select(MeetingPlan).where(MeetingPlan.id == plan_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def record_offer_dm(session: Session, plan_id: int, channel: str, ts: str) -> None:
+    plan = get_plan(session, plan_id)
+    if plan is not None:
+        plan.channel, plan.ts = channel, ts
+
+
+def drop_unsent(session: Session, plan_id: int) -> None:
+    """The offer could not reach the other member: it was never made."""
+    session.execute(
+        delete(MeetingPlan).where(
+            MeetingPlan.id == plan_id, MeetingPlan.status == OFFERED, MeetingPlan.ts.is_(None)
+        )
+    )
+
+
+def agreed_meetings(
+    session: Session, pairing_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, list[datetime]]:
+    """The meetings agreed in each mentorship that start in [start, end)."""
+    found: dict[int, list[datetime]] = {}
+    if not pairing_ids:
+        return found
+    rows = session.execute(
+        select(MeetingPlan.pairing_id, MeetingPlan.starts_at)
+        .where(
+            MeetingPlan.pairing_id.in_(sorted(pairing_ids)),
+            MeetingPlan.status == AGREED,
+            MeetingPlan.starts_at >= start,
+            MeetingPlan.starts_at < end,
+        )
+        .order_by(MeetingPlan.starts_at)
+    )
+    for pairing_id, starts_at in rows:
+        if starts_at is not None:
+            found.setdefault(pairing_id, []).append(starts_at)
+    return found
+
+
+def next_meeting(session: Session, pairing_id: int, now: datetime) -> datetime | None:
+    """The next meeting the pair agreed, if one is still to come."""
+    return session.scalar(
+        select(MeetingPlan.starts_at)
+        .where(
+            MeetingPlan.pairing_id == pairing_id,
+            MeetingPlan.status == AGREED,
+            MeetingPlan.starts_at >= now,
+        )
+        .order_by(MeetingPlan.starts_at)
+        .limit(1)
+    )

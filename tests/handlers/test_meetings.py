@@ -1,0 +1,207 @@
+"""Plan our next meeting end to end, through signed requests and the fake Slack on both
+databases: three times in both members' working days offered to the other member, one picked,
+a one-off calendar invite to each (read back with icalendar), the check-in that day knowing it,
+and every pick refused that isn't the other member's, of a time offered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from bot.calendar_invites import meeting_uid
+from handlers import ids
+from storage.models import MeetingPlan
+from tests.conftest import MENTEE, MENTOR, STRANGER
+from tests.handlers.helpers import (
+    all_text,
+    buttons,
+    dms_to,
+    end_mentorship,
+    ephemeral_replies,
+    last_dm,
+)
+from tests.harness import Harness
+from tests.scheduler.helpers import at, checkin_dms, make_pair
+from tests.slack import payloads
+from tests.slack.fake_slack import Call
+
+SATURDAY = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
+TUESDAY_CHECKIN = datetime(2026, 12, 8, 14, 0, tzinfo=UTC)  # 09:00 in New York
+
+
+def offers(harness: Harness) -> list[Call]:
+    return [c for c in dms_to(harness, MENTOR) if ids.MEETING_OTHER in buttons(c.args["blocks"])]
+
+
+def pick_buttons(message: Call | dict[str, object]) -> dict[str, str]:
+    """Each time's label -> its value, on an offer."""
+    blocks = message.args["blocks"] if isinstance(message, Call) else message["blocks"]
+    found: dict[str, str] = {}
+    for block in blocks:  # type: ignore[union-attr]
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if str(element["action_id"]).startswith(ids.MEETING_PICK):
+                found[element["text"]["text"]] = element["value"]
+    return found
+
+
+def plans(harness: Harness) -> list[MeetingPlan]:
+    with harness.session() as session:
+        return list(session.scalars(select(MeetingPlan).order_by(MeetingPlan.id)))
+
+
+def plan(harness: Harness, pairing_id: int, by: str = MENTEE) -> None:
+    harness.block_action(user_id=by, action_id=ids.MEETING_PLAN, value=str(pairing_id))
+
+
+def test_a_meeting_is_planned_picked_and_in_both_calendars(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+
+    (offer,) = offers(harness)
+    times = pick_buttons(offer)
+    assert list(times) == ["Mon 7 Dec at 12:30", "Tue 8 Dec at 12:30", "Wed 9 Dec at 12:30"]
+    assert any("Mon 7 Dec at 12:30" in reply for reply in ephemeral_replies(harness))
+
+    harness.block_action(
+        user_id=MENTOR,
+        action_id=f"{ids.MEETING_PICK}.1",
+        value=times["Tue 8 Dec at 12:30"],
+        channel_id=payloads.dm_channel_id(MENTOR),
+    )
+    (redrawn,) = [
+        c for c in harness.fake.calls_to("chat.update") if c.args["ts"] == offer.response["ts"]
+    ]
+    assert "Tue 8 Dec at 12:30" in all_text(redrawn.args["blocks"])
+    assert pick_buttons(redrawn) == {}
+    assert "picked *Tue 8 Dec at 12:30*" in all_text(last_dm(harness, MENTEE).args["blocks"])
+    (agreed,) = plans(harness)
+    assert agreed.status == "agreed"
+    assert agreed.starts_at == datetime(2026, 12, 8, 17, 30, tzinfo=UTC)
+
+    harness.tick()
+    harness.tick()  # never twice
+    for member in (MENTOR, MENTEE):
+        (file,) = [
+            f
+            for f in harness.fake.files
+            if f.channel == payloads.dm_channel_id(member)
+            and f.filename == "mentorship-meeting.ics"
+        ]
+        calendar = Calendar.from_ical(file.content)
+        (event,) = calendar.walk("VEVENT")
+        assert str(event["UID"]) == meeting_uid(agreed.id)
+        assert event.decoded("dtstart").astimezone(UTC) == agreed.starts_at
+        assert calendar.walk("VTIMEZONE")
+
+    # The check-in on that Tuesday knows the pair planned to meet that day.
+    at(harness, TUESDAY_CHECKIN)
+    (checkin,) = checkin_dms(harness, MENTEE)
+    assert "You planned to meet today at 12:30" in all_text(checkin.args["blocks"])
+
+
+def test_planning_twice_offers_once(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+    plan(harness, pairing_id)
+    plan(harness, pairing_id, by=MENTOR)
+    assert len(offers(harness)) == 1
+    assert len(plans(harness)) == 1
+    replies = ephemeral_replies(harness)
+    assert sum("You've already offered" in reply for reply in replies) == 1
+    assert sum("already offered you times" in reply for reply in replies) == 1
+
+
+def test_only_the_other_member_picks_a_time_offered(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, STRANGER_PAIRING := pairing_id, by=STRANGER)  # not theirs: nothing offered
+    assert offers(harness) == []
+    plan(harness, STRANGER_PAIRING)
+    (offer,) = offers(harness)
+    value = next(iter(pick_buttons(offer).values()))
+    plan_id = value.split(":")[0]
+    for who in (MENTEE, STRANGER):
+        harness.block_action(user_id=who, action_id=f"{ids.MEETING_PICK}.0", value=value)
+    # A time that was never offered, and a value that is not the app's.
+    harness.block_action(
+        user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=f"{plan_id}:1999999999"
+    )
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value="x:y")
+    assert [p.status for p in plans(harness)] == ["offered"]
+    assert harness.fake.calls_to("chat.update") == []
+
+
+def test_other_times_come_later_and_old_buttons_stop_working(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+    (offer,) = offers(harness)
+    first = pick_buttons(offer)
+    plan_id = next(iter(first.values())).split(":")[0]
+    harness.block_action(user_id=MENTOR, action_id=ids.MEETING_OTHER, value=plan_id)
+
+    (redrawn,) = [
+        c for c in harness.fake.calls_to("chat.update") if c.args["ts"] == offer.response["ts"]
+    ]
+    later = pick_buttons(redrawn)
+    assert list(later) == ["Thu 10 Dec at 12:30", "Fri 11 Dec at 12:30", "Mon 14 Dec at 12:30"]
+    harness.block_action(
+        user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=first["Mon 7 Dec at 12:30"]
+    )
+    assert plans(harness)[0].status == "offered"
+    harness.block_action(
+        user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=later["Thu 10 Dec at 12:30"]
+    )
+    assert plans(harness)[0].status == "agreed"
+
+
+def test_running_out_of_times_tells_the_planner(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+    plan_id = next(iter(pick_buttons(offers(harness)[0]).values())).split(":")[0]
+    for _ in range(5):  # ten working days in two weeks: three at a time
+        harness.block_action(user_id=MENTOR, action_id=ids.MEETING_OTHER, value=plan_id)
+    assert plans(harness)[0].status == "declined"
+    assert "None of the times" in str(last_dm(harness, MENTEE).args["text"])
+    plan(harness, pairing_id)  # a new plan can be made
+    assert len(plans(harness)) == 2
+
+
+def test_meet_command_plans_for_the_only_mentorship(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    make_pair(harness)
+    response = harness.command("meet", user_id=MENTEE)
+    assert response.status == 200
+    assert len(offers(harness)) == 1
+    harness.clock.set(SATURDAY + timedelta(minutes=1))
+    replies = [str(c.args.get("text")) for c in harness.fake.calls_to("response_url")]
+    assert any("I've offered" in reply for reply in replies)
+
+
+def test_an_ended_mentorship_withdraws_the_meeting_to_come(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+    value = pick_buttons(offers(harness)[0])["Wed 9 Dec at 12:30"]
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.2", value=value)
+    harness.tick()
+    harness.clock.advance(timedelta(hours=1))
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
+    harness.tick()
+    harness.tick()
+    for member in (MENTOR, MENTEE):
+        sent = [
+            Calendar.from_ical(f.content)
+            for f in harness.fake.files
+            if f.channel == payloads.dm_channel_id(member)
+            and f.filename == "mentorship-meeting.ics"
+        ]
+        assert [str(c["METHOD"]) for c in sent] == ["REQUEST", "CANCEL"]
+        (first,), (withdrawn,) = (c.walk("VEVENT") for c in sent)
+        assert str(withdrawn["UID"]) == str(first["UID"])
+        assert int(withdrawn["SEQUENCE"]) > int(first["SEQUENCE"])
