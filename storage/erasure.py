@@ -27,6 +27,7 @@ from storage.models import (
     Goal,
     IntroductionAsk,
     MatchParticipant,
+    MeetingPlan,
     MentorProfile,
     MentorRequest,
     Pairing,
@@ -207,6 +208,9 @@ def forget_dm_channels(session: Session, user_id: str) -> None:
         update(IntroductionAsk)
         .where(IntroductionAsk.pairing_id.in_(mentored))
         .values(mentor_channel=None, mentor_ts=None)
+    )
+    session.execute(
+        update(MeetingPlan).where(MeetingPlan.picker_id == user_id).values(channel=None, ts=None)
     )
 
 

@@ -25,6 +25,7 @@ from storage.models import (
     IntroductionAsk,
     MatchParticipant,
     MatchRound,
+    MeetingPlan,
     MentorProfile,
     MentorRequest,
     Pairing,
@@ -173,6 +174,13 @@ def personal_data(session: Session, user_id: str, focus: FocusLabel) -> JsonObje
     goals, tasks, reassessments = _work(session, ids)
     introductions = _introductions(session, ids, with_why=True)
     asks = _asks(session, ids)
+    meetings = _by_pairing(
+        session.scalars(
+            select(MeetingPlan)
+            .where(MeetingPlan.pairing_id.in_(ids))
+            .order_by(MeetingPlan.created_at, MeetingPlan.id)
+        ).all()
+    )
     introduced_to_me = session.execute(
         select(ColleagueIntroduction, Pairing)
         .join(Pairing, Pairing.id == ColleagueIntroduction.pairing_id)
@@ -293,6 +301,16 @@ def personal_data(session: Session, user_id: str, focus: FocusLabel) -> JsonObje
                 "reassessments": reassessments.get(p.id, []),
                 "introductions": introductions.get(p.id, []),
                 "introductions_asked": asks.get(p.id, []),
+                "meetings_planned": [
+                    {
+                        "proposed_by": m.proposed_by,
+                        "offered_to": m.picker_id,
+                        "times_offered": list(m.options),
+                        "status": m.status,
+                        "starts_at": _when(m.starts_at),
+                    }
+                    for m in meetings.get(p.id, [])
+                ],
             }
             for p in pairings
         ],

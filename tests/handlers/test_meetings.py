@@ -5,6 +5,7 @@ and every pick refused that isn't the other member's, of a time offered."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
@@ -205,3 +206,25 @@ def test_an_ended_mentorship_withdraws_the_meeting_to_come(harness: Harness) -> 
         (first,), (withdrawn,) = (c.walk("VEVENT") for c in sent)
         assert str(withdrawn["UID"]) == str(first["UID"])
         assert int(withdrawn["SEQUENCE"]) > int(first["SEQUENCE"])
+
+
+def test_my_data_holds_the_meetings_planned(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+    value = pick_buttons(offers(harness)[0])["Mon 7 Dec at 12:30"]
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=value)
+    harness.fake.reset_calls()
+    harness.command("my data", user_id=MENTEE)
+    export = {f.filename: f.content.decode() for f in harness.fake.files}
+    (data,) = [json.loads(text) for name, text in export.items() if name.endswith(".json")]
+    (mentorship,) = data["mentorships"]
+    (meeting,) = mentorship["meetings_planned"]
+    assert (meeting["proposed_by"], meeting["offered_to"], meeting["status"]) == (
+        MENTEE,
+        MENTOR,
+        "agreed",
+    )
+    assert meeting["starts_at"].startswith("2026-12-07T17:30")
+    (readable,) = [text for name, text in export.items() if name.endswith(".md")]
+    assert "### Meetings planned" in readable
