@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING, Any
 
 from bot.cadence import LAST_DAY, Cadence, Schedule, next_slot_after
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODUCT = "-//mentorbot//Mentorship rhythm//EN"
 MEETING_LENGTH = timedelta(minutes=30)
@@ -78,6 +79,10 @@ def _event(
     cancelled: bool,
 ) -> Event:
     """A VEVENT of one half-hour meeting from ``start`` (aware: its zone is the event's)."""
+    # Imported here, not at the top: only a process that sends a calendar file pays for it
+    # (the tick's start stays light, bench/README.md "Starting a process").
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -93,6 +98,8 @@ def _event(
 def _file(event: Event, *, cancelled: bool) -> bytes:
     """The .ics bytes: ``event`` in a VCALENDAR that requests it (or cancels it), with the
     VTIMEZONE of each zone it uses."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
