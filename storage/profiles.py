@@ -28,7 +28,7 @@ from storage.models import (
 )
 from storage.people import OPEN_PAIRING_STATUSES, ensure_person, gone_clause
 from storage.places import PlaceCause, place_freed
-from storage.upsert import get_or_insert
+from storage.upsert import get_or_insert, unique_index
 
 WAITING = "waiting"
 NOTIFIED = "notified"
@@ -296,6 +296,10 @@ def directory_candidates(
 # The waiting list.
 
 
+# The one waiting entry per person, program and focus: the partial unique index's own predicate.
+_WAITING_ENTRY = unique_index(WaitingEntry, "uq_waiting_entry")
+
+
 def join_waiting_list(
     session: Session, *, program_id: int, user_id: str, focus: str, now: datetime
 ) -> tuple[WaitingEntry, bool]:
@@ -313,7 +317,7 @@ def join_waiting_list(
             "joined_at": now,
         },
         key=[WaitingEntry.program_id, WaitingEntry.user_id, WaitingEntry.focus],
-        where=WaitingEntry.status == WAITING,
+        where=_WAITING_ENTRY.where,
     )
 
 

@@ -50,6 +50,24 @@ def unique_index(model: type[Base], name: str) -> UniqueKey:
     raise LookupError(f"{model.__tablename__} has no unique index {name}")
 
 
+def _own_predicate(model: type[Base], where: ColumnElement[bool]) -> None:
+    """Refuse a conflict predicate that is not one of ``model``'s partial unique indexes' own
+    (``unique_index(model, name).where``). A predicate written afresh, such as ``status ==
+    "waiting"``, binds its value as a parameter: PostgreSQL can then no longer tell that the
+    insert matches the index once the driver prepares the statement (psycopg does from the
+    fifth execution on a connection), and the insert fails."""
+    for index in model.__table__.indexes:  # type: ignore[attr-defined]
+        if index.unique and any(
+            index.dialect_options[dialect].get("where") is where
+            for dialect in ("postgresql", "sqlite")
+        ):
+            return
+    raise ValueError(
+        f"{model.__tablename__}: pass the partial index's own predicate, "
+        "unique_index(model, name).where, as the conflict's where"
+    )
+
+
 def insert_new(
     session: Session,
     model: type[Base],
@@ -64,6 +82,8 @@ def insert_new(
     ``returning`` (by default the primary key) of the rows that were new, in one statement."""
     if not rows:
         return []
+    if where is not None:
+        _own_predicate(model, where)
     (primary,) = model.__mapper__.primary_key
     statement = (
         _insert(session)(model)

@@ -200,3 +200,20 @@ def test_each_programs_digest_counts_only_its_own_waiting_list(session: Session)
     in_surgery = waiting_list_digest_lines(session, program_config(session, settings, surgery.id))
     assert in_default == ["*Waiting for a mentor:* 1", "• Research: 1"]
     assert in_surgery == ["*Waiting for a mentor:* 2", "• Research: 1", "• Wellbeing: 1"]
+
+
+def test_joining_the_waiting_list_many_times_on_one_connection(session: Session) -> None:
+    """More joins than the driver executes before preparing the statement (psycopg prepares
+    from the fifth on PostgreSQL): a prepared insert must still find the partial index."""
+    program = default_program(session)
+    people = [f"U0WAIT{n:04d}" for n in range(12)]
+    for user_id in people:
+        _, new = join_waiting_list(
+            session, program_id=program.id, user_id=user_id, focus="research", now=NOW
+        )
+        assert new
+    for user_id in people:  # and joining again finds each one's place
+        _, new = join_waiting_list(
+            session, program_id=program.id, user_id=user_id, focus="research", now=NOW
+        )
+        assert not new

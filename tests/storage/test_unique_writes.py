@@ -8,6 +8,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Index, Integer, Table, UniqueConstraint
 
 from storage.models import Base
@@ -116,3 +117,22 @@ def test_the_check_catches_a_read_then_add() -> None:
 def test_the_check_leaves_other_rows_alone() -> None:
     planted = "def add_goal(session, text):\n    session.add(Goal(text=text))\n"
     assert not list(bypasses(planted, "planted.py", guarded_models()))
+
+
+def test_a_conflict_predicate_must_be_the_index_own() -> None:
+    """A predicate written afresh binds its value: refused before any database sees it."""
+    from storage.models import WaitingEntry
+    from storage.upsert import insert_new, unique_index
+
+    class NoSession:
+        pass
+
+    with pytest.raises(ValueError, match="partial index's own predicate"):
+        insert_new(
+            NoSession(),  # type: ignore[arg-type]
+            WaitingEntry,
+            [{"program_id": 1, "user_id": "U1", "focus": "f", "status": "waiting"}],
+            key=[WaitingEntry.program_id, WaitingEntry.user_id, WaitingEntry.focus],
+            where=WaitingEntry.status == "waiting",
+        )
+    assert unique_index(WaitingEntry, "uq_waiting_entry").where is not None
