@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, text
 
 from bench.members import add_default_members
 from bench.mixed import database_url, percentile
@@ -29,7 +29,7 @@ from handlers.blocks.directory import Search
 from handlers.flows.directory import results_view
 from storage import schema
 from storage.db import create_db_engine, make_session_factory
-from storage.models import MentorProfile, Pairing, Person, TraineeProfile
+from storage.models import Base, MentorProfile, Pairing, Person, TraineeProfile
 from storage.programs import default_program_id
 
 TRAINEE = "U0SEEKER0"
@@ -125,6 +125,11 @@ def seed(engine: Engine, settings: Settings, profiles: int) -> None:
                 }
             ],
         )
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            # The planner's statistics, as autovacuum keeps them on a live database; only this
+            # schema's tables (a bare ANALYZE would take locks across the database).
+            connection.execute(text(f"ANALYZE {', '.join(Base.metadata.tables)}"))
 
 
 def bench(database: str, url: str, profiles: int) -> list[Row]:
