@@ -218,14 +218,15 @@ def rank_key(ranked: Ranked, seeker: Seeker) -> tuple[int, int, int, int, str]:
 def rank_mentors(
     seeker: Seeker, candidates: Iterable[MentorCandidate], at: datetime
 ) -> list[Ranked]:
-    """``candidates`` in the documented order, each with its fit. ``at`` fixes the day the
-    time zones are compared on. The seeker never ranks themselves."""
+    """``candidates`` in the documented order (:func:`rank_key`), each with its fit. ``at``
+    fixes the day the time zones are compared on. The seeker never ranks themselves."""
     moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     offsets: dict[str | None, int | None] = {}
-    # A fit depends only on what it compares (zone, formats, and whether focus, specialty and
-    # stage match): thousands of mentors share a few hundred of those.
-    fits: dict[tuple[object, ...], Fit] = {}
-    ranked = []
+    # A fit, and the parts of the key that follow from it, depend only on what it compares
+    # (zone, formats, and whether focus, specialty and stage match): thousands of mentors share
+    # a few hundred of those, so each is worked out once and the key is built as a plain tuple.
+    fits: dict[tuple[object, ...], tuple[Fit, int, int, int]] = {}
+    keyed: list[tuple[tuple[int, int, int, int, str], Ranked]] = []
     for c in candidates:
         if c.user_id == seeker.user_id:
             continue
@@ -236,12 +237,23 @@ def rank_mentors(
             c.specialty == seeker.specialty,
             seeker.stage in c.stages,
         )
-        fit = fits.get(key)
-        if fit is None:
-            fit = fits[key] = fit_of(seeker, c, moment, offsets)
-        ranked.append(Ranked(candidate=c, fit=fit))
-    ranked.sort(key=lambda r: rank_key(r, seeker))
-    return ranked
+        found = fits.get(key)
+        if found is None:
+            fit = fit_of(seeker, c, moment, offsets)
+            found = fits[key] = (
+                fit,
+                -fit.points,
+                -(fit.overlap_minutes or 0),
+                -len(c.formats & seeker.formats),
+            )
+        fit, points, overlap, shared = found
+        keyed.append(((points, c.mentees, overlap, shared, c.user_id), Ranked(c, fit)))
+    keyed.sort(key=_first)
+    return [ranked for _, ranked in keyed]
+
+
+def _first(item: tuple[tuple[int, int, int, int, str], Ranked]) -> tuple[int, int, int, int, str]:
+    return item[0]
 
 
 def matches_words(candidate: MentorCandidate, words: Sequence[str]) -> bool:

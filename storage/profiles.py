@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -203,6 +204,8 @@ def _ordered(raw: str | None) -> tuple[str, ...]:
     return tuple(str(item) for item in loaded) if isinstance(loaded, list) else ()
 
 
+# What ranking needs: who, focus, specialty, stages, formats, zone, limit, and whom they
+# assess or supervise (never shown to those).
 _CANDIDATE_COLUMNS = (
     MentorProfile.user_id,
     _text(MentorProfile.focus_areas),
@@ -211,10 +214,13 @@ _CANDIDATE_COLUMNS = (
     _text(MentorProfile.formats),
     Person.tz,
     Person.capacity,
+    _text(MentorProfile.conflicts),
+)
+# What only a shown mentor (or a search by words) needs: read for those alone.
+_DETAIL_COLUMNS = (
     MentorProfile.specialty_other,
     _text(MentorProfile.languages),
     MentorProfile.bio,
-    _text(MentorProfile.conflicts),
 )
 
 
@@ -225,19 +231,22 @@ def directory_candidates(
     seeker_id: str | None,
     focus: str | None,
     mentor_ids: Collection[str] | None = None,
+    details: bool = True,
 ) -> list[MentorCandidate]:
     """The mentors a trainee may ask now in the program, unranked: listed and open, in the
     program, with a place left, not ``seeker_id``, not someone who assesses or supervises
     them, and not already mentoring them for ``focus`` in this program; when ``focus`` is
     given, only those who mentor it.
-    ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors).
+    ``mentor_ids`` narrows the look-up (the waiting list checks a few mentors). Without
+    ``details`` the bio, languages and other specialty are left empty, for a ranking that
+    shows a page (:func:`with_details` reads them for the mentors shown).
 
     Plain rows, not ORM objects, with the program's membership asked in the same statement and
     each distinct JSON list parsed once (:func:`_labels`): the directory reads thousands of rows
     it never changes, and this is what ``/mentor find`` waits for."""
     in_program = select(ProgramMember.user_id).where(ProgramMember.program_id == program_id)
     query = (
-        select(*_CANDIDATE_COLUMNS)
+        select(*_CANDIDATE_COLUMNS, *(_DETAIL_COLUMNS if details else ()))
         .join(Person, Person.user_id == MentorProfile.user_id)
         .where(
             MentorProfile.listed.is_(True),
@@ -264,7 +273,7 @@ def directory_candidates(
         if row[0] != seeker_id
         and (focus is None or focus in _labels(row[1]))
         # A mentor never appears to someone they assess or supervise.
-        and (seeker_id is None or seeker_id not in _labels(row[10]))
+        and (seeker_id is None or seeker_id not in _labels(row[7]))
     ]
     if not rows:
         return []
@@ -274,24 +283,42 @@ def directory_candidates(
     counts = mentee_counts(session, allowed if len(allowed) <= _IN_LIST_LIMIT else None)
     found = [
         MentorCandidate(
-            user_id=user_id,
-            focus_areas=_labels(focuses),
-            specialty=specialty,
-            stages=_labels(stages),
-            formats=_labels(formats),
-            tz=tz,
-            mentees=counts.get(user_id, 0),
-            capacity=capacity,
-            specialty_other=other,
-            languages=_ordered(languages),
-            bio=bio or "",
+            user_id=row[0],
+            focus_areas=_labels(row[1]),
+            specialty=row[2],
+            stages=_labels(row[3]),
+            formats=_labels(row[4]),
+            tz=row[5],
+            mentees=counts.get(row[0], 0),
+            capacity=row[6],
+            **(_details(row[8:]) if details else {}),
         )
-        for user_id, focuses, specialty, stages, formats, tz, capacity, other, languages, bio, _ in (
-            rows
-        )
-        if user_id in allowed
+        for row in rows
+        if row[0] in allowed and (row[6] is None or counts.get(row[0], 0) < row[6])
     ]
-    return [c for c in found if c.has_place]
+    return found
+
+
+def _details(row: Sequence[Any]) -> dict[str, Any]:
+    other, languages, bio = row
+    return {"specialty_other": other, "languages": _ordered(languages), "bio": bio or ""}
+
+
+def with_details(session: Session, candidates: Sequence[MentorCandidate]) -> list[MentorCandidate]:
+    """``candidates`` with their bio, languages and other specialty read (a page of them)."""
+    if not candidates:
+        return []
+    found = {
+        row[0]: _details(row[1:])
+        for row in session.connection()
+        .execute(
+            select(MentorProfile.user_id, *_DETAIL_COLUMNS).where(
+                MentorProfile.user_id.in_([c.user_id for c in candidates])
+            )
+        )
+        .all()
+    }
+    return [replace(c, **found[c.user_id]) if c.user_id in found else c for c in candidates]
 
 
 # The waiting list.

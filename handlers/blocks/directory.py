@@ -294,13 +294,20 @@ def _mentor_blocks(ranked: Ranked, labels: Labels, focus: str | None) -> list[Bl
     return blocks
 
 
+def shown_slice(count: int, page: int) -> slice:
+    """The mentors a page of ``count`` ranked ones shows (past the last page: the last)."""
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(page, pages - 1)
+    return slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)
+
+
 def build_results_view(results: Results) -> dict[str, Any]:
     """The results modal: a page of mentors with why and Ask, Show more, Filters, and the
     waiting list when nobody fits."""
     search = results.search
     pages = max(1, -(-len(results.ranked) // PAGE_SIZE))
     page = min(search.page, pages - 1)
-    shown = results.ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = results.ranked[shown_slice(len(results.ranked), search.page)]
     blocks: list[Block] = []
     if len(results.programs) > 1:
         blocks.append(_program_picker(results.programs, search.program_id))

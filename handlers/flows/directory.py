@@ -41,6 +41,7 @@ from handlers.blocks.directory import (
     build_results_view,
     build_trainee_profile_modal,
     parse_search,
+    shown_slice,
 )
 from handlers.flows.programs import member_choice, settled_program
 from handlers.flows.requests import Sent, send_request
@@ -61,6 +62,7 @@ from storage.profiles import (
     settle_waiting,
     trainee_profile,
     waiting_entries,
+    with_details,
 )
 from storage.programs import all_programs, program_config, programs_of
 
@@ -283,6 +285,9 @@ def ranked_mentors(
         program_id=program.id,
         seeker_id=user_id,
         focus=search.focus,
+        # The bio and languages only a search by words reads for everyone; a page's are read
+        # for that page (_results_view).
+        details=bool(search.words),
     )
     fitting = [
         c
@@ -311,6 +316,11 @@ def _results_view(
     session: Session, ctx: AppContext, user_id: str, program: ProgramConfig, search: Search
 ) -> dict[str, Any]:
     ranked = ranked_mentors(session, ctx, user_id, program, search)
+    page = shown_slice(len(ranked), search.page)
+    if not search.words:
+        shown = ranked[page]
+        detailed = with_details(session, [r.candidate for r in shown])
+        ranked[page] = [replace(r, candidate=c) for r, c in zip(shown, detailed, strict=True)]
     waiting = bool(
         search.focus is not None
         and waiting_entries(session, program_id=program.id, focuses=[search.focus], user_id=user_id)
