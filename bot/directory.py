@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.focus import slug
@@ -84,10 +85,11 @@ def specialties(labels: Iterable[str]) -> tuple[Choice, ...]:
     return (*found.values(), Choice(OTHER_SPECIALTY, "Other"))
 
 
-@dataclass(frozen=True)
-class MentorCandidate:
+class MentorCandidate(NamedTuple):
     """A mentor the directory may show: what their profile says, and their current load.
-    ``capacity`` None means they set no limit."""
+    ``capacity`` None means they set no limit. A named tuple, immutable and cheap to make: a
+    search of a large program makes one per mentor (a frozen dataclass took five times as
+    long, bench/README.md "Directory")."""
 
     user_id: str
     focus_areas: frozenset[str]
@@ -143,8 +145,9 @@ class Fit:
         )
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
+    """A mentor in the ranking, with why they stand where they do."""
+
     candidate: MentorCandidate
     fit: Fit
 

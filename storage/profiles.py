@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select, update
+from sqlalchemy import Text, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
@@ -176,11 +175,6 @@ def candidate_of(profile: MentorProfile, person: Person, mentees: int) -> Mentor
     )
 
 
-# Above this many mentors, counting every open mentorship (or membership) once is cheaper than
-# sending the database a list of ids.
-_IN_LIST_LIMIT = 500
-
-
 def _text(column: Any) -> Any:
     """A JSON list column read as its text: parsed here, once per distinct value."""
     return cast(column, Text)
@@ -245,15 +239,26 @@ def directory_candidates(
     each distinct JSON list parsed once (:func:`_labels`): the directory reads thousands of rows
     it never changes, and this is what ``/mentor find`` waits for."""
     in_program = select(ProgramMember.user_id).where(ProgramMember.program_id == program_id)
+    # Each mentor's open mentorships (in every program) counted in the statement, and those
+    # with no place left never cross to Python.
+    load = (
+        select(Pairing.mentor_id, func.count().label("mentees"))
+        .where(Pairing.status.in_(OPEN_PAIRING_STATUSES))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
+    mentees = func.coalesce(load.c.mentees, 0)
     query = (
-        select(*_CANDIDATE_COLUMNS, *(_DETAIL_COLUMNS if details else ()))
+        select(*_CANDIDATE_COLUMNS, mentees, *(_DETAIL_COLUMNS if details else ()))
         .join(Person, Person.user_id == MentorProfile.user_id)
+        .outerjoin(load, load.c.mentor_id == MentorProfile.user_id)
         .where(
             MentorProfile.listed.is_(True),
             MentorProfile.open.is_(True),
             Person.is_deleted.is_(False),
             Person.is_bot.is_(False),
             MentorProfile.user_id.in_(in_program),
+            or_(Person.capacity.is_(None), mentees < Person.capacity),
         )
     )
     if focus is not None:
@@ -277,11 +282,12 @@ def directory_candidates(
     ]
     if not rows:
         return []
-    allowed = {row[0] for row in rows}
-    if seeker_id is not None and focus is not None:
-        allowed -= _paired_with(session, program_id, seeker_id, focus)
-    counts = mentee_counts(session, allowed if len(allowed) <= _IN_LIST_LIMIT else None)
-    found = [
+    paired = (
+        _paired_with(session, program_id, seeker_id, focus)
+        if seeker_id is not None and focus is not None
+        else set()
+    )
+    return [
         MentorCandidate(
             user_id=row[0],
             focus_areas=_labels(row[1]),
@@ -289,14 +295,13 @@ def directory_candidates(
             stages=_labels(row[3]),
             formats=_labels(row[4]),
             tz=row[5],
-            mentees=counts.get(row[0], 0),
+            mentees=row[8],
             capacity=row[6],
-            **(_details(row[8:]) if details else {}),
+            **(_details(row[9:]) if details else {}),
         )
         for row in rows
-        if row[0] in allowed and (row[6] is None or counts.get(row[0], 0) < row[6])
+        if row[0] not in paired
     ]
-    return found
 
 
 def _details(row: Sequence[Any]) -> dict[str, Any]:
@@ -318,7 +323,7 @@ def with_details(session: Session, candidates: Sequence[MentorCandidate]) -> lis
         )
         .all()
     }
-    return [replace(c, **found[c.user_id]) if c.user_id in found else c for c in candidates]
+    return [c._replace(**found[c.user_id]) if c.user_id in found else c for c in candidates]
 
 
 # The waiting list.

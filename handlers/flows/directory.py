@@ -320,7 +320,7 @@ def _results_view(
     if not search.words:
         shown = ranked[page]
         detailed = with_details(session, [r.candidate for r in shown])
-        ranked[page] = [replace(r, candidate=c) for r, c in zip(shown, detailed, strict=True)]
+        ranked[page] = [r._replace(candidate=c) for r, c in zip(shown, detailed, strict=True)]
     waiting = bool(
         search.focus is not None
         and waiting_entries(session, program_id=program.id, focuses=[search.focus], user_id=user_id)

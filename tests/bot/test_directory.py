@@ -162,10 +162,8 @@ def test_a_lighter_load_never_ranks_lower(
     seeker: Seeker, candidate: MentorCandidate, extra: int
 ) -> None:
     light = candidate
-    heavy = MentorCandidate(
-        **{**candidate.__dict__, "user_id": "U0HEAVY00", "mentees": candidate.mentees + extra}
-    )
-    light = MentorCandidate(**{**candidate.__dict__, "user_id": "U0ZLIGHT0"})
+    heavy = candidate._replace(user_id="U0HEAVY00", mentees=candidate.mentees + extra)
+    light = candidate._replace(user_id="U0ZLIGHT0")
     ranked = rank_mentors(seeker, [heavy, light], AT)
     assert ranked[0].candidate.user_id == "U0ZLIGHT0"
 
