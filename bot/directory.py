@@ -218,27 +218,37 @@ def rank_key(ranked: Ranked, seeker: Seeker) -> tuple[int, int, int, int, str]:
     )
 
 
+# A named tuple made from its values without the keyword-taking constructor's Python frame
+# (a ranking makes one per mentor).
+_new = tuple.__new__
+
+
 def rank_mentors(
     seeker: Seeker, candidates: Iterable[MentorCandidate], at: datetime
 ) -> list[Ranked]:
     """``candidates`` in the documented order (:func:`rank_key`), each with its fit. ``at``
-    fixes the day the time zones are compared on. The seeker never ranks themselves."""
+    fixes the day the time zones are compared on. The seeker never ranks themselves.
+
+    Written for a program of tens of thousands of mentors (bench/README.md "Directory"): a fit,
+    and the parts of the sort key that follow from it, depend only on what it compares (zone,
+    formats, and whether focus, specialty and stage match), which thousands of mentors share,
+    so each is worked out once; the key is a plain tuple with the ranked mentor last (the user
+    id before it is unique, so tuples never compare past it)."""
     moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     offsets: dict[str | None, int | None] = {}
-    # A fit, and the parts of the key that follow from it, depend only on what it compares
-    # (zone, formats, and whether focus, specialty and stage match): thousands of mentors share
-    # a few hundred of those, so each is worked out once and the key is built as a plain tuple.
     fits: dict[tuple[object, ...], tuple[Fit, int, int, int]] = {}
-    keyed: list[tuple[tuple[int, int, int, int, str], Ranked]] = []
+    sought_focus, sought_specialty, sought_stage = seeker.focus, seeker.specialty, seeker.stage
+    keyed: list[tuple[int, int, int, int, str, Ranked]] = []
     for c in candidates:
-        if c.user_id == seeker.user_id:
+        user_id, focus_areas, specialty, stages, formats, tz, mentees = c[:7]
+        if user_id == seeker.user_id:
             continue
         key = (
-            c.tz,
-            c.formats,
-            seeker.focus in c.focus_areas,
-            c.specialty == seeker.specialty,
-            seeker.stage in c.stages,
+            tz,
+            formats,
+            sought_focus in focus_areas,
+            specialty == sought_specialty,
+            sought_stage in stages,
         )
         found = fits.get(key)
         if found is None:
@@ -247,16 +257,12 @@ def rank_mentors(
                 fit,
                 -fit.points,
                 -(fit.overlap_minutes or 0),
-                -len(c.formats & seeker.formats),
+                -len(formats & seeker.formats),
             )
         fit, points, overlap, shared = found
-        keyed.append(((points, c.mentees, overlap, shared, c.user_id), Ranked(c, fit)))
-    keyed.sort(key=_first)
-    return [ranked for _, ranked in keyed]
-
-
-def _first(item: tuple[tuple[int, int, int, int, str], Ranked]) -> tuple[int, int, int, int, str]:
-    return item[0]
+        keyed.append((points, mentees, overlap, shared, user_id, _new(Ranked, (c, fit))))
+    keyed.sort()
+    return [item[5] for item in keyed]
 
 
 def matches_words(candidate: MentorCandidate, words: Sequence[str]) -> bool:

@@ -291,17 +291,20 @@ def directory_candidates(
         if seeker_id is not None and focus is not None
         else set()
     )
+    # Positional, in MentorCandidate's order: one made per mentor.
     return [
         MentorCandidate(
-            user_id=row[0],
-            focus_areas=_labels(row[1]),
-            specialty=row[2],
-            stages=_labels(row[3]),
-            formats=_labels(row[4]),
-            tz=row[5],
-            mentees=row[8],
-            capacity=row[6],
-            **(_details(row[9:]) if details else {}),
+            row[0],  # user_id
+            _labels(row[1]),  # focus_areas
+            row[2],  # specialty
+            _labels(row[3]),  # stages
+            _labels(row[4]),  # formats
+            row[5],  # tz
+            row[8],  # mentees
+            row[6],  # capacity
+            row[9] if details else None,  # specialty_other
+            _ordered(row[10]) if details else (),  # languages
+            (row[11] or "") if details else "",  # bio
         )
         for row in rows
         if row[0] not in paired
