@@ -58,7 +58,7 @@ def handle_introduce(ctx: AppContext, args: Args, command: parsing.Introduce) ->
             reason="bad_input",
         )
     args.ack()
-    outcome = make_introduction(
+    told = make_introduction(
         ctx,
         args.client,
         actor_id=caller,
@@ -66,7 +66,7 @@ def handle_introduce(ctx: AppContext, args: Args, command: parsing.Introduce) ->
         colleague_id=command.colleague_id,
         why=command.why,
     )
-    respond_text(args, outcome.message, response_type="ephemeral")
+    respond_text(args, told, response_type="ephemeral")
 
 
 ROUTES: Routes = {parsing.Introduce: Route(("introduce",), handle_introduce)}

@@ -150,14 +150,6 @@ def introduction_problem(
     return None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What the mentor is told: done, or that it was done before."""
-
-    message: Mrkdwn
-    made: bool
-
-
 def _days(ctx: AppContext, session: Session, user_id: str, moment: datetime) -> tuple[date, date]:
     """The day of ``moment`` and today, where ``user_id`` is."""
     person = get_person(session, user_id)
@@ -174,8 +166,9 @@ def make_introduction(
     colleague_id: str,
     why: str,
     ask_id: int | None = None,
-) -> Outcome:
-    """Introduce the mentee of ``pairing_id`` to ``colleague_id`` in a group DM, once."""
+) -> Mrkdwn:
+    """Introduce the mentee of ``pairing_id`` to ``colleague_id`` in a group DM, once; what
+    to tell the mentor (done, or done before)."""
     mentorship = mentorship_for_introduction(ctx, actor_id, pairing_id, ask_id)
     problem = introduction_problem(ctx, client, mentorship, colleague_id)
     if problem is not None:
@@ -194,9 +187,7 @@ def make_introduction(
         row = opened.introduction
         if not opened.ours:
             made, today = _days(ctx, session, actor_id, row.made_at)
-            return Outcome(
-                blocks.already_introduced(mentorship.mentee_id, colleague_id, made, today), False
-            )
+            return blocks.already_introduced(mentorship.mentee_id, colleague_id, made, today)
         card = blocks.IntroCard(row.id, pairing.mentor_id, pairing.mentee_id, colleague_id, why)
     message = blocks.build_group_introduction(card)
     try:
@@ -226,7 +217,7 @@ def make_introduction(
             blocks.build_ask_answered_for_mentor(card.mentee_id, ask_dm[2], colleague_id),
         )
     refresh_homes(ctx, client, card.mentor_id, card.mentee_id)
-    return Outcome(blocks.introduced(card.mentee_id, colleague_id), True)
+    return blocks.introduced(card.mentee_id, colleague_id)
 
 
 def _unsent(colleague_id: str, error: SlackApiError) -> Mrkdwn:

@@ -45,7 +45,7 @@ def handle_introduce_submission(ctx: AppContext, args: Args) -> None:
         reject(args, invalid)
         return
     args.ack()
-    outcome = make_introduction(
+    told = make_introduction(
         ctx,
         args.client,
         actor_id=caller,
@@ -54,7 +54,7 @@ def handle_introduce_submission(ctx: AppContext, args: Args) -> None:
         why=why,
         ask_id=mentorship.ask_id,
     )
-    notify(args.client, caller, outcome.message)
+    notify(args.client, caller, told)
 
 
 def handle_ask_submission(ctx: AppContext, args: Args) -> None:
