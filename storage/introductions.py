@@ -6,15 +6,23 @@ minutes, so it never blocks the introduction for good."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import ColleagueIntroduction, IntroductionAsk, Pairing
 from storage.upsert import get_or_insert
+
+
+class _OfPairing(Protocol):
+    pairing_id: int
+
+
+R = TypeVar("R", bound=_OfPairing)
 
 SENDING = "sending"
 MADE = "made"
@@ -106,14 +114,21 @@ def answer_introduction(
     return True
 
 
+def _per_pairing(pairing_ids: Collection[int], rows: Iterable[R]) -> dict[int, list[R]]:
+    """``rows`` (each with a ``pairing_id``) listed under each of ``pairing_ids``, in order."""
+    found: dict[int, list[R]] = {pairing_id: [] for pairing_id in pairing_ids}
+    for row in rows:
+        found[row.pairing_id].append(row)
+    return found
+
+
 def introductions_of(
     session: Session, pairing_ids: Collection[int]
 ) -> dict[int, list[ColleagueIntroduction]]:
     """The introductions made in each of ``pairing_ids`` (not those still on their way), the
     first made first."""
-    found: dict[int, list[ColleagueIntroduction]] = {pairing_id: [] for pairing_id in pairing_ids}
     if not pairing_ids:
-        return found
+        return {}
     rows = session.scalars(
         select(ColleagueIntroduction)
         .where(
@@ -122,9 +137,7 @@ def introductions_of(
         )
         .order_by(ColleagueIntroduction.made_at, ColleagueIntroduction.id)
     )
-    for row in rows:
-        found[row.pairing_id].append(row)
-    return found
+    return _per_pairing(pairing_ids, rows)
 
 
 @dataclass(frozen=True)
@@ -215,9 +228,8 @@ def open_asks_of(
     session: Session, pairing_ids: Collection[int]
 ) -> dict[int, list[IntroductionAsk]]:
     """Asks the mentor has not answered with an introduction yet, per mentorship."""
-    found: dict[int, list[IntroductionAsk]] = {pairing_id: [] for pairing_id in pairing_ids}
     if not pairing_ids:
-        return found
+        return {}
     rows = session.scalars(
         select(IntroductionAsk)
         .where(
@@ -227,6 +239,4 @@ def open_asks_of(
         )
         .order_by(IntroductionAsk.asked_at, IntroductionAsk.id)
     )
-    for row in rows:
-        found[row.pairing_id].append(row)
-    return found
+    return _per_pairing(pairing_ids, rows)
