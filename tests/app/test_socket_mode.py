@@ -17,7 +17,7 @@ from structlog.testing import capture_logs
 from handlers import ids
 from tests import databases
 from tests.clock import FrozenClock
-from tests.conftest import MENTEE, MENTOR, STRANGER, make_settings
+from tests.conftest import MENTEE, MENTOR, MENTOR2, STRANGER, make_settings
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -264,3 +264,26 @@ def test_removal_and_deactivation_arrive_over_socket_mode_too(app: SocketHarness
         assert person is not None
         assert person.left_at is not None
         assert sending_stopped(session)
+
+
+def test_an_introduction_and_its_answer_over_socket_mode(app: SocketHarness) -> None:
+    from sqlalchemy import select
+
+    from storage.models import ColleagueIntroduction
+
+    ask(app, f"<@{MENTOR}> research")
+    accept = buttons(last_dm(app, MENTOR).args["blocks"])[ids.REQUEST_ACCEPT]
+    app.block_action(user_id=MENTOR, action_id=ids.REQUEST_ACCEPT, value=accept["value"])
+    app.command(f"introduce <@{MENTOR2}> she runs the registry", user_id=MENTOR)
+
+    group = payloads.conversation_id_for([MENTEE, MENTOR2])
+    (posted,) = [c for c in app.fake.calls_to("chat.postMessage") if c.args["channel"] == group]
+    happy = buttons(posted.args["blocks"])[ids.INTRO_HAPPY]
+    app.block_action(user_id=MENTEE, action_id=ids.INTRO_HAPPY, value=happy["value"])  # not theirs
+    ack = app.block_action(user_id=MENTOR2, action_id=ids.INTRO_HAPPY, value=happy["value"])
+    assert ack.payload is None
+    with app.session() as session:
+        (made,) = session.scalars(select(ColleagueIntroduction)).all()
+    assert made.status == "accepted"
+    (redrawn,) = [c for c in app.fake.calls_to("chat.update") if c.args["channel"] == group]
+    assert "happy to talk" in all_text(redrawn.args["blocks"])
