@@ -221,6 +221,13 @@ def make_introduction(
 
 
 def _unsent(colleague_id: str, error: SlackApiError) -> Mrkdwn:
+    if slack_error(error) == "missing_scope":
+        # An installation from before introductions: its token lacks group DMs.
+        return md(
+            "I can't open group messages in this workspace yet, so I didn't make the "
+            "introduction: a Slack admin needs to reinstall mentorbot from its manifest to "
+            "grant the `mpim:write` permission. Until then you can introduce them yourself."
+        )
     if is_permanent(error):
         return fmt(
             "I couldn't open a group message with {colleague} in Slack ({error}), so I didn't "

@@ -285,7 +285,7 @@ def test_without_the_group_dm_scope_nothing_is_recorded(harness: Harness) -> Non
     pair(harness)
     harness.fake.scopes = harness.fake.scopes - {"mpim:write"}
     replies = introduce(harness)
-    assert any("missing_scope" in reply for reply in replies)
+    assert any("reinstall mentorbot" in reply and "mpim:write" in reply for reply in replies)
     assert group_posts(harness) == []
     assert introductions(harness) == []
 
