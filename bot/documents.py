@@ -215,7 +215,11 @@ def personal_data_markdown(data: Mapping[str, Any], name: Name, made_on: str) ->
         planned = [m for m in pairing["meetings_planned"] if m["starts_at"]]
         if planned:
             out += ["### Meetings planned", ""]
-            out += [f"- {m['starts_at'][:16].replace('T', ' ')} UTC" for m in planned]
+            out += [
+                f"- {m['starts_at'][:16].replace('T', ' ')} UTC"
+                + (" (moved to another time)" if m["status"] == "moved" else "")
+                for m in planned
+            ]
             out.append("")
         if pairing["introductions_asked"]:
             out += ["### Introductions asked for", ""]

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from storage.meeting_plans import AGREED
+from storage.meeting_plans import upcoming_meetings
 from storage.models import MeetingPlan, Pairing, ScheduledSend
 from storage.outbox import SENT, NewSend, enqueue_many, send_key
 
@@ -56,13 +56,15 @@ def owe_cancellations(session: Session, pairing: Pairing, now: datetime) -> int:
     """The mentorship ended: the rhythm's event, and each meeting still to come, are withdrawn
     from the calendar of each member who was sent them."""
     owed = owe_rhythm_files(session, pairing, now, holders_only=True)
-    upcoming = session.scalars(
-        select(MeetingPlan.id).where(
-            MeetingPlan.pairing_id == pairing.id,
-            MeetingPlan.status == AGREED,
-            MeetingPlan.starts_at > now,
-        )
-    ).all()
+    upcoming = [plan.id for plan in upcoming_meetings(session, pairing.id, now)]
+    return owed + owe_meeting_withdrawals(session, pairing, upcoming, now)
+
+
+def owe_meeting_withdrawals(
+    session: Session, pairing: Pairing, plan_ids: Sequence[int], now: datetime
+) -> int:
+    """Meetings that will not happen (the mentorship ended, or another time replaced them):
+    each withdrawn from the calendar of each member who was sent its invite."""
     sends = [
         _file_send(
             MEETING_FILE,
@@ -71,11 +73,11 @@ def owe_cancellations(session: Session, pairing: Pairing, now: datetime) -> int:
             member,
             now,
         )
-        for plan_id in upcoming
+        for plan_id in plan_ids
         for member in (pairing.mentor_id, pairing.mentee_id)
         if was_sent_the_meeting(session, plan_id, member)
     ]
-    return owed + enqueue_many(session, sends)
+    return enqueue_many(session, sends)
 
 
 def was_sent_the_meeting(session: Session, plan_id: int, member: str) -> bool:

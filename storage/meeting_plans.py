@@ -17,6 +17,7 @@ OFFERED = "offered"
 AGREED = "agreed"
 DECLINED = "declined"  # none of the times suited, and no others were left to offer
 LAPSED = "lapsed"  # every time offered went by without a pick
+MOVED = "moved"  # agreed, then replaced by another time the pair picked
 # The one offer waiting for a pick: the partial unique index the insert conflicts on.
 _WAITING = unique_index(MeetingPlan, "uq_meeting_plan_offered").where
 
@@ -113,4 +114,19 @@ def next_meeting(session: Session, pairing_id: int, now: datetime) -> datetime |
         )
         .order_by(MeetingPlan.starts_at)
         .limit(1)
+    )
+
+
+def upcoming_meetings(session: Session, pairing_id: int, now: datetime) -> list[MeetingPlan]:
+    """The meetings the pair agreed that are still to come."""
+    return list(
+        session.scalars(
+            select(MeetingPlan)
+            .where(
+                MeetingPlan.pairing_id == pairing_id,
+                MeetingPlan.status == AGREED,
+                MeetingPlan.starts_at > now,
+            )
+            .order_by(MeetingPlan.starts_at)
+        )
     )

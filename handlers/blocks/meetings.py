@@ -36,13 +36,26 @@ def parse_pick(value: str) -> tuple[int, int] | None:
 
 
 def build_meeting_offer(
-    plan_id: int, proposer_id: str, options: Sequence[datetime], today: date
+    plan_id: int,
+    proposer_id: str,
+    options: Sequence[datetime],
+    today: date,
+    *,
+    moves: datetime | None = None,
 ) -> MessageBody:
-    """To the member who picks: the times offered, in their own zone."""
-    lead = fmt(
-        "{proposer} would like to plan your next meeting. Which time suits you?",
-        proposer=mention(proposer_id),
-    )
+    """To the member who picks: the times offered, in their own zone; ``moves``, the meeting
+    still to come that a pick replaces."""
+    if moves is None:
+        lead = fmt(
+            "{proposer} would like to plan your next meeting. Which time suits you?",
+            proposer=mention(proposer_id),
+        )
+    else:
+        lead = fmt(
+            "{proposer} would like to move your meeting of {when}. Which time suits you?",
+            proposer=mention(proposer_id),
+            when=when(moves, today),
+        )
     choices = [
         button(when(option, today), f"{ids.MEETING_PICK}.{i}", pick_value(plan_id, option))
         for i, option in enumerate(options)

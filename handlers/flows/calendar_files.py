@@ -32,7 +32,7 @@ from storage.calendar_files import (
     was_sent_a_file,
     was_sent_the_meeting,
 )
-from storage.meeting_plans import AGREED, get_plan
+from storage.meeting_plans import AGREED, MOVED, get_plan
 from storage.models import Pairing, ScheduledSend
 from storage.pairings import OPEN, get_pairing, other_member
 from storage.people import get_person
@@ -106,13 +106,17 @@ def _render_meeting(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     plan_id = meeting_of_send(send)
     plan = get_plan(session, plan_id) if plan_id is not None else None
     member = send.recipient
-    if plan is None or member is None or plan.starts_at is None or plan.status != AGREED:
+    if plan is None or member is None or plan.starts_at is None:
+        return "no such meeting"
+    if plan.status not in (AGREED, MOVED):
         return "the meeting is not agreed"
     pairing = get_pairing(session, plan.pairing_id)
     if pairing is None:
         return "the mentorship is gone"
     ended = pairing.status not in OPEN
-    if ended and not was_sent_the_meeting(session, plan.id, member):
+    # Withdrawn: the mentorship ended, or another time replaced it.
+    withdrawn = ended or plan.status == MOVED
+    if withdrawn and not was_sent_the_meeting(session, plan.id, member):
         return "no meeting to withdraw"
     zone = zone_of_member(ctx, session, member)
     start = plan.starts_at.astimezone(zone)
@@ -124,10 +128,17 @@ def _render_meeting(session: Session, ctx: AppContext, send: ScheduledSend) -> M
         summary=f"Mentorship meeting with {other}",
         location=how,
         stamp=ctx.now(),
-        cancelled=ended,
+        cancelled=withdrawn,
     )
     today = ctx.now().astimezone(zone).date()
-    if ended:
+    if plan.status == MOVED and not ended:
+        text = fmt(
+            "Your meeting with {other} {when} moved to another time, so it comes off your "
+            "calendar: open this file to remove it (the new time's invite comes separately).",
+            other=other,
+            when=when(start, today),
+        )
+    elif ended:
         text = fmt(
             "Your mentorship with {other} has ended, so your meeting {when} comes off your "
             "calendar: open this file to remove it.",

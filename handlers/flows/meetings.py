@@ -24,11 +24,12 @@ from handlers.blocks import meetings as blocks
 from handlers.flows.checkins import zone_for
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import notify_message, update_to
-from storage.calendar_files import owe_meeting_files
+from storage.calendar_files import owe_meeting_files, owe_meeting_withdrawals
 from storage.db import unit_of_work
 from storage.meeting_plans import (
     AGREED,
     DECLINED,
+    MOVED,
     OFFERED,
     drop_unsent,
     get_plan,
@@ -36,6 +37,7 @@ from storage.meeting_plans import (
     offer_times,
     options_of,
     record_offer_dm,
+    upcoming_meetings,
 )
 from storage.models import MeetingPlan
 from storage.pairings import get_pairing, is_open, other_member, require_member
@@ -64,6 +66,7 @@ class _Offer:
     options: list[datetime]
     picker_zone: ZoneInfo
     proposer_zone: ZoneInfo
+    moves: datetime | None  # the meeting still to come that a pick would replace
 
 
 def plan_next_meeting(ctx: AppContext, client: WebClient, pairing_id: int, actor_id: str) -> Mrkdwn:
@@ -97,12 +100,15 @@ def plan_next_meeting(ctx: AppContext, client: WebClient, pairing_id: int, actor
                 plan.picker_id if plan.proposed_by == actor_id else plan.proposed_by,
                 mine=plan.proposed_by == actor_id,
             )
-        offer = _Offer(plan.id, other, options, theirs, mine)
+        upcoming = upcoming_meetings(session, pairing.id, now)
+        moves = upcoming[0].starts_at if upcoming else None
+        offer = _Offer(plan.id, other, options, theirs, mine, moves)
     message = blocks.build_meeting_offer(
         offer.plan_id,
         actor_id,
         _local(offer.options, offer.picker_zone),
         _today(ctx, offer.picker_zone),
+        moves=offer.moves.astimezone(offer.picker_zone) if offer.moves else None,
     )
     sent = notify_message(client, offer.picker_id, message)
     with unit_of_work(ctx.sessions) as session:
@@ -169,6 +175,11 @@ def pick_time(ctx: AppContext, client: WebClient, plan_id: int, epoch: int, acto
             raise Refused(md("That mentorship has ended, so there's no meeting to plan."))
         if chosen <= now:
             raise Refused(md("That time has passed. Ask for other times, please."))
+        # The time picked replaces any meeting still to come: it leaves both calendars.
+        replaced = upcoming_meetings(session, pairing.id, now)
+        for earlier in replaced:
+            earlier.status = MOVED
+        owe_meeting_withdrawals(session, pairing, [m.id for m in replaced], now)
         plan.status, plan.starts_at, plan.answered_at = AGREED, chosen.astimezone(UTC), now
         owe_meeting_files(session, plan, now)
         agreed = _Agreed(

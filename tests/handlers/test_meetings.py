@@ -228,3 +228,44 @@ def test_my_data_holds_the_meetings_planned(harness: Harness) -> None:
     assert meeting["starts_at"].startswith("2026-12-07T17:30")
     (readable,) = [text for name, text in export.items() if name.endswith(".md")]
     assert "### Meetings planned" in readable
+
+
+def test_picking_another_time_moves_the_meeting_in_both_calendars(harness: Harness) -> None:
+    harness.clock.set(SATURDAY)
+    pairing_id = make_pair(harness)
+    plan(harness, pairing_id)
+    first = pick_buttons(offers(harness)[0])["Mon 7 Dec at 12:30"]
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=first)
+    harness.tick()
+
+    # The mentor plans again: the mentee is offered times that would move Monday's meeting.
+    plan(harness, pairing_id, by=MENTOR)
+    (offer,) = [
+        c for c in dms_to(harness, MENTEE) if ids.MEETING_OTHER in buttons(c.args["blocks"])
+    ]
+    assert "move your meeting of Mon 7 Dec at 12:30" in all_text(offer.args["blocks"])
+    later = pick_buttons(offer)["Wed 9 Dec at 12:30"]
+    harness.block_action(user_id=MENTEE, action_id=f"{ids.MEETING_PICK}.2", value=later)
+    harness.tick()
+
+    moved, agreed = plans(harness)
+    assert (moved.status, agreed.status) == ("moved", "agreed")
+    for member in (MENTOR, MENTEE):
+        sent = [
+            Calendar.from_ical(f.content)
+            for f in harness.fake.files
+            if f.channel == payloads.dm_channel_id(member)
+            and f.filename == "mentorship-meeting.ics"
+        ]
+        events = [(str(c["METHOD"]), str(c.walk("VEVENT")[0]["UID"])) for c in sent]
+        assert sorted(events) == sorted(
+            [
+                ("REQUEST", meeting_uid(moved.id)),
+                ("CANCEL", meeting_uid(moved.id)),
+                ("REQUEST", meeting_uid(agreed.id)),
+            ]
+        )
+    # Home shows the new time only.
+    homes = [c for c in harness.fake.calls_to("views.publish") if c.args["user_id"] == MENTEE]
+    shown = all_text(homes[-1].args["view"]["blocks"])
+    assert "Next meeting planned: Wed 9 Dec at 12:30" in shown
