@@ -56,10 +56,25 @@ def plan(harness: Harness, pairing_id: int, by: str = MENTEE) -> None:
     harness.block_action(user_id=by, action_id=ids.MEETING_PLAN, value=str(pairing_id))
 
 
-def test_a_meeting_is_planned_picked_and_in_both_calendars(harness: Harness) -> None:
+def planned_pair(harness: Harness) -> int:
+    """On Saturday, a pair with a rhythm whose mentee has just planned their next meeting."""
     harness.clock.set(SATURDAY)
     pairing_id = make_pair(harness)
     plan(harness, pairing_id)
+    return pairing_id
+
+
+def meeting_files(harness: Harness, member: str) -> list[Calendar]:
+    """The meeting invites (and withdrawals) in ``member``'s DM, read back, oldest first."""
+    return [
+        Calendar.from_ical(f.content)
+        for f in harness.fake.files
+        if f.channel == payloads.dm_channel_id(member) and f.filename == "mentorship-meeting.ics"
+    ]
+
+
+def test_a_meeting_is_planned_picked_and_in_both_calendars(harness: Harness) -> None:
+    planned_pair(harness)
 
     (offer,) = offers(harness)
     times = pick_buttons(offer)
@@ -85,13 +100,7 @@ def test_a_meeting_is_planned_picked_and_in_both_calendars(harness: Harness) -> 
     harness.tick()
     harness.tick()  # never twice
     for member in (MENTOR, MENTEE):
-        (file,) = [
-            f
-            for f in harness.fake.files
-            if f.channel == payloads.dm_channel_id(member)
-            and f.filename == "mentorship-meeting.ics"
-        ]
-        calendar = Calendar.from_ical(file.content)
+        (calendar,) = meeting_files(harness, member)
         (event,) = calendar.walk("VEVENT")
         assert str(event["UID"]) == meeting_uid(agreed.id)
         assert event.decoded("dtstart").astimezone(UTC) == agreed.starts_at
@@ -104,9 +113,7 @@ def test_a_meeting_is_planned_picked_and_in_both_calendars(harness: Harness) -> 
 
 
 def test_planning_twice_offers_once(harness: Harness) -> None:
-    harness.clock.set(SATURDAY)
-    pairing_id = make_pair(harness)
-    plan(harness, pairing_id)
+    pairing_id = planned_pair(harness)
     plan(harness, pairing_id)
     plan(harness, pairing_id, by=MENTOR)
     assert len(offers(harness)) == 1
@@ -137,9 +144,7 @@ def test_only_the_other_member_picks_a_time_offered(harness: Harness) -> None:
 
 
 def test_other_times_come_later_and_old_buttons_stop_working(harness: Harness) -> None:
-    harness.clock.set(SATURDAY)
-    pairing_id = make_pair(harness)
-    plan(harness, pairing_id)
+    planned_pair(harness)
     (offer,) = offers(harness)
     first = pick_buttons(offer)
     plan_id = next(iter(first.values())).split(":")[0]
@@ -161,9 +166,7 @@ def test_other_times_come_later_and_old_buttons_stop_working(harness: Harness) -
 
 
 def test_running_out_of_times_tells_the_planner(harness: Harness) -> None:
-    harness.clock.set(SATURDAY)
-    pairing_id = make_pair(harness)
-    plan(harness, pairing_id)
+    pairing_id = planned_pair(harness)
     plan_id = next(iter(pick_buttons(offers(harness)[0]).values())).split(":")[0]
     for _ in range(5):  # ten working days in two weeks: three at a time
         harness.block_action(user_id=MENTOR, action_id=ids.MEETING_OTHER, value=plan_id)
@@ -185,9 +188,7 @@ def test_meet_command_plans_for_the_only_mentorship(harness: Harness) -> None:
 
 
 def test_an_ended_mentorship_withdraws_the_meeting_to_come(harness: Harness) -> None:
-    harness.clock.set(SATURDAY)
-    pairing_id = make_pair(harness)
-    plan(harness, pairing_id)
+    planned_pair(harness)
     value = pick_buttons(offers(harness)[0])["Wed 9 Dec at 12:30"]
     harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.2", value=value)
     harness.tick()
@@ -196,12 +197,7 @@ def test_an_ended_mentorship_withdraws_the_meeting_to_come(harness: Harness) -> 
     harness.tick()
     harness.tick()
     for member in (MENTOR, MENTEE):
-        sent = [
-            Calendar.from_ical(f.content)
-            for f in harness.fake.files
-            if f.channel == payloads.dm_channel_id(member)
-            and f.filename == "mentorship-meeting.ics"
-        ]
+        sent = meeting_files(harness, member)
         assert [str(c["METHOD"]) for c in sent] == ["REQUEST", "CANCEL"]
         (first,), (withdrawn,) = (c.walk("VEVENT") for c in sent)
         assert str(withdrawn["UID"]) == str(first["UID"])
@@ -209,9 +205,7 @@ def test_an_ended_mentorship_withdraws_the_meeting_to_come(harness: Harness) -> 
 
 
 def test_my_data_holds_the_meetings_planned(harness: Harness) -> None:
-    harness.clock.set(SATURDAY)
-    pairing_id = make_pair(harness)
-    plan(harness, pairing_id)
+    planned_pair(harness)
     value = pick_buttons(offers(harness)[0])["Mon 7 Dec at 12:30"]
     harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=value)
     harness.fake.reset_calls()
@@ -231,9 +225,7 @@ def test_my_data_holds_the_meetings_planned(harness: Harness) -> None:
 
 
 def test_picking_another_time_moves_the_meeting_in_both_calendars(harness: Harness) -> None:
-    harness.clock.set(SATURDAY)
-    pairing_id = make_pair(harness)
-    plan(harness, pairing_id)
+    pairing_id = planned_pair(harness)
     first = pick_buttons(offers(harness)[0])["Mon 7 Dec at 12:30"]
     harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=first)
     harness.tick()
@@ -251,12 +243,7 @@ def test_picking_another_time_moves_the_meeting_in_both_calendars(harness: Harne
     moved, agreed = plans(harness)
     assert (moved.status, agreed.status) == ("moved", "agreed")
     for member in (MENTOR, MENTEE):
-        sent = [
-            Calendar.from_ical(f.content)
-            for f in harness.fake.files
-            if f.channel == payloads.dm_channel_id(member)
-            and f.filename == "mentorship-meeting.ics"
-        ]
+        sent = meeting_files(harness, member)
         events = [(str(c["METHOD"]), str(c.walk("VEVENT")[0]["UID"])) for c in sent]
         assert sorted(events) == sorted(
             [
