@@ -21,10 +21,18 @@ RHYTHM_FILE = "calendar.rhythm"
 MEETING_FILE = "calendar.meeting"
 
 
-def _file_send(kind: str, key: str, pairing_id: int, member: str, now: datetime) -> NewSend:
-    """A file owed to ``member`` now, under ``key``."""
+def _file_send(
+    kind: str, subject: int, member: str, pairing_id: int, now: datetime, *, once: bool = False
+) -> NewSend:
+    """A file about ``subject`` (a pairing, a meeting) owed to ``member`` now: keyed by the
+    moment of the change, or ``once`` for all time (a meeting's invite)."""
     return NewSend(
-        key=key, kind=kind, slot_at=now, due_at=now, pairing_id=pairing_id, recipient=member
+        key=send_key(kind, f"{subject}:{member}", None if once else now),
+        kind=kind,
+        slot_at=now,
+        due_at=now,
+        pairing_id=pairing_id,
+        recipient=member,
     )
 
 
@@ -40,14 +48,7 @@ def owe_rhythm_files(
         if not holders_only or was_sent_a_file(session, pairing.id, member)
     ]
     sends: Sequence[NewSend] = [
-        _file_send(
-            RHYTHM_FILE,
-            send_key(RHYTHM_FILE, f"{pairing.id}:{member}", now),
-            pairing.id,
-            member,
-            now,
-        )
-        for member in members
+        _file_send(RHYTHM_FILE, pairing.id, member, pairing.id, now) for member in members
     ]
     return enqueue_many(session, sends)
 
@@ -66,13 +67,7 @@ def owe_meeting_withdrawals(
     """Meetings that will not happen (the mentorship ended, or another time replaced them):
     each withdrawn from the calendar of each member who was sent its invite."""
     sends = [
-        _file_send(
-            MEETING_FILE,
-            send_key(MEETING_FILE, f"{plan_id}:{member}", now),
-            pairing.id,
-            member,
-            now,
-        )
+        _file_send(MEETING_FILE, plan_id, member, pairing.id, now)
         for plan_id in plan_ids
         for member in (pairing.mentor_id, pairing.mentee_id)
         if was_sent_the_meeting(session, plan_id, member)
@@ -117,13 +112,7 @@ def owe_meeting_files(session: Session, plan: MeetingPlan, now: datetime) -> int
     return enqueue_many(
         session,
         [
-            _file_send(
-                MEETING_FILE,
-                send_key(MEETING_FILE, f"{plan.id}:{member}"),
-                pairing.id,
-                member,
-                now,
-            )
+            _file_send(MEETING_FILE, plan.id, member, pairing.id, now, once=True)
             for member in (pairing.mentor_id, pairing.mentee_id)
         ],
     )

@@ -103,20 +103,6 @@ def agreed_meetings(
     return found
 
 
-def next_meeting(session: Session, pairing_id: int, now: datetime) -> datetime | None:
-    """The next meeting the pair agreed, if one is still to come."""
-    return session.scalar(
-        select(MeetingPlan.starts_at)
-        .where(
-            MeetingPlan.pairing_id == pairing_id,
-            MeetingPlan.status == AGREED,
-            MeetingPlan.starts_at >= now,
-        )
-        .order_by(MeetingPlan.starts_at)
-        .limit(1)
-    )
-
-
 def upcoming_meetings(session: Session, pairing_id: int, now: datetime) -> list[MeetingPlan]:
     """The meetings the pair agreed that are still to come."""
     return list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from handlers.blocks.home import (
     HomeRequest,
     build_home,
 )
+from handlers.blocks.introductions import IntroLine
 from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, introduction_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
@@ -35,8 +37,8 @@ from storage.coverage import program_coverage, rounds_in_progress
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback, open_pulses, weekly_focus_cells
 from storage.introductions import open_asks_of
-from storage.meeting_plans import next_meeting
-from storage.models import Pairing
+from storage.meeting_plans import agreed_meetings
+from storage.models import IntroductionAsk, Pairing
 from storage.pairings import open_pairings_of, other_member
 from storage.people import get_person
 from storage.programs import all_configs, configs_of, get_program, programs_of
@@ -71,6 +73,27 @@ def programs_shown(
     return sorted(shown, key=lambda c: (not c.is_default, name_key(c.name), c.id))
 
 
+# How far ahead Home looks for a meeting the pair planned (planning offers the next two weeks).
+MEETINGS_AHEAD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class _Around:
+    """What Home shows beside each pairing's own rows, read once for all its pairings."""
+
+    introductions: Mapping[int, list[IntroLine]]
+    asks: Mapping[int, list[IntroductionAsk]]
+    meetings: Mapping[int, list[datetime]]  # agreed, still to come, soonest first
+
+
+def _around(session: Session, pairing_ids: list[int], tz: str, now: datetime) -> _Around:
+    return _Around(
+        introductions=introduction_rows(session, pairing_ids, tz=tz),
+        asks=open_asks_of(session, pairing_ids),
+        meetings=agreed_meetings(session, pairing_ids, now, now + MEETINGS_AHEAD),
+    )
+
+
 def _home_pairing(
     ctx: AppContext,
     session: Session,
@@ -78,6 +101,7 @@ def _home_pairing(
     viewer_id: str,
     tz: str,
     program: ProgramConfig,
+    around: _Around,
 ) -> HomePairing:
     zone = ZoneInfo(tz)
     agreed = current_communication(pairing)
@@ -113,14 +137,10 @@ def _home_pairing(
         open_tasks=task_rows(session, pairing.id, ctx.now(), include_recent=False),
         history=closed_goal_rows(session, pairing.id, HISTORY_SHOWN, tz=tz),
         program_id=pairing.program_id,
-        introductions=introduction_rows(session, [pairing.id], tz=tz)[pairing.id],
-        asks_waiting=len(open_asks_of(session, [pairing.id])[pairing.id]),
-        next_meeting=_in_zone(next_meeting(session, pairing.id, ctx.now()), zone),
+        introductions=around.introductions.get(pairing.id, []),
+        asks_waiting=len(around.asks.get(pairing.id, [])),
+        next_meeting=next((m.astimezone(zone) for m in around.meetings.get(pairing.id, [])), None),
     )
-
-
-def _in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    return moment.astimezone(zone) if moment is not None else None
 
 
 def home_content(
@@ -143,8 +163,10 @@ def home_content(
             mine,
         )
         by_id = {c.id: c for c in programs}
+        around = _around(session, [p.id for p in open_pairings], tz, now)
         pairings = [
-            _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id]) for p in open_pairings
+            _home_pairing(ctx, session, p, user_id, tz, by_id[p.program_id], around)
+            for p in open_pairings
         ]
         feedback = load_mentor_feedback(session, user_id, ctx.settings.feedback_min_responses)
         desk = coordinator_desk(
