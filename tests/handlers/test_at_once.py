@@ -656,3 +656,74 @@ def test_planning_a_meeting_sixteen_times_at_once_offers_once(crowd: Harness) ->
     ]
     assert len(offered) == 1
     assert offered[0].args["channel"] == offer.picker_id
+
+
+def test_a_time_picked_sixteen_times_at_once_is_one_meeting(crowd: Harness) -> None:
+    from storage.models import MeetingPlan, ScheduledSend
+
+    pairing_id = make_pair(crowd)
+    crowd.block_action(user_id=MENTEE, action_id=ids.MEETING_PLAN, value=str(pairing_id))
+    (offer,) = [
+        c
+        for c in crowd.fake.calls_to("chat.postMessage")
+        if ids.MEETING_OTHER in str(c.args.get("blocks"))
+    ]
+    times = [
+        e
+        for b in offer.args["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if str(e["action_id"]).startswith(ids.MEETING_PICK)
+    ]
+    taps = [
+        lambda n=n: crowd.sender.block_action(
+            user_id=MENTOR,
+            action_id=times[n % len(times)]["action_id"],
+            value=times[n % len(times)]["value"],
+            response_url=crowd.fake.response_url(),
+        )
+        for n in range(THREADS)
+    ]
+    with no_errors_logged():
+        responses = at_once(taps)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        (agreed,) = session.scalars(select(MeetingPlan)).all()
+        invites = session.scalars(
+            select(ScheduledSend).where(ScheduledSend.kind == "calendar.meeting")
+        ).all()
+    assert agreed.status == "agreed"
+    assert sorted(s.recipient for s in invites) == sorted([MENTOR, MENTEE])  # one each
+
+
+def test_the_same_ask_for_an_introduction_sixteen_times_at_once_asks_once(
+    crowd: Harness,
+) -> None:
+    from storage.models import IntroductionAsk
+
+    pairing_id = pair(crowd)
+    asks = [
+        lambda: crowd.sender.view_submission(
+            user_id=MENTEE,
+            callback_id=ids.INTRO_ASK_VIEW,
+            private_metadata=str(pairing_id),
+            view_id="V0ASKONCE1",
+            values=modal_values(
+                looking=(ids.INTRO_LOOKING_BLOCK, ids.INTRO_LOOKING_INPUT, typed("a radiologist"))
+            ),
+        )
+        for _ in range(THREADS)
+    ]
+    with no_errors_logged():
+        responses = at_once(asks)
+        crowd.wait_idle()
+
+    assert all(r.status == 200 for r in responses)
+    with crowd.session() as session:
+        assert len(session.scalars(select(IntroductionAsk)).all()) == 1
+    to_mentor = [
+        c for c in dms_to(crowd, MENTOR) if ids.INTRO_FROM_ASK in str(c.args.get("blocks"))
+    ]
+    assert len(to_mentor) == 1
