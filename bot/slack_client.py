@@ -67,6 +67,7 @@ class PacedWebClient(WebClient):
         attempt = 0
         while True:
             ACKS_FIRST.give_way()
+            ACKS_FIRST.rest()  # waiting on Slack, not the interpreter
             self.pacer.acquire(api_method, channel)
             try:
                 response = super().api_call(

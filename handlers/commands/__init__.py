@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App, Args
 
 from bot import commands as parsing
+from bot.acks_first import ACKS_FIRST
 from bot.context import AppContext
 from bot.focus import focus_areas
 from bot.logging import get_logger
@@ -77,7 +78,7 @@ def _typed_scope(ctx: AppContext, user_id: str, text: str) -> tuple[ProgramHint,
 
 
 def handle_mentor_command(ctx: AppContext, routes: Routes, args: Args) -> None:
-    with ack_within(args, ctx.settings.ack_budget_ms):
+    with ack_within(args, ACKS_FIRST.ack_budget_ms(ctx.settings.ack_budget_ms)):
         _handle(ctx, routes, args)
 
 

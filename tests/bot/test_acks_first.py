@@ -105,3 +105,91 @@ def test_a_listener_answering_is_counted_until_its_ack_and_a_plain_ack_is_not() 
         assert ACKS_FIRST.answering == before
     with answering(lambda: True, Ack()):  # type: ignore[no-untyped-call]
         assert ACKS_FIRST.answering == before
+
+
+def test_a_command_keeps_its_budget_only_when_no_other_request_waits() -> None:
+    acks = AcksFirst()
+    acks.begin()  # the command's own request
+    assert acks.ack_budget_ms(50) == 50
+    acks.begin()  # someone else's, still waiting for its ack
+    assert acks.ack_budget_ms(50) == 0
+    acks.end()
+    acks.end()
+
+
+def _later_work(acks: AcksFirst, steps: list[str], name: str, hold: float) -> None:
+    """A listener's run after its ack: gives way (taking the turn), works ``hold`` s."""
+    with answering(lambda: False):
+        acks.give_way()
+        steps.append(f"{name} in")
+        time.sleep(hold)
+        steps.append(f"{name} out")
+
+
+def test_later_work_takes_turns_and_a_turn_ends_with_the_listeners_run() -> None:
+    acks = AcksFirst(longest_pause=5.0, turns=1)
+    steps: list[str] = []
+    first = threading.Thread(target=_later_work, args=(acks, steps, "first", 0.3))
+    second = threading.Thread(target=_later_work, args=(acks, steps, "second", 0.0))
+    first.start()
+    time.sleep(0.1)
+    second.start()
+    first.join(5)
+    second.join(5)
+    assert steps == ["first in", "first out", "second in", "second out"]
+
+
+def test_a_turn_is_given_back_before_a_slack_call_and_taken_again_after() -> None:
+    acks = AcksFirst(longest_pause=5.0, turns=1)
+    steps: list[str] = []
+    resting = threading.Event()
+    go_on = threading.Event()
+
+    def calls_slack() -> None:
+        with answering(lambda: False):
+            acks.give_way()
+            steps.append("caller in")
+            acks.rest()  # as the Slack client does before its call
+            resting.set()
+            go_on.wait(5)
+            acks.give_way()  # its next unit of work
+            steps.append("caller back")
+
+    caller = threading.Thread(target=calls_slack)
+    caller.start()
+    assert resting.wait(5)
+    other = threading.Thread(target=_later_work, args=(acks, steps, "other", 0.2))
+    other.start()
+    time.sleep(0.05)
+    go_on.set()
+    other.join(5)
+    caller.join(5)
+    assert steps == ["caller in", "other in", "other out", "caller back"]
+
+
+def test_no_one_waits_for_a_turn_past_the_cap_and_work_outside_listeners_takes_none() -> None:
+    acks = AcksFirst(longest_pause=0.2, turns=1)
+    holding = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with answering(lambda: False):
+            acks.give_way()
+            holding.set()
+            release.wait(5)
+
+    stuck = threading.Thread(target=holder)
+    stuck.start()
+    assert holding.wait(5)
+    try:
+        with answering(lambda: False):
+            waited = acks.give_way()
+        assert 0.15 < waited < 1.0  # went on without a turn
+        started = time.monotonic()
+        assert acks.give_way() == 0.0  # the scheduler, a script: no turns
+        with answering(lambda: True):  # answering a request: never waits
+            assert acks.give_way() == 0.0
+        assert time.monotonic() - started < 0.1
+    finally:
+        release.set()
+        stuck.join(5)

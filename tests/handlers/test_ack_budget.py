@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from bot.acks_first import ACKS_FIRST
 from bot.settings import Settings
 from tests.clock import FrozenClock
 from tests.conftest import MENTEE, MENTOR, make_settings
@@ -58,3 +59,26 @@ def test_an_ask_after_the_ack_still_reaches_the_mentor(at_once: Harness) -> None
     assert response.status == 200
     assert count_requests(at_once, status="pending") == 1
     assert len(_answers(at_once)) == 1  # "sent": once
+
+
+def test_a_command_while_another_request_waits_for_its_ack_is_acked_at_once(
+    harness: Harness,
+) -> None:
+    """The default budget answers in the ack at rest; with another request still waiting for
+    its ack, the command is acked empty at once and answered by its response_url."""
+    at_rest = harness.command("help", user_id=MENTEE)
+    assert "/mentor ask" in at_rest.body
+    harness.wait_idle()
+    assert _answers(harness) == []
+
+    ACKS_FIRST.begin()  # someone else's request, its listener running, not yet acked
+    try:
+        busy = harness.command("help", user_id=MENTEE)
+    finally:
+        ACKS_FIRST.end()
+    harness.wait_idle()
+    assert busy.status == 200
+    assert busy.body == ""
+    (answer,) = _answers(harness)
+    assert answer["response_type"] == "ephemeral"
+    assert "/mentor ask" in all_text(answer["blocks"])  # type: ignore[arg-type]
