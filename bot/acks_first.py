@@ -38,9 +38,23 @@ _awaiting_ack: ContextVar[Callable[[], bool] | None] = ContextVar("awaiting_ack"
 
 
 class _Turn:
-    """Whether this listener's later work holds a turn (set per listener run)."""
+    """One listener's run: the turns its later work holds one of, if it holds one."""
 
-    held = False
+    def __init__(self) -> None:
+        self._from: threading.BoundedSemaphore | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._from is not None
+
+    def take(self, turns: threading.BoundedSemaphore, timeout: float) -> None:
+        if turns.acquire(timeout=timeout):
+            self._from = turns
+
+    def give_back(self) -> None:
+        turns, self._from = self._from, None
+        if turns is not None:
+            turns.release()
 
 
 _turn: ContextVar[_Turn | None] = ContextVar("turn", default=None)
@@ -73,7 +87,8 @@ def answering(awaiting_ack: Callable[[], bool], ack: object | None = None) -> It
     Nothing here imports Bolt: the database layer (and with it a ``mentorbot tick``) uses this
     module."""
     token = _awaiting_ack.set(awaiting_ack)
-    turn_token = _turn.set(_Turn())
+    turn = _Turn()
+    turn_token = _turn.set(turn)
     signalled = ack if isinstance(ack, Signalled) else None
     if signalled is not None:
         signalled.start_answering(ACKS_FIRST)
@@ -82,9 +97,17 @@ def answering(awaiting_ack: Callable[[], bool], ack: object | None = None) -> It
     finally:
         if signalled is not None:
             signalled.stop_answering()
-        ACKS_FIRST.rest()
+        turn.give_back()
         _turn.reset(turn_token)
         _awaiting_ack.reset(token)
+
+
+def rest() -> None:
+    """Give back this listener's turn, if its later work holds one: before it waits on Slack
+    (the network, not the interpreter). Its run's end gives it back too."""
+    turn = _turn.get()
+    if turn is not None:
+        turn.give_back()
 
 
 def awaiting_ack() -> bool:
@@ -104,7 +127,7 @@ class AcksFirst:
         self.longest_pause = longest_pause
         self._answering = 0
         self._changed = threading.Condition()
-        self._turns = threading.Semaphore(turns)
+        self._turns = threading.BoundedSemaphore(turns)
 
     @property
     def answering(self) -> int:
@@ -141,16 +164,8 @@ class AcksFirst:
                     break
                 self._changed.wait(left)
         if turn is not None and not turn.held:
-            turn.held = self._turns.acquire(timeout=max(0.0, deadline - time.monotonic()))
+            turn.take(self._turns, timeout=max(0.0, deadline - time.monotonic()))
         return time.monotonic() - started
-
-    def rest(self) -> None:
-        """Give back this listener's turn, if it holds one: before it calls Slack, and when
-        its run ends."""
-        turn = _turn.get()
-        if turn is not None and turn.held:
-            turn.held = False
-            self._turns.release()
 
 
 # One per process: every request and every piece of later work in it shares the interpreter.

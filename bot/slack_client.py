@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.acks_first import ACKS_FIRST
+from bot.acks_first import ACKS_FIRST, rest
 from bot.logging import get_logger
 from bot.pacing import Pacer, SharedBudgets, retry_after_seconds, workspace_pacer
 from bot.settings import Settings
@@ -67,7 +67,7 @@ class PacedWebClient(WebClient):
         attempt = 0
         while True:
             ACKS_FIRST.give_way()
-            ACKS_FIRST.rest()  # waiting on Slack, not the interpreter
+            rest()  # waiting on Slack, not the interpreter
             self.pacer.acquire(api_method, channel)
             try:
                 response = super().api_call(

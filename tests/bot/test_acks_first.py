@@ -9,7 +9,7 @@ import time
 
 from slack_bolt import BoltResponse
 
-from bot.acks_first import AcksFirst, answering
+from bot.acks_first import AcksFirst, answering, rest
 from bot.signalled_ack import SignalledAck
 
 
@@ -149,7 +149,7 @@ def test_a_turn_is_given_back_before_a_slack_call_and_taken_again_after() -> Non
         with answering(lambda: False):
             acks.give_way()
             steps.append("caller in")
-            acks.rest()  # as the Slack client does before its call
+            rest()  # as the Slack client does before its call
             resting.set()
             go_on.wait(5)
             acks.give_way()  # its next unit of work
