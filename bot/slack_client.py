@@ -94,6 +94,7 @@ class PacedWebClient(WebClient):
             posted_to = response.get("channel")
             if api_method == "chat.postMessage" and channel and isinstance(posted_to, str):
                 self.pacer.same_channel(posted_to, channel)
+            ACKS_FIRST.give_way()  # what follows the answer takes its turn too
             return response
 
 

@@ -3,9 +3,13 @@ of the workspace (the scheduler's and each listener's), and a 429 pausing all of
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from bot.acks_first import ACKS_FIRST, answering
 from bot.settings import Settings
 from bot.slack_client import PacedWebClient, make_web_client
 from tests.clock import VirtualTime
@@ -110,3 +114,41 @@ def test_listeners_send_through_the_workspace_pacer(
     assert len(harness.fake.messages(MENTOR)) == 1
     assert pacing_time.slept[0] == pytest.approx(9.0)
     assert isinstance(scheduler_client, PacedWebClient)
+
+
+def test_a_listeners_later_work_holds_no_turn_while_slack_answers_and_takes_one_after(
+    slack_settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """Between its Slack calls a listener's later work takes its turn (bot.acks_first); while
+    it waits for Slack's answer another listener's work runs, and what follows the answer waits
+    for that turn to end."""
+    fake_slack.latency = 0.3
+    client = make_web_client(slack_settings)
+    steps: list[str] = []
+    calling = threading.Event()
+
+    def caller() -> None:
+        with answering(lambda: False):
+            ACKS_FIRST.give_way()
+            calling.set()
+            client.chat_postMessage(channel=MENTEE, text="hello")
+            steps.append("caller after its call")
+
+    def other() -> None:
+        with answering(lambda: False):
+            ACKS_FIRST.give_way()
+            steps.append("other in")
+            time.sleep(0.6)  # past the Slack answer: the caller waits for this turn
+            steps.append("other out")
+
+    first = threading.Thread(target=caller)
+    first.start()
+    assert calling.wait(5)
+    time.sleep(0.1)  # the caller is waiting on Slack now
+    second = threading.Thread(target=other)
+    started = time.monotonic()
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert steps == ["other in", "other out", "caller after its call"]
+    assert time.monotonic() - started < 5
