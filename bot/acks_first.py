@@ -14,8 +14,8 @@ at once, and the next burst of requests waits behind all of them at the interpre
 work after acks also takes *turns*: from the point where it gave way until its next Slack call
 (or its end), a listener's later work holds one of ``turns`` turns, and the others wait at
 their next point. An ack then shares the interpreter with at most that many such threads, not
-with every one of them. A turn is never held across a call to Slack (which waits on the network,
-not the interpreter), is given back when the listener's run ends, and is waited for no longer
+with every one of them. A turn is never held while waiting on Slack (its pace or its answer: the
+network, not the interpreter; :func:`off_turn`), is given back when the listener's run ends, and is waited for no longer
 than the pause, so a turn stuck in a slow database call cannot stall the rest.
 
 A slash command that finds other requests still waiting for their acks is acked at once and
@@ -42,6 +42,11 @@ class _Turn:
 
     def __init__(self) -> None:
         self._from: threading.BoundedSemaphore | None = None
+        self.off = 0  # inside off_turn(): waiting on Slack, takes no turn
+
+    @property
+    def wanted(self) -> bool:
+        return self._from is None and self.off == 0
 
     @property
     def held(self) -> bool:
@@ -102,12 +107,21 @@ def answering(awaiting_ack: Callable[[], bool], ack: object | None = None) -> It
         _awaiting_ack.reset(token)
 
 
-def rest() -> None:
-    """Give back this listener's turn, if its later work holds one: before it waits on Slack
-    (the network, not the interpreter). Its run's end gives it back too."""
+@contextmanager
+def off_turn() -> Iterator[None]:
+    """While this listener's later work waits on Slack (its pace, booked in the database with
+    PostgreSQL, and its answer): its turn given back, and none taken inside the block. Its
+    run's end gives a turn back too."""
     turn = _turn.get()
-    if turn is not None:
-        turn.give_back()
+    if turn is None:
+        yield
+        return
+    turn.give_back()
+    turn.off += 1
+    try:
+        yield
+    finally:
+        turn.off -= 1
 
 
 def awaiting_ack() -> bool:
@@ -153,7 +167,7 @@ class AcksFirst:
         in a listener's later work, for a turn, unless this thread is answering a request
         itself; the seconds waited."""
         turn = _turn.get()
-        if awaiting_ack() or (self._answering == 0 and (turn is None or turn.held)):
+        if awaiting_ack() or (self._answering == 0 and (turn is None or not turn.wanted)):
             return 0.0
         started = time.monotonic()
         deadline = started + self.longest_pause
@@ -163,7 +177,7 @@ class AcksFirst:
                 if left <= 0:
                     break
                 self._changed.wait(left)
-        if turn is not None and not turn.held:
+        if turn is not None and turn.wanted:
             turn.take(self._turns, timeout=max(0.0, deadline - time.monotonic()))
         return time.monotonic() - started
 

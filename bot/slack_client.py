@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.acks_first import ACKS_FIRST, rest
+from bot.acks_first import ACKS_FIRST, off_turn
 from bot.logging import get_logger
 from bot.pacing import Pacer, SharedBudgets, retry_after_seconds, workspace_pacer
 from bot.settings import Settings
@@ -67,19 +67,19 @@ class PacedWebClient(WebClient):
         attempt = 0
         while True:
             ACKS_FIRST.give_way()
-            rest()  # waiting on Slack, not the interpreter
-            self.pacer.acquire(api_method, channel)
             try:
-                response = super().api_call(
-                    api_method,
-                    http_verb=http_verb,
-                    files=files,
-                    data=data,
-                    params=params,
-                    json=json,
-                    headers=dict(headers) if headers else None,
-                    auth=auth,
-                )
+                with off_turn():  # waiting on Slack's pace and answer, not the interpreter
+                    self.pacer.acquire(api_method, channel)
+                    response = super().api_call(
+                        api_method,
+                        http_verb=http_verb,
+                        files=files,
+                        data=data,
+                        params=params,
+                        json=json,
+                        headers=dict(headers) if headers else None,
+                        auth=auth,
+                    )
             except SlackApiError as error:
                 if error.response.status_code != 429:
                     raise

@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import Args
 from slack_sdk.errors import SlackApiError
 
-from bot.acks_first import answering, rest
+from bot.acks_first import answering, off_turn
 from bot.deadlines import DEADLINES
 from bot.errors import Refused
 from bot.logging import get_logger
@@ -116,10 +116,13 @@ def respond_text(
     replace_original: bool | None = None,
 ) -> None:
     """Answer through the request's ``response_url``."""
-    rest()  # waiting on Slack, not the interpreter
-    args.respond(
-        text=text, blocks=blocks, response_type=response_type, replace_original=replace_original
-    )
+    with off_turn():
+        args.respond(
+            text=text,
+            blocks=blocks,
+            response_type=response_type,
+            replace_original=replace_original,
+        )
 
 
 def reply_privately(args: Args, text: Mrkdwn) -> None:

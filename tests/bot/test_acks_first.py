@@ -9,7 +9,7 @@ import time
 
 from slack_bolt import BoltResponse
 
-from bot.acks_first import AcksFirst, answering, rest
+from bot.acks_first import AcksFirst, answering, off_turn
 from bot.signalled_ack import SignalledAck
 
 
@@ -149,9 +149,10 @@ def test_a_turn_is_given_back_before_a_slack_call_and_taken_again_after() -> Non
         with answering(lambda: False):
             acks.give_way()
             steps.append("caller in")
-            rest()  # as the Slack client does before its call
-            resting.set()
-            go_on.wait(5)
+            with off_turn():  # as the Slack client does around its call
+                resting.set()
+                go_on.wait(5)
+                assert acks.give_way() == 0.0  # the pace booked in the database: no turn
             acks.give_way()  # its next unit of work
             steps.append("caller back")
 
