@@ -11,12 +11,13 @@ than ``longest_pause`` at one such point, so it cannot starve under a stream of 
 
 Giving way is not enough on its own: once no request waits, every listener's later work resumes
 at once, and the next burst of requests waits behind all of them at the interpreter. So the
-work after acks also takes *turns*: from the point where it gave way until its next Slack call
-(or its end), a listener's later work holds one of ``turns`` turns, and the others wait at
-their next point. An ack then shares the interpreter with at most that many such threads, not
-with every one of them. A turn is never held while waiting on Slack (its pace or its answer: the
-network, not the interpreter; :func:`off_turn`), is given back when the listener's run ends, and is waited for no longer
-than the pause, so a turn stuck in a slow database call cannot stall the rest.
+work after acks also takes *turns*: from the point where it gave way until it next waits on
+Slack (or its run ends), a listener's later work holds one of ``turns`` turns, and the others
+wait at their next point. An ack then shares the interpreter with at most that many such
+threads, not with every one of them. A turn is never held while waiting on Slack (its pace or
+its answer: the network, not the interpreter; :func:`off_turn`), is given back when the
+listener's run ends, and is waited for no longer than the pause, so a turn stuck in a slow
+database call cannot stall the rest.
 
 A slash command that finds other requests still waiting for their acks is acked at once and
 answered through its ``response_url`` (:meth:`AcksFirst.ack_budget_ms`): its reads would
@@ -66,8 +67,8 @@ _turn: ContextVar[_Turn | None] = ContextVar("turn", default=None)
 
 LONGEST_PAUSE_SECONDS = 2.0
 # Listeners' later work running between its Slack calls at once: with one, an ack shares the
-# interpreter with one such thread (bench mixed: ack p99 140-200 ms on SQLite, against 350-380
-# ms with every thread let through).
+# interpreter with one such thread (bench mixed: ack p99 178-269 ms on SQLite and 233-242 ms on
+# PostgreSQL, against 351-375 ms on SQLite with every thread let through; two did no better).
 TURNS = 1
 # Bolt's own limit for a listener's ack (a listener's ``ack_timeout``): Slack gives up at 3 s.
 ACK_TIMEOUT_SECONDS = 3.0
