@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from slack_bolt import BoltResponse
 
@@ -126,16 +127,32 @@ def _later_work(acks: AcksFirst, steps: list[str], name: str, hold: float) -> No
         steps.append(f"{name} out")
 
 
+def _one_then_another(
+    first: Callable[[], None],
+    second: Callable[[], None],
+    *,
+    after_first: Callable[[], object],
+    after_second: Callable[[], object] = lambda: None,
+) -> None:
+    """Run ``first`` in a thread, then (after ``after_first``) ``second`` in another; wait
+    for both."""
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    after_first()
+    threads[1].start()
+    after_second()
+    for thread in threads:
+        thread.join(5)
+
+
 def test_later_work_takes_turns_and_a_turn_ends_with_the_listeners_run() -> None:
     acks = AcksFirst(longest_pause=5.0, turns=1)
     steps: list[str] = []
-    first = threading.Thread(target=_later_work, args=(acks, steps, "first", 0.3))
-    second = threading.Thread(target=_later_work, args=(acks, steps, "second", 0.0))
-    first.start()
-    time.sleep(0.1)
-    second.start()
-    first.join(5)
-    second.join(5)
+    _one_then_another(
+        lambda: _later_work(acks, steps, "first", 0.3),
+        lambda: _later_work(acks, steps, "second", 0.0),
+        after_first=lambda: time.sleep(0.1),
+    )
     assert steps == ["first in", "first out", "second in", "second out"]
 
 
@@ -156,15 +173,16 @@ def test_a_turn_is_given_back_before_a_slack_call_and_taken_again_after() -> Non
             acks.give_way()  # its next unit of work
             steps.append("caller back")
 
-    caller = threading.Thread(target=calls_slack)
-    caller.start()
-    assert resting.wait(5)
-    other = threading.Thread(target=_later_work, args=(acks, steps, "other", 0.2))
-    other.start()
-    time.sleep(0.05)
-    go_on.set()
-    other.join(5)
-    caller.join(5)
+    def then_go_on() -> None:
+        time.sleep(0.05)
+        go_on.set()
+
+    _one_then_another(
+        calls_slack,
+        lambda: _later_work(acks, steps, "other", 0.2),
+        after_first=lambda: resting.wait(5),
+        after_second=then_go_on,
+    )
     assert steps == ["caller in", "other in", "other out", "caller back"]
 
 
