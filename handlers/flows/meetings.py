@@ -21,7 +21,7 @@ from bot.errors import Refused
 from bot.meeting_times import propose_times
 from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import meetings as blocks
-from handlers.flows.checkins import zone_for
+from handlers.flows.checkins import actor_zone
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import notify_message, update_to
 from storage.calendar_files import owe_meeting_files, owe_meeting_withdrawals
@@ -41,14 +41,17 @@ from storage.meeting_plans import (
 )
 from storage.models import MeetingPlan
 from storage.pairings import get_pairing, is_open, other_member, require_member
-from storage.people import get_person
 
 
 def zone_of_member(ctx: AppContext, session: Session, user_id: str) -> ZoneInfo:
     """A member's Slack time zone, or the default one when unknown."""
-    person = get_person(session, user_id)
-    default = ctx.settings.default_timezone
-    return zone_of(zone_for({user_id: person.tz if person else None}, user_id, default))
+    return zone_of(actor_zone(session, ctx, user_id))
+
+
+def _moving(session: Session, pairing_id: int, now: datetime) -> datetime | None:
+    """The meeting still to come that a pick would replace, if any."""
+    upcoming = upcoming_meetings(session, pairing_id, now)
+    return upcoming[0].starts_at if upcoming else None
 
 
 def _local(moments: list[datetime], zone: ZoneInfo) -> list[datetime]:
@@ -100,9 +103,7 @@ def plan_next_meeting(ctx: AppContext, client: WebClient, pairing_id: int, actor
                 plan.picker_id if plan.proposed_by == actor_id else plan.proposed_by,
                 mine=plan.proposed_by == actor_id,
             )
-        upcoming = upcoming_meetings(session, pairing.id, now)
-        moves = upcoming[0].starts_at if upcoming else None
-        offer = _Offer(plan.id, other, options, theirs, mine, moves)
+        offer = _Offer(plan.id, other, options, theirs, mine, _moving(session, pairing.id, now))
     message = blocks.build_meeting_offer(
         offer.plan_id,
         actor_id,
@@ -231,13 +232,18 @@ def other_times(ctx: AppContext, client: WebClient, plan_id: int, actor_id: str)
         else:
             plan.status, plan.answered_at = DECLINED, now
         proposer, channel, ts = plan.proposed_by, plan.channel, plan.ts
+        moves = _moving(session, plan.pairing_id, now)
     if later:
         update_to(
             client,
             channel,
             ts,
             blocks.build_meeting_offer(
-                plan_id, proposer, _local(later, picker_zone), _today(ctx, picker_zone)
+                plan_id,
+                proposer,
+                _local(later, picker_zone),
+                _today(ctx, picker_zone),
+                moves=moves.astimezone(picker_zone) if moves else None,
             ),
         )
         return

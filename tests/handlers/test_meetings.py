@@ -256,3 +256,21 @@ def test_picking_another_time_moves_the_meeting_in_both_calendars(harness: Harne
     homes = [c for c in harness.fake.calls_to("views.publish") if c.args["user_id"] == MENTEE]
     shown = all_text(homes[-1].args["view"]["blocks"])
     assert "Next meeting planned: Wed 9 Dec at 12:30" in shown
+
+
+def test_other_times_on_an_offer_to_move_still_say_what_they_move(harness: Harness) -> None:
+    pairing_id = planned_pair(harness)
+    first = pick_buttons(offers(harness)[0])["Mon 7 Dec at 12:30"]
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=first)
+    plan(harness, pairing_id, by=MENTOR)
+    (offer,) = [
+        c for c in dms_to(harness, MENTEE) if ids.MEETING_OTHER in buttons(c.args["blocks"])
+    ]
+    plan_id = next(iter(pick_buttons(offer).values())).split(":")[0]
+    harness.block_action(user_id=MENTEE, action_id=ids.MEETING_OTHER, value=plan_id)
+
+    (redrawn,) = [
+        c for c in harness.fake.calls_to("chat.update") if c.args["ts"] == offer.response["ts"]
+    ]
+    assert "move your meeting of Mon 7 Dec at 12:30" in all_text(redrawn.args["blocks"])
+    assert list(pick_buttons(redrawn)) != list(pick_buttons(offer))
