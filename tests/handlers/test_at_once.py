@@ -85,6 +85,15 @@ def no_errors_logged() -> Iterator[list[MutableMapping[str, Any]]]:
     assert not errors, errors
 
 
+def all_answered(harness: Harness, actions: list[Callable[[], AppResponse]]) -> None:
+    """Fire ``actions`` at once (:func:`at_once`) with nothing logged at error level, and wait
+    for the work after their acks: every caller answered 200."""
+    with no_errors_logged():
+        responses = at_once(actions)
+        harness.wait_idle()
+    assert all(r.status == 200 for r in responses), [r.body for r in responses if r.status != 200]
+
+
 @pytest.fixture
 def crowd(harness: Harness) -> Harness:
     harness.fake.add_user(MENTOR3, "grace", real_name="Grace Cardiologist", tz="America/Denver")
@@ -131,13 +140,7 @@ def test_a_monday_of_asks_while_mentors_accept_loses_none(crowd: Harness) -> Non
 
     actions = [_ask(crowd, t, m) for t in TRAINEES for m in mentors]
     actions += [_accept(crowd, m, earlier[m]) for m in mentors]
-    with no_errors_logged():
-        responses = at_once(actions)
-        crowd.wait_idle()
-
-    assert [r.status for r in responses if r.status != 200] == [], [
-        r.body for r in responses if r.status != 200
-    ]
+    all_answered(crowd, actions)
     assert count_pairings(crowd) == 3
     for trainee in TRAINEES:
         assert sorted(_request_ids(crowd, trainee)) == sorted(mentors)
@@ -161,11 +164,7 @@ def test_a_monday_of_asks_while_mentors_accept_loses_none(crowd: Harness) -> Non
 
 
 def test_the_same_ask_sent_sixteen_times_at_once_is_one_request(crowd: Harness) -> None:
-    with no_errors_logged():
-        responses = at_once([_ask(crowd, MENTEE, MENTOR) for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [_ask(crowd, MENTEE, MENTOR) for _ in range(THREADS)])
     assert count_requests(crowd) == 1
     assert count_requests(crowd, status="pending") == 1  # delivered: its DM reached the mentor
 
@@ -174,11 +173,7 @@ def test_the_same_accept_tapped_sixteen_times_makes_one_mentorship(crowd: Harnes
     assert crowd.command(f"ask <@{MENTOR}> research", user_id=MENTEE).status == 200
     request_id = _request_ids(crowd, MENTEE)[MENTOR]
 
-    with no_errors_logged():
-        responses = at_once([_accept(crowd, MENTOR, request_id) for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [_accept(crowd, MENTOR, request_id) for _ in range(THREADS)])
     assert count_pairings(crowd) == 1
     assert count_requests(crowd, status="accepted") == 1
 
@@ -191,11 +186,7 @@ def test_sixteen_trainees_asking_one_mentor_at_once_are_all_heard(crowd: Harness
         for trainee in TRAINEES
         for focus in ("research", "career")
     ]
-    with no_errors_logged():
-        responses = at_once(actions)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, actions)
     assert count_requests(crowd, status="pending") == 2 * len(TRAINEES)
 
 
@@ -209,11 +200,7 @@ def test_joining_the_waiting_list_sixteen_times_at_once_keeps_one_place(crowd: H
             user_id=MENTEE, action_id=ids.DIRECTORY_WAIT, value="research", view=shown
         )
 
-    with no_errors_logged():
-        responses = at_once([wait for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [wait for _ in range(THREADS)])
     with crowd.session() as session:
         entries = session.scalar(
             select(func.count(WaitingEntry.id)).where(WaitingEntry.user_id == MENTEE)
@@ -227,11 +214,7 @@ def test_saving_a_mentor_profile_from_sixteen_requests_at_once_keeps_one(crowd: 
             user_id=MENTOR3, callback_id=ids.MENTOR_PROFILE_VIEW, values=mentor_values()
         )
 
-    with no_errors_logged():
-        responses = at_once([save for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [save for _ in range(THREADS)])
     with crowd.session() as session:
         assert session.get(MentorProfile, MENTOR3) is not None
         assert (
@@ -263,11 +246,7 @@ def test_the_same_decline_submitted_sixteen_times_declines_once(crowd: Harness) 
             values=modal_values(note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("Full this term"))),
         )
 
-    with no_errors_logged():
-        responses = at_once([decline for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [decline for _ in range(THREADS)])
     assert count_requests(crowd, status="declined") == 1
     assert count_pairings(crowd) == 0
     told = [dm for dm in dms_to(crowd, MENTEE) if "Full this term" in all_text(dm.args["blocks"])]
@@ -287,11 +266,7 @@ def test_both_members_adding_goals_at_once_keep_every_goal(crowd: Harness) -> No
         for who in (MENTOR, MENTEE)
         for n in range(THREADS // 2)
     ]
-    with no_errors_logged():
-        responses = at_once(actions)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, actions)
     with crowd.session() as session:
         titles = set(session.scalars(select(Goal.text)))
     assert len(titles) == THREADS
@@ -316,11 +291,7 @@ def test_mark_complete_tapped_sixteen_times_completes_once(crowd: Harness) -> No
             response_url=crowd.fake.response_url(),
         )
 
-    with no_errors_logged():
-        responses = at_once([tap for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [tap for _ in range(THREADS)])
     with crowd.session() as session:
         task = session.get(Task, task_id)
         assert task is not None
@@ -349,10 +320,7 @@ def _each_trainee_twice_at_once(crowd: Harness, text: str) -> None:
         for t in TRAINEES
         for _ in range(2)
     ]
-    with no_errors_logged():
-        responses = at_once(actions)
-        crowd.wait_idle()
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, actions)
 
 
 def test_trainees_joining_a_program_twice_each_at_once_are_members_once(crowd: Harness) -> None:
@@ -391,11 +359,7 @@ def test_a_meeting_rated_from_sixteen_taps_at_once_keeps_one_rating(crowd: Harne
         )
         for score in [1, 2, 3, 4, 5] * 3 + [4]
     ]
-    with no_errors_logged():
-        responses = at_once(taps)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, taps)
     with crowd.session() as session:
         raters = session.scalars(select(SessionRating.rater_id)).all()
     assert raters == [MENTEE]
@@ -419,11 +383,7 @@ def test_the_same_suggestion_submitted_sixteen_times_redirects_once(crowd: Harne
             ),
         )
 
-    with no_errors_logged():
-        responses = at_once([suggest for _ in range(THREADS)])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [suggest for _ in range(THREADS)])
     assert count_requests(crowd, status="redirected") == 1
     told = [d for d in dms_to(crowd, MENTEE) if "Carol runs research" in all_text(d.args["blocks"])]
     assert len(told) == 1
@@ -468,11 +428,7 @@ def test_both_members_changing_the_rhythm_at_once_keep_one_whole_rhythm(crowd: H
         submit(MENTOR if n % 2 else MENTEE, weekday, at)
         for n, (weekday, at) in enumerate(sorted(chosen))
     ]
-    with no_errors_logged():
-        responses = at_once(actions)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, actions)
     pairing = only_pairing(crowd)
     assert (pairing.weekday, pairing.local_time) in chosen
     assert pairing.cadence == "weekly"
@@ -499,11 +455,7 @@ def test_agree_and_not_now_tapped_together_answer_the_proposal_once(crowd: Harne
         )
 
     taps = [tap(ids.SHARING_AGREE), tap(ids.SHARING_DECLINE)] * (THREADS // 2)
-    with no_errors_logged():
-        responses = at_once(taps)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, taps)
     assert consents(crowd) in ((True, True), (False, False))
     assert len(dms_to(crowd, MENTEE)) == 1  # the one outcome
     redrawn = [
@@ -539,11 +491,7 @@ def test_a_pulse_answered_sixteen_times_at_once_keeps_the_first_answer(crowd: Ha
             },
         )
 
-    with no_errors_logged():
-        responses = at_once([answer(score) for score in [1, 2, 3, 4, 5] * 3 + [4]])
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, [answer(score) for score in [1, 2, 3, 4, 5] * 3 + [4]])
     with crowd.session() as session:
         rows = session.scalars(select(PulseAnswer).where(PulseAnswer.user_id == MENTEE)).all()
     assert len(rows) == 1
@@ -570,11 +518,7 @@ def test_approve_tapped_sixteen_times_at_once_makes_each_pair_once(crowd: Harnes
         )
         for _ in range(THREADS)
     ]
-    with no_errors_logged():
-        responses = at_once(taps)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, taps)
     with crowd.session() as session:
         pairings = session.scalars(select(Pairing).where(Pairing.origin == "assignment")).all()
         approvals = session.scalars(
@@ -597,11 +541,7 @@ def test_the_same_introduction_sixteen_times_at_once_is_one_group_dm(crowd: Harn
         )
         for _ in range(THREADS)
     ]
-    with no_errors_logged():
-        responses = at_once(intros)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, intros)
     with crowd.session() as session:
         (made,) = session.scalars(select(ColleagueIntroduction)).all()
     assert (made.pairing_id, made.status) == (pairing_id, "made")
@@ -619,9 +559,7 @@ def test_the_same_introduction_sixteen_times_at_once_is_one_group_dm(crowd: Harn
         )
         for n in range(THREADS)
     ]
-    with no_errors_logged():
-        at_once(answers)
-        crowd.wait_idle()
+    all_answered(crowd, answers)
     with crowd.session() as session:
         (answered,) = session.scalars(select(ColleagueIntroduction)).all()
     assert answered.status in ("accepted", "declined")
@@ -642,11 +580,7 @@ def test_planning_a_meeting_sixteen_times_at_once_offers_once(crowd: Harness) ->
         )
         for who in [MENTEE, MENTOR] * (THREADS // 2)
     ]
-    with no_errors_logged():
-        responses = at_once(taps)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, taps)
     with crowd.session() as session:
         (offer,) = session.scalars(select(MeetingPlan)).all()
     offered = [
@@ -684,11 +618,7 @@ def test_a_time_picked_sixteen_times_at_once_is_one_meeting(crowd: Harness) -> N
         )
         for n in range(THREADS)
     ]
-    with no_errors_logged():
-        responses = at_once(taps)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, taps)
     with crowd.session() as session:
         (agreed,) = session.scalars(select(MeetingPlan)).all()
         invites = session.scalars(
@@ -716,11 +646,7 @@ def test_the_same_ask_for_an_introduction_sixteen_times_at_once_asks_once(
         )
         for _ in range(THREADS)
     ]
-    with no_errors_logged():
-        responses = at_once(asks)
-        crowd.wait_idle()
-
-    assert all(r.status == 200 for r in responses)
+    all_answered(crowd, asks)
     with crowd.session() as session:
         assert len(session.scalars(select(IntroductionAsk)).all()) == 1
     to_mentor = [
