@@ -1,4 +1,4 @@
-"""``python -m bench [tick | mixed | digest | programs | matching | directory | home | budget]
+"""``python -m bench [tick | mixed | digest | programs | matching | directory | home | budget | start]
 [options]``
 (``make bench``): the benchmarks, the scheduler tick by default; see bench/README.md."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import digest, directory, home, matching, mixed, programs, shared_budget, tick
+from bench import digest, directory, home, matching, mixed, programs, shared_budget, start, tick
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "tick": tick.main,
@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "directory": directory.main,
     "home": home.main,
     "budget": shared_budget.main,
+    "start": start.main,
 }
 
 

@@ -160,6 +160,7 @@ def slack_process(
     finally:
         process.stdin.close()
         process.wait(timeout=30)
+        process.stdout.close()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from time import monotonic, perf_counter
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from sqlalchemy import ColumnElement, exists
@@ -16,24 +17,7 @@ from bot.logging import get_logger
 from bot.pacing import sending_in_bulk
 from bot.retention import retention_cutoff
 from bot.tick import Probed, Step, StepResult, TickContext
-from handlers.flows import (
-    calendar_files,
-    checkins,
-    coverage,
-    digest,
-    feedback,
-    matching,
-    request_deadlines,
-    required_mentorship,
-    waiting,
-)
-from handlers.flows.delivery import (
-    Kind,
-    deliver_due_pending,
-    due_pending_exist,
-    retry_stale,
-    stale_claims_exist,
-)
+from handlers.flows import due_work
 from storage import retention
 from storage.db import unit_of_work
 from storage.due import answer_all
@@ -41,6 +25,9 @@ from storage.events import forget_events_before, received_before_clause
 from storage.installation import sending_stopped_clause
 from storage.programs import all_configs
 from storage.views import opened_before_clause, prune_opened_views
+
+if TYPE_CHECKING:
+    from handlers.flows.delivery import Kind
 
 log = get_logger("mentorbot.scheduler")
 
@@ -123,7 +110,25 @@ def expired_answers_exist(tick: TickContext) -> ColumnElement[bool]:
     )
 
 
+# The steps. Each loads its flow when it runs: a tick with nothing due (most ticks) asks the
+# probes in ``handlers.flows.due_work`` and loads none of the flows.
+
+
 def _outbox_kinds() -> dict[str, Kind]:
+    """How each kind of message the scheduler sends through the outbox is drawn; its keys are
+    ``due_work.SCHEDULED_KINDS``."""
+    from handlers.flows import (
+        calendar_files,
+        checkins,
+        coverage,
+        digest,
+        feedback,
+        matching,
+        request_deadlines,
+        required_mentorship,
+        waiting,
+    )
+
     return {
         **request_deadlines.KINDS,
         **checkins.KINDS,
@@ -138,43 +143,103 @@ def _outbox_kinds() -> dict[str, Kind]:
 
 
 def retry_stale_sends(tick: TickContext) -> StepResult:
+    """Take over claims left by a tick that died mid-send (or gave them back) and send them."""
+    from handlers.flows.delivery import retry_stale
+
     return retry_stale(tick, _outbox_kinds())
-
-
-def stale_sends_exist(tick: TickContext) -> ColumnElement[bool]:
-    return stale_claims_exist(tick, _outbox_kinds().keys())
 
 
 def send_due_pending(tick: TickContext) -> StepResult:
     """Messages that waited for their recipient's working hours."""
+    from handlers.flows.delivery import deliver_due_pending
+
     return deliver_due_pending(tick, _outbox_kinds())
 
 
-def pending_sends_due(tick: TickContext) -> ColumnElement[bool]:
-    return due_pending_exist(tick, _outbox_kinds().keys())
+def end_due_pauses(tick: TickContext) -> StepResult:
+    from handlers.flows import checkins
+
+    return checkins.end_due_pauses(tick)
+
+
+def send_due_checkins(tick: TickContext) -> StepResult:
+    from handlers.flows import checkins
+
+    return checkins.send_due_checkins(tick)
+
+
+def send_due_reassess_prompts(tick: TickContext) -> StepResult:
+    from handlers.flows import checkins
+
+    return checkins.send_due_reassess_prompts(tick)
+
+
+def discard_undelivered_requests(tick: TickContext) -> StepResult:
+    from handlers.flows import request_deadlines
+
+    return request_deadlines.discard_undelivered_requests(tick)
+
+
+def remind_unanswered_requests(tick: TickContext) -> StepResult:
+    from handlers.flows import request_deadlines
+
+    return request_deadlines.remind_unanswered_requests(tick)
+
+
+def expire_unanswered_requests(tick: TickContext) -> StepResult:
+    from handlers.flows import request_deadlines
+
+    return request_deadlines.expire_unanswered_requests(tick)
+
+
+def close_due_pulses(tick: TickContext) -> StepResult:
+    from handlers.flows import feedback
+
+    return feedback.close_due_pulses(tick)
+
+
+def post_weekly_digest(tick: TickContext) -> StepResult:
+    from handlers.flows import digest
+
+    return digest.post_weekly_digest(tick)
+
+
+def propose_due_rounds(tick: TickContext) -> StepResult:
+    from handlers.flows import matching
+
+    return matching.propose_due_rounds(tick)
+
+
+def offer_freed_places(tick: TickContext) -> StepResult:
+    from handlers.flows import waiting
+
+    return waiting.offer_freed_places(tick)
+
+
+def remind_without_mentor(tick: TickContext) -> StepResult:
+    from handlers.flows import required_mentorship
+
+    return required_mentorship.remind_without_mentor(tick)
 
 
 def default_steps() -> tuple[Step, ...]:
-    """In order: first what an earlier tick left unfinished, then what has newly come due. Each
+    """In order: first what an earlier tick left unfinished, then what has newly come due_work. Each
     step's probe asks whether it has anything to do with the condition its own query selects by,
     so a tick with nothing due is one statement."""
     return (
-        Probed(retry_stale_sends, stale_sends_exist),
-        Probed(send_due_pending, pending_sends_due),
-        Probed(checkins.end_due_pauses, checkins.pause_endings_due),
-        Probed(checkins.send_due_checkins, checkins.checkins_due),
-        Probed(checkins.send_due_reassess_prompts, checkins.reassess_prompts_due),
-        Probed(
-            request_deadlines.discard_undelivered_requests,
-            request_deadlines.undelivered_requests_due,
-        ),
-        Probed(request_deadlines.remind_unanswered_requests, request_deadlines.reminders_due),
-        Probed(request_deadlines.expire_unanswered_requests, request_deadlines.expiries_due),
-        Probed(feedback.close_due_pulses, feedback.pulses_due_to_close),
-        Probed(digest.post_weekly_digest, digest.weekly_digest_due),
-        Probed(matching.propose_due_rounds, matching.rounds_due),
-        Probed(waiting.offer_freed_places, waiting.places_to_offer),
-        Probed(required_mentorship.remind_without_mentor, required_mentorship.reminders_due),
+        Probed(retry_stale_sends, due_work.stale_sends_exist),
+        Probed(send_due_pending, due_work.pending_sends_due),
+        Probed(end_due_pauses, due_work.pause_endings_due),
+        Probed(send_due_checkins, due_work.checkins_due),
+        Probed(send_due_reassess_prompts, due_work.reassess_prompts_due),
+        Probed(discard_undelivered_requests, due_work.undelivered_requests_due),
+        Probed(remind_unanswered_requests, due_work.request_reminders_due),
+        Probed(expire_unanswered_requests, due_work.request_expiries_due),
+        Probed(close_due_pulses, due_work.pulses_due_to_close),
+        Probed(post_weekly_digest, due_work.weekly_digest_due),
+        Probed(propose_due_rounds, due_work.matching_rounds_due),
+        Probed(offer_freed_places, due_work.places_to_offer),
+        Probed(remind_without_mentor, due_work.required_reminders_due),
         Probed(forget_old_events, old_events_exist, sends=False),
         Probed(forget_old_views, old_views_exist, sends=False),
         Probed(purge_expired_text, expired_text_exists, sends=False),

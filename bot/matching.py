@@ -32,9 +32,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from matching.algorithms import hospital_resident  # type: ignore[import-untyped]
-from matching.players import Hospital, Player  # type: ignore[import-untyped]
-
 MAX_CHOICES = 5
 
 
@@ -146,6 +143,11 @@ def mentor_lists(round_: Round, lists: Mapping[str, Sequence[str]]) -> dict[str,
 
 def solve(round_: Round) -> Proposal:
     """The trainee-optimal stable matching of ``round_``, with the reason for each outcome."""
+    # The matching package is loaded only where a round is solved; every scheduler tick reads
+    # this module's types to ask whether a round is due.
+    from matching.algorithms import hospital_resident  # type: ignore[import-untyped]
+    from matching.players import Hospital, Player  # type: ignore[import-untyped]
+
     lists = acceptable_lists(round_)
     hospitals = mentor_lists(round_, lists)
     residents = {trainee: mentors for trainee, mentors in lists.items() if mentors}

@@ -16,6 +16,10 @@ from storage.outbox import SENT
 from storage.pairings import apply_pairing_event, record
 from storage.upsert import insert_new
 
+# Members' profiles (time zones) are refreshed from Slack this long before their check-in is
+# due, so a Monday 09:00 of thousands of check-ins is spread over the hour before it.
+PROFILE_LOOKAHEAD = timedelta(hours=1)
+
 MET = "met"
 RESCHEDULED = "rescheduled"
 SKIPPED = "skipped"

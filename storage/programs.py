@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import ColumnElement, Connection, delete, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
@@ -367,3 +367,9 @@ def apply_values(program: Program, values: ProgramValues, now: datetime) -> None
     program.mentor_by = values.mentor_by if values.mentor_within_days is None else None
     # A rule set or changed is looked at by the next tick.
     program.required_next_at = now if next_look(program, now) is not None else None
+
+
+def due_required_look_clause(now: datetime) -> ColumnElement[bool]:
+    """Programs with a rule whose next look at their trainees has come (their index's range up
+    to ``now``)."""
+    return Program.required_next_at <= now

@@ -10,7 +10,6 @@ from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot.cadence import (
@@ -43,7 +42,7 @@ from storage import feedback as feedback_store
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.calendar_files import owe_rhythm_files
-from storage.checkins import MET
+from storage.checkins import MET, PROFILE_LOOKAHEAD
 from storage.db import unit_of_work
 from storage.meeting_plans import agreed_meetings
 from storage.models import CheckIn, Pairing, ScheduledSend
@@ -61,11 +60,9 @@ PAUSE_ENDED = "pause.ended"
 BATCH = 200
 # People whose profiles (time zones) are refreshed from users.info per tick (well inside the
 # method's Tier 4, about 100 a minute, leaving room for commands), saved a batch per
-# transaction. Refreshing starts this long before a check-in is due, so a Monday 09:00 of
-# thousands of check-ins is spread over the hour before it.
+# transaction. Refreshing starts PROFILE_LOOKAHEAD before a check-in is due.
 PROFILE_REFRESH_PEOPLE = 50
 PROFILE_SAVE_BATCH = 25
-PROFILE_LOOKAHEAD = timedelta(hours=1)
 
 _ACTIVE = PairingStatus.ACTIVE.value
 _PAUSED = PairingStatus.PAUSED.value
@@ -126,26 +123,12 @@ def send_due_checkins(tick: TickContext) -> StepResult:
     return _run_batches(tick, store.due_checkins, _plan_checkins)
 
 
-def checkins_due(tick: TickContext) -> ColumnElement[bool]:
-    """Whether :func:`send_due_checkins` has work: a check-in due by now or within the profile
-    lookahead (its members' profiles may need refreshing), the one condition of both queries."""
-    return exists().where(store.due_checkin_clause(tick.now + PROFILE_LOOKAHEAD))
-
-
 def send_due_reassess_prompts(tick: TickContext) -> StepResult:
     return _run_batches(tick, store.due_reassess_prompts, _plan_reassess_prompts)
 
 
-def reassess_prompts_due(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(store.due_reassess_clause(tick.now))
-
-
 def end_due_pauses(tick: TickContext) -> StepResult:
     return _run_batches(tick, store.due_pause_endings, _plan_pause_ends)
-
-
-def pause_endings_due(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(store.due_pause_end_clause(tick.now))
 
 
 @dataclass

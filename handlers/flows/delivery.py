@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -21,6 +21,7 @@ from bot.logging import get_logger
 from bot.pacing import sending_in_bulk
 from bot.text import Mrkdwn, is_user_id
 from bot.tick import StepResult, TickContext
+from handlers.flows.due_work import claim_timeout
 from handlers.flows.leaving import GONE_ERRORS, member_left
 from handlers.flows.slack import is_permanent, post_message, slack_error, upload_to_dm
 from storage.db import unit_of_work
@@ -28,7 +29,6 @@ from storage.models import ScheduledSend
 from storage.outbox import (
     CLAIMED,
     Delivered,
-    any_due_pending,
     claim_due,
     give_back,
     mark_failed,
@@ -36,7 +36,6 @@ from storage.outbox import (
     mark_skipped,
     reclaim,
     renew_claims,
-    stale_claim_clause,
     take_over_stale,
 )
 from storage.people import departed_among
@@ -124,18 +123,9 @@ def deliver_due_pending(tick: TickContext, kinds: Mapping[str, Kind]) -> StepRes
     return _deliver_chunks(tick, kinds, claim)
 
 
-def due_pending_exist(tick: TickContext, kinds: Collection[str]) -> ColumnElement[bool]:
-    """Whether :func:`deliver_due_pending` has messages to claim."""
-    return any_due_pending(tick.now, kinds)
-
-
-def _claim_timeout(tick: TickContext) -> timedelta:
-    return timedelta(minutes=tick.app.settings.claim_timeout_minutes)
-
-
 def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
     """Take over claims left by a tick that died mid-send (or gave them back) and send them."""
-    timeout = _claim_timeout(tick)
+    timeout = claim_timeout(tick)
     # A send given back after a passing failure is stale at once; it waits for the next tick
     # rather than being tried again (and again) in this one.
     tried: set[int] = set()
@@ -146,12 +136,6 @@ def retry_stale(tick: TickContext, kinds: Mapping[str, Kind]) -> StepResult:
         return sends
 
     return _deliver_chunks(tick, kinds, claim)
-
-
-def stale_claims_exist(tick: TickContext, kinds: Collection[str]) -> ColumnElement[bool]:
-    """Whether :func:`retry_stale` has claims to take over, as of the tick's clock now (its
-    claims are stamped later, so a claim found stale now is stale then too)."""
-    return exists().where(stale_claim_clause(tick.clock(), _claim_timeout(tick), kinds))
 
 
 @dataclass

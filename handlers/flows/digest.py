@@ -12,7 +12,6 @@ from datetime import UTC, datetime, time, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import ColumnElement, exists, or_
 from sqlalchemy.orm import Session
 
 from bot import feedback as fb
@@ -22,7 +21,7 @@ from bot.context import AppContext
 from bot.errors import Refused
 from bot.feedback import TREND_WEEKS
 from bot.logging import get_logger
-from bot.programs import ProgramConfig, digest_slot, resolve_config
+from bot.programs import ProgramConfig
 from bot.settings import Settings
 from bot.spreadsheet import safe_cell
 from bot.text import escape, fmt, md, mention
@@ -34,6 +33,7 @@ from handlers.blocks.pairings import (
     build_reassigned_for_mentee,
 )
 from handlers.flows.delivery import Kind, Message, deliver
+from handlers.flows.digest_slots import DIGEST, DigestSlot, digests_to_post
 from handlers.flows.home import refresh_homes
 from handlers.flows.programs import (
     NOT_A_COORDINATOR,
@@ -51,7 +51,7 @@ from storage.db import unit_of_work
 from storage.feedback import load_program_feedback, mentor_feedback_by_mentor, weekly_usefulness
 from storage.leaving import departures_between
 from storage.models import Pairing, ScheduledSend
-from storage.outbox import enqueue, get_send, keyed_clause
+from storage.outbox import enqueue, get_send
 from storage.pairings import close_pairing, create_pairing, get_pairing, is_open, open_pairing_for
 from storage.people import Profile, is_at_capacity
 from storage.programs import (
@@ -59,7 +59,6 @@ from storage.programs import (
     default_program_id,
     members_among,
     program_config,
-    values_of,
 )
 from storage.reports import (
     PAIRING_COLUMNS,
@@ -75,7 +74,6 @@ from storage.reports import (
 
 log = get_logger("mentorbot.digest")
 
-DIGEST = "digest"
 CHART_WEEKS = 12
 
 
@@ -94,16 +92,6 @@ def digest_week(slot: datetime, program: ProgramConfig) -> Period:
 
 
 _PROGRAM_KEY = re.compile(rf"^{DIGEST}/program-(\d+)/")
-
-
-def digest_key(slot: datetime, program: ProgramConfig) -> str:
-    """The weekly digest's dedupe key. The default program keeps the key it had before there
-    were programs, so an upgrade in the middle of a week never posts that week's digest again;
-    every other program's key names it."""
-    year, week, _ = slot.astimezone(program.zone).isocalendar()
-    if program.is_default:
-        return f"{DIGEST}/{year}-W{week:02d}"
-    return f"{DIGEST}/program-{program.id}/{year}-W{week:02d}"
 
 
 def _program_of_key(session: Session, key: str) -> int:
@@ -230,69 +218,11 @@ def _render_digest(session: Session, ctx: AppContext, send: ScheduledSend) -> Me
 KINDS: dict[str, Kind] = {DIGEST: Kind(_render_digest)}
 
 
-# A digest missed by more than this (the bot was down, or was just installed) waits for the
-# next week's slot instead of arriving on a random weekday.
-DIGEST_GRACE = timedelta(hours=12)
-
-
-@dataclass(frozen=True)
-class _DigestSlot:
-    program_id: int
-    channel: str
-    slot: datetime
-    key: str
-
-
-def _digest_schedules(session: Session, settings: Settings) -> list[ProgramConfig]:
-    """Every program's digest settings in force, read in one statement. Coordinators play no
-    part in when or where a digest goes, so they are not read here."""
-    return [
-        resolve_config(
-            program_id=program.id,
-            name=program.name,
-            is_default=program.is_default,
-            open_to_join=program.open_to_join,
-            values=values_of(program),
-            coordinators=(),
-            settings=settings,
-        )
-        for program in all_programs(session)
-    ]
-
-
-def _digests_to_post(tick: TickContext) -> list[_DigestSlot]:
-    """Each program's digest of this week that may be posted now: the program has a digest
-    channel, and its moment (its weekday and time, in its zone) has come and not passed by
-    more than ``DIGEST_GRACE`` (a new install, long downtime)."""
-    with unit_of_work(tick.app.sessions) as session:
-        programs = _digest_schedules(session, tick.app.settings)
-    due = []
-    for program in programs:
-        if not program.digest_channel:
-            continue
-        slot = digest_slot(tick.now, program)
-        if tick.now - slot > DIGEST_GRACE:
-            continue
-        due.append(_DigestSlot(program.id, program.digest_channel, slot, digest_key(slot, program)))
-    return due
-
-
-def weekly_digest_due(tick: TickContext) -> ColumnElement[bool] | bool:
-    """Whether :func:`post_weekly_digest` has work: some program within its digest's moment
-    whose digest is not enqueued yet (its key is the one the step enqueues under). The
-    programs' schedules are one small read; no question for the database about sends when no
-    program's moment has come."""
-    keys = [due.key for due in _digests_to_post(tick)]
-    if not keys:
-        return False
-    return or_(*(~exists().where(keyed_clause(key)) for key in keys))
-
-
 def post_weekly_digest(tick: TickContext) -> StepResult:
     """Post each program's digest of the week once, to its channel, at its local weekday and
     time, each with its own chart."""
     total = StepResult()
-    for due in _digests_to_post(tick):
+    for due in digests_to_post(tick):
         with unit_of_work(tick.app.sessions) as session:
             send = enqueue(
                 session,
@@ -314,7 +244,7 @@ def post_weekly_digest(tick: TickContext) -> StepResult:
     return total
 
 
-def _attach_chart(tick: TickContext, due: _DigestSlot) -> None:
+def _attach_chart(tick: TickContext, due: DigestSlot) -> None:
     """The chart follows the digest in its thread; a failure leaves the digest standing."""
     with unit_of_work(tick.app.sessions) as session:
         send = get_send(session, due.key)

@@ -21,12 +21,12 @@ from handlers.blocks.common import MessageBody
 from handlers.blocks.digest import build_digest, mark_row
 from handlers.flows.delivery import drawing_json
 from handlers.flows.digest import (
-    DIGEST,
     build_digest_view,
     program_of_digest,
     several_programs,
     week_before,
 )
+from handlers.flows.digest_slots import DIGEST
 from handlers.flows.slack import update_message
 from handlers.tapped import Nowhere, OnMessage, Tapped
 from storage.db import unit_of_work

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot import feedback as fb
@@ -291,10 +290,6 @@ def close_due_pulses(tick: TickContext) -> StepResult:
     if closed:
         log.info("feedback.pulses.closed", pulses=closed)
     return StepResult(due=len(closed))
-
-
-def pulses_due_to_close(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(store.due_pulse_close_clause(tick.now))
 
 
 KINDS: dict[str, Kind] = {

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conflicts import Conflict, conflict_reason
@@ -760,10 +760,6 @@ def propose_due_rounds(tick: TickContext) -> StepResult:
             result.failures.append(f"match/{round_id}")
         result.due += 1
     return result
-
-
-def rounds_due(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(rounds.due_rounds_clause(tick.now))
 
 
 # Approving ------------------------------------------------------------------------------------

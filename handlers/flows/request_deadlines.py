@@ -3,9 +3,6 @@ requests whose DM never went out, discarded with a word to the asker."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -13,6 +10,7 @@ from bot.lifecycle import RequestEvent, RequestStatus
 from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
+from handlers.flows.due_work import undelivered_before
 from handlers.flows.requests import card_for
 from handlers.flows.slack import local_date, notify, program_focus_label
 from storage.db import unit_of_work
@@ -24,12 +22,9 @@ from storage.requests import (
     apply_request_event,
     discard_undelivered,
     due_expiries,
-    due_expiry_clause,
-    due_reminder_clause,
     due_reminders,
     get_request,
     stale_sending,
-    stale_sending_clause,
 )
 
 REMINDER = "request.reminder"
@@ -74,10 +69,6 @@ def remind_unanswered_requests(tick: TickContext) -> StepResult:
     return result
 
 
-def reminders_due(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(due_reminder_clause(tick.now))
-
-
 def expire_unanswered_requests(tick: TickContext) -> StepResult:
     enqueued: list[int] = []
     with unit_of_work(tick.app.sessions) as session:
@@ -109,24 +100,12 @@ def expire_unanswered_requests(tick: TickContext) -> StepResult:
     return result
 
 
-def expiries_due(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(due_expiry_clause(tick.now))
-
-
-def _undelivered_before(tick: TickContext) -> datetime:
-    return tick.now - timedelta(minutes=tick.app.settings.claim_timeout_minutes)
-
-
-def undelivered_requests_due(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(stale_sending_clause(_undelivered_before(tick)))
-
-
 def discard_undelivered_requests(tick: TickContext) -> StepResult:
     """Requests still marked as being sent long after they were made belong to a process that
     died between saving one and hearing back from Slack. Nobody is known to have received them,
     so they are forgotten and the asker is asked to try again."""
     with unit_of_work(tick.app.sessions) as session:
-        stale = stale_sending(session, _undelivered_before(tick))
+        stale = stale_sending(session, undelivered_before(tick))
     result = StepResult(due=len(stale))
     for request_id in stale:
         with unit_of_work(tick.app.sessions) as session:

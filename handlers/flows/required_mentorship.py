@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cadence import next_working_time
@@ -26,7 +26,7 @@ from storage.db import unit_of_work
 from storage.models import Program, ScheduledSend
 from storage.outbox import NewSend, enqueue_many, send_key
 from storage.people import departed_among
-from storage.programs import next_look, program_config
+from storage.programs import due_required_look_clause, next_look, program_config
 
 log = get_logger("mentorbot.required")
 
@@ -42,16 +42,6 @@ def _parts(send: ScheduledSend) -> tuple[int, str, Stage] | None:
     if len(parts) != 4 or not parts[1].isdigit() or parts[3] not in {s.value for s in Stage}:
         return None
     return int(parts[1]), parts[2], Stage(parts[3])
-
-
-def _to_look_at(now: datetime) -> ColumnElement[bool]:
-    """Programs with a rule whose next look has come (their index's range up to ``now``)."""
-    return Program.required_next_at <= now
-
-
-def reminders_due(tick: TickContext) -> ColumnElement[bool]:
-    """Whether some program with a rule is due a look at its trainees."""
-    return exists().where(_to_look_at(tick.now))
 
 
 def _owed(ctx: AppContext, session: Session, program: Program, now: datetime) -> list[NewSend]:
@@ -87,7 +77,10 @@ def remind_without_mentor(tick: TickContext) -> StepResult:
     enqueued = 0
     with unit_of_work(tick.app.sessions) as session:
         programs = session.scalars(
-            select(Program).where(_to_look_at(now)).order_by(Program.id).with_for_update()
+            select(Program)
+            .where(due_required_look_clause(now))
+            .order_by(Program.id)
+            .with_for_update()
         ).all()
         for program in programs:
             enqueued += enqueue_many(session, _owed(tick.app, session, program, now))

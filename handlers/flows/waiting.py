@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk import WebClient
-from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -34,7 +33,7 @@ from storage.db import unit_of_work
 from storage.models import ScheduledSend, WaitingEntry
 from storage.outbox import enqueue, send_key
 from storage.people import departed_among, get_person
-from storage.places import mark_offered, take_unoffered, unoffered_clause
+from storage.places import mark_offered, take_unoffered
 from storage.profiles import (
     NOTIFIED,
     directory_candidates,
@@ -144,10 +143,6 @@ def offer_freed_places(tick: TickContext) -> StepResult:
     return StepResult(
         due=len(places), sent=result.sent, skipped=result.skipped, failed=result.failed
     )
-
-
-def places_to_offer(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(unoffered_clause())
 
 
 def offer_free_places(ctx: AppContext, client: WebClient) -> int:

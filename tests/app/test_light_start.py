@@ -1,13 +1,19 @@
 """A ``mentorbot tick`` from cron starts light: the command line and the scheduler's steps load
 neither Bolt and its listeners, nor the HTTP server, Socket Mode, APScheduler or the chart's
-plotting library (each command imports what it runs). Module lists, not timings: the start-up
-time is measured in bench/README.md."""
+plotting library (each command imports what it runs), and a tick with nothing due loads none
+of the flows that do the work. Module lists, not timings: the start-up time is measured by
+``python -m bench start`` (bench/README.md)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+from tests.conftest import BOT_TOKEN
+from tests.slack.fake_slack import FakeSlack
 
 HEAVY = (
     "slack_bolt",
@@ -20,12 +26,25 @@ HEAVY = (
 )
 
 
-def _loaded_after(statement: str) -> set[str]:
+# What a tick with nothing due may load of the flows: the probes and what they ask with.
+PROBES = {"handlers", "handlers.flows", "handlers.flows.due_work", "handlers.flows.digest_slots"}
+
+
+def _loaded_after(statement: str, env: dict[str, str] | None = None) -> set[str]:
     probe = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     ).stdout
     return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def _flows(loaded: set[str]) -> set[str]:
+    return {m for m in loaded if m.split(".")[0] in ("handlers", "matching")}
 
 
 def test_the_tick_path_loads_nothing_heavy() -> None:
@@ -36,3 +55,20 @@ def test_the_tick_path_loads_nothing_heavy() -> None:
 def test_the_app_still_loads_its_listeners() -> None:
     loaded = _loaded_after("import bot.app")
     assert {"slack_bolt", "handlers.actions"} <= loaded
+
+
+def test_the_tick_path_loads_only_the_probes_of_the_flows() -> None:
+    assert _flows(_loaded_after("import bot.cli, bot.jobs")) <= PROBES
+
+
+def test_a_whole_tick_with_nothing_due_loads_no_flow(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'idle.db'}",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": fake_slack.base_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    loaded = _loaded_after("from bot.cli import main; assert main(['tick']) == 0", env)
+    assert "bot.jobs" in loaded
+    assert _flows(loaded) <= PROBES

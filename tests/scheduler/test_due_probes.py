@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, update
 
-from bot.jobs import default_steps, due_steps, running_clock
+from bot.jobs import _outbox_kinds, default_steps, due_steps, running_clock
 from bot.slack_client import make_web_client
 from bot.tick import TickContext
+from handlers.flows.due_work import SCHEDULED_KINDS
 from storage.models import (
     CheckIn,
     MentorRequest,
@@ -259,3 +260,9 @@ def test_a_step_that_did_work_has_the_later_steps_asked_again(
 
     assert result.due == 1
     assert len(probes) == 2
+
+
+def test_the_outbox_probes_ask_about_every_kind_the_outbox_steps_send() -> None:
+    # The probes name the kinds without loading the flows that draw them; a kind added to a
+    # flow and not named here would sit in the outbox with no probe to notice it.
+    assert set(_outbox_kinds()) == SCHEDULED_KINDS
