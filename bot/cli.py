@@ -6,7 +6,8 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -102,17 +103,19 @@ def _context(settings: Settings, engine: Engine, answering: Engine | None = None
 
 
 # Each command imports what it runs and nothing more: a `mentorbot tick` from cron starts
-# without Bolt, its listeners, the HTTP server, Socket Mode or APScheduler.
+# without Bolt, its listeners, the HTTP server, Socket Mode or APScheduler. What it imports
+# before it runs, it imports inside ``loading()`` (bot.heap.loading_code for the installed
+# command; nothing for a caller in a process of its own, such as a test).
+Loading = Callable[[], AbstractContextManager[object]]
+
 if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.socket_mode import SocketModeConnection
 
 
-def _bolt_app(ctx: AppContext) -> App:
+def _bolt_app(create_app: Callable[[AppContext], App], ctx: AppContext) -> App:
     from slack_bolt.error import BoltError
-
-    from bot.app import create_app
 
     try:
         return create_app(ctx)
@@ -178,15 +181,17 @@ def _serve_socket_mode(
         connection.close()
 
 
-def _serve(settings: Settings, *, with_scheduler: bool) -> int:
-    from bot.scheduler import background_scheduler
-    from bot.server import build_wsgi_app, serve_http
+def _serve(settings: Settings, *, with_scheduler: bool, loading: Loading) -> int:
+    with loading():
+        from bot.app import create_app
+        from bot.scheduler import background_scheduler
+        from bot.server import build_wsgi_app, serve_http
 
     check_ready(settings, Mode.SERVE)
     engine = _prepare_database(settings)
     answering = answering_engine(engine)
     ctx = _context(settings, engine, answering)
-    app = _bolt_app(ctx)
+    app = _bolt_app(create_app, ctx)
     scheduler = background_scheduler(ctx, make_web_client(settings)) if with_scheduler else None
     settle()  # everything built so far lives as long as the process
     _stop_on_sigterm()
@@ -223,8 +228,9 @@ def _serve(settings: Settings, *, with_scheduler: bool) -> int:
     return EXIT_OK
 
 
-def _worker(settings: Settings) -> int:
-    from bot.scheduler import blocking_scheduler
+def _worker(settings: Settings, loading: Loading) -> int:
+    with loading():
+        from bot.scheduler import blocking_scheduler
 
     check_ready(settings, Mode.SEND)
     _check_bot_token(settings)
@@ -243,8 +249,9 @@ def _worker(settings: Settings) -> int:
     return EXIT_OK
 
 
-def _tick(settings: Settings, now: datetime | None) -> int:
-    from bot.jobs import run_tick
+def _tick(settings: Settings, now: datetime | None, loading: Loading) -> int:
+    with loading():
+        from bot.jobs import run_tick
 
     check_ready(settings, Mode.SEND)
     _check_bot_token(settings)
@@ -271,7 +278,9 @@ def _migrate(settings: Settings) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, loading: Loading = nullcontext) -> int:
+    """The command line. ``loading`` wraps the imports a command makes before it runs (the
+    installed command pauses the garbage collector there: ``bot.entry``)."""
     args = _parser().parse_args(argv)
     command = args.command or "run"
     try:
@@ -284,11 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if command in ("run", "serve"):
-            return _serve(settings, with_scheduler=command == "run")
+            return _serve(settings, with_scheduler=command == "run", loading=loading)
         if command == "worker":
-            return _worker(settings)
+            return _worker(settings, loading)
         if command == "tick":
-            return _tick(settings, args.now)
+            return _tick(settings, args.now, loading)
         return _migrate(settings)
     except SettingsError as exc:
         print(exc.render(), file=sys.stderr)

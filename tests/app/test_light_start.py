@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from tests.conftest import BOT_TOKEN
@@ -62,13 +63,55 @@ def test_the_tick_path_loads_only_the_probes_of_the_flows() -> None:
 
 
 def test_a_whole_tick_with_nothing_due_loads_no_flow(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    env = {
+    env = _tick_env(tmp_path, fake_slack)
+    loaded = _loaded_after("from bot.cli import main; assert main(['tick']) == 0", env)
+    assert "bot.jobs" in loaded
+    assert _flows(loaded) <= PROBES
+
+
+def _tick_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'idle.db'}",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_API_URL": fake_slack.base_url,
         "LOG_LEVEL": "WARNING",
     }
-    loaded = _loaded_after("from bot.cli import main; assert main(['tick']) == 0", env)
-    assert "bot.jobs" in loaded
-    assert _flows(loaded) <= PROBES
+
+
+def _after_tick(statement: str, env: dict[str, str]) -> tuple[int, bool]:
+    """How many objects were frozen out of the collector's sight, and whether it is on, once
+    ``statement`` ran a tick in a fresh interpreter."""
+    probe = f"import gc; {statement}; print(gc.get_freeze_count(), gc.isenabled())"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    ).stdout.split()
+    return int(out[-2]), out[-1] == "True"
+
+
+def test_the_installed_command_loads_with_the_collector_paused(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    (script,) = entry_points(group="console_scripts", name="mentorbot")
+    assert script.value == "bot.entry:main"
+    frozen, collecting = _after_tick(
+        "import sys; sys.argv = ['mentorbot', 'tick']; from bot.entry import main; "
+        "assert main() == 0",
+        _tick_env(tmp_path, fake_slack),
+    )
+    assert frozen > 50_000  # what the command line and the tick's steps loaded
+    assert collecting
+
+
+def test_the_command_line_called_in_a_process_leaves_its_collector_alone(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    frozen, collecting = _after_tick(
+        "from bot.cli import main; assert main(['tick']) == 0", _tick_env(tmp_path, fake_slack)
+    )
+    assert (frozen, collecting) == (0, True)
