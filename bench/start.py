@@ -110,15 +110,14 @@ def _cell(samples: Sequence[Sample], floor: float | None) -> str:
 
 
 def render(plain: dict[str, list[Sample]], command: dict[str, list[Sample]]) -> str:
-    floors = {LIBRARIES: None}
     lines = [
         "| what starts | plain import: median (range), above the libraries "
         "| as the command loads it | peak memory |",
         "| --- | ---: | ---: | ---: |",
     ]
     for name in plain:
-        floor_plain = None if name in floors else _median(plain[LIBRARIES])
-        floor_command = None if name in floors else _median(command[LIBRARIES])
+        floor_plain = None if name == LIBRARIES else _median(plain[LIBRARIES])
+        floor_command = None if name == LIBRARIES else _median(command[LIBRARIES])
         peak = statistics.median(s.peak_kib for s in command[name]) / 1024
         lines.append(
             f"| {name} | {_cell(plain[name], floor_plain)} "

@@ -5,7 +5,9 @@ Plain functions, so ``mentorbot tick --now`` and the tests run exactly what the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING
 
@@ -156,90 +158,53 @@ def send_due_pending(tick: TickContext) -> StepResult:
     return deliver_due_pending(tick, _outbox_kinds())
 
 
-def end_due_pauses(tick: TickContext) -> StepResult:
-    from handlers.flows import checkins
+@dataclass(frozen=True)
+class FlowStep:
+    """A step of one of the flows (``handlers.flows.<flow>.<function>``), loaded when it first
+    runs (``tests/scheduler/test_due_probes.py`` checks that each names a function there)."""
 
-    return checkins.end_due_pauses(tick)
+    flow: str
+    function: str
 
+    @property
+    def __name__(self) -> str:
+        return self.function
 
-def send_due_checkins(tick: TickContext) -> StepResult:
-    from handlers.flows import checkins
-
-    return checkins.send_due_checkins(tick)
-
-
-def send_due_reassess_prompts(tick: TickContext) -> StepResult:
-    from handlers.flows import checkins
-
-    return checkins.send_due_reassess_prompts(tick)
-
-
-def discard_undelivered_requests(tick: TickContext) -> StepResult:
-    from handlers.flows import request_deadlines
-
-    return request_deadlines.discard_undelivered_requests(tick)
-
-
-def remind_unanswered_requests(tick: TickContext) -> StepResult:
-    from handlers.flows import request_deadlines
-
-    return request_deadlines.remind_unanswered_requests(tick)
-
-
-def expire_unanswered_requests(tick: TickContext) -> StepResult:
-    from handlers.flows import request_deadlines
-
-    return request_deadlines.expire_unanswered_requests(tick)
-
-
-def close_due_pulses(tick: TickContext) -> StepResult:
-    from handlers.flows import feedback
-
-    return feedback.close_due_pulses(tick)
-
-
-def post_weekly_digest(tick: TickContext) -> StepResult:
-    from handlers.flows import digest
-
-    return digest.post_weekly_digest(tick)
-
-
-def propose_due_rounds(tick: TickContext) -> StepResult:
-    from handlers.flows import matching
-
-    return matching.propose_due_rounds(tick)
-
-
-def offer_freed_places(tick: TickContext) -> StepResult:
-    from handlers.flows import waiting
-
-    return waiting.offer_freed_places(tick)
-
-
-def remind_without_mentor(tick: TickContext) -> StepResult:
-    from handlers.flows import required_mentorship
-
-    return required_mentorship.remind_without_mentor(tick)
+    def __call__(self, tick: TickContext) -> StepResult:
+        step: Step = getattr(import_module(f"handlers.flows.{self.flow}"), self.function)
+        return step(tick)
 
 
 def default_steps() -> tuple[Step, ...]:
-    """In order: first what an earlier tick left unfinished, then what has newly come due_work. Each
+    """In order: first what an earlier tick left unfinished, then what has newly come due. Each
     step's probe asks whether it has anything to do with the condition its own query selects by,
     so a tick with nothing due is one statement."""
     return (
         Probed(retry_stale_sends, due_work.stale_sends_exist),
         Probed(send_due_pending, due_work.pending_sends_due),
-        Probed(end_due_pauses, due_work.pause_endings_due),
-        Probed(send_due_checkins, due_work.checkins_due),
-        Probed(send_due_reassess_prompts, due_work.reassess_prompts_due),
-        Probed(discard_undelivered_requests, due_work.undelivered_requests_due),
-        Probed(remind_unanswered_requests, due_work.request_reminders_due),
-        Probed(expire_unanswered_requests, due_work.request_expiries_due),
-        Probed(close_due_pulses, due_work.pulses_due_to_close),
-        Probed(post_weekly_digest, due_work.weekly_digest_due),
-        Probed(propose_due_rounds, due_work.matching_rounds_due),
-        Probed(offer_freed_places, due_work.places_to_offer),
-        Probed(remind_without_mentor, due_work.required_reminders_due),
+        Probed(FlowStep("checkins", "end_due_pauses"), due_work.pause_endings_due),
+        Probed(FlowStep("checkins", "send_due_checkins"), due_work.checkins_due),
+        Probed(FlowStep("checkins", "send_due_reassess_prompts"), due_work.reassess_prompts_due),
+        Probed(
+            FlowStep("request_deadlines", "discard_undelivered_requests"),
+            due_work.undelivered_requests_due,
+        ),
+        Probed(
+            FlowStep("request_deadlines", "remind_unanswered_requests"),
+            due_work.request_reminders_due,
+        ),
+        Probed(
+            FlowStep("request_deadlines", "expire_unanswered_requests"),
+            due_work.request_expiries_due,
+        ),
+        Probed(FlowStep("feedback", "close_due_pulses"), due_work.pulses_due_to_close),
+        Probed(FlowStep("digest", "post_weekly_digest"), due_work.weekly_digest_due),
+        Probed(FlowStep("matching", "propose_due_rounds"), due_work.matching_rounds_due),
+        Probed(FlowStep("waiting", "offer_freed_places"), due_work.places_to_offer),
+        Probed(
+            FlowStep("required_mentorship", "remind_without_mentor"),
+            due_work.required_reminders_due,
+        ),
         Probed(forget_old_events, old_events_exist, sends=False),
         Probed(forget_old_views, old_views_exist, sends=False),
         Probed(purge_expired_text, expired_text_exists, sends=False),

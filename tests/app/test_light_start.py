@@ -31,17 +31,24 @@ HEAVY = (
 PROBES = {"handlers", "handlers.flows", "handlers.flows.due_work", "handlers.flows.digest_slots"}
 
 
-def _loaded_after(statement: str, env: dict[str, str] | None = None) -> set[str]:
-    probe = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+def _last_line_after(statement: str, report: str, env: dict[str, str] | None = None) -> str:
+    """The last line ``report`` prints once ``statement`` ran in a fresh interpreter."""
     out = subprocess.run(
-        [sys.executable, "-c", probe],
+        [sys.executable, "-c", f"{statement}; print({report})"],
         check=True,
         capture_output=True,
         text=True,
         timeout=120,
         env=env,
     ).stdout
-    return set(json.loads(out.strip().splitlines()[-1]))
+    return out.strip().splitlines()[-1]
+
+
+def _loaded_after(statement: str, env: dict[str, str] | None = None) -> set[str]:
+    loaded = _last_line_after(
+        f"import sys, json; {statement}", "json.dumps(sorted(sys.modules))", env
+    )
+    return set(json.loads(loaded))
 
 
 def _flows(loaded: set[str]) -> set[str]:
@@ -82,16 +89,10 @@ def _tick_env(tmp_path: Path, fake_slack: FakeSlack) -> dict[str, str]:
 def _after_tick(statement: str, env: dict[str, str]) -> tuple[int, bool]:
     """How many objects were frozen out of the collector's sight, and whether it is on, once
     ``statement`` ran a tick in a fresh interpreter."""
-    probe = f"import gc; {statement}; print(gc.get_freeze_count(), gc.isenabled())"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    ).stdout.split()
-    return int(out[-2]), out[-1] == "True"
+    frozen, collecting = _last_line_after(
+        f"import gc; {statement}", "gc.get_freeze_count(), gc.isenabled()", env
+    ).split()
+    return int(frozen), collecting == "True"
 
 
 def test_the_installed_command_loads_with_the_collector_paused(

@@ -8,14 +8,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, update
 
-from bot.jobs import _outbox_kinds, default_steps, due_steps, running_clock
+from bot.jobs import FlowStep, _outbox_kinds, default_steps, due_steps, running_clock
 from bot.slack_client import make_web_client
-from bot.tick import TickContext
+from bot.tick import Probed, TickContext
 from handlers.flows.due_work import SCHEDULED_KINDS
 from storage.models import (
     CheckIn,
@@ -266,3 +267,16 @@ def test_the_outbox_probes_ask_about_every_kind_the_outbox_steps_send() -> None:
     # The probes name the kinds without loading the flows that draw them; a kind added to a
     # flow and not named here would sit in the outbox with no probe to notice it.
     assert set(_outbox_kinds()) == SCHEDULED_KINDS
+
+
+def test_every_flow_step_names_a_function_of_its_flow() -> None:
+    steps = [
+        step.step
+        for step in default_steps()
+        if isinstance(step, Probed) and isinstance(step.step, FlowStep)
+    ]
+    assert len(steps) == 11
+    for step in steps:
+        function = getattr(import_module(f"handlers.flows.{step.flow}"), step.function)
+        assert callable(function)
+        assert function.__name__ == step.__name__
