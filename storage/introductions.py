@@ -114,6 +114,44 @@ def answer_introduction(
     return True
 
 
+@dataclass(frozen=True)
+class Awaiting:
+    """An introduction made to a colleague that waits for their answer."""
+
+    introduction_id: int
+    mentor_id: str
+    mentee_id: str
+    why: str
+
+
+def awaiting_answer(session: Session, colleague_id: str, limit: int) -> tuple[list[Awaiting], int]:
+    """The introductions made to ``colleague_id`` that wait for their answer, the oldest first
+    (at most ``limit``), and how many wait in all."""
+    waiting = (
+        ColleagueIntroduction.colleague_id == colleague_id,
+        ColleagueIntroduction.status == MADE,
+    )
+    rows = [
+        Awaiting(*row)
+        for row in session.execute(
+            select(
+                ColleagueIntroduction.id,
+                Pairing.mentor_id,
+                Pairing.mentee_id,
+                ColleagueIntroduction.why,
+            )
+            .join(Pairing, Pairing.id == ColleagueIntroduction.pairing_id)
+            .where(*waiting)
+            .order_by(ColleagueIntroduction.made_at, ColleagueIntroduction.id)
+            .limit(limit)
+        )
+    ]
+    if len(rows) < limit:
+        return rows, len(rows)
+    total = session.scalar(select(func.count()).select_from(ColleagueIntroduction).where(*waiting))
+    return rows, int(total or 0)
+
+
 def _per_pairing(pairing_ids: Collection[int], rows: Iterable[R]) -> dict[int, list[R]]:
     """``rows`` (each with a ``pairing_id``) listed under each of ``pairing_ids``, in order."""
     found: dict[int, list[R]] = {pairing_id: [] for pairing_id in pairing_ids}

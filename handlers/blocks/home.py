@@ -27,7 +27,14 @@ from handlers.blocks.common import (
 )
 from handlers.blocks.desk import Desk, desk_blocks
 from handlers.blocks.feedback import mentor_feedback_lines
-from handlers.blocks.introductions import IntroLine, introduction_summary, waiting_asks_line
+from handlers.blocks.introductions import (
+    AWAITING_BLOCKS,
+    IntroCard,
+    IntroLine,
+    build_awaiting_answer,
+    introduction_summary,
+    waiting_asks_line,
+)
 from handlers.blocks.meetings import planned_line
 from handlers.blocks.requests import actions, button
 from handlers.blocks.sharing import home_sharing_blocks
@@ -51,9 +58,9 @@ HISTORY_TEXT_LIMIT = 200
 # its tasks under it), "+N more", other tasks label, the other task rows, "+N more", recently
 # closed goals, sharing (a line and its answer buttons), buttons.
 BLOCKS_PER_PAIRING = 11 + GOALS_SHOWN + TASKS_SHOWN
-# Header, directory buttons, requests (heading + at most 2 sections), paging (context + 2
-# actions), spare.
-FIXED_BLOCKS = 1 + 1 + 3 + 3 + 2
+# Header, directory buttons, requests (heading + at most 2 sections), introductions waiting
+# for the viewer's answer, paging (context + 2 actions), spare.
+FIXED_BLOCKS = 1 + 1 + 3 + AWAITING_BLOCKS + 3 + 2
 assert FIXED_BLOCKS + PAIRINGS_PER_PAGE * BLOCKS_PER_PAIRING <= VIEW_BLOCK_LIMIT
 # "Page n of m" and the two paging buttons.
 PAGING_BLOCKS = 3
@@ -121,6 +128,10 @@ class HomeContent:
     # the first page, in the blocks the page leaves.
     desk: Desk | None = None
     now: datetime | None = None
+    # Introductions made to the viewer that wait for their answer (the first few), and how
+    # many wait in all.
+    awaiting: Sequence[IntroCard] = ()
+    awaiting_count: int = 0
 
 
 def page_count(pairing_count: int) -> int:
@@ -393,11 +404,12 @@ def _personal_home(content: HomeContent) -> dict[str, Any]:
             ]
         )
     today = content.today
+    awaiting = build_awaiting_answer(content.awaiting, content.awaiting_count)
     if not content.pairings:
         blocks = _welcome_blocks(content.focus_labels)
-        requests = _request_blocks(content.requests, today)
-        if requests:
-            blocks[1:1] = [*requests, divider()]
+        waiting_on_viewer = [*_request_blocks(content.requests, today), *awaiting]
+        if waiting_on_viewer:
+            blocks[1:1] = [*waiting_on_viewer, divider()]
         return _home(blocks)
     ordered = sorted(content.pairings, key=lambda p: p.viewer_is_mentor)
     pages = page_count(len(ordered))
@@ -407,6 +419,7 @@ def _personal_home(content: HomeContent) -> dict[str, Any]:
     if page == 0:
         blocks.append(directory_buttons())
         blocks.extend(_request_blocks(content.requests, today))
+        blocks.extend(awaiting)
     for p in shown:
         blocks.extend(pairing_blocks(p, today, content.viewer_id))
     if page == 0:
@@ -474,6 +487,7 @@ def grouped_pages(content: HomeContent) -> list[list[Block]]:
     page is headed again there. Someone with no pairings at all gets the welcome first."""
     pages: list[list[Block]] = []
     page: list[Block] = [directory_buttons()] if content.pairings else _welcome_intro()
+    page += build_awaiting_answer(content.awaiting, content.awaiting_count)
     on_page = 0
 
     def turn(first: list[Block]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, UserSelectElement
 
 from bot.dates import format_date
-from bot.text import Mrkdwn, fmt, md, md_join, mention, normalise_user_text
+from bot.text import Mrkdwn, clip, fmt, md, md_join, mention, normalise_user_text
 from handlers import ids
 from handlers.blocks.common import Block, MessageBody, context, section
 from handlers.blocks.modals import InvalidSubmission, Values, form_modal
@@ -22,6 +22,11 @@ WHY_LIMIT = 500
 LOOKING_FOR_LIMIT = 300
 # How many introductions a Home card names; the rest are counted.
 SHOWN_ON_HOME = 5
+# How many introductions waiting for the colleague's answer their Home shows with its answer
+# buttons, and the blocks they take: a heading, a section and buttons each, "and N more".
+AWAITING_ON_HOME = 2
+AWAITING_BLOCKS = 2 + 2 * AWAITING_ON_HOME
+WHY_ON_HOME = 300
 STATUS_WORDS = {
     "made": "no answer yet",
     "accepted": "happy to talk",
@@ -233,7 +238,6 @@ def _why_blocks(card: IntroCard) -> list[Block]:
 
 def build_group_introduction(card: IntroCard) -> MessageBody:
     lead = _group_lead(card)
-    value = str(card.introduction_id)
     return MessageBody(
         lead,
         [
@@ -246,13 +250,47 @@ def build_group_introduction(card: IntroCard) -> MessageBody:
                     colleague=mention(card.colleague_id),
                 )
             ),
-            actions(
-                f"intro-{value}",
-                button("Happy to talk", ids.INTRO_HAPPY, value, "primary"),
-                button("Not now", ids.INTRO_NOT_NOW, value),
-            ),
+            _answer_buttons(card),
         ],
     )
+
+
+def _answer_buttons(card: IntroCard) -> Block:
+    value = str(card.introduction_id)
+    return actions(
+        f"intro-{value}",
+        button("Happy to talk", ids.INTRO_HAPPY, value, "primary"),
+        button("Not now", ids.INTRO_NOT_NOW, value),
+    )
+
+
+def build_awaiting_answer(cards: Sequence[IntroCard], waiting: int) -> list[Block]:
+    """The colleague's Home: the introductions made to them that wait for their answer (the
+    same two buttons as in the group DM), at most ``AWAITING_ON_HOME`` of the ``waiting``."""
+    if not cards:
+        return []
+    blocks: list[Block] = [section(md("*Introductions waiting for your answer*"))]
+    for card in cards[:AWAITING_ON_HOME]:
+        lead = fmt(
+            "{mentor} introduced you to {mentee}, whom they mentor.",
+            mentor=mention(card.mentor_id),
+            mentee=mention(card.mentee_id),
+        )
+        why = normalise_user_text(card.why)
+        if why:
+            lead = fmt("{lead}\n{quote}", lead=lead, quote=quote(clip(why, WHY_ON_HOME)))
+        blocks += [section(lead), _answer_buttons(card)]
+    more = waiting - min(len(cards), AWAITING_ON_HOME)
+    if more > 0:
+        blocks.append(
+            context(
+                fmt(
+                    "{count} more waiting: each is in its group message with the mentee.",
+                    count=more,
+                )
+            )
+        )
+    return blocks
 
 
 def build_group_answered(card: IntroCard, *, happy: bool) -> MessageBody:

@@ -29,14 +29,14 @@ from handlers.blocks.home import (
     HomeRequest,
     build_home,
 )
-from handlers.blocks.introductions import IntroLine
+from handlers.blocks.introductions import AWAITING_ON_HOME, IntroCard, IntroLine
 from handlers.flows.rhythm import current_communication
 from handlers.flows.rows import closed_goal_rows, goal_rows, introduction_rows, task_rows
 from handlers.flows.slack import local_date, program_focus_label, slack_error
 from storage.coverage import program_coverage, rounds_in_progress
 from storage.db import unit_of_work
 from storage.feedback import load_mentor_feedback, open_pulses, weekly_focus_cells
-from storage.introductions import open_asks_of
+from storage.introductions import awaiting_answer, open_asks_of
 from storage.meeting_plans import agreed_meetings
 from storage.models import IntroductionAsk, Pairing
 from storage.pairings import open_pairings_of, other_member
@@ -178,6 +178,7 @@ def home_content(
             now,
             person.home_program_id if person is not None else None,
         )
+        awaiting, awaiting_count = awaiting_answer(session, user_id, AWAITING_ON_HOME)
         requests = [
             HomeRequest(
                 r.mentor_id if mine else r.mentee_id,
@@ -200,6 +201,10 @@ def home_content(
         programs=[HomeProgram(c.id, c.name, c.focus_labels) for c in programs],
         desk=desk,
         now=now,
+        awaiting=[
+            IntroCard(a.introduction_id, a.mentor_id, a.mentee_id, user_id, a.why) for a in awaiting
+        ],
+        awaiting_count=awaiting_count,
     )
 
 

@@ -216,7 +216,7 @@ def make_introduction(
             ask_dm[1],
             blocks.build_ask_answered_for_mentor(card.mentee_id, ask_dm[2], colleague_id),
         )
-    refresh_homes(ctx, client, card.mentor_id, card.mentee_id)
+    refresh_homes(ctx, client, card.mentor_id, card.mentee_id, colleague_id)
     return blocks.introduced(card.mentee_id, colleague_id)
 
 
@@ -277,7 +277,7 @@ def answer_introduction(
     else:
         notify_message(client, card.mentee_id, blocks.build_not_now_for_mentee(card))
         notify_message(client, card.mentor_id, blocks.build_not_now_for_mentor(card))
-    refresh_homes(ctx, client, card.mentor_id, card.mentee_id)
+    refresh_homes(ctx, client, card.mentor_id, card.mentee_id, card.colleague_id)
     return True
 
 

@@ -28,6 +28,7 @@ from handlers.blocks.home import (
     page_count,
     parse_page,
 )
+from handlers.blocks.introductions import WHY_LIMIT, IntroCard
 from handlers.blocks.modals import InvalidSubmission
 from handlers.blocks.reassess import (
     EVERY_BLOCK,
@@ -199,6 +200,16 @@ def _desk(programs: int, uncovered: int, text: str, at_risk: int = 0) -> Desk | 
     return Desk(shown[0], [DeskProgram(c.program_id, c.name) for c in shown], is_admin=True)
 
 
+def _awaiting(count: int, text: str) -> list[IntroCard]:
+    """Introductions waiting for the viewer's answer, each with ``text`` (at its longest) as
+    the mentor's words."""
+    why = (text * (WHY_LIMIT // max(len(text), 1) + 1))[:WHY_LIMIT]
+    return [
+        IntroCard(n + 1, f"U0OTHER{n:03d}", f"U0TRAIN{n:03d}", "U0ASKED000", why)
+        for n in range(count)
+    ]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     pairing_sizes=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=14),
@@ -207,6 +218,7 @@ def _desk(programs: int, uncovered: int, text: str, at_risk: int = 0) -> Desk | 
     coordinated=st.integers(0, 6),
     uncovered=st.integers(0, 2_000),
     at_risk=st.integers(0, 40),
+    awaiting=st.integers(0, 6),
 )
 def test_any_home_stays_within_slack_limits(
     pairing_sizes: list[tuple[int, int]],
@@ -215,6 +227,7 @@ def test_any_home_stays_within_slack_limits(
     coordinated: int,
     uncovered: int,
     at_risk: int,
+    awaiting: int,
 ) -> None:
     pairings = [_pairing(n + 1, g, t, text) for n, (g, t) in enumerate(pairing_sizes)]
     requests = [
@@ -228,6 +241,8 @@ def test_any_home_stays_within_slack_limits(
         requests,
         desk=_desk(coordinated, uncovered, text, at_risk),
         now=datetime(2026, 12, 1, 15, tzinfo=UTC),
+        awaiting=_awaiting(awaiting, text),
+        awaiting_count=awaiting * 3,
     )
     seen: set[str] = set()
     for page in range(page_count(len(pairings))):

@@ -23,6 +23,7 @@ from handlers.blocks.home import (
     build_home,
     grouped_pages,
 )
+from handlers.blocks.introductions import IntroCard
 from handlers.blocks.pairings import PairingGroup, PairingLine, RequestLine, build_pairing_list
 from handlers.blocks.work import GoalRow, TaskRow
 from tests.handlers.helpers import all_text, escaping_problems, text_objects
@@ -194,12 +195,14 @@ def test_a_program_carried_over_to_the_next_page_is_headed_again() -> None:
     ),
     requests=st.lists(st.tuples(st.integers(0, 11), st.booleans()), max_size=40),
     name=st.sampled_from(["Surgery", NASTY, "x" * 300]),
+    awaiting=st.integers(0, 6),
 )
 def test_any_grouped_home_stays_within_limits_and_reaches_everything(
     program_count: int,
     pairings: list[tuple[int, int, int]],
     requests: list[tuple[int, bool]],
     name: str,
+    awaiting: int,
 ) -> None:
     programs = [HomeProgram(i, f"{name} {i}", ["Research", name]) for i in range(program_count)]
     shown_pairings = [
@@ -209,7 +212,17 @@ def test_any_grouped_home_stays_within_limits_and_reaches_everything(
         _request(n, p % program_count, mine=mine) for n, (p, mine) in enumerate(requests)
     ]
     content = HomeContent(
-        TODAY, ["Research"], shown_pairings, shown_requests, viewer_id="U0ME", programs=programs
+        TODAY,
+        ["Research"],
+        shown_pairings,
+        shown_requests,
+        viewer_id="U0ME",
+        programs=programs,
+        awaiting=[
+            IntroCard(n + 1, f"U0OTHER{n:03d}", f"U0ASKED{n:03d}", "U0ME", NASTY * 2)
+            for n in range(awaiting)
+        ],
+        awaiting_count=awaiting,
     )
     pages = len(grouped_pages(content))
     headed: set[str] = set()

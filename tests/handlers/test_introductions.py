@@ -402,3 +402,64 @@ def test_list_plan_and_export_show_introductions(harness: Harness) -> None:
     (to_me,) = data["introductions_to_you"]
     assert (to_me["mentee"], to_me["by_mentor"], to_me["status"]) == (MENTEE, MENTOR, "accepted")
     assert to_me["why"] == "registry work"
+
+
+HOME_VIEW = {"id": "V0HOME0001", "type": "home"}
+
+
+def home_of(harness: Harness, user_id: str) -> list[dict[str, Any]]:
+    """The blocks of ``user_id``'s Home as last published."""
+    published = [c for c in harness.fake.calls_to("views.publish") if c.args["user_id"] == user_id]
+    return list(published[-1].args["view"]["blocks"])
+
+
+def test_the_colleagues_home_waits_for_their_answer_and_takes_it(harness: Harness) -> None:
+    pair(harness)
+    introduce(harness, "<!channel> &lt;@U0EVIL&gt; registry & methods")
+    (row,) = introductions(harness)
+
+    home = home_of(harness, COLLEAGUE)
+    text = all_text(home)
+    assert "Introductions waiting for your answer" in text
+    assert f"<@{MENTOR}> introduced you to <@{MENTEE}>" in text
+    assert "&lt;!channel&gt;" in text
+    people = (MENTEE, MENTOR, COLLEAGUE)
+    assert [p for kind, t in text_objects(home) for p in escaping_problems(kind, t, people)] == []
+    answers = buttons(home)
+    assert answers[ids.INTRO_HAPPY]["value"] == str(row.id)
+    assert answers[ids.INTRO_NOT_NOW]["value"] == str(row.id)
+
+    # Someone else's click on a copy of those buttons changes nothing.
+    harness.fake.reset_calls()
+    harness.block_action(
+        user_id=STRANGER, action_id=ids.INTRO_HAPPY, value=str(row.id), view=HOME_VIEW
+    )
+    assert introductions(harness)[0].status == "made"
+    assert group_updates(harness) == []
+
+    harness.block_action(
+        user_id=COLLEAGUE, action_id=ids.INTRO_HAPPY, value=str(row.id), view=HOME_VIEW
+    )
+    assert introductions(harness)[0].status == "accepted"
+    (update,) = group_updates(harness)  # the group DM the app recorded, redrawn
+    assert update.args["ts"] == row.ts
+    assert "happy to talk" in all_text(update.args["blocks"])
+    after = home_of(harness, COLLEAGUE)
+    assert "waiting for your answer" not in all_text(after)
+    assert ids.INTRO_HAPPY not in buttons(after)
+
+
+def test_the_colleagues_home_shows_the_first_introductions_and_counts_the_rest(
+    harness: Harness,
+) -> None:
+    mentors = {MENTOR: "research", COORDINATOR: "clinical", STRANGER: "career"}
+    for number, (mentor, focus) in enumerate(mentors.items()):
+        pair(harness, mentor=mentor, focus=focus)
+        introduce(harness, f"reason {number}", by=mentor)
+    assert [row.status for row in introductions(harness)] == ["made"] * 3
+
+    text = all_text(home_of(harness, COLLEAGUE))
+    assert "reason 0" in text
+    assert "reason 1" in text
+    assert "reason 2" not in text
+    assert "1 more waiting" in text
