@@ -125,19 +125,20 @@ def respond_text(
         )
 
 
-def reply_privately(args: Args, text: Mrkdwn) -> None:
-    """Tell only the acting person: in place for commands and message buttons, as an ephemeral
-    message where there is a channel, and by DM from App Home or a modal."""
+def reply_privately(args: Args, text: Mrkdwn, blocks: list[Block] | None = None) -> None:
+    """Tell only the acting person (``blocks`` shown when given, ``text`` their fallback): in
+    place for commands and message buttons, as an ephemeral message where there is a channel,
+    and by DM from App Home or a modal."""
     body = args.body
     user_id = acting_user(body)
     if body.get("response_url") and args.respond is not None:
-        respond_text(args, text, response_type="ephemeral", replace_original=False)
+        respond_text(args, text, blocks, response_type="ephemeral", replace_original=False)
         return
     channel = channel_of(body)
     if channel and user_id:
-        post_ephemeral(args.client, channel, user_id, text)
+        post_ephemeral(args.client, channel, user_id, text, blocks)
     elif user_id:
-        post_message(args.client, user_id, text)
+        post_message(args.client, user_id, text, blocks)
 
 
 def _tell(args: Args, text: Mrkdwn) -> None:

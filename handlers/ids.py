@@ -265,3 +265,4 @@ INTRO_LOOKING_BLOCK, INTRO_LOOKING_INPUT = "intro_looking", "intro_looking_input
 MEETING_PLAN = "meeting.plan"  # Home card and check-in; value: pairing id
 MEETING_PICK = "meeting.pick"  # one per time, "meeting.pick.0"…; value: "<plan id>:<epoch>"
 MEETING_OTHER = "meeting.other"  # value: plan id
+MEETING_WITHDRAW = "meeting.withdraw"  # the planner takes back their offer; value: plan id

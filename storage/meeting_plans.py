@@ -18,6 +18,7 @@ AGREED = "agreed"
 DECLINED = "declined"  # none of the times suited, and no others were left to offer
 LAPSED = "lapsed"  # every time offered went by without a pick
 MOVED = "moved"  # agreed, then replaced by another time the pair picked
+WITHDRAWN = "withdrawn"  # the member who offered the times took them back before a pick
 # The one offer waiting for a pick: the partial unique index the insert conflicts on.
 _WAITING = unique_index(MeetingPlan, "uq_meeting_plan_offered").where
 
@@ -78,6 +79,12 @@ def drop_unsent(session: Session, plan_id: int) -> None:
             MeetingPlan.id == plan_id, MeetingPlan.status == OFFERED, MeetingPlan.ts.is_(None)
         )
     )
+
+
+def mark_withdrawn(plan: MeetingPlan, now: datetime) -> None:
+    """The member who offered the times took them back before a pick (the caller checked who,
+    and that the offer still waits); a new offer may follow."""
+    plan.status, plan.answered_at = WITHDRAWN, now
 
 
 def agreed_meetings(

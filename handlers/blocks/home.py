@@ -31,7 +31,7 @@ from handlers.blocks.introductions import (
     AWAITING_BLOCKS,
     IntroCard,
     IntroLine,
-    build_awaiting_answer,
+    awaiting_answer_blocks,
     introduction_summary,
     waiting_asks_line,
 )
@@ -404,7 +404,7 @@ def _personal_home(content: HomeContent) -> dict[str, Any]:
             ]
         )
     today = content.today
-    awaiting = build_awaiting_answer(content.awaiting, content.awaiting_count)
+    awaiting = awaiting_answer_blocks(content.awaiting, content.awaiting_count)
     if not content.pairings:
         blocks = _welcome_blocks(content.focus_labels)
         waiting_on_viewer = [*_request_blocks(content.requests, today), *awaiting]
@@ -487,7 +487,7 @@ def grouped_pages(content: HomeContent) -> list[list[Block]]:
     page is headed again there. Someone with no pairings at all gets the welcome first."""
     pages: list[list[Block]] = []
     page: list[Block] = [directory_buttons()] if content.pairings else _welcome_intro()
-    page += build_awaiting_answer(content.awaiting, content.awaiting_count)
+    page += awaiting_answer_blocks(content.awaiting, content.awaiting_count)
     on_page = 0
 
     def turn(first: list[Block]) -> None:

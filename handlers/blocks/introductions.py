@@ -264,7 +264,7 @@ def _answer_buttons(card: IntroCard) -> Block:
     )
 
 
-def build_awaiting_answer(cards: Sequence[IntroCard], waiting: int) -> list[Block]:
+def awaiting_answer_blocks(cards: Sequence[IntroCard], waiting: int) -> list[Block]:
     """The colleague's Home: the introductions made to them that wait for their answer (the
     same two buttons as in the group DM), at most ``AWAITING_ON_HOME`` of the ``waiting``."""
     if not cards:

@@ -74,25 +74,62 @@ def build_meeting_offer(
     )
 
 
-def offered(other_id: str, options: Sequence[datetime], today: date) -> Mrkdwn:
+def _withdrawable(text: Mrkdwn, plan_id: int) -> MessageBody:
+    """A note to the member who offered times, with the button that takes them back."""
+    return MessageBody(
+        text,
+        [
+            section(text),
+            actions(
+                f"meeting-withdraw-{plan_id}",
+                button("Withdraw these times", ids.MEETING_WITHDRAW, str(plan_id)),
+            ),
+        ],
+    )
+
+
+def offered(plan_id: int, other_id: str, options: Sequence[datetime], today: date) -> MessageBody:
     """To the member who planned: what was offered, in their own zone."""
-    return fmt(
+    text = fmt(
         "I've offered {other} {times} (your time). When they pick one, you'll both get a "
         "calendar invite.",
         other=mention(other_id),
         times=", ".join(when(o, today) for o in options),
     )
+    return _withdrawable(text, plan_id)
 
 
-def already_offered(other_id: str, *, mine: bool) -> Mrkdwn:
+def already_offered(plan_id: int, other_id: str, *, mine: bool) -> MessageBody:
     if mine:
-        return fmt(
+        text = fmt(
             "You've already offered {other} times for your next meeting; they haven't picked "
-            "one yet.",
+            "one yet. To offer others, withdraw these first.",
             other=mention(other_id),
         )
+        return _withdrawable(text, plan_id)
+    return _said(
+        fmt(
+            "{other} has already offered you times for your next meeting: pick one in my DM.",
+            other=mention(other_id),
+        )
+    )
+
+
+def build_offer_withdrawn(proposer_id: str) -> MessageBody:
+    """The picker's offer, redrawn once the member who offered the times took them back."""
+    return _said(
+        fmt(
+            "{proposer} withdrew the times they offered for your next meeting; nothing to "
+            "pick here any more.",
+            proposer=mention(proposer_id),
+        )
+    )
+
+
+def withdrawn(other_id: str) -> Mrkdwn:
+    """To the member who took their offer back."""
     return fmt(
-        "{other} has already offered you times for your next meeting: pick one in my DM.",
+        "I've withdrawn the times you offered {other}. *Plan our next meeting* offers new ones.",
         other=mention(other_id),
     )
 

@@ -27,7 +27,7 @@ def handle_meet(ctx: AppContext, args: Args, command: parsing.Meet) -> None:
         )
         return
     reply = plan_next_meeting(ctx, args.client, choices[0].pairing_id, actor_id(args))
-    respond_text(args, reply, response_type="ephemeral")
+    respond_text(args, reply.text, reply.blocks, response_type="ephemeral")
 
 
 ROUTES: Routes = {parsing.Meet: Route(("meet",), handle_meet)}

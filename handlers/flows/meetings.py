@@ -21,6 +21,7 @@ from bot.errors import Refused
 from bot.meeting_times import propose_times
 from bot.text import Mrkdwn, fmt, md, mention
 from handlers.blocks import meetings as blocks
+from handlers.blocks.common import MessageBody
 from handlers.flows.checkins import actor_zone
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import notify_message, update_to
@@ -34,6 +35,7 @@ from storage.meeting_plans import (
     drop_unsent,
     get_plan,
     iso,
+    mark_withdrawn,
     offer_times,
     options_of,
     record_offer_dm,
@@ -72,8 +74,11 @@ class _Offer:
     moves: datetime | None  # the meeting still to come that a pick would replace
 
 
-def plan_next_meeting(ctx: AppContext, client: WebClient, pairing_id: int, actor_id: str) -> Mrkdwn:
-    """Offer the other member three times; what to tell the member who asked."""
+def plan_next_meeting(
+    ctx: AppContext, client: WebClient, pairing_id: int, actor_id: str
+) -> MessageBody:
+    """Offer the other member three times; what to tell the member who asked (with the button
+    that withdraws their offer)."""
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id), actor_id)
@@ -100,6 +105,7 @@ def plan_next_meeting(ctx: AppContext, client: WebClient, pairing_id: int, actor
         )
         if not added:
             return blocks.already_offered(
+                plan.id,
                 plan.picker_id if plan.proposed_by == actor_id else plan.proposed_by,
                 mine=plan.proposed_by == actor_id,
             )
@@ -126,6 +132,7 @@ def plan_next_meeting(ctx: AppContext, client: WebClient, pairing_id: int, actor
             )
         )
     return blocks.offered(
+        offer.plan_id,
         offer.picker_id,
         _local(offer.options, offer.proposer_zone),
         _today(ctx, offer.proposer_zone),
@@ -249,3 +256,25 @@ def other_times(ctx: AppContext, client: WebClient, plan_id: int, actor_id: str)
         return
     update_to(client, channel, ts, blocks.build_no_other_times(proposer))
     notify_message(client, proposer, blocks.build_no_time_suited(actor_id))
+
+
+def withdraw_offer(ctx: AppContext, client: WebClient, plan_id: int, actor_id: str) -> Mrkdwn:
+    """The member who offered times takes them back before a pick: the other member's offer
+    is redrawn (the one the app recorded) without its buttons, and a new plan may be made."""
+    with unit_of_work(ctx.sessions) as session:
+        plan = get_plan(session, plan_id, lock=True)
+        if plan is None or actor_id not in (plan.proposed_by, plan.picker_id):
+            raise Refused(md("I can't find that meeting plan."), reason="forbidden")
+        if plan.proposed_by != actor_id:
+            raise Refused(
+                fmt(
+                    "Only {proposer} can withdraw these times.", proposer=mention(plan.proposed_by)
+                ),
+                reason="forbidden",
+            )
+        if plan.status != OFFERED:
+            raise Refused(md("These times aren't on offer any more."))
+        mark_withdrawn(plan, ctx.now())
+        picker, channel, ts = plan.picker_id, plan.channel, plan.ts
+    update_to(client, channel, ts, blocks.build_offer_withdrawn(actor_id))
+    return blocks.withdrawn(picker)

@@ -53,8 +53,14 @@ def post_message(
     return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
 
-def post_ephemeral(client: WebClient, channel: str, user_id: str, text: Mrkdwn) -> None:
-    client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+def post_ephemeral(
+    client: WebClient,
+    channel: str,
+    user_id: str,
+    text: Mrkdwn,
+    blocks: list[dict[str, Any]] | None = None,
+) -> None:
+    client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
 
 
 def replace_message(

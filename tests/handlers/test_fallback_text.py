@@ -243,6 +243,7 @@ SAMPLES: dict[str, list[Case]] = {
     "meetings.build_meeting_agreed": [((ME, MEETING_TIMES[1], TODAY), {})],
     "meetings.build_no_other_times": [((THEM,), {})],
     "meetings.build_no_time_suited": [((ME,), {})],
+    "meetings.build_offer_withdrawn": [((THEM,), {})],
     "pairings.build_introduction_for_mentor": [((INTRO,), {})],
     "pairings.build_introduction_for_mentee": [((INTRO,), {})],
     "pairings.build_reassigned_for_mentee": [((INTRO, "U0MENTOR2"), {})],

@@ -274,3 +274,68 @@ def test_other_times_on_an_offer_to_move_still_say_what_they_move(harness: Harne
     ]
     assert "move your meeting of Mon 7 Dec at 12:30" in all_text(redrawn.args["blocks"])
     assert list(pick_buttons(redrawn)) != list(pick_buttons(offer))
+
+
+def withdraw_buttons(harness: Harness) -> list[str]:
+    """The plan ids on **Withdraw these times** in what the planner was told privately."""
+    replies = [
+        *harness.fake.calls_to("response_url"),
+        *harness.fake.calls_to("chat.postEphemeral"),
+    ]
+    return [
+        str(found[ids.MEETING_WITHDRAW]["value"])
+        for reply in replies
+        if ids.MEETING_WITHDRAW in (found := buttons(reply.args.get("blocks") or []))
+    ]
+
+
+def test_the_planner_withdraws_their_times_and_may_offer_new_ones(harness: Harness) -> None:
+    pairing_id = planned_pair(harness)
+    (offer,) = offers(harness)
+    (first,) = plans(harness)
+    assert withdraw_buttons(harness) == [str(first.id)]
+    plan(harness, pairing_id)  # planning again says so, with the same button
+    assert withdraw_buttons(harness) == [str(first.id)] * 2
+    harness.fake.reset_calls()
+
+    harness.block_action(user_id=MENTEE, action_id=ids.MEETING_WITHDRAW, value=str(first.id))
+    harness.block_action(user_id=MENTEE, action_id=ids.MEETING_WITHDRAW, value=str(first.id))
+
+    assert [p.status for p in plans(harness)] == ["withdrawn"]
+    (redrawn,) = harness.fake.calls_to("chat.update")  # the mentor's offer, as recorded
+    assert redrawn.args["ts"] == offer.response["ts"]
+    assert "withdrew the times" in all_text(redrawn.args["blocks"])
+    assert pick_buttons(redrawn) == {}
+    replies = ephemeral_replies(harness)
+    assert sum("I've withdrawn the times you offered" in r for r in replies) == 1
+    assert sum("aren't on offer any more" in r for r in replies) == 1
+
+    # The mentor's old buttons pick nothing now; new times can be offered.
+    value = next(iter(pick_buttons(offer).values()))
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=value)
+    assert [p.status for p in plans(harness)] == ["withdrawn"]
+    plan(harness, pairing_id)
+    assert [p.status for p in plans(harness)] == ["withdrawn", "offered"]
+    assert len(offers(harness)) == 1
+
+
+def test_only_the_planner_withdraws_and_only_before_a_pick(harness: Harness) -> None:
+    planned_pair(harness)
+    (offer,) = offers(harness)
+    (offered,) = plans(harness)
+    harness.fake.reset_calls()
+
+    for who in (MENTOR, STRANGER):
+        harness.block_action(user_id=who, action_id=ids.MEETING_WITHDRAW, value=str(offered.id))
+    harness.block_action(user_id=MENTEE, action_id=ids.MEETING_WITHDRAW, value="x")
+
+    assert [p.status for p in plans(harness)] == ["offered"]
+    assert harness.fake.calls_to("chat.update") == []
+    replies = ephemeral_replies(harness)
+    assert any(f"Only <@{MENTEE}> can withdraw" in r for r in replies)
+    assert any("can't find that meeting plan" in r for r in replies)
+
+    value = next(iter(pick_buttons(offer).values()))
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=value)
+    harness.block_action(user_id=MENTEE, action_id=ids.MEETING_WITHDRAW, value=str(offered.id))
+    assert [p.status for p in plans(harness)] == ["agreed"]
