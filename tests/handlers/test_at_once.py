@@ -628,6 +628,61 @@ def test_a_time_picked_sixteen_times_at_once_is_one_meeting(crowd: Harness) -> N
     assert sorted(s.recipient for s in invites) == sorted([MENTOR, MENTEE])  # one each
 
 
+def test_a_pick_and_withdrawals_at_once_end_one_way(crowd: Harness) -> None:
+    """The other member picks while the planner taps **Withdraw these times** over and over:
+    the offer ends exactly one way, and only that way is drawn and sent."""
+    from storage.models import MeetingPlan, ScheduledSend
+
+    pairing_id = make_pair(crowd)
+    crowd.block_action(user_id=MENTEE, action_id=ids.MEETING_PLAN, value=str(pairing_id))
+    (offer,) = [
+        c
+        for c in crowd.fake.calls_to("chat.postMessage")
+        if ids.MEETING_OTHER in str(c.args.get("blocks"))
+    ]
+    (time,) = [
+        e
+        for b in offer.args["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if str(e["action_id"]).startswith(ids.MEETING_PICK)
+    ][:1]
+    with crowd.session() as session:
+        (offered,) = session.scalars(select(MeetingPlan)).all()
+    crowd.fake.reset_calls()
+
+    def tap(n: int) -> AppResponse:
+        if n == THREADS // 2:
+            return crowd.sender.block_action(
+                user_id=MENTOR,
+                action_id=time["action_id"],
+                value=time["value"],
+                response_url=crowd.fake.response_url(),
+            )
+        return crowd.sender.block_action(
+            user_id=MENTEE,
+            action_id=ids.MEETING_WITHDRAW,
+            value=str(offered.id),
+            response_url=crowd.fake.response_url(),
+        )
+
+    all_answered(crowd, [lambda n=n: tap(n) for n in range(THREADS)])
+    with crowd.session() as session:
+        (ended,) = session.scalars(select(MeetingPlan)).all()
+        invites = session.scalars(
+            select(ScheduledSend).where(ScheduledSend.kind == "calendar.meeting")
+        ).all()
+    (redrawn,) = crowd.fake.calls_to("chat.update")  # the offer, redrawn once
+    drawn = str(redrawn.args["blocks"])
+    if ended.status == "agreed":
+        assert "withdrew" not in drawn
+        assert len(invites) == 2
+    else:
+        assert ended.status == "withdrawn"
+        assert "withdrew the times" in drawn
+        assert invites == []
+
+
 def test_the_same_ask_for_an_introduction_sixteen_times_at_once_asks_once(
     crowd: Harness,
 ) -> None:
