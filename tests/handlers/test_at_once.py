@@ -592,9 +592,8 @@ def test_planning_a_meeting_sixteen_times_at_once_offers_once(crowd: Harness) ->
     assert offered[0].args["channel"] == offer.picker_id
 
 
-def test_a_time_picked_sixteen_times_at_once_is_one_meeting(crowd: Harness) -> None:
-    from storage.models import MeetingPlan, ScheduledSend
-
+def _offered_times(crowd: Harness) -> list[dict[str, Any]]:
+    """A new pair's mentee plans their next meeting: the pick buttons of the mentor's offer."""
     pairing_id = make_pair(crowd)
     crowd.block_action(user_id=MENTEE, action_id=ids.MEETING_PLAN, value=str(pairing_id))
     (offer,) = [
@@ -602,13 +601,19 @@ def test_a_time_picked_sixteen_times_at_once_is_one_meeting(crowd: Harness) -> N
         for c in crowd.fake.calls_to("chat.postMessage")
         if ids.MEETING_OTHER in str(c.args.get("blocks"))
     ]
-    times = [
+    return [
         e
         for b in offer.args["blocks"]
         if b.get("type") == "actions"
         for e in b["elements"]
         if str(e["action_id"]).startswith(ids.MEETING_PICK)
     ]
+
+
+def test_a_time_picked_sixteen_times_at_once_is_one_meeting(crowd: Harness) -> None:
+    from storage.models import MeetingPlan, ScheduledSend
+
+    times = _offered_times(crowd)
     taps = [
         lambda n=n: crowd.sender.block_action(
             user_id=MENTOR,
@@ -633,20 +638,7 @@ def test_a_pick_and_withdrawals_at_once_end_one_way(crowd: Harness) -> None:
     the offer ends exactly one way, and only that way is drawn and sent."""
     from storage.models import MeetingPlan, ScheduledSend
 
-    pairing_id = make_pair(crowd)
-    crowd.block_action(user_id=MENTEE, action_id=ids.MEETING_PLAN, value=str(pairing_id))
-    (offer,) = [
-        c
-        for c in crowd.fake.calls_to("chat.postMessage")
-        if ids.MEETING_OTHER in str(c.args.get("blocks"))
-    ]
-    (time,) = [
-        e
-        for b in offer.args["blocks"]
-        if b.get("type") == "actions"
-        for e in b["elements"]
-        if str(e["action_id"]).startswith(ids.MEETING_PICK)
-    ][:1]
+    time = _offered_times(crowd)[0]
     with crowd.session() as session:
         (offered,) = session.scalars(select(MeetingPlan)).all()
     crowd.fake.reset_calls()
