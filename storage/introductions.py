@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import ColleagueIntroduction, IntroductionAsk, Pairing
+from storage.pairings import OPEN
 from storage.upsert import get_or_insert
 
 
@@ -125,11 +126,12 @@ class Awaiting:
 
 
 def awaiting_answer(session: Session, colleague_id: str, limit: int) -> tuple[list[Awaiting], int]:
-    """The introductions made to ``colleague_id`` that wait for their answer, the oldest first
-    (at most ``limit``), and how many wait in all."""
+    """The introductions made to ``colleague_id`` in mentorships still open that wait for their
+    answer, the oldest first (at most ``limit``), and how many wait in all."""
     waiting = (
         ColleagueIntroduction.colleague_id == colleague_id,
         ColleagueIntroduction.status == MADE,
+        Pairing.status.in_(OPEN),
     )
     rows = [
         Awaiting(*row)
@@ -148,7 +150,12 @@ def awaiting_answer(session: Session, colleague_id: str, limit: int) -> tuple[li
     ]
     if len(rows) < limit:
         return rows, len(rows)
-    total = session.scalar(select(func.count()).select_from(ColleagueIntroduction).where(*waiting))
+    total = session.scalar(
+        select(func.count())
+        .select_from(ColleagueIntroduction)
+        .join(Pairing, Pairing.id == ColleagueIntroduction.pairing_id)
+        .where(*waiting)
+    )
     return rows, int(total or 0)
 
 

@@ -19,6 +19,7 @@ from tests.handlers.helpers import (
     all_text,
     buttons,
     dms_to,
+    end_mentorship,
     ephemeral_replies,
     escaping_problems,
     last_dm,
@@ -463,3 +464,18 @@ def test_the_colleagues_home_shows_the_first_introductions_and_counts_the_rest(
     assert "reason 1" in text
     assert "reason 2" not in text
     assert "1 more waiting" in text
+
+
+def test_an_introduction_of_an_ended_mentorship_leaves_the_colleagues_home(
+    harness: Harness,
+) -> None:
+    pair(harness)
+    introduce(harness, "research methods")
+    assert "waiting for your answer" in all_text(home_of(harness, COLLEAGUE))
+
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
+    harness.event(
+        {"type": "app_home_opened", "user": COLLEAGUE, "channel": "D0HOME", "tab": "home"}
+    )
+
+    assert "waiting for your answer" not in all_text(home_of(harness, COLLEAGUE))
