@@ -49,10 +49,6 @@ class _Turn:
     def wanted(self) -> bool:
         return self._from is None and self.off == 0
 
-    @property
-    def held(self) -> bool:
-        return self._from is not None
-
     def take(self, turns: threading.BoundedSemaphore, timeout: float) -> None:
         if turns.acquire(timeout=timeout):
             self._from = turns
