@@ -118,7 +118,7 @@ def expired_answers_exist(tick: TickContext) -> ColumnElement[bool]:
 
 def _outbox_kinds() -> dict[str, Kind]:
     """How each kind of message the scheduler sends through the outbox is drawn; its keys are
-    ``due_work.SCHEDULED_KINDS``."""
+    ``handlers.flows.send_kinds.SCHEDULED_KINDS``."""
     from handlers.flows import (
         calendar_files,
         checkins,

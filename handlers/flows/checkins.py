@@ -35,6 +35,7 @@ from handlers.blocks.work import GoalRow, TaskRow
 from handlers.flows.delivery import Kind, Message, deliver_due_pending
 from handlers.flows.program_scope import focus_label_in, program_configs
 from handlers.flows.rows import goal_row, goal_rows, task_row, task_rows
+from handlers.flows.send_kinds import CHECKIN, PAUSE_ENDED, REASSESS_PROMPT
 from handlers.flows.slack import notify, program_focus_label, slack_error, update_message
 from handlers.profiles import fetch_profile
 from storage import checkins as store
@@ -52,9 +53,6 @@ from storage.people import PROFILE_MAX_AGE, Profile, get_person, remember_profil
 
 log = get_logger("mentorbot.checkins")
 
-CHECKIN = "checkin"
-REASSESS_PROMPT = "reassess.prompt"
-PAUSE_ENDED = "pause.ended"
 
 # Pairings locked and planned per transaction; their DMs are then sent chunk by chunk.
 BATCH = 200

@@ -17,6 +17,7 @@ from bot.tick import TickContext
 from handlers.blocks.coverage import build_find_invite
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.program_scope import coordinated_program
+from handlers.flows.send_kinds import FIND_INVITE
 from storage.audit import record_audit
 from storage.coverage import has_mentor_in, program_coverage
 from storage.db import unit_of_work
@@ -27,7 +28,6 @@ from storage.programs import program_config
 
 log = get_logger("mentorbot.coverage")
 
-FIND_INVITE = "coverage.find_invite"
 INVITED = "coverage.invited"  # the audit action
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, exists, or_
 
 from bot.tick import TickContext
 from handlers.flows.digest_slots import digests_to_post
+from handlers.flows.send_kinds import SCHEDULED_KINDS
 from storage.checkins import (
     PROFILE_LOOKAHEAD,
     due_checkin_clause,
@@ -22,35 +23,6 @@ from storage.outbox import any_due_pending, keyed_clause, stale_claim_clause
 from storage.places import unoffered_clause
 from storage.programs import due_required_look_clause
 from storage.requests import due_expiry_clause, due_reminder_clause, stale_sending_clause
-
-# Every kind of message the scheduler sends through the outbox (``bot.jobs``' map of kinds to
-# how each is drawn has exactly these keys; a test holds the two together). The outbox steps'
-# probes ask about these without loading the flows that draw them.
-SCHEDULED_KINDS = frozenset(
-    {
-        "calendar.meeting",
-        "calendar.rhythm",
-        "checkin",
-        "coverage.find_invite",
-        "coverage.required",
-        "digest",
-        "exit.survey",
-        "match.cancelled",
-        "match.intro",
-        "match.invite.mentor",
-        "match.invite.trainee",
-        "match.proposal",
-        "match.unmatched",
-        "pause.ended",
-        "pulse.ask",
-        "pulse.remind",
-        "reassess.prompt",
-        "request.expired.mentee",
-        "request.expired.mentor",
-        "request.reminder",
-        "waiting.place_free",
-    }
-)
 
 
 def claim_timeout(tick: TickContext) -> timedelta:

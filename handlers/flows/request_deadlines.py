@@ -12,6 +12,7 @@ from handlers.blocks import requests as blocks
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.due_work import undelivered_before
 from handlers.flows.requests import card_for
+from handlers.flows.send_kinds import EXPIRED_MENTEE, EXPIRED_MENTOR, REQUEST_REMINDER
 from handlers.flows.slack import local_date, notify, program_focus_label
 from storage.db import unit_of_work
 from storage.models import ScheduledSend
@@ -26,10 +27,6 @@ from storage.requests import (
     get_request,
     stale_sending,
 )
-
-REMINDER = "request.reminder"
-EXPIRED_MENTEE = "request.expired.mentee"
-EXPIRED_MENTOR = "request.expired.mentor"
 
 
 def _tz(session: Session, user_id: str) -> str | None:
@@ -54,8 +51,8 @@ def remind_unanswered_requests(tick: TickContext) -> StepResult:
             request.remind_at = None
             send = enqueue(
                 session,
-                key=send_key(REMINDER, request.id),
-                kind=REMINDER,
+                key=send_key(REQUEST_REMINDER, request.id),
+                kind=REQUEST_REMINDER,
                 slot_at=slot,
                 now=tick.now,
                 request_id=request.id,
@@ -159,7 +156,7 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
 
 
 KINDS: dict[str, Kind] = {
-    REMINDER: Kind(_render_reminder, _after_reminder),
+    REQUEST_REMINDER: Kind(_render_reminder, _after_reminder),
     EXPIRED_MENTEE: Kind(_render_expired),
     EXPIRED_MENTOR: Kind(_render_expired),
 }

@@ -20,6 +20,7 @@ from bot.tick import StepResult, TickContext
 from handlers.blocks.coverage import build_required_reminder
 from handlers.flows.checkins import zone_for
 from handlers.flows.delivery import Kind, Message
+from handlers.flows.send_kinds import REQUIRED_REMINDER
 from storage import checkins as checkin_store
 from storage.coverage import has_mentor_in, member_since, program_coverage
 from storage.db import unit_of_work
@@ -29,8 +30,6 @@ from storage.people import departed_among
 from storage.programs import due_required_look_clause, next_look, program_config
 
 log = get_logger("mentorbot.required")
-
-REQUIRED_REMINDER = "coverage.required"
 
 
 def reminder_key(program_id: int, user_id: str, stage: Stage) -> str:

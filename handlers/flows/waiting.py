@@ -28,6 +28,7 @@ from bot.text import Mrkdwn
 from bot.tick import StepResult, TickContext
 from handlers.blocks.directory import Labels, build_place_free_message, waiting_list_lines
 from handlers.flows.delivery import Kind, Message, deliver
+from handlers.flows.send_kinds import PLACE_FREE
 from handlers.flows.slack import program_focus_label
 from storage.db import unit_of_work
 from storage.models import ScheduledSend, WaitingEntry
@@ -47,8 +48,6 @@ from storage.profiles import (
 from storage.programs import all_programs, program_config
 
 log = get_logger("mentorbot.waiting")
-
-PLACE_FREE = "waiting.place_free"
 
 
 def entry_key(entry_id: int) -> str:

@@ -26,10 +26,11 @@ from handlers.blocks.work import (
     build_task_redrawn,
 )
 from handlers.blocks.work_modals import GoalDraft, GoalInput, PairingOption, TaskInput
-from handlers.flows.checkins import CHECKIN, checkin_card
+from handlers.flows.checkins import checkin_card
 from handlers.flows.home import refresh_homes
 from handlers.flows.program_scope import focus_label_in, program_configs
 from handlers.flows.rows import goal_row, goal_rows, one_task_row, task_rows
+from handlers.flows.send_kinds import CHECKIN
 from handlers.flows.slack import (
     local_date,
     notify,

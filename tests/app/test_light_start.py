@@ -28,7 +28,13 @@ HEAVY = (
 
 
 # What a tick with nothing due may load of the flows: the probes and what they ask with.
-PROBES = {"handlers", "handlers.flows", "handlers.flows.due_work", "handlers.flows.digest_slots"}
+PROBES = {
+    "handlers",
+    "handlers.flows",
+    "handlers.flows.due_work",
+    "handlers.flows.digest_slots",
+    "handlers.flows.send_kinds",
+}
 
 
 def _last_line_after(statement: str, report: str, env: dict[str, str] | None = None) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.tick import StepResult
 from handlers import ids
 from handlers.flows import request_deadlines as deadlines
-from handlers.flows.request_deadlines import REMINDER
+from handlers.flows.send_kinds import REQUEST_REMINDER as REMINDER
 from storage.models import ScheduledSend
 from tests.conftest import MENTEE, MENTOR, MENTOR2
 from tests.handlers.helpers import all_text, buttons, dms_to, last_dm, only_request

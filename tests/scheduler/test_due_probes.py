@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select, update
 from bot.jobs import FlowStep, _outbox_kinds, default_steps, due_steps, running_clock
 from bot.slack_client import make_web_client
 from bot.tick import Probed, TickContext
-from handlers.flows.due_work import SCHEDULED_KINDS
+from handlers.flows.send_kinds import SCHEDULED_KINDS
 from storage.models import (
     CheckIn,
     MentorRequest,
