@@ -1,13 +1,14 @@
 """Planning a pair's next meeting: the times one member offers the other (one offer waiting
 for a pick per mentorship, added race-safe), the DM that carries them, the time picked, and
-the meetings agreed that a check-in or Home mentions."""
+the meetings agreed that a check-in or Home mentions; and what ending the mentorship leaves of
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import MeetingPlan
@@ -19,6 +20,9 @@ DECLINED = "declined"  # none of the times suited, and no others were left to of
 LAPSED = "lapsed"  # every time offered went by without a pick
 MOVED = "moved"  # agreed, then replaced by another time the pair picked
 WITHDRAWN = "withdrawn"  # the member who offered the times took them back before a pick
+# The mentorship ended first: the offer waiting for a pick closed, or the meeting still to come
+# called off (its calendar withdrawals owed by the ending, storage.calendar_files).
+ENDED = "ended"
 # The one offer waiting for a pick: the partial unique index the insert conflicts on.
 _WAITING = unique_index(MeetingPlan, "uq_meeting_plan_offered").where
 
@@ -85,6 +89,42 @@ def mark_withdrawn(plan: MeetingPlan, now: datetime) -> None:
     """The member who offered the times took them back before a pick (the caller checked who,
     and that the offer still waits); a new offer may follow."""
     plan.status, plan.answered_at = WITHDRAWN, now
+
+
+def end_with_mentorship(session: Session, pairing_id: int, now: datetime) -> None:
+    """The mentorship ended (:func:`storage.pairings.close_pairing`, after it owed the calendar
+    withdrawals of the meetings still to come): its offer waiting for a pick closes, and those
+    meetings are called off. Meetings already held keep their time."""
+    session.execute(
+        update(MeetingPlan)
+        .where(MeetingPlan.pairing_id == pairing_id, MeetingPlan.status == OFFERED)
+        .values(status=ENDED, answered_at=now)
+    )
+    session.execute(
+        update(MeetingPlan)
+        .where(
+            MeetingPlan.pairing_id == pairing_id,
+            MeetingPlan.status == AGREED,
+            MeetingPlan.starts_at > now,
+        )
+        .values(status=ENDED)
+    )
+
+
+def ended_offers(session: Session, pairing_ids: Collection[int]) -> list[tuple[str, str]]:
+    """Where the app recorded each offer of these mentorships that closed because the
+    mentorship ended (the DM to redraw): (channel, ts)."""
+    if not pairing_ids:
+        return []
+    rows = session.execute(
+        select(MeetingPlan.channel, MeetingPlan.ts).where(
+            MeetingPlan.pairing_id.in_(sorted(pairing_ids)),
+            MeetingPlan.status == ENDED,
+            MeetingPlan.starts_at.is_(None),
+            MeetingPlan.ts.is_not(None),
+        )
+    )
+    return [(channel, ts) for channel, ts in rows if channel and ts]
 
 
 def agreed_meetings(

@@ -756,7 +756,7 @@ class MeetingPlan(Base):
     proposed_by: Mapped[str] = mapped_column(USER_ID)
     picker_id: Mapped[str] = mapped_column(USER_ID)
     options: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO instants, UTC
-    # offered, agreed, declined, lapsed, moved, withdrawn (storage/meeting_plans.py)
+    # offered, agreed, declined, lapsed, moved, withdrawn, ended (storage/meeting_plans.py)
     status: Mapped[str] = mapped_column(SHORT)
     starts_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

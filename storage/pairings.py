@@ -14,6 +14,7 @@ from bot.programs import DEFAULT_REASSESS_WEEKS, Source
 from bot.text import Mrkdwn, fmt, md, mention
 from storage.calendar_files import owe_cancellations
 from storage.feedback import queue_exit_surveys
+from storage.meeting_plans import end_with_mentorship
 from storage.models import Activity, Pairing
 from storage.people import ensure_person, hold_places, mentee_count
 from storage.places import PlaceCause, place_freed
@@ -184,7 +185,8 @@ def close_pairing(
 ) -> None:
     """End (or complete) a pairing: history stays, scheduled check-ins stop at once, the
     mentor's place is recorded free (:func:`storage.places.place_freed`), and each member still
-    in the workspace is owed one exit survey DM (through the outbox). A pairing that never
+    in the workspace is owed one exit survey DM (through the outbox); its meeting plans end
+    with it (:func:`storage.meeting_plans.end_with_mentorship`). A pairing that never
     started (an assignment declined) is closed the same way but owes no survey: there was no
     mentorship to ask about."""
     apply_pairing_event(pairing, PairingEvent.COMPLETE if completed else PairingEvent.END, now)
@@ -215,6 +217,8 @@ def close_pairing(
     if started:
         queue_exit_surveys(session, pairing, now)
         owe_cancellations(session, pairing, now)  # the rhythm's event leaves their calendars
+    # After the withdrawals above were owed: they read the meetings still to come.
+    end_with_mentorship(session, pairing.id, now)
 
 
 def record(

@@ -126,6 +126,15 @@ def build_offer_withdrawn(proposer_id: str) -> MessageBody:
     )
 
 
+# To a member who clicks an offer of a mentorship that has ended, and on its redrawn DM.
+MENTORSHIP_ENDED = md("That mentorship has ended, so there's no meeting to plan.")
+
+
+def build_offer_ended() -> MessageBody:
+    """The picker's offer, redrawn once the mentorship ended before a pick."""
+    return _said(md("This mentorship has ended, so these times are no longer on offer."))
+
+
 def withdrawn(other_id: str) -> Mrkdwn:
     """To the member who took their offer back."""
     return fmt(

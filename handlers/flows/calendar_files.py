@@ -32,7 +32,7 @@ from storage.calendar_files import (
     was_sent_a_file,
     was_sent_the_meeting,
 )
-from storage.meeting_plans import AGREED, MOVED, get_plan
+from storage.meeting_plans import AGREED, ENDED, MOVED, get_plan
 from storage.models import Pairing, ScheduledSend
 from storage.pairings import OPEN, get_pairing, other_member
 from storage.people import get_person
@@ -108,12 +108,12 @@ def _render_meeting(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     member = send.recipient
     if plan is None or member is None or plan.starts_at is None:
         return "no such meeting"
-    if plan.status not in (AGREED, MOVED):
+    if plan.status not in (AGREED, MOVED, ENDED):
         return "the meeting is not agreed"
     pairing = get_pairing(session, plan.pairing_id)
     if pairing is None:
         return "the mentorship is gone"
-    ended = pairing.status not in OPEN
+    ended = pairing.status not in OPEN or plan.status == ENDED
     # Withdrawn: the mentorship ended, or another time replaced it.
     withdrawn = ended or plan.status == MOVED
     if withdrawn and not was_sent_the_meeting(session, plan.id, member):

@@ -34,6 +34,7 @@ from handlers.blocks.pairings import (
 )
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.digest_slots import DIGEST, DigestSlot, digests_to_post
+from handlers.flows.ended_offers import redraw_ended_offers
 from handlers.flows.home import refresh_homes
 from handlers.flows.programs import (
     NOT_A_COORDINATOR,
@@ -424,6 +425,7 @@ def close_from_digest(
         label = program_focus_label(program, pairing.focus)
     _tell_closed(client, coordinator_id, mentor_id, mentee_id, label)
     _tell_closed(client, coordinator_id, mentee_id, mentor_id, label)
+    redraw_ended_offers(ctx, client, [pairing_id])
     refresh_homes(ctx, client, mentor_id, mentee_id)
     return True
 
@@ -593,6 +595,7 @@ def reassign_from_digest(
     notify(client, intro.mentee_id, reassigned.text, reassigned.blocks)
     introduced = build_introduction_for_mentor(intro)
     notify(client, new_mentor_id, introduced.text, introduced.blocks)
+    redraw_ended_offers(ctx, client, [pairing_id])
     refresh_homes(ctx, client, old_mentor_id, intro.mentee_id, new_mentor_id)
     return intro.pairing_id
 

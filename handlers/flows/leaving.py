@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.context import AppContext
 from bot.logging import get_logger
 from handlers.blocks.leaving import build_partner_left, build_request_closed_for_mentee
+from handlers.flows.ended_offers import redraw_ended_offers
 from handlers.flows.home import refresh_homes
 from handlers.flows.slack import notify_message, program_focus_label
 from storage.db import unit_of_work
@@ -23,7 +24,8 @@ GONE_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
 def tell_partners(
     ctx: AppContext, client: WebClient, departure: Departure, *, erased: bool
 ) -> None:
-    """After the change is saved: the partners' kind notes, the waiting mentees' notes, Homes."""
+    """After the change is saved: the partners' kind notes, the waiting mentees' notes, the
+    offers of meeting times the ending closed (redrawn), Homes."""
     labels: dict[tuple[int, str], str] = {}
     with unit_of_work(ctx.sessions) as session:
         for program_id, focus in {
@@ -53,6 +55,7 @@ def tell_partners(
                 request.mentor_id, labels[(request.program_id, request.focus)], erased=erased
             ),
         )
+    redraw_ended_offers(ctx, client, [p.pairing_id for p in departure.pairings])
     refresh_homes(
         ctx,
         client,

@@ -30,6 +30,7 @@ from storage.db import unit_of_work
 from storage.meeting_plans import (
     AGREED,
     DECLINED,
+    ENDED,
     MOVED,
     OFFERED,
     drop_unsent,
@@ -41,7 +42,7 @@ from storage.meeting_plans import (
     record_offer_dm,
     upcoming_meetings,
 )
-from storage.models import MeetingPlan
+from storage.models import MeetingPlan, Pairing
 from storage.pairings import get_pairing, is_open, other_member, require_member
 
 
@@ -83,7 +84,7 @@ def plan_next_meeting(
     with unit_of_work(ctx.sessions) as session:
         pairing = require_member(get_pairing(session, pairing_id), actor_id)
         if not is_open(pairing):
-            raise Refused(md("That mentorship has ended, so there's no meeting to plan."))
+            raise Refused(blocks.MENTORSHIP_ENDED)
         other = other_member(pairing, actor_id)
         mine, theirs = zone_of_member(ctx, session, actor_id), zone_of_member(ctx, session, other)
         options = propose_times(now, mine, theirs)
@@ -150,6 +151,17 @@ def _pickable(plan: MeetingPlan | None, actor_id: str) -> MeetingPlan:
     return plan
 
 
+def _open_offer(session: Session, plan: MeetingPlan) -> Pairing:
+    """The mentorship of an offer still waiting for a pick; refused when the offer was
+    answered or withdrawn, or the mentorship has ended."""
+    if plan.status not in (OFFERED, ENDED):
+        raise Refused(md("These times aren't on offer any more."))
+    pairing = get_pairing(session, plan.pairing_id)
+    if plan.status == ENDED or pairing is None or not is_open(pairing):
+        raise Refused(blocks.MENTORSHIP_ENDED)
+    return pairing
+
+
 @dataclass(frozen=True)
 class _Agreed:
     plan_id: int
@@ -172,15 +184,11 @@ def pick_time(ctx: AppContext, client: WebClient, plan_id: int, epoch: int, acto
             if int(plan.starts_at.timestamp()) == epoch:
                 return False
             raise Refused(md("You've picked a time for this meeting already."))
-        if plan.status != OFFERED:
-            raise Refused(md("These times aren't on offer any more."))
+        pairing = _open_offer(session, plan)
         if chosen is None:
             raise Refused(
                 md("That isn't one of the times I offered, so I did nothing."), reason="forbidden"
             )
-        pairing = get_pairing(session, plan.pairing_id)
-        if pairing is None or not is_open(pairing):
-            raise Refused(md("That mentorship has ended, so there's no meeting to plan."))
         if chosen <= now:
             raise Refused(md("That time has passed. Ask for other times, please."))
         # The time picked replaces any meeting still to come: it leaves both calendars.
@@ -229,8 +237,7 @@ def other_times(ctx: AppContext, client: WebClient, plan_id: int, actor_id: str)
     now = ctx.now()
     with unit_of_work(ctx.sessions) as session:
         plan = _pickable(get_plan(session, plan_id, lock=True), actor_id)
-        if plan.status != OFFERED:
-            raise Refused(md("These times aren't on offer any more."))
+        _open_offer(session, plan)
         picker_zone = zone_of_member(ctx, session, plan.picker_id)
         proposer_zone = zone_of_member(ctx, session, plan.proposed_by)
         later = propose_times(now, proposer_zone, picker_zone, after=max(options_of(plan)))
@@ -272,8 +279,7 @@ def withdraw_offer(ctx: AppContext, client: WebClient, plan_id: int, actor_id: s
                 ),
                 reason="forbidden",
             )
-        if plan.status != OFFERED:
-            raise Refused(md("These times aren't on offer any more."))
+        _open_offer(session, plan)
         mark_withdrawn(plan, ctx.now())
         picker, channel, ts = plan.picker_id, plan.channel, plan.ts
     update_to(client, channel, ts, blocks.build_offer_withdrawn(actor_id))

@@ -14,6 +14,7 @@ from bot.errors import Refused
 from bot.focus import find_focus
 from bot.text import fmt, md, mention
 from handlers.blocks import pairings as blocks
+from handlers.flows.ended_offers import redraw_ended_offers
 from handlers.flows.home import refresh_homes
 from handlers.flows.programs import require_coordinator_of
 from handlers.flows.slack import local_date, notify, program_focus_label
@@ -197,6 +198,7 @@ def decline_assignment(
         notify(client, coordinator_id, told.text, told.blocks)
     declined = blocks.build_assignment_declined_for_mentee(actor_id, label)
     notify(client, mentee_id, declined.text, declined.blocks)
+    redraw_ended_offers(ctx, client, [pairing_id])
     offer_free_places(ctx, client)
     return True
 
@@ -240,6 +242,7 @@ def end_pairing(
     if actor_id == mentee_id:
         confirmed = blocks.build_ended_for_actor(other, label, completed, actor_is_mentee=True)
         notify(client, actor_id, confirmed.text, confirmed.blocks)
+    redraw_ended_offers(ctx, client, [pairing_id])
     refresh_homes(ctx, client, actor_id, other)
     # The mentor has a place again: someone waiting for one may hear of it.
     offer_free_places(ctx, client)

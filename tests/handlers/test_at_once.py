@@ -700,3 +700,48 @@ def test_the_same_ask_for_an_introduction_sixteen_times_at_once_asks_once(
         c for c in dms_to(crowd, MENTOR) if ids.INTRO_FROM_ASK in str(c.args.get("blocks"))
     ]
     assert len(to_mentor) == 1
+
+
+def test_picks_while_the_mentorship_ends_leave_no_meeting_behind(crowd: Harness) -> None:
+    """The other member picks a time over and over while the planner ends the mentorship:
+    whichever comes first, the plan ends with the mentorship, and no calendar keeps a meeting
+    of a mentorship that has ended."""
+    from storage.models import MeetingPlan, Pairing
+
+    time = _offered_times(crowd)[0]
+    crowd.command(f"end <@{MENTOR}>", user_id=MENTEE)
+    form = crowd.fake.calls_to("views.open")[-1].args["view"]
+    end = modal_values(
+        outcome=(ids.OUTCOME_BLOCK, ids.OUTCOME_INPUT, selected("ended", "radio_buttons")),
+        note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+        visibility=(
+            ids.VISIBILITY_BLOCK,
+            ids.VISIBILITY_INPUT,
+            selected("nobody", "radio_buttons"),
+        ),
+    )
+    crowd.fake.reset_calls()
+
+    def tap(n: int) -> AppResponse:
+        if n == THREADS // 2:
+            return crowd.sender.view_submission(
+                user_id=MENTEE,
+                callback_id=ids.END_VIEW,
+                private_metadata=form["private_metadata"],
+                values=end,
+            )
+        return crowd.sender.block_action(
+            user_id=MENTOR,
+            action_id=time["action_id"],
+            value=time["value"],
+            response_url=crowd.fake.response_url(),
+        )
+
+    all_answered(crowd, [lambda n=n: tap(n) for n in range(THREADS)])
+    crowd.tick()
+    crowd.tick()
+    with crowd.session() as session:
+        (plan,) = session.scalars(select(MeetingPlan)).all()
+        (pairing,) = session.scalars(select(Pairing)).all()
+    assert (pairing.status, plan.status) == ("ended", "ended")
+    assert [f for f in crowd.fake.files if f.filename == "mentorship-meeting.ics"] == []

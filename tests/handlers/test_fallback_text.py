@@ -244,6 +244,7 @@ SAMPLES: dict[str, list[Case]] = {
     "meetings.build_no_other_times": [((THEM,), {})],
     "meetings.build_no_time_suited": [((ME,), {})],
     "meetings.build_offer_withdrawn": [((THEM,), {})],
+    "meetings.build_offer_ended": [((), {})],
     "pairings.build_introduction_for_mentor": [((INTRO,), {})],
     "pairings.build_introduction_for_mentee": [((INTRO,), {})],
     "pairings.build_reassigned_for_mentee": [((INTRO, "U0MENTOR2"), {})],

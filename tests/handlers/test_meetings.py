@@ -14,7 +14,8 @@ from sqlalchemy import select
 from bot.calendar_invites import meeting_uid
 from handlers import ids
 from storage.models import MeetingPlan
-from tests.conftest import MENTEE, MENTOR, STRANGER
+from tests.conftest import COORDINATOR, MENTEE, MENTOR, STRANGER
+from tests.data.test_leaving import user_change
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -194,6 +195,7 @@ def test_an_ended_mentorship_withdraws_the_meeting_to_come(harness: Harness) -> 
     harness.tick()
     harness.clock.advance(timedelta(hours=1))
     end_mentorship(harness, by=MENTEE, other=MENTOR)
+    assert [p.status for p in plans(harness)] == ["ended"]
     harness.tick()
     harness.tick()
     for member in (MENTOR, MENTEE):
@@ -339,3 +341,106 @@ def test_only_the_planner_withdraws_and_only_before_a_pick(harness: Harness) -> 
     harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=value)
     harness.block_action(user_id=MENTEE, action_id=ids.MEETING_WITHDRAW, value=str(offered.id))
     assert [p.status for p in plans(harness)] == ["agreed"]
+
+
+def offer_redraws(harness: Harness, offer: Call) -> list[Call]:
+    return [c for c in harness.fake.calls_to("chat.update") if c.args["ts"] == offer.response["ts"]]
+
+
+def test_ending_the_mentorship_closes_the_offer_waiting_for_a_pick(harness: Harness) -> None:
+    planned_pair(harness)
+    (offer,) = offers(harness)
+    (offered,) = plans(harness)
+    harness.fake.reset_calls()
+
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
+
+    assert [p.status for p in plans(harness)] == ["ended"]
+    (redrawn,) = offer_redraws(harness, offer)  # the mentor's offer, as the app recorded it
+    assert redrawn.args["channel"] == offer.response["channel"]
+    assert "This mentorship has ended" in all_text(redrawn.args["blocks"])
+    assert pick_buttons(redrawn) == {}
+    assert ids.MEETING_OTHER not in buttons(redrawn.args["blocks"])
+
+    # The old buttons, and the planner's Withdraw, change nothing and say why.
+    harness.fake.reset_calls()
+    value = next(iter(pick_buttons(offer).values()))
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=value)
+    harness.block_action(user_id=MENTOR, action_id=ids.MEETING_OTHER, value=str(offered.id))
+    harness.block_action(user_id=MENTEE, action_id=ids.MEETING_WITHDRAW, value=str(offered.id))
+    assert [p.status for p in plans(harness)] == ["ended"]
+    assert harness.fake.calls_to("chat.update") == []
+    assert meeting_files(harness, MENTOR) == []
+    replies = ephemeral_replies(harness)
+    assert len(replies) == 3
+    assert all("That mentorship has ended" in r for r in replies)
+
+
+def test_other_times_on_an_offer_left_open_by_an_ended_mentorship_offer_nothing(
+    harness: Harness,
+) -> None:
+    """An offer still marked waiting although its mentorship ended (one saved before endings
+    closed offers) offers no later times."""
+    pairing_id = planned_pair(harness)
+    (offer,) = offers(harness)
+    end_mentorship(harness, by=MENTEE, other=MENTOR)
+    with harness.session() as session:
+        (row,) = session.scalars(select(MeetingPlan).where(MeetingPlan.pairing_id == pairing_id))
+        row.status = "offered"
+    harness.fake.reset_calls()
+
+    harness.block_action(user_id=MENTOR, action_id=ids.MEETING_OTHER, value=str(row.id))
+
+    assert [p.status for p in plans(harness)] == ["offered"]
+    assert plans(harness)[0].options == row.options
+    assert offer_redraws(harness, offer) == []
+    assert any("That mentorship has ended" in r for r in ephemeral_replies(harness))
+
+
+def test_a_coordinator_closing_the_mentorship_closes_its_offer(harness: Harness) -> None:
+    pairing_id = planned_pair(harness)
+    (offer,) = offers(harness)
+    harness.fake.reset_calls()
+
+    harness.block_action(
+        user_id=COORDINATOR, action_id=ids.DIGEST_CLOSE, value=str(pairing_id), ephemeral=True
+    )
+
+    assert [p.status for p in plans(harness)] == ["ended"]
+    (redrawn,) = offer_redraws(harness, offer)
+    assert "This mentorship has ended" in all_text(redrawn.args["blocks"])
+
+
+def test_the_planner_leaving_the_workspace_closes_their_offer(harness: Harness) -> None:
+    planned_pair(harness)
+    (offer,) = offers(harness)
+    harness.fake.reset_calls()
+
+    harness.event(user_change(MENTEE, deleted=True), event_id="Ev0PLANNERGONE")
+
+    assert [p.status for p in plans(harness)] == ["ended"]
+    (redrawn,) = offer_redraws(harness, offer)
+    assert pick_buttons(redrawn) == {}
+
+
+def test_a_meeting_still_to_come_is_called_off_and_one_held_keeps_its_time(
+    harness: Harness,
+) -> None:
+    pairing_id = planned_pair(harness)
+    held = pick_buttons(offers(harness)[0])["Mon 7 Dec at 12:30"]
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=held)
+    harness.clock.set(datetime(2026, 12, 8, 15, 0, tzinfo=UTC))  # after Monday's meeting
+    plan(harness, pairing_id)
+    coming = next(iter(pick_buttons(offers(harness)[-1]).values()))
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.0", value=coming)
+    assert [p.status for p in plans(harness)] == ["agreed", "agreed"]
+
+    end_mentorship(harness, by=MENTOR, other=MENTEE)
+
+    assert [p.status for p in plans(harness)] == ["agreed", "ended"]
+    harness.fake.reset_calls()
+    harness.command("my data", user_id=MENTEE)
+    export = {f.filename: f.content.decode() for f in harness.fake.files}
+    (data,) = [json.loads(text) for name, text in export.items() if name.endswith(".json")]
+    (mentorship,) = data["mentorships"]
+    assert [m["status"] for m in mentorship["meetings_planned"]] == ["agreed", "ended"]
