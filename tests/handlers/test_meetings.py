@@ -23,6 +23,8 @@ from tests.handlers.helpers import (
     end_mentorship,
     ephemeral_replies,
     last_dm,
+    modal_values,
+    typed,
 )
 from tests.harness import Harness
 from tests.scheduler.helpers import at, checkin_dms, make_pair
@@ -444,3 +446,31 @@ def test_a_meeting_still_to_come_is_called_off_and_one_held_keeps_its_time(
     (data,) = [json.loads(text) for name, text in export.items() if name.endswith(".json")]
     (mentorship,) = data["mentorships"]
     assert [m["status"] for m in mentorship["meetings_planned"]] == ["agreed", "ended"]
+
+
+def test_a_coordinator_reassigning_the_mentee_closes_the_old_mentorships_offer(
+    harness: Harness,
+) -> None:
+    pairing_id = planned_pair(harness)
+    (offer,) = offers(harness)
+    harness.block_action(user_id=COORDINATOR, action_id=ids.DIGEST_REASSIGN, value=str(pairing_id))
+    form = harness.fake.calls_to("views.open")[-1].args["view"]
+    harness.fake.reset_calls()
+
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.DIGEST_REASSIGN_VIEW,
+        private_metadata=form["private_metadata"],
+        values=modal_values(
+            who=(
+                ids.SUGGEST_BLOCK,
+                ids.SUGGEST_INPUT,
+                {"type": "users_select", "selected_user": STRANGER},
+            ),
+            note=(ids.NOTE_BLOCK, ids.NOTE_INPUT, typed("")),
+        ),
+    )
+
+    assert [p.status for p in plans(harness)] == ["ended"]
+    (redrawn,) = offer_redraws(harness, offer)
+    assert "This mentorship has ended" in all_text(redrawn.args["blocks"])
