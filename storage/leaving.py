@@ -15,6 +15,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import RequestEvent
+from storage.calendar_files import MEETING_FILE, RHYTHM_FILE
 from storage.feedback import EXIT_SURVEY
 from storage.matching import PairStatus, RoundStatus, withdraw_mentor
 from storage.models import (
@@ -34,6 +35,10 @@ from storage.profiles import LEFT, WAITING
 from storage.requests import try_request_event
 
 LEFT_REASON = "Ended early: the member left the workspace"
+# What the ending of a mentorship owes the partner who stays, through the outbox: their exit
+# survey, and the calendar files that take the rhythm and the meetings still to come off their
+# calendar (each file's renderer judges from the database whether one is still owed).
+OWED_TO_PARTNER = (EXIT_SURVEY, RHYTHM_FILE, MEETING_FILE)
 MEMBER_LEFT = "pairing.member_left"
 
 
@@ -167,14 +172,16 @@ def skip_sends_of(
     now: datetime,
 ) -> None:
     """Skip the outbox rows still waiting to go to ``user_id`` or about these pairs and
-    requests: none of them should reach anyone now."""
+    requests: none of them should reach anyone now, but what the pairs' endings owe the
+    partners (:data:`OWED_TO_PARTNER`)."""
     about = [ScheduledSend.recipient == user_id]
     if pairing_ids:
-        # The partner's survey about the mentorship that just ended is still theirs to get.
+        # What the ending owes the partner (their survey, their calendar's withdrawals) is
+        # still theirs to get.
         about.append(
             and_(
                 ScheduledSend.pairing_id.in_(list(pairing_ids)),
-                ScheduledSend.kind != EXIT_SURVEY,
+                ScheduledSend.kind.not_in(OWED_TO_PARTNER),
             )
         )
     if request_ids:

@@ -377,7 +377,8 @@ def _counts(session: Session) -> dict[str, Any]:
     return numbers
 
 
-def _confirm(harness: Harness, user_id: str, reason: str | None = None) -> dict[str, Any]:
+def confirm_forget(harness: Harness, user_id: str, reason: str | None = None) -> dict[str, Any]:
+    """Submit the **Forget** form ``/mentor forget`` just opened, as ``user_id``; its reply."""
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     assert view["callback_id"] == ids.FORGET_VIEW
     values = {}
@@ -412,7 +413,7 @@ def test_forget_me_leaves_no_marker_and_no_user_id(harness: Harness) -> None:
     harness.command("forget me", user_id=MENTEE)
     with harness.session() as session:
         assert remaining_mentions(session, [MARKER]) != []  # nothing yet: only the modal
-    _confirm(harness, MENTEE)
+    confirm_forget(harness, MENTEE)
 
     with harness.session() as session:
         assert remaining_mentions(session, [MARKER, MENTEE]) == []
@@ -462,10 +463,10 @@ def test_an_admin_erases_with_a_reason_audited_and_the_person_told_first(
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     assert "can't be undone" in all_text(view["blocks"])
     # The reason is required.
-    assert _confirm(harness, ADMIN, "")["response_action"] == "errors"
+    assert confirm_forget(harness, ADMIN, "")["response_action"] == "errors"
     with harness.session() as session:
         assert session.get(Person, MENTEE) is not None
-    _confirm(harness, ADMIN, REASON)
+    confirm_forget(harness, ADMIN, REASON)
     with harness.session() as session:
         assert remaining_mentions(session, [MARKER, MENTEE]) == []
     # Told by DM, with the reason escaped, before anything was erased (the last DM they got).
@@ -484,7 +485,7 @@ def test_a_coordinator_asks_the_admins_and_erases_nothing_themselves(harness: Ha
     harness.command(f"forget <@{MENTEE}>", user_id=COORDINATOR)
     view = harness.fake.calls_to("views.open")[-1].args["view"]
     assert "for the workspace's admins" in all_text(view["blocks"])
-    _confirm(harness, COORDINATOR, REASON)
+    confirm_forget(harness, COORDINATOR, REASON)
     with harness.session() as session:
         assert set(remaining_mentions(session, [MARKER])) >= PERSON_TEXT
     (asked,) = _audit(harness, "forget.requested")
@@ -504,7 +505,7 @@ def test_a_coordinator_asks_the_admins_and_erases_nothing_themselves(harness: Ha
         b for b in admin_form["blocks"] if b.get("block_id") == ids.FORGET_REASON_BLOCK
     )
     assert reason_input["element"]["initial_value"] == REASON
-    _confirm(harness, ADMIN, REASON)
+    confirm_forget(harness, ADMIN, REASON)
     with harness.session() as session:
         assert remaining_mentions(session, [MARKER, MENTEE]) == []
         assert session.get(Person, MENTEE) is None
@@ -550,7 +551,7 @@ def test_a_coordinators_own_erasure_leaves_their_entries_to_a_former_coordinator
         for program_id in (default_program_id(session), nursing):
             record_audit(session, program_id=program_id, actor=COORDINATOR, action="nudge", now=NOW)
     harness.command("forget me", user_id=COORDINATOR)
-    _confirm(harness, COORDINATOR)
+    confirm_forget(harness, COORDINATOR)
     entries = _audit(harness, "nudge")
     assert len({e.actor for e in entries}) == 1  # one pseudonym in every program
     assert entries[0].actor.startswith("X")
@@ -622,7 +623,7 @@ def test_after_forget_me_no_row_holds_their_dm_channel(harness: Harness) -> None
         assert ("mentor_requests", "mentor_channel") in remaining_mentions(session, [channel])
 
     harness.command("forget me", user_id=MENTEE)
-    _confirm(harness, MENTEE)
+    confirm_forget(harness, MENTEE)
 
     with harness.session() as session:
         assert remaining_mentions(session, [channel]) == []
@@ -647,7 +648,7 @@ def test_a_drawn_digest_names_an_erased_member_as_a_former_member(harness: Harne
             )
         )
     harness.command("forget me", user_id=MENTEE)
-    _confirm(harness, MENTEE)
+    confirm_forget(harness, MENTEE)
     with harness.session() as session:
         drawn = session.scalar(
             select(ScheduledSend.drawn).where(ScheduledSend.dedupe_key == "digest:erasure-test")

@@ -8,12 +8,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from icalendar import Calendar
 
 from bot.calendar_invites import rhythm_uid
 from handlers import ids
 from storage.models import Pairing
 from tests.conftest import MENTEE, MENTOR
+from tests.data.test_erasure import confirm_forget
+from tests.data.test_leaving import user_change
 from tests.handlers.helpers import end_mentorship, modal_values, selected
 from tests.handlers.test_pairings import pair
 from tests.harness import Harness
@@ -113,3 +116,27 @@ def test_a_mentorship_ended_before_any_rhythm_sends_no_file(harness: Harness) ->
         assert session.get(Pairing, pairing_id).status == "ended"  # type: ignore[union-attr]
     assert _files_to(harness, MENTEE) == []
     assert _files_to(harness, MENTOR) == []
+
+
+@pytest.mark.parametrize("how", ["left the workspace", "had their data erased"])
+def test_a_partner_who_goes_takes_the_rhythm_off_the_other_calendar(
+    harness: Harness, how: str
+) -> None:
+    pairing_id = pair(harness)
+    _agree(harness, pairing_id, MENTEE, weekday=1, at="09:00")
+    harness.tick()
+    harness.clock.advance(timedelta(minutes=5))
+
+    if how == "left the workspace":
+        harness.event(user_change(MENTOR, deleted=True), event_id="Ev0MENTORGONE")
+    else:
+        harness.command("forget me", user_id=MENTOR)
+        confirm_forget(harness, MENTOR)
+    harness.tick()
+    harness.tick()
+
+    calendar, event = _event(_files_to(harness, MENTEE)[-1])
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["UID"]) == rhythm_uid(pairing_id)
+    assert len(_files_to(harness, MENTEE)) == 2  # agreed, cancelled
+    assert len(_files_to(harness, MENTOR)) == 1  # nothing more to someone who has gone

@@ -16,7 +16,7 @@ from storage.profiles import join_waiting_list
 from storage.programs import default_program
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
 from tests.coordinators.test_digest import _reassign_to
-from tests.data.test_erasure import _confirm
+from tests.data.test_erasure import confirm_forget
 from tests.data.test_leaving import user_change
 from tests.handlers.helpers import buttons, dms_to, end_mentorship, modal_values, typed
 from tests.handlers.test_directory import save_mentor
@@ -92,7 +92,7 @@ def _mentee_leaves(harness: Harness) -> None:
 
 def _mentee_erased(harness: Harness) -> None:
     harness.command("forget me", user_id=MENTEE)
-    _confirm(harness, MENTEE)
+    confirm_forget(harness, MENTEE)
 
 
 def _end(harness: Harness) -> None:
@@ -169,7 +169,7 @@ def test_a_gone_mentor_frees_no_place(harness: Harness) -> None:
 def test_an_erased_mentor_frees_no_place_and_no_one_hears_of_them(harness: Harness) -> None:
     _setup(harness)
     harness.command("forget me", user_id=MENTOR)
-    _confirm(harness, MENTOR)
+    confirm_forget(harness, MENTOR)
     harness.tick()
     harness.tick()
     assert _place_notices(harness, SECOND) == []

@@ -744,7 +744,7 @@ def test_a_private_channel_the_coordinator_is_not_in_is_refused(harness: Harness
 
 @pytest.mark.parametrize("how", ["deactivated", "erased"])
 def test_a_trainee_gone_before_approval_waits_for_nothing(harness: Harness, how: str) -> None:
-    from tests.data.test_erasure import _confirm
+    from tests.data.test_erasure import confirm_forget
     from tests.data.test_leaving import user_change
 
     round_id = open_round(harness, TRAINEES[:4], MENTORS[:1])
@@ -760,7 +760,7 @@ def test_a_trainee_gone_before_approval_waits_for_nothing(harness: Harness, how:
         harness.event(user_change(gone, deleted=True), event_id="Ev0TRAINEEGONE")
     else:
         harness.command("forget me", user_id=gone)
-        _confirm(harness, gone)
+        confirm_forget(harness, gone)
     harness.block_action(user_id=COORDINATOR, action_id=ids.MATCH_APPROVE, value=str(round_id))
     harness.tick()
     with harness.session() as session:

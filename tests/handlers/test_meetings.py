@@ -474,3 +474,20 @@ def test_a_coordinator_reassigning_the_mentee_closes_the_old_mentorships_offer(
     assert [p.status for p in plans(harness)] == ["ended"]
     (redrawn,) = offer_redraws(harness, offer)
     assert "This mentorship has ended" in all_text(redrawn.args["blocks"])
+
+
+def test_a_partner_leaving_takes_the_meeting_off_the_other_calendar(harness: Harness) -> None:
+    planned_pair(harness)
+    value = pick_buttons(offers(harness)[0])["Wed 9 Dec at 12:30"]
+    harness.block_action(user_id=MENTOR, action_id=f"{ids.MEETING_PICK}.2", value=value)
+    harness.tick()
+    harness.clock.advance(timedelta(hours=1))
+
+    harness.event(user_change(MENTEE, deleted=True), event_id="Ev0PLANNERGONE")
+    harness.tick()
+    harness.tick()
+
+    sent = meeting_files(harness, MENTOR)
+    assert [str(c["METHOD"]) for c in sent] == ["REQUEST", "CANCEL"]
+    assert [str(c["METHOD"]) for c in meeting_files(harness, MENTEE)] == ["REQUEST"]
+    assert [p.status for p in plans(harness)] == ["ended"]
