@@ -1,4 +1,5 @@
-"""People who leave the workspace: what changes when the app learns it, and when they return.
+"""People who leave the workspace, or a program: what changes when the app learns it, and when
+they return.
 
 Leaving ends each open mentorship (ended early, recorded as ``pairing.member_left`` so the
 digest lists it once), withdraws the requests waiting either way, takes the person off waiting
@@ -7,7 +8,7 @@ or those pairs and requests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,23 +16,25 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.lifecycle import RequestEvent
+from bot.programs import Role
 from storage.calendar_files import MEETING_FILE, RHYTHM_FILE
 from storage.feedback import EXIT_SURVEY
-from storage.matching import PairStatus, RoundStatus, withdraw_mentor
+from storage.matching import PairStatus, RoundStatus, rounds_in, withdraw_mentors
 from storage.models import (
     Activity,
     MatchPair,
     MatchParticipant,
-    MatchRound,
     MentorRequest,
     Pairing,
     Person,
+    ProgramMember,
     ScheduledSend,
     WaitingEntry,
 )
 from storage.outbox import PENDING, SKIPPED
 from storage.pairings import OPEN, close_pairing, other_member, record
 from storage.profiles import LEFT, WAITING
+from storage.programs import remove_members
 from storage.requests import try_request_event
 
 LEFT_REASON = "Ended early: the member left the workspace"
@@ -140,28 +143,66 @@ def end_everything_of(
 def leave_lists_and_rounds(session: Session, user_id: str, now: datetime) -> None:
     """Off every waiting list, out of the matching rounds still collecting answers, and out of
     the proposals still waiting for approval (their trainees are left for the coordinator)."""
-    session.execute(
-        update(WaitingEntry)
-        .where(WaitingEntry.user_id == user_id, WaitingEntry.status == WAITING)
-        .values(status=LEFT, left_at=now)
+    _leave_lists_and_rounds(session, [user_id], now, program_id=None)
+
+
+def take_out_of_program(
+    session: Session,
+    program_id: int,
+    user_ids: Collection[str],
+    now: datetime,
+    *,
+    source: str | None = None,
+) -> int:
+    """These people are no longer members of the program (they left it, a coordinator took them
+    out, or, with ``source``, they left the channel or user group they came in through): off
+    its waiting list, out of its matching rounds not yet decided, as trainees and as mentors.
+    Their mentorships there carry on. Returns how many stopped being members.
+
+    The one way members leave a program: a test keeps every other module from removing
+    memberships another way (``tests/storage/test_leaving_a_program.py``)."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return 0
+    members = select(ProgramMember.user_id).where(
+        ProgramMember.program_id == program_id,
+        ProgramMember.role == Role.MEMBER,
+        ProgramMember.user_id.in_(wanted),
     )
-    collecting = select(MatchRound.id).where(MatchRound.status == RoundStatus.COLLECTING.value)
+    before = set(session.scalars(members))
+    remove_members(session, program_id, wanted, source=source)
+    gone = before - set(session.scalars(members))
+    if gone:
+        _leave_lists_and_rounds(session, gone, now, program_id=program_id)
+    return len(gone)
+
+
+def _leave_lists_and_rounds(
+    session: Session, user_ids: Collection[str], now: datetime, *, program_id: int | None
+) -> None:
+    wanted = sorted(set(user_ids))
+    entries = update(WaitingEntry).where(
+        WaitingEntry.user_id.in_(wanted), WaitingEntry.status == WAITING
+    )
+    if program_id is not None:
+        entries = entries.where(WaitingEntry.program_id == program_id)
+    session.execute(entries.values(status=LEFT, left_at=now))
     session.execute(
         delete(MatchParticipant).where(
-            MatchParticipant.user_id == user_id, MatchParticipant.round_id.in_(collecting)
+            MatchParticipant.user_id.in_(wanted),
+            MatchParticipant.round_id.in_(rounds_in(RoundStatus.COLLECTING, program_id)),
         )
     )
-    proposed = select(MatchRound.id).where(MatchRound.status == RoundStatus.PROPOSED.value)
     session.execute(
         update(MatchPair)
         .where(
-            MatchPair.round_id.in_(proposed),
-            MatchPair.trainee_id == user_id,
+            MatchPair.round_id.in_(rounds_in(RoundStatus.PROPOSED, program_id)),
+            MatchPair.trainee_id.in_(wanted),
             MatchPair.status == PairStatus.PROPOSED.value,
         )
         .values(status=PairStatus.REMOVED.value, reason="No longer taking part")
     )
-    withdraw_mentor(session, user_id)
+    withdraw_mentors(session, wanted, program_id=program_id)
 
 
 def skip_sends_of(

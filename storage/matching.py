@@ -11,12 +11,12 @@ take the same lock.)"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.errors import Refused
@@ -204,24 +204,41 @@ def set_rather_not(
     row.updated_at = now
 
 
+def rounds_in(status: RoundStatus, program_id: int | None = None) -> Select[int]:
+    """The ids of the rounds in ``status``: of one program, or of every program."""
+    query = select(MatchRound.id).where(MatchRound.status == status.value)
+    if program_id is not None:
+        query = query.where(MatchRound.program_id == program_id)
+    return query
+
+
 def withdraw_mentor(session: Session, mentor_id: str) -> None:
     """Take a mentor out of every round not decided yet (their profile hidden or closed, or
-    they left): out of the rounds still collecting answers, and out of the proposals waiting
-    for approval, whose trainees are left for the coordinator."""
-    collecting = select(MatchRound.id).where(MatchRound.status == RoundStatus.COLLECTING.value)
+    they left): see :func:`withdraw_mentors`."""
+    withdraw_mentors(session, [mentor_id])
+
+
+def withdraw_mentors(
+    session: Session, mentor_ids: Collection[str], *, program_id: int | None = None
+) -> None:
+    """Take these mentors out of the rounds not decided yet (of one program, or of all): out
+    of the rounds still collecting answers, and out of the proposals waiting for approval,
+    whose trainees are left for the coordinator."""
+    if not mentor_ids:
+        return
+    wanted = sorted(set(mentor_ids))
     session.execute(
         delete(MatchParticipant).where(
-            MatchParticipant.user_id == mentor_id,
+            MatchParticipant.user_id.in_(wanted),
             MatchParticipant.role == MENTOR,
-            MatchParticipant.round_id.in_(collecting),
+            MatchParticipant.round_id.in_(rounds_in(RoundStatus.COLLECTING, program_id)),
         )
     )
-    proposed = select(MatchRound.id).where(MatchRound.status == RoundStatus.PROPOSED.value)
     session.execute(
         update(MatchPair)
         .where(
-            MatchPair.round_id.in_(proposed),
-            MatchPair.mentor_id == mentor_id,
+            MatchPair.round_id.in_(rounds_in(RoundStatus.PROPOSED, program_id)),
+            MatchPair.mentor_id.in_(wanted),
             MatchPair.status == PairStatus.PROPOSED.value,
         )
         .values(

@@ -10,8 +10,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.programs import Role, Source
+from storage.leaving import take_out_of_program
 from storage.models import Program, ProgramMember
-from storage.programs import add_members, remove_members
+from storage.programs import add_members
 
 
 def member_counts(session: Session, program_ids: Collection[int]) -> dict[int, int]:
@@ -87,6 +88,6 @@ def match_linked_members(
         )
     )
     gone = present - set(wanted)
-    removed = remove_members(session, program_id, gone, source=source)
+    removed = take_out_of_program(session, program_id, gone, now, source=source)
     added = add_members(session, program_id, wanted, source=source, now=now)
     return added, removed

@@ -27,6 +27,7 @@ from handlers.flows.slack import notify, slack_error
 from storage.audit import record_audit
 from storage.db import unit_of_work
 from storage.events import first_delivery
+from storage.leaving import take_out_of_program
 from storage.memberships import (
     is_member,
     match_linked_members,
@@ -370,9 +371,9 @@ def _linked_change(
         program_ids: list[int] = linked(session)
         for program_id in program_ids:
             add_members(session, program_id, added, source=source, now=ctx.now())
+            take_out_of_program(session, program_id, removed, ctx.now(), source=source)
         if program_ids:
             ensure_people(session, added)  # met now: in the default program too
-            remove_members(session, program_id, removed, source=source)
         return len(program_ids)
 
 
@@ -439,7 +440,7 @@ def change_members(
         joining = list(dict.fromkeys([*changes.add, *changes.trainees]))
         added = add_members(session, program_id, joining, source=Source.ADDED, now=now, by=user_id)
         ensure_people(session, joining)  # met now: in the default program too
-        removed = remove_members(session, program_id, changes.remove)
+        removed = take_out_of_program(session, program_id, changes.remove, now)
         marked = add_members(
             session,
             program_id,
@@ -513,9 +514,9 @@ def leave_program(ctx: AppContext, user_id: str, name: str) -> Mrkdwn:
         if program is None or not is_member(session, program.id, user_id):
             shown = program.name if program is not None else name
             return fmt("You're not a member of {name}, so there's nothing to leave.", name=shown)
-        remove_members(session, program.id, [user_id])
+        take_out_of_program(session, program.id, [user_id], ctx.now())
         return fmt(
-            "You've left {name}. Any mentorships you have there carry on as they are; "
-            "`/mentor end @person` ends one if you wish.",
+            "You've left {name}, its waiting list and its matching rounds. Any mentorships "
+            "you have there carry on as they are; `/mentor end @person` ends one if you wish.",
             name=program.name,
         )

@@ -4,13 +4,16 @@ ever does. End to end, through signed requests and the fake Slack, on both datab
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 
+from bot.programs import DEFAULT_PROGRAM_NAME
 from handlers import ids
-from storage.models import Pairing
+from storage.memberships import is_member
+from storage.models import Pairing, WaitingEntry
 from storage.pairings import create_pairing
 from storage.profiles import join_waiting_list
 from storage.programs import default_program
@@ -170,6 +173,52 @@ def test_an_erased_mentor_frees_no_place_and_no_one_hears_of_them(harness: Harne
     _setup(harness)
     harness.command("forget me", user_id=MENTOR)
     confirm_forget(harness, MENTOR)
+    harness.tick()
+    harness.tick()
+    assert _place_notices(harness, SECOND) == []
+
+
+def _second_leaves_the_program(harness: Harness) -> None:
+    harness.command(f"leave {DEFAULT_PROGRAM_NAME}", user_id=SECOND)
+
+
+def _second_taken_out_by_a_coordinator(harness: Harness) -> None:
+    with harness.session() as session:
+        program_id = default_program(session).id
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.PROGRAM_MEMBERS_VIEW,
+        private_metadata=json.dumps({"program": program_id}),
+        values=modal_values(
+            remove=(
+                ids.PROGRAM_REMOVE_MEMBERS_BLOCK,
+                ids.PROGRAM_REMOVE_MEMBERS_INPUT,
+                {"type": "multi_users_select", "selected_users": [SECOND]},
+            )
+        ),
+    )
+
+
+OUT_OF_THE_PROGRAM: dict[str, Callable[[Harness], None]] = {
+    "the trainee leaves the program": _second_leaves_the_program,
+    "a coordinator takes the trainee out": _second_taken_out_by_a_coordinator,
+}
+
+
+@pytest.mark.parametrize("how", list(OUT_OF_THE_PROGRAM), ids=list(OUT_OF_THE_PROGRAM))
+def test_someone_no_longer_in_the_program_is_off_its_waiting_list(
+    harness: Harness, how: str
+) -> None:
+    """A place that frees in a program never reaches someone who has left it (a place-free DM
+    would let them back in by asking)."""
+    _setup(harness)
+    OUT_OF_THE_PROGRAM[how](harness)
+    with harness.session() as session:
+        (entry,) = session.scalars(select(WaitingEntry).where(WaitingEntry.user_id == SECOND))
+        assert entry.status == "left"
+        assert not is_member(session, entry.program_id, SECOND)
+
+    _end(harness)
     harness.tick()
     harness.tick()
     assert _place_notices(harness, SECOND) == []

@@ -772,3 +772,56 @@ def test_a_trainee_gone_before_approval_waits_for_nothing(harness: Harness, how:
     assert gone not in waiting
     assert not any(w.startswith("X") for w in waiting)  # nor their pseudonym
     assert sum(counts.values()) == len(waiting)
+
+
+def test_leaving_a_program_leaves_its_rounds_and_no_other(harness: Harness) -> None:
+    """A trainee who leaves the program, and a mentor a coordinator takes out of it, are out of
+    its round still collecting answers; a round of another program they are in keeps them."""
+    trainee, mentor = TRAINEES[0], MENTORS[0]
+    round_id = open_round(harness, [trainee, TRAINEES[1]], [mentor])
+    with harness.session() as session:
+        nursing = create_program(
+            session,
+            name="Nursing fellowship",
+            values=ProgramValues(),
+            open_to_join=False,
+            now=harness.clock(),
+            by=None,
+        )
+        session.flush()
+        add_members(session, nursing.id, [trainee, mentor], source="manual", now=harness.clock())
+        other = rounds.open_round(
+            session,
+            program_id=nursing.id,
+            focus="research",
+            deadline=harness.clock() + timedelta(days=3),
+            created_by=COORDINATOR,
+            now=harness.clock(),
+            trainees={trainee: [mentor]},
+            mentors={mentor: 1},
+        ).id
+        main = default_program_id(session)
+
+    harness.command("leave Main program", user_id=trainee)
+    harness.view_submission(
+        user_id=COORDINATOR,
+        callback_id=ids.PROGRAM_MEMBERS_VIEW,
+        private_metadata=json.dumps({"program": main}),
+        values=modal_values(
+            remove=(
+                ids.PROGRAM_REMOVE_MEMBERS_BLOCK,
+                ids.PROGRAM_REMOVE_MEMBERS_INPUT,
+                users(mentor),
+            )
+        ),
+    )
+
+    with harness.session() as session:
+        taking_part = {
+            (p.round_id, p.user_id)
+            for p in session.scalars(
+                select(MatchParticipant).where(MatchParticipant.user_id.in_([trainee, mentor]))
+            )
+        }
+    assert taking_part == {(other, trainee), (other, mentor)}
+    assert round_id != other

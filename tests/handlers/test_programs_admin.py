@@ -432,6 +432,18 @@ def test_a_linked_channel_keeps_members_in_step_and_each_event_counts_once(
     assert people(harness, "Medicine") == {MENTOR2: Source.ADDED}
 
 
+def test_leaving_a_channel_linked_to_two_programs_leaves_both(harness: Harness) -> None:
+    submit_program(harness, "Medicine", channel=LINKED_CHANNEL)
+    submit_program(harness, "Surgery", channel=LINKED_CHANNEL)
+    for program in ("Medicine", "Surgery"):
+        assert set(people(harness, program)) == {MENTEE, MENTOR}
+
+    harness.event(_channel_event("member_left_channel", MENTEE), event_id="Ev0LEFTBOTH")
+
+    for program in ("Medicine", "Surgery"):
+        assert set(people(harness, program)) == {MENTOR}, program
+
+
 def test_a_linked_user_group_keeps_members_in_step(harness: Harness) -> None:
     submit_program(harness, "Fellowship", usergroup=USERGROUP)
     assert people(harness, "Fellowship") == {MENTOR2: Source.USERGROUP}
