@@ -1,5 +1,6 @@
 """Messages about someone who left the workspace or asked to be forgotten: the partner's kind
-note, and the note to a mentee whose waiting request could no longer be answered."""
+note, the note to a mentee whose waiting request could no longer be answered, and the asked
+person's request DM once the one who asked has gone."""
 
 from __future__ import annotations
 
@@ -60,3 +61,18 @@ def build_request_closed_for_mentee(
             section(md("Would you like to ask someone else? `/mentor ask @person` is open.")),
         ],
     )
+
+
+def build_request_withdrawn_for_mentor(
+    mentee_id: str, focus_label: str, *, erased: bool
+) -> MessageBody:
+    """The asked person's request DM, redrawn without its buttons (or the note, which may be
+    gone with its writer) once the one who asked left or was forgotten."""
+    who = md("Someone") if erased else mention(mentee_id)
+    summary = fmt(
+        "{who} asked you to be their mentor for *{focus_label}*. The request was withdrawn: "
+        "they are no longer taking part in the program.",
+        who=who,
+        focus_label=focus_label,
+    )
+    return MessageBody(summary, [section(summary)])

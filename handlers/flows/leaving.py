@@ -7,10 +7,14 @@ from slack_sdk import WebClient
 
 from bot.context import AppContext
 from bot.logging import get_logger
-from handlers.blocks.leaving import build_partner_left, build_request_closed_for_mentee
+from handlers.blocks.leaving import (
+    build_partner_left,
+    build_request_closed_for_mentee,
+    build_request_withdrawn_for_mentor,
+)
 from handlers.flows.ended_offers import redraw_ended_offers
 from handlers.flows.home import refresh_homes
-from handlers.flows.slack import notify_message, program_focus_label
+from handlers.flows.slack import notify_message, program_focus_label, update_to
 from storage.db import unit_of_work
 from storage.leaving import Departure, mark_left, mark_returned
 from storage.programs import program_config
@@ -25,7 +29,8 @@ def tell_partners(
     ctx: AppContext, client: WebClient, departure: Departure, *, erased: bool
 ) -> None:
     """After the change is saved: the partners' kind notes, the waiting mentees' notes, the
-    offers of meeting times the ending closed (redrawn), Homes."""
+    request DMs of the people they had asked and the offers of meeting times the ending closed
+    (each redrawn as the app recorded it), Homes."""
     labels: dict[tuple[int, str], str] = {}
     with unit_of_work(ctx.sessions) as session:
         for program_id, focus in {
@@ -53,6 +58,15 @@ def tell_partners(
             request.mentee_id,
             build_request_closed_for_mentee(
                 request.mentor_id, labels[(request.program_id, request.focus)], erased=erased
+            ),
+        )
+    for asked in (r for r in departure.requests if r.mentee_id == departure.user_id):
+        update_to(
+            client,
+            asked.mentor_channel,
+            asked.mentor_ts,
+            build_request_withdrawn_for_mentor(
+                asked.mentee_id, labels[(asked.program_id, asked.focus)], erased=erased
             ),
         )
     redraw_ended_offers(ctx, client, [p.pairing_id for p in departure.pairings])

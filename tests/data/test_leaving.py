@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from structlog.testing import capture_logs
 
@@ -13,6 +14,7 @@ from handlers import ids
 from storage.leaving import LEFT_REASON, MEMBER_LEFT
 from storage.models import Activity, FreedPlace, MentorRequest, Pairing, Person, ScheduledSend
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.data.test_erasure import confirm_forget
 from tests.handlers.helpers import all_text, buttons, dms_to, last_dm
 from tests.harness import Harness
 from tests.slack import payloads
@@ -229,3 +231,34 @@ def test_a_deactivated_mentee_leaves_kindly_and_frees_the_place(harness: Harness
     assert [
         d for d in dms_to(harness, MENTEE) if "feedback" in str(d.args.get("text")).lower()
     ] == []
+
+
+@pytest.mark.parametrize("erased", [False, True], ids=["left", "erased"])
+def test_the_asked_mentor_s_request_dm_closes_when_the_asker_goes(
+    harness: Harness, erased: bool
+) -> None:
+    harness.command(f"ask <@{MENTOR}> research Help with my <!channel> protocol", user_id=STRANGER)
+    request = last_dm(harness, MENTOR)
+    assert ids.REQUEST_ACCEPT in buttons(request.args["blocks"])
+    harness.fake.reset_calls()
+
+    if erased:
+        harness.command("forget me", user_id=STRANGER)
+        confirm_forget(harness, STRANGER)
+    else:
+        harness.event(user_change(STRANGER, deleted=True), event_id="Ev0ASKERGONE")
+
+    (redrawn,) = [
+        c for c in harness.fake.calls_to("chat.update") if c.args["ts"] == request.response["ts"]
+    ]
+    assert redrawn.args["channel"] == request.response["channel"]
+    shown = all_text(redrawn.args["blocks"])
+    assert "The request was withdrawn" in shown
+    assert buttons(redrawn.args["blocks"]) == {}
+    assert "protocol" not in shown  # the note is not shown again
+    assert (f"<@{STRANGER}>" in shown) is not erased
+    # The old Accept now says the request is closed and makes no mentorship.
+    value = buttons(request.args["blocks"])[ids.REQUEST_ACCEPT]["value"]
+    harness.block_action(user_id=MENTOR, action_id=ids.REQUEST_ACCEPT, value=value)
+    with harness.session() as session:
+        assert session.scalars(select(Pairing)).all() == []

@@ -397,6 +397,10 @@ SAMPLES: dict[str, list[Case]] = {
         ((THEM, LABEL), {"erased": False}),
         ((THEM, LABEL), {"erased": True}),
     ],
+    "leaving.build_request_withdrawn_for_mentor": [
+        ((THEM, LABEL), {"erased": False}),
+        ((THEM, LABEL), {"erased": True}),
+    ],
     "matching.build_match_modal": [((1, TYPED, AREAS), {})],
     "matching.build_round_opened": [
         ((5, TYPED, 80, 40, TODAY), {}),
