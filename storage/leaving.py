@@ -160,7 +160,7 @@ def take_out_of_program(
     Their mentorships there carry on. Returns how many stopped being members.
 
     The one way members leave a program: a test keeps every other module from removing
-    memberships another way (``tests/storage/test_leaving_a_program.py``)."""
+    memberships another way (``tests/test_state_change_rules.py``)."""
     wanted = sorted(set(user_ids))
     if not wanted:
         return 0

@@ -1,8 +1,10 @@
 """One path for each change of state other features depend on, checked on the source: a
 pairing's status, a mentor's limit and a mentor profile's visibility change only inside the
 one storage function that records what follows from the change (a free place for the waiting
-list, through :func:`storage.places.place_freed`). A new path that changed them directly would
-free a place nobody hears of; this test names it."""
+list, through :func:`storage.places.place_freed`), and members leave a program only through
+the one function that also ends their waits there. A new path that changed them directly would
+free a place nobody hears of, or leave someone waiting in a program they left; this test names
+it."""
 
 from __future__ import annotations
 
@@ -123,3 +125,59 @@ def test_the_rule_catches_a_planted_bypass(planted: str) -> None:
 
 def test_other_statuses_are_not_the_rules_business() -> None:
     assert violations("def f(entry):\n    entry.status = 'left'\n", "storage/profiles.py") == []
+
+
+# Members leave a program only through ``storage.leaving.take_out_of_program``, which also takes
+# them off its waiting list and out of its matching rounds. ``remove_members`` (defined in
+# storage/programs.py) may be called elsewhere only for another role (trainees, coordinators).
+MEMBERS_LEAVE = ("storage/leaving.py", "take_out_of_program")
+
+
+def _role(call: ast.Call) -> str | None:
+    """The ``role=`` a call names, as written (``Role.TRAINEE``); None when it names none."""
+    for keyword in call.keywords:
+        if keyword.arg == "role":
+            return ast.unparse(keyword.value)
+    return None
+
+
+def member_removals(source: str, where: str) -> list[str]:
+    """Each ``remove_members`` call in ``source`` that takes people out in the member role,
+    outside the one function allowed to."""
+    found: list[str] = []
+    for function, node in _functions(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if name != "remove_members" or _role(node) not in (None, "Role.MEMBER"):
+            continue
+        if (where, function) != MEMBERS_LEAVE:
+            found.append(f"{where}:{node.lineno} removes members in {function}()")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_members_leave_a_program_only_through_the_one_function(path: Path) -> None:
+    where = str(path.relative_to(ROOT))
+    assert member_removals(path.read_text(), where) == []
+
+
+@pytest.mark.parametrize(
+    ("planted", "caught"),
+    [
+        ("def out(session, people):\n    remove_members(session, 1, people)\n", True),
+        (
+            "def out(session, people):\n"
+            "    programs.remove_members(session, 1, people, role=Role.MEMBER)\n",
+            True,
+        ),
+        (
+            "def unmark(session, people):\n"
+            "    remove_members(session, 1, people, role=Role.TRAINEE)\n",
+            False,
+        ),
+    ],
+)
+def test_the_membership_rule_catches_a_planted_bypass(planted: str, caught: bool) -> None:
+    assert bool(member_removals(planted, "handlers/flows/planted.py")) is caught

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -153,6 +154,24 @@ def selected(value: str, kind: str = "static_select") -> dict[str, Any]:
 
 def typed(text: str) -> dict[str, Any]:
     return {"type": "plain_text_input", "value": text}
+
+
+def take_out_of_program(harness: Harness, *, by: str, program_id: int, people: list[str]) -> None:
+    """``by`` takes ``people`` out of the program in its **Members…** form."""
+    from handlers import ids
+
+    harness.view_submission(
+        user_id=by,
+        callback_id=ids.PROGRAM_MEMBERS_VIEW,
+        private_metadata=json.dumps({"program": program_id}),
+        values=modal_values(
+            remove=(
+                ids.PROGRAM_REMOVE_MEMBERS_BLOCK,
+                ids.PROGRAM_REMOVE_MEMBERS_INPUT,
+                {"type": "multi_users_select", "selected_users": people},
+            )
+        ),
+    )
 
 
 def end_mentorship(

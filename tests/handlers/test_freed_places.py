@@ -4,7 +4,6 @@ ever does. End to end, through signed requests and the fake Slack, on both datab
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import pytest
@@ -21,7 +20,14 @@ from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
 from tests.coordinators.test_digest import _reassign_to
 from tests.data.test_erasure import confirm_forget
 from tests.data.test_leaving import user_change
-from tests.handlers.helpers import buttons, dms_to, end_mentorship, modal_values, typed
+from tests.handlers.helpers import (
+    buttons,
+    dms_to,
+    end_mentorship,
+    modal_values,
+    take_out_of_program,
+    typed,
+)
 from tests.handlers.test_directory import save_mentor
 from tests.harness import Harness
 
@@ -185,18 +191,7 @@ def _second_leaves_the_program(harness: Harness) -> None:
 def _second_taken_out_by_a_coordinator(harness: Harness) -> None:
     with harness.session() as session:
         program_id = default_program(session).id
-    harness.view_submission(
-        user_id=COORDINATOR,
-        callback_id=ids.PROGRAM_MEMBERS_VIEW,
-        private_metadata=json.dumps({"program": program_id}),
-        values=modal_values(
-            remove=(
-                ids.PROGRAM_REMOVE_MEMBERS_BLOCK,
-                ids.PROGRAM_REMOVE_MEMBERS_INPUT,
-                {"type": "multi_users_select", "selected_users": [SECOND]},
-            )
-        ),
-    )
+    take_out_of_program(harness, by=COORDINATOR, program_id=program_id, people=[SECOND])
 
 
 OUT_OF_THE_PROGRAM: dict[str, Callable[[Harness], None]] = {

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.matching import blocking_pairs
 from bot.programs import ProgramValues, Role
@@ -24,6 +25,7 @@ from storage.models import (
     MatchParticipant,
     MatchRound,
     Pairing,
+    Program,
     ScheduledSend,
     WaitingEntry,
 )
@@ -46,6 +48,7 @@ from tests.handlers.helpers import (
     last_dm,
     modal_values,
     selected,
+    take_out_of_program,
 )
 from tests.harness import Harness
 
@@ -363,19 +366,25 @@ def test_a_date_in_the_past_is_refused_in_the_modal(harness: Harness) -> None:
         assert session.scalar(select(func.count()).select_from(MatchParticipant)) == 0
 
 
+def nursing_fellowship(session: Session, now: datetime) -> Program:
+    """A second, invite-only program beside the default one."""
+    program = create_program(
+        session,
+        name="Nursing fellowship",
+        values=ProgramValues(),
+        open_to_join=False,
+        now=now,
+        by=None,
+    )
+    session.flush()
+    return program
+
+
 def test_a_coordinator_of_another_program_changes_nothing(harness: Harness) -> None:
     other = "U0COORDB1"
     harness.fake.add_user(other, "coordinator-b")
     with harness.session() as session:
-        program = create_program(
-            session,
-            name="Nursing fellowship",
-            values=ProgramValues(),
-            open_to_join=False,
-            now=harness.clock(),
-            by=None,
-        )
-        session.flush()
+        program = nursing_fellowship(session, harness.clock())
         add_members(
             session,
             program.id,
@@ -780,15 +789,7 @@ def test_leaving_a_program_leaves_its_rounds_and_no_other(harness: Harness) -> N
     trainee, mentor = TRAINEES[0], MENTORS[0]
     round_id = open_round(harness, [trainee, TRAINEES[1]], [mentor])
     with harness.session() as session:
-        nursing = create_program(
-            session,
-            name="Nursing fellowship",
-            values=ProgramValues(),
-            open_to_join=False,
-            now=harness.clock(),
-            by=None,
-        )
-        session.flush()
+        nursing = nursing_fellowship(session, harness.clock())
         add_members(session, nursing.id, [trainee, mentor], source="manual", now=harness.clock())
         other = rounds.open_round(
             session,
@@ -803,18 +804,7 @@ def test_leaving_a_program_leaves_its_rounds_and_no_other(harness: Harness) -> N
         main = default_program_id(session)
 
     harness.command("leave Main program", user_id=trainee)
-    harness.view_submission(
-        user_id=COORDINATOR,
-        callback_id=ids.PROGRAM_MEMBERS_VIEW,
-        private_metadata=json.dumps({"program": main}),
-        values=modal_values(
-            remove=(
-                ids.PROGRAM_REMOVE_MEMBERS_BLOCK,
-                ids.PROGRAM_REMOVE_MEMBERS_INPUT,
-                users(mentor),
-            )
-        ),
-    )
+    take_out_of_program(harness, by=COORDINATOR, program_id=main, people=[mentor])
 
     with harness.session() as session:
         taking_part = {
