@@ -32,6 +32,7 @@ from storage.models import (
 )
 from storage.pairings import OPEN
 from storage.people import gone_clause
+from storage.places import WAITING
 from storage.profiles import mentee_counts
 
 MEMBER = Role.MEMBER
@@ -116,7 +117,7 @@ def program_coverage(session: Session, program_id: int) -> Coverage:
         ),
     )
     mentees_open = [(mentee, focus) for mentee, focus, status in pairings if status in OPEN]
-    waiting = {user for user, status in entries if status == "waiting"}
+    waiting = {user for user, status in entries if status == WAITING}
     in_round = {user for user, status in rounds if status in UNDECIDED_ROUNDS}
     asked = {user for user, status in requests if status in WAITING_REQUEST}
     ever = (

@@ -33,7 +33,7 @@ from storage.models import (
 )
 from storage.outbox import PENDING, SKIPPED
 from storage.pairings import OPEN, close_pairing, other_member, record
-from storage.profiles import LEFT, WAITING
+from storage.places import LEFT, WAITING
 from storage.programs import remove_members
 from storage.requests import try_request_event
 

@@ -27,12 +27,17 @@ from storage.models import (
     WaitingEntry,
 )
 from storage.people import OPEN_PAIRING_STATUSES, ensure_person, gone_clause
-from storage.places import PlaceCause, place_freed
+from storage.places import (
+    BATCH,
+    LAPSED,
+    LEFT,
+    NOTIFIED,
+    WAITING,
+    PlaceCause,
+    place_freed,
+    unused_notices_clause,
+)
 from storage.upsert import get_or_insert, unique_index
-
-WAITING = "waiting"
-NOTIFIED = "notified"
-LEFT = "left"
 
 
 def mentor_profile(session: Session, user_id: str) -> MentorProfile | None:
@@ -440,6 +445,31 @@ def mark_notified(session: Session, entry_id: int, mentor_id: str, now: datetime
         .values(status=NOTIFIED, notified_at=now, notified_mentor_id=mentor_id)
     )
     return bool(rows_affected(result))
+
+
+def lapse_unused_notices(session: Session, now: datetime) -> int:
+    """Each place told to someone on the waiting list longer than the hold ago is recorded free
+    again (:data:`PlaceCause.UNUSED`), so the next person waiting hears of it if it still is;
+    the one told keeps their Ask (it still works while the place is free) but not their turn.
+    How many lapsed; of two schedulers at once, each notice lapses in one."""
+    entries = session.scalars(
+        select(WaitingEntry)
+        .where(unused_notices_clause(now))
+        .order_by(WaitingEntry.notified_at, WaitingEntry.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    ).all()
+    lapsed = 0
+    for entry in entries:
+        claimed = session.execute(
+            update(WaitingEntry)
+            .where(WaitingEntry.id == entry.id, WaitingEntry.status == NOTIFIED)
+            .values(status=LAPSED, left_at=now)
+        )
+        if rows_affected(claimed) and entry.notified_mentor_id is not None:
+            place_freed(session, entry.notified_mentor_id, PlaceCause.UNUSED, now)
+            lapsed += 1
+    return lapsed
 
 
 def people_by_id(session: Session, user_ids: Sequence[str]) -> dict[str, Person]:

@@ -841,9 +841,15 @@ def parse_filters(
 
 
 def build_place_free_message(
-    mentor_id: str, focus_label: str, program_name: str, show_program: bool, entry_id: int
+    mentor_id: str,
+    focus_label: str,
+    program_name: str,
+    show_program: bool,
+    entry_id: int,
+    hold_days: int,
 ) -> MessageBody:
-    """The DM to someone on the waiting list when a fitting mentor has a place."""
+    """The DM to someone on the waiting list when a fitting mentor has a place, held for them
+    for ``hold_days``."""
     where = fmt(" in {program}", program=program_name) if show_program else md("")
     text = fmt(
         "Good news: {mentor} has a free place for {focus}{where}.",
@@ -857,8 +863,10 @@ def build_place_free_message(
             section(
                 fmt(
                     "{text} You were on the waiting list, so you're the first to hear. Ask them "
-                    "with one tap; your trainee profile's note goes with the request.",
+                    "with one tap; your trainee profile's note goes with the request. The place "
+                    "is yours for {days} days; after that the next person waiting hears of it.",
                     text=text,
+                    days=str(hold_days),
                 )
             ),
             actions(

@@ -50,8 +50,8 @@ from handlers.flows.waiting import offer_free_places, seeker_for
 from handlers.profiles import profiles_before_saving
 from storage.db import unit_of_work
 from storage.people import get_person, mentee_count
+from storage.places import LAPSED, NOTIFIED
 from storage.profiles import (
-    NOTIFIED,
     directory_candidates,
     get_waiting_entry,
     join_waiting_list,
@@ -464,7 +464,9 @@ def ask_from_waiting_list(
         entry = get_waiting_entry(session, entry_id)
         if entry is None or entry.user_id != user_id:
             raise Refused(md("That message wasn't for you, so I did nothing."), reason="forbidden")
-        if entry.status != NOTIFIED or entry.notified_mentor_id is None:
+        # A notice left unused past the hold lost its turn, not its Ask: it works while the
+        # place is still free.
+        if entry.status not in (NOTIFIED, LAPSED) or entry.notified_mentor_id is None:
             raise Refused(md("That notice is no longer open."), reason="bad_input")
         program = _own_program(session, ctx, user_id, entry.program_id)
         mentor_id, focus = entry.notified_mentor_id, entry.focus

@@ -20,7 +20,7 @@ from storage.checkins import (
 from storage.feedback import due_pulse_close_clause
 from storage.matching import due_rounds_clause
 from storage.outbox import any_due_pending, keyed_clause, stale_claim_clause
-from storage.places import unoffered_clause
+from storage.places import unoffered_clause, unused_notices_clause
 from storage.programs import due_required_look_clause
 from storage.requests import due_expiry_clause, due_reminder_clause, stale_sending_clause
 
@@ -91,7 +91,9 @@ def matching_rounds_due(tick: TickContext) -> ColumnElement[bool]:
 
 
 def places_to_offer(tick: TickContext) -> ColumnElement[bool]:
-    return exists().where(unoffered_clause())
+    """A place recorded free and not offered yet, or one told to someone on the waiting list
+    who left it unused past the hold."""
+    return or_(exists().where(unoffered_clause()), exists().where(unused_notices_clause(tick.now)))
 
 
 def required_reminders_due(tick: TickContext) -> ColumnElement[bool]:

@@ -34,11 +34,11 @@ from storage.db import unit_of_work
 from storage.models import ScheduledSend, WaitingEntry
 from storage.outbox import enqueue, send_key
 from storage.people import departed_among, get_person
-from storage.places import mark_offered, take_unoffered
+from storage.places import NOTIFIED, PLACE_HOLD, mark_offered, take_unoffered
 from storage.profiles import (
-    NOTIFIED,
     directory_candidates,
     get_waiting_entry,
+    lapse_unused_notices,
     mark_notified,
     mentor_profile,
     trainee_profile,
@@ -123,10 +123,12 @@ def _notices(session: Session, mentor_ids: Sequence[str], now: datetime) -> list
 
 
 def offer_freed_places(tick: TickContext) -> StepResult:
-    """Offer every place recorded free and not offered yet to the waiting list: the
-    scheduler's step, and what a member's own change runs straight after its commit."""
+    """Offer every place recorded free and not offered yet to the waiting list (with those told
+    to someone who left them unused past the hold): the scheduler's step, and what a member's
+    own change runs straight after its commit."""
     try:
         with unit_of_work(tick.app.sessions) as session:
+            lapse_unused_notices(session, tick.now)
             places = take_unoffered(session)
             if not places:
                 return StepResult()
@@ -164,6 +166,7 @@ def _render_place_free(session: Session, ctx: AppContext, send: ScheduledSend) -
         program.name,
         several,
         entry.id,
+        PLACE_HOLD.days,
     )
     return Message(to=entry.user_id, text=message.text, blocks=message.blocks)
 

@@ -375,7 +375,7 @@ SAMPLES: dict[str, list[Case]] = {
     ],
     "directory.build_profile_chooser": [((), {})],
     "directory.build_filters_modal": [((SEARCH, AREAS, SPECIALTY_CHOICES), {})],
-    "directory.build_place_free_message": [((THEM, LABEL, "Surgery", True, 3), {})],
+    "directory.build_place_free_message": [((THEM, LABEL, "Surgery", True, 3, 3), {})],
     "directory.build_waiting_joined_view": [((md("You're on the waiting list."), 3), {})],
     "directory.build_place_free_done": [((THEM, LABEL, True), {}), ((THEM, LABEL, False), {})],
     "work_modals.build_task_modal": [(([PairingOption(4, "Bob · Research")], [(1, TYPED)]), {})],

@@ -4,16 +4,21 @@ ever does. End to end, through signed requests and the fake Slack, on both datab
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.jobs import run_tick
 from bot.programs import DEFAULT_PROGRAM_NAME
+from bot.slack_client import make_web_client
 from handlers import ids
 from storage.memberships import is_member
-from storage.models import Pairing, WaitingEntry
+from storage.models import FreedPlace, MentorRequest, Pairing, WaitingEntry
 from storage.pairings import create_pairing
+from storage.places import PLACE_HOLD
 from storage.profiles import join_waiting_list
 from storage.programs import default_program
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
@@ -21,6 +26,7 @@ from tests.coordinators.test_digest import _reassign_to
 from tests.data.test_erasure import confirm_forget
 from tests.data.test_leaving import user_change
 from tests.handlers.helpers import (
+    all_text,
     buttons,
     dms_to,
     end_mentorship,
@@ -217,3 +223,84 @@ def test_someone_no_longer_in_the_program_is_off_its_waiting_list(
     harness.tick()
     harness.tick()
     assert _place_notices(harness, SECOND) == []
+
+
+THIRD = "U0WAITTRD3"  # joined the list after SECOND
+
+
+def test_a_place_left_unused_goes_to_the_next_person_waiting(harness: Harness) -> None:
+    """The first trainee told of a place has it for the hold; unused, the next one waiting
+    hears of it, and the first keeps an Ask that works while the place is still free."""
+    _setup(harness)
+    harness.fake.add_user(THIRD, THIRD.lower())
+    with harness.session() as session:
+        join_waiting_list(
+            session,
+            program_id=default_program(session).id,
+            user_id=THIRD,
+            focus="research",
+            now=harness.clock(),
+        )
+    _end(harness)
+    harness.tick()
+    (notice,) = [d for d in dms_to(harness, SECOND) if ids.WAITING_ASK in buttons(d.args["blocks"])]
+    assert "yours for 3 days" in all_text(notice.args["blocks"])
+    assert _place_notices(harness, THIRD) == []
+
+    harness.clock.advance(PLACE_HOLD - timedelta(minutes=1))
+    harness.tick()
+    assert _place_notices(harness, THIRD) == []  # still SECOND's
+
+    harness.clock.advance(timedelta(minutes=2))
+    harness.tick()
+    harness.tick()
+    assert len(_place_notices(harness, THIRD)) == 1
+    assert len(_place_notices(harness, SECOND)) == 1  # nothing more to the one who let it go
+
+    # SECOND's Ask still works while the place is free.
+    value = buttons(notice.args["blocks"])[ids.WAITING_ASK]["value"]
+    harness.block_action(user_id=SECOND, action_id=ids.WAITING_ASK, value=value)
+    with harness.session() as session:
+        (request,) = session.scalars(
+            select(MentorRequest).where(MentorRequest.mentee_id == SECOND)
+        ).all()
+        assert (request.mentor_id, request.status) == (MENTOR, "pending")
+
+
+def test_ticks_at_once_let_an_unused_place_lapse_once(harness: Harness) -> None:
+    _setup(harness)
+    harness.fake.add_user(THIRD, THIRD.lower())
+    with harness.session() as session:
+        join_waiting_list(
+            session,
+            program_id=default_program(session).id,
+            user_id=THIRD,
+            focus="research",
+            now=harness.clock(),
+        )
+    _end(harness)
+    harness.tick()
+    harness.clock.advance(PLACE_HOLD + timedelta(minutes=1))
+    now = harness.clock()
+
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def tick() -> None:
+        try:
+            barrier.wait(timeout=10)
+            run_tick(harness.ctx, make_web_client(harness.settings), now)
+        except BaseException as error:  # surfaced below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=tick) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert len(_place_notices(harness, THIRD)) == 1
+    with harness.session() as session:
+        unused = session.scalars(select(FreedPlace).where(FreedPlace.cause == "unused")).all()
+    assert len(unused) == 1

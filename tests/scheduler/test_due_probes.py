@@ -25,8 +25,11 @@ from storage.models import (
     Person,
     ProcessedEvent,
     ScheduledSend,
+    WaitingEntry,
 )
 from storage.people import ensure_person
+from storage.places import PLACE_HOLD
+from storage.profiles import join_waiting_list, mark_notified
 from storage.programs import default_program
 from tests.conftest import COORDINATOR_CHANNEL, MENTEE, MENTOR
 from tests.harness import Harness
@@ -101,6 +104,17 @@ def _request(harness: Harness, **values: Any) -> int:
 def _read(harness: Harness, query: Any) -> Any:
     with harness.session() as session:
         return session.execute(query).scalar()
+
+
+def _notice(harness: Harness, notified_at: datetime) -> int:
+    """MENTEE, on the waiting list, was told of a place with MENTOR at ``notified_at``."""
+    with harness.session() as session:
+        program_id = default_program(session).id
+        entry, _ = join_waiting_list(
+            session, program_id=program_id, user_id=MENTEE, focus="research", now=notified_at
+        )
+        mark_notified(session, entry.id, MENTOR, notified_at)
+        return entry.id
 
 
 def _digest_moment(harness: Harness) -> int:
@@ -202,6 +216,14 @@ CASES = [
         lambda h, _: any(
             call.args.get("channel") == COORDINATOR_CHANNEL
             for call in h.fake.calls_to("chat.postMessage")
+        ),
+    ),
+    Case(
+        # A place told to someone on the waiting list, unused past the hold: it lapses.
+        "offer_freed_places",
+        lambda h: _notice(h, NOW - PLACE_HOLD - timedelta(minutes=1)),
+        lambda h, entry_id: (
+            _read(h, select(WaitingEntry.status).where(WaitingEntry.id == entry_id)) == "lapsed"
         ),
     ),
     Case(
