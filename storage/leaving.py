@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.lifecycle import RequestEvent
+from bot.lifecycle import RequestEvent, RequestStatus
 from bot.programs import Role
 from storage.calendar_files import MEETING_FILE, RHYTHM_FILE
 from storage.feedback import EXIT_SURVEY
@@ -31,11 +31,11 @@ from storage.models import (
     ScheduledSend,
     WaitingEntry,
 )
-from storage.outbox import PENDING, SKIPPED
+from storage.outbox import PENDING, SKIPPED, NewSend, enqueue_many, send_key
 from storage.pairings import OPEN, close_pairing, other_member, record
 from storage.places import LEFT, WAITING
 from storage.programs import remove_members
-from storage.requests import try_request_event
+from storage.requests import CLOSED_FOR_MENTEE, try_request_event
 
 LEFT_REASON = "Ended early: the member left the workspace"
 # What the ending of a mentorship owes the partner who stays, through the outbox: their exit
@@ -111,7 +111,7 @@ def end_everything_of(
         select(MentorRequest)
         .where(
             or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id),
-            MentorRequest.status == PENDING,
+            MentorRequest.status == RequestStatus.PENDING.value,
         )
         .order_by(MentorRequest.id)
         .with_for_update()
@@ -156,8 +156,9 @@ def take_out_of_program(
 ) -> int:
     """These people are no longer members of the program (they left it, a coordinator took them
     out, or, with ``source``, they left the channel or user group they came in through): off
-    its waiting list, out of its matching rounds not yet decided, as trainees and as mentors.
-    Their mentorships there carry on. Returns how many stopped being members.
+    its waiting list, out of its matching rounds not yet decided, as trainees and as mentors,
+    and their requests there waiting for an answer withdrawn both ways. Their mentorships there
+    carry on. Returns how many stopped being members.
 
     The one way members leave a program: a test keeps every other module from removing
     memberships another way (``tests/test_state_change_rules.py``)."""
@@ -174,7 +175,41 @@ def take_out_of_program(
     gone = before - set(session.scalars(members))
     if gone:
         _leave_lists_and_rounds(session, gone, now, program_id=program_id)
+        _withdraw_requests_in(session, program_id, gone, now)
     return len(gone)
+
+
+def _withdraw_requests_in(
+    session: Session, program_id: int, gone: Collection[str], now: datetime
+) -> None:
+    """The requests waiting for an answer in the program, made by or to someone who left it,
+    are withdrawn (an answer would bring them back in). A mentee still in it who was waiting on
+    someone who left is told, through the outbox; the asked person's buttons say the request
+    was withdrawn."""
+    wanted = sorted(gone)
+    requests = session.scalars(
+        select(MentorRequest)
+        .where(
+            MentorRequest.program_id == program_id,
+            MentorRequest.status == RequestStatus.PENDING.value,
+            or_(MentorRequest.mentee_id.in_(wanted), MentorRequest.mentor_id.in_(wanted)),
+        )
+        .order_by(MentorRequest.id)
+        .with_for_update()
+    ).all()
+    told = [
+        NewSend(
+            key=send_key(CLOSED_FOR_MENTEE, request.id),
+            kind=CLOSED_FOR_MENTEE,
+            slot_at=now,
+            due_at=now,
+            request_id=request.id,
+            recipient=request.mentee_id,
+        )
+        for request in requests
+        if try_request_event(request, RequestEvent.WITHDRAW, now) and request.mentee_id not in gone
+    ]
+    enqueue_many(session, told)
 
 
 def _leave_lists_and_rounds(

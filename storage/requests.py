@@ -21,6 +21,9 @@ from storage.upsert import insert_new, unique_index
 PENDING = RequestStatus.PENDING.value
 SENDING = RequestStatus.SENDING.value
 OPEN = (SENDING, PENDING)
+# The outbox's note to a mentee whose request was withdrawn because the person they asked is
+# no longer in the program (storage.leaving.take_out_of_program).
+CLOSED_FOR_MENTEE = "request.closed.mentee"
 
 
 def get_request(session: Session, request_id: int, *, lock: bool = False) -> MentorRequest | None:

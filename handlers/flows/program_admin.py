@@ -516,7 +516,8 @@ def leave_program(ctx: AppContext, user_id: str, name: str) -> Mrkdwn:
             return fmt("You're not a member of {name}, so there's nothing to leave.", name=shown)
         take_out_of_program(session, program.id, [user_id], ctx.now())
         return fmt(
-            "You've left {name}, its waiting list and its matching rounds. Any mentorships "
-            "you have there carry on as they are; `/mentor end @person` ends one if you wish.",
+            "You've left {name}: its waiting list, its matching rounds and your requests "
+            "there that waited for an answer. Any mentorships you have there carry on as they "
+            "are; `/mentor end @person` ends one if you wish.",
             name=program.name,
         )

@@ -9,6 +9,7 @@ from bot.context import AppContext
 from bot.lifecycle import RequestEvent, RequestStatus
 from bot.tick import StepResult, TickContext
 from handlers.blocks import requests as blocks
+from handlers.blocks.leaving import build_request_closed_for_mentee
 from handlers.flows.delivery import Kind, Message, deliver
 from handlers.flows.due_work import undelivered_before
 from handlers.flows.requests import card_for
@@ -20,6 +21,7 @@ from storage.outbox import enqueue, send_key
 from storage.people import get_person
 from storage.programs import program_config
 from storage.requests import (
+    CLOSED_FOR_MENTEE,
     apply_request_event,
     discard_undelivered,
     due_expiries,
@@ -155,8 +157,21 @@ def _render_expired(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     return Message(to=request.mentor_id, text=closed.text, blocks=closed.blocks)
 
 
+def _render_closed(session: Session, ctx: AppContext, send: ScheduledSend) -> Message | str:
+    """To a mentee whose request was withdrawn: the person they asked left the program."""
+    request = get_request(session, send.request_id or 0)
+    if request is None or request.status != RequestStatus.WITHDRAWN.value:
+        return "request not withdrawn"
+    label = program_focus_label(
+        program_config(session, ctx.settings, request.program_id), request.focus
+    )
+    closed = build_request_closed_for_mentee(request.mentor_id, label, erased=False)
+    return Message(to=request.mentee_id, text=closed.text, blocks=closed.blocks)
+
+
 KINDS: dict[str, Kind] = {
     REQUEST_REMINDER: Kind(_render_reminder, _after_reminder),
+    CLOSED_FOR_MENTEE: Kind(_render_closed),
     EXPIRED_MENTEE: Kind(_render_expired),
     EXPIRED_MENTOR: Kind(_render_expired),
 }

@@ -14,6 +14,7 @@ from storage.matching import (
     NOT_MATCHED,
     PROPOSAL,
 )
+from storage.requests import CLOSED_FOR_MENTEE
 
 CHECKIN = "checkin"
 REASSESS_PROMPT = "reassess.prompt"
@@ -37,6 +38,7 @@ SCHEDULED_KINDS = frozenset(
         REQUEST_REMINDER,
         EXPIRED_MENTEE,
         EXPIRED_MENTOR,
+        CLOSED_FOR_MENTEE,
         DIGEST,
         RHYTHM_FILE,
         MEETING_FILE,

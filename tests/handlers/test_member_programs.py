@@ -23,20 +23,24 @@ from handlers.blocks.modals import (
     parse_metadata,
     parse_program,
 )
-from storage.models import Goal
+from storage.memberships import is_member
+from storage.models import Goal, MentorRequest, Pairing
 from storage.pairings import create_pairing
 from storage.programs import add_members, create_program, default_program_id
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2, STRANGER
 from tests.handlers.helpers import (
     all_text,
+    buttons,
     count_pairings,
     count_requests,
     dms_to,
     ephemeral_replies,
+    last_dm,
     modal_values,
     only_pairing,
     only_request,
     selected,
+    take_out_of_program,
     typed,
 )
 from tests.harness import Harness
@@ -605,3 +609,50 @@ def test_the_assign_form_shows_no_conflict_list_of_someone_outside_the_program(
     ]
     assert any(f"isn't in {NURSING}" in text for text in told), told
     assert not any("assess" in text for text in told)
+
+
+def _request_to_mentor(harness: Harness) -> tuple[int, str]:
+    """MENTEE asks MENTOR in the default program: the request's id and Accept's value."""
+    harness.command(f"ask <@{MENTOR}> research", user_id=MENTEE)
+    accept = buttons(last_dm(harness, MENTOR).args["blocks"])[ids.REQUEST_ACCEPT]["value"]
+    with harness.session() as session:
+        (request,) = session.scalars(select(MentorRequest)).all()
+        return request.id, str(accept)
+
+
+def test_a_trainee_who_leaves_the_program_can_no_longer_be_accepted_into_it(
+    harness: Harness,
+) -> None:
+    request_id, accept = _request_to_mentor(harness)
+
+    harness.command("leave Main program", user_id=MENTEE)
+    harness.block_action(user_id=MENTOR, action_id=ids.REQUEST_ACCEPT, value=accept)
+
+    with harness.session() as session:
+        request = session.get(MentorRequest, request_id)
+        assert request is not None
+        assert request.status == "withdrawn"
+        assert session.scalars(select(Pairing)).all() == []
+        assert not is_member(session, default_program_id(session), MENTEE)
+    assert any("already withdrawn" in r for r in ephemeral_replies(harness))
+    harness.tick()
+    assert [d for d in dms_to(harness, MENTEE) if "withdrawn" in str(d.args["text"])] == []
+
+
+def test_a_mentor_taken_out_of_the_program_leaves_the_trainee_told(harness: Harness) -> None:
+    request_id, _ = _request_to_mentor(harness)
+    with harness.session() as session:
+        program_id = default_program_id(session)
+
+    take_out_of_program(harness, by=COORDINATOR, program_id=program_id, people=[MENTOR])
+    harness.tick()
+    harness.tick()  # and never twice
+
+    with harness.session() as session:
+        request = session.get(MentorRequest, request_id)
+        assert request is not None
+        assert request.status == "withdrawn"
+    told = [d for d in dms_to(harness, MENTEE) if "was withdrawn" in str(d.args["text"])]
+    assert len(told) == 1
+    assert f"<@{MENTOR}>" in str(told[0].args["text"])
+    assert "no longer taking part" in all_text(told[0].args["blocks"])
