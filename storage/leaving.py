@@ -165,6 +165,9 @@ def take_out_of_program(
     wanted = sorted(set(user_ids))
     if not wanted:
         return 0
+    # Their requests first, locked in the order an answer locks them (the request, then the
+    # membership it may add), so that leaving and a mentor's Accept at once wait in turn.
+    requests = _waiting_requests_in(session, program_id, wanted)
     members = select(ProgramMember.user_id).where(
         ProgramMember.program_id == program_id,
         ProgramMember.role == Role.MEMBER,
@@ -175,28 +178,33 @@ def take_out_of_program(
     gone = before - set(session.scalars(members))
     if gone:
         _leave_lists_and_rounds(session, gone, now, program_id=program_id)
-        _withdraw_requests_in(session, program_id, gone, now)
+        _withdraw(session, requests, gone, now)
     return len(gone)
 
 
-def _withdraw_requests_in(
-    session: Session, program_id: int, gone: Collection[str], now: datetime
-) -> None:
-    """The requests waiting for an answer in the program, made by or to someone who left it,
-    are withdrawn (an answer would bring them back in). A mentee still in it who was waiting on
-    someone who left is told, through the outbox; the asked person's buttons say the request
-    was withdrawn."""
-    wanted = sorted(gone)
-    requests = session.scalars(
+def _waiting_requests_in(
+    session: Session, program_id: int, user_ids: Sequence[str]
+) -> Sequence[MentorRequest]:
+    """The requests in the program made by or to these people still waiting for an answer,
+    locked."""
+    return session.scalars(
         select(MentorRequest)
         .where(
             MentorRequest.program_id == program_id,
             MentorRequest.status == RequestStatus.PENDING.value,
-            or_(MentorRequest.mentee_id.in_(wanted), MentorRequest.mentor_id.in_(wanted)),
+            or_(MentorRequest.mentee_id.in_(user_ids), MentorRequest.mentor_id.in_(user_ids)),
         )
         .order_by(MentorRequest.id)
         .with_for_update()
     ).all()
+
+
+def _withdraw(
+    session: Session, requests: Sequence[MentorRequest], gone: Collection[str], now: datetime
+) -> None:
+    """Withdraw the ``requests`` made by or to someone who left the program (an answer would
+    bring them back in). A mentee still in it who was waiting on someone who left is told,
+    through the outbox; the asked person's Accept, tapped, says the request was withdrawn."""
     told = [
         NewSend(
             key=send_key(CLOSED_FOR_MENTEE, request.id),
@@ -207,7 +215,9 @@ def _withdraw_requests_in(
             recipient=request.mentee_id,
         )
         for request in requests
-        if try_request_event(request, RequestEvent.WITHDRAW, now) and request.mentee_id not in gone
+        if (request.mentee_id in gone or request.mentor_id in gone)
+        and try_request_event(request, RequestEvent.WITHDRAW, now)
+        and request.mentee_id not in gone
     ]
     enqueue_many(session, told)
 

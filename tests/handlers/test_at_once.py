@@ -745,3 +745,26 @@ def test_picks_while_the_mentorship_ends_leave_no_meeting_behind(crowd: Harness)
         (pairing,) = session.scalars(select(Pairing)).all()
     assert (pairing.status, plan.status) == ("ended", "ended")
     assert [f for f in crowd.fake.files if f.filename == "mentorship-meeting.ics"] == []
+
+
+def test_leaving_the_program_while_the_mentor_accepts_ends_one_way(crowd: Harness) -> None:
+    """A trainee leaves the program while their mentor taps Accept over and over: the request
+    is either accepted (the mentorship then carries on) or withdrawn, never both, and no
+    request fails."""
+    trainee = TRAINEES[0]
+    crowd.command(f"ask <@{MENTOR}> research", user_id=trainee)
+    request_id = _request_ids(crowd, trainee)[MENTOR]
+
+    def tap(n: int) -> AppResponse:
+        if n == THREADS // 2:
+            return crowd.sender.command(
+                "leave Main program", user_id=trainee, response_url=crowd.fake.response_url()
+            )
+        return _accept(crowd, MENTOR, request_id)()
+
+    all_answered(crowd, [lambda n=n: tap(n) for n in range(THREADS)])
+    with crowd.session() as session:
+        request = session.get(MentorRequest, request_id)
+        assert request is not None
+    pairings = count_pairings(crowd, mentee_id=trainee)
+    assert (request.status, pairings) in {("accepted", 1), ("withdrawn", 0)}
