@@ -27,12 +27,15 @@ SHOWN_ON_HOME = 5
 AWAITING_ON_HOME = 2
 AWAITING_BLOCKS = 2 + 2 * AWAITING_ON_HOME
 WHY_ON_HOME = 300
+# Shown, never stored: an introduction still waiting for a colleague who has left the workspace.
+GONE = "gone"
 STATUS_WORDS = {
     "made": "no answer yet",
     "accepted": "happy to talk",
     "declined": "not now",
+    GONE: "no longer in the workspace",
 }
-STATUS_ICONS = {"made": "⏳", "accepted": "🤝", "declined": "🕊️"}
+STATUS_ICONS = {"made": "⏳", "accepted": "🤝", "declined": "🕊️", GONE: "👋"}
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from handlers.blocks.introductions import IntroLine
+from handlers.blocks.introductions import GONE, IntroLine
 from handlers.blocks.work import GoalRow, TaskRow
 from storage import goals as goal_store
 from storage import tasks as task_store
 from storage.goals import Closing
-from storage.introductions import introductions_of
+from storage.introductions import MADE, introductions_of
 from storage.models import Goal, Task
+from storage.people import departed_among
 
 
 def _day(moment: datetime | None, tz: str | None) -> date | None:
@@ -95,11 +96,21 @@ def task_rows(
 def introduction_rows(
     session: Session, pairing_ids: Collection[int], *, tz: str | None = None
 ) -> dict[int, list[IntroLine]]:
-    """The introductions made in each mentorship, as listings show them (the first first)."""
+    """The introductions made in each mentorship, as listings show them (the first first); one
+    still waiting for a colleague who has since left the workspace says so."""
+    made = introductions_of(session, pairing_ids)
+    waiting_on = sorted(
+        {row.colleague_id for rows in made.values() for row in rows if row.status == MADE}
+    )
+    gone = departed_among(session, waiting_on)
     return {
         pairing_id: [
-            IntroLine(row.colleague_id, row.status, _day(row.made_at, tz) or row.made_at.date())
+            IntroLine(
+                row.colleague_id,
+                GONE if row.status == MADE and row.colleague_id in gone else row.status,
+                _day(row.made_at, tz) or row.made_at.date(),
+            )
             for row in rows
         ]
-        for pairing_id, rows in introductions_of(session, pairing_ids).items()
+        for pairing_id, rows in made.items()
     }

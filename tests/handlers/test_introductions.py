@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from handlers import ids
 from storage.models import ColleagueIntroduction, IntroductionAsk
 from tests.conftest import BOT_USER, COORDINATOR, GONE, MENTEE, MENTOR, MENTOR2, STRANGER
+from tests.data.test_leaving import user_change
 from tests.handlers.helpers import (
     all_text,
     buttons,
@@ -479,3 +480,15 @@ def test_an_introduction_of_an_ended_mentorship_leaves_the_colleagues_home(
     )
 
     assert "waiting for your answer" not in all_text(home_of(harness, COLLEAGUE))
+
+
+def test_an_introduction_to_a_colleague_who_left_says_so(harness: Harness) -> None:
+    pair(harness)
+    introduce(harness, "registry work")
+    harness.event(user_change(COLLEAGUE, deleted=True), event_id="Ev0COLLEAGUEGONE")
+
+    response = harness.command("list", user_id=MENTEE)
+    listed = all_text(response.json()["blocks"])
+    assert f"👋 <@{COLLEAGUE}> (no longer in the workspace)" in listed
+    harness.event({"type": "app_home_opened", "user": MENTOR, "tab": "home", "view": HOME_VIEW})
+    assert "(no longer in the workspace)" in all_text(home_of(harness, MENTOR))
