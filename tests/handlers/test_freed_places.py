@@ -228,9 +228,9 @@ def test_someone_no_longer_in_the_program_is_off_its_waiting_list(
 THIRD = "U0WAITTRD3"  # joined the list after SECOND
 
 
-def test_a_place_left_unused_goes_to_the_next_person_waiting(harness: Harness) -> None:
-    """The first trainee told of a place has it for the hold; unused, the next one waiting
-    hears of it, and the first keeps an Ask that works while the place is still free."""
+def _told_second_with_third_waiting(harness: Harness) -> None:
+    """As :func:`_setup`, with THIRD waiting after SECOND; the mentorship ends and the place is
+    told to SECOND."""
     _setup(harness)
     harness.fake.add_user(THIRD, THIRD.lower())
     with harness.session() as session:
@@ -243,6 +243,12 @@ def test_a_place_left_unused_goes_to_the_next_person_waiting(harness: Harness) -
         )
     _end(harness)
     harness.tick()
+
+
+def test_a_place_left_unused_goes_to_the_next_person_waiting(harness: Harness) -> None:
+    """The first trainee told of a place has it for the hold; unused, the next one waiting
+    hears of it, and the first keeps an Ask that works while the place is still free."""
+    _told_second_with_third_waiting(harness)
     (notice,) = [d for d in dms_to(harness, SECOND) if ids.WAITING_ASK in buttons(d.args["blocks"])]
     assert "yours for 3 days" in all_text(notice.args["blocks"])
     assert _place_notices(harness, THIRD) == []
@@ -268,18 +274,7 @@ def test_a_place_left_unused_goes_to_the_next_person_waiting(harness: Harness) -
 
 
 def test_ticks_at_once_let_an_unused_place_lapse_once(harness: Harness) -> None:
-    _setup(harness)
-    harness.fake.add_user(THIRD, THIRD.lower())
-    with harness.session() as session:
-        join_waiting_list(
-            session,
-            program_id=default_program(session).id,
-            user_id=THIRD,
-            focus="research",
-            now=harness.clock(),
-        )
-    _end(harness)
-    harness.tick()
+    _told_second_with_third_waiting(harness)
     harness.clock.advance(PLACE_HOLD + timedelta(minutes=1))
     now = harness.clock()
 
