@@ -205,20 +205,23 @@ def _withdraw(
     """Withdraw the ``requests`` made by or to someone who left the program (an answer would
     bring them back in). A mentee still in it who was waiting on someone who left is told,
     through the outbox; the asked person's Accept, tapped, says the request was withdrawn."""
-    told = [
-        NewSend(
-            key=send_key(CLOSED_FOR_MENTEE, request.id),
-            kind=CLOSED_FOR_MENTEE,
-            slot_at=now,
-            due_at=now,
-            request_id=request.id,
-            recipient=request.mentee_id,
-        )
-        for request in requests
-        if (request.mentee_id in gone or request.mentor_id in gone)
-        and try_request_event(request, RequestEvent.WITHDRAW, now)
-        and request.mentee_id not in gone
-    ]
+    told: list[NewSend] = []
+    for request in requests:
+        if request.mentee_id not in gone and request.mentor_id not in gone:
+            continue
+        if not try_request_event(request, RequestEvent.WITHDRAW, now):
+            continue
+        if request.mentee_id not in gone:
+            told.append(
+                NewSend(
+                    key=send_key(CLOSED_FOR_MENTEE, request.id),
+                    kind=CLOSED_FOR_MENTEE,
+                    slot_at=now,
+                    due_at=now,
+                    request_id=request.id,
+                    recipient=request.mentee_id,
+                )
+            )
     enqueue_many(session, told)
 
 

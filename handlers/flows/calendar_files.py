@@ -113,7 +113,7 @@ def _render_meeting(session: Session, ctx: AppContext, send: ScheduledSend) -> M
     pairing = get_pairing(session, plan.pairing_id)
     if pairing is None:
         return "the mentorship is gone"
-    ended = pairing.status not in OPEN or plan.status == ENDED
+    ended = pairing.status not in OPEN  # a meeting ENDED with it is withdrawn as any other
     # Withdrawn: the mentorship ended, or another time replaced it.
     withdrawn = ended or plan.status == MOVED
     if withdrawn and not was_sent_the_meeting(session, plan.id, member):

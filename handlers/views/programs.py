@@ -70,8 +70,8 @@ def handle_members_submission(ctx: AppContext, args: Args) -> None:
     except InvalidSubmission as invalid:
         reject(args, invalid)
         return
+    args.ack()  # the form is valid: the writes (and what leaving a program ends) come after
     changed = change_members(ctx, user, metadata_program(args), changes)
-    args.ack()
     note = fmt(
         "{name}: {added} added, {removed} removed.",
         name=changed.name,
