@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from storage.models import (
     Task,
     WaitingEntry,
 )
-from storage.programs import create_program, program_named
+from storage.programs import create_program, default_program_id, program_named
 from tests.conftest import COORDINATOR, MENTEE, MENTOR, MENTOR2
 from tests.handlers.helpers import (
     all_text,
@@ -768,3 +769,48 @@ def test_leaving_the_program_while_the_mentor_accepts_ends_one_way(crowd: Harnes
         assert request is not None
     pairings = count_pairings(crowd, mentee_id=trainee)
     assert (request.status, pairings) in {("accepted", 1), ("withdrawn", 0)}
+
+
+def test_taking_a_mentor_out_sixteen_times_at_once_withdraws_and_tells_once(
+    crowd: Harness,
+) -> None:
+    """The coordinator's Members form submitted again and again at once: the mentor leaves the
+    program once, the request waiting on them is withdrawn once, and its trainee told once."""
+    from storage.models import ScheduledSend
+
+    trainee = TRAINEES[0]
+    crowd.command(f"ask <@{MENTOR}> research", user_id=trainee)
+    request_id = _request_ids(crowd, trainee)[MENTOR]
+    with crowd.session() as session:
+        main = default_program_id(session)
+    removal = modal_values(
+        remove=(
+            ids.PROGRAM_REMOVE_MEMBERS_BLOCK,
+            ids.PROGRAM_REMOVE_MEMBERS_INPUT,
+            {"type": "multi_users_select", "selected_users": [MENTOR]},
+        )
+    )
+
+    all_answered(
+        crowd,
+        [
+            lambda: crowd.sender.view_submission(
+                user_id=COORDINATOR,
+                callback_id=ids.PROGRAM_MEMBERS_VIEW,
+                private_metadata=json.dumps({"program": main}),
+                values=removal,
+            )
+            for _ in range(THREADS)
+        ],
+    )
+    crowd.tick()
+    with crowd.session() as session:
+        request = session.get(MentorRequest, request_id)
+        assert request is not None
+        assert request.status == "withdrawn"
+        notes = session.scalars(
+            select(ScheduledSend).where(ScheduledSend.kind == "request.closed.mentee")
+        ).all()
+    assert [(n.recipient, n.status) for n in notes] == [(trainee, "sent")]
+    told = [d for d in dms_to(crowd, trainee) if "was withdrawn" in str(d.args["text"])]
+    assert len(told) == 1
